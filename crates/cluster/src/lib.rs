@@ -1,0 +1,1 @@
+//! Online event clustering and storylines.

@@ -1,0 +1,1 @@
+//! Entities, quotes, numeric facts and claims.

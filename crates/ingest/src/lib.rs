@@ -1,0 +1,1 @@
+//! Reads inputs (HTML, text, JSONL, WARC, RSS/Atom, gzip, directories) and decodes their byte encodings.

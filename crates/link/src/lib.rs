@@ -1,0 +1,1 @@
+//! Links between documents: exact and near duplicates, syndicated passages, translations.

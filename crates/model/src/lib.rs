@@ -1,0 +1,12 @@
+//! Value types shared by every Storyline stage.
+//!
+//! Nothing here does IO. A [`RawDocument`] is what ingest read; an [`Article`] is what extraction
+//! and the text layer made of it; [`Event`], [`Entity`], [`Quote`], [`Fact`] and [`Claim`] are what
+//! the later stages conclude. Wire formats (export JSONL, the HTTP API) live in the crates that
+//! speak them, not here.
+
+mod article;
+mod records;
+
+pub use article::{content_hash, Article, Content, Dateline, RawDocument, RawMeta, Segment};
+pub use records::{Claim, Entity, EntityKind, Event, Fact, Quote};

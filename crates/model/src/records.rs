@@ -1,0 +1,79 @@
+//! What the analysis concludes: events, entities, quotes, facts and claims.
+
+use serde::{Deserialize, Serialize};
+
+/// A real-world happening reported by one or more documents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    /// ISO dates.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub place: Option<String>,
+    pub storyline: Option<String>,
+    pub documents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Organization,
+    Place,
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+            EntityKind::Other => "other",
+        }
+    }
+}
+
+/// A person, organisation or place, with its names in each language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: String,
+    pub kind: EntityKind,
+    /// English form where one exists.
+    pub name: String,
+    /// Language tag → surface forms seen.
+    pub aliases: std::collections::BTreeMap<String, Vec<String>>,
+    pub documents: Vec<String>,
+}
+
+/// Something a person said, as a document reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub document: String,
+    /// Entity id where resolved, otherwise the name as written.
+    pub speaker: Option<String>,
+    pub text: String,
+    /// The outlet the words were given to or taken from ("told the Global Times").
+    pub via: Option<String>,
+}
+
+/// A number with its unit and scale, from one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    pub document: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    /// The sentence it came from.
+    pub text: String,
+    /// What the number describes, where it could be told.
+    pub subject: Option<String>,
+}
+
+/// A statement about an event and the documents that make it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub event: String,
+    pub text: String,
+    pub sources: Vec<String>,
+}

@@ -1,0 +1,2 @@
+//! The `storyline` binary.
+fn main() {}
