@@ -1,1 +1,18 @@
-//! Reads inputs (HTML, text, JSONL, WARC, RSS/Atom, gzip, directories) and decodes their byte encodings.
+//! Ingest: turn files, directories and streams into decoded [`model::RawDocument`]s.
+//!
+//! Reads `.html/.htm`, `.txt`, `.jsonl`, WARC (`.warc`, `.warc.gz`, response records with HTML
+//! payloads), RSS 2.0 and Atom feeds (each item an article), any of them gzipped, and directories
+//! recursively. Byte encodings are detected and decoded here ([`decode()`]), so every later stage
+//! sees Unicode. Reading is streaming: a bad record or file yields an [`IngestError`] naming it and
+//! reading goes on with the next one.
+
+mod decode;
+mod error;
+mod feed;
+mod jsonl;
+mod reader;
+mod warc;
+
+pub use decode::{decode, Decoded};
+pub use error::IngestError;
+pub use reader::{read_paths, Format, Options, Reader};

@@ -1,0 +1,163 @@
+//! Byte encodings: a BOM, then bytes that are valid UTF-8, then the declared charset (HTTP header
+//! or `<meta charset>`), then sniffing with `chardetng`.
+//!
+//! A declaration that the bytes contradict (a `<meta charset=gbk>` on a UTF-8 page, a label whose
+//! decoding hits malformed sequences) is overruled, and [`Decoded::note`] says so.
+
+use encoding_rs::{Encoding, UTF_8};
+
+/// Text decoded from bytes, and how.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static Encoding,
+    /// Set when a declared charset was overruled or the bytes had malformed sequences.
+    pub note: Option<String>,
+}
+
+/// Decode `bytes` to text. `declared` is a charset label from outside the bytes (an HTTP header).
+pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return Decoded {
+            text: text.into_owned(),
+            encoding: enc,
+            note: had_errors.then(|| format!("malformed {} sequences replaced", enc.name())),
+        };
+    }
+    let declared = declared
+        .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
+        .or_else(|| meta_charset(bytes));
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let note = match declared {
+            Some(d) if d != UTF_8 && !bytes.is_ascii() => {
+                Some(format!("declared {} but the bytes are UTF-8; read as UTF-8", d.name()))
+            }
+            _ => None,
+        };
+        return Decoded {
+            text: text.to_string(),
+            encoding: UTF_8,
+            note,
+        };
+    }
+    if let Some(enc) = declared {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Decoded {
+                text: text.into_owned(),
+                encoding: enc,
+                note: None,
+            };
+        }
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, true);
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let mut notes = Vec::new();
+    if let Some(d) = declared {
+        notes.push(format!("declared {} does not fit the bytes; sniffed {}", d.name(), enc.name()));
+    }
+    if had_errors {
+        notes.push(format!("malformed {} sequences replaced", enc.name()));
+    }
+    Decoded {
+        text: text.into_owned(),
+        encoding: enc,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    }
+}
+
+/// The charset a page declares in its first few kilobytes (`<meta charset>` or
+/// `<meta http-equiv="Content-Type" content="…; charset=…">`, or an XML declaration).
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"charset") {
+        let mut i = from + pos + b"charset".len();
+        while i < lower.len() && matches!(lower[i], b' ' | b'\t') {
+            i += 1;
+        }
+        if i < lower.len() && lower[i] == b'=' {
+            i += 1;
+            while i < lower.len() && matches!(lower[i], b' ' | b'"' | b'\'') {
+                i += 1;
+            }
+            let start = i;
+            while i < lower.len() && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_' | b':' | b'.')) {
+                i += 1;
+            }
+            if let Some(enc) = Encoding::for_label(&lower[start..i]) {
+                return Some(enc);
+            }
+        }
+        from += pos + 1;
+    }
+    if lower.starts_with(b"<?xml") {
+        let end = find(&lower, b"?>").unwrap_or(lower.len());
+        if let Some(pos) = find(&lower[..end], b"encoding=") {
+            let rest = &lower[pos + 9..end];
+            let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+            let len = rest.iter().position(|b| matches!(b, b'"' | b'\'' | b' ')).unwrap_or(rest.len());
+            return Encoding::for_label(&rest[..len]);
+        }
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_page_with_meta_is_decoded() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("<meta charset=\"gb2312\"><p>习近平同普京举行会晤</p>");
+        let d = decode(&bytes, None);
+        assert_eq!(d.encoding.name(), "GBK");
+        assert!(d.text.contains("习近平同普京举行会晤"));
+        assert!(d.note.is_none());
+    }
+
+    #[test]
+    fn big5_is_sniffed_without_declaration() {
+        let text = "國家主席習近平在喀山克里姆林宮同俄羅斯總統普京舉行會晤。雙方就中俄關係交換了意見。";
+        let (bytes, _, _) = encoding_rs::BIG5.encode(text);
+        let d = decode(&bytes, None);
+        assert_eq!(d.text, text, "sniffed {}", d.encoding.name());
+    }
+
+    #[test]
+    fn windows_1251_is_sniffed() {
+        let text = "Президент России Владимир Путин провёл переговоры с председателем КНР в Казани.";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        let d = decode(&bytes, None);
+        assert_eq!(d.text, text, "sniffed {}", d.encoding.name());
+    }
+
+    #[test]
+    fn a_lying_meta_charset_is_overruled() {
+        let page = "<meta charset=\"gbk\"><p>Путин и 习近平</p>";
+        let d = decode(page.as_bytes(), None);
+        assert_eq!(d.text, page);
+        assert!(d.note.unwrap().contains("declared GBK"));
+    }
+
+    #[test]
+    fn bom_wins_and_is_dropped() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("Xi Jinping".as_bytes());
+        assert_eq!(decode(&bytes, Some("big5")).text, "Xi Jinping");
+    }
+
+    #[test]
+    fn invalid_utf8_does_not_panic() {
+        let d = decode(&[0x66, 0x6f, 0xff, 0xfe, 0x80, 0x6f], None);
+        assert!(!d.text.is_empty());
+    }
+}

@@ -1,0 +1,224 @@
+//! WARC 1.0/1.1 (Common Crawl's news crawl): `response` records whose HTTP payload is HTML, and
+//! `resource` records of HTML. Other records are passed over. A record that is cut short ends the
+//! file with an error naming it; the records before it are kept.
+
+use std::io::{BufRead, Read};
+
+use model::{Content, RawDocument, RawMeta};
+
+use crate::decode::decode;
+use crate::error::IngestError;
+use crate::reader::{looks_binary, read_failure, Options};
+
+pub(crate) struct Records {
+    reader: Box<dyn BufRead>,
+    shown: String,
+    record: usize,
+    opts: Options,
+    done: bool,
+}
+
+impl Records {
+    pub(crate) fn new(reader: Box<dyn BufRead>, shown: String, opts: Options) -> Records {
+        Records {
+            reader,
+            shown,
+            record: 0,
+            opts,
+            done: false,
+        }
+    }
+
+    fn fail(&mut self, why: String) -> Option<Result<RawDocument, IngestError>> {
+        self.done = true;
+        Some(Err(IngestError::new(format!("{}#record{}", self.shown, self.record), why)))
+    }
+}
+
+impl Iterator for Records {
+    type Item = Result<RawDocument, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let gz = self.shown.ends_with(".gz");
+        while !self.done {
+            // Version line, after any blank lines between records.
+            let mut line = String::new();
+            loop {
+                line.clear();
+                match read_line(&mut *self.reader, &mut line) {
+                    Ok(0) => {
+                        self.done = true;
+                        return None;
+                    }
+                    Ok(_) if line.trim().is_empty() => continue,
+                    Ok(_) => break,
+                    Err(e) => return self.fail(read_failure(gz, &e)),
+                }
+            }
+            self.record += 1;
+            if !line.starts_with("WARC/") {
+                return self.fail(format!("expected a WARC record header, found {:?}", truncate(line.trim(), 40)));
+            }
+            let mut headers: Vec<(String, String)> = Vec::new();
+            loop {
+                line.clear();
+                match read_line(&mut *self.reader, &mut line) {
+                    Ok(0) => return self.fail("truncated WARC record: headers end early".into()),
+                    Ok(_) if line.trim().is_empty() => break,
+                    Ok(_) => {
+                        if let Some((k, v)) = line.split_once(':') {
+                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                        }
+                    }
+                    Err(e) => return self.fail(read_failure(gz, &e)),
+                }
+            }
+            let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            let Some(length) = header("content-length").and_then(|v| v.parse::<u64>().ok()) else {
+                return self.fail("WARC record without a valid Content-Length".into());
+            };
+            let kind = header("warc-type").unwrap_or("").to_ascii_lowercase();
+            let uri = header("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_string());
+            let record_id = header("warc-record-id").map(str::to_string);
+            let block_type = header("content-type").unwrap_or("").to_ascii_lowercase();
+            let wanted = (kind == "response" && block_type.starts_with("application/http"))
+                || (kind == "resource" && block_type.contains("html"));
+            if !wanted || length > self.opts.max_document_bytes as u64 {
+                let skipped = std::io::copy(&mut Read::take(&mut self.reader, length), &mut std::io::sink());
+                match skipped {
+                    Ok(n) if n == length => {}
+                    Ok(_) => return self.fail("truncated WARC record: block shorter than its Content-Length".into()),
+                    Err(e) => return self.fail(read_failure(gz, &e)),
+                }
+                if wanted {
+                    let at = format!("{}#record{}", self.shown, self.record);
+                    return Some(Err(IngestError::new(
+                        at,
+                        format!("record larger than the {} MiB document limit; skipped", self.opts.max_document_bytes >> 20),
+                    )));
+                }
+                continue;
+            }
+            let mut block = Vec::with_capacity(length as usize);
+            match Read::take(&mut self.reader, length).read_to_end(&mut block) {
+                Ok(n) if n as u64 == length => {}
+                Ok(_) => return self.fail("truncated WARC record: block shorter than its Content-Length".into()),
+                Err(e) => return self.fail(read_failure(gz, &e)),
+            }
+            let at = format!("{}#record{}", self.shown, self.record);
+            let (body, charset) = if kind == "response" {
+                match http_payload(&block) {
+                    Ok(Some(p)) => p,
+                    Ok(None) => continue, // not HTML, or not a 2xx answer
+                    Err(why) => return Some(Err(IngestError::new(at, why))),
+                }
+            } else {
+                (block, charset_of(&block_type))
+            };
+            if body.iter().all(|b| b.is_ascii_whitespace()) {
+                return Some(Err(IngestError::new(at, "empty HTML payload")));
+            }
+            if looks_binary(&body) {
+                return Some(Err(IngestError::new(at, "payload is binary, not HTML")));
+            }
+            let decoded = decode(&body, charset.as_deref());
+            let id = uri.clone().or(record_id).unwrap_or_else(|| at.clone());
+            return Some(Ok(RawDocument {
+                id,
+                source: at,
+                content: Content::Html(decoded.text),
+                meta: RawMeta {
+                    url: uri,
+                    // The crawl date is not the publication date; extraction finds that.
+                    published: None,
+                    ..RawMeta::default()
+                },
+                encoding: decoded.encoding.name().to_string(),
+            }));
+        }
+        None
+    }
+}
+
+/// Read one line, tolerating bytes that are not UTF-8 (headers are ASCII in practice).
+fn read_line(reader: &mut dyn BufRead, line: &mut String) -> std::io::Result<usize> {
+    let mut bytes = Vec::new();
+    let n = Read::take(reader, 64 * 1024).read_until(b'\n', &mut bytes)?;
+    line.push_str(&String::from_utf8_lossy(&bytes));
+    Ok(n)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+fn charset_of(content_type: &str) -> Option<String> {
+    content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("charset="))
+        .map(|c| c.trim_matches(['"', '\'']).to_string())
+        .next()
+}
+
+/// The HTML body of an HTTP response and its declared charset; `None` when it is not HTML or not
+/// a success.
+fn http_payload(block: &[u8]) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
+    let mut headers = [httparse::EMPTY_HEADER; 128];
+    let mut resp = httparse::Response::new(&mut headers);
+    let head_len = match resp.parse(block) {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) => return Err("truncated HTTP headers in WARC response".into()),
+        Err(e) => return Err(format!("bad HTTP response in WARC record: {e}")),
+    };
+    if !(200..300).contains(&resp.code.unwrap_or(0)) {
+        return Ok(None);
+    }
+    let get = |name: &str| {
+        resp.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).to_ascii_lowercase())
+    };
+    let content_type = get("content-type").unwrap_or_default();
+    if !content_type.is_empty() && !content_type.contains("html") {
+        return Ok(None);
+    }
+    let mut body = block[head_len..].to_vec();
+    if get("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
+        body = dechunk(&body).ok_or("bad chunked transfer encoding in WARC response")?;
+    }
+    match get("content-encoding").as_deref() {
+        Some(e) if e.contains("gzip") => {
+            let mut out = Vec::new();
+            flate2::read::MultiGzDecoder::new(&body[..])
+                .read_to_end(&mut out)
+                .map_err(|e| format!("bad gzip content encoding in WARC response: {e}"))?;
+            body = out;
+        }
+        Some(e) if e.contains("deflate") => {
+            let mut out = Vec::new();
+            flate2::read::ZlibDecoder::new(&body[..])
+                .read_to_end(&mut out)
+                .map_err(|e| format!("bad deflate content encoding in WARC response: {e}"))?;
+            body = out;
+        }
+        _ => {}
+    }
+    Ok(Some((body, charset_of(&content_type))))
+}
+
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let nl = data.iter().position(|&b| b == b'\n')?;
+        let size_line = std::str::from_utf8(&data[..nl]).ok()?.trim();
+        let size = usize::from_str_radix(size_line.split(';').next()?.trim(), 16).ok()?;
+        data = &data[nl + 1..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(data.get(..size)?);
+        data = data.get(size..)?;
+        data = data.strip_prefix(b"\r\n").or_else(|| data.strip_prefix(b"\n")).unwrap_or(data);
+    }
+}
