@@ -46,13 +46,9 @@ pub struct RawDocument {
 }
 
 impl RawDocument {
-    /// Content identity: re-ingesting the same bytes under the same id is recognised by this.
+    /// Content identity: the same page ingested again, under any id, is recognised by this.
     pub fn content_hash(&self) -> String {
-        let mut key = String::with_capacity(self.content.as_str().len() + 64);
-        key.push_str(&self.id);
-        key.push('\u{0}');
-        key.push_str(self.content.as_str());
-        content_hash(&key)
+        content_hash(self.content.as_str())
     }
 }
 

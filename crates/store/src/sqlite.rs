@@ -1,0 +1,471 @@
+//! The embedded backend: one SQLite database in the store directory, in WAL mode.
+//!
+//! Several processes may open the same directory; writers take turns (SQLite's own locking, with
+//! a generous busy timeout). Each [`Store::commit`] is one `IMMEDIATE` transaction.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::record::{Commit, DocStatus, DocumentRecord, EventState, Hit, StoreError};
+use crate::Store;
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    outlet TEXT,
+    event TEXT,
+    duplicate_of TEXT,
+    translation_of TEXT,
+    article TEXT NOT NULL,
+    search TEXT NOT NULL,
+    vector BLOB
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
+CREATE INDEX IF NOT EXISTS documents_event ON documents(event);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    start TEXT,
+    "end" TEXT,
+    place TEXT,
+    storyline TEXT,
+    state BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    entity TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    PRIMARY KEY (entity, lang, alias)
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    entity TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (entity, document)
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    document TEXT NOT NULL,
+    speaker TEXT,
+    text TEXT NOT NULL,
+    via TEXT
+);
+CREATE INDEX IF NOT EXISTS quotes_document ON quotes(document);
+CREATE TABLE IF NOT EXISTS facts (
+    document TEXT NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT,
+    text TEXT NOT NULL,
+    subject TEXT
+);
+CREATE INDEX IF NOT EXISTS facts_document ON facts(document);
+CREATE TABLE IF NOT EXISTS claims (
+    event TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    PRIMARY KEY (event, position)
+);
+"#;
+
+/// The embedded store: `DIR/storyline.sqlite`.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the store in directory `dir`.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        let open_err = |why: String| StoreError::Open {
+            path: dir.display().to_string(),
+            why,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+        let path = dir.join("storyline.sqlite");
+        let conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(60)).map_err(|e| open_err(e.to_string()))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| open_err(e.to_string()))?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| open_err(e.to_string()))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::Schema {
+                path: path.display().to_string(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        conn.execute_batch(SCHEMA).map_err(|e| open_err(e.to_string()))?;
+        conn.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
+            .map_err(|e| open_err(e.to_string()))?;
+        Ok(SqliteStore { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn documents_of_events(&self) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT event, id FROM documents WHERE event IS NOT NULL ORDER BY seq")?;
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (event, id) = row?;
+            map.entry(event).or_default().push(id);
+        }
+        Ok(map)
+    }
+}
+
+fn vector_to_blob(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn blob_to_vector(b: &[u8]) -> Vec<f32> {
+    b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    Ok(Event {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        start: r.get(2)?,
+        end: r.get(3)?,
+        place: r.get(4)?,
+        storyline: r.get(5)?,
+        documents: Vec::new(),
+    })
+}
+
+fn kind_from_str(s: &str) -> EntityKind {
+    match s {
+        "person" => EntityKind::Person,
+        "organization" => EntityKind::Organization,
+        "place" => EntityKind::Place,
+        _ => EntityKind::Other,
+    }
+}
+
+const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector";
+
+fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError> {
+    let id: String = r.get(0)?;
+    let json: String = r.get(5)?;
+    let article: Article = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+        what: format!("document {id}"),
+        why: e.to_string(),
+    })?;
+    let vector: Option<Vec<u8>> = r.get(6)?;
+    Ok(DocumentRecord {
+        article,
+        hash: r.get(1)?,
+        event: r.get(2)?,
+        duplicate_of: r.get(3)?,
+        translation_of: r.get(4)?,
+        vector: vector.map(|b| blob_to_vector(&b)),
+    })
+}
+
+impl Store for SqliteStore {
+    fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
+        let stored: Option<String> = self
+            .conn
+            .query_row("SELECT hash FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        match stored {
+            Some(h) if h == hash => return Ok(DocStatus::AlreadyIngested),
+            Some(_) => return Ok(DocStatus::IdConflict),
+            None => {}
+        }
+        let other: Option<String> = self
+            .conn
+            .query_row("SELECT id FROM documents WHERE hash = ?1 ORDER BY seq LIMIT 1", [hash], |r| r.get(0))
+            .optional()?;
+        Ok(other.map_or(DocStatus::New, DocStatus::SameContentAs))
+    }
+
+    fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let a = &c.document.article;
+        let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
+        let search = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase();
+        tx.execute(
+            "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                a.id,
+                c.document.hash,
+                a.title,
+                a.published,
+                a.outlet,
+                c.document.event,
+                c.document.duplicate_of,
+                c.document.translation_of,
+                article_json,
+                search,
+                c.document.vector.as_deref().map(vector_to_blob),
+            ],
+        )?;
+        if let Some(es) = &c.event {
+            let e = &es.event;
+            tx.execute(
+                "INSERT INTO events (id, title, start, \"end\", place, storyline, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, \"end\" = excluded.\"end\",
+                 place = excluded.place, storyline = excluded.storyline, state = excluded.state",
+                params![e.id, e.title, e.start, e.end, e.place, e.storyline, es.state],
+            )?;
+        }
+        for ent in &c.entities {
+            tx.execute(
+                "INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
+                params![ent.id, ent.kind.as_str(), ent.name],
+            )?;
+            for (lang, aliases) in &ent.aliases {
+                for alias in aliases {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO entity_aliases (entity, lang, alias) VALUES (?1, ?2, ?3)",
+                        params![ent.id, lang, alias],
+                    )?;
+                }
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO mentions (entity, document) VALUES (?1, ?2)",
+                params![ent.id, a.id],
+            )?;
+        }
+        for q in &c.quotes {
+            tx.execute(
+                "INSERT INTO quotes (document, speaker, text, via) VALUES (?1, ?2, ?3, ?4)",
+                params![q.document, q.speaker, q.text, q.via],
+            )?;
+        }
+        for f in &c.facts {
+            tx.execute(
+                "INSERT INTO facts (document, value, unit, text, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![f.document, f.value, f.unit, f.text, f.subject],
+            )?;
+        }
+        if let Some((event, claims)) = &c.claims {
+            tx.execute("DELETE FROM claims WHERE event = ?1", [event])?;
+            for (i, cl) in claims.iter().enumerate() {
+                let sources = serde_json::to_string(&cl.sources).map_err(|e| StoreError::Db(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO claims (event, position, text, sources) VALUES (?1, ?2, ?3, ?4)",
+                    params![event, i as i64, cl.text, sources],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?;
+        let mut rows = stmt.query([id])?;
+        match rows.next()? {
+            Some(r) => Ok(Some(document_from_row(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn for_each_document(&self, f: &mut dyn FnMut(DocumentRecord) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY seq"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(document_from_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    fn document_count(&self) -> Result<usize, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
+        let ev = self
+            .conn
+            .query_row(
+                "SELECT id, title, start, \"end\", place, storyline FROM events WHERE id = ?1",
+                [id],
+                event_from_row,
+            )
+            .optional()?;
+        let Some(mut ev) = ev else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM documents WHERE event = ?1 ORDER BY seq")?;
+        ev.documents = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(Some(ev))
+    }
+
+    fn events(&self) -> Result<Vec<Event>, StoreError> {
+        let docs = self.documents_of_events()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, title, start, \"end\", place, storyline FROM events ORDER BY start IS NULL, start, id",
+        )?;
+        let mut out: Vec<Event> = stmt.query_map([], event_from_row)?.collect::<Result<_, _>>()?;
+        for e in &mut out {
+            e.documents = docs.get(&e.id).cloned().unwrap_or_default();
+        }
+        out.retain(|e| !e.documents.is_empty());
+        Ok(out)
+    }
+
+    fn event_states(&self) -> Result<Vec<EventState>, StoreError> {
+        let docs = self.documents_of_events()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, title, start, \"end\", place, storyline, state FROM events ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| Ok((event_from_row(r)?, r.get::<_, Vec<u8>>(6)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut event, state) = row?;
+            event.documents = docs.get(&event.id).cloned().unwrap_or_default();
+            out.push(EventState { event, state });
+        }
+        Ok(out)
+    }
+
+    fn entities(&self) -> Result<Vec<Entity>, StoreError> {
+        let mut aliases: HashMap<String, BTreeMap<String, Vec<String>>> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity, lang, alias FROM entity_aliases ORDER BY entity, lang, rowid")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (e, lang, alias) = row?;
+            aliases.entry(e).or_default().entry(lang).or_default().push(alias);
+        }
+        let mut docs: HashMap<String, Vec<String>> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT m.entity, m.document FROM mentions m JOIN documents d ON d.id = m.document ORDER BY d.seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (e, d) = row?;
+            docs.entry(e).or_default().push(d);
+        }
+        let mut stmt = self.conn.prepare("SELECT id, kind, name FROM entities ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, name) = row?;
+            out.push(Entity {
+                kind: kind_from_str(&kind),
+                name,
+                aliases: aliases.remove(&id).unwrap_or_default(),
+                documents: docs.remove(&id).unwrap_or_default(),
+                id,
+            });
+        }
+        Ok(out)
+    }
+
+    fn quotes(&self) -> Result<Vec<Quote>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT document, speaker, text, via FROM quotes ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Quote {
+                document: r.get(0)?,
+                speaker: r.get(1)?,
+                text: r.get(2)?,
+                via: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn facts(&self) -> Result<Vec<Fact>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT document, value, unit, text, subject FROM facts ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Fact {
+                document: r.get(0)?,
+                value: r.get(1)?,
+                unit: r.get(2)?,
+                text: r.get(3)?,
+                subject: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn claims(&self) -> Result<Vec<Claim>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event, text, sources FROM claims ORDER BY event, position")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (event, text, sources) = row?;
+            let sources = serde_json::from_str(&sources).map_err(|e| StoreError::Corrupt {
+                what: format!("claim of event {event}"),
+                why: e.to_string(),
+            })?;
+            out.push(Claim { event, text, sources });
+        }
+        Ok(out)
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, title, event, search, instr(search, ?1) AS pos FROM documents WHERE pos > 0
+             ORDER BY pos, seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![q, limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (document, title, event, text, pos) = row?;
+            out.push(Hit {
+                snippet: snippet(&text, (pos - 1) as usize, q.chars().count()),
+                score: 1.0 / (1.0 + pos as f32),
+                document,
+                title,
+                event,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// About 40 characters either side of a match, on character boundaries.
+fn snippet(text: &str, char_pos: usize, match_chars: usize) -> String {
+    // instr() counts characters, not bytes.
+    let chars: Vec<char> = text.chars().collect();
+    let at = char_pos.min(chars.len());
+    let from = at.saturating_sub(40);
+    let to = (at + match_chars + 40).min(chars.len());
+    chars[from..to].iter().collect::<String>().replace('\n', " ")
+}

@@ -1,0 +1,189 @@
+//! One test suite for every [`Store`] backend: each backend's tests call [`run_all`] with a
+//! factory for fresh, empty stores.
+
+use std::collections::BTreeMap;
+
+use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote, Segment};
+
+use crate::{Commit, DocStatus, DocumentRecord, EventState, Store};
+
+/// A small document with a fixed id and text.
+pub fn doc(id: &str, text: &str) -> DocumentRecord {
+    DocumentRecord {
+        article: Article {
+            id: id.into(),
+            source: format!("{id}.txt"),
+            title: Some(format!("Title of {id}")),
+            paragraphs: vec![text.into()],
+            segments: vec![Segment {
+                lang: "en".into(),
+                text: text.into(),
+            }],
+            ..Article::default()
+        },
+        hash: model::content_hash(text),
+        event: Some(format!("ev-{id}")),
+        duplicate_of: None,
+        translation_of: None,
+        vector: Some(vec![0.5, -0.25, 1.0]),
+    }
+}
+
+fn event(id: &str, start: Option<&str>) -> EventState {
+    EventState {
+        event: Event {
+            id: id.into(),
+            title: format!("event {id}"),
+            start: start.map(Into::into),
+            end: start.map(Into::into),
+            place: Some("Kazan".into()),
+            storyline: None,
+            documents: Vec::new(),
+        },
+        state: vec![1, 2, 3],
+    }
+}
+
+fn entity(id: &str, lang: &str, alias: &str) -> Entity {
+    Entity {
+        id: id.into(),
+        kind: EntityKind::Person,
+        name: "Xi Jinping".into(),
+        aliases: BTreeMap::from([(lang.to_string(), vec![alias.to_string()])]),
+        documents: Vec::new(),
+    }
+}
+
+/// Run every check against stores made by `fresh`.
+pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
+    round_trip(fresh());
+    status_tells_new_same_and_conflicting(fresh());
+    a_failed_commit_changes_nothing(fresh());
+    entities_merge_aliases_and_documents(fresh());
+    claims_are_replaced_per_event(fresh());
+    events_are_ordered_and_list_their_documents(fresh());
+    search_finds_substrings_in_any_script(fresh());
+}
+
+fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
+    let mut d = doc(id, text);
+    d.event = Some(ev.into());
+    Commit {
+        document: d,
+        event: Some(event(ev, Some("2024-05-16"))),
+        entities: vec![entity("xi-jinping", "en", "Xi Jinping")],
+        quotes: vec![Quote {
+            document: id.into(),
+            speaker: Some("xi-jinping".into()),
+            text: "China highly appreciates this.".into(),
+            via: Some("Xinhua".into()),
+        }],
+        facts: vec![Fact {
+            document: id.into(),
+            value: 240.1e9,
+            unit: Some("USD".into()),
+            text: "trade reached a record $240.1 billion".into(),
+            subject: Some("two-way trade".into()),
+        }],
+        claims: Some((
+            ev.into(),
+            vec![Claim {
+                event: ev.into(),
+                text: "the two sides signed a joint statement".into(),
+                sources: vec![id.into()],
+            }],
+        )),
+    }
+}
+
+fn round_trip(mut s: Box<dyn Store>) {
+    let c = full_commit("d1", "Xi met Putin.", "e1");
+    s.commit(&c).unwrap();
+    let back = s.document("d1").unwrap().unwrap();
+    assert_eq!(back, c.document);
+    assert_eq!(s.document_count().unwrap(), 1);
+    assert_eq!(s.quotes().unwrap(), c.quotes);
+    assert_eq!(s.facts().unwrap(), c.facts);
+    assert_eq!(s.claims().unwrap(), c.claims.unwrap().1);
+    let ev = s.event("e1").unwrap().unwrap();
+    assert_eq!(ev.documents, ["d1"]);
+    assert_eq!(s.event_states().unwrap()[0].state, vec![1, 2, 3]);
+    assert!(s.document("nope").unwrap().is_none());
+}
+
+fn status_tells_new_same_and_conflicting(mut s: Box<dyn Store>) {
+    let d = doc("d1", "text one");
+    assert_eq!(s.status("d1", &d.hash).unwrap(), DocStatus::New);
+    s.commit(&Commit::document_only(d.clone())).unwrap();
+    assert_eq!(s.status("d1", &d.hash).unwrap(), DocStatus::AlreadyIngested);
+    assert_eq!(s.status("d1", "other-hash").unwrap(), DocStatus::IdConflict);
+    assert_eq!(s.status("d2", &d.hash).unwrap(), DocStatus::SameContentAs("d1".into()));
+}
+
+fn a_failed_commit_changes_nothing(mut s: Box<dyn Store>) {
+    s.commit(&full_commit("d1", "first", "e1")).unwrap();
+    // Same id again: the document insert fails, and nothing of the commit may remain.
+    let mut again = full_commit("d1", "second", "e2");
+    again.entities = vec![entity("putin", "en", "Putin")];
+    assert!(s.commit(&again).is_err());
+    assert_eq!(s.document_count().unwrap(), 1);
+    assert!(s.event("e2").unwrap().is_none());
+    assert_eq!(s.entities().unwrap().len(), 1);
+    assert_eq!(s.quotes().unwrap().len(), 1);
+    assert_eq!(s.document("d1").unwrap().unwrap().article.paragraphs, ["first"]);
+}
+
+fn entities_merge_aliases_and_documents(mut s: Box<dyn Store>) {
+    let mut a = Commit::document_only(doc("d1", "习近平"));
+    a.entities = vec![entity("xi-jinping", "zh-Hans", "习近平")];
+    let mut b = Commit::document_only(doc("d2", "習近平"));
+    b.entities = vec![entity("xi-jinping", "zh-Hant", "習近平"), entity("xi-jinping", "zh-Hans", "习近平")];
+    s.commit(&a).unwrap();
+    s.commit(&b).unwrap();
+    let ents = s.entities().unwrap();
+    assert_eq!(ents.len(), 1);
+    assert_eq!(ents[0].documents, ["d1", "d2"]);
+    assert_eq!(ents[0].aliases["zh-Hans"], ["习近平"]);
+    assert_eq!(ents[0].aliases["zh-Hant"], ["習近平"]);
+}
+
+fn claims_are_replaced_per_event(mut s: Box<dyn Store>) {
+    s.commit(&full_commit("d1", "one", "e1")).unwrap();
+    let mut c = full_commit("d2", "two", "e1");
+    c.claims = Some((
+        "e1".into(),
+        vec![Claim {
+            event: "e1".into(),
+            text: "the two sides signed a joint statement".into(),
+            sources: vec!["d1".into(), "d2".into()],
+        }],
+    ));
+    s.commit(&c).unwrap();
+    let claims = s.claims().unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].sources, ["d1", "d2"]);
+}
+
+fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
+    for (id, ev, start) in [("a", "late", Some("2024-10-22")), ("b", "undated", None), ("c", "early", Some("2023-03-20"))] {
+        let mut d = doc(id, id);
+        d.event = Some(ev.into());
+        let mut c = Commit::document_only(d);
+        c.event = Some(event(ev, start));
+        s.commit(&c).unwrap();
+    }
+    let order: Vec<String> = s.events().unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(order, ["early", "late", "undated"]);
+}
+
+fn search_finds_substrings_in_any_script(mut s: Box<dyn Store>) {
+    s.commit(&Commit::document_only(doc("en", "Leaders met at the BRICS summit in Kazan."))).unwrap();
+    s.commit(&Commit::document_only(doc("zh", "习近平出席金砖国家领导人第十六次会晤。"))).unwrap();
+    s.commit(&Commit::document_only(doc("ru", "Саммит БРИКС прошёл в Казани."))).unwrap();
+    assert_eq!(s.search("brics", 10).unwrap()[0].document, "en");
+    let zh = s.search("金砖", 10).unwrap();
+    assert_eq!(zh.len(), 1);
+    assert!(zh[0].snippet.contains("金砖"));
+    assert_eq!(s.search("казани", 10).unwrap()[0].document, "ru");
+    assert!(s.search("nothing like this", 10).unwrap().is_empty());
+}

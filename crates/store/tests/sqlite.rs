@@ -1,0 +1,34 @@
+//! The shared store suite on the embedded SQLite backend, plus what only it promises.
+
+use store::{SqliteStore, Store};
+
+#[test]
+fn sqlite_passes_the_store_suite() {
+    let dirs = std::cell::RefCell::new(Vec::new());
+    store::suite::run_all(&mut || {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(dir.path()).unwrap();
+        dirs.borrow_mut().push(dir);
+        Box::new(s) as Box<dyn Store>
+    });
+}
+
+#[test]
+fn data_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.commit(&store::Commit::document_only(store::suite::doc("d1", "kept"))).unwrap();
+    }
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.document_count().unwrap(), 1);
+}
+
+#[test]
+fn a_store_path_that_is_a_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    let err = SqliteStore::open(&file).err().unwrap().to_string();
+    assert!(err.contains("cannot open the store") && err.contains("not-a-dir"), "{err}");
+}
