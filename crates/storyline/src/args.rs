@@ -1,0 +1,77 @@
+//! Command-line arguments (the CLI contract in DESIGN.md).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Storyline: news pages in many languages → events, who said what, and which outlets report it.
+#[derive(Debug, Parser)]
+#[command(name = "storyline", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The store directory.
+    #[arg(long, global = true, env = "STORYLINE_DB", default_value = "./storyline-data")]
+    pub db: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read files or directories (HTML, text, JSONL, WARC, RSS/Atom, gzipped or not) into the store.
+    ///
+    /// Safe to re-run: content already stored is recognised and not duplicated. Bad inputs are
+    /// reported one per line on stderr and the rest is ingested (exit status 2 if any failed).
+    Ingest {
+        /// Files or directories; `-` reads JSON Lines from standard input.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Largest document to read, in MiB (a page, a JSONL line, a WARC record).
+        #[arg(long, default_value_t = 32)]
+        max_doc_mib: usize,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Extract clean text and metadata, without storing anything.
+    Extract {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+        format: Format,
+        #[arg(long, default_value_t = 32)]
+        max_doc_mib: usize,
+    },
+    /// Write the whole analysis as JSON Lines (documents, events, entities, quotes, facts, claims).
+    Export,
+    /// Embed texts with the multilingual encoder: one text per line, or JSONL with `id` and `text`.
+    Embed {
+        /// Input file; standard input when absent or `-`.
+        input: Option<PathBuf>,
+    },
+    /// List events, earliest first.
+    Events {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one event and its documents.
+    Event {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search documents; one hit per line, starting with the document id.
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Text,
+}

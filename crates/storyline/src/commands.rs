@@ -1,0 +1,345 @@
+//! One function per command; each returns how it ended or an error with context.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde_json::json;
+use store::{SqliteStore, Store};
+
+use crate::args::{Cli, Command, Format};
+use crate::Done;
+
+pub fn run(cli: Cli) -> Result<Done> {
+    match cli.command {
+        Command::Ingest {
+            inputs,
+            max_doc_mib,
+            json,
+        } => ingest(&cli.db, &inputs, max_doc_mib, json),
+        Command::Extract {
+            inputs,
+            format,
+            max_doc_mib,
+        } => extract(&inputs, format, max_doc_mib),
+        Command::Export => export(&cli.db),
+        Command::Embed { input } => embed(input.as_deref()),
+        Command::Events { json } => events(&cli.db, json),
+        Command::Event { id, json } => event(&cli.db, &id, json),
+        Command::Search { query, limit, json } => search(&cli.db, &query.join(" "), limit, json),
+    }
+}
+
+fn open_store(db: &Path) -> Result<SqliteStore> {
+    Ok(SqliteStore::open(db)?)
+}
+
+/// An existing store, for commands that only read.
+fn existing_store(db: &Path) -> Result<SqliteStore> {
+    if !db.join("storyline.sqlite").exists() {
+        anyhow::bail!(
+            "no store at {} (run `storyline ingest --db {} INPUT...` first)",
+            db.display(),
+            db.display()
+        );
+    }
+    open_store(db)
+}
+
+fn progress(label: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {prefix} {pos} documents ({per_sec}) {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.set_prefix(label.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+fn ingest_options(max_doc_mib: usize) -> ingest::Options {
+    ingest::Options {
+        max_document_bytes: max_doc_mib.max(1) << 20,
+    }
+}
+
+fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> Result<Done> {
+    let mut store = open_store(db)?;
+    let mut pipe = pipeline::Pipeline::open(&mut store).context("cannot load the store's events")?;
+    let bar = progress("ingesting");
+    let mut read_errors = 0usize;
+    for item in ingest::read_paths(inputs, ingest_options(max_doc_mib)) {
+        bar.inc(1);
+        match item {
+            Ok(raw) => match pipe.ingest(raw) {
+                Ok(_) => {}
+                Err(pipeline::PipelineError::Input { source_name, why }) => {
+                    bar.suspend(|| eprintln!("storyline: {source_name}: {why}"));
+                }
+                Err(e @ pipeline::PipelineError::Store(_)) => return Err(e).context("cannot store a document"),
+            },
+            Err(e) => {
+                read_errors += 1;
+                bar.suspend(|| eprintln!("storyline: {e}"));
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let s = pipe.summary.clone();
+    drop(pipe);
+    let failed = s.failed + read_errors;
+    let events = store.events()?.len();
+    let documents = store.document_count()?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let v = json!({
+            "ingested": s.ingested, "already_ingested": s.already, "duplicates": s.duplicates,
+            "failed": failed, "documents": documents, "events": events, "store": db.display().to_string(),
+        });
+        writeln!(out, "{v}")?;
+    } else {
+        writeln!(
+            out,
+            "ingested {} new document{} ({} already ingested, {} exact duplicate{}, {} failed); the store at {} now holds {} documents in {} events",
+            s.ingested,
+            plural(s.ingested),
+            s.already,
+            s.duplicates,
+            plural(s.duplicates),
+            failed,
+            db.display(),
+            documents,
+            events
+        )?;
+    }
+    Ok(if failed > 0 { Done::PartlyFailed } else { Done::Ok })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn extract(inputs: &[PathBuf], format: Format, max_doc_mib: usize) -> Result<Done> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = 0usize;
+    let mut found = 0usize;
+    for item in ingest::read_paths(inputs, ingest_options(max_doc_mib)) {
+        let raw = match item {
+            Ok(raw) => raw,
+            Err(e) => {
+                failed += 1;
+                eprintln!("storyline: {e}");
+                continue;
+            }
+        };
+        let mut article = extract::extract(&raw);
+        article.segments = lang::segment(&article.paragraphs);
+        for d in &article.diagnostics {
+            eprintln!("storyline: {}: {d}", raw.source);
+        }
+        found += 1;
+        match format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut out, &wire::extract_record(&article))?;
+                out.write_all(b"\n")?;
+            }
+            Format::Text => {
+                writeln!(out, "# {}", article.title.as_deref().unwrap_or(&article.id))?;
+                let meta = [
+                    ("id", Some(article.id.clone())),
+                    ("path", Some(article.source.clone())),
+                    ("published", article.published.clone()),
+                    ("outlet", article.outlet.clone()),
+                    ("byline", (!article.byline.is_empty()).then(|| article.byline.join(", "))),
+                    ("editor", article.editor.clone()),
+                    ("dateline", article.dateline.as_ref().map(|d| d.text.clone())),
+                    ("languages", Some(article.languages().join(", "))),
+                ];
+                for (k, v) in meta {
+                    if let Some(v) = v {
+                        writeln!(out, "{k}: {v}")?;
+                    }
+                }
+                writeln!(out, "\n{}\n", article.text())?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed > 0 {
+        Done::PartlyFailed
+    } else if found == 0 {
+        Done::NothingFound
+    } else {
+        Done::Ok
+    })
+}
+
+fn export(db: &Path) -> Result<Done> {
+    let store = existing_store(db)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let n = wire::export(&store, &mut out).map_err(|e| match e {
+        wire::ExportError::Write(io) => anyhow::Error::new(io),
+        other => anyhow::Error::new(other),
+    })?;
+    out.flush()?;
+    Ok(if n == 0 { Done::NothingFound } else { Done::Ok })
+}
+
+fn embed(input: Option<&Path>) -> Result<Done> {
+    let reader: Box<dyn BufRead> = match input {
+        None => Box::new(std::io::stdin().lock()),
+        Some(p) if p.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
+        Some(p) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
+        )),
+    };
+    let shown = input.map_or("<stdin>".to_string(), |p| p.display().to_string());
+    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).context("cannot load the multilingual encoder")?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = 0;
+    let mut n = 0;
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {shown}"))?;
+        let (id, text) = if line.trim_start().starts_with('{') {
+            match serde_json::from_str::<serde_json::Value>(&line) {
+                Ok(v) => {
+                    let id = match &v["id"] {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Number(n) => n.to_string(),
+                        _ => (i + 1).to_string(),
+                    };
+                    match v["text"].as_str() {
+                        Some(t) => (id, t.to_string()),
+                        None => {
+                            failed += 1;
+                            eprintln!("storyline: {shown}:{}: no `text` string", i + 1);
+                            continue;
+                        }
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("storyline: {shown}:{}: not JSON: {e}", i + 1);
+                    continue;
+                }
+            }
+        } else {
+            ((i + 1).to_string(), line)
+        };
+        let vector = encoder.embed(&text);
+        serde_json::to_writer(&mut out, &json!({"id": id, "vector": vector}))?;
+        out.write_all(b"\n")?;
+        n += 1;
+    }
+    out.flush()?;
+    Ok(if failed > 0 {
+        Done::PartlyFailed
+    } else if n == 0 {
+        Done::NothingFound
+    } else {
+        Done::Ok
+    })
+}
+
+fn events(db: &Path, as_json: bool) -> Result<Done> {
+    let store = existing_store(db)?;
+    let events = store.events()?;
+    let mut out = std::io::stdout().lock();
+    for e in &events {
+        if as_json {
+            writeln!(out, "{}", wire::event_record(e))?;
+        } else {
+            let dates = match (&e.start, &e.end) {
+                (Some(s), Some(t)) if s != t => format!("{s}..{t}"),
+                (Some(s), _) => s.clone(),
+                _ => "undated".into(),
+            };
+            writeln!(
+                out,
+                "{}  {:<22}  {:<12}  {} doc{}  {}",
+                e.id,
+                dates,
+                e.place.as_deref().unwrap_or("-"),
+                e.documents.len(),
+                plural(e.documents.len()),
+                e.title
+            )?;
+        }
+    }
+    Ok(if events.is_empty() { Done::NothingFound } else { Done::Ok })
+}
+
+fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
+    let store = existing_store(db)?;
+    let Some(e) = store.event(id)? else {
+        eprintln!("storyline: no event `{id}` (list them with `storyline events`)");
+        return Ok(Done::NothingFound);
+    };
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let mut docs = Vec::new();
+        for d in &e.documents {
+            if let Some(rec) = store.document(d)? {
+                docs.push(wire::document_record(&rec));
+            }
+        }
+        let mut v = wire::event_record(&e);
+        v["document_records"] = serde_json::Value::Array(docs);
+        writeln!(out, "{v}")?;
+        return Ok(Done::Ok);
+    }
+    writeln!(out, "{}  {}", e.id, e.title)?;
+    writeln!(
+        out,
+        "when: {} .. {}   where: {}   storyline: {}",
+        e.start.as_deref().unwrap_or("?"),
+        e.end.as_deref().unwrap_or("?"),
+        e.place.as_deref().unwrap_or("?"),
+        e.storyline.as_deref().unwrap_or("-")
+    )?;
+    writeln!(out, "documents:")?;
+    for d in &e.documents {
+        if let Some(rec) = store.document(d)? {
+            let a = &rec.article;
+            writeln!(
+                out,
+                "  {}  {}  {}  [{}]  {}{}",
+                a.id,
+                a.published.as_deref().unwrap_or("-"),
+                a.outlet.as_deref().unwrap_or("-"),
+                a.languages().join(","),
+                a.title.as_deref().unwrap_or(""),
+                rec.duplicate_of.map(|o| format!("  (duplicate of {o})")).unwrap_or_default()
+            )?;
+        }
+    }
+    Ok(Done::Ok)
+}
+
+fn search(db: &Path, query: &str, limit: usize, as_json: bool) -> Result<Done> {
+    let store = existing_store(db)?;
+    let hits = store.search(query, limit)?;
+    let mut out = std::io::stdout().lock();
+    for h in &hits {
+        if as_json {
+            writeln!(out, "{}", serde_json::to_string(h)?)?;
+        } else {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}",
+                h.document,
+                h.event.as_deref().unwrap_or("-"),
+                h.title.as_deref().unwrap_or(""),
+                h.snippet
+            )?;
+        }
+    }
+    Ok(if hits.is_empty() { Done::NothingFound } else { Done::Ok })
+}
