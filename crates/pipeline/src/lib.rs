@@ -46,7 +46,8 @@ impl<'s> Pipeline<'s> {
     /// Load the online state (events so far) from the store.
     pub fn open(store: &'s mut dyn Store) -> Result<Pipeline<'s>, PipelineError> {
         let states = store.event_states()?;
-        let clusterer = cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
+        let clusterer =
+            cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
         Ok(Pipeline {
             store,
             clusterer,
@@ -118,6 +119,9 @@ impl<'s> Pipeline<'s> {
         });
         let id = commit.document.article.id.clone();
         self.store.commit(&commit)?;
-        Ok(Outcome::Ingested { id, event: event_id })
+        Ok(Outcome::Ingested {
+            id,
+            event: event_id,
+        })
     }
 }

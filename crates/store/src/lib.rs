@@ -24,7 +24,10 @@ pub trait Store: Send {
 
     fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError>;
     /// Every document, in ingest order.
-    fn for_each_document(&self, f: &mut dyn FnMut(DocumentRecord) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    fn for_each_document(
+        &self,
+        f: &mut dyn FnMut(DocumentRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     fn document_count(&self) -> Result<usize, StoreError>;
 
     fn event(&self, id: &str) -> Result<Option<Event>, StoreError>;

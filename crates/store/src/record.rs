@@ -7,8 +7,14 @@ use serde::{Deserialize, Serialize};
 pub enum StoreError {
     #[error("cannot open the store at {path}: {why}")]
     Open { path: String, why: String },
-    #[error("store {path} was written by a newer storyline (schema {found}, this one knows {known})")]
-    Schema { path: String, found: i64, known: i64 },
+    #[error(
+        "store {path} was written by a newer storyline (schema {found}, this one knows {known})"
+    )]
+    Schema {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("database error: {0}")]
     Db(String),
     #[error("stored record {what} is corrupt: {why}")]

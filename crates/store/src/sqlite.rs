@@ -97,9 +97,12 @@ impl SqliteStore {
         std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         let path = dir.join("storyline.sqlite");
         let conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(60)).map_err(|e| open_err(e.to_string()))?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        conn.busy_timeout(Duration::from_secs(60))
             .map_err(|e| open_err(e.to_string()))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        )
+        .map_err(|e| open_err(e.to_string()))?;
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| open_err(e.to_string()))?;
@@ -110,7 +113,8 @@ impl SqliteStore {
                 known: SCHEMA_VERSION,
             });
         }
-        conn.execute_batch(SCHEMA).map_err(|e| open_err(e.to_string()))?;
+        conn.execute_batch(SCHEMA)
+            .map_err(|e| open_err(e.to_string()))?;
         conn.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(|e| open_err(e.to_string()))?;
         Ok(SqliteStore { conn, path })
@@ -121,9 +125,9 @@ impl SqliteStore {
     }
 
     fn documents_of_events(&self) -> Result<HashMap<String, Vec<String>>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT event, id FROM documents WHERE event IS NOT NULL ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event, id FROM documents WHERE event IS NOT NULL ORDER BY seq",
+        )?;
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
@@ -139,7 +143,9 @@ fn vector_to_blob(v: &[f32]) -> Vec<u8> {
 }
 
 fn blob_to_vector(b: &[u8]) -> Vec<f32> {
-    b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    b.chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
@@ -187,7 +193,9 @@ impl Store for SqliteStore {
     fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
         let stored: Option<String> = self
             .conn
-            .query_row("SELECT hash FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT hash FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?;
         match stored {
             Some(h) if h == hash => return Ok(DocStatus::AlreadyIngested),
@@ -196,13 +204,19 @@ impl Store for SqliteStore {
         }
         let other: Option<String> = self
             .conn
-            .query_row("SELECT id FROM documents WHERE hash = ?1 ORDER BY seq LIMIT 1", [hash], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM documents WHERE hash = ?1 ORDER BY seq LIMIT 1",
+                [hash],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok(other.map_or(DocStatus::New, DocStatus::SameContentAs))
     }
 
     fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let a = &c.document.article;
         let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
         let search = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase();
@@ -265,7 +279,8 @@ impl Store for SqliteStore {
         if let Some((event, claims)) = &c.claims {
             tx.execute("DELETE FROM claims WHERE event = ?1", [event])?;
             for (i, cl) in claims.iter().enumerate() {
-                let sources = serde_json::to_string(&cl.sources).map_err(|e| StoreError::Db(e.to_string()))?;
+                let sources = serde_json::to_string(&cl.sources)
+                    .map_err(|e| StoreError::Db(e.to_string()))?;
                 tx.execute(
                     "INSERT INTO claims (event, position, text, sources) VALUES (?1, ?2, ?3, ?4)",
                     params![event, i as i64, cl.text, sources],
@@ -277,9 +292,9 @@ impl Store for SqliteStore {
     }
 
     fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"
+        ))?;
         let mut rows = stmt.query([id])?;
         match rows.next()? {
             Some(r) => Ok(Some(document_from_row(r)?)),
@@ -287,7 +302,10 @@ impl Store for SqliteStore {
         }
     }
 
-    fn for_each_document(&self, f: &mut dyn FnMut(DocumentRecord) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn for_each_document(
+        &self,
+        f: &mut dyn FnMut(DocumentRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT {DOC_COLUMNS} FROM documents ORDER BY seq"))?;
@@ -299,7 +317,9 @@ impl Store for SqliteStore {
     }
 
     fn document_count(&self) -> Result<usize, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
         Ok(n as usize)
     }
 
@@ -313,8 +333,12 @@ impl Store for SqliteStore {
             )
             .optional()?;
         let Some(mut ev) = ev else { return Ok(None) };
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM documents WHERE event = ?1 ORDER BY seq")?;
-        ev.documents = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM documents WHERE event = ?1 ORDER BY seq")?;
+        ev.documents = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(Some(ev))
     }
 
@@ -323,7 +347,9 @@ impl Store for SqliteStore {
         let mut stmt = self.conn.prepare(
             "SELECT id, title, start, \"end\", place, storyline FROM events ORDER BY start IS NULL, start, id",
         )?;
-        let mut out: Vec<Event> = stmt.query_map([], event_from_row)?.collect::<Result<_, _>>()?;
+        let mut out: Vec<Event> = stmt
+            .query_map([], event_from_row)?
+            .collect::<Result<_, _>>()?;
         for e in &mut out {
             e.documents = docs.get(&e.id).cloned().unwrap_or_default();
         }
@@ -333,9 +359,9 @@ impl Store for SqliteStore {
 
     fn event_states(&self) -> Result<Vec<EventState>, StoreError> {
         let docs = self.documents_of_events()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, title, start, \"end\", place, storyline, state FROM events ORDER BY rowid")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, title, start, \"end\", place, storyline, state FROM events ORDER BY rowid",
+        )?;
         let rows = stmt.query_map([], |r| Ok((event_from_row(r)?, r.get::<_, Vec<u8>>(6)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -348,13 +374,24 @@ impl Store for SqliteStore {
 
     fn entities(&self) -> Result<Vec<Entity>, StoreError> {
         let mut aliases: HashMap<String, BTreeMap<String, Vec<String>>> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT entity, lang, alias FROM entity_aliases ORDER BY entity, lang, rowid")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT entity, lang, alias FROM entity_aliases ORDER BY entity, lang, rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         for row in rows {
             let (e, lang, alias) = row?;
-            aliases.entry(e).or_default().entry(lang).or_default().push(alias);
+            aliases
+                .entry(e)
+                .or_default()
+                .entry(lang)
+                .or_default()
+                .push(alias);
         }
         let mut docs: HashMap<String, Vec<String>> = HashMap::new();
         let mut stmt = self.conn.prepare(
@@ -365,8 +402,16 @@ impl Store for SqliteStore {
             let (e, d) = row?;
             docs.entry(e).or_default().push(d);
         }
-        let mut stmt = self.conn.prepare("SELECT id, kind, name FROM entities ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, name FROM entities ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, kind, name) = row?;
@@ -382,7 +427,9 @@ impl Store for SqliteStore {
     }
 
     fn quotes(&self) -> Result<Vec<Quote>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT document, speaker, text, via FROM quotes ORDER BY rowid")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT document, speaker, text, via FROM quotes ORDER BY rowid")?;
         let rows = stmt.query_map([], |r| {
             Ok(Quote {
                 document: r.get(0)?,
@@ -414,7 +461,13 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare("SELECT event, text, sources FROM claims ORDER BY event, position")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (event, text, sources) = row?;
@@ -422,7 +475,11 @@ impl Store for SqliteStore {
                 what: format!("claim of event {event}"),
                 why: e.to_string(),
             })?;
-            out.push(Claim { event, text, sources });
+            out.push(Claim {
+                event,
+                text,
+                sources,
+            });
         }
         Ok(out)
     }
@@ -467,5 +524,8 @@ fn snippet(text: &str, char_pos: usize, match_chars: usize) -> String {
     let at = char_pos.min(chars.len());
     let from = at.saturating_sub(40);
     let to = (at + match_chars + 40).min(chars.len());
-    chars[from..to].iter().collect::<String>().replace('\n', " ")
+    chars[from..to]
+        .iter()
+        .collect::<String>()
+        .replace('\n', " ")
 }

@@ -117,7 +117,10 @@ fn status_tells_new_same_and_conflicting(mut s: Box<dyn Store>) {
     s.commit(&Commit::document_only(d.clone())).unwrap();
     assert_eq!(s.status("d1", &d.hash).unwrap(), DocStatus::AlreadyIngested);
     assert_eq!(s.status("d1", "other-hash").unwrap(), DocStatus::IdConflict);
-    assert_eq!(s.status("d2", &d.hash).unwrap(), DocStatus::SameContentAs("d1".into()));
+    assert_eq!(
+        s.status("d2", &d.hash).unwrap(),
+        DocStatus::SameContentAs("d1".into())
+    );
 }
 
 fn a_failed_commit_changes_nothing(mut s: Box<dyn Store>) {
@@ -130,14 +133,20 @@ fn a_failed_commit_changes_nothing(mut s: Box<dyn Store>) {
     assert!(s.event("e2").unwrap().is_none());
     assert_eq!(s.entities().unwrap().len(), 1);
     assert_eq!(s.quotes().unwrap().len(), 1);
-    assert_eq!(s.document("d1").unwrap().unwrap().article.paragraphs, ["first"]);
+    assert_eq!(
+        s.document("d1").unwrap().unwrap().article.paragraphs,
+        ["first"]
+    );
 }
 
 fn entities_merge_aliases_and_documents(mut s: Box<dyn Store>) {
     let mut a = Commit::document_only(doc("d1", "习近平"));
     a.entities = vec![entity("xi-jinping", "zh-Hans", "习近平")];
     let mut b = Commit::document_only(doc("d2", "習近平"));
-    b.entities = vec![entity("xi-jinping", "zh-Hant", "習近平"), entity("xi-jinping", "zh-Hans", "习近平")];
+    b.entities = vec![
+        entity("xi-jinping", "zh-Hant", "習近平"),
+        entity("xi-jinping", "zh-Hans", "习近平"),
+    ];
     s.commit(&a).unwrap();
     s.commit(&b).unwrap();
     let ents = s.entities().unwrap();
@@ -165,7 +174,11 @@ fn claims_are_replaced_per_event(mut s: Box<dyn Store>) {
 }
 
 fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
-    for (id, ev, start) in [("a", "late", Some("2024-10-22")), ("b", "undated", None), ("c", "early", Some("2023-03-20"))] {
+    for (id, ev, start) in [
+        ("a", "late", Some("2024-10-22")),
+        ("b", "undated", None),
+        ("c", "early", Some("2023-03-20")),
+    ] {
         let mut d = doc(id, id);
         d.event = Some(ev.into());
         let mut c = Commit::document_only(d);
@@ -177,9 +190,21 @@ fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
 }
 
 fn search_finds_substrings_in_any_script(mut s: Box<dyn Store>) {
-    s.commit(&Commit::document_only(doc("en", "Leaders met at the BRICS summit in Kazan."))).unwrap();
-    s.commit(&Commit::document_only(doc("zh", "习近平出席金砖国家领导人第十六次会晤。"))).unwrap();
-    s.commit(&Commit::document_only(doc("ru", "Саммит БРИКС прошёл в Казани."))).unwrap();
+    s.commit(&Commit::document_only(doc(
+        "en",
+        "Leaders met at the BRICS summit in Kazan.",
+    )))
+    .unwrap();
+    s.commit(&Commit::document_only(doc(
+        "zh",
+        "习近平出席金砖国家领导人第十六次会晤。",
+    )))
+    .unwrap();
+    s.commit(&Commit::document_only(doc(
+        "ru",
+        "Саммит БРИКС прошёл в Казани.",
+    )))
+    .unwrap();
     assert_eq!(s.search("brics", 10).unwrap()[0].document, "en");
     let zh = s.search("金砖", 10).unwrap();
     assert_eq!(zh.len(), 1);

@@ -18,7 +18,10 @@ fn data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut s = SqliteStore::open(dir.path()).unwrap();
-        s.commit(&store::Commit::document_only(store::suite::doc("d1", "kept"))).unwrap();
+        s.commit(&store::Commit::document_only(store::suite::doc(
+            "d1", "kept",
+        )))
+        .unwrap();
     }
     let s = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(s.document_count().unwrap(), 1);
@@ -30,5 +33,8 @@ fn a_store_path_that_is_a_file_is_a_clear_error() {
     let file = dir.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();
     let err = SqliteStore::open(&file).err().unwrap().to_string();
-    assert!(err.contains("cannot open the store") && err.contains("not-a-dir"), "{err}");
+    assert!(
+        err.contains("cannot open the store") && err.contains("not-a-dir"),
+        "{err}"
+    );
 }

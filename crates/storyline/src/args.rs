@@ -9,7 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "storyline", version, about, max_term_width = 100)]
 pub struct Cli {
     /// The store directory.
-    #[arg(long, global = true, env = "STORYLINE_DB", default_value = "./storyline-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "STORYLINE_DB",
+        default_value = "./storyline-data"
+    )]
     pub db: PathBuf,
     #[command(subcommand)]
     pub command: Command,

@@ -52,8 +52,10 @@ fn progress(label: &str) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {prefix} {pos} documents ({per_sec}) {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {prefix} {pos} documents ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     bar.set_prefix(label.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -68,7 +70,8 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
 
 fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> Result<Done> {
     let mut store = open_store(db)?;
-    let mut pipe = pipeline::Pipeline::open(&mut store).context("cannot load the store's events")?;
+    let mut pipe =
+        pipeline::Pipeline::open(&mut store).context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
     for item in ingest::read_paths(inputs, ingest_options(max_doc_mib)) {
@@ -79,7 +82,9 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
                 Err(pipeline::PipelineError::Input { source_name, why }) => {
                     bar.suspend(|| eprintln!("storyline: {source_name}: {why}"));
                 }
-                Err(e @ pipeline::PipelineError::Store(_)) => return Err(e).context("cannot store a document"),
+                Err(e @ pipeline::PipelineError::Store(_)) => {
+                    return Err(e).context("cannot store a document")
+                }
             },
             Err(e) => {
                 read_errors += 1;
@@ -115,7 +120,11 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
             events
         )?;
     }
-    Ok(if failed > 0 { Done::PartlyFailed } else { Done::Ok })
+    Ok(if failed > 0 {
+        Done::PartlyFailed
+    } else {
+        Done::Ok
+    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -157,9 +166,15 @@ fn extract(inputs: &[PathBuf], format: Format, max_doc_mib: usize) -> Result<Don
                     ("path", Some(article.source.clone())),
                     ("published", article.published.clone()),
                     ("outlet", article.outlet.clone()),
-                    ("byline", (!article.byline.is_empty()).then(|| article.byline.join(", "))),
+                    (
+                        "byline",
+                        (!article.byline.is_empty()).then(|| article.byline.join(", ")),
+                    ),
                     ("editor", article.editor.clone()),
-                    ("dateline", article.dateline.as_ref().map(|d| d.text.clone())),
+                    (
+                        "dateline",
+                        article.dateline.as_ref().map(|d| d.text.clone()),
+                    ),
                     ("languages", Some(article.languages().join(", "))),
                 ];
                 for (k, v) in meta {
@@ -201,7 +216,8 @@ fn embed(input: Option<&Path>) -> Result<Done> {
         )),
     };
     let shown = input.map_or("<stdin>".to_string(), |p| p.display().to_string());
-    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).context("cannot load the multilingual encoder")?;
+    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
+        .context("cannot load the multilingual encoder")?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
     let mut n = 0;
@@ -273,7 +289,11 @@ fn events(db: &Path, as_json: bool) -> Result<Done> {
             )?;
         }
     }
-    Ok(if events.is_empty() { Done::NothingFound } else { Done::Ok })
+    Ok(if events.is_empty() {
+        Done::NothingFound
+    } else {
+        Done::Ok
+    })
 }
 
 fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
@@ -316,7 +336,9 @@ fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
                 a.outlet.as_deref().unwrap_or("-"),
                 a.languages().join(","),
                 a.title.as_deref().unwrap_or(""),
-                rec.duplicate_of.map(|o| format!("  (duplicate of {o})")).unwrap_or_default()
+                rec.duplicate_of
+                    .map(|o| format!("  (duplicate of {o})"))
+                    .unwrap_or_default()
             )?;
         }
     }
@@ -341,5 +363,9 @@ fn search(db: &Path, query: &str, limit: usize, as_json: bool) -> Result<Done> {
             )?;
         }
     }
-    Ok(if hits.is_empty() { Done::NothingFound } else { Done::Ok })
+    Ok(if hits.is_empty() {
+        Done::NothingFound
+    } else {
+        Done::Ok
+    })
 }

@@ -1,0 +1,316 @@
+//! The CLI contract, end to end through the real binary: ingest, re-ingest, export, events,
+//! search, exit codes, bad input, and a kill -9 in the middle of a large ingest.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_storyline"))
+}
+
+fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds")
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    bin().arg("--db").arg(db).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn export(db: &Path) -> Vec<Value> {
+    let o = run(db, &["export"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("export line is not JSON ({e}): {l}"))
+        })
+        .collect()
+}
+
+#[test]
+fn seeds_ingest_export_and_reingest_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let seeds = seeds();
+    let o = run(&db, &["ingest", seeds.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("ingested 5 new documents"),
+        "{}",
+        stdout(&o)
+    );
+
+    let records = export(&db);
+    let docs: Vec<&Value> = records.iter().filter(|r| r["type"] == "document").collect();
+    assert_eq!(docs.len(), 5);
+    for d in &docs {
+        for field in [
+            "id",
+            "title",
+            "published",
+            "outlet",
+            "languages",
+            "event",
+            "duplicate_of",
+            "translation_of",
+            "text",
+        ] {
+            assert!(d.get(field).is_some(), "document lacks `{field}`: {d}");
+        }
+        assert!(!d["text"].as_str().unwrap().is_empty());
+    }
+    let events: Vec<&Value> = records.iter().filter(|r| r["type"] == "event").collect();
+    assert!(!events.is_empty());
+    for e in &events {
+        for field in [
+            "id",
+            "title",
+            "start",
+            "end",
+            "place",
+            "storyline",
+            "documents",
+        ] {
+            assert!(e.get(field).is_some(), "event lacks `{field}`: {e}");
+        }
+    }
+    // Every document is in exactly one listed event.
+    let listed: usize = events
+        .iter()
+        .map(|e| e["documents"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(listed, 5);
+
+    let again = run(&db, &["ingest", seeds.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("ingested 0 new documents (5 already ingested"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(export(&db), records, "re-ingesting changed the store");
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_is_ingested() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("batch.jsonl"),
+        "{\"id\":\"ok1\",\"text\":\"Putin arrived in Beijing on Thursday for talks with Xi Jinping.\"}\nnot json\n{\"text\":\"no id\"}\n",
+    )
+    .unwrap();
+    std::fs::write(input.join("empty.html"), "").unwrap();
+    std::fs::write(input.join("blob.bin"), [0u8, 1, 2, 3, 0, 0, 0, 9, 0]).unwrap();
+    std::fs::write(
+        input.join("good.txt"),
+        "Xi Jinping met Vladimir Putin in Kazan on Tuesday.\n",
+    )
+    .unwrap();
+    let o = run(&db, &["ingest", input.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "some inputs failed: exit 2\n{err}"
+    );
+    assert!(err.contains("batch.jsonl:2: not JSON"), "{err}");
+    assert!(
+        err.contains("batch.jsonl:3: missing required field `id`"),
+        "{err}"
+    );
+    assert!(err.contains("empty.html: empty file"), "{err}");
+    assert!(err.contains("blob.bin: binary file"), "{err}");
+    assert_eq!(err.lines().count(), 4, "one line per bad input:\n{err}");
+    assert!(
+        stdout(&o).contains("ingested 2 new documents"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A second bad run changes nothing already stored.
+    let before = export(&db);
+    std::fs::write(
+        input.join("batch.jsonl"),
+        "{\"id\":\"ok1\",\"text\":\"different text under the same id\"}\n",
+    )
+    .unwrap();
+    let o = run(
+        &db,
+        &["ingest", input.join("batch.jsonl").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already stored with different content"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(export(&db), before);
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    // Reading a store that does not exist is an error that says what to do.
+    let o = run(&db, &["events"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("storyline ingest"), "{}", stderr(&o));
+    let seeds = seeds();
+    assert!(run(&db, &["ingest", seeds.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(
+        run(&db, &["search", "no such words anywhere"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(run(&db, &["event", "ev-nope"]).status.code(), Some(1));
+    let hits = run(&db, &["search", "金砖"]);
+    assert_eq!(hits.status.code(), Some(0));
+    assert!(
+        stdout(&hits).starts_with("000_21cd010cafc9b1ef\t"),
+        "{}",
+        stdout(&hits)
+    );
+    let o = run(
+        &db,
+        &["ingest", dir.path().join("missing.html").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("missing.html: cannot open"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn events_and_event_show_what_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let seeds = seeds();
+    assert!(run(&db, &["ingest", seeds.to_str().unwrap()])
+        .status
+        .success());
+    let o = run(&db, &["events", "--json"]);
+    assert!(o.status.success());
+    let first: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap();
+    let shown = run(&db, &["event", id]);
+    assert!(shown.status.success());
+    let doc = first["documents"][0].as_str().unwrap();
+    assert!(stdout(&shown).contains(doc), "{}", stdout(&shown));
+}
+
+#[test]
+fn extract_prints_one_json_object_per_document() {
+    let seeds = seeds();
+    let o = bin()
+        .args(["extract", seeds.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    for l in &lines {
+        for field in [
+            "id",
+            "path",
+            "title",
+            "published",
+            "outlet",
+            "byline",
+            "dateline",
+            "segments",
+            "text",
+        ] {
+            assert!(l.get(field).is_some(), "extract output lacks `{field}`");
+        }
+    }
+}
+
+/// kill -9 in the middle of a large ingest, then a re-run: every document stored exactly once.
+#[test]
+fn killed_ingest_resumes_with_every_document_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let input = dir.path().join("big.jsonl");
+    let n = 3000;
+    let mut body = String::new();
+    for i in 0..n {
+        body.push_str(&serde_json::json!({
+            "id": format!("doc-{i}"),
+            "title": format!("Report {i}"),
+            "text": format!("Report number {i}. Officials met on day {} to discuss trade worth {} million dollars.\n\nA second paragraph, {i}.", i % 28 + 1, i * 7),
+        }).to_string());
+        body.push('\n');
+    }
+    std::fs::write(&input, body).unwrap();
+
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", input.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some documents are committed, then kill without warning.
+    let start = Instant::now();
+    let mut stored_at_kill = 0;
+    loop {
+        if let Ok(s) = store::SqliteStore::open(&db) {
+            use store::Store;
+            stored_at_kill = s.document_count().unwrap_or(0);
+        }
+        if stored_at_kill > 50 || start.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    assert!(
+        stored_at_kill > 0,
+        "the ingest was killed before it stored anything"
+    );
+
+    let o = run(&db, &["ingest", input.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let records = export(&db);
+    let mut ids: Vec<&str> = records
+        .iter()
+        .filter(|r| r["type"] == "document")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        n,
+        "stored {} of {n} (killed at {stored_at_kill})",
+        ids.len()
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "a document was stored twice");
+}
