@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lang::Conversion;
+use lang::{Conversion, Converters};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -26,17 +26,43 @@ fn main() {
     }
     let root = root.unwrap_or_else(|| PathBuf::from("../shared/eval"));
     let mut failed = false;
-    match opencc(&root, verbose, None) {
-        Ok(()) => {}
-        Err(e) => {
-            eprintln!("opencc: {e}");
+    let mut report = |what: &str, r: Result<(), String>| {
+        if let Err(e) = r {
+            eprintln!("{what}: {e}");
             failed = true;
         }
+    };
+    report(
+        "opencc",
+        opencc(
+            &root,
+            verbose,
+            "built-in dictionaries (ferrous-opencc)",
+            Converters::shared(),
+        ),
+    );
+    match Converters::from_package() {
+        Ok(c) => report(
+            "opencc",
+            opencc(
+                &root,
+                verbose,
+                "OpenCC 1.4.2 npm dictionaries (Converters::from_package)",
+                &c,
+            ),
+        ),
+        Err(e) => report("opencc package", Err(e.to_string())),
     }
     if dicts {
-        if let Err(e) = opencc_with_eval_dicts(&root, verbose) {
-            eprintln!("opencc (eval dictionaries): {e}");
-            failed = true;
+        match eval_dictionaries(&root) {
+            Ok((c, tmp)) => {
+                report(
+                    "opencc",
+                    opencc(&root, verbose, "the eval's own dictionaries", &c),
+                );
+                let _ = std::fs::remove_dir_all(tmp);
+            }
+            Err(e) => report("opencc eval dictionaries", Err(e)),
         }
     }
     if let Err(e) = ntrex(&root, verbose) {
@@ -80,9 +106,6 @@ fn strip_trailing_commas(text: &str) -> String {
     out
 }
 
-/// A converter by OpenCC configuration name (`None`: not available).
-type Convert<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
-
 type Cases = Vec<(String, String, BTreeMap<String, String>)>;
 
 fn load_cases(root: &Path) -> Result<Cases, String> {
@@ -105,28 +128,22 @@ fn load_cases(root: &Path) -> Result<Cases, String> {
     Ok(cases)
 }
 
-/// Pass counts per configuration; `custom` converts with other converters where given.
-fn opencc(root: &Path, verbose: bool, custom: Option<Convert<'_>>) -> Result<(), String> {
+/// Pass counts per configuration with `converters` (configurations they cannot build are
+/// reported as unavailable).
+fn opencc(root: &Path, verbose: bool, label: &str, converters: &Converters) -> Result<(), String> {
     let cases = load_cases(root)?;
     let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (id, input, expected) in &cases {
         for (config, want) in expected {
-            let got = match custom {
-                Some(f) => match f(config, input) {
-                    Some(g) => g,
-                    None => continue,
-                },
-                None => match Conversion::from_name(config) {
-                    Some(c) => lang::convert(c, input),
-                    None => {
-                        tally
-                            .entry(format!("{config} (not shipped)"))
-                            .or_default()
-                            .1 += 1;
-                        continue;
-                    }
-                },
+            let Some(c) = Conversion::from_name(config).filter(|&c| converters.check(c).is_ok())
+            else {
+                tally
+                    .entry(format!("{config} (not available)"))
+                    .or_default()
+                    .1 += 1;
+                continue;
             };
+            let got = converters.convert(c, input);
             let t = tally.entry(config.clone()).or_default();
             t.1 += 1;
             if &got == want {
@@ -136,53 +153,26 @@ fn opencc(root: &Path, verbose: bool, custom: Option<Convert<'_>>) -> Result<(),
             }
         }
     }
-    let label = if custom.is_some() {
-        "opencc with the eval's dictionaries"
-    } else {
-        "opencc (built-in dictionaries)"
-    };
-    println!("{label}: {} cases", cases.len());
+    println!("opencc, {label}: {} cases", cases.len());
     for (config, (pass, total)) in &tally {
         println!("  {config:24} {pass:3}/{total:3}");
     }
     Ok(())
 }
 
-/// t2s and s2t rebuilt from the dictionary text files beside the test cases.
-fn opencc_with_eval_dicts(root: &Path, verbose: bool) -> Result<(), String> {
+/// The dictionaries beside the test cases, copied to a scratch directory.
+fn eval_dictionaries(root: &Path) -> Result<(Converters, PathBuf), String> {
     let src = root.join("opencc/data/dictionary");
     let tmp = std::env::temp_dir().join(format!("lang-eval-opencc-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-    for f in ["STCharacters", "STPhrases", "TSCharacters", "TSPhrases"] {
-        std::fs::copy(src.join(format!("{f}.txt")), tmp.join(format!("{f}.txt")))
-            .map_err(|e| format!("{f}: {e}"))?;
+    for entry in std::fs::read_dir(&src).map_err(|e| format!("{}: {e}", src.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, tmp.join(name)).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
     }
-    let config = |name: &str, phrases: &str, chars: &str| {
-        format!(
-            r#"{{"name":"{name}","segmentation":{{"type":"mmseg","dict":{{"type":"text","file":"{phrases}.txt"}}}},
-            "conversion_chain":[{{"dict":{{"type":"group","dicts":[{{"type":"text","file":"{phrases}.txt"}},{{"type":"text","file":"{chars}.txt"}}]}}}}]}}"#
-        )
-    };
-    std::fs::write(
-        tmp.join("s2t.json"),
-        config("s2t", "STPhrases", "STCharacters"),
-    )
-    .map_err(|e| e.to_string())?;
-    std::fs::write(
-        tmp.join("t2s.json"),
-        config("t2s", "TSPhrases", "TSCharacters"),
-    )
-    .map_err(|e| e.to_string())?;
-    let s2t = ferrous_opencc::OpenCC::new(tmp.join("s2t.json")).map_err(|e| e.to_string())?;
-    let t2s = ferrous_opencc::OpenCC::new(tmp.join("t2s.json")).map_err(|e| e.to_string())?;
-    let f = |config: &str, input: &str| match config {
-        "s2t" => Some(s2t.convert(input)),
-        "t2s" => Some(t2s.convert(input)),
-        _ => None,
-    };
-    let result = opencc(root, verbose, Some(&f));
-    let _ = std::fs::remove_dir_all(&tmp);
-    result
+    let converters = Converters::from_dictionary_dir(&tmp).map_err(|e| e.to_string())?;
+    Ok((converters, tmp))
 }
 
 fn ntrex(root: &Path, verbose: bool) -> Result<(), String> {

@@ -6,7 +6,8 @@
 //! to Traditional does, and the other way round. Text whose characters read the same in both
 //! scripts is [`HanScript::Either`].
 
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
@@ -146,29 +147,115 @@ impl HanEvidence {
 /// bounds the time on huge inputs.
 const EVIDENCE_BYTES: usize = 16 * 1024;
 
-/// The OpenCC converters, each built on first use and shared by the whole process.
+/// The npm package of OpenCC itself (Apache-2.0), pinned: its `data/dictionary/*.txt` are newer
+/// than the dictionaries compiled into `ferrous-opencc` and pass OpenCC's own test cases where
+/// those fail (see the crate's `eval` example). Opt-in via [`Converters::from_package`].
+pub const OPENCC_PACKAGE: assets::Package = assets::Package {
+    registry: assets::Registry::Npm,
+    name: "opencc",
+    version: "1.4.2",
+    file: "opencc-1.4.2.tgz",
+    sha256: "5b5e89fb0aeb98963892203f3665611816b4c2e22b1131ee74ccba2976de4515",
+};
+
+/// Where the dictionaries sit inside the unpacked package.
+pub const OPENCC_DICTIONARY_PATH: &str = "package/data/dictionary";
+
+/// Where the dictionaries come from.
+#[derive(Debug, Clone)]
+enum Source {
+    /// Compiled into `ferrous-opencc`.
+    Builtin,
+    /// OpenCC's text dictionaries in a directory.
+    Dir(std::path::PathBuf),
+}
+
+/// The OpenCC converters, each built on first use.
 pub struct Converters {
+    source: Source,
     slots: [OnceLock<Result<OpenCC, String>>; 12],
 }
 
 impl std::fmt::Debug for Converters {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Converters").finish_non_exhaustive()
+        f.debug_struct("Converters")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
 }
 
 impl Converters {
-    /// The process-wide converters.
+    /// The process-wide converters with the built-in dictionaries.
     pub fn shared() -> &'static Converters {
-        static SHARED: OnceLock<Converters> = OnceLock::new();
-        SHARED.get_or_init(|| Converters {
+        Converters::shared_arc().as_ref()
+    }
+
+    /// The process-wide converters, to hold in an `Arc`.
+    pub fn shared_arc() -> &'static Arc<Converters> {
+        static SHARED: OnceLock<Arc<Converters>> = OnceLock::new();
+        SHARED.get_or_init(|| Arc::new(Converters::builtin()))
+    }
+
+    /// Converters with the dictionaries compiled into `ferrous-opencc` (no IO).
+    pub fn builtin() -> Converters {
+        Converters {
+            source: Source::Builtin,
             slots: Default::default(),
-        })
+        }
+    }
+
+    /// Converters with the dictionaries of OpenCC's npm package ([`OPENCC_PACKAGE`]), fetched
+    /// and checked on first use through the asset cache. t2s and s2t are built at once.
+    pub fn from_package() -> Result<Converters, LangError> {
+        let dir = assets::Cache::from_env().package_dir(&OPENCC_PACKAGE)?;
+        Converters::from_dictionary_dir(&dir.join(OPENCC_DICTIONARY_PATH))
+    }
+
+    /// Converters with OpenCC's text dictionaries (`STPhrases.txt`, …) from `dir`. The reverse
+    /// variant dictionaries OpenCC generates at build time are generated here if missing, and
+    /// compiled forms are cached beside the text files, so `dir` must be writable.
+    pub fn from_dictionary_dir(dir: &Path) -> Result<Converters, LangError> {
+        for (from, to) in [
+            ("TWVariants", "TWVariantsRev"),
+            ("HKVariants", "HKVariantsRev"),
+        ] {
+            let target = dir.join(format!("{to}.txt"));
+            if !target.exists() {
+                let source = dir.join(format!("{from}.txt"));
+                if let Ok(text) = std::fs::read_to_string(&source) {
+                    std::fs::write(&target, reverse_dictionary(&text)).map_err(|source| {
+                        LangError::Io {
+                            path: target.clone(),
+                            source,
+                        }
+                    })?;
+                }
+            }
+        }
+        let converters = Converters {
+            source: Source::Dir(dir.to_path_buf()),
+            slots: Default::default(),
+        };
+        converters.check(Conversion::T2s)?;
+        converters.check(Conversion::S2t)?;
+        Ok(converters)
+    }
+
+    fn build(&self, conversion: Conversion) -> Result<OpenCC, String> {
+        match &self.source {
+            Source::Builtin => OpenCC::from_config(conversion.builtin()).map_err(|e| e.to_string()),
+            Source::Dir(dir) => {
+                let config = dir.join(format!("storyline-{}.json", conversion.name()));
+                std::fs::write(&config, chain_config(conversion))
+                    .map_err(|e| format!("{}: {e}", config.display()))?;
+                OpenCC::new(&config).map_err(|e| format!("{}: {e}", config.display()))
+            }
+        }
     }
 
     fn get(&self, conversion: Conversion) -> Result<&OpenCC, LangError> {
         let slot = &self.slots[conversion.index()];
-        slot.get_or_init(|| OpenCC::from_config(conversion.builtin()).map_err(|e| e.to_string()))
+        slot.get_or_init(|| self.build(conversion))
             .as_ref()
             .map_err(|why| LangError::OpenCc {
                 config: conversion.name(),
@@ -233,4 +320,63 @@ pub(crate) fn prefix(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// OpenCC's classic conversion chains (each step a group of dictionaries, longest match wins)
+/// as a `ferrous-opencc` configuration over text dictionaries.
+fn chain_config(conversion: Conversion) -> String {
+    const S2T: &[&str] = &["STPhrases", "STCharacters"];
+    const T2S: &[&str] = &["TSPhrases", "TSCharacters"];
+    const TW_REV: &[&str] = &["TWVariantsRevPhrases", "TWVariantsRev"];
+    const HK_REV: &[&str] = &["HKVariantsRevPhrases", "HKVariantsRev"];
+    let steps: Vec<&[&str]> = match conversion {
+        Conversion::S2t => vec![S2T],
+        Conversion::T2s => vec![T2S],
+        Conversion::S2tw => vec![S2T, &["TWVariants"]],
+        Conversion::Tw2s => vec![TW_REV, T2S],
+        Conversion::S2hk => vec![S2T, &["HKVariants"]],
+        Conversion::Hk2s => vec![HK_REV, T2S],
+        Conversion::S2twp => vec![S2T, &["TWPhrases"], &["TWVariants"]],
+        Conversion::Tw2sp => vec![
+            &["TWPhrasesRev", "TWVariantsRevPhrases", "TWVariantsRev"],
+            T2S,
+        ],
+        Conversion::T2tw => vec![&["TWVariants"]],
+        Conversion::Tw2t => vec![TW_REV],
+        Conversion::T2hk => vec![&["HKVariants"]],
+        Conversion::Hk2t => vec![HK_REV],
+    };
+    let step = |dicts: &[&str]| {
+        let list: Vec<String> = dicts
+            .iter()
+            .map(|d| format!(r#"{{"type":"text","file":"{d}.txt"}}"#))
+            .collect();
+        format!(
+            r#"{{"dict":{{"type":"group","dicts":[{}]}}}}"#,
+            list.join(",")
+        )
+    };
+    let chain: Vec<String> = steps.into_iter().map(step).collect();
+    format!(
+        r#"{{"name":"{}","conversion_chain":[{}]}}"#,
+        conversion.name(),
+        chain.join(",")
+    )
+}
+
+/// An OpenCC dictionary turned around: `key<TAB>v1 v2` gives `v1<TAB>key` and `v2<TAB>key`.
+fn reverse_dictionary(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let Some((key, values)) = line.split_once('\t') else {
+            continue;
+        };
+        for v in values.split_whitespace() {
+            out.push_str(v);
+            out.push('\t');
+            out.push_str(key.trim());
+            out.push('\n');
+        }
+    }
+    out
 }

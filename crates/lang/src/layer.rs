@@ -5,7 +5,7 @@
 //! [`TextLayer::shared`] is a process-wide instance without CEDICT names, built on first use; the
 //! crate's free functions use it.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use model::Segment;
@@ -23,7 +23,7 @@ const MAX_NAME_CHARS: usize = 8;
 
 /// The text layer, built once.
 pub struct TextLayer {
-    converters: &'static Converters,
+    converters: Arc<Converters>,
     jieba: Jieba,
     names_added: usize,
 }
@@ -41,7 +41,15 @@ impl TextLayer {
     /// dictionary's multi-character proper names (习近平, 普京, 喀山, 金砖国家) as words jieba
     /// keeps whole. Takes a few hundred milliseconds with CEDICT.
     pub fn new(cedict: Option<&Cedict>) -> Result<TextLayer, LangError> {
-        let converters = Converters::shared();
+        TextLayer::with_converters(cedict, Converters::shared_arc().clone())
+    }
+
+    /// Like [`TextLayer::new`], with other OpenCC converters (e.g. [`Converters::from_package`]
+    /// for OpenCC's newer dictionaries).
+    pub fn with_converters(
+        cedict: Option<&Cedict>,
+        converters: Arc<Converters>,
+    ) -> Result<TextLayer, LangError> {
         converters.check(Conversion::T2s)?;
         converters.check(Conversion::S2t)?;
         let mut jieba = Jieba::new();
@@ -67,6 +75,16 @@ impl TextLayer {
         })
     }
 
+    /// The full layer: OpenCC's newer dictionaries ([`Converters::from_package`]) and CEDICT's
+    /// proper names ([`Cedict::load`]), both fetched through the asset cache on first use.
+    /// Returns the dictionary too, for entity linking.
+    pub fn load() -> Result<(TextLayer, Arc<Cedict>), LangError> {
+        let cedict = Arc::new(Cedict::load()?);
+        let converters = Arc::new(Converters::from_package()?);
+        let layer = TextLayer::with_converters(Some(&cedict), converters)?;
+        Ok((layer, cedict))
+    }
+
     /// The process-wide layer without CEDICT names, built on first use.
     pub fn shared() -> &'static TextLayer {
         static SHARED: OnceLock<TextLayer> = OnceLock::new();
@@ -74,7 +92,7 @@ impl TextLayer {
             // Only the built-in OpenCC data can fail here, and the crate's tests load it; should
             // it still fail, the layer works without conversion (text passes unconverted).
             TextLayer::new(None).unwrap_or_else(|_| TextLayer {
-                converters: Converters::shared(),
+                converters: Converters::shared_arc().clone(),
                 jieba: Jieba::new(),
                 names_added: 0,
             })
@@ -87,23 +105,23 @@ impl TextLayer {
     }
 
     /// The OpenCC converters this layer uses.
-    pub fn converters(&self) -> &'static Converters {
-        self.converters
+    pub fn converters(&self) -> &Converters {
+        &self.converters
     }
 
     /// Split clean paragraphs into language segments (see [`crate::segment`]).
     pub fn segment(&self, paragraphs: &[String]) -> Vec<Segment> {
-        crate::segment::segment(paragraphs, self.converters)
+        crate::segment::segment(paragraphs, &self.converters)
     }
 
     /// The language tag of `text`.
     pub fn detect(&self, text: &str) -> String {
-        analyse(text, self.converters).lang
+        analyse(text, &self.converters).lang
     }
 
     /// The language of `text` with the evidence behind it.
     pub fn analyse(&self, text: &str) -> Detection {
-        analyse(text, self.converters)
+        analyse(text, &self.converters)
     }
 
     /// The dominant script of `text`, with Chinese decided as Simplified or Traditional.
@@ -142,7 +160,7 @@ impl TextLayer {
 
     /// The normalised matching view (see [`crate::normalize`]).
     pub fn normalize(&self, text: &str) -> String {
-        crate::normalize::normalize(text, self.converters)
+        crate::normalize::normalize(text, &self.converters)
     }
 
     /// Words of the normalised view: Chinese cut by jieba (in Simplified form), other text split

@@ -17,7 +17,9 @@ mod segment;
 mod sentences;
 
 pub use cedict::{Cedict, Entry, CEDICT_PACKAGE, CEDICT_PATH};
-pub use chinese::{Conversion, Converters, HanEvidence, HanScript};
+pub use chinese::{
+    Conversion, Converters, HanEvidence, HanScript, OPENCC_DICTIONARY_PATH, OPENCC_PACKAGE,
+};
 pub use detect::{iso639_1, Detection};
 pub use error::LangError;
 pub use layer::TextLayer;
