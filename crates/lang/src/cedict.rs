@@ -82,6 +82,8 @@ pub struct Cedict {
     entries: Vec<Entry>,
     by_simplified: HashMap<String, Vec<u32>>,
     by_traditional: HashMap<String, Vec<u32>>,
+    /// Each character's most used reading across all entries (奇 → qi2, not the rarer ji1).
+    readings: HashMap<char, String>,
     skipped: usize,
 }
 
@@ -123,6 +125,7 @@ impl Cedict {
             });
         }
         dict.add_referenced_names();
+        dict.readings = readings(&dict.entries);
         Ok(dict)
     }
 
@@ -240,10 +243,12 @@ impl Cedict {
     }
 
     /// Romanise `name` as a Chinese personal name (surname + given name), reading each character
-    /// from the dictionary. `None` when a character is not in the dictionary.
+    /// from the dictionary. `None` when a character is not in the dictionary, or when the name is
+    /// too long for a Chinese personal name (two or three characters, four with a two-character
+    /// surname) — transliterated foreign names such as 马斯洛夫 (Maslov) do not romanise.
     pub fn romanize_name(&self, name: &str) -> Option<String> {
         let chars: Vec<char> = name.trim().chars().collect();
-        if chars.is_empty() || !chars.iter().all(|&c| is_han(c)) {
+        if chars.len() < 2 || chars.len() > 4 || !chars.iter().all(|&c| is_han(c)) {
             return None;
         }
         let surname_of = |s: &str| {
@@ -256,6 +261,7 @@ impl Cedict {
             let two: String = chars[..2].iter().collect();
             match surname_of(&two) {
                 Some(p) => (2, p),
+                None if chars.len() == 4 => return None,
                 None => (
                     1,
                     surname_of(&chars[0].to_string()).or_else(|| self.reading(chars[0]))?,
@@ -280,15 +286,48 @@ impl Cedict {
         Some(pinyin_to_name(&pinyin))
     }
 
-    /// A character's ordinary reading (its first lowercase entry, else any entry).
+    /// A character's ordinary reading: the one most entries use it with.
     fn reading(&self, c: char) -> Option<String> {
-        let entries = self.lookup(&c.to_string());
-        entries
-            .iter()
-            .find(|e| !e.is_proper_name())
-            .or(entries.first())
-            .map(|e| e.pinyin.clone())
+        self.readings.get(&c).cloned()
     }
+}
+
+/// For every character, the reading (lowercase numbered pinyin) most entries use it with.
+fn readings(entries: &[Entry]) -> HashMap<char, String> {
+    let mut tally: HashMap<char, HashMap<String, u32>> = HashMap::new();
+    for e in entries {
+        let syllables: Vec<&str> = e.pinyin.split_whitespace().collect();
+        if syllables.len() != e.simplified.chars().count()
+            || syllables.len() != e.traditional.chars().count()
+        {
+            continue;
+        }
+        let mut seen: Vec<char> = Vec::new();
+        for (c, syl) in e
+            .simplified
+            .chars()
+            .zip(syllables.iter())
+            .chain(e.traditional.chars().zip(syllables.iter()))
+        {
+            if is_han(c) && !seen.contains(&c) {
+                seen.push(c);
+                *tally
+                    .entry(c)
+                    .or_default()
+                    .entry(syl.to_lowercase())
+                    .or_default() += 1;
+            }
+        }
+    }
+    tally
+        .into_iter()
+        .filter_map(|(c, counts)| {
+            counts
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                .map(|(r, _)| (c, r))
+        })
+        .collect()
 }
 
 /// Upper-case the first letter of each syllable group (`ou1 yang2` → `Ou1 yang2`).
