@@ -19,7 +19,8 @@ pub fn segment(paragraphs: &[String], converters: &Converters) -> Vec<Segment> {
         .filter(|p| !p.trim().is_empty())
         .collect();
     let found: Vec<Detection> = kept.iter().map(|p| analyse(p, converters)).collect();
-    let labels = labels(&found, &kept, converters);
+    let mut labels = labels(&found, &kept, converters);
+    merge_light_runs(&mut labels, &found);
     let mut out: Vec<Segment> = Vec::new();
     for (p, lang) in kept.iter().zip(labels) {
         match out.last_mut() {
@@ -143,4 +144,43 @@ fn same_script(a: &str, b: &str) -> bool {
             )
     };
     (cyrillic(a) && cyrillic(b)) || (latin(a) && latin(b))
+}
+
+/// A segment needs this much weight in all (about 25 words, or 50 Chinese characters); lighter
+/// runs (a short title line in another language above the article) join their neighbour.
+const MIN_SEGMENT_WEIGHT: usize = 150;
+
+/// Merge runs of equal labels lighter than [`MIN_SEGMENT_WEIGHT`] into the run before them (the
+/// first run into the one after), lightest first, until every run is heavy enough or one is left.
+fn merge_light_runs(labels: &mut [String], found: &[Detection]) {
+    loop {
+        // Runs as (start, end, weight).
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, (l, d)) in labels.iter().zip(found).enumerate() {
+            match runs.last_mut() {
+                Some(r) if labels[r.0] == *l => {
+                    r.1 = i + 1;
+                    r.2 += d.weight;
+                }
+                _ => runs.push((i, i + 1, d.weight)),
+            }
+        }
+        if runs.len() < 2 {
+            return;
+        }
+        let Some((k, _)) = runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.2 < MIN_SEGMENT_WEIGHT)
+            .min_by_key(|(_, r)| r.2)
+        else {
+            return;
+        };
+        let (start, end, _) = runs[k];
+        let into = if k > 0 { runs[k - 1].0 } else { runs[1].0 };
+        let lang = labels[into].clone();
+        for l in &mut labels[start..end] {
+            *l = lang.clone();
+        }
+    }
 }
