@@ -101,7 +101,7 @@ fn bilingual_pages_give_two_segments_and_furniture_joins_its_neighbours() {
     // A mixed title line does not start a segment of its own.
     assert_eq!(
         langs(&[
-            &format!("Xi, Putin hold talks 习近平与普京举行会谈并签署联合声明"),
+            "Xi, Putin hold talks 习近平与普京举行会谈并签署联合声明",
             en,
             en,
             zh,
