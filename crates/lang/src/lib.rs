@@ -1,61 +1,76 @@
 //! The text layer: language and script per paragraph, and a normalised view for matching.
 //!
-//! Nothing here replaces original text: [`segment`] labels it, [`normalize`] and [`words`] build a
-//! separate matching view.
+//! Nothing here replaces original text: [`segment`] labels it, [`normalize`], [`words`] and
+//! [`sentences`] build a separate matching view. Costly parts (jieba, OpenCC, CC-CEDICT) live in
+//! a [`TextLayer`] built once; the free functions use a shared lazily-built one
+//! ([`TextLayer::shared`], without CEDICT names).
+
+mod cedict;
+mod chinese;
+mod detect;
+mod error;
+mod layer;
+mod normalize;
+mod romanize;
+mod script;
+mod segment;
+mod sentences;
+
+pub use cedict::{Cedict, Entry, CEDICT_PACKAGE, CEDICT_PATH};
+pub use chinese::{
+    Conversion, Converters, HanEvidence, HanScript, OPENCC_DICTIONARY_PATH, OPENCC_PACKAGE,
+};
+pub use detect::{iso639_1, Detection};
+pub use error::LangError;
+pub use layer::TextLayer;
+pub use romanize::pinyin_to_name;
+pub use script::Script;
+pub use sentences::sentence_spans;
 
 use model::Segment;
 
-/// Split clean paragraphs into runs of one language each.
+/// Split clean paragraphs into runs of one language each (a bilingual page gives two segments).
 pub fn segment(paragraphs: &[String]) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::new();
-    for p in paragraphs {
-        let lang = detect(p);
-        match out.last_mut() {
-            Some(last) if last.lang == lang => {
-                last.text.push_str("\n\n");
-                last.text.push_str(p);
-            }
-            _ => out.push(Segment {
-                lang,
-                text: p.clone(),
-            }),
-        }
-    }
-    out
+    segment::segment(paragraphs, Converters::shared())
 }
 
-/// A BCP-47-style language tag for a piece of text (`und` when unknown).
+/// A BCP-47-style language tag for a piece of text: `en`, `ru`, `zh-Hans`, `zh-Hant`, any other
+/// language the detectors know, or `und` when there is nothing to tell.
 pub fn detect(text: &str) -> String {
-    let han = text
-        .chars()
-        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-        .count();
-    let cyr = text
-        .chars()
-        .filter(|c| ('\u{0400}'..='\u{04ff}').contains(c))
-        .count();
-    let lat = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    if han == 0 && cyr == 0 && lat == 0 {
-        "und".into()
-    } else if han >= cyr && han * 3 >= lat {
-        "zh-Hans".into()
-    } else if cyr >= lat {
-        "ru".into()
-    } else {
-        "en".into()
-    }
+    detect::analyse(text, Converters::shared()).lang
 }
 
-/// The matching view of a text: lowercased.
+/// The dominant script of a text, Chinese decided as Simplified or Traditional.
+pub fn script_of(text: &str) -> Script {
+    TextLayer::shared().script_of(text)
+}
+
+/// The matching view of a text: NFKC, half-width, lowercase, Simplified Chinese.
 pub fn normalize(text: &str) -> String {
-    text.to_lowercase()
+    normalize::normalize(text, Converters::shared())
 }
 
-/// Words for matching.
+/// Words for matching (of the normalised view; Chinese cut by jieba).
 pub fn words(text: &str) -> Vec<String> {
-    normalize(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    TextLayer::shared().words(text)
+}
+
+/// Traditional → Simplified Chinese (OpenCC t2s).
+pub fn to_simplified(text: &str) -> String {
+    Converters::shared().convert(Conversion::T2s, text)
+}
+
+/// Simplified → Traditional Chinese (OpenCC s2t).
+pub fn to_traditional(text: &str) -> String {
+    Converters::shared().convert(Conversion::S2t, text)
+}
+
+/// Convert with any OpenCC configuration this crate ships.
+pub fn convert(conversion: Conversion, text: &str) -> String {
+    Converters::shared().convert(conversion, text)
+}
+
+/// The sentences of `text` in language `lang` (a tag as [`detect`] gives), as slices of it.
+pub fn sentences<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
+    sentences::sentences(text, lang)
 }

@@ -1,0 +1,284 @@
+//! [`TextLayer`]: everything of the text layer that is costly to build (jieba's dictionary,
+//! the OpenCC converters, a user dictionary of proper names from CC-CEDICT), built once and shared.
+//!
+//! A `TextLayer` is `Send + Sync`; build one at start-up and share it by reference or `Arc`.
+//! [`TextLayer::shared`] is a process-wide instance without CEDICT names, built on first use; the
+//! crate's free functions use it.
+
+use std::sync::{Arc, OnceLock};
+
+use jieba_rs::Jieba;
+use model::Segment;
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_script::{Script as Us, UnicodeScript};
+
+use crate::cedict::Cedict;
+use crate::chinese::{Conversion, Converters, HanScript};
+use crate::detect::{analyse, Detection};
+use crate::error::LangError;
+use crate::script::{is_han, Counts, Group, Script};
+
+/// Longest name (in characters) taken from CEDICT into jieba's dictionary.
+const MAX_NAME_CHARS: usize = 8;
+
+/// The text layer, built once.
+pub struct TextLayer {
+    converters: Arc<Converters>,
+    jieba: Jieba,
+    names_added: usize,
+}
+
+impl std::fmt::Debug for TextLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextLayer")
+            .field("names_added", &self.names_added)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TextLayer {
+    /// Build the layer: jieba with its default dictionary, plus — when `cedict` is given — the
+    /// dictionary's multi-character proper names (习近平, 普京, 喀山, 金砖国家) as words jieba
+    /// keeps whole. Takes a few hundred milliseconds with CEDICT.
+    pub fn new(cedict: Option<&Cedict>) -> Result<TextLayer, LangError> {
+        TextLayer::with_converters(cedict, Converters::shared_arc().clone())
+    }
+
+    /// Like [`TextLayer::new`], with other OpenCC converters (e.g. [`Converters::from_package`]
+    /// for OpenCC's newer dictionaries).
+    pub fn with_converters(
+        cedict: Option<&Cedict>,
+        converters: Arc<Converters>,
+    ) -> Result<TextLayer, LangError> {
+        converters.check(Conversion::T2s)?;
+        converters.check(Conversion::S2t)?;
+        let mut jieba = Jieba::new();
+        let mut names_added = 0;
+        if let Some(dict) = cedict {
+            for e in dict.proper_names() {
+                let n = e.simplified.chars().count();
+                if !(2..=MAX_NAME_CHARS).contains(&n) || !e.simplified.chars().all(is_han) {
+                    continue;
+                }
+                if keeps_whole(&jieba, &e.simplified) {
+                    continue;
+                }
+                let freq = jieba.suggest_freq(&e.simplified);
+                jieba.add_word(&e.simplified, Some(freq), Some("nr"));
+                names_added += 1;
+            }
+        }
+        Ok(TextLayer {
+            converters,
+            jieba,
+            names_added,
+        })
+    }
+
+    /// The full layer: OpenCC's newer dictionaries ([`Converters::from_package`]) and CEDICT's
+    /// proper names ([`Cedict::load`]), both fetched through the asset cache on first use.
+    /// Returns the dictionary too, for entity linking.
+    pub fn load() -> Result<(TextLayer, Arc<Cedict>), LangError> {
+        let cedict = Arc::new(Cedict::load()?);
+        let converters = Arc::new(Converters::from_package()?);
+        let layer = TextLayer::with_converters(Some(&cedict), converters)?;
+        Ok((layer, cedict))
+    }
+
+    /// The process-wide layer without CEDICT names, built on first use.
+    pub fn shared() -> &'static TextLayer {
+        static SHARED: OnceLock<TextLayer> = OnceLock::new();
+        SHARED.get_or_init(|| {
+            // Only the built-in OpenCC data can fail here, and the crate's tests load it; should
+            // it still fail, the layer works without conversion (text passes unconverted).
+            TextLayer::new(None).unwrap_or_else(|_| TextLayer {
+                converters: Converters::shared_arc().clone(),
+                jieba: Jieba::new(),
+                names_added: 0,
+            })
+        })
+    }
+
+    /// How many CEDICT names were added to jieba's dictionary.
+    pub fn names_added(&self) -> usize {
+        self.names_added
+    }
+
+    /// The OpenCC converters this layer uses.
+    pub fn converters(&self) -> &Converters {
+        &self.converters
+    }
+
+    /// Split clean paragraphs into language segments (see [`crate::segment`]).
+    pub fn segment(&self, paragraphs: &[String]) -> Vec<Segment> {
+        crate::segment::segment(paragraphs, &self.converters)
+    }
+
+    /// The language tag of `text`.
+    pub fn detect(&self, text: &str) -> String {
+        analyse(text, &self.converters).lang
+    }
+
+    /// The language of `text` with the evidence behind it.
+    pub fn analyse(&self, text: &str) -> Detection {
+        analyse(text, &self.converters)
+    }
+
+    /// The dominant script of `text`, with Chinese decided as Simplified or Traditional.
+    pub fn script_of(&self, text: &str) -> Script {
+        let counts = Counts::of(crate::chinese::prefix(text, 16 * 1024));
+        match counts.dominant().0 {
+            Group::None => Script::Unknown,
+            Group::Latin => Script::Latin,
+            Group::Cyrillic => Script::Cyrillic,
+            Group::Other(s) => Script::Other(s),
+            Group::Cjk => {
+                if counts.hangul > 0 && counts.hangul * 2 >= counts.han {
+                    Script::Korean
+                } else if counts.kana > 0 && counts.kana * 5 >= counts.han {
+                    Script::Japanese
+                } else {
+                    match self.converters.evidence(text).script() {
+                        HanScript::Simplified => Script::Hans,
+                        HanScript::Traditional => Script::Hant,
+                        HanScript::Either => Script::Han,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Traditional → Simplified (OpenCC t2s, phrase level).
+    pub fn to_simplified(&self, text: &str) -> String {
+        self.converters.convert(Conversion::T2s, text)
+    }
+
+    /// Simplified → Traditional (OpenCC s2t, phrase level).
+    pub fn to_traditional(&self, text: &str) -> String {
+        self.converters.convert(Conversion::S2t, text)
+    }
+
+    /// The normalised matching view (see [`crate::normalize`]).
+    pub fn normalize(&self, text: &str) -> String {
+        crate::normalize::normalize(text, &self.converters)
+    }
+
+    /// Words of the normalised view: Chinese cut by jieba (in Simplified form), other text split
+    /// at non-alphanumerics, decimals such as `3.6` kept whole, possessive `'s` dropped.
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let norm = self.normalize(text);
+        let mut out = Vec::new();
+        let mut rest = norm.as_str();
+        while let Some(first) = rest.chars().next() {
+            let han = is_han(first);
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| is_han(c) != han)
+                .map_or(rest.len(), |(i, _)| i);
+            let (run, tail) = rest.split_at(end);
+            if han {
+                out.extend(
+                    self.jieba
+                        .cut(run, true)
+                        .into_iter()
+                        .map(|t| t.word)
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .map(str::to_string),
+                );
+            } else {
+                split_alphanumeric(run, &mut out);
+            }
+            rest = tail;
+        }
+        out
+    }
+
+    /// Words reduced to their stems for matching (Snowball: Russian for Cyrillic words, the
+    /// language of `lang` for Latin ones where Snowball has it, else English). Chinese words and
+    /// numbers pass unchanged.
+    pub fn terms(&self, text: &str, lang: &str) -> Vec<String> {
+        let latin = Stemmer::create(latin_algorithm(lang));
+        let russian = Stemmer::create(Algorithm::Russian);
+        self.words(text)
+            .into_iter()
+            .map(
+                |w| match w.chars().find(|c| c.is_alphabetic()).map(|c| c.script()) {
+                    Some(Us::Latin) if !w.chars().any(|c| c.is_ascii_digit()) => {
+                        latin.stem(&w).into_owned()
+                    }
+                    Some(Us::Cyrillic) if !w.chars().any(|c| c.is_ascii_digit()) => {
+                        russian.stem(&w).into_owned()
+                    }
+                    _ => w,
+                },
+            )
+            .collect()
+    }
+
+    /// jieba's own cut of Chinese `text` (no normalisation), for callers that need word spans
+    /// of the original text.
+    pub fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        self.jieba
+            .cut(text, true)
+            .into_iter()
+            .map(|t| t.word)
+            .collect()
+    }
+}
+
+/// Whether jieba already keeps `word` whole.
+fn keeps_whole(jieba: &Jieba, word: &str) -> bool {
+    let cut = jieba.cut(word, false);
+    cut.len() == 1
+}
+
+/// The Snowball algorithm for a language tag's Latin-script words.
+fn latin_algorithm(lang: &str) -> Algorithm {
+    match lang.split('-').next().unwrap_or("") {
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "nb" | "no" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "tr" => Algorithm::Turkish,
+        _ => Algorithm::English,
+    }
+}
+
+/// Split non-Chinese text into alphanumeric words.
+fn split_alphanumeric(text: &str, out: &mut Vec<String>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut word = String::new();
+    let mut after_apostrophe = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        let joins_number = matches!(c, '.' | ',')
+            && prev.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit());
+        if c.is_alphanumeric() || joins_number {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, after_apostrophe, out);
+        after_apostrophe = c == '\'' || c == '’';
+    }
+    flush(&mut word, after_apostrophe, out);
+}
+
+fn flush(word: &mut String, after_apostrophe: bool, out: &mut Vec<String>) {
+    if word.is_empty() {
+        return;
+    }
+    if !(after_apostrophe && word == "s") {
+        out.push(std::mem::take(word));
+    }
+    word.clear();
+}

@@ -1,0 +1,55 @@
+//! The normalised view of a text, for matching only: Unicode NFKC (which also turns full-width
+//! Latin letters, digits and punctuation and the ideographic space into their half-width forms),
+//! typographic quotes and dashes folded to ASCII, invisible characters dropped, whitespace
+//! collapsed, lowercase, and Traditional Chinese converted to Simplified (OpenCC t2s).
+//!
+//! The original text is never replaced; callers keep both.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::chinese::{Conversion, Converters};
+
+/// The matching view of `text` (see the module docs).
+pub fn normalize(text: &str, converters: &Converters) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.nfkc() {
+        if is_invisible(ch) {
+            continue;
+        }
+        if ch.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match fold(ch) {
+            Some(c) => out.push(c),
+            None => out.extend(ch.to_lowercase()),
+        }
+    }
+    converters.convert(Conversion::T2s, &out)
+}
+
+/// Typographic punctuation folded to its ASCII form.
+fn fold(ch: char) -> Option<char> {
+    Some(match ch {
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+        | '\u{300C}' | '\u{300D}' | '\u{300E}' | '\u{300F}' => '"',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
+        _ => return None,
+    })
+}
+
+/// Characters that carry no text: zero-width joiners and spaces, the byte-order mark, soft
+/// hyphens, the replacement character left by broken decoding, and control characters.
+fn is_invisible(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}'
+    ) || (ch.is_control() && !ch.is_whitespace())
+}
