@@ -48,7 +48,6 @@ const STRONG_NEG: &[&str] = &[
     "taboola",
     "disqus",
     "promo",
-    "teaser",
     "masthead",
     "toolbar",
     "login",
@@ -181,27 +180,50 @@ fn commas(s: &str) -> usize {
         .count()
 }
 
-/// Per-element boilerplate flags (inherited from ancestors).
+/// Per-element boilerplate flags (inherited from ancestors). A class or id hint does not
+/// remove an element that holds most of the page's paragraph text (`widget Blog` wrappers).
 pub fn boilerplate(page: &Page) -> Vec<bool> {
-    let mut out = vec![false; page.elems.len()];
+    let n = page.elems.len();
+    let mut good = vec![0usize; n];
+    let mut total = 0usize;
+    let mut has_h1 = vec![false; n];
+    for b in &page.blocks {
+        let wl = weighted_len(&b.text);
+        let para = wl >= 25 && b.link_chars * 2 < b.chars;
+        if para {
+            total += wl;
+        }
+        for a in page.ancestors(b.elem) {
+            if para {
+                good[a] += wl;
+            }
+            if b.heading == 1 {
+                has_h1[a] = true;
+            }
+        }
+    }
+    let mut out = vec![false; n];
     for (i, e) in page.elems.iter().enumerate() {
         if i == 0 {
             continue;
         }
         let inherited = out[e.parent];
-        let own = e.hidden
+        let structural = e.hidden
             || matches!(
                 e.tag.as_str(),
                 "nav" | "aside" | "footer" | "menu" | "dialog"
             )
-            || (e.tag == "header" && !positive(&e.class_id))
             || matches!(
                 e.role.as_str(),
                 "navigation" | "contentinfo" | "complementary" | "menu" | "search" | "dialog"
             )
-            || (strong_negative(&e.class_id) && !matches!(e.tag.as_str(), "body" | "html"))
             || e.itemprop == "comment";
-        out[i] = inherited || own;
+        let hinted = (e.tag == "header" && !positive(&e.class_id) && !has_h1[i])
+            || (strong_negative(&e.class_id) && !matches!(e.tag.as_str(), "body" | "html"));
+        let big = total > 0 && good[i] * 5 > total * 2;
+        out[i] = inherited
+            || (structural && !(big && e.tag != "footer" && good[i] * 10 > total * 7))
+            || (hinted && !big);
     }
     out
 }
@@ -318,10 +340,7 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             roots.push(i);
         }
     }
-    let in_roots = |e: usize| -> bool {
-        page.ancestors(e)
-            .any(|a| roots.contains(&a) || (a != parent && false))
-    };
+    let in_roots = |e: usize| -> bool { page.ancestors(e).any(|a| roots.contains(&a)) };
     let mut out = Vec::new();
     for b in &page.blocks {
         if boiler[b.elem] {
@@ -344,6 +363,24 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             continue;
         }
         out.push(b);
+    }
+    // The headline often sits just outside the winning container.
+    if !out.iter().any(|b| b.heading == 1) {
+        if let Some(first) = out.first() {
+            let first_idx = page
+                .blocks
+                .iter()
+                .position(|b| std::ptr::eq(b, *first))
+                .unwrap_or(0);
+            let lo = first_idx.saturating_sub(15);
+            if let Some(h) = page.blocks[lo..first_idx]
+                .iter()
+                .rev()
+                .find(|b| b.heading == 1 && b.link_chars * 2 < b.chars)
+            {
+                out.insert(0, h);
+            }
+        }
     }
     out
 }

@@ -49,8 +49,8 @@ pub fn extract(raw: &RawDocument) -> Article {
     if raw.meta.url.is_some() {
         art.url = raw.meta.url.clone();
     }
-    // A title printed again as the first paragraph.
-    if let Some(t) = &art.title {
+    // A title printed again as the first paragraph (scraped text; HTML keeps its headline).
+    if let (Some(t), Content::Text(_)) = (&art.title, &raw.content) {
         let norm = |s: &str| s.split_whitespace().collect::<String>();
         let nt = norm(t);
         if let Some(pos) = art.paragraphs.iter().take(3).position(|p| norm(p) == nt) {
