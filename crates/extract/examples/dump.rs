@@ -43,6 +43,9 @@ fn main() {
         },
         encoding: String::new(),
     };
+    if std::env::var_os("DUMP_BLOCKS").is_some() {
+        print!("{}", extract::debug_html(raw.content.as_str()));
+    }
     let a = extract::extract(&raw);
     println!("title:     {:?}", a.title);
     println!("published: {:?}", a.published);

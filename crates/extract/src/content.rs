@@ -260,6 +260,7 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
         };
     }
     // Subtree text and link totals.
+    let mut good = vec![0usize; n];
     let mut chars = vec![0usize; n];
     let mut links = vec![0usize; n];
     let mut score = vec![0f64; n];
@@ -275,6 +276,9 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
         let ld = b.link_chars as f64 / b.chars.max(1) as f64;
         if wl < 25 || ld > 0.5 {
             continue;
+        }
+        for a in page.ancestors(b.elem) {
+            good[a] += wl;
         }
         let s = (1.0 + commas(&b.text) as f64 + (wl as f64 / 100.0).min(3.0)) * (1.0 - ld);
         let p = anchor[b.elem];
@@ -325,6 +329,26 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
     }
     if best == 0 {
         return Vec::new();
+    }
+    // Climb while the parent holds substantially more paragraph text (articles split into
+    // several sections), but not into the page wrapper.
+    let grow = 1.3;
+    loop {
+        let p = page.elems[best].parent;
+        if p == 0 || matches!(page.elems[p].tag.as_str(), "body" | "html") || boiler[p] {
+            break;
+        }
+        if matches!(page.elems[best].tag.as_str(), "article" | "main")
+            || page.elems[best].itemprop == "articlebody"
+        {
+            break;
+        }
+        if (good[p] as f64) >= good[best] as f64 * grow {
+            best = p;
+            best_score = best_score.max(score[p]);
+        } else {
+            break;
+        }
     }
     // Siblings of the best candidate that score well join it.
     let parent = page.elems[best].parent;
@@ -381,6 +405,42 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
                 out.insert(0, h);
             }
         }
+    }
+    out
+}
+
+/// A line per text block with its element path and boilerplate flag, for tuning by hand.
+#[doc(hidden)]
+pub fn debug_blocks(page: &Page) -> String {
+    let boiler = boilerplate(page);
+    let mut out = String::new();
+    for b in select_blocks(page) {
+        out.push_str(&format!(
+            "SELECTED {:?}\n",
+            b.text.chars().take(80).collect::<String>()
+        ));
+    }
+    for b in &page.blocks {
+        let path: Vec<String> = page
+            .ancestors(b.elem)
+            .take(8)
+            .map(|a| {
+                let e = &page.elems[a];
+                format!(
+                    "{}.{}{}",
+                    e.tag,
+                    e.class_id.replace(' ', "."),
+                    if boiler[a] { "!" } else { "" }
+                )
+            })
+            .collect();
+        let text: String = b.text.chars().take(60).collect();
+        out.push_str(&format!(
+            "{} [{}] {:?}\n",
+            if boiler[b.elem] { "X" } else { " " },
+            path.join(" < "),
+            text
+        ));
     }
     out
 }

@@ -128,3 +128,9 @@ fn from_text(t: &str) -> Article {
         ..Article::default()
     }
 }
+
+/// Block-by-block view of how an HTML page was read, for tuning the rules by hand.
+#[doc(hidden)]
+pub fn debug_html(html: &str) -> String {
+    content::debug_blocks(&html::read(html))
+}
