@@ -279,6 +279,21 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
 }
 
 fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
+    // A full date in the URL is the local publication day; metadata times are often UTC.
+    let url_date = url.and_then(dates::from_url);
+    let agree = |d: Date| -> Date {
+        match url_date {
+            Some((u, true)) if u.day_number().abs_diff(d.day_number()) <= 1 => Date { time: d.time.filter(|_| u.day_number() == d.day_number()), ..u },
+            _ => d,
+        }
+    };
+    if let Some(d) = published_signals(page, ld, url_date) {
+        return Some(agree(d));
+    }
+    url_date.map(|(d, _)| d)
+}
+
+fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>) -> Option<Date> {
     for key in DATE_KEYS {
         for meta in page.metas.iter().filter(|x| x.key == *key) {
             if let Some(d) = dates::parse_value(&meta.value) {
@@ -324,7 +339,6 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
     if let Some(d) = first_time {
         return Some(d);
     }
-    let url_date = url.and_then(dates::from_url);
     if let Some((d, true)) = url_date {
         return Some(d);
     }
