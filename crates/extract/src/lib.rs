@@ -88,6 +88,14 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
     let pm = meta::page_meta(&page, raw.meta.url.as_deref());
     let paragraphs = content::main_text(&page);
     let cleaned = text::clean(&paragraphs, text::Mode::Html);
+    // Metadata lines (`發佈時間:… | 來源:… | 責任編輯:…`) often sit outside the main text.
+    let short: Vec<String> = page
+        .blocks
+        .iter()
+        .filter(|b| b.chars < 160 && b.text.contains([':', '：', '|']))
+        .map(|b| b.text.replace('\n', " "))
+        .collect();
+    let side = text::clean(&short, text::Mode::Html);
     let mut paragraphs = cleaned.paragraphs;
     // Too little text to be an article: navigation, a login wall, a cookie notice.
     let total: usize = paragraphs.iter().map(|p| content::weighted_len(p)).sum();
@@ -99,18 +107,21 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
     if total < 150 && longest < 100 {
         paragraphs.clear();
     }
-    let byline = if pm.authors.is_empty() {
-        cleaned.byline
-    } else {
-        pm.authors
-    };
+    let byline = [pm.authors, cleaned.byline, side.byline]
+        .into_iter()
+        .find(|b| !b.is_empty())
+        .unwrap_or_default();
     Article {
         url: pm.url,
         title: pm.title.or(cleaned.title),
-        published: pm.published.or(cleaned.published).map(|d| d.iso()),
-        outlet: pm.outlet.or(cleaned.outlet),
+        published: pm
+            .published
+            .or(cleaned.published)
+            .or(side.published)
+            .map(|d| d.iso()),
+        outlet: pm.outlet.or(cleaned.outlet).or(side.outlet),
         byline,
-        editor: cleaned.editor,
+        editor: cleaned.editor.or(side.editor),
         paragraphs,
         ..Article::default()
     }
