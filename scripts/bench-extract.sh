@@ -16,7 +16,7 @@ cargo build --release -q -p extract --example bench
 "$CARGO_TARGET_DIR/release/examples/bench" "${DIRS[@]}" --list "$WORK/pages.txt" | tee "$WORK/storyline.txt"
 
 python3 -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install -q trafilatura
+"$WORK/venv/bin/pip" install -q trafilatura lxml_html_clean
 cat > "$WORK/bench.py" <<'PY'
 import gzip, sys, time
 import trafilatura
