@@ -11,14 +11,20 @@ use std::time::Instant;
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
                 todo.push(p);
             } else {
                 let name = p.to_string_lossy();
-                if name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".html.gz") || name.ends_with(".htm.gz") {
+                if name.ends_with(".html")
+                    || name.ends_with(".htm")
+                    || name.ends_with(".html.gz")
+                    || name.ends_with(".htm.gz")
+                {
                     out.push(p);
                 }
             }
@@ -85,7 +91,12 @@ fn main() {
     let t = Instant::now();
     std::thread::scope(|s| {
         for chunk in docs.chunks(docs.len().div_ceil(threads).max(1)) {
-            s.spawn(move || chunk.iter().map(|d| extract::extract(d).paragraphs.len()).sum::<usize>());
+            s.spawn(move || {
+                chunk
+                    .iter()
+                    .map(|d| extract::extract(d).paragraphs.len())
+                    .sum::<usize>()
+            });
         }
     });
     let all = t.elapsed().as_secs_f64().max(1e-9);

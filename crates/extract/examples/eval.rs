@@ -358,7 +358,7 @@ fn main() {
         bytes: 0,
         spent: Duration::ZERO,
     };
-    let want = |s: &str| only.as_deref().map_or(true, |o| o == s);
+    let want = |s: &str| only.is_none() || only.as_deref() == Some(s);
     if want("trafilatura") {
         trafilatura_set(&root, &mut timer, verbose);
     }

@@ -160,7 +160,7 @@ pub fn find(paragraphs: &[String], published: Option<&Date>) -> Option<Dateline>
             let has_agency = c.name("agency").is_some();
             let has_date = c.name("mon").is_some();
             let dash_long = c.name("dash").is_some_and(|d| d.as_str() != "-");
-            if (has_agency || has_date) && (dash_long || has_agency) {
+            if has_agency || (has_date && dash_long) {
                 let place = c.name("place").map(|m| title_case(m.as_str().trim()));
                 let date = match (c.name("mon"), c.name("day")) {
                     (Some(m), Some(d)) => month_from_name(m.as_str()).and_then(|mon| {

@@ -79,7 +79,7 @@ trait LtSixty {
 }
 impl LtSixty for Option<u32> {
     fn is_none_or_lt60(&self) -> bool {
-        self.map_or(true, |s| s < 60)
+        !matches!(self, Some(s) if *s >= 60)
     }
 }
 

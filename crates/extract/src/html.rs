@@ -16,7 +16,6 @@ pub const MAX_DEPTH: usize = 200;
 pub struct Elem {
     pub tag: String,
     pub parent: usize,
-    pub depth: usize,
     /// Lowercased `class` and `id`, space separated.
     pub class_id: String,
     pub itemprop: String,
@@ -36,14 +35,6 @@ pub struct Block {
     pub chars: usize,
     /// `h1`..`h6` level, 0 when not a heading.
     pub heading: u8,
-    /// Inside `<pre>`, `<li>`, `<td>`/`<th>`, `<blockquote>`, `<figcaption>`.
-    pub pre: bool,
-    pub list_item: bool,
-    pub cell: bool,
-    pub quote: bool,
-    pub caption: bool,
-    /// Inside a `<time>` element with only a date in it.
-    pub time_attr: Option<String>,
 }
 
 /// A `<meta>` tag (or `<link>`) as key/value.
@@ -310,8 +301,6 @@ impl Reader {
         }
         let elem = self.top();
         let mut heading = 0u8;
-        let (mut pre, mut list_item, mut cell, mut quote, mut caption) =
-            (false, false, false, false, false);
         // Walk up to the nearest block ancestors for context (bounded by MAX_DEPTH).
         let mut e = elem;
         let mut steps = 0;
@@ -321,11 +310,6 @@ impl Reader {
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" if heading == 0 => {
                     heading = el.tag.as_bytes()[1] - b'0';
                 }
-                "pre" => pre = true,
-                "li" | "dd" | "dt" => list_item = true,
-                "td" | "th" => cell = true,
-                "blockquote" | "q" => quote = true,
-                "figcaption" | "caption" => caption = true,
                 _ => {}
             }
             if e == 0 || (is_block(&el.tag) && steps > 3) {
@@ -341,12 +325,6 @@ impl Reader {
             link_chars: link_chars.min(chars),
             chars,
             heading,
-            pre,
-            list_item,
-            cell,
-            quote,
-            caption,
-            time_attr: self.time_attr.take(),
         });
     }
 
@@ -384,7 +362,6 @@ impl Reader {
             }
         }
         let parent = self.top();
-        let depth = self.stack.len();
         let idx = self.page.elems.len();
         if let Some(dt) = datetime {
             let hint = format!("{tag} {itemprop} {class_id}");
@@ -397,7 +374,6 @@ impl Reader {
         self.page.elems.push(Elem {
             tag: tag.to_string(),
             parent,
-            depth,
             class_id,
             itemprop,
             role,
@@ -470,7 +446,6 @@ pub fn read(html: &str) -> Page {
     r.page.elems.push(Elem {
         tag: "#root".into(),
         parent: 0,
-        depth: 0,
         class_id: String::new(),
         itemprop: String::new(),
         role: String::new(),
@@ -628,7 +603,7 @@ fn start_tag(r: &mut Reader, tag: &str, attr_text: &str) {
             )
         });
         if let Some(p) = near {
-            if barrier.map_or(true, |b| p < b) {
+            if !matches!(barrier, Some(b) if b <= p) {
                 if is_block(tag) {
                     r.flush();
                 }
@@ -762,20 +737,6 @@ fn memchr(b: u8, hay: &[u8], from: usize) -> Option<usize> {
 }
 
 impl Page {
-    /// Whether `e` is `anc` or inside it.
-    pub fn is_within(&self, mut e: usize, anc: usize) -> bool {
-        for _ in 0..=MAX_DEPTH + 1 {
-            if e == anc {
-                return true;
-            }
-            if e == 0 {
-                return false;
-            }
-            e = self.elems[e].parent;
-        }
-        false
-    }
-
     /// Ancestors of `e`, innermost first, `e` included.
     pub fn ancestors(&self, e: usize) -> impl Iterator<Item = usize> + '_ {
         let mut cur = Some(e);
