@@ -2,55 +2,146 @@
 //!
 //! Pure: takes a [`model::RawDocument`], returns a [`model::Article`] whose `segments` are left
 //! empty (the text layer fills them). Never panics on input; what went wrong goes to
-//! `Article::diagnostics`.
+//! `Article::diagnostics`. HTML goes through a bounded single-pass reader ([`html`]), main-text
+//! selection ([`content`]) and metadata signals ([`meta`]); both HTML and plain text then pass the
+//! line-level furniture filter ([`text`]) and dateline detection ([`dateline`]).
+
+mod content;
+mod dateline;
+mod dates;
+mod entities;
+mod html;
+mod meta;
+mod text;
 
 use model::{Article, Content, RawDocument};
 
+/// HTML beyond this many bytes is not read (a news page is a few hundred kilobytes).
+pub const MAX_HTML_BYTES: usize = 8 << 20;
+/// Text beyond this many bytes is not read.
+pub const MAX_TEXT_BYTES: usize = 4 << 20;
+
 /// Extract the article from one raw document.
 pub fn extract(raw: &RawDocument) -> Article {
-    let text = match &raw.content {
-        Content::Html(html) => strip_tags(html),
-        Content::Text(t) => t.clone(),
-    };
-    let paragraphs: Vec<String> = text
-        .split('\n')
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
     let mut diagnostics = Vec::new();
-    if paragraphs.is_empty() {
+    let mut art = match &raw.content {
+        Content::Html(h) => {
+            let h = cap(h, MAX_HTML_BYTES, &mut diagnostics);
+            from_html(h, raw)
+        }
+        Content::Text(t) => {
+            let t = cap(t, MAX_TEXT_BYTES, &mut diagnostics);
+            from_text(t)
+        }
+    };
+    art.id = raw.id.clone();
+    art.source = raw.source.clone();
+    // Input metadata wins over guesses.
+    if let Some(t) = raw.meta.title.as_ref().filter(|t| !t.trim().is_empty()) {
+        art.title = Some(t.trim().to_string());
+    }
+    if let Some(p) = raw.meta.published.as_ref().filter(|t| !t.trim().is_empty()) {
+        art.published = Some(p.trim().to_string());
+    }
+    if let Some(o) = raw.meta.outlet.as_ref().filter(|t| !t.trim().is_empty()) {
+        art.outlet = Some(o.trim().to_string());
+    }
+    if raw.meta.url.is_some() {
+        art.url = raw.meta.url.clone();
+    }
+    // A title printed again as the first paragraph (scraped text; HTML keeps its headline).
+    if let (Some(t), Content::Text(_)) = (&art.title, &raw.content) {
+        let norm = |s: &str| s.split_whitespace().collect::<String>();
+        let nt = norm(t);
+        if let Some(pos) = art.paragraphs.iter().take(3).position(|p| norm(p) == nt) {
+            art.paragraphs.remove(pos);
+        }
+    }
+    let published = art.published.as_deref().and_then(dates::parse_value);
+    art.dateline = dateline::find(&art.paragraphs, published.as_ref());
+    diagnostics.append(&mut art.diagnostics);
+    if art.paragraphs.is_empty() {
         diagnostics.push("no article text found".to_string());
     }
+    art.diagnostics = diagnostics;
+    art
+}
+
+fn cap<'a>(s: &'a str, max: usize, diagnostics: &mut Vec<String>) -> &'a str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    diagnostics.push(format!(
+        "input is {} bytes; only the first {} were read",
+        s.len(),
+        end
+    ));
+    &s[..end]
+}
+
+fn from_html(h: &str, raw: &RawDocument) -> Article {
+    let page = html::read(h);
+    let pm = meta::page_meta(&page, raw.meta.url.as_deref());
+    let paragraphs = content::main_text(&page);
+    let cleaned = text::clean(&paragraphs, text::Mode::Html);
+    // Metadata lines (`發佈時間:… | 來源:… | 責任編輯:…`) often sit outside the main text.
+    let short: Vec<String> = page
+        .blocks
+        .iter()
+        .filter(|b| b.chars < 160 && b.text.contains([':', '：', '|']))
+        .map(|b| b.text.replace('\n', " "))
+        .collect();
+    let side = text::clean(&short, text::Mode::Html);
+    let mut paragraphs = cleaned.paragraphs;
+    // Too little text to be an article: navigation, a login wall, a cookie notice.
+    let total: usize = paragraphs.iter().map(|p| content::weighted_len(p)).sum();
+    let longest = paragraphs
+        .iter()
+        .map(|p| content::weighted_len(p))
+        .max()
+        .unwrap_or(0);
+    if total < 150 && longest < 100 {
+        paragraphs.clear();
+    }
+    let byline = [pm.authors, cleaned.byline, side.byline]
+        .into_iter()
+        .find(|b| !b.is_empty())
+        .unwrap_or_default();
     Article {
-        id: raw.id.clone(),
-        source: raw.source.clone(),
-        url: raw.meta.url.clone(),
-        title: raw
-            .meta
-            .title
-            .clone()
-            .or_else(|| paragraphs.first().cloned()),
-        published: raw.meta.published.clone(),
-        outlet: raw.meta.outlet.clone(),
+        url: pm.url,
+        title: pm.title.or(cleaned.title),
+        published: pm
+            .published
+            .or(cleaned.published)
+            .or(side.published)
+            .map(|d| d.iso()),
+        outlet: pm.outlet.or(cleaned.outlet).or(side.outlet),
+        byline,
+        editor: cleaned.editor.or(side.editor),
         paragraphs,
-        diagnostics,
         ..Article::default()
     }
 }
 
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push('\n');
-            }
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
+fn from_text(t: &str) -> Article {
+    let cleaned = text::clean(&text::lines(t), text::Mode::Text);
+    Article {
+        title: cleaned.title,
+        published: cleaned.published.map(|d| d.iso()),
+        outlet: cleaned.outlet,
+        byline: cleaned.byline,
+        editor: cleaned.editor,
+        paragraphs: cleaned.paragraphs,
+        ..Article::default()
     }
-    out
+}
+
+/// Block-by-block view of how an HTML page was read, for tuning the rules by hand.
+#[doc(hidden)]
+pub fn debug_html(html: &str) -> String {
+    content::debug_blocks(&html::read(html))
 }

@@ -1,0 +1,380 @@
+//! Extraction scores on the evaluation sets in `../shared/eval` (not part of the repository):
+//!
+//! ```text
+//! cargo run --release -p extract --example eval -- ../shared/eval [--verbose]
+//! ```
+//!
+//! - `extraction/trafilatura/`: text that must be kept (`with`) and dropped (`without`) per page,
+//!   scored as trafilatura's own evaluation does (a `with` string found is a true positive, a
+//!   `without` string found is a false positive; precision, recall and F1 over all strings).
+//! - `extraction/zh-web/`: Chinese pages with gold body, author and date; body scored as the
+//!   article-extraction-benchmark does (4-gram shingles of `\w+` tokens, per-page precision and
+//!   recall averaged, F1 of the averages); date correct when the day matches.
+//! - `dates/`: publication dates (`eval_default.json` with pages in `eval/` and `cache/`,
+//!   `eval_mediacloud_2020.json` with pages in `test_set/`); correct when the day matches.
+//!
+//! Byte decoding here is a small stand-in (BOM, `<meta charset>`, then chardetng) until the
+//! ingest crate's decoder is on main.
+
+use model::{Content, RawDocument, RawMeta};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn read_bytes(p: &Path) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(p)?;
+    let mut b = Vec::new();
+    if p.extension().is_some_and(|e| e == "gz") {
+        flate2::read::GzDecoder::new(f).read_to_end(&mut b)?;
+    } else {
+        std::io::BufReader::new(f).read_to_end(&mut b)?;
+    }
+    Ok(b)
+}
+
+fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let pos = lower.windows(8).position(|w| w == b"charset=")?;
+    let rest = &lower[pos + 8..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_'))
+        .unwrap_or(rest.len());
+    encoding_rs::Encoding::for_label(&rest[..end])
+}
+
+fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc.decode(bytes).0.into_owned();
+    }
+    let enc = declared_charset(bytes)
+        .map(|e| {
+            if e == encoding_rs::GB18030 || e.name() == "GBK" {
+                encoding_rs::GB18030
+            } else {
+                e
+            }
+        })
+        .unwrap_or_else(|| {
+            let mut d = chardetng::EncodingDetector::new();
+            d.feed(bytes, true);
+            d.guess(None, true)
+        });
+    let (s, _, bad) = enc.decode(bytes);
+    if bad && enc != encoding_rs::UTF_8 {
+        // A lying declaration: fall back to sniffing.
+        let mut d = chardetng::EncodingDetector::new();
+        d.feed(bytes, true);
+        return d.guess(None, true).decode(bytes).0.into_owned();
+    }
+    s.into_owned()
+}
+
+fn doc(id: &str, html: String, url: Option<&str>) -> RawDocument {
+    RawDocument {
+        id: id.to_string(),
+        source: id.to_string(),
+        content: Content::Html(html),
+        meta: RawMeta {
+            url: url.map(str::to_string),
+            ..RawMeta::default()
+        },
+        encoding: String::new(),
+    }
+}
+
+fn load_json(p: &Path) -> Value {
+    let s = std::fs::read_to_string(p).unwrap_or_else(|e| {
+        eprintln!("cannot read {}: {e}", p.display());
+        std::process::exit(2)
+    });
+    // Python's json writes NaN for a missing date.
+    let s = s.replace(": NaN", ": null");
+    serde_json::from_str(&s).unwrap_or_else(|e| {
+        eprintln!("bad json in {}: {e}", p.display());
+        std::process::exit(2)
+    })
+}
+
+fn find_page(dirs: &[PathBuf], file: &str) -> Option<PathBuf> {
+    for d in dirs {
+        for name in [format!("{file}.gz"), file.to_string()] {
+            let p = d.join(&name);
+            if p.exists() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+struct Timer {
+    pages: usize,
+    bytes: usize,
+    spent: Duration,
+}
+
+impl Timer {
+    fn run(&mut self, raw: &RawDocument) -> model::Article {
+        let t = Instant::now();
+        let a = extract::extract(raw);
+        self.spent += t.elapsed();
+        self.pages += 1;
+        self.bytes += raw.content.as_str().len();
+        a
+    }
+}
+
+fn trafilatura_set(root: &Path, timer: &mut Timer, verbose: bool) {
+    let dir = root.join("extraction/trafilatura");
+    let ev = load_json(&dir.join("evaldata.json"));
+    let (mut tp, mut fp, mut tn, mut fn_) = (0usize, 0usize, 0usize, 0usize);
+    let mut pages = 0;
+    for (url, v) in ev.as_object().into_iter().flatten() {
+        let Some(file) = v["file"].as_str() else {
+            continue;
+        };
+        let Some(p) = find_page(&[dir.join("html")], file) else {
+            eprintln!("missing page {file}");
+            continue;
+        };
+        let Ok(bytes) = read_bytes(&p) else { continue };
+        let art = timer.run(&doc(file, decode(&bytes), Some(url)));
+        let text = art.paragraphs.join("\n");
+        pages += 1;
+        let mut miss = Vec::new();
+        let mut extra = Vec::new();
+        for w in v["with"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if text.contains(w) {
+                tp += 1
+            } else {
+                fn_ += 1;
+                miss.push(w);
+            }
+        }
+        for w in v["without"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if text.contains(w) {
+                fp += 1;
+                extra.push(w);
+            } else {
+                tn += 1
+            }
+        }
+        if verbose && (!miss.is_empty() || !extra.is_empty()) {
+            println!("  {file}: missed {miss:?} kept {extra:?}");
+        }
+    }
+    let p = tp as f64 / (tp + fp).max(1) as f64;
+    let r = tp as f64 / (tp + fn_).max(1) as f64;
+    let f1 = 2.0 * p * r / (p + r).max(1e-9);
+    let acc = (tp + tn) as f64 / (tp + tn + fp + fn_).max(1) as f64;
+    println!(
+        "trafilatura set: {pages} pages  precision {p:.3}  recall {r:.3}  accuracy {acc:.3}  F1 {f1:.3}  (target >= 0.93; trafilatura 0.924)"
+    );
+}
+
+fn tokens(s: &str) -> Vec<&str> {
+    static RE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\w+").expect("static regex"));
+    RE.find_iter(s).map(|m| m.as_str()).collect()
+}
+
+fn shingles(s: &str) -> HashMap<Vec<&str>, usize> {
+    let t = tokens(s);
+    let mut out = HashMap::new();
+    let n = 4;
+    let last = t.len().saturating_sub(n) + 1;
+    for i in 0..last.max(1) {
+        let sh: Vec<&str> = t[i.min(t.len())..(i + n).min(t.len())].to_vec();
+        if !sh.is_empty() {
+            *out.entry(sh).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+/// (precision, recall) of one page, article-extraction-benchmark style.
+fn shingle_pr(gold: &str, pred: &str) -> (f64, f64) {
+    let g = shingles(gold);
+    let p = shingles(pred);
+    let (mut tp, mut fp, mut fn_) = (0f64, 0f64, 0f64);
+    for (k, &gc) in &g {
+        let pc = p.get(k).copied().unwrap_or(0);
+        tp += gc.min(pc) as f64;
+        fn_ += gc.saturating_sub(pc) as f64;
+    }
+    for (k, &pc) in &p {
+        let gc = g.get(k).copied().unwrap_or(0);
+        fp += pc.saturating_sub(gc) as f64;
+    }
+    let prec = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
+    let rec = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+    (prec, rec)
+}
+
+fn day_of(s: &str) -> Option<String> {
+    // Gold dates come as `2005-5-7 21:23:57` or `2024-10-23`.
+    let mut it = s
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|x| !x.is_empty());
+    let y: u32 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.parse().ok()?;
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn zh_set(root: &Path, timer: &mut Timer, verbose: bool) {
+    let dir = root.join("extraction/zh-web");
+    let g = load_json(&dir.join("ground.json"));
+    let body = g["cleaned"].as_object().cloned().unwrap_or_default();
+    let mut ps = Vec::new();
+    let mut rs = Vec::new();
+    let (mut dated, mut date_ok, mut authored, mut author_ok) = (0, 0, 0, 0);
+    for (id, v) in &body {
+        let gold = v["articleBody"].as_str().unwrap_or_default();
+        let Some(p) = find_page(&[dir.join("html")], &format!("{id}.html")) else {
+            continue;
+        };
+        let Ok(bytes) = read_bytes(&p) else { continue };
+        let art = timer.run(&doc(id, decode(&bytes), None));
+        let pred = art.paragraphs.join("\n");
+        let (pr, rc) = shingle_pr(gold, &pred);
+        ps.push(pr);
+        rs.push(rc);
+        if verbose && (pr < 0.9 || rc < 0.9) {
+            println!("  {id}: body P {pr:.2} R {rc:.2}");
+        }
+        if let Some(gd) = g["date"][id]["articleBody"].as_str().and_then(day_of) {
+            dated += 1;
+            let mine = art.published.as_deref().and_then(day_of);
+            if mine.as_deref() == Some(gd.as_str()) {
+                date_ok += 1;
+            } else if verbose {
+                println!("  {id}: date {mine:?}, gold {gd}");
+            }
+        }
+        if let Some(ga) = g["author"][id]["articleBody"]
+            .as_str()
+            .filter(|a| *a != "UNKNOWN")
+        {
+            authored += 1;
+            let want: Vec<&str> = ga.split_whitespace().collect();
+            let got: Vec<&str> = art
+                .byline
+                .iter()
+                .flat_map(|b| b.split_whitespace())
+                .collect();
+            if want == got {
+                author_ok += 1;
+            } else if verbose {
+                println!("  {id}: author {:?}, gold {ga:?}", art.byline);
+            }
+        }
+    }
+    let n = ps.len().max(1) as f64;
+    let p = ps.iter().sum::<f64>() / n;
+    let r = rs.iter().sum::<f64>() / n;
+    let f1 = 2.0 * p * r / (p + r).max(1e-9);
+    println!(
+        "zh-web: {} pages  body precision {p:.3}  recall {r:.3}  F1 {f1:.3} (target >= 0.95)  date {date_ok}/{dated} = {:.1}% (target >= 95%)  author {author_ok}/{authored}",
+        ps.len(),
+        100.0 * date_ok as f64 / dated.max(1) as f64
+    );
+}
+
+fn dates_set(root: &Path, timer: &mut Timer, verbose: bool) {
+    let dir = root.join("dates");
+    let (mut n, mut ok, mut none) = (0, 0, 0);
+    for (json, dirs) in [
+        (
+            "eval_default.json",
+            vec![dir.join("eval"), dir.join("cache")],
+        ),
+        ("eval_mediacloud_2020.json", vec![dir.join("test_set")]),
+    ] {
+        let ev = load_json(&dir.join(json));
+        for (url, v) in ev.as_object().into_iter().flatten() {
+            let (Some(file), Some(gold)) = (v["file"].as_str(), v["date"].as_str()) else {
+                continue;
+            };
+            let Some(p) = find_page(&dirs, file) else {
+                eprintln!("missing page {file}");
+                continue;
+            };
+            let Ok(bytes) = read_bytes(&p) else { continue };
+            let art = timer.run(&doc(file, decode(&bytes), Some(url)));
+            n += 1;
+            let mine = art.published.as_deref().and_then(day_of);
+            if mine.as_deref() == Some(gold) {
+                ok += 1;
+            } else {
+                if mine.is_none() {
+                    none += 1;
+                }
+                if verbose {
+                    println!("  {file}: {mine:?}, gold {gold}  {url}");
+                }
+            }
+        }
+    }
+    println!(
+        "dates: {n} pages  correct {ok} = {:.1}% (target >= 95%; {none} without a date)",
+        100.0 * ok as f64 / n.max(1) as f64
+    );
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut root = PathBuf::from("../shared/eval");
+    let mut verbose = false;
+    let mut only = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--verbose" | "-v" => verbose = true,
+            "--only" => only = args.next(),
+            _ => root = PathBuf::from(a),
+        }
+    }
+    let mut timer = Timer {
+        pages: 0,
+        bytes: 0,
+        spent: Duration::ZERO,
+    };
+    let want = |s: &str| only.is_none() || only.as_deref() == Some(s);
+    if want("trafilatura") {
+        trafilatura_set(&root, &mut timer, verbose);
+    }
+    if want("zh") {
+        zh_set(&root, &mut timer, verbose);
+    }
+    if want("dates") {
+        dates_set(&root, &mut timer, verbose);
+    }
+    let secs = timer.spent.as_secs_f64().max(1e-9);
+    println!(
+        "speed: {} pages, {:.1} MB in {:.2} s of extraction = {:.0} pages/s, {:.1} MB/s (one thread, decoding excluded)",
+        timer.pages,
+        timer.bytes as f64 / 1e6,
+        secs,
+        timer.pages as f64 / secs,
+        timer.bytes as f64 / 1e6 / secs
+    );
+}

@@ -1,0 +1,446 @@
+//! Main-text selection on a read page: drop boilerplate subtrees (navigation, footers, share
+//! bars, comments, cookie notices…), score the containers that hold real paragraphs, take the
+//! best one plus siblings that score nearly as well, and keep its readable blocks in order.
+//!
+//! The approach follows the readability family (paragraph scores propagated to ancestors, class
+//! and id hints, link density), with boilerplate patterns in the spirit of trafilatura's cleaning
+//! rules. Everything is iterative over the flat element list from [`crate::html`].
+
+use crate::html::{is_block, Block, Page};
+
+/// Class/id fragments that mark boilerplate whatever else the element says.
+const STRONG_NEG: &[&str] = &[
+    "comment",
+    "cookie",
+    "consent",
+    "gdpr",
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "breadcrumb",
+    "related",
+    "recommend",
+    "footer",
+    "navbar",
+    "navigation",
+    "sidebar",
+    "side-bar",
+    "widget",
+    "advert",
+    "popup",
+    "modal",
+    "subscribe",
+    "pagination",
+    "pager",
+    "skip-link",
+    "skiplink",
+    "print-only",
+    "tagcloud",
+    "tag-list",
+    "taglist",
+    "post-tags",
+    "article-tags",
+    "author-bio",
+    "authorbio",
+    "about-author",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "promo",
+    "masthead",
+    "toolbar",
+    "login",
+    "signup",
+    "sponsor",
+    "banner",
+    "more-stories",
+    "morestories",
+    "trending",
+    "most-popular",
+    "mostpopular",
+    "read-more",
+    "readmore",
+    "jump-to",
+    "offcanvas",
+    "off-canvas",
+    "dropdown",
+    "submenu",
+    "mega-menu",
+    "megamenu",
+    "screen-reader",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "hidden",
+    "noprint",
+    "rating",
+    "caption",
+    "credit",
+    "copyright",
+    "inline-ad",
+    "ad-slot",
+    "adslot",
+    "ad-container",
+    "ad-wrapper",
+    "dfp",
+];
+
+/// Exact class/id tokens that mark boilerplate.
+const NEG_TOKENS: &[&str] = &[
+    "nav",
+    "menu",
+    "ad",
+    "ads",
+    "adv",
+    "tags",
+    "tag",
+    "meta",
+    "share",
+    "social",
+    "foot",
+    "header",
+    "aside",
+    "sidebar",
+    "comments",
+    "byline",
+    "date",
+    "author",
+    "top",
+    "search",
+    "topbar",
+    "lang",
+    "language",
+    "login",
+    "entry-meta",
+    "post-meta",
+    "article-meta",
+    "postmeta",
+    "info",
+];
+
+/// Class/id fragments that mark content.
+const POSITIVE: &[&str] = &[
+    "article", "content", "entry", "post", "story", "text", "body", "main", "blog", "news",
+    "detail", "prose", "rich", "zoom",
+];
+
+fn strong_negative(class_id: &str) -> bool {
+    if class_id.is_empty() {
+        return false;
+    }
+    for tok in class_id.split_ascii_whitespace() {
+        if NEG_TOKENS.contains(&tok) {
+            return true;
+        }
+        if STRONG_NEG.iter().any(|p| tok.contains(p)) {
+            // `article-body-with-sharing` style names are rare; names like `entry-content`
+            // never hit this list, so a positive word does not rescue a strong negative,
+            // except for whole-page wrappers.
+            if POSITIVE.iter().any(|p| tok.contains(p))
+                && !tok.contains("comment")
+                && !tok.contains("related")
+                && !tok.contains("footer")
+                && !tok.contains("share")
+                && !tok.contains("caption")
+            {
+                continue;
+            }
+            return true;
+        }
+        // `ad-…`, `ads-…`, `…-ad`
+        if tok.starts_with("ad-") || tok.starts_with("ads-") || tok.ends_with("-ad") {
+            return true;
+        }
+        if tok.starts_with("nav-") || tok.starts_with("nav_") || tok.starts_with("menu") {
+            return true;
+        }
+    }
+    false
+}
+
+fn positive(class_id: &str) -> bool {
+    POSITIVE.iter().any(|p| class_id.contains(p))
+}
+
+/// Weighted length: CJK characters carry about three Latin characters' worth of text.
+pub fn weighted_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| if is_cjk(c) { 3 } else { 1 })
+        .sum::<usize>()
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff)
+}
+
+fn commas(s: &str) -> usize {
+    s.chars()
+        .filter(|c| matches!(c, ',' | '，' | '、' | '。' | '；' | ';'))
+        .count()
+}
+
+/// Per-element boilerplate flags (inherited from ancestors). A class or id hint does not
+/// remove an element that holds most of the page's paragraph text (`widget Blog` wrappers).
+pub fn boilerplate(page: &Page) -> Vec<bool> {
+    let n = page.elems.len();
+    let mut good = vec![0usize; n];
+    let mut total = 0usize;
+    let mut has_h1 = vec![false; n];
+    for b in &page.blocks {
+        let wl = weighted_len(&b.text);
+        let para = wl >= 25 && b.link_chars * 2 < b.chars;
+        if para {
+            total += wl;
+        }
+        for a in page.ancestors(b.elem) {
+            if para {
+                good[a] += wl;
+            }
+            if b.heading == 1 {
+                has_h1[a] = true;
+            }
+        }
+    }
+    let mut out = vec![false; n];
+    for (i, e) in page.elems.iter().enumerate() {
+        if i == 0 {
+            continue;
+        }
+        let inherited = out[e.parent];
+        let structural = e.hidden
+            || matches!(
+                e.tag.as_str(),
+                "nav" | "aside" | "footer" | "menu" | "dialog"
+            )
+            || matches!(
+                e.role.as_str(),
+                "navigation" | "contentinfo" | "complementary" | "menu" | "search" | "dialog"
+            )
+            || e.itemprop == "comment";
+        let hinted = (e.tag == "header" && !positive(&e.class_id) && !has_h1[i])
+            || (strong_negative(&e.class_id) && !matches!(e.tag.as_str(), "body" | "html"));
+        let big = total > 0 && good[i] * 5 > total * 2;
+        out[i] = inherited
+            || (structural && !(big && e.tag != "footer" && good[i] * 10 > total * 7))
+            || (hinted && !big);
+    }
+    out
+}
+
+/// The selected main text: paragraphs in order (possibly empty).
+pub fn main_text(page: &Page) -> Vec<String> {
+    let blocks = select_blocks(page);
+    let mut out: Vec<String> = Vec::new();
+    for b in blocks {
+        for line in b.text.split('\n') {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if out.last().is_some_and(|l| l == line) {
+                continue;
+            }
+            out.push(line.to_string());
+        }
+    }
+    out
+}
+
+fn select_blocks(page: &Page) -> Vec<&Block> {
+    let n = page.elems.len();
+    let boiler = boilerplate(page);
+    // Block-level anchor of each element: the nearest block ancestor (itself included).
+    let mut anchor = vec![0usize; n];
+    for (i, e) in page.elems.iter().enumerate() {
+        anchor[i] = if is_block(&e.tag) || i == 0 {
+            i
+        } else {
+            anchor[e.parent]
+        };
+    }
+    // Subtree text and link totals.
+    let mut good = vec![0usize; n];
+    let mut chars = vec![0usize; n];
+    let mut links = vec![0usize; n];
+    let mut score = vec![0f64; n];
+    for b in &page.blocks {
+        if boiler[b.elem] {
+            continue;
+        }
+        for a in page.ancestors(b.elem) {
+            chars[a] += b.chars;
+            links[a] += b.link_chars;
+        }
+        let wl = weighted_len(&b.text);
+        let ld = b.link_chars as f64 / b.chars.max(1) as f64;
+        if wl < 25 || ld > 0.5 {
+            continue;
+        }
+        for a in page.ancestors(b.elem) {
+            good[a] += wl;
+        }
+        let s = (1.0 + commas(&b.text) as f64 + (wl as f64 / 100.0).min(3.0)) * (1.0 - ld);
+        let p = anchor[b.elem];
+        let mut cur = p;
+        for level in 0..5 {
+            let div = match level {
+                0 => 1.0,
+                1 => 1.0,
+                2 => 2.0,
+                l => l as f64 * 3.0,
+            };
+            score[cur] += s / div;
+            if cur == 0 {
+                break;
+            }
+            cur = page.elems[cur].parent;
+        }
+    }
+    // Candidate scores with hints.
+    let mut best = 0usize;
+    let mut best_score = 0f64;
+    for i in 1..n {
+        if score[i] <= 0.0 || boiler[i] {
+            continue;
+        }
+        let e = &page.elems[i];
+        let mut s = score[i];
+        if positive(&e.class_id) {
+            s += 25.0 * (s / (s + 10.0));
+        }
+        match e.tag.as_str() {
+            "article" | "main" => s += 10.0,
+            "td" | "blockquote" => s += 3.0,
+            "form" | "li" | "ul" | "ol" => s -= 3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => s -= 5.0,
+            _ => {}
+        }
+        if e.itemprop == "articlebody" || e.itemprop == "text" {
+            s += 30.0;
+        }
+        let ld = links[i] as f64 / chars[i].max(1) as f64;
+        s *= 1.0 - ld;
+        score[i] = s;
+        if s > best_score {
+            best_score = s;
+            best = i;
+        }
+    }
+    if best == 0 {
+        return Vec::new();
+    }
+    // Climb while the parent holds substantially more paragraph text (articles split into
+    // several sections), but not into the page wrapper.
+    let grow = 1.3;
+    loop {
+        let p = page.elems[best].parent;
+        if p == 0 || matches!(page.elems[p].tag.as_str(), "body" | "html") || boiler[p] {
+            break;
+        }
+        if matches!(page.elems[best].tag.as_str(), "article" | "main")
+            || page.elems[best].itemprop == "articlebody"
+        {
+            break;
+        }
+        if (good[p] as f64) >= good[best] as f64 * grow {
+            best = p;
+            best_score = best_score.max(score[p]);
+        } else {
+            break;
+        }
+    }
+    // Siblings of the best candidate that score well join it.
+    let parent = page.elems[best].parent;
+    let threshold = (best_score * 0.2).max(10.0);
+    let mut roots: Vec<usize> = vec![best];
+    for i in best + 1..n {
+        if page.elems[i].parent == parent && i != best && !boiler[i] && score[i] >= threshold {
+            roots.push(i);
+        }
+    }
+    for i in (1..best).rev() {
+        if page.elems[i].parent == parent && !boiler[i] && score[i] >= threshold {
+            roots.push(i);
+        }
+    }
+    let in_roots = |e: usize| -> bool { page.ancestors(e).any(|a| roots.contains(&a)) };
+    let mut out = Vec::new();
+    for b in &page.blocks {
+        if boiler[b.elem] {
+            continue;
+        }
+        let inside = in_roots(b.elem)
+            // direct paragraph siblings of the best candidate
+            || (page.elems[b.elem].parent == parent
+                && page.elems[b.elem].tag == "p"
+                && weighted_len(&b.text) > 80
+                && b.link_chars * 4 < b.chars);
+        if !inside {
+            continue;
+        }
+        let ld = b.link_chars as f64 / b.chars.max(1) as f64;
+        if ld > 0.6 && b.heading == 0 {
+            continue;
+        }
+        if ld > 0.3 && weighted_len(&b.text) < 60 && b.heading == 0 {
+            continue;
+        }
+        out.push(b);
+    }
+    // The headline often sits just outside the winning container.
+    if !out.iter().any(|b| b.heading == 1) {
+        if let Some(first) = out.first() {
+            let first_idx = page
+                .blocks
+                .iter()
+                .position(|b| std::ptr::eq(b, *first))
+                .unwrap_or(0);
+            let lo = first_idx.saturating_sub(15);
+            if let Some(h) = page.blocks[lo..first_idx]
+                .iter()
+                .rev()
+                .find(|b| b.heading == 1 && b.link_chars * 2 < b.chars)
+            {
+                out.insert(0, h);
+            }
+        }
+    }
+    out
+}
+
+/// A line per text block with its element path and boilerplate flag, for tuning by hand.
+#[doc(hidden)]
+pub fn debug_blocks(page: &Page) -> String {
+    let boiler = boilerplate(page);
+    let mut out = String::new();
+    for b in select_blocks(page) {
+        out.push_str(&format!(
+            "SELECTED {:?}\n",
+            b.text.chars().take(80).collect::<String>()
+        ));
+    }
+    for b in &page.blocks {
+        let path: Vec<String> = page
+            .ancestors(b.elem)
+            .take(8)
+            .map(|a| {
+                let e = &page.elems[a];
+                format!(
+                    "{}.{}{}",
+                    e.tag,
+                    e.class_id.replace(' ', "."),
+                    if boiler[a] { "!" } else { "" }
+                )
+            })
+            .collect();
+        let text: String = b.text.chars().take(60).collect();
+        out.push_str(&format!(
+            "{} [{}] {:?}\n",
+            if boiler[b.elem] { "X" } else { " " },
+            path.join(" < "),
+            text
+        ));
+    }
+    out
+}

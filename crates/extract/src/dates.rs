@@ -1,0 +1,480 @@
+//! Date parsing for metadata values and visible date lines: ISO 8601 and its common variants,
+//! day-first numeric dates (`16/05/2024 17:54`, `23.10.2024`), Chinese (`2024年10月23日`), and
+//! month names in English, German, French, Spanish, Italian, Portuguese, Dutch and Russian
+//! (`23 Mar., 2023`, `March 22, 2023`, `22 октября 2024`). Results are ISO strings: a date, or a
+//! date-time when a time is given.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Years outside this range are not publication dates.
+const MIN_YEAR: i32 = 1995;
+const MAX_YEAR: i32 = 2035;
+
+/// A parsed date with optional time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub y: i32,
+    pub m: u32,
+    pub d: u32,
+    /// `(hour, minute, second)`; second is `None` when not given.
+    pub time: Option<(u32, u32, Option<u32>)>,
+}
+
+impl Date {
+    pub fn new(y: i32, m: u32, d: u32) -> Option<Date> {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&y) || !(1..=12).contains(&m) || d == 0 {
+            return None;
+        }
+        let dim = match m {
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        (d <= dim).then_some(Date {
+            y,
+            m,
+            d,
+            time: None,
+        })
+    }
+
+    fn with_time(mut self, h: Option<u32>, mi: Option<u32>, s: Option<u32>) -> Date {
+        if let (Some(h), Some(mi)) = (h, mi) {
+            if h < 24 && mi < 60 && s.is_none_or_lt60() {
+                self.time = Some((h, mi, s));
+            }
+        }
+        self
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn date_iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`.
+    pub fn iso(&self) -> String {
+        match self.time {
+            None => self.date_iso(),
+            Some((h, m, None)) => format!("{}T{:02}:{:02}", self.date_iso(), h, m),
+            Some((h, m, Some(s))) => format!("{}T{:02}:{:02}:{:02}", self.date_iso(), h, m, s),
+        }
+    }
+
+    /// Days since an arbitrary epoch, for comparisons.
+    pub fn day_number(&self) -> i64 {
+        let (y, m) = if self.m <= 2 {
+            (self.y as i64 - 1, self.m as i64 + 9)
+        } else {
+            (self.y as i64, self.m as i64 - 3)
+        };
+        365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + self.d as i64
+    }
+}
+
+trait LtSixty {
+    fn is_none_or_lt60(&self) -> bool;
+}
+impl LtSixty for Option<u32> {
+    fn is_none_or_lt60(&self) -> bool {
+        !matches!(self, Some(s) if *s >= 60)
+    }
+}
+
+/// Month number from a name or abbreviation in one of the supported languages.
+pub fn month_from_name(name: &str) -> Option<u32> {
+    let l = name.trim_end_matches('.').to_lowercase();
+    let l = l.as_str();
+    const TABLE: &[(&str, u32)] = &[
+        ("january", 1),
+        ("jan", 1),
+        ("januar", 1),
+        ("jänner", 1),
+        ("janvier", 1),
+        ("janv", 1),
+        ("enero", 1),
+        ("gennaio", 1),
+        ("janeiro", 1),
+        ("januari", 1),
+        ("января", 1),
+        ("январь", 1),
+        ("янв", 1),
+        ("february", 2),
+        ("feb", 2),
+        ("februar", 2),
+        ("feber", 2),
+        ("février", 2),
+        ("fevrier", 2),
+        ("févr", 2),
+        ("febrero", 2),
+        ("febbraio", 2),
+        ("fevereiro", 2),
+        ("februari", 2),
+        ("февраля", 2),
+        ("февраль", 2),
+        ("фев", 2),
+        ("march", 3),
+        ("mar", 3),
+        ("märz", 3),
+        ("maerz", 3),
+        ("mars", 3),
+        ("marzo", 3),
+        ("março", 3),
+        ("maart", 3),
+        ("марта", 3),
+        ("март", 3),
+        ("мар", 3),
+        ("april", 4),
+        ("apr", 4),
+        ("avril", 4),
+        ("abril", 4),
+        ("aprile", 4),
+        ("апреля", 4),
+        ("апрель", 4),
+        ("апр", 4),
+        ("may", 5),
+        ("mai", 5),
+        ("mayo", 5),
+        ("maggio", 5),
+        ("maio", 5),
+        ("mei", 5),
+        ("мая", 5),
+        ("май", 5),
+        ("june", 6),
+        ("jun", 6),
+        ("juni", 6),
+        ("juin", 6),
+        ("junio", 6),
+        ("giugno", 6),
+        ("junho", 6),
+        ("июня", 6),
+        ("июнь", 6),
+        ("июн", 6),
+        ("july", 7),
+        ("jul", 7),
+        ("juli", 7),
+        ("juillet", 7),
+        ("juil", 7),
+        ("julio", 7),
+        ("luglio", 7),
+        ("julho", 7),
+        ("июля", 7),
+        ("июль", 7),
+        ("июл", 7),
+        ("august", 8),
+        ("aug", 8),
+        ("août", 8),
+        ("aout", 8),
+        ("agosto", 8),
+        ("augustus", 8),
+        ("августа", 8),
+        ("август", 8),
+        ("авг", 8),
+        ("september", 9),
+        ("sep", 9),
+        ("sept", 9),
+        ("septembre", 9),
+        ("septiembre", 9),
+        ("settembre", 9),
+        ("setembro", 9),
+        ("сентября", 9),
+        ("сентябрь", 9),
+        ("сен", 9),
+        ("october", 10),
+        ("oct", 10),
+        ("oktober", 10),
+        ("okt", 10),
+        ("octobre", 10),
+        ("octubre", 10),
+        ("ottobre", 10),
+        ("outubro", 10),
+        ("октября", 10),
+        ("октябрь", 10),
+        ("окт", 10),
+        ("november", 11),
+        ("nov", 11),
+        ("novembre", 11),
+        ("noviembre", 11),
+        ("novembro", 11),
+        ("ноября", 11),
+        ("ноябрь", 11),
+        ("ноя", 11),
+        ("december", 12),
+        ("dec", 12),
+        ("dezember", 12),
+        ("dez", 12),
+        ("décembre", 12),
+        ("decembre", 12),
+        ("déc", 12),
+        ("diciembre", 12),
+        ("dicembre", 12),
+        ("dezembro", 12),
+        ("декабря", 12),
+        ("декабрь", 12),
+        ("дек", 12),
+    ];
+    TABLE.iter().find(|(n, _)| *n == l).map(|(_, m)| *m)
+}
+
+const MONTHS_RE: &str = r"(?:jan(?:uary|uar|vier|v\.?|eiro|uari)?|j[äa]nner|enero|gennaio|feb(?:ruary|ruar|rero|braio|ruari)?|feber|f[ée]v(?:rier|ereiro|r)?|mar(?:ch|s|zo|ço)?|m[äa]e?rz|maart|apr(?:il|ile)?|avril|abril|ma(?:y|i|yo|ggio|io)|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|ao[uû]t|agosto|sep(?:t|tember|tembre|tiembre)?|settembre|setembro|o[ck]t(?:ober|obre|ubre)?|ottobre|outubro|nov(?:ember|embre|iembre|embro)?|de[cz](?:ember|embre|iembre|embro)?|d[ée]c(?:embre)?|dicembre|январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|авг|сен|окт|ноя|дек)\.?";
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?
+          (?:(?:T|\s*,?\s*)(\d{1,2})[:时時](\d{2})(?:[:分](\d{2}))?)?",
+    )
+    .expect("static regex")
+});
+
+static DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*((?:19|20)\d\d)\b
+          (?:(?:\s*,?\s*(?:um|à|a\s+las|at|в)?\s*|\s*-\s*)(\d{1,2})[:h.](\d{2})(?::(\d{2}))?)?",
+    )
+    .expect("static regex")
+});
+
+static D_MONTH_Y: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?ix)(?:^|[^\w])(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({MONTHS_RE})(?:\s*,?\s*(?:de\s+)?|\s+)((?:19|20)\d\d)\b
+          (?:\s*(?:г\.|года)?\s*,?\s*(?:um|at|à|в|-|\|)?\s*(\d{{1,2}})[:h](\d{{2}})(?::(\d{{2}}))?)?"
+    ))
+    .expect("static regex")
+});
+
+static MONTH_D_Y: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?ix)(?:^|[^\w])({MONTHS_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)\b
+          (?:\s*(?:,|at|-|\|)?\s*(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*([ap]\.?m\.?)?)?"
+    ))
+    .expect("static regex")
+});
+
+static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[^\d]|$)")
+        .expect("static regex")
+});
+
+fn num(m: Option<regex::Match>) -> Option<u32> {
+    m.and_then(|m| m.as_str().parse().ok())
+}
+
+/// A date found in text, with its byte span.
+#[derive(Debug, Clone, Copy)]
+pub struct Found {
+    pub date: Date,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// All dates in `s`, in order of position. Overlapping matches keep the earliest-starting one.
+pub fn find_all(s: &str) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
+    for c in ISO.captures_iter(s) {
+        let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
+            continue;
+        };
+        if let Some(date) = Date::new(y as i32, m, d) {
+            let whole = c.get(0).map_or(0..0, |m| m.range());
+            out.push(Found {
+                date: date.with_time(num(c.get(4)), num(c.get(5)), num(c.get(6))),
+                start: whole.start,
+                end: whole.end,
+            });
+        }
+    }
+    for c in DMY.captures_iter(s) {
+        let (Some(a), Some(b), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
+            continue;
+        };
+        // Day first unless that is impossible.
+        let date = Date::new(y as i32, b, a).or_else(|| Date::new(y as i32, a, b));
+        if let Some(date) = date {
+            let whole = c.get(0).map_or(0..0, |m| m.range());
+            out.push(Found {
+                date: date.with_time(num(c.get(4)), num(c.get(5)), num(c.get(6))),
+                start: whole.start,
+                end: whole.end,
+            });
+        }
+    }
+    for c in D_MONTH_Y.captures_iter(s) {
+        let (Some(d), Some(m), Some(y)) = (
+            num(c.get(1)),
+            c.get(2).and_then(|m| month_name_prefix(m.as_str())),
+            num(c.get(3)),
+        ) else {
+            continue;
+        };
+        if let Some(date) = Date::new(y as i32, m, d) {
+            let whole = c.get(1).map_or(0, |m| m.start())..c.get(0).map_or(0, |m| m.end());
+            out.push(Found {
+                date: date.with_time(num(c.get(4)), num(c.get(5)), num(c.get(6))),
+                start: whole.start,
+                end: whole.end,
+            });
+        }
+    }
+    for c in MONTH_D_Y.captures_iter(s) {
+        let (Some(m), Some(d), Some(y)) = (
+            c.get(1).and_then(|m| month_name_prefix(m.as_str())),
+            num(c.get(2)),
+            num(c.get(3)),
+        ) else {
+            continue;
+        };
+        if let Some(date) = Date::new(y as i32, m, d) {
+            let mut h = num(c.get(4));
+            if let (Some(hh), Some(ap)) = (h, c.get(7)) {
+                let pm = ap.as_str().to_ascii_lowercase().starts_with('p');
+                h = Some(match (hh, pm) {
+                    (12, false) => 0,
+                    (h, true) if h < 12 => h + 12,
+                    (h, _) => h,
+                });
+            }
+            let whole = c.get(1).map_or(0, |m| m.start())..c.get(0).map_or(0, |m| m.end());
+            out.push(Found {
+                date: date.with_time(h, num(c.get(5)), num(c.get(6))),
+                start: whole.start,
+                end: whole.end,
+            });
+        }
+    }
+    out.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    let mut kept: Vec<Found> = Vec::with_capacity(out.len());
+    for f in out {
+        if kept.last().is_some_and(|k| f.start < k.end) {
+            continue;
+        }
+        kept.push(f);
+    }
+    kept
+}
+
+fn month_name_prefix(s: &str) -> Option<u32> {
+    month_from_name(s).or_else(|| {
+        let l = s.trim_end_matches('.').to_lowercase();
+        let p: String = l.chars().take(3).collect();
+        month_from_name(&p)
+    })
+}
+
+/// The first date in `s`.
+pub fn find_first(s: &str) -> Option<Date> {
+    find_all(s).first().map(|f| f.date)
+}
+
+/// Parse a metadata value (`2024-10-23T08:59:26+08:00`, `2024-10-23`, `Oct 23, 2024`, …).
+pub fn parse_value(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    // Unix timestamps (seconds or milliseconds).
+    if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let mut t: i64 = s.parse().ok()?;
+        if s.len() == 13 {
+            t /= 1000;
+        }
+        return from_unix(t);
+    }
+    if let Some(d) = find_first(s) {
+        return Some(d);
+    }
+    if let Some(c) = COMPACT.captures(s) {
+        let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
+            return None;
+        };
+        return Date::new(y as i32, m, d);
+    }
+    None
+}
+
+/// A date in a URL path (`/2024/10/23/`, `/2024-10-23/`, `/20241023/`); `(date, day_known)`.
+pub fn from_url(url: &str) -> Option<(Date, bool)> {
+    static URL_YMD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[/_-]((?:19|20)\d\d)[/_.-]?(0?[1-9]|1[0-2])[/_.-]?(0?[1-9]|[12]\d|3[01])(?:[/_.-]|\.html?|$)")
+            .expect("static regex")
+    });
+    static URL_YM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])/").expect("static regex")
+    });
+    if let Some(c) = URL_YMD.captures(url) {
+        // Separators must be consistent: all present or all absent.
+        if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
+            if let Some(date) = Date::new(y as i32, m, d) {
+                return Some((date, true));
+            }
+        }
+    }
+    if let Some(c) = URL_YM.captures(url) {
+        if let (Some(y), Some(m)) = (num(c.get(1)), num(c.get(2))) {
+            return Date::new(y as i32, m, 1).map(|d| (d, false));
+        }
+    }
+    None
+}
+
+fn from_unix(t: i64) -> Option<Date> {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = if m <= 2 { y + 1 } else { y };
+    let date = Date::new(y as i32, m, d)?;
+    Some(date.with_time(
+        Some((secs / 3600) as u32),
+        Some((secs % 3600 / 60) as u32),
+        Some((secs % 60) as u32),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        let f = |s: &str| find_first(s).map(|d| d.iso());
+        assert_eq!(
+            f("發佈時間:2024-10-23 08:59:26 |").as_deref(),
+            Some("2024-10-23T08:59:26")
+        );
+        assert_eq!(f("23 Mar., 2023 | Source").as_deref(), Some("2023-03-23"));
+        assert_eq!(
+            f("Eurasia/Xinhua 16/05/2024 17:54").as_deref(),
+            Some("2024-05-16T17:54")
+        );
+        assert_eq!(f("22 октября 2024").as_deref(), Some("2024-10-22"));
+        assert_eq!(f("2024年10月23日").as_deref(), Some("2024-10-23"));
+        assert_eq!(f("March 22, 2023").as_deref(), Some("2023-03-22"));
+        assert_eq!(f("22. Oktober 2024").as_deref(), Some("2024-10-22"));
+        assert_eq!(f("23.10.2024, 14:05").as_deref(), Some("2024-10-23T14:05"));
+        assert_eq!(
+            parse_value("2024-10-23T08:59:26+08:00")
+                .map(|d| d.iso())
+                .as_deref(),
+            Some("2024-10-23T08:59:26")
+        );
+        assert_eq!(
+            from_url("https://x.org/news/2019/04/12/story")
+                .map(|d| d.0.date_iso())
+                .as_deref(),
+            Some("2019-04-12")
+        );
+    }
+}

@@ -1,0 +1,595 @@
+//! Page metadata from every signal a real page carries: JSON-LD (schema.org `NewsArticle` and
+//! friends, `@graph` included), OpenGraph and other `<meta>` tags, `<time>` and `itemprop` dates,
+//! the URL, and visible date/author lines near the text. Signals are tried from the most to the
+//! least reliable; the input's own metadata (handled in `lib.rs`) beats all of them.
+
+use crate::content::boilerplate;
+use crate::dates::{self, Date};
+use crate::html::Page;
+use serde_json::Value;
+
+/// What the page says about itself.
+#[derive(Debug, Default)]
+pub struct PageMeta {
+    pub title: Option<String>,
+    pub published: Option<Date>,
+    pub outlet: Option<String>,
+    pub authors: Vec<String>,
+    pub url: Option<String>,
+}
+
+/// Schema.org types that describe the article itself.
+fn is_article_type(t: &str) -> bool {
+    let t = t.rsplit('/').next().unwrap_or(t);
+    matches!(
+        t,
+        "NewsArticle"
+            | "Article"
+            | "BlogPosting"
+            | "ReportageNewsArticle"
+            | "AnalysisNewsArticle"
+            | "OpinionNewsArticle"
+            | "BackgroundNewsArticle"
+            | "LiveBlogPosting"
+            | "ScholarlyArticle"
+            | "TechArticle"
+            | "Report"
+            | "WebPage"
+            | "Posting"
+            | "SocialMediaPosting"
+            | "DiscussionForumPosting"
+            | "VideoObject"
+            | "Recipe"
+            | "Review"
+            | "PodcastEpisode"
+            | "Event"
+            | "ItemPage"
+            | "CreativeWork"
+    )
+}
+
+fn type_rank(v: &Value) -> u8 {
+    let ty = |t: &str| -> u8 {
+        let t = t.rsplit('/').next().unwrap_or(t);
+        match t {
+            "WebPage" | "ItemPage" | "CreativeWork" => 1,
+            _ if is_article_type(t) => 2,
+            _ => 0,
+        }
+    };
+    match v.get("@type") {
+        Some(Value::String(t)) => ty(t),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str())
+            .map(ty)
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Flatten JSON-LD: top-level objects, arrays and `@graph` members (iteratively).
+fn ld_objects(page: &Page) -> Vec<Value> {
+    let mut out = Vec::new();
+    for raw in &page.json_ld {
+        let raw = raw
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->");
+        let Ok(v) = serde_json::from_str::<Value>(raw.trim()) else {
+            continue;
+        };
+        let mut todo = vec![v];
+        let mut guard = 0;
+        while let Some(v) = todo.pop() {
+            guard += 1;
+            if guard > 1000 {
+                break;
+            }
+            match v {
+                Value::Array(a) => todo.extend(a),
+                Value::Object(mut o) => {
+                    if let Some(g) = o.remove("@graph") {
+                        todo.push(g);
+                    }
+                    if o.contains_key("@type") {
+                        out.push(Value::Object(o));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn str_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => {
+            let s = crate::entities::decode(s.trim());
+            (!s.is_empty()).then_some(s)
+        }
+        Value::Object(o) => o.get("name").and_then(str_of),
+        Value::Array(a) => a.iter().find_map(str_of),
+        _ => None,
+    }
+}
+
+fn names_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(names_of).collect(),
+        Value::Object(o) => o.get("name").and_then(str_of).into_iter().collect(),
+        Value::String(s) => {
+            let s = s.trim();
+            if s.is_empty() || s.starts_with("http") {
+                Vec::new()
+            } else {
+                vec![crate::entities::decode(s)]
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Meta keys that give the publication date, best first.
+const DATE_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article.published",
+    "article_date_original",
+    "article:post_date",
+    "datepublished",
+    "date_published",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "pubdate",
+    "sailthru.date",
+    "parsely-pub-date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.created",
+    "citation_publication_date",
+    "citation_date",
+    "prism.publicationdate",
+    "originalpublicationdate",
+    "release_date",
+    "cxenseparse:recs:publishtime",
+    "shareaholic:article_published_time",
+    "article.created",
+    "bt:pubdate",
+    "date",
+    "created",
+    "displaydate",
+    "og:pubdate",
+    "publishedat",
+    "article:published",
+    "timestamp",
+];
+
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "dateModified",
+    "datemodified",
+    "last-modified",
+    "dc.date.modified",
+    "dcterms.modified",
+];
+
+/// Read metadata from a page. `url` is the input's URL if any.
+pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
+    let ld = ld_objects(page);
+    let mut ld_sorted: Vec<&Value> = ld.iter().filter(|v| type_rank(v) > 0).collect();
+    ld_sorted.sort_by_key(|v| std::cmp::Reverse(type_rank(v)));
+    let mut m = PageMeta {
+        url: url
+            .map(str::to_string)
+            .or_else(|| page.canonical.clone())
+            .or_else(|| page.meta("og:url").map(str::to_string)),
+        ..PageMeta::default()
+    };
+
+    // Title.
+    let h1 = first_h1(page);
+    m.title = page
+        .meta("og:title")
+        .map(str::to_string)
+        .or_else(|| {
+            ld_sorted
+                .iter()
+                .find_map(|v| v.get("headline").and_then(str_of))
+        })
+        .or_else(|| page.meta("twitter:title").map(str::to_string))
+        .or_else(|| h1.clone())
+        .or_else(|| page.title.as_deref().map(strip_site_suffix));
+
+    // Outlet.
+    m.outlet = page
+        .meta("og:site_name")
+        .map(str::to_string)
+        .or_else(|| {
+            ld_sorted.iter().find_map(|v| {
+                v.get("publisher")
+                    .and_then(str_of)
+                    .or_else(|| v.get("sourceOrganization").and_then(str_of))
+            })
+        })
+        .or_else(|| {
+            ld.iter()
+                .find(|v| {
+                    matches!(
+                        v.get("@type").and_then(Value::as_str),
+                        Some("Organization" | "NewsMediaOrganization" | "WebSite")
+                    )
+                })
+                .and_then(|v| v.get("name").and_then(str_of))
+        })
+        .or_else(|| page.meta("application-name").map(str::to_string))
+        .or_else(|| page.meta("publisher").map(str::to_string))
+        .or_else(|| page.meta("dc.publisher").map(str::to_string))
+        .or_else(|| page.title.as_deref().and_then(site_suffix));
+
+    // Authors.
+    for v in &ld_sorted {
+        if let Some(a) = v.get("author").or_else(|| v.get("creator")) {
+            let names = names_of(a);
+            if !names.is_empty() {
+                m.authors = names;
+                break;
+            }
+        }
+    }
+    if m.authors.is_empty() {
+        for key in [
+            "author",
+            "article:author",
+            "dc.creator",
+            "byl",
+            "parsely-author",
+            "sailthru.author",
+            "twitter:creator",
+        ] {
+            if let Some(v) = page.meta(key) {
+                let v = v.trim();
+                if !v.is_empty() && !v.starts_with("http") && !v.starts_with('@') {
+                    m.authors = split_names(clean_byline(v));
+                    break;
+                }
+            }
+        }
+    }
+    if m.authors.is_empty() {
+        m.authors = author_from_page(page);
+    }
+    m.authors
+        .retain(|a| !a.is_empty() && a.chars().count() < 80);
+    m.authors.dedup();
+
+    m.published = published(page, &ld_sorted, m.url.as_deref());
+    m
+}
+
+fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
+    // A full date in the URL is the local publication day; metadata times are often UTC.
+    let url_date = url.and_then(dates::from_url);
+    let agree = |d: Date| -> Date {
+        match url_date {
+            Some((u, true)) if u.day_number().abs_diff(d.day_number()) <= 1 => Date {
+                time: d.time.filter(|_| u.day_number() == d.day_number()),
+                ..u
+            },
+            _ => d,
+        }
+    };
+    if let Some(d) = published_signals(page, ld, url_date) {
+        return Some(agree(d));
+    }
+    url_date.map(|(d, _)| d)
+}
+
+fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>) -> Option<Date> {
+    for key in DATE_KEYS {
+        for meta in page.metas.iter().filter(|x| x.key == *key) {
+            if let Some(d) = dates::parse_value(&meta.value) {
+                return Some(d);
+            }
+        }
+    }
+    for v in ld {
+        for k in ["datePublished", "dateCreated", "uploadDate", "startDate"] {
+            if let Some(d) = v
+                .get(k)
+                .and_then(Value::as_str)
+                .and_then(dates::parse_value)
+            {
+                return Some(d);
+            }
+        }
+    }
+    // <time> and itemprop dates: published hints first, then any inside the content.
+    let boiler = boilerplate(page);
+    let mut first_time = None;
+    for t in &page.times {
+        let h = t.hint.to_ascii_lowercase();
+        let Some(d) = dates::parse_value(&t.datetime) else {
+            continue;
+        };
+        if h.contains("datepublished")
+            || h.contains("pubdate")
+            || h.contains("publish")
+            || h.contains("datecreated")
+        {
+            return Some(d);
+        }
+        if first_time.is_none()
+            && !h.contains("modif")
+            && !h.contains("update")
+            && !h.contains("comment")
+            && (!boiler[t.elem.min(boiler.len().saturating_sub(1))] || h.contains("date"))
+        {
+            first_time = Some(d);
+        }
+    }
+    if let Some(d) = first_time {
+        return Some(d);
+    }
+    if let Some((d, true)) = url_date {
+        return Some(d);
+    }
+    // Visible date lines in date-like elements, then short date lines anywhere.
+    if let Some(d) = date_from_blocks(page) {
+        if let Some((u, false)) = url_date {
+            if u.y == d.y && u.m == d.m {
+                return Some(d);
+            }
+        } else {
+            return Some(d);
+        }
+    }
+    for key in MODIFIED_KEYS {
+        if let Some(d) = page
+            .meta(&key.to_ascii_lowercase())
+            .and_then(dates::parse_value)
+        {
+            return Some(d);
+        }
+    }
+    for v in ld {
+        if let Some(d) = v
+            .get("dateModified")
+            .and_then(Value::as_str)
+            .and_then(dates::parse_value)
+        {
+            return Some(d);
+        }
+    }
+    url_date.map(|(d, _)| d)
+}
+
+const DATE_CLASS: &[&str] = &[
+    "date",
+    "time",
+    "publish",
+    "posted",
+    "pubdate",
+    "meta",
+    "byline",
+    "info",
+    "datum",
+    "zeit",
+    "dateline",
+    "timestamp",
+    "entry-date",
+    "post-date",
+    "article-date",
+    "source",
+];
+
+const DATE_LABELS: &[&str] = &[
+    "发布时间",
+    "發佈時間",
+    "發布時間",
+    "时间：",
+    "时间:",
+    "日期",
+    "published",
+    "posted",
+    "veröffentlicht",
+    "publié",
+    "publicado",
+    "pubblicato",
+    "опубликовано",
+    "stand:",
+    "datum",
+    "updated",
+    "aktualisiert",
+    "erstellt",
+    "date:",
+    "來源",
+    "来源",
+];
+
+fn date_from_blocks(page: &Page) -> Option<Date> {
+    // 1. Blocks whose element or ancestors look like date holders.
+    let mut cands: Vec<(u32, usize, Date)> = Vec::new();
+    for (i, b) in page.blocks.iter().enumerate() {
+        if b.chars > 200 {
+            continue;
+        }
+        let found = dates::find_all(&b.text);
+        let Some(f) = found.first() else { continue };
+        let lower = b.text.to_lowercase();
+        let mut rank = 0u32;
+        let classy = page.ancestors(b.elem).take(4).any(|a| {
+            let c = &page.elems[a].class_id;
+            DATE_CLASS.iter().any(|k| c.contains(k))
+        });
+        if classy {
+            rank += 2;
+        }
+        if DATE_LABELS.iter().any(|l| lower.contains(l)) {
+            rank += 2;
+        }
+        if lower.contains("modif")
+            || lower.contains("updated")
+            || lower.contains("aktualisiert")
+            || lower.contains("更新")
+        {
+            rank = rank.saturating_sub(1);
+        }
+        if lower.contains("comment")
+            || lower.contains("kommentar")
+            || lower.contains("©")
+            || lower.contains("copyright")
+        {
+            continue;
+        }
+        // Mostly a date: short leftovers around it.
+        let rest = b
+            .chars
+            .saturating_sub(b.text[f.start..f.end].chars().count());
+        if rest < 40 {
+            rank += 1;
+        }
+        if rank >= 2 {
+            cands.push((rank, i, f.date));
+        }
+    }
+    cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
+    cands.first().map(|c| c.2)
+}
+
+fn first_h1(page: &Page) -> Option<String> {
+    page.blocks
+        .iter()
+        .find(|b| b.heading == 1 && b.chars > 3)
+        .map(|b| b.text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+const SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", "_", " » ", "｜", "|", " • ",
+];
+
+/// Drop a trailing " | Site Name" from a `<title>`.
+pub fn strip_site_suffix(title: &str) -> String {
+    for sep in SEPARATORS {
+        if let Some(i) = title.rfind(sep) {
+            let (head, tail) = (&title[..i], &title[i + sep.len()..]);
+            if head.chars().count() >= 10 && tail.chars().count() <= 40 {
+                return head.trim().to_string();
+            }
+        }
+    }
+    title.trim().to_string()
+}
+
+fn site_suffix(title: &str) -> Option<String> {
+    for sep in SEPARATORS {
+        if let Some(i) = title.rfind(sep) {
+            let (head, tail) = (&title[..i], title[i + sep.len()..].trim());
+            if head.chars().count() >= 10 && !tail.is_empty() && tail.chars().count() <= 30 {
+                return Some(tail.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Strip "By", "Von", "作者：", "记者" and similar from a byline.
+pub fn clean_byline(s: &str) -> &str {
+    let mut s = s.trim();
+    for p in [
+        "by ",
+        "By ",
+        "BY ",
+        "Von ",
+        "von ",
+        "Par ",
+        "par ",
+        "Por ",
+        "por ",
+        "Di ",
+        "Автор:",
+        "Автор ",
+        "作者：",
+        "作者:",
+        "作者",
+        "记者：",
+        "记者:",
+        "记者",
+        "記者：",
+        "記者:",
+        "記者",
+        "文/",
+        "文：",
+        "Author:",
+        "Autor:",
+        "Autorin:",
+    ] {
+        if let Some(r) = s.strip_prefix(p) {
+            s = r.trim();
+        }
+    }
+    s
+}
+
+/// Split "A, B and C" / "A 和 B" / "A、B" / "A B" (Chinese names) into names.
+pub fn split_names(s: &str) -> Vec<String> {
+    let s = s.trim();
+    let cjk = s.chars().filter(|c| crate::content::is_cjk(*c)).count();
+    let seps: &[char] = if cjk > 0 && cjk * 2 >= s.chars().filter(|c| !c.is_whitespace()).count() {
+        &[',', '，', '、', ' ', '\u{3000}', '/', ';', '；']
+    } else {
+        &[',', '，', '、', '/', ';', '；', '|']
+    };
+    let mut out = Vec::new();
+    for part in s.split(seps) {
+        for p in part
+            .split(" and ")
+            .flat_map(|p| p.split(" und "))
+            .flat_map(|p| p.split(" & "))
+            .flat_map(|p| p.split('和'))
+        {
+            let p = p
+                .trim()
+                .trim_matches(|c: char| c == '(' || c == ')' || c == '（' || c == '）');
+            if !p.is_empty() {
+                out.push(p.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn author_from_page(page: &Page) -> Vec<String> {
+    for b in &page.blocks {
+        if b.chars > 80 {
+            continue;
+        }
+        let is_author = page.ancestors(b.elem).take(4).any(|a| {
+            let e = &page.elems[a];
+            e.itemprop == "author"
+                || e.class_id.split_ascii_whitespace().any(|t| {
+                    t.contains("author") && !t.contains("bio") && !t.contains("avatar")
+                        || t.contains("byline")
+                })
+        });
+        if is_author {
+            let t = clean_byline(&b.text);
+            let t = t.split('\n').next().unwrap_or("");
+            if t.chars().count() >= 2 && !t.chars().any(|c| c.is_ascii_digit()) {
+                return split_names(t);
+            }
+        }
+    }
+    Vec::new()
+}

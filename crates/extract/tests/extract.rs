@@ -1,0 +1,264 @@
+//! Extraction behaviour on the five sample articles (text input) and on small HTML pages kept in
+//! `tests/html/` with their expected output next to them (`UPDATE_EXPECT=1` rewrites those).
+
+use model::{Content, RawDocument, RawMeta};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn raw(id: &str, content: Content) -> RawDocument {
+    RawDocument {
+        id: id.to_string(),
+        source: id.to_string(),
+        content,
+        meta: RawMeta::default(),
+        encoding: "UTF-8".to_string(),
+    }
+}
+
+#[test]
+fn seeds_match_gold() {
+    let gold: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/seeds.gold.json")).expect("gold file"),
+    )
+    .expect("gold json");
+    let docs = gold["documents"].as_object().expect("documents");
+    let mut failures = Vec::new();
+    for (id, g) in docs {
+        let path = root().join("examples/seeds").join(format!("{id}.txt"));
+        let text = std::fs::read_to_string(&path).expect("seed file");
+        let art = extract::extract(&raw(id, Content::Text(text)));
+        let body = art.text();
+        let lines: Vec<&str> = body.lines().map(str::trim).collect();
+        for d in g["must_drop"].as_array().into_iter().flatten() {
+            let d = d.as_str().unwrap_or_default().trim();
+            if lines.contains(&d) {
+                failures.push(format!("{id}: furniture kept: {d:?}"));
+            }
+        }
+        for k in g["must_keep"].as_array().into_iter().flatten() {
+            let k = k.as_str().unwrap_or_default().trim();
+            if !body.contains(k) {
+                failures.push(format!("{id}: text lost: {k:?}"));
+            }
+        }
+        for t in g["title_contains"].as_array().into_iter().flatten() {
+            let t = t.as_str().unwrap_or_default();
+            if !art.title.as_deref().unwrap_or("").contains(t) {
+                failures.push(format!("{id}: title {:?} lacks {t:?}", art.title));
+            }
+        }
+        let want_pub = g["published"].as_str();
+        if art.published.as_deref() != want_pub {
+            failures.push(format!(
+                "{id}: published {:?}, want {want_pub:?}",
+                art.published
+            ));
+        }
+        if let Some(by) = g.get("byline").and_then(Value::as_array) {
+            let want: Vec<&str> = by.iter().filter_map(Value::as_str).collect();
+            if art.byline != want {
+                failures.push(format!("{id}: byline {:?}, want {want:?}", art.byline));
+            }
+        }
+        if let Some(ed) = g.get("editor").and_then(Value::as_str) {
+            if art.editor.as_deref() != Some(ed) {
+                failures.push(format!("{id}: editor {:?}, want {ed:?}", art.editor));
+            }
+        }
+        if let Some(dl) = g.get("dateline") {
+            let got = art.dateline.clone().unwrap_or_default();
+            let want_place = dl["place"].as_str().unwrap_or_default();
+            let place_ok = match got.place.as_deref() {
+                Some(p) => p == want_place || (want_place == "Kazan" && p == "喀山"),
+                None => false,
+            };
+            if !place_ok || got.date.as_deref() != dl["date"].as_str() {
+                failures.push(format!("{id}: dateline {got:?}, want {dl}"));
+            }
+        }
+        if let Some(o) = &art.outlet {
+            let mentions: Vec<&str> = g["outlet_mentions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let known = ["新華網", "新华网"];
+            if !mentions.iter().any(|m| o.contains(m)) && !known.contains(&o.as_str()) {
+                failures.push(format!("{id}: outlet {o:?} not among {mentions:?}"));
+            }
+        }
+        if !art.segments.is_empty() {
+            failures.push(format!("{id}: segments must be left empty"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The fields of an article that the HTML cases pin, as pretty JSON.
+fn summary(a: &model::Article) -> String {
+    let v = serde_json::json!({
+        "title": a.title,
+        "published": a.published,
+        "outlet": a.outlet,
+        "byline": a.byline,
+        "editor": a.editor,
+        "dateline": a.dateline,
+        "paragraphs": a.paragraphs,
+        "diagnostics": a.diagnostics,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Every `tests/html/NAME.html` is extracted and compared with `NAME.expected.json`;
+/// `UPDATE_EXPECT=1` rewrites the expected files.
+#[test]
+fn html_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/html");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/html")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8);
+    let mut failures = Vec::new();
+    for p in names {
+        let html = std::fs::read_to_string(&p).expect("html case");
+        let stem = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let got = summary(&extract::extract(&raw(&stem, Content::Html(html))));
+        let exp_path = dir.join(format!("{stem}.expected.json"));
+        if update {
+            std::fs::write(&exp_path, &got).expect("write expected");
+            continue;
+        }
+        let want = std::fs::read_to_string(&exp_path).unwrap_or_default();
+        if want != got {
+            failures.push(format!("{stem}: got\n{got}\nwant\n{want}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(UPDATE_EXPECT=1 rewrites)",
+        failures.join("\n")
+    );
+}
+
+fn html(s: &str) -> model::Article {
+    extract::extract(&raw("t", Content::Html(s.to_string())))
+}
+
+#[test]
+fn html_signals() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/html");
+    let read = |n: &str| std::fs::read_to_string(dir.join(n)).expect("case");
+    let a = html(&read("jsonld.html"));
+    assert_eq!(a.title.as_deref(), Some("Harbour reopens after storm"));
+    assert_eq!(a.published.as_deref(), Some("2024-03-05T09:30:00"));
+    assert_eq!(a.outlet.as_deref(), Some("Coastal Daily"));
+    assert_eq!(a.byline, ["Ann Lee", "Bo Chen"]);
+    assert!(!a.text().contains("Tweet") && !a.text().contains("Copyright"));
+    let dl = a.dateline.expect("dateline");
+    assert_eq!(
+        (dl.place.as_deref(), dl.date.as_deref()),
+        (Some("Portsmouth"), Some("2024-03-05"))
+    );
+
+    let a = html(&read("og.html"));
+    assert_eq!(a.title.as_deref(), Some("Museum opens new wing"));
+    assert_eq!(a.outlet.as_deref(), Some("City Herald"));
+    assert_eq!(a.published.as_deref(), Some("2023-06-01"));
+    assert_eq!(a.byline, ["Maria Rossi"]);
+    assert!(!a.text().contains("kids"), "comments are not article text");
+
+    let a = html(&read("zh.html"));
+    assert_eq!(a.published.as_deref(), Some("2024-10-23T08:59:26"));
+    assert_eq!(a.editor.as_deref(), Some("張芃芃"));
+    assert_eq!(a.byline, ["郝薇薇", "黃河"]);
+    assert!(!a.text().contains("發佈時間") && !a.text().contains("ICP"));
+    let dl = a.dateline.expect("dateline");
+    assert_eq!(
+        (dl.place.as_deref(), dl.date.as_deref()),
+        (Some("喀山"), Some("2024-10-22"))
+    );
+
+    let a = html(&read("ru.html"));
+    assert_eq!(a.published.as_deref(), Some("2024-10-22T14:05"));
+    assert_eq!(a.dateline.and_then(|d| d.place).as_deref(), Some("Москва"));
+
+    for page in ["home.html", "cookie.html"] {
+        let a = html(&read(page));
+        assert!(a.paragraphs.is_empty(), "{page}: {:?}", a.paragraphs);
+        assert!(
+            a.diagnostics.iter().any(|d| d == "no article text found"),
+            "{page}"
+        );
+    }
+
+    let a = html(&read("malformed.html"));
+    assert!(a.text().contains("Third paragraph after stray end tags"));
+    assert!(a.text().contains("overlap badly & an entity"));
+    assert!(!a.text().contains("var x"));
+
+    let a = html(&read("lying-charset.html"));
+    assert!(a.text().contains("页面却声称自己使用windows-1251编码"));
+    assert_eq!(a.paragraphs.len(), 2);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 100_000;
+    let mut s = String::with_capacity(depth * 11 + 200);
+    s.push_str("<html><body>");
+    for _ in 0..depth {
+        s.push_str("<div>");
+    }
+    s.push_str("<p>Deep inside a hundred thousand divs there is still a paragraph of article text to find here, and it is long enough to count as an article rather than a stray navigation label.</p>");
+    for _ in 0..depth {
+        s.push_str("</div>");
+    }
+    s.push_str("</body></html>");
+    let a = html(&s);
+    assert!(a.text().contains("Deep inside a hundred thousand divs"));
+}
+
+#[test]
+fn huge_page_is_capped() {
+    // 200 MB of paragraphs: only the first MAX_HTML_BYTES are read, and the caller is told.
+    let para = "<p>Filler paragraph of a very large page, long enough to count as text.</p>\n";
+    let n = 200_000_000 / para.len();
+    let mut s = String::with_capacity(n * para.len() + 64);
+    s.push_str("<html><body><div>");
+    for _ in 0..n {
+        s.push_str(para);
+    }
+    let a = html(&s);
+    drop(s);
+    let out: usize = a.paragraphs.iter().map(String::len).sum();
+    assert!(out <= extract::MAX_HTML_BYTES, "output {out} bytes");
+    assert!(a.diagnostics.iter().any(|d| d.contains("only the first")));
+}
+
+#[test]
+fn text_input_metadata_wins() {
+    let mut r = raw(
+        "m",
+        Content::Text("Some headline\nBody text of the article that is long enough.".into()),
+    );
+    r.meta.title = Some("Given title".into());
+    r.meta.published = Some("2020-01-02".into());
+    let a = extract::extract(&r);
+    assert_eq!(a.title.as_deref(), Some("Given title"));
+    assert_eq!(a.published.as_deref(), Some("2020-01-02"));
+}
