@@ -22,10 +22,7 @@
 
 use std::ops::Range;
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, ShapeBuilder};
-
-use crate::weights::{Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
+use crate::weights::{Matrix, Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
 
 /// How far a token's features reach on each side.
 pub const HALO: usize = 4;
@@ -37,34 +34,61 @@ pub struct Segment<'a> {
     pub keep: Range<usize>,
 }
 
-/// `c = a · b` (or `c += a · b` when `accumulate`), with `a` given as rows of a strided slice.
-fn matmul(a: ArrayView2<f32>, b: &Array2<f32>, c: ArrayViewMut2<f32>, accumulate: bool) {
-    let mut c = c;
-    general_mat_mul(1.0, &a, b, if accumulate { 1.0 } else { 0.0 }, &mut c);
-}
-
-/// A `rows × cols` view into `data` whose rows are `stride` apart, starting at `offset`.
-fn view(
-    data: &[f32],
-    rows: usize,
-    cols: usize,
-    stride: usize,
-    offset: usize,
-) -> ArrayView2<'_, f32> {
-    // Invariant: callers size their buffers as rows × stride with offset + cols <= stride.
-    ArrayView2::from_shape((rows, cols).strides((stride, 1)), &data[offset..])
-        .expect("invariant: view fits its buffer")
-}
-
-fn view_mut(
-    data: &mut [f32],
-    rows: usize,
-    cols: usize,
-    stride: usize,
-    offset: usize,
-) -> ArrayViewMut2<'_, f32> {
-    ArrayViewMut2::from_shape((rows, cols).strides((stride, 1)), &mut data[offset..])
-        .expect("invariant: view fits its buffer")
+/// `c = a · b`, or `c += a · b` when `accumulate`: `a` is `m × k` with rows `lda` apart, `b` a
+/// contiguous `k × n` [`Matrix`], `c` is `m × n` with rows `ldc` apart starting at `c_off`.
+///
+/// The one unsafe block of the crate: `gemm`'s API takes raw pointers and strides. The
+/// assertions prove every element it touches lies inside the slices.
+#[allow(unsafe_code)]
+#[allow(clippy::too_many_arguments)]
+fn matmul(
+    a: &[f32],
+    lda: usize,
+    b: &Matrix,
+    c: &mut [f32],
+    ldc: usize,
+    c_off: usize,
+    m: usize,
+    accumulate: bool,
+) {
+    let (k, n) = (b.rows, b.cols);
+    if m == 0 {
+        return;
+    }
+    assert!(
+        k <= lda && (m - 1) * lda + k <= a.len(),
+        "matmul: lhs out of bounds"
+    );
+    assert!(
+        n <= ldc && c_off + (m - 1) * ldc + n <= c.len(),
+        "matmul: dst out of bounds"
+    );
+    assert!(b.data.len() == k * n, "matmul: rhs shape");
+    // SAFETY: the assertions above bound every index gemm reads (a, b) or writes (c); the three
+    // slices are distinct borrows, so dst does not alias the inputs.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr().add(c_off),
+            1,
+            ldc as isize,
+            accumulate,
+            a.as_ptr(),
+            1,
+            lda as isize,
+            b.data.as_ptr(),
+            1,
+            n as isize,
+            if accumulate { 1.0 } else { 0.0 },
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
 }
 
 /// In-place layer norm of each `width`-long row of `data`.
@@ -133,12 +157,7 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
     for row in x.chunks_exact_mut(xw) {
         row.copy_from_slice(&w.proj_b);
     }
-    matmul(
-        view(&feats, t, EMB_DIM, FEAT_DIM, 0),
-        &w.proj_w,
-        view_mut(&mut x, t, xw, xw, 0),
-        true,
-    );
+    matmul(&feats, FEAT_DIM, &w.proj_w, &mut x, xw, 0, t, true);
     layer_norm(&mut x, xw, &w.ln_g_all, &w.ln_b_all, w.eps);
 
     let mut cols = vec![0.0f32; t * 5 * CNN_DIM];
@@ -152,12 +171,7 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
         for row in h.chunks_exact_mut(CNN_DIM) {
             row.copy_from_slice(&br.b1);
         }
-        matmul(
-            view(cols, t, width, width, 0),
-            &br.w1,
-            view_mut(&mut h, t, CNN_DIM, CNN_DIM, 0),
-            true,
-        );
+        matmul(cols, width, &br.w1, &mut h, CNN_DIM, 0, t, true);
         for (hr, xr) in h.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(xw)) {
             for (hv, xv) in hr.iter_mut().zip(&xr[xoff..xoff + CNN_DIM]) {
                 *hv = hv.max(0.0) + xv;
@@ -169,12 +183,7 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
         for row in feats.chunks_exact_mut(FEAT_DIM) {
             row[off..off + CNN_DIM].copy_from_slice(&br.b2);
         }
-        matmul(
-            view(cols, t, width, width, 0),
-            &br.w2,
-            view_mut(&mut feats, t, CNN_DIM, FEAT_DIM, off),
-            true,
-        );
+        matmul(cols, width, &br.w2, &mut feats, FEAT_DIM, off, t, true);
         for (fr, hr) in feats
             .chunks_exact_mut(FEAT_DIM)
             .zip(h.chunks_exact(CNN_DIM))
@@ -205,12 +214,7 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
 pub fn head(w: &Weights, sums: &[f32], lens: &[usize]) -> Vec<Vec<f32>> {
     let s = lens.len();
     let mut mean = vec![0.0f32; s * EMB_DIM];
-    matmul(
-        view(sums, s, FEAT_DIM, FEAT_DIM, 0),
-        &w.cnn_w,
-        view_mut(&mut mean, s, EMB_DIM, EMB_DIM, 0),
-        false,
-    );
+    matmul(sums, FEAT_DIM, &w.cnn_w, &mut mean, EMB_DIM, 0, s, false);
     for (row, &len) in mean.chunks_exact_mut(EMB_DIM).zip(lens) {
         let n = len.max(1) as f32;
         let inv = 1.0 / n.sqrt();
@@ -218,52 +222,22 @@ pub fn head(w: &Weights, sums: &[f32], lens: &[usize]) -> Vec<Vec<f32>> {
             *m = (*m + n * b) * inv;
         }
     }
-    let hid = w.d1.nrows();
+    let hid = w.d1.rows;
     let relu = |v: &mut [f32]| v.iter_mut().for_each(|x| *x = x.max(0.0));
 
     let mut y0 = vec![0.0f32; s * hid];
-    matmul(
-        view(&mean, s, EMB_DIM, EMB_DIM, 0),
-        &w.d0,
-        view_mut(&mut y0, s, hid, hid, 0),
-        false,
-    );
+    matmul(&mean, EMB_DIM, &w.d0, &mut y0, hid, 0, s, false);
     relu(&mut y0);
     let mut y1 = vec![0.0f32; s * hid];
-    matmul(
-        view(&mean, s, EMB_DIM, EMB_DIM, 0),
-        &w.p1,
-        view_mut(&mut y1, s, hid, hid, 0),
-        false,
-    );
-    matmul(
-        view(&y0, s, hid, hid, 0),
-        &w.d1,
-        view_mut(&mut y1, s, hid, hid, 0),
-        true,
-    );
+    matmul(&mean, EMB_DIM, &w.p1, &mut y1, hid, 0, s, false);
+    matmul(&y0, hid, &w.d1, &mut y1, hid, 0, s, true);
     relu(&mut y1);
     let mut y2 = vec![0.0f32; s * EMB_DIM];
-    matmul(
-        view(&y1, s, hid, hid, 0),
-        &w.d2,
-        view_mut(&mut y2, s, EMB_DIM, EMB_DIM, 0),
-        false,
-    );
+    matmul(&y1, hid, &w.d2, &mut y2, EMB_DIM, 0, s, false);
     relu(&mut y2);
     let mut z = vec![0.0f32; s * EMB_DIM];
-    matmul(
-        view(&y1, s, hid, hid, 0),
-        &w.p3,
-        view_mut(&mut z, s, EMB_DIM, EMB_DIM, 0),
-        false,
-    );
-    matmul(
-        view(&y2, s, EMB_DIM, EMB_DIM, 0),
-        &w.d3,
-        view_mut(&mut z, s, EMB_DIM, EMB_DIM, 0),
-        true,
-    );
+    matmul(&y1, hid, &w.p3, &mut z, EMB_DIM, 0, s, false);
+    matmul(&y2, EMB_DIM, &w.d3, &mut z, EMB_DIM, 0, s, true);
 
     z.chunks_exact(EMB_DIM)
         .map(|row| {
