@@ -139,7 +139,7 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
     let mut start = 0;
     for s in segments {
         let r = start..start + s.ids.len();
-        bounds.extend(std::iter::repeat(r).take(s.ids.len()));
+        bounds.resize(bounds.len() + s.ids.len(), r);
         start += s.ids.len();
     }
 
