@@ -55,10 +55,8 @@ fn matmul(
     if m == 0 {
         return;
     }
-    assert!(
-        k <= lda && (m - 1) * lda + k <= a.len(),
-        "matmul: lhs out of bounds"
-    );
+    // Rows of `a` may overlap (lda < k): it is only read.
+    assert!((m - 1) * lda + k <= a.len(), "matmul: lhs out of bounds");
     assert!(
         n <= ldc && c_off + (m - 1) * ldc + n <= c.len(),
         "matmul: dst out of bounds"
@@ -91,99 +89,124 @@ fn matmul(
     }
 }
 
+/// Sum of a slice in 16 independent lanes, so the compiler can keep it in SIMD registers.
+fn lane_sum(v: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [0.0f32; 16];
+    let chunks = v.chunks_exact(16);
+    let tail: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += f(x);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
 /// In-place layer norm of each `width`-long row of `data`.
 fn layer_norm(data: &mut [f32], width: usize, gamma: &[f32], beta: &[f32], eps: f32) {
     for row in data.chunks_exact_mut(width) {
-        let mean = row.iter().sum::<f32>() / width as f32;
-        let mut var = 0.0f32;
-        for v in row.iter_mut() {
-            *v -= mean;
-            var += *v * *v;
-        }
-        let inv = 1.0 / (var / width as f32 + eps).sqrt();
+        let mean = lane_sum(row, |x| x) / width as f32;
+        row.iter_mut().for_each(|v| *v -= mean);
+        let var = lane_sum(row, |x| x * x) / width as f32;
+        let inv = 1.0 / (var + eps).sqrt();
         for ((v, g), b) in row.iter_mut().zip(gamma).zip(beta) {
             *v = *v * inv * g + b;
         }
     }
 }
 
-/// Gather the n-gram windows of `src` (rows of `CNN_DIM` at `stride`, from `offset`) into `cols`
-/// (rows of `n · CNN_DIM`), with zeros where a window leaves its segment.
-fn im2col(
-    src: &[f32],
-    stride: usize,
-    offset: usize,
-    bounds: &[Range<usize>],
-    n: usize,
-    left: usize,
-    cols: &mut [f32],
-) {
-    let width = n * CNN_DIM;
-    for (t, (row, seg)) in cols.chunks_exact_mut(width).zip(bounds).enumerate() {
-        for (k, slot) in row.chunks_exact_mut(CNN_DIM).enumerate() {
-            let p = (t + k).wrapping_sub(left);
-            if p >= seg.start && p < seg.end {
-                let s = p * stride + offset;
-                slot.copy_from_slice(&src[s..s + CNN_DIM]);
-            } else {
-                slot.fill(0.0);
-            }
-        }
-    }
-}
+/// Zero rows between and around segments in the working buffers: as many as a convolution
+/// reaches to either side, so a window that leaves its segment reads zeros.
+const PAD: usize = 2;
 
 /// The summed, layer-normalised token features of each segment: `segments.len() × FEAT_DIM`.
+///
+/// Buffers hold one row per token, segments separated by [`PAD`] zero rows. With 256-wide rows,
+/// the n-gram window of row `r` (rows `r - left ..= r - left + n - 1`) is `n · 256` contiguous
+/// floats, so a convolution is one matrix product whose left operand is a view with overlapping
+/// rows (row stride 256, row length `n · 256`): no im2col copy.
 pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
-    let t: usize = segments.iter().map(|s| s.ids.len()).sum();
-    let mut bounds = Vec::with_capacity(t);
-    let mut start = 0;
+    // First row of each segment, and the total row count with padding.
+    let mut first = Vec::with_capacity(segments.len());
+    let mut rows = PAD;
     for s in segments {
-        let r = start..start + s.ids.len();
-        bounds.resize(bounds.len() + s.ids.len(), r);
-        start += s.ids.len();
+        first.push(rows);
+        rows += s.ids.len() + PAD;
     }
+    let mut pad_rows = Vec::with_capacity((segments.len() + 1) * PAD);
+    let mut next = 0;
+    for (s, &f) in segments.iter().zip(&first) {
+        pad_rows.extend(next..f);
+        next = f + s.ids.len();
+    }
+    pad_rows.extend(next..rows);
 
     // feats rows: [embedding | branch 2 | branch 3 | branch 5].
-    let mut feats = vec![0.0f32; t * FEAT_DIM];
-    for (row, &id) in feats
-        .chunks_exact_mut(FEAT_DIM)
-        .zip(segments.iter().flat_map(|s| s.ids))
-    {
-        w.embedding(id, &mut row[..EMB_DIM]);
+    let mut feats = vec![0.0f32; rows * FEAT_DIM];
+    for (s, &f) in segments.iter().zip(&first) {
+        for (i, &id) in s.ids.iter().enumerate() {
+            let r = (f + i) * FEAT_DIM;
+            w.embedding(id, &mut feats[r..r + EMB_DIM]);
+        }
     }
 
     let xw = 3 * CNN_DIM;
-    let mut x = vec![0.0f32; t * xw];
+    let mut x = vec![0.0f32; rows * xw];
     for row in x.chunks_exact_mut(xw) {
         row.copy_from_slice(&w.proj_b);
     }
-    matmul(&feats, FEAT_DIM, &w.proj_w, &mut x, xw, 0, t, true);
+    matmul(&feats, FEAT_DIM, &w.proj_w, &mut x, xw, 0, rows, true);
     layer_norm(&mut x, xw, &w.ln_g_all, &w.ln_b_all, w.eps);
 
-    let mut cols = vec![0.0f32; t * 5 * CNN_DIM];
-    let mut h = vec![0.0f32; t * CNN_DIM];
+    // Output rows of the convolutions: all but the outer padding (inner pad rows are computed,
+    // then cleared).
+    let m = rows - 2 * PAD;
+    let mut xi = vec![0.0f32; rows * CNN_DIM];
+    let mut h = vec![0.0f32; rows * CNN_DIM];
     for (i, br) in w.branches.iter().enumerate() {
-        let width = br.n * CNN_DIM;
-        let cols = &mut cols[..t * width];
         let xoff = i * CNN_DIM;
+        for (dst, src) in xi.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(xw)) {
+            dst.copy_from_slice(&src[xoff..xoff + CNN_DIM]);
+        }
+        for &r in &pad_rows {
+            xi[r * CNN_DIM..(r + 1) * CNN_DIM].fill(0.0);
+        }
+        let window = (PAD - br.left) * CNN_DIM;
 
-        im2col(&x, xw, xoff, &bounds, br.n, br.left, cols);
-        for row in h.chunks_exact_mut(CNN_DIM) {
+        for row in h.chunks_exact_mut(CNN_DIM).skip(PAD).take(m) {
             row.copy_from_slice(&br.b1);
         }
-        matmul(cols, width, &br.w1, &mut h, CNN_DIM, 0, t, true);
-        for (hr, xr) in h.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(xw)) {
-            for (hv, xv) in hr.iter_mut().zip(&xr[xoff..xoff + CNN_DIM]) {
-                *hv = hv.max(0.0) + xv;
-            }
+        matmul(
+            &xi[window..],
+            CNN_DIM,
+            &br.w1,
+            &mut h,
+            CNN_DIM,
+            PAD * CNN_DIM,
+            m,
+            true,
+        );
+        for (hv, xv) in h.iter_mut().zip(&xi) {
+            *hv = hv.max(0.0) + xv;
+        }
+        for &r in &pad_rows {
+            h[r * CNN_DIM..(r + 1) * CNN_DIM].fill(0.0);
         }
 
-        im2col(&h, CNN_DIM, 0, &bounds, br.n, br.left, cols);
         let off = EMB_DIM + i * CNN_DIM;
         for row in feats.chunks_exact_mut(FEAT_DIM) {
             row[off..off + CNN_DIM].copy_from_slice(&br.b2);
         }
-        matmul(cols, width, &br.w2, &mut feats, FEAT_DIM, off, t, true);
+        matmul(
+            &h[window..],
+            CNN_DIM,
+            &br.w2,
+            &mut feats,
+            FEAT_DIM,
+            PAD * FEAT_DIM + off,
+            m,
+            true,
+        );
         for (fr, hr) in feats
             .chunks_exact_mut(FEAT_DIM)
             .zip(h.chunks_exact(CNN_DIM))
@@ -194,18 +217,19 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
         }
     }
 
-    layer_norm(&mut feats, FEAT_DIM, &w.ln_g, &w.ln_b, w.eps);
-
     let mut sums = vec![0.0f32; segments.len() * FEAT_DIM];
-    let mut start = 0;
-    for (s, acc) in segments.iter().zip(sums.chunks_exact_mut(FEAT_DIM)) {
-        for p in s.keep.clone() {
-            let row = &feats[(start + p) * FEAT_DIM..(start + p + 1) * FEAT_DIM];
+    for ((s, &f), acc) in segments
+        .iter()
+        .zip(&first)
+        .zip(sums.chunks_exact_mut(FEAT_DIM))
+    {
+        let kept = &mut feats[(f + s.keep.start) * FEAT_DIM..(f + s.keep.end) * FEAT_DIM];
+        layer_norm(kept, FEAT_DIM, &w.ln_g, &w.ln_b, w.eps);
+        for row in kept.chunks_exact(FEAT_DIM) {
             for (a, v) in acc.iter_mut().zip(row) {
                 *a += v;
             }
         }
-        start += s.ids.len();
     }
     sums
 }

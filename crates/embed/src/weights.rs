@@ -33,9 +33,9 @@ pub struct Matrix {
     pub data: Vec<f32>,
 }
 
-/// One CNN branch: two n-gram convolutions as `(n·256) × 256` matrices.
+/// One CNN branch: two n-gram convolutions as `(n·256) × 256` matrices, the window starting
+/// `left` tokens before the current one.
 pub struct Branch {
-    pub n: usize,
     pub left: usize,
     pub w1: Matrix,
     pub b1: Vec<f32>,
@@ -222,7 +222,6 @@ impl Weights {
             ln_g_all.extend(f32s(&format!("ln_g{n}"))?);
             ln_b_all.extend(f32s(&format!("ln_b{n}"))?);
             branches.push(Branch {
-                n,
                 left,
                 w1: mat(f32s(&format!("w1_{n}"))?, n * CNN_DIM, CNN_DIM)?,
                 b1: f32s(&format!("b1_{n}"))?,
