@@ -12,7 +12,7 @@ mod sqlite;
 #[doc(hidden)]
 pub mod suite;
 
-pub use postgres::PgStore;
+pub use postgres::{redact, PgStore};
 pub use record::{Commit, DocStatus, DocumentRecord, EventState, Hit, StoreError};
 pub use sqlite::SqliteStore;
 

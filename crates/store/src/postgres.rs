@@ -331,8 +331,9 @@ fn create_schema(client: &mut Client, shown: &str) -> Result<(), StoreError> {
     tx.commit().map_err(open_err)
 }
 
-/// The URL as it may be shown: without a password.
-fn redact(url: &str) -> String {
+/// A connection URL (or key=value string) as it may be shown: without its password. Anything
+/// else is returned as it is.
+pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         // key=value form
         return url

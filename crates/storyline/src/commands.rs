@@ -30,13 +30,23 @@ pub fn run(cli: Cli) -> Result<Done> {
     }
 }
 
-fn open_store(db: &Path) -> Result<SqliteStore> {
-    Ok(SqliteStore::open(db)?)
+/// The store `--db` names: a `postgres://` URL or a directory (see `store::open`).
+fn open_store(db: &Path) -> Result<Box<dyn Store>> {
+    match db.to_str() {
+        Some(spec) => Ok(store::open(spec)?),
+        None => Ok(Box::new(SqliteStore::open(db)?)),
+    }
+}
+
+/// The `--db` value as it may be printed (a URL without its password).
+fn shown(db: &Path) -> String {
+    store::redact(&db.display().to_string())
 }
 
 /// An existing store, for commands that only read.
-fn existing_store(db: &Path) -> Result<SqliteStore> {
-    if !db.join("storyline.sqlite").exists() {
+fn existing_store(db: &Path) -> Result<Box<dyn Store>> {
+    let is_database = db.to_str().is_some_and(store::is_postgres_url);
+    if !is_database && !db.join("storyline.sqlite").exists() {
         anyhow::bail!(
             "no store at {} (run `storyline ingest --db {} INPUT...` first)",
             db.display(),
@@ -71,7 +81,7 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
 fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> Result<Done> {
     let mut store = open_store(db)?;
     let mut pipe =
-        pipeline::Pipeline::open(&mut store).context("cannot load the store's events")?;
+        pipeline::Pipeline::open(store.as_mut()).context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
     for item in ingest::read_paths(inputs, ingest_options(max_doc_mib)) {
@@ -102,7 +112,7 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
     if as_json {
         let v = json!({
             "ingested": s.ingested, "already_ingested": s.already, "duplicates": s.duplicates,
-            "failed": failed, "documents": documents, "events": events, "store": db.display().to_string(),
+            "failed": failed, "documents": documents, "events": events, "store": shown(db),
         });
         writeln!(out, "{v}")?;
     } else {
@@ -115,7 +125,7 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
             s.duplicates,
             plural(s.duplicates),
             failed,
-            db.display(),
+            shown(db),
             documents,
             events
         )?;
