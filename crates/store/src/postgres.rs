@@ -594,18 +594,25 @@ fn try_commit(
 impl Store for PgStore {
     fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
         let id = text(id);
-        self.with_client(|client| {
-            let stored = client.query_opt("SELECT hash FROM documents WHERE id = $1", &[&id])?;
-            match stored.map(|r| r.get::<_, String>(0)) {
-                Some(h) if h == hash => return Ok(DocStatus::AlreadyIngested),
-                Some(_) => return Ok(DocStatus::IdConflict),
-                None => {}
-            }
-            let other = client.query_opt(
-                "SELECT id FROM documents WHERE hash = $1 ORDER BY seq LIMIT 1",
-                &[&hash],
-            )?;
-            Ok(other.map_or(DocStatus::New, |r| DocStatus::SameContentAs(r.get(0))))
+        // One statement, one snapshot: with two queries, a worker committing this very id in
+        // between would make it look like the same content under another id.
+        let row = self.with_client(|client| {
+            client.query_opt(
+                "SELECT id, hash FROM documents WHERE id = $1 OR hash = $2
+                 ORDER BY (id = $1) DESC, seq LIMIT 1",
+                &[&id, &hash],
+            )
+        })?;
+        let Some(row) = row else {
+            return Ok(DocStatus::New);
+        };
+        let (stored_id, stored_hash): (String, String) = (row.get(0), row.get(1));
+        Ok(if stored_id != id {
+            DocStatus::SameContentAs(stored_id)
+        } else if stored_hash == hash {
+            DocStatus::AlreadyIngested
+        } else {
+            DocStatus::IdConflict
         })
     }
 

@@ -169,6 +169,7 @@ fn three_workers_on_overlapping_inputs_store_each_document_once() {
     for w in workers {
         let o = w.wait_with_output().unwrap();
         assert!(o.status.success(), "a worker failed: {}", stderr(&o));
+        eprintln!("worker: {}", String::from_utf8_lossy(&o.stdout).trim());
     }
     let mut ids = exported_ids(&db);
     assert_every_document_once(&ids, n);
@@ -282,6 +283,11 @@ fn server_restart_mid_ingest_loses_and_duplicates_nothing() {
     assert!(o.status.success(), "pg_ctl restart failed: {}", stderr(&o));
 
     let first = child.wait_with_output().unwrap();
+    eprintln!(
+        "worker across the restart: {} {}",
+        first.status,
+        stderr(&first).trim()
+    );
     if !first.status.success() {
         let msg = stderr(&first);
         assert!(
