@@ -139,7 +139,10 @@ fn trafilatura_set(root: &Path, timer: &mut Timer, verbose: bool) {
             }
         }
         if verbose && (!miss.is_empty() || !extra.is_empty()) {
-            println!("  {file}: missed {miss:?} kept {extra:?}");
+            println!(
+                "  {file}: {} chars; missed {miss:?} kept {extra:?}",
+                text.chars().count()
+            );
         }
     }
     let p = tp as f64 / (tp + fp).max(1) as f64;

@@ -262,3 +262,72 @@ fn text_input_metadata_wins() {
     assert_eq!(a.title.as_deref(), Some("Given title"));
     assert_eq!(a.published.as_deref(), Some("2020-01-02"));
 }
+
+/// A page whose article paragraphs sit inside `inner` (opening tags of the wrapper), with a
+/// navigation list before and a footer after.
+fn page_with(inner_open: &str, inner_close: &str) -> String {
+    format!(
+        "<html><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/a'>About</a></li></ul></nav>\
+         {inner_open}\
+         <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
+         <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+         <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+         {inner_close}<footer><p>Contact us</p></footer></body></html>"
+    )
+}
+
+#[test]
+fn class_names_that_only_look_like_boilerplate_keep_their_text() {
+    for (open, close) in [
+        // page builders and field wrappers
+        ("<div class='elementor-widget-wrap'><div class='elementor-widget elementor-widget-text-editor'>", "</div></div>"),
+        ("<div class='field field--name-body field--label-hidden'>", "</div>"),
+        ("<div class='col hidden-xs l-hidden-s'>", "</div>"),
+        // a blog post box with a positional class, a commentary (opinion) article
+        ("<div class='post_box top post-138'>", "</div>"),
+        ("<div class='news subjective commentary article'>", "</div>"),
+        ("<article class='node node--promoted'>", "</article>"),
+    ] {
+        let a = html(&page_with(open, close));
+        assert!(a.text().contains("northern quay"), "{open}: {:?}", a.paragraphs);
+        assert!(a.text().contains("share out") || a.text().contains("shared out"), "{open}");
+    }
+    // Real widgets, comments and sidebars are still dropped.
+    let s = page_with("<div class='entry'>", "</div>").replace(
+        "<footer>",
+        "<div class='widget widget_text'><p>Our sponsors make this blog possible, thank you so much to all of them for their support over the years.</p></div><footer>",
+    );
+    assert!(!html(&s).text().contains("sponsors"));
+}
+
+#[test]
+fn article_printed_only_inside_noscript_is_read() {
+    let s = page_with(
+        "<div class='post-body'><script type='text/template'><p>template copy</p></script><noscript>",
+        "</noscript></div>",
+    );
+    let a = html(&s);
+    assert!(a.text().contains("northern quay"), "{:?}", a.paragraphs);
+    assert!(!a.text().contains("template copy"));
+    // A noscript tracking pixel or notice stays out.
+    let s = page_with(
+        "<div>",
+        "</div><noscript>Please enable JavaScript</noscript>",
+    );
+    assert!(!html(&s).text().contains("enable JavaScript"));
+}
+
+#[test]
+fn header_with_a_lead_paragraph_is_not_furniture() {
+    let s = page_with(
+        "<article><header><h2>Quay to reopen</h2><p class='lead'>After a winter of storm damage and two hundred metres of new sea wall, the northern quay is ready for ferries again.</p></header>",
+        "</article>",
+    );
+    let a = html(&s);
+    assert!(
+        a.text().contains("ready for ferries again"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(a.text().contains("northern quay would reopen"));
+}
