@@ -496,7 +496,10 @@ mod tests {
             u("http://x.com/a/20191204-story.html"),
             Some(("2019-12-04".into(), true))
         );
-        assert_eq!(u("http://x.com/2019-4-7/story"), Some(("2019-04-07".into(), true)));
+        assert_eq!(
+            u("http://x.com/2019-4-7/story"),
+            Some(("2019-04-07".into(), true))
+        );
         assert_eq!(u("http://x.com/item/2019123"), None);
     }
 }

@@ -118,6 +118,7 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
             .published
             .or(cleaned.published)
             .or(side.published)
+            .or(pm.published_guess)
             .map(|d| d.iso()),
         outlet: pm.outlet.or(cleaned.outlet).or(side.outlet),
         byline,

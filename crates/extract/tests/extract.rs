@@ -331,3 +331,22 @@ fn header_with_a_lead_paragraph_is_not_furniture() {
     );
     assert!(a.text().contains("northern quay would reopen"));
 }
+
+#[test]
+fn visible_date_near_the_headline_is_the_fallback() {
+    // No metadata, no date class or label: the date under the headline, which the page repeats,
+    // wins over dates in a list of other posts and in the copyright line.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>12 March 2021</p>",
+        "<p>Posted 12 March 2021 by the editors.</p></div>\
+         <div><ul><li>Older story, 3 February 2021</li><li>Another one, 9 January 2021</li></ul></div>\
+         <p>© 2019 Harbour News</p>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-03-12"));
+    // A labelled date line in the text still beats the guess.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>3 March 2021</p><p>3 March 2021</p><p>Published: 4 March 2021</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-03-04"));
+}
