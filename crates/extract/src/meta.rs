@@ -280,11 +280,13 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
     m.published = published(page, &ld_sorted, m.url.as_deref());
     if m.published.is_none() {
         let url_date = m.url.as_deref().and_then(dates::from_url);
-        m.published_guess =
-            date_by_frequency(page, &boilerplate(page)).filter(|d| match url_date {
+        // A year and month in the URL: a visible date in that month, else the month itself.
+        m.published_guess = date_by_frequency(page, &boilerplate(page))
+            .filter(|d| match url_date {
                 Some((u, _)) => u.y == d.y && u.m == d.m,
                 None => true,
-            });
+            })
+            .or(url_date.map(|u| u.0));
     }
     m
 }
@@ -304,7 +306,7 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
     if let Some(d) = published_signals(page, ld, url_date) {
         return Some(agree(d));
     }
-    url_date.map(|(d, _)| d)
+    url_date.filter(|u| u.1).map(|(d, _)| d)
 }
 
 fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>) -> Option<Date> {
@@ -383,7 +385,7 @@ fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>)
             return Some(d);
         }
     }
-    url_date.map(|(d, _)| d)
+    url_date.filter(|u| u.1).map(|(d, _)| d)
 }
 
 const DATE_CLASS: &[&str] = &[
