@@ -410,7 +410,11 @@ pub fn from_url(url: &str) -> Option<(Date, bool)> {
     if let Some(c) = URL_YMD.captures(url) {
         let m = num(c.get(2)).or(num(c.get(4)));
         let d = num(c.get(3)).or(num(c.get(5)));
-        if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), m, d) {
+        // `/2023/10/3-fragen-an…`: a one-digit "day" running into the slug is a title word.
+        let whole = c.get(0).map_or("", |w| w.as_str());
+        let slug_digit = c.get(3).is_some_and(|d| d.len() == 1)
+            && (whole.ends_with('-') || whole.ends_with('_'));
+        if let (Some(y), Some(m), Some(d), false) = (num(c.get(1)), m, d, slug_digit) {
             if let Some(date) = Date::new(y as i32, m, d) {
                 return Some((date, true));
             }
@@ -501,5 +505,9 @@ mod tests {
             Some(("2019-04-07".into(), true))
         );
         assert_eq!(u("http://x.com/item/2019123"), None);
+        assert_eq!(
+            u("http://x.com/2023/10/3-questions-for/"),
+            Some(("2023-10-01".into(), false))
+        );
     }
 }

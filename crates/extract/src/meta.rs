@@ -296,7 +296,7 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
     let url_date = url.and_then(dates::from_url);
     let agree = |d: Date| -> Date {
         match url_date {
-            Some((u, true)) if u.day_number().abs_diff(d.day_number()) <= 1 => Date {
+            Some((u, true)) => Date {
                 time: d.time.filter(|_| u.day_number() == d.day_number()),
                 ..u
             },

@@ -350,3 +350,17 @@ fn visible_date_near_the_headline_is_the_fallback() {
     );
     assert_eq!(html(&s).published.as_deref(), Some("2021-03-04"));
 }
+
+#[test]
+fn full_url_date_beats_disagreeing_metadata() {
+    let s = page_with(
+        "<head><meta name='date' content='2009-04-11'></head><div>",
+        "</div>",
+    );
+    let mut r = raw("u", Content::Html(s));
+    r.meta.url = Some("https://example.org/2019/10/22/a-story/".into());
+    assert_eq!(
+        extract::extract(&r).published.as_deref(),
+        Some("2019-10-22")
+    );
+}
