@@ -364,3 +364,35 @@ fn full_url_date_beats_disagreeing_metadata() {
         Some("2019-10-22")
     );
 }
+
+fn zh_page(body: &str) -> String {
+    format!(
+        "<html><head><meta name='author' content='www.example.cn'></head><body><div class='content'>\
+         <h1>全市新建公园二十座</h1>{body}</div></body></html>"
+    )
+}
+
+const ZH_PARA: &str = "<p>今年以来，全市新建和改造公园二十座，新增绿地面积三百多公顷，市民出门见绿的愿望正在变成现实，各区还将继续推进口袋公园建设。</p>";
+
+#[test]
+fn chinese_reporter_bylines() {
+    // A byline line of its own, with the paper's name before the label; the site's domain in
+    // the author meta tag yields to it.
+    let a = html(&zh_page(&format!(
+        "<p>光明日报记者 王建宏 张文攀</p>{ZH_PARA}{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["王建宏", "张文攀"]);
+    assert!(!a.text().contains("光明日报记者"));
+    let a = html(&zh_page(&format!("<p>记者 彭冲 山东冠县报道</p>{ZH_PARA}")));
+    assert_eq!(a.byline, ["彭冲"]);
+    // Credited in parentheses at the end, with or without the label.
+    let tail = |t: &str| {
+        html(&zh_page(&format!(
+            "{ZH_PARA}<p>市园林局表示，明年将再建十座公园。{t}</p>"
+        )))
+        .byline
+    };
+    assert_eq!(tail("（信报记者 蔡雪婧）"), ["蔡雪婧"]);
+    assert_eq!(tail("（常书香 马丹阳 ）"), ["常书香", "马丹阳"]);
+    assert!(!tail("（新华社）").contains(&"新华社".to_string()));
+}
