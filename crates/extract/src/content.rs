@@ -26,7 +26,6 @@ const STRONG_NEG: &[&str] = &[
     "navigation",
     "sidebar",
     "side-bar",
-    "widget",
     "advert",
     "popup",
     "modal",
@@ -72,7 +71,6 @@ const STRONG_NEG: &[&str] = &[
     "sr-only",
     "visually-hidden",
     "visuallyhidden",
-    "hidden",
     "noprint",
     "rating",
     "caption",
@@ -106,7 +104,6 @@ const NEG_TOKENS: &[&str] = &[
     "byline",
     "date",
     "author",
-    "top",
     "search",
     "topbar",
     "lang",
@@ -117,6 +114,8 @@ const NEG_TOKENS: &[&str] = &[
     "article-meta",
     "postmeta",
     "info",
+    "is-hidden",
+    "d-none",
 ];
 
 /// Class/id fragments that mark content.
@@ -133,7 +132,15 @@ fn strong_negative(class_id: &str) -> bool {
         if NEG_TOKENS.contains(&tok) {
             return true;
         }
-        if STRONG_NEG.iter().any(|p| tok.contains(p)) {
+        // Page-builder and grid names that only look like boilerplate: `elementor-widget-text`,
+        // `field--label-hidden`, `hidden-xs`, `commentary`, `node--promoted`.
+        if tok.starts_with("widget") || tok.contains("widget-area") {
+            return true;
+        }
+        if STRONG_NEG.iter().any(|p| tok.contains(p))
+            && !tok.contains("commentary")
+            && !tok.contains("promoted")
+        {
             // `article-body-with-sharing` style names are rare; names like `entry-content`
             // never hit this list, so a positive word does not rescue a strong negative,
             // except for whole-page wrappers.
@@ -218,7 +225,8 @@ pub fn boilerplate(page: &Page) -> Vec<bool> {
                 "navigation" | "contentinfo" | "complementary" | "menu" | "search" | "dialog"
             )
             || e.itemprop == "comment";
-        let hinted = (e.tag == "header" && !positive(&e.class_id) && !has_h1[i])
+        // A `<header>` is page furniture unless it carries the headline or a lead paragraph.
+        let hinted = (e.tag == "header" && !positive(&e.class_id) && !has_h1[i] && good[i] < 100)
             || (strong_negative(&e.class_id) && !matches!(e.tag.as_str(), "body" | "html"));
         let big = total > 0 && good[i] * 5 > total * 2;
         out[i] = inherited
@@ -434,7 +442,7 @@ pub fn debug_blocks(page: &Page) -> String {
                 )
             })
             .collect();
-        let text: String = b.text.chars().take(60).collect();
+        let text = b.text.replace('\n', " / ");
         out.push_str(&format!(
             "{} [{}] {:?}\n",
             if boiler[b.elem] { "X" } else { " " },
