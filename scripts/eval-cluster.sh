@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Clustering evaluation: ingest each set in ../shared/eval/clustering (or $EVAL_DIR) into a fresh
+# store, export, and print pairwise precision/recall/F1 and BCubed F1 against its labels.json.
+#   scripts/eval-cluster.sh [SET...]     (default: ntrex-dev newswcl50 ecbplus-dev)
+# Targets: ntrex-dev pairwise F1 ≥ 0.95, newswcl50 BCubed F1 ≥ 0.90, ecbplus-dev BCubed F1 ≥ 0.85.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
+TARGET=${CARGO_TARGET_DIR:-target}
+cargo build --release --quiet -p storyline --bin storyline
+cargo build --release --quiet -p cluster --example score
+BIN="$TARGET/release/storyline"
+SCORE="$TARGET/release/examples/score"
+SETS=("$@")
+[ ${#SETS[@]} -eq 0 ] && SETS=(ntrex-dev newswcl50 ecbplus-dev)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+for set in "${SETS[@]}"; do
+  dir="$EVAL_DIR/$set"
+  if [ ! -f "$dir/docs.jsonl" ]; then
+    echo "eval-cluster: no $dir/docs.jsonl (set EVAL_DIR)" >&2
+    exit 2
+  fi
+  db="$WORK/$set"
+  start=$(date +%s.%N)
+  "$BIN" --db "$db" ingest "$dir/docs.jsonl" >/dev/null
+  end=$(date +%s.%N)
+  "$BIN" --db "$db" export >"$WORK/$set.jsonl"
+  "$SCORE" "$WORK/$set.jsonl" "$dir/labels.json" "$set"
+  [ -n "${KEEP_EXPORT:-}" ] && cp "$WORK/$set.jsonl" "${KEEP_EXPORT}-$set.jsonl"
+  echo "               ingest $(echo "$end - $start" | bc) s"
+done
