@@ -425,7 +425,7 @@ impl Clusterer {
     }
 
     fn absorb(&mut self, n: usize, article: &Article, f: &Features) {
-        let st = &mut self.events[n].state;
+        let Entry { event: e, state: st } = &mut self.events[n];
         st.documents += 1;
         if st.sum.len() != f.vector.len() && !f.vector.is_empty() {
             st.sum = vec![0.0; f.vector.len()];
@@ -457,16 +457,15 @@ impl Clusterer {
             .filter(|t| before.binary_search(t).is_err())
             .cloned()
             .collect();
-        for t in new_terms {
-            *self.df.entry(t).or_insert(0) += 1;
-        }
-        let e = &mut self.events[n].event;
         e.documents.push(article.id.clone());
         e.start = st.first.map(dates::iso);
         e.end = st.last.map(dates::iso);
         e.place = top(&st.places);
         if e.title.is_empty() {
             e.title = title_of(article);
+        }
+        for t in new_terms {
+            *self.df.entry(t).or_insert(0) += 1;
         }
     }
 

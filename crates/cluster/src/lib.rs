@@ -87,8 +87,9 @@ pub fn mean_vector(vectors: &[Vec<f32>]) -> Vec<f32> {
     let Some(first) = vectors.first() else {
         return Vec::new();
     };
-    let mut sum = vec![0.0f32; first.len()];
-    for v in vectors.iter().filter(|v| v.len() == sum.len()) {
+    let dim = first.len();
+    let mut sum = vec![0.0f32; dim];
+    for v in vectors.iter().filter(|v| v.len() == dim) {
         sum.iter_mut().zip(v).for_each(|(a, b)| *a += b);
     }
     let n = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
