@@ -29,8 +29,14 @@ const EF_SEARCH: usize = 64;
 pub struct Params {
     /// Score at or above which an article joins an event.
     pub join: f32,
+    /// Added to the score of an event none of whose documents is in the article's language:
+    /// names rarely match across scripts, so figures and the embedding must carry it.
+    pub cross_lingual: f32,
     /// Weight of the shared names and figures.
     pub lexical: f32,
+    /// Weight of the share of the article's figures the event also gives (translations keep
+    /// every figure; other reports of the same story share some).
+    pub figures: f32,
     /// Weight of the event centroid similarity (the rest goes to the nearest member).
     pub centroid: f32,
     /// Bonus for the same day (±1), penalty per day beyond `date_slack`.
@@ -49,15 +55,17 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Params {
         Params {
-            join: 0.80,
-            lexical: 0.45,
+            join: 0.95,
+            cross_lingual: 0.25,
+            lexical: 1.0,
+            figures: 0.4,
             centroid: 0.5,
             same_day: 0.05,
-            date_slack: 3,
-            per_day: 0.04,
-            date_limit: 14,
-            same_place: 0.05,
-            other_place: 0.12,
+            date_slack: 7,
+            per_day: 0.005,
+            date_limit: 90,
+            same_place: 0.1,
+            other_place: 0.05,
             storyline_sim: 0.55,
             storyline_lex: 0.25,
         }
@@ -82,6 +90,8 @@ struct State {
     places: BTreeMap<String, u32>,
     #[serde(default)]
     terms: BTreeMap<String, u32>,
+    #[serde(default)]
+    langs: BTreeMap<String, u32>,
 }
 
 struct Entry {
@@ -137,6 +147,7 @@ struct Scored {
     sim: f32,
     member_sim: f32,
     lexical: f32,
+    figures: f32,
     shared: Vec<String>,
     date: Option<(i32, f32)>,
     place: Option<(String, f32)>,
@@ -319,7 +330,20 @@ impl Clusterer {
             0.0
         };
         shared.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut score = emb + p.lexical * lexical;
+        // Figures: the share of the article's (two or more) figures the event gives too.
+        let figs: Vec<&String> = doc_terms.keys().filter(|t| t.starts_with('#')).collect();
+        let figures = if figs.len() >= 2 {
+            figs.iter().filter(|t| st.terms.contains_key(t.as_str())).count() as f32
+                / figs.len() as f32
+        } else {
+            0.0
+        };
+        let cross = !st.langs.is_empty() && !st.langs.contains_key(&f.lang);
+        let mut score = if cross {
+            emb + p.figures * figures + p.cross_lingual
+        } else {
+            emb + p.lexical * lexical
+        };
         let mut blocked = None;
         let date = match (f.day, st.first, st.last) {
             (Some(d), Some(a), Some(b)) => {
@@ -335,7 +359,7 @@ impl Clusterer {
                 } else if gap <= p.date_slack {
                     0.0
                 } else {
-                    -p.per_day * (gap - p.date_slack) as f32
+                    (-p.per_day * (gap - p.date_slack) as f32).max(-0.3)
                 };
                 if gap > p.date_limit {
                     blocked = Some(format!(
@@ -370,6 +394,7 @@ impl Clusterer {
             sim,
             member_sim,
             lexical,
+            figures,
             shared: shared.into_iter().take(6).map(|(_, t)| t).collect(),
             date,
             place,
@@ -389,6 +414,9 @@ impl Clusterer {
                 s.lexical,
                 s.shared.join(", ")
             ));
+        }
+        if s.figures > 0.0 {
+            parts.push(format!("{:.0}% of its figures in the event", s.figures * 100.0));
         }
         match s.date {
             Some((gap, _)) if gap <= 1 => parts.push("same day".into()),
@@ -441,6 +469,7 @@ impl Clusterer {
         if let Some(p) = &f.place {
             *st.places.entry(p.clone()).or_insert(0) += 1;
         }
+        *st.langs.entry(f.lang.clone()).or_insert(0) += 1;
         let before: Vec<String> = st.terms.keys().cloned().collect();
         for (t, c) in terms_of(f) {
             *st.terms.entry(t).or_insert(0) += c.min(3);

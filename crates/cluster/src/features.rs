@@ -89,9 +89,10 @@ fn event_day(article: &Article, lead: &str, published: Option<Day>) -> DayInfo {
         .filter(|d| near(*d, published));
     let reference = dateline.or(published);
     let relative = reference.and_then(|r| dates::relative_offset(lead, r).map(|off| r - off));
+    // Without a publication date or dateline, a written date may be history (a birth date).
     let written: Vec<Day> = dates::written_dates(lead, reference)
         .into_iter()
-        .filter(|d| near(*d, reference))
+        .filter(|d| reference.is_some() && near(*d, reference))
         .take(3)
         .collect();
     let strong: Vec<Day> = dateline
