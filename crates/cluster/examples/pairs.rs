@@ -28,7 +28,13 @@ fn main() {
         let long = lang::to_simplified(&long);
         let lv = encoder.embed(&long);
         let f = cluster::Features::of(&a, v);
-        eprintln!("{}\t{:?}\t{:?}\t{:?}", raw.id, f.day.map(cluster::dates::iso), f.day_source, f.place);
+        eprintln!(
+            "{}\t{:?}\t{:?}\t{:?}",
+            raw.id,
+            f.day.map(cluster::dates::iso),
+            f.day_source,
+            f.place
+        );
         feats.push((raw.id.clone(), f, lv));
     }
     let terms = |f: &cluster::Features| {
@@ -54,7 +60,11 @@ fn main() {
             let nj = {
                 let x: std::collections::BTreeSet<&String> = a.numbers.keys().collect();
                 let y: std::collections::BTreeSet<&String> = b.numbers.keys().collect();
-                if x.is_empty() || y.is_empty() { -1.0 } else { x.intersection(&y).count() as f32 / x.union(&y).count() as f32 }
+                if x.is_empty() || y.is_empty() {
+                    -1.0
+                } else {
+                    x.intersection(&y).count() as f32 / x.union(&y).count() as f32
+                }
             };
             let same = labels.get(ia) == labels.get(ib);
             let sim: f32 = a.vector.iter().zip(&b.vector).map(|(x, y)| x * y).sum();
@@ -66,7 +76,11 @@ fn main() {
                 .iter()
                 .filter_map(|(t, c)| tb.get(t).map(|d| w(t, *c) * w(t, *d)))
                 .sum();
-            let lex = if na > 0.0 && nb > 0.0 { dotp / (na * nb) } else { 0.0 };
+            let lex = if na > 0.0 && nb > 0.0 {
+                dotp / (na * nb)
+            } else {
+                0.0
+            };
             let gap = match (a.day, b.day) {
                 (Some(x), Some(y)) => (x - y).abs().to_string(),
                 _ => "-".into(),

@@ -30,7 +30,10 @@ fn main() {
         }
     }
     let gold: HashMap<String, String> = serde_json::from_str(&read(&args[2])).unwrap_or_else(|e| {
-        eprintln!("score: {} is not a JSON object of id → cluster: {e}", args[2]);
+        eprintln!(
+            "score: {} is not a JSON object of id → cluster: {e}",
+            args[2]
+        );
         std::process::exit(2)
     });
     let name = args.get(3).cloned().unwrap_or_default();

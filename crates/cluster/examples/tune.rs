@@ -66,6 +66,7 @@ fn set(p: &mut cluster::Params, key: &str, v: f32) {
         "date_limit" => p.date_limit = v as i32,
         "same_place" => p.same_place = v,
         "other_place" => p.other_place = v,
+        "other_dateline_place" => p.other_dateline_place = v,
         _ => eprintln!("unknown key {key}"),
     }
 }

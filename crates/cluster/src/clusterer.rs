@@ -47,6 +47,8 @@ pub struct Params {
     pub date_limit: i32,
     pub same_place: f32,
     pub other_place: f32,
+    /// Penalty for another place when either place comes from a dateline.
+    pub other_dateline_place: f32,
     /// Storyline: embedding similarity and shared-name score needed to link two events.
     pub storyline_sim: f32,
     pub storyline_lex: f32,
@@ -66,6 +68,7 @@ impl Default for Params {
             date_limit: 90,
             same_place: 0.1,
             other_place: 0.05,
+            other_dateline_place: 0.35,
             storyline_sim: 0.55,
             storyline_lex: 0.25,
         }
@@ -92,6 +95,9 @@ struct State {
     terms: BTreeMap<String, u32>,
     #[serde(default)]
     langs: BTreeMap<String, u32>,
+    /// Places given by members' datelines.
+    #[serde(default)]
+    dateline_places: BTreeMap<String, u32>,
 }
 
 struct Entry {
@@ -218,7 +224,10 @@ impl Clusterer {
         {
             let why = self.explain(best, true);
             let n = best.event;
-            let runners = runners.into_iter().filter(|(id, _)| *id != self.events[n].event.id).collect();
+            let runners = runners
+                .into_iter()
+                .filter(|(id, _)| *id != self.events[n].event.id)
+                .collect();
             return self.join(n, article, features, why, runners);
         }
         let mut why = match scored.first() {
@@ -314,14 +323,24 @@ impl Clusterer {
             let a = (1.0 + (c as f32).ln()) * w;
             dn += a * a;
             if let Some(&ec) = st.terms.get(t) {
-                let b = (1.0 + (ec as f32 / st.documents.max(1) as f32).max(0.2).ln().max(0.0)) * w;
+                let b = (1.0
+                    + (ec as f32 / st.documents.max(1) as f32)
+                        .max(0.2)
+                        .ln()
+                        .max(0.0))
+                    * w;
                 num += a * b;
                 shared.push((a * b, t.clone()));
             }
         }
         for (t, &ec) in &st.terms {
             let w = self.idf(t);
-            let b = (1.0 + (ec as f32 / st.documents.max(1) as f32).max(0.2).ln().max(0.0)) * w;
+            let b = (1.0
+                + (ec as f32 / st.documents.max(1) as f32)
+                    .max(0.2)
+                    .ln()
+                    .max(0.0))
+                * w;
             en += b * b;
         }
         let lexical = if dn > 0.0 && en > 0.0 {
@@ -333,12 +352,16 @@ impl Clusterer {
         // Figures: the share of the article's (two or more) figures the event gives too.
         let figs: Vec<&String> = doc_terms.keys().filter(|t| t.starts_with('#')).collect();
         let figures = if figs.len() >= 2 {
-            figs.iter().filter(|t| st.terms.contains_key(t.as_str())).count() as f32
+            figs.iter()
+                .filter(|t| st.terms.contains_key(t.as_str()))
+                .count() as f32
                 / figs.len() as f32
         } else {
             0.0
         };
-        let cross = !st.langs.is_empty() && !st.langs.contains_key(&f.lang);
+        let cross = !st.langs.is_empty()
+            && !st.langs.contains_key(&f.lang)
+            && !f.langs.iter().any(|l| st.langs.contains_key(l));
         let mut score = if cross {
             emb + p.figures * figures + p.cross_lingual
         } else {
@@ -380,6 +403,8 @@ impl Clusterer {
                     p.same_place
                 } else if st.places.keys().any(|k| k.eq_ignore_ascii_case(a)) {
                     0.0
+                } else if f.place_from_dateline || !st.dateline_places.is_empty() {
+                    -p.other_dateline_place
                 } else {
                     -p.other_place
                 };
@@ -416,7 +441,10 @@ impl Clusterer {
             ));
         }
         if s.figures > 0.0 {
-            parts.push(format!("{:.0}% of its figures in the event", s.figures * 100.0));
+            parts.push(format!(
+                "{:.0}% of its figures in the event",
+                s.figures * 100.0
+            ));
         }
         match s.date {
             Some((gap, _)) if gap <= 1 => parts.push("same day".into()),
@@ -453,7 +481,10 @@ impl Clusterer {
     }
 
     fn absorb(&mut self, n: usize, article: &Article, f: &Features) {
-        let Entry { event: e, state: st } = &mut self.events[n];
+        let Entry {
+            event: e,
+            state: st,
+        } = &mut self.events[n];
         st.documents += 1;
         if st.sum.len() != f.vector.len() && !f.vector.is_empty() {
             st.sum = vec![0.0; f.vector.len()];
@@ -468,8 +499,16 @@ impl Clusterer {
         }
         if let Some(p) = &f.place {
             *st.places.entry(p.clone()).or_insert(0) += 1;
+            if f.place_from_dateline {
+                *st.dateline_places.entry(p.clone()).or_insert(0) += 1;
+            }
         }
         *st.langs.entry(f.lang.clone()).or_insert(0) += 1;
+        for l in &f.langs {
+            if *l != f.lang {
+                *st.langs.entry(l.clone()).or_insert(0) += 1;
+            }
+        }
         let before: Vec<String> = st.terms.keys().cloned().collect();
         for (t, c) in terms_of(f) {
             *st.terms.entry(t).or_insert(0) += c.min(3);

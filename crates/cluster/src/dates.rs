@@ -360,7 +360,10 @@ mod tests {
 
     #[test]
     fn reads_publication_dates() {
-        assert_eq!(iso(parse_published("2024-05-16T17:54").unwrap()), "2024-05-16");
+        assert_eq!(
+            iso(parse_published("2024-05-16T17:54").unwrap()),
+            "2024-05-16"
+        );
         assert_eq!(
             iso(parse_published("December 22nd, 2008 8 : 55 am").unwrap()),
             "2008-12-22"
@@ -369,7 +372,10 @@ mod tests {
             iso(parse_published("PUBLISHED : WEDNESDAY, MARCH 13, 2013, 2 : 29 PM").unwrap()),
             "2013-03-13"
         );
-        assert_eq!(parse_published("on Apr 12 2007").map(iso).as_deref(), Some("2007-04-12"));
+        assert_eq!(
+            parse_published("on Apr 12 2007").map(iso).as_deref(),
+            Some("2007-04-12")
+        );
         assert_eq!(parse_published("yesterday"), None);
     }
 
@@ -387,10 +393,19 @@ mod tests {
     fn written_dates_take_the_year_from_the_reference() {
         let pubd = day_of(2024, 10, 23);
         let found = written_dates("KAZAN, Russia, Oct. 22 (Xinhua) --", pubd);
-        assert_eq!(found.into_iter().map(iso).collect::<Vec<_>>(), ["2024-10-22"]);
+        assert_eq!(
+            found.into_iter().map(iso).collect::<Vec<_>>(),
+            ["2024-10-22"]
+        );
         let found = written_dates("新华社喀山10月22日电", pubd);
-        assert_eq!(found.into_iter().map(iso).collect::<Vec<_>>(), ["2024-10-22"]);
+        assert_eq!(
+            found.into_iter().map(iso).collect::<Vec<_>>(),
+            ["2024-10-22"]
+        );
         let found = written_dates("в 16 мая 2024 года", None);
-        assert_eq!(found.into_iter().map(iso).collect::<Vec<_>>(), ["2024-05-16"]);
+        assert_eq!(
+            found.into_iter().map(iso).collect::<Vec<_>>(),
+            ["2024-05-16"]
+        );
     }
 }

@@ -30,8 +30,14 @@ pub struct Features {
     pub names: BTreeMap<String, u32>,
     /// Figures written in the text, normalised (`3.6`, `240.1`, `2024`).
     pub numbers: BTreeMap<String, u32>,
+    /// Whether the place came from a dateline (strong) rather than the lead (a guess).
+    #[serde(default)]
+    pub place_from_dateline: bool,
     /// Main language.
     pub lang: String,
+    /// Every language with a substantial part of the text (a bilingual page has two).
+    #[serde(default)]
+    pub langs: Vec<String>,
 }
 
 /// How much of the text is read for names and numbers (characters).
@@ -45,7 +51,10 @@ impl Features {
         let text = article.text();
         let head: String = text.chars().take(READ_CHARS).collect();
         let lead: String = text.chars().take(LEAD_CHARS).collect();
-        let published = article.published.as_deref().and_then(dates::parse_published);
+        let published = article
+            .published
+            .as_deref()
+            .and_then(dates::parse_published);
         let when = event_day(article, &lead, published);
         let mut names = BTreeMap::new();
         if let Some(t) = &article.title {
@@ -54,18 +63,35 @@ impl Features {
         collect_names(&head, &mut names);
         let mut numbers = BTreeMap::new();
         collect_numbers(&head, &mut numbers);
-        let place = article
+        let dateline_place = article
             .dateline
             .as_ref()
             .and_then(|d| d.place.clone())
-            .map(|p| title_case(&p))
-            .or_else(|| place_in(&lead));
+            .map(|p| title_case(&p));
+        // A dateline place in another script: prefer the English dateline of a bilingual page.
+        let dateline_place = match dateline_place {
+            Some(p) if !p.chars().any(|c| c.is_ascii_alphabetic()) => {
+                english_dateline(&article.paragraphs).or(Some(p))
+            }
+            other => other,
+        };
+        let place_from_dateline = dateline_place.is_some();
+        let place = dateline_place.or_else(|| place_in(&lead));
+        let total: usize = article.segments.iter().map(|s| s.text.len()).sum();
+        let mut langs: Vec<String> = Vec::new();
+        for s in &article.segments {
+            if s.text.len() * 4 >= total && !langs.contains(&s.lang) {
+                langs.push(s.lang.clone());
+            }
+        }
         Features {
             vector,
             day: when.day,
             day_source: when.source,
             range: when.range,
             place,
+            place_from_dateline,
+            langs,
             names,
             numbers,
             lang: article
@@ -126,16 +152,121 @@ struct DayInfo {
 
 /// Capitalised words that start no sentence or are part of a capitalised run.
 const STOP: &[&str] = &[
-    "the", "a", "an", "in", "on", "at", "of", "and", "or", "but", "for", "to", "with", "by",
-    "from", "as", "is", "was", "are", "were", "it", "its", "this", "that", "these", "those", "he",
-    "she", "they", "we", "i", "you", "his", "her", "their", "our", "mr", "mrs", "ms", "dr", "after",
-    "before", "when", "while", "if", "there", "here", "what", "who", "why", "how", "some", "many",
-    "more", "most", "one", "two", "new", "last", "first", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
-    "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "photo", "video", "read",
-    "also", "said", "says", "according", "but", "not", "no", "yes", "all", "we", "us", "my",
-    "в", "и", "на", "по", "с", "не", "что", "это", "как",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "of",
+    "and",
+    "or",
+    "but",
+    "for",
+    "to",
+    "with",
+    "by",
+    "from",
+    "as",
+    "is",
+    "was",
+    "are",
+    "were",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "there",
+    "here",
+    "what",
+    "who",
+    "why",
+    "how",
+    "some",
+    "many",
+    "more",
+    "most",
+    "one",
+    "two",
+    "new",
+    "last",
+    "first",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "photo",
+    "video",
+    "read",
+    "also",
+    "said",
+    "says",
+    "according",
+    "but",
+    "not",
+    "no",
+    "yes",
+    "all",
+    "we",
+    "us",
+    "my",
+    "в",
+    "и",
+    "на",
+    "по",
+    "с",
+    "не",
+    "что",
+    "это",
+    "как",
 ];
 
 fn is_stop(w: &str) -> bool {
@@ -155,7 +286,10 @@ fn collect_names(text: &str, out: &mut BTreeMap<String, u32>) {
         let ends_sentence = raw.ends_with(['.', '!', '?', ':']) || raw.ends_with('"');
         let first = word.chars().next();
         let cap = first.is_some_and(|c| c.is_uppercase())
-            && word.chars().skip(1).any(|c| c.is_lowercase() || c.is_uppercase())
+            && word
+                .chars()
+                .skip(1)
+                .any(|c| c.is_lowercase() || c.is_uppercase())
             && word.chars().count() >= 2;
         let all_caps = word.chars().all(|c| !c.is_lowercase());
         if cap && !all_caps || (cap && all_caps && word.chars().count() <= 5) {
@@ -201,9 +335,11 @@ fn collect_numbers(text: &str, out: &mut BTreeMap<String, u32>) {
                 {
                     if c == '.' {
                         s.push('.');
-                    } else if c == ' ' && !chars.get(j + 1..j + 4).is_some_and(|w| {
-                        w.iter().all(|c| c.is_ascii_digit())
-                    }) {
+                    } else if c == ' '
+                        && !chars
+                            .get(j + 1..j + 4)
+                            .is_some_and(|w| w.iter().all(|c| c.is_ascii_digit()))
+                    {
                         break;
                     }
                 } else {
@@ -220,6 +356,20 @@ fn collect_numbers(text: &str, out: &mut BTreeMap<String, u32>) {
             i += 1;
         }
     }
+}
+
+/// The place of an English dateline (`KAZAN, Russia, Oct. 22 (Xinhua) --`) opening a paragraph.
+fn english_dateline(paragraphs: &[String]) -> Option<String> {
+    paragraphs.iter().find_map(|p| {
+        let head: String = p.chars().take(100).collect();
+        let end = head.find(" --").or_else(|| head.find(" —"))?;
+        let place = head[..end].split(',').next()?.trim();
+        let ok = place.chars().count() >= 3
+            && place
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == ' ' || c == '.' || c == '-');
+        ok.then(|| title_case(place))
+    })
 }
 
 fn title_case(s: &str) -> String {
@@ -239,11 +389,51 @@ fn title_case(s: &str) -> String {
 
 /// Words that follow "in" but are no place of an event.
 const NOT_PLACES: &[&str] = &[
-    "China", "Russia", "Chinese", "Russian", "The", "English", "A", "An", "This", "That", "His",
-    "Her", "Their", "Our", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday",
-    "Thursday", "Friday", "Saturday", "Sunday", "Europe", "Asia", "Africa", "America", "Addition",
-    "Particular", "Total", "Fact", "Order", "General", "Recent", "Response",
+    "China",
+    "Russia",
+    "Chinese",
+    "Russian",
+    "The",
+    "English",
+    "A",
+    "An",
+    "This",
+    "That",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Europe",
+    "Asia",
+    "Africa",
+    "America",
+    "Addition",
+    "Particular",
+    "Total",
+    "Fact",
+    "Order",
+    "General",
+    "Recent",
+    "Response",
 ];
 
 /// The place of the lead: the most repeated capitalised word after "in"/"at", when no dateline
@@ -288,7 +478,10 @@ mod tests {
         assert!(names.contains_key("teixeira") && names.contains_key("angels"));
         assert!(!names.contains_key("the") && !names.contains_key("it"));
         let mut nums = BTreeMap::new();
-        collect_numbers("trade reached $240.1 billion, 1,200 people, 3.6% and 5", &mut nums);
+        collect_numbers(
+            "trade reached $240.1 billion, 1,200 people, 3.6% and 5",
+            &mut nums,
+        );
         let keys: Vec<_> = nums.keys().cloned().collect();
         assert_eq!(keys, ["1200", "240.1", "3.6"]);
     }

@@ -13,7 +13,11 @@ pub struct Prf {
 }
 
 fn prf(p: f64, r: f64) -> Prf {
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     Prf {
         precision: p,
         recall: r,

@@ -215,7 +215,10 @@ pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Link
             let sim = dot(vector, &c.vector);
             let nums = number_agreement(&fp.numbers, &c.fingerprint.numbers);
             let len_ok = {
-                let (a, b) = (fp.sentences.len() as f32, c.fingerprint.sentences.len() as f32);
+                let (a, b) = (
+                    fp.sentences.len() as f32,
+                    c.fingerprint.sentences.len() as f32,
+                );
                 a.min(b) >= 0.4 * a.max(b)
             };
             if sim >= TRANSLATION_SIM && nums.map_or(true, |n| n >= 0.5) && len_ok {
@@ -240,7 +243,10 @@ fn number_agreement(a: &[String], b: &[String]) -> Option<f32> {
         return None;
     }
     let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let found = small.iter().filter(|n| big.binary_search(n).is_ok()).count();
+    let found = small
+        .iter()
+        .filter(|n| big.binary_search(n).is_ok())
+        .count();
     Some(found as f32 / small.len() as f32)
 }
 

@@ -92,10 +92,7 @@ impl<'s> Pipeline<'s> {
 
     /// Analyse a batch in parallel, then cluster and commit its documents one by one, in
     /// order. One result per input document, in order.
-    pub fn ingest_batch(
-        &mut self,
-        raws: Vec<RawDocument>,
-    ) -> Vec<Result<Outcome, PipelineError>> {
+    pub fn ingest_batch(&mut self, raws: Vec<RawDocument>) -> Vec<Result<Outcome, PipelineError>> {
         // Documents already stored are recognised before any costly work.
         let mut todo = Vec::new();
         let mut results: Vec<Option<Result<Outcome, PipelineError>>> = Vec::new();

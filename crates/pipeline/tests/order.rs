@@ -62,12 +62,18 @@ fn shuffled_seeds_give_the_same_events() {
     for _ in 0..8 {
         let mut order = docs.clone();
         for i in (1..order.len()).rev() {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let j = (x >> 33) as usize % (i + 1);
             order.swap(i, j);
         }
         let got = events_of(&order, &encoder);
         worst = worst.max(disagreement(&base, &got));
     }
-    assert!(worst <= 0.0, "shuffling changed {:.0}% of pair decisions", worst * 100.0);
+    assert!(
+        worst <= 0.0,
+        "shuffling changed {:.0}% of pair decisions",
+        worst * 100.0
+    );
 }

@@ -192,8 +192,7 @@ fn kind_from_str(s: &str) -> EntityKind {
     }
 }
 
-const DOC_COLUMNS: &str =
-    "id, hash, event, duplicate_of, translation_of, article, vector, why";
+const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector, why";
 
 fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError> {
     let id: String = r.get(0)?;

@@ -85,7 +85,9 @@ fn links_passages_and_storylines(mut s: Box<dyn Store>) {
         s.event("ev-1").unwrap().unwrap().storyline.as_deref(),
         Some("sl-1")
     );
-    let cands = s.link_candidates(&["ev-1".into(), "ev-9".into()], 5).unwrap();
+    let cands = s
+        .link_candidates(&["ev-1".into(), "ev-9".into()], 5)
+        .unwrap();
     let ids: Vec<&str> = cands.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["a", "c"], "oldest first, only the asked events");
     assert_eq!(cands[0].fingerprint.as_deref(), Some(&[1u8, 2, 3, 4][..]));
@@ -93,7 +95,10 @@ fn links_passages_and_storylines(mut s: Box<dyn Store>) {
     let only_last = s.link_candidates(&["ev-1".into()], 1).unwrap();
     assert_eq!(only_last.len(), 1);
     assert_eq!(only_last[0].id, "c");
-    assert_eq!(s.document("b").unwrap().unwrap().why.as_deref(), Some("why b"));
+    assert_eq!(
+        s.document("b").unwrap().unwrap().why.as_deref(),
+        Some("why b")
+    );
 }
 
 fn full_commit(id: &str, text: &str, ev: &str) -> Commit {

@@ -323,10 +323,9 @@ fn seeds_make_the_gold_events_storyline_and_shared_passages() {
     let db = dir.path().join("db");
     let o = run(&db, &["ingest", seeds().to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let gold: Value = serde_json::from_str(
-        &std::fs::read_to_string(seeds().join("../seeds.gold.json")).unwrap(),
-    )
-    .unwrap();
+    let gold: Value =
+        serde_json::from_str(&std::fs::read_to_string(seeds().join("../seeds.gold.json")).unwrap())
+            .unwrap();
     let records = export(&db);
     let events: Vec<&Value> = records.iter().filter(|r| r["type"] == "event").collect();
     let mut storylines = std::collections::BTreeSet::new();
