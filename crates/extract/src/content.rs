@@ -255,6 +255,9 @@ pub fn main_text(page: &Page) -> Vec<String> {
     out
 }
 
+/// How many ancestor levels the climb looks through for one that holds more text.
+const CLIMB_LOOKAHEAD: usize = 3;
+
 fn select_blocks(page: &Page) -> Vec<&Block> {
     let n = page.elems.len();
     let boiler = boilerplate(page);
@@ -340,23 +343,32 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
     }
     // Climb while the parent holds substantially more paragraph text (articles split into
     // several sections), but not into the page wrapper.
+    // Wrapper levels that add no text (`div.entry > div.content > div.text`) are looked
+    // through: the climb compares the best with its nearest ancestors, up to a few levels up,
+    // so a sibling section one wrapper away (a slide, a continued part) is still reached.
     let grow = 1.3;
-    loop {
-        let p = page.elems[best].parent;
-        if p == 0 || matches!(page.elems[p].tag.as_str(), "body" | "html") || boiler[p] {
-            break;
-        }
+    'climb: loop {
         if matches!(page.elems[best].tag.as_str(), "article" | "main")
             || page.elems[best].itemprop == "articlebody"
         {
             break;
         }
-        if (good[p] as f64) >= good[best] as f64 * grow {
-            best = p;
-            best_score = best_score.max(score[p]);
-        } else {
-            break;
+        let mut p = best;
+        for _ in 0..CLIMB_LOOKAHEAD {
+            p = page.elems[p].parent;
+            if p == 0 || matches!(page.elems[p].tag.as_str(), "body" | "html") || boiler[p] {
+                break 'climb;
+            }
+            if (good[p] as f64) >= good[best] as f64 * grow {
+                best = p;
+                best_score = best_score.max(score[p]);
+                continue 'climb;
+            }
+            if good[p] > good[best] || matches!(page.elems[p].tag.as_str(), "article" | "main") {
+                break 'climb;
+            }
         }
+        break;
     }
     // Siblings of the best candidate that score well join it.
     let parent = page.elems[best].parent;
