@@ -255,6 +255,21 @@ pub fn main_text(page: &Page) -> Vec<String> {
     out
 }
 
+/// The baseline replaces the chosen container when that holds less than this share of it…
+const BASELINE_SHARE: f64 = 0.7;
+/// …and the baseline has at least this much (weighted) text.
+const BASELINE_MIN: usize = 300;
+
+/// A paragraph for the baseline: real prose in a `<p>` (or a long block anywhere) with few
+/// links.
+fn is_baseline_paragraph(page: &Page, b: &Block) -> bool {
+    if b.heading != 0 || b.link_chars * 10 > b.chars * 3 {
+        return false;
+    }
+    let wl = weighted_len(&b.text);
+    (page.elems[b.elem].tag == "p" && wl >= 40) || wl >= 250
+}
+
 /// How many ancestor levels the climb looks through for one that holds more text.
 const CLIMB_LOOKAHEAD: usize = 3;
 
@@ -407,6 +422,32 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             continue;
         }
         out.push(b);
+    }
+    // Baseline: every paragraph outside boilerplate with few links. When the chosen container
+    // holds much less text than that, the scoring went wrong (a table cell, one comment, a
+    // teaser) and the baseline is the better answer, as in trafilatura's fallback comparison.
+    let chosen: usize = out
+        .iter()
+        .filter(|b| b.heading == 0)
+        .map(|b| weighted_len(&b.text))
+        .sum();
+    let baseline: Vec<&Block> = page
+        .blocks
+        .iter()
+        .filter(|b| !boiler[b.elem] && is_baseline_paragraph(page, b))
+        .collect();
+    let base_len: usize = baseline.iter().map(|b| weighted_len(&b.text)).sum();
+    if base_len >= BASELINE_MIN && (chosen as f64) < base_len as f64 * BASELINE_SHARE {
+        let keep: std::collections::HashSet<*const Block> = out
+            .iter()
+            .chain(baseline.iter())
+            .map(|b| *b as *const Block)
+            .collect();
+        out = page
+            .blocks
+            .iter()
+            .filter(|b| keep.contains(&(*b as *const Block)))
+            .collect();
     }
     // The headline often sits just outside the winning container.
     if !out.iter().any(|b| b.heading == 1) {
