@@ -13,7 +13,9 @@ mod sqlite;
 pub mod suite;
 
 pub use postgres::{redact, PgStore};
-pub use record::{Commit, DocStatus, DocumentRecord, EventState, Hit, StoreError};
+pub use record::{
+    Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
+};
 pub use sqlite::SqliteStore;
 
 use model::{Claim, Entity, Event, Fact, Quote};
@@ -51,6 +53,16 @@ pub trait Store: Send {
     fn quotes(&self) -> Result<Vec<Quote>, StoreError>;
     fn facts(&self) -> Result<Vec<Fact>, StoreError>;
     fn claims(&self) -> Result<Vec<Claim>, StoreError>;
+
+    /// Passages shared between documents, in the order they were found.
+    fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError>;
+    /// The most recent `per_event` documents of each of `events`, oldest first, with what the
+    /// linker compares.
+    fn link_candidates(
+        &self,
+        events: &[String],
+        per_event: usize,
+    ) -> Result<Vec<LinkCandidate>, StoreError>;
 
     /// Documents whose title or text contains `query` (case-insensitive), best first.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;

@@ -30,7 +30,9 @@ use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls, Row};
 
-use crate::record::{Commit, DocStatus, DocumentRecord, EventState, Hit, StoreError};
+use crate::record::{
+    Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
+};
 use crate::Store;
 
 const SCHEMA_VERSION: i64 = 1;
@@ -54,7 +56,9 @@ CREATE TABLE IF NOT EXISTS documents (
     translation_of TEXT,
     article TEXT NOT NULL,
     search TEXT NOT NULL,
-    vector BYTEA
+    vector BYTEA,
+    why TEXT,
+    fingerprint BYTEA
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event);
@@ -104,6 +108,12 @@ CREATE TABLE IF NOT EXISTS facts (
     subject TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document);
+CREATE TABLE IF NOT EXISTS passages (
+    seq BIGSERIAL PRIMARY KEY,
+    event TEXT,
+    documents TEXT[] NOT NULL,
+    text TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS claims (
     event TEXT COLLATE "C" NOT NULL,
     position INTEGER NOT NULL,
@@ -435,7 +445,7 @@ fn kind_from_str(s: &str) -> EntityKind {
     }
 }
 
-const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector";
+const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector, why";
 
 fn document_from_row(r: &Row) -> Result<DocumentRecord, StoreError> {
     let id: String = r.get(0);
@@ -452,6 +462,7 @@ fn document_from_row(r: &Row) -> Result<DocumentRecord, StoreError> {
         duplicate_of: r.get(3),
         translation_of: r.get(4),
         vector: vector.map(|b| blob_to_vector(&b)),
+        why: r.get(7),
     })
 }
 
@@ -474,8 +485,8 @@ fn try_commit(
     // First, so that a worker racing us for the same id waits here (on the primary key) until we
     // commit or roll back, and then sees our row.
     let inserted = tx.execute(
-        "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector, why, fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (id) DO NOTHING",
         &[
             &text(&a.id),
@@ -489,6 +500,8 @@ fn try_commit(
             &article_json,
             &search,
             &c.document.vector.as_deref().map(vector_to_blob),
+            &opt_text(&c.document.why),
+            &c.fingerprint,
         ],
     )?;
     if inserted == 0 {
@@ -504,11 +517,26 @@ fn try_commit(
         .iter()
         .map(|e| e.event.id.as_str())
         .chain(c.claims.iter().map(|(e, _)| e.as_str()))
+        .chain(c.storylines.iter().map(|(e, _)| e.as_str()))
         .collect();
     for ev in &events {
         tx.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
             &[&text(ev)],
+        )?;
+    }
+    for (event, storyline) in &c.storylines {
+        tx.execute(
+            "UPDATE events SET storyline = $2, changed_by = pg_current_xact_id()::text::bigint
+             WHERE id = $1",
+            &[&text(event), &text(storyline)],
+        )?;
+    }
+    for p in &c.passages {
+        let docs: Vec<Cow<'_, str>> = p.documents.iter().map(|d| text(d)).collect();
+        tx.execute(
+            "INSERT INTO passages (event, documents, text) VALUES ($1, $2, $3)",
+            &[&opt_text(&p.event), &docs, &text(&p.text)],
         )?;
     }
     if let Some(es) = &c.event {
@@ -665,7 +693,7 @@ impl Store for PgStore {
             let Some(last) = rows.last() else {
                 return Ok(());
             };
-            after = last.get(7);
+            after = last.get(8);
             for r in &rows {
                 f(document_from_row(r)?)?;
             }
@@ -825,6 +853,55 @@ impl Store for PgStore {
                 })
                 .collect())
         })
+    }
+
+    fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT event, documents, text FROM passages ORDER BY seq",
+                    &[],
+                )?
+                .iter()
+                .map(|r| SharedPassage {
+                    event: r.get(0),
+                    documents: r.get(1),
+                    text: r.get(2),
+                })
+                .collect())
+        })
+    }
+
+    fn link_candidates(
+        &self,
+        events: &[String],
+        per_event: usize,
+    ) -> Result<Vec<LinkCandidate>, StoreError> {
+        let events: Vec<Cow<'_, str>> = events.iter().map(|e| text(e)).collect();
+        let per_event = i64::try_from(per_event).unwrap_or(i64::MAX);
+        // The newest `per_event` of each asked event, oldest first, events in the asked order.
+        let rows = self.with_client(|client| {
+            client.query(
+                "SELECT d.id, d.event, d.translation_of, d.vector, d.fingerprint
+                 FROM unnest($1::text[]) WITH ORDINALITY AS e(id, n)
+                 CROSS JOIN LATERAL (
+                     SELECT id, event, translation_of, vector, fingerprint, seq FROM documents
+                     WHERE event = e.id ORDER BY seq DESC LIMIT $2
+                 ) d
+                 ORDER BY e.n, d.seq",
+                &[&events, &per_event],
+            )
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| LinkCandidate {
+                id: r.get(0),
+                event: r.get(1),
+                translation_of: r.get(2),
+                vector: r.get::<_, Option<Vec<u8>>>(3).map(|b| blob_to_vector(&b)),
+                fingerprint: r.get(4),
+            })
+            .collect())
     }
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {

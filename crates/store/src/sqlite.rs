@@ -10,10 +10,12 @@ use std::time::Duration;
 use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::record::{Commit, DocStatus, DocumentRecord, EventState, Hit, StoreError};
+use crate::record::{
+    Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
+};
 use crate::Store;
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS documents (
@@ -28,7 +30,9 @@ CREATE TABLE IF NOT EXISTS documents (
     translation_of TEXT,
     article TEXT NOT NULL,
     search TEXT NOT NULL,
-    vector BLOB
+    vector BLOB,
+    why TEXT,
+    fingerprint BLOB
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event);
@@ -72,6 +76,11 @@ CREATE TABLE IF NOT EXISTS facts (
     subject TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document);
+CREATE TABLE IF NOT EXISTS passages (
+    event TEXT,
+    documents TEXT NOT NULL,
+    text TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS claims (
     event TEXT NOT NULL,
     position INTEGER NOT NULL,
@@ -115,6 +124,20 @@ impl SqliteStore {
         }
         conn.execute_batch(SCHEMA)
             .map_err(|e| open_err(e.to_string()))?;
+        if found == 1 {
+            // Schema 1 had no `why` and `fingerprint` columns.
+            for col in ["why TEXT", "fingerprint BLOB"] {
+                let name = col.split(' ').next().unwrap_or(col);
+                let has: bool = conn
+                    .prepare("SELECT 1 FROM pragma_table_info('documents') WHERE name = ?1")
+                    .and_then(|mut st| st.exists([name]))
+                    .map_err(|e| open_err(e.to_string()))?;
+                if !has {
+                    conn.execute_batch(&format!("ALTER TABLE documents ADD COLUMN {col}"))
+                        .map_err(|e| open_err(e.to_string()))?;
+                }
+            }
+        }
         conn.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(|e| open_err(e.to_string()))?;
         Ok(SqliteStore { conn, path })
@@ -169,7 +192,7 @@ fn kind_from_str(s: &str) -> EntityKind {
     }
 }
 
-const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector";
+const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector, why";
 
 fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError> {
     let id: String = r.get(0)?;
@@ -186,6 +209,7 @@ fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError
         duplicate_of: r.get(3)?,
         translation_of: r.get(4)?,
         vector: vector.map(|b| blob_to_vector(&b)),
+        why: r.get(7)?,
     })
 }
 
@@ -221,8 +245,8 @@ impl Store for SqliteStore {
         let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
         let search = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase();
         tx.execute(
-            "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector, why, fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 a.id,
                 c.document.hash,
@@ -235,8 +259,24 @@ impl Store for SqliteStore {
                 article_json,
                 search,
                 c.document.vector.as_deref().map(vector_to_blob),
+                c.document.why,
+                c.fingerprint,
             ],
         )?;
+        for (event, storyline) in &c.storylines {
+            tx.execute(
+                "UPDATE events SET storyline = ?2 WHERE id = ?1",
+                params![event, storyline],
+            )?;
+        }
+        for p in &c.passages {
+            let docs =
+                serde_json::to_string(&p.documents).map_err(|e| StoreError::Db(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO passages (event, documents, text) VALUES (?1, ?2, ?3)",
+                params![p.event, docs, p.text],
+            )?;
+        }
         if let Some(es) = &c.event {
             let e = &es.event;
             tx.execute(
@@ -480,6 +520,60 @@ impl Store for SqliteStore {
                 text,
                 sources,
             });
+        }
+        Ok(out)
+    }
+
+    fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event, documents, text FROM passages ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (event, docs, text) = row?;
+            let documents = serde_json::from_str(&docs).map_err(|e| StoreError::Corrupt {
+                what: "shared passage".into(),
+                why: e.to_string(),
+            })?;
+            out.push(SharedPassage {
+                event,
+                documents,
+                text,
+            });
+        }
+        Ok(out)
+    }
+
+    fn link_candidates(
+        &self,
+        events: &[String],
+        per_event: usize,
+    ) -> Result<Vec<LinkCandidate>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, event, translation_of, vector, fingerprint FROM documents
+             WHERE event = ?1 ORDER BY seq DESC LIMIT ?2",
+        )?;
+        let mut out = Vec::new();
+        for e in events {
+            let rows = stmt.query_map(params![e, per_event as i64], |r| {
+                Ok(LinkCandidate {
+                    id: r.get(0)?,
+                    event: r.get(1)?,
+                    translation_of: r.get(2)?,
+                    vector: r.get::<_, Option<Vec<u8>>>(3)?.map(|b| blob_to_vector(&b)),
+                    fingerprint: r.get(4)?,
+                })
+            })?;
+            let mut these: Vec<LinkCandidate> = rows.collect::<Result<_, _>>()?;
+            these.reverse();
+            out.extend(these);
         }
         Ok(out)
     }

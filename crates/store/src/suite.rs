@@ -26,6 +26,7 @@ pub fn doc(id: &str, text: &str) -> DocumentRecord {
         duplicate_of: None,
         translation_of: None,
         vector: Some(vec![0.5, -0.25, 1.0]),
+        why: Some(format!("why {id}")),
     }
 }
 
@@ -63,6 +64,41 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     claims_are_replaced_per_event(fresh());
     events_are_ordered_and_list_their_documents(fresh());
     search_finds_substrings_in_any_script(fresh());
+    links_passages_and_storylines(fresh());
+}
+
+fn links_passages_and_storylines(mut s: Box<dyn Store>) {
+    s.commit(&full_commit("a", "first text", "ev-1")).unwrap();
+    let mut second = full_commit("b", "second text", "ev-2");
+    second.passages = vec![crate::SharedPassage {
+        event: Some("ev-2".into()),
+        documents: vec!["a".into(), "b".into()],
+        text: "a shared sentence".into(),
+    }];
+    second.storylines = vec![("ev-1".into(), "sl-1".into())];
+    s.commit(&second).unwrap();
+    let mut third = full_commit("c", "third text", "ev-1");
+    third.event = None;
+    s.commit(&third).unwrap();
+    assert_eq!(s.shared_passages().unwrap(), second.passages);
+    assert_eq!(
+        s.event("ev-1").unwrap().unwrap().storyline.as_deref(),
+        Some("sl-1")
+    );
+    let cands = s
+        .link_candidates(&["ev-1".into(), "ev-9".into()], 5)
+        .unwrap();
+    let ids: Vec<&str> = cands.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["a", "c"], "oldest first, only the asked events");
+    assert_eq!(cands[0].fingerprint.as_deref(), Some(&[1u8, 2, 3, 4][..]));
+    assert_eq!(cands[0].vector, Some(vec![0.5, -0.25, 1.0]));
+    let only_last = s.link_candidates(&["ev-1".into()], 1).unwrap();
+    assert_eq!(only_last.len(), 1);
+    assert_eq!(only_last[0].id, "c");
+    assert_eq!(
+        s.document("b").unwrap().unwrap().why.as_deref(),
+        Some("why b")
+    );
 }
 
 fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
@@ -93,6 +129,9 @@ fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
                 sources: vec![id.into()],
             }],
         )),
+        fingerprint: Some(vec![1, 2, 3, 4]),
+        passages: Vec::new(),
+        storylines: Vec::new(),
     }
 }
 

@@ -64,6 +64,9 @@ pub enum Command {
         id: String,
         #[arg(long)]
         json: bool,
+        /// Say for each document which signals put it in this event.
+        #[arg(long)]
+        why: bool,
     },
     /// Search documents; one hit per line, starting with the document id.
     Search {

@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> Result<Done> {
         Command::Export => export(&cli.db),
         Command::Embed { input } => embed(input.as_deref()),
         Command::Events { json } => events(&cli.db, json),
-        Command::Event { id, json } => event(&cli.db, &id, json),
+        Command::Event { id, json, why } => event(&cli.db, &id, json, why),
         Command::Search { query, limit, json } => search(&cli.db, &query.join(" "), limit, json),
     }
 }
@@ -78,16 +78,34 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
     }
 }
 
+/// Documents analysed together (in parallel) before they are committed one by one.
+const BATCH: usize = 64;
+
 fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> Result<Done> {
     let mut store = open_store(db)?;
-    let mut pipe =
-        pipeline::Pipeline::open(store.as_mut()).context("cannot load the store's events")?;
+    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
+        .context("cannot load the multilingual encoder")?;
+    let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
+        .context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
-    for item in ingest::read_paths(inputs, ingest_options(max_doc_mib)) {
-        bar.inc(1);
-        match item {
-            Ok(raw) => match pipe.ingest(raw) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut items = ingest::read_paths(inputs, ingest_options(max_doc_mib)).peekable();
+    while items.peek().is_some() || !batch.is_empty() {
+        match items.next() {
+            Some(Ok(raw)) => batch.push(raw),
+            Some(Err(e)) => {
+                read_errors += 1;
+                bar.suspend(|| eprintln!("storyline: {e}"));
+            }
+            None => {}
+        }
+        if batch.len() < BATCH && items.peek().is_some() {
+            continue;
+        }
+        let n = batch.len() as u64;
+        for r in pipe.ingest_batch(std::mem::take(&mut batch)) {
+            match r {
                 Ok(_) => {}
                 Err(pipeline::PipelineError::Input { source_name, why }) => {
                     bar.suspend(|| eprintln!("storyline: {source_name}: {why}"));
@@ -95,12 +113,9 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
                 Err(e @ pipeline::PipelineError::Store(_)) => {
                     return Err(e).context("cannot store a document")
                 }
-            },
-            Err(e) => {
-                read_errors += 1;
-                bar.suspend(|| eprintln!("storyline: {e}"));
             }
         }
+        bar.inc(n);
     }
     bar.finish_and_clear();
     let s = pipe.summary.clone();
@@ -306,7 +321,7 @@ fn events(db: &Path, as_json: bool) -> Result<Done> {
     })
 }
 
-fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
+fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
     let store = existing_store(db)?;
     let Some(e) = store.event(id)? else {
         eprintln!("storyline: no event `{id}` (list them with `storyline events`)");
@@ -347,9 +362,17 @@ fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
                 a.languages().join(","),
                 a.title.as_deref().unwrap_or(""),
                 rec.duplicate_of
+                    .as_ref()
                     .map(|o| format!("  (duplicate of {o})"))
                     .unwrap_or_default()
             )?;
+            if why {
+                writeln!(
+                    out,
+                    "      why: {}",
+                    rec.why.as_deref().unwrap_or("(not recorded)")
+                )?;
+            }
         }
     }
     Ok(Done::Ok)
