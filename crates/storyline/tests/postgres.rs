@@ -226,7 +226,7 @@ fn killed_worker_resumes_with_every_document_once() {
     let _turn = turn();
     let db = fresh_database(&url);
     let dir = tempfile::tempdir().unwrap();
-    let n = 3000;
+    let n = 1000;
     let input = dir.path().join("big.jsonl");
     write_lines(&input, &articles(n));
 
@@ -258,7 +258,7 @@ fn server_restart_mid_ingest_loses_and_duplicates_nothing() {
     let _turn = turn();
     let db = fresh_database(&url);
     let dir = tempfile::tempdir().unwrap();
-    let n = 3000;
+    let n = 1000;
     let input = dir.path().join("big.jsonl");
     write_lines(&input, &articles(n));
 
