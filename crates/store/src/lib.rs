@@ -40,6 +40,9 @@ pub trait Store: Send {
     fn quotes(&self) -> Result<Vec<Quote>, StoreError>;
     fn facts(&self) -> Result<Vec<Fact>, StoreError>;
     fn claims(&self) -> Result<Vec<Claim>, StoreError>;
+    /// The stored claim candidates (an opaque blob per document, see [`Commit`]) of the
+    /// documents in `event`, in ingest order: `(document, blob)`.
+    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError>;
 
     /// Documents whose title or text contains `query` (case-insensitive), best first.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;

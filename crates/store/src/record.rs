@@ -71,6 +71,9 @@ pub struct Commit {
     pub facts: Vec<Fact>,
     /// The event's claims, replacing those stored for it (claims are recomputed per event).
     pub claims: Option<(String, Vec<Claim>)>,
+    /// What this document contributes to its event's claims, as an opaque blob (enrichment's
+    /// claim candidates, JSON), kept so claims can be recomputed without re-reading documents.
+    pub claim_candidates: Option<String>,
 }
 
 impl Commit {
@@ -82,6 +85,7 @@ impl Commit {
             quotes: Vec::new(),
             facts: Vec::new(),
             claims: None,
+            claim_candidates: None,
         }
     }
 }
