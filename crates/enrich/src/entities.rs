@@ -76,6 +76,43 @@ pub struct DocEntities {
 }
 
 impl DocEntities {
+    /// Name the outlet a document comes from (its metadata, e.g. `来源:新华网`) as an entity
+    /// of the document when the gazetteer knows it; no mention in the text is recorded.
+    pub fn add_outlet(&mut self, outlet: &str, res: &Resources) {
+        let outlet = outlet.trim();
+        let (lang, k) = if outlet.chars().any(is_han) {
+            let s = lang::to_simplified(outlet);
+            let l = if s == outlet { "zh-Hans" } else { "zh-Hant" };
+            (l, res.gazetteer.zh(&s))
+        } else if outlet.chars().any(is_cyrillic) {
+            ("ru", res.gazetteer.ru(outlet))
+        } else {
+            ("en", res.gazetteer.en(outlet))
+        };
+        let Some(known) = k.and_then(|k| res.gazetteer.get(k)) else {
+            return;
+        };
+        let i = match self.entities.iter().position(|e| e.id == known.id) {
+            Some(i) => i,
+            None => {
+                self.entities.push(DocEntity {
+                    id: known.id.clone(),
+                    kind: known.kind,
+                    name: known.name.clone(),
+                    aliases: BTreeMap::new(),
+                    outlet: known.outlet,
+                });
+                self.entities.len() - 1
+            }
+        };
+        self.entities[i].add_alias(lang, outlet);
+        if lang.starts_with("zh") {
+            let s = lang::to_simplified(outlet);
+            self.entities[i].add_alias("zh-Hans", &s);
+            self.entities[i].add_alias("zh-Hant", &lang::to_traditional(&s));
+        }
+    }
+
     /// The entity mentioned at exactly or around `span` of paragraph `para`.
     pub fn mention_in(&self, para: usize, range: Range<usize>) -> Vec<&Mention> {
         self.mentions
@@ -125,43 +162,18 @@ struct Cand {
 pub fn entities(paras: &[Para], res: &Resources) -> DocEntities {
     let mut cands = Vec::new();
     let mut zh_foreign_parts: Vec<String> = Vec::new();
+    // Transliterated full names first, so their surnames are known everywhere.
+    for p in paras.iter().filter(|p| p.is_zh()) {
+        let mut scratch = Vec::new();
+        zh_candidates(p, res, &mut scratch, &mut zh_foreign_parts, true);
+    }
     for p in paras {
         if p.is_zh() {
-            zh_candidates(p, res, &mut cands, &mut zh_foreign_parts);
+            zh_candidates(p, res, &mut cands, &mut zh_foreign_parts, false);
         } else if p.is_ru() {
             ru_candidates(p, res, &mut cands);
         } else {
             en_candidates(p, res, &mut cands);
-        }
-    }
-    // Surnames of transliterated foreign names recur alone (马斯洛夫表示).
-    if !zh_foreign_parts.is_empty() {
-        for p in paras.iter().filter(|p| p.is_zh()) {
-            let simplified = lang::to_simplified(&p.text);
-            for part in &zh_foreign_parts {
-                for (at, _) in simplified.match_indices(part.as_str()) {
-                    let start = byte_in_original(&p.text, &simplified, at);
-                    let end = byte_in_original(&p.text, &simplified, at + part.len());
-                    if cands
-                        .iter()
-                        .any(|c| c.para == p.index && c.span.start <= start && c.span.end >= end)
-                    {
-                        continue;
-                    }
-                    cands.push(Cand {
-                        para: p.index,
-                        span: start..end,
-                        surface: p.text[start..end].to_string(),
-                        lang: p.lang.clone(),
-                        what: What::ForeignZh {
-                            reading: reading(res, part),
-                            full_reading: String::new(),
-                        },
-                        descriptor: None,
-                        titled: None,
-                    });
-                }
-            }
         }
     }
     cands.sort_by_key(|c| (c.para, c.span.start));
@@ -173,17 +185,6 @@ fn reading(res: &Resources, text: &str) -> String {
         .as_deref()
         .and_then(|d| han_reading(d, text))
         .unwrap_or_default()
-}
-
-/// Map a byte offset in a converted text to the original when both have the same characters
-/// count (OpenCC t2s is character for character on names).
-fn byte_in_original(original: &str, converted: &str, at: usize) -> usize {
-    let nth = converted[..at.min(converted.len())].chars().count();
-    original
-        .char_indices()
-        .nth(nth)
-        .map(|(b, _)| b)
-        .unwrap_or(original.len())
 }
 
 fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
@@ -204,6 +205,35 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
         })
     };
 
+    // A one-word English name that is also a word of a person's name in this document
+    // ("Li" after "Li Haidong") is that person, not the place CEDICT knows by it.
+    let person_words: Vec<String> = cands
+        .iter()
+        .filter_map(|c| match &c.what {
+            What::Person(n) => Some(n.clone()),
+            What::Known(k) => res
+                .gazetteer
+                .get(*k)
+                .filter(|k| k.kind == EntityKind::Person)
+                .map(|k| k.name.clone()),
+            _ => None,
+        })
+        .flat_map(|n| {
+            n.split_whitespace()
+                .map(|w| w.to_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut cands = cands;
+    for c in cands.iter_mut() {
+        if let What::Known(k) = c.what {
+            let single = !c.surface.contains(' ') && !c.lang.starts_with("zh");
+            let not_person = res.gazetteer.get(k).is_some_and(|k| k.kind != EntityKind::Person);
+            if single && not_person && person_words.contains(&c.surface.to_lowercase()) {
+                c.what = What::Short(c.surface.clone());
+            }
+        }
+    }
     // Full names first.
     for (i, c) in cands.iter().enumerate() {
         let e = match &c.what {
@@ -373,6 +403,15 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
     for (c, e) in cands.iter().zip(assigned) {
         let Some(e) = e else { continue };
         doc.entities[e].add_alias(&c.lang, &c.surface);
+        if c.lang.starts_with("zh") {
+            // The same name in the other script (習近平 ↔ 习近平).
+            let (other, form) = if c.lang == "zh-Hant" {
+                ("zh-Hans", lang::to_simplified(&c.surface))
+            } else {
+                ("zh-Hant", lang::to_traditional(&c.surface))
+            };
+            doc.entities[e].add_alias(other, &form);
+        }
         if let Some(t) = &c.titled {
             doc.entities[e].add_alias(&c.lang, t);
         }
@@ -473,7 +512,7 @@ const SPEECH_AFTER_NAME: &[&str] = &[
     "wrote", "pointed", "insisted", "claimed", "urged", "asked", "replied", "commented",
 ];
 
-const CONNECTORS: &[&str] = &["of", "the", "and", "for", "de", "on"];
+const CONNECTORS: &[&str] = &["of", "the", "and", "for", "de"];
 
 fn is_title_word(w: &str) -> bool {
     EN_TITLES.contains(&w)
@@ -524,7 +563,20 @@ fn en_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
             }
         }
         let run = &toks[i..=end];
-        en_run(p, run, &toks, i, end, res, out);
+        // "Xi Jinping and Russian President Vladimir Putin": two names, unless an organisation
+        // head follows the "and" ("Institute of Asian and African Studies").
+        let mut from = 0;
+        for (k, w) in run.iter().enumerate() {
+            if w.text == "and" && !run[k..].iter().any(|x| EN_ORG_HEADS.contains(&x.text)) {
+                if k > from {
+                    en_run(p, &run[from..k], &toks, i + from, i + k - 1, res, out);
+                }
+                from = k + 1;
+            }
+        }
+        if from < run.len() {
+            en_run(p, &run[from..], &toks, i + from, end, res, out);
+        }
         i = end + 1;
     }
 }
@@ -729,13 +781,14 @@ const ZH_FOLLOW: &[&str] = &[
 ];
 
 /// Characters common in transliterated foreign names.
-const TRANSLIT: &str = "阿埃艾安奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂杜多厄恩尔法范菲费芬丰弗福夫盖甘戈格根古哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎科克肯库拉莱赖兰劳勒雷黎里利连列林琳留龙卢鲁伦罗洛吕马迈曼梅门蒙米明莫默姆穆纳娜奈内尼宁纽努诺欧帕潘佩皮珀普奇齐恰乔切丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特提图托瓦万旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤约泽扎詹兹佐茨契娃廖";
+const TRANSLIT: &str = "历阿埃艾安奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂杜多厄恩尔法范菲费芬丰弗福夫盖甘戈格根古哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎科克肯库拉莱赖兰劳勒雷黎里利连列林琳留龙卢鲁伦罗洛吕马迈曼梅门蒙米明莫默姆穆纳娜奈内尼宁纽努诺欧帕潘佩皮珀普奇齐恰乔切丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特提图托瓦万旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤约泽扎詹兹佐茨契娃廖";
 
 fn zh_candidates(
     p: &Para,
     res: &Resources,
     out: &mut Vec<Cand>,
     foreign_parts: &mut Vec<String>,
+    only_foreign: bool,
 ) {
     let simplified = if p.lang == "zh-Hant" {
         lang::to_simplified(&p.text)
@@ -807,6 +860,34 @@ fn zh_candidates(
         }
         taken[a..b].iter_mut().for_each(|t| *t = true);
     }
+    if only_foreign {
+        return;
+    }
+    // Surnames of transliterated names recur alone (马斯洛夫表示).
+    for part in foreign_parts.iter() {
+        for (at, _) in simplified.match_indices(part.as_str()) {
+            let from = simplified[..at].chars().count();
+            let to = from + part.chars().count();
+            if to > n || taken[from..to].iter().any(|&t| t) {
+                continue;
+            }
+            let (span, surface) = original(from, to);
+            out.push(Cand {
+                para: p.index,
+                span,
+                surface,
+                lang: p.lang.clone(),
+                what: What::ForeignZh {
+                    reading: reading(res, part),
+                    full_reading: String::new(),
+                },
+                descriptor: None,
+                titled: None,
+            });
+            taken[from..to].iter_mut().for_each(|t| *t = true);
+        }
+    }
+    zh_titled(p, res, out, &mut taken, &s_chars, &original);
     // Known names, longest first at each position.
     let mut i = 0;
     while i < n {
@@ -843,6 +924,22 @@ fn zh_candidates(
             None => i += 1,
         }
     }
+}
+
+/// Titled Chinese names: 教授李海东, 学者崔恒 (romanised from CC-CEDICT readings).
+fn zh_titled(
+    p: &Para,
+    res: &Resources,
+    out: &mut Vec<Cand>,
+    taken: &mut [bool],
+    s_chars: &[(usize, char)],
+    original: &dyn Fn(usize, usize) -> (Range<usize>, String),
+) {
+    let n = s_chars.len();
+    let simplified: String = s_chars.iter().map(|c| c.1).collect();
+    let text_of = |from: usize, to: usize| -> String {
+        s_chars[from.min(n)..to.min(n)].iter().map(|c| c.1).collect()
+    };
     // Titled Chinese names: 教授李海东, 学者崔恒.
     let Some(dict) = res.cedict.as_deref() else {
         return;
@@ -875,9 +972,6 @@ fn zh_candidates(
                 if follows {
                     best = Some(len);
                     break;
-                }
-                if best.is_none() && len == 3 {
-                    best = Some(3);
                 }
             }
             let Some(len) = best else { continue };

@@ -122,7 +122,8 @@ fn en_facts(sentence: &str) -> Vec<Found> {
         let num = c.name("num").map(|x| x.as_str()).unwrap_or("");
         let dec = c.name("dec").map(|x| x.as_str());
         let Some(mut value) = parse_num(num, dec) else { continue };
-        let before = &sentence[..m.start()];
+        let num_at = c.name("cur").or(c.name("num")).map_or(m.start(), |x| x.start());
+        let before = &sentence[..num_at];
         let after = &sentence[m.end()..];
         // Part of a longer token (phone numbers, ids, times, "G20", "COVID-19").
         let prev = before.chars().last();
@@ -222,7 +223,7 @@ fn en_facts(sentence: &str) -> Vec<Found> {
             }
             continue;
         };
-        let subject = en_subject(sentence, m.start(), m.end(), &unit);
+        let subject = en_subject(sentence, num_at, m.end(), &unit);
         out.push((value, unit, subject));
     }
     out

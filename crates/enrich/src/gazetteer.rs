@@ -182,10 +182,14 @@ impl Gazetteer {
         self.en.entry(name.to_lowercase()).or_insert(k);
     }
 
+    /// A Chinese name in either script.
     pub fn add_zh(&mut self, k: KnownId, name: &str) {
-        let simplified = lang::to_simplified(name);
+        self.add_zh_simplified(k, &lang::to_simplified(name));
+    }
+
+    fn add_zh_simplified(&mut self, k: KnownId, simplified: &str) {
         self.max_zh_chars = self.max_zh_chars.max(simplified.chars().count());
-        self.zh.entry(simplified).or_insert(k);
+        self.zh.entry(simplified.to_string()).or_insert(k);
     }
 
     pub fn add_ru(&mut self, k: KnownId, name: &str) {
@@ -293,6 +297,15 @@ impl Gazetteer {
             if self.zh.contains_key(&e.simplified) {
                 continue;
             }
+            // A headword that is also an ordinary word (友好 "friendly", 新兴 "emerging") is
+            // not taken as a name: in running text it almost always is the word.
+            if dict
+                .by_simplified(&e.simplified)
+                .iter()
+                .any(|o| !o.is_proper_name())
+            {
+                continue;
+            }
             let Some((name, kind, abbreviation)) = cedict_name(dict, e) else {
                 continue;
             };
@@ -307,7 +320,7 @@ impl Gazetteer {
             if let Some(a) = abbreviation {
                 self.add_en(k, &a);
             }
-            self.add_zh(k, &e.simplified);
+            self.add_zh_simplified(k, &e.simplified);
             n += 1;
         }
         n
@@ -384,6 +397,29 @@ fn cedict_name(
         return None;
     }
     let name = words.join(" ");
+    const NOT_NAMES: &[&str] = &[
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    if NOT_NAMES.contains(&name.as_str()) || name.contains('-') && words.len() == 1 {
+        return None;
+    }
+    let demonym = words.len() == 1
+        && ["ian", "ese", "ean", "ish"].iter().any(|s| name.ends_with(s));
+    if demonym {
+        return None;
+    }
+    // What follows the name in the gloss must be nothing, punctuation, or a word saying what
+    // it is ("Beijing municipality", "Heilongjiang province"); "Beijing resident" is no name.
+    let rest = head[head.find(words[words.len() - 1]).map_or(0, |i| i + words[words.len() - 1].len())..]
+        .trim()
+        .to_lowercase();
+    if let Some(next) = rest.split_whitespace().next() {
+        if !PLACE_HINTS.contains(&next) && !ORG_HINTS.contains(&next) {
+            return None;
+        }
+    }
     let lower = gloss.to_lowercase();
     let has = |hints: &[&str]| {
         hints.iter().any(|h| {

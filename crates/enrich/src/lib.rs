@@ -40,9 +40,12 @@ pub struct DocEnrichment {
 /// Analyse one document.
 pub fn analyse(article: &Article, res: &Resources) -> DocEnrichment {
     let paras = doc::paragraphs(article);
-    let doc_entities = entities::entities(&paras, res);
+    let mut doc_entities = entities::entities(&paras, res);
     let found_quotes = quotes::quotes(&article.id, &paras, &doc_entities);
     let facts = facts::facts(&article.id, &paras);
+    if let Some(outlet) = &article.outlet {
+        doc_entities.add_outlet(outlet, res);
+    }
     let claim_candidates = claims::candidates(
         &article.id,
         article.outlet.as_deref(),

@@ -152,19 +152,37 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
         }
     }
     out.sort_by_key(|q| (q.para, q.span.start));
-    // Inherit the outlet a speaker was just quoted through.
+    // Inherit the outlet a speaker was just quoted through, or that a paragraph naming the
+    // speaker just before gives ("…, he said, according to TASS.").
+    let para_via: Vec<Option<String>> = paras
+        .iter()
+        .map(|p| via_in(p, 0..p.text.len(), ents, &[]))
+        .collect();
     for i in 0..out.len() {
         if out[i].quote.via.is_some() {
             continue;
         }
         let Some(e) = out[i].speaker_entity else { continue };
         let para = out[i].para;
-        let inherited = out[..i]
+        let from_quote = out[..i]
             .iter()
             .rev()
             .take_while(|q| para - q.para <= 3)
             .find(|q| q.speaker_entity == Some(e))
-            .and_then(|q| q.quote.via.clone());
+            .map(|q| (q.para, q.quote.via.clone()));
+        let from_para = (para.saturating_sub(3)..para)
+            .rev()
+            .find(|&k| {
+                para_via.get(k).is_some_and(Option::is_some)
+                    && ents.mentions.iter().any(|m| m.para == k && m.entity == e)
+            })
+            .map(|k| (k, para_via[k].clone()));
+        let inherited = match (from_quote, from_para) {
+            (Some((qa, qv)), Some((pa, pv))) => if pa > qa && qv.is_none() { pv } else { qv },
+            (Some((_, qv)), None) => qv,
+            (None, Some((_, pv))) => pv,
+            (None, None) => None,
+        };
         out[i].quote.via = inherited;
     }
     out
@@ -310,33 +328,35 @@ fn subject_of(
         )
     };
     // A name right before the verb, possibly with an apposition between ("Wei Jinshen, a …,
-    // said"; "Li Haidong, a professor at …, told").
+    // said"; "Li Haidong, a professor at …, told"): the nearest person whose gap to the verb is
+    // short or a whole apposition; an organisation right before the verb as a fallback.
     let before: Vec<_> = ents
         .mentions
         .iter()
         .filter(|m| m.para == p.index && m.span.end <= v_start && m.span.start >= range.start)
         .filter(|m| is_speaker_kind(m.entity))
         .collect();
-    if let Some(m) = before.last() {
+    let mut fallback = None;
+    for m in before.iter().rev() {
         let gap = &text[m.span.end..v_start];
         let words = gap.split_whitespace().count();
-        let ok = words <= 2 && !gap.contains([',', '.', ';', '"', '“', '”'])
-            || gap.trim_start().starts_with(',') && gap.trim_end().ends_with(',') && words <= 30
-            || gap.trim().is_empty();
-        if ok {
-            // Prefer the person in an apposition's head over an organisation inside it.
-            let head = before
-                .iter()
-                .filter(|x| {
-                    let g = &text[x.span.end..v_start];
-                    g.trim_start().starts_with(',') && g.trim_end().ends_with(',')
-                        || x.span == m.span
-                })
-                .find(|x| ents.entities[x.entity].kind == EntityKind::Person)
-                .copied()
-                .unwrap_or(m);
-            return Some(resolved(head.entity, head.span.clone()));
+        let short = words <= 2 && !gap.contains([',', '.', ';', '"', '“', '”']);
+        let apposition = gap.trim_start().starts_with(',')
+            && gap.trim_end().ends_with(',')
+            && words <= 30
+            && !gap.contains(['.', '"', '“', '”']);
+        if !(short || apposition) {
+            continue;
         }
+        if ents.entities[m.entity].kind == EntityKind::Person {
+            return Some(resolved(m.entity, m.span.clone()));
+        }
+        if short && fallback.is_none() {
+            fallback = Some(resolved(m.entity, m.span.clone()));
+        }
+    }
+    if let Some(f) = fallback {
+        return Some(f);
     }
     let pre = &text[range.start..v_start];
     let pre_words: Vec<&str> = pre.split_whitespace().collect();
@@ -359,7 +379,9 @@ fn subject_of(
         .filter(|m| m.para == p.index && m.span.start >= v_end && m.span.end <= range.end)
         .filter(|m| is_speaker_kind(m.entity))
         .collect();
-    if let Some(m) = after.first() {
+    let verb = text[v_start..v_end].to_lowercase();
+    let addressee = matches!(verb.as_str(), "told" | "tells" | "according" | "asked");
+    if let Some(m) = after.first().filter(|_| !addressee) {
         let gap = &text[v_end..m.span.start];
         if gap.split_whitespace().count() <= 2 && !gap.contains(['.', '"', '“', '«']) {
             return Some(resolved(m.entity, m.span.clone()));
@@ -449,9 +471,20 @@ fn zh_attribution(
                 )
             })
             .collect();
-        if let Some(m) = near.last() {
+        // The subject: the first person of the clause before the verb (普京在与习近平会晤时表示).
+        let clause: Vec<_> = near
+            .iter()
+            .filter(|m| !text[m.span.end..v_start].contains(['。', '，', '：', ':', ',', '；']))
+            .collect();
+        let pick = clause
+            .iter()
+            .find(|m| ents.entities[m.entity].kind == EntityKind::Person)
+            .or(clause.last())
+            .copied()
+            .copied();
+        if let Some(m) = pick {
             let gap = &text[m.span.end..v_start];
-            if gap.chars().count() <= 14 && !gap.contains(['。', '，', '：', ':']) {
+            if gap.chars().count() <= 20 {
                 return Some(Attribution {
                     speaker: Some(ents.entities[m.entity].id.clone()),
                     entity: Some(m.entity),
