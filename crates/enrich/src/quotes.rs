@@ -390,7 +390,7 @@ fn subject_of(
     // A description: "the Russian president emphasized".
     let clause_start = pre
         .rfind([',', '"', '”', '“', '»', '—', ';'])
-        .map(|i| i + 1)
+        .map(|i| after_char(pre, i))
         .unwrap_or(0);
     let clause = pre[clause_start..].trim();
     let lower = clause.to_lowercase();
@@ -422,6 +422,11 @@ fn subject_of(
         });
     }
     None
+}
+
+/// The byte just after the character at `i`.
+fn after_char(s: &str, i: usize) -> usize {
+    i + s[i..].chars().next().map_or(1, char::len_utf8)
 }
 
 fn pronoun_span(text: &str, from: usize, to: usize) -> Option<Range<usize>> {
@@ -606,7 +611,10 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Op
         let before = sentence[..t.start].trim_end();
         // "…, Xi said." / "…, — заявил Путин." : content before the attribution.
         let tail_form = {
-            let clause_start = before.rfind([',', '—']).map(|k| k + 1).unwrap_or(0);
+            let clause_start = before
+                .rfind([',', '—'])
+                .map(|k| after_char(before, k))
+                .unwrap_or(0);
             let subject = &before[clause_start..];
             subject.split_whitespace().count() <= 6
                 && clause_start > 0
@@ -622,7 +630,10 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Op
         }
         let content: Range<usize> = if w == "according" {
             // "According to TASS, …"
-            let comma = sentence[t.end..].find(',')? + t.end + 1;
+            let Some(comma) = sentence[t.end..].find(',') else {
+                continue;
+            };
+            let comma = comma + t.end + 1;
             s.start + comma..s.end
         } else if tail_form {
             let clause_start = before.rfind([',', '—']).unwrap_or(0);
