@@ -68,8 +68,24 @@ const EN_STOP: &[&str] = &[
 ];
 
 const STATEMENT_HINTS: &[&str] = &[
-    "said", "says", "noted", "stressed", "added", "agreed", "signed", "announced", "told",
-    "表示", "指出", "强调", "签署", "宣布", "заявил", "сообщил", "подписали", "отметил",
+    "said",
+    "says",
+    "noted",
+    "stressed",
+    "added",
+    "agreed",
+    "signed",
+    "announced",
+    "told",
+    "表示",
+    "指出",
+    "强调",
+    "签署",
+    "宣布",
+    "заявил",
+    "сообщил",
+    "подписали",
+    "отметил",
 ];
 
 fn content_words(text: &str) -> Vec<String> {
@@ -181,6 +197,13 @@ fn script_group(lang: &str) -> &str {
 
 /// Whether two candidates state the same thing.
 fn same_claim(a: &ClaimCandidate, b: &ClaimCandidate) -> bool {
+    // Different figures in the same unit: two claims that disagree, not one.
+    let conflicting = a.figures.iter().any(|x| {
+        b.figures.iter().any(|y| x.unit == y.unit) && !b.figures.iter().any(|y| same_figure(x, y))
+    });
+    if conflicting {
+        return false;
+    }
     if script_group(&a.lang) == script_group(&b.lang) {
         return jaccard(&a.words, &b.words) >= SAME_WORDS;
     }
@@ -300,7 +323,9 @@ fn figure_key(f: &CandidateFigure) -> String {
 }
 
 fn subject_key(subject: Option<&str>) -> String {
-    let Some(s) = subject else { return String::new() };
+    let Some(s) = subject else {
+        return String::new();
+    };
     let mut words: Vec<String> = content_words(s)
         .into_iter()
         .filter(|w| !matches!(w.as_str(), "bilateral" | "two-way" | "total" | "record"))

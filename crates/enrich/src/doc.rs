@@ -94,9 +94,7 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
     for (i, &(at, ch)) in chars.iter().enumerate() {
         let inner = matches!(ch, '\'' | '’' | '-' | '.')
             && start.is_some()
-            && chars
-                .get(i + 1)
-                .is_some_and(|&(_, n)| n.is_alphanumeric())
+            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric())
             && (ch != '.' || {
                 // U.N., U.S.: a dot inside a run of single capitals
                 let prev = chars[i - 1].1;

@@ -138,7 +138,10 @@ enum What {
     /// A person with a Latin-letter full name (as written, romanised or transliterated).
     Person(String),
     /// A transliterated foreign name in Chinese: its surname's reading for skeleton matching.
-    ForeignZh { reading: String, full_reading: String },
+    ForeignZh {
+        reading: String,
+        full_reading: String,
+    },
     /// A Russian person name (as written).
     PersonRu(String),
     Org(String),
@@ -228,7 +231,10 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
     for c in cands.iter_mut() {
         if let What::Known(k) = c.what {
             let single = !c.surface.contains(' ') && !c.lang.starts_with("zh");
-            let not_person = res.gazetteer.get(k).is_some_and(|k| k.kind != EntityKind::Person);
+            let not_person = res
+                .gazetteer
+                .get(k)
+                .is_some_and(|k| k.kind != EntityKind::Person);
             if single && not_person && person_words.contains(&c.surface.to_lowercase()) {
                 c.what = What::Short(c.surface.clone());
             }
@@ -342,11 +348,23 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
                     .and_then(|s| res.gazetteer.person_by_surname(s))
                     .and_then(|k| res.gazetteer.get(k));
                 if let Some(k) = by_pinyin {
-                    Some(entity_for(&mut doc, k.id.clone(), k.kind, k.name.clone(), false))
+                    Some(entity_for(
+                        &mut doc,
+                        k.id.clone(),
+                        k.kind,
+                        k.name.clone(),
+                        false,
+                    ))
                 } else if let Some(i) = in_doc {
                     Some(i)
                 } else if let Some(k) = by_surname {
-                    Some(entity_for(&mut doc, k.id.clone(), k.kind, k.name.clone(), false))
+                    Some(entity_for(
+                        &mut doc,
+                        k.id.clone(),
+                        k.kind,
+                        k.name.clone(),
+                        false,
+                    ))
                 } else {
                     let latin = words
                         .iter()
@@ -444,72 +462,441 @@ fn capitalise_words(s: &str) -> String {
 
 /// Capitalised words that do not start a name.
 const EN_STOP: &[&str] = &[
-    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We",
-    "I", "You", "His", "Her", "Their", "Our", "My", "In", "On", "At", "For", "From", "With", "By",
-    "During", "After", "Before", "Since", "While", "When", "Where", "What", "Who", "Which", "Why",
-    "How", "As", "And", "But", "Or", "If", "Both", "Each", "All", "Some", "Many", "Most", "More",
-    "Over", "Under", "Between", "Among", "According", "Noting", "Speaking", "Despite", "Thanks",
-    "Next", "Last", "Recently", "Right", "Also", "However", "Meanwhile", "Besides", "Although",
-    "Though", "Such", "No", "Not", "Other", "Another", "To", "Of", "Photo", "Home", "First",
-    "Then", "There", "Here", "Now", "Today", "Yesterday", "Tomorrow", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October", "November", "December",
-    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Is",
-    "Are", "Was", "Were", "Be", "Has", "Have", "Had", "Do", "Does", "Did", "Will", "Would",
-    "Can", "Could", "Should", "May", "Must", "Yes", "So", "Just", "Even", "Still", "Only",
-    "Under", "Without", "Within", "Through", "Against", "About", "Above", "Below", "Because",
-    "Unless", "Until", "Whether", "Once", "Every", "Any", "Few", "Several", "Two", "Three",
-    "One", "Former", "New", "Read", "See", "Click", "Copyright", "Share", "Updated", "Source",
-    "Editor", "Mr", "Mrs", "Ms", "Dr", "Sir", "Let", "Let's", "Like", "Among", "Per", "Via",
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "My",
+    "In",
+    "On",
+    "At",
+    "For",
+    "From",
+    "With",
+    "By",
+    "During",
+    "After",
+    "Before",
+    "Since",
+    "While",
+    "When",
+    "Where",
+    "What",
+    "Who",
+    "Which",
+    "Why",
+    "How",
+    "As",
+    "And",
+    "But",
+    "Or",
+    "If",
+    "Both",
+    "Each",
+    "All",
+    "Some",
+    "Many",
+    "Most",
+    "More",
+    "Over",
+    "Under",
+    "Between",
+    "Among",
+    "According",
+    "Noting",
+    "Speaking",
+    "Despite",
+    "Thanks",
+    "Next",
+    "Last",
+    "Recently",
+    "Right",
+    "Also",
+    "However",
+    "Meanwhile",
+    "Besides",
+    "Although",
+    "Though",
+    "Such",
+    "No",
+    "Not",
+    "Other",
+    "Another",
+    "To",
+    "Of",
+    "Photo",
+    "Home",
+    "First",
+    "Then",
+    "There",
+    "Here",
+    "Now",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Is",
+    "Are",
+    "Was",
+    "Were",
+    "Be",
+    "Has",
+    "Have",
+    "Had",
+    "Do",
+    "Does",
+    "Did",
+    "Will",
+    "Would",
+    "Can",
+    "Could",
+    "Should",
+    "May",
+    "Must",
+    "Yes",
+    "So",
+    "Just",
+    "Even",
+    "Still",
+    "Only",
+    "Under",
+    "Without",
+    "Within",
+    "Through",
+    "Against",
+    "About",
+    "Above",
+    "Below",
+    "Because",
+    "Unless",
+    "Until",
+    "Whether",
+    "Once",
+    "Every",
+    "Any",
+    "Few",
+    "Several",
+    "Two",
+    "Three",
+    "One",
+    "Former",
+    "New",
+    "Read",
+    "See",
+    "Click",
+    "Copyright",
+    "Share",
+    "Updated",
+    "Source",
+    "Editor",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Sir",
+    "Let",
+    "Let's",
+    "Like",
+    "Among",
+    "Per",
+    "Via",
 ];
 
 /// Words that make a preceding or following name a person's title.
 const EN_TITLES: &[&str] = &[
-    "President", "Premier", "Minister", "Chairman", "Chairwoman", "Chairperson", "Secretary",
-    "Chancellor", "Ambassador", "Professor", "Prof", "Dr", "Mr", "Mrs", "Ms", "Miss", "General",
-    "Gen", "Senator", "Sen", "Governor", "Gov", "Mayor", "Spokesman", "Spokeswoman",
-    "Spokesperson", "King", "Queen", "Prince", "Princess", "Pope", "Director", "CEO", "Envoy",
-    "Judge", "Justice", "Commissioner", "Leader", "Speaker", "Rep", "Representative", "Sheikh",
-    "Emir", "Patriarch", "Lt", "Col", "Colonel", "Captain", "Admiral", "Marshal", "Sir",
+    "President",
+    "Premier",
+    "Minister",
+    "Chairman",
+    "Chairwoman",
+    "Chairperson",
+    "Secretary",
+    "Chancellor",
+    "Ambassador",
+    "Professor",
+    "Prof",
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "General",
+    "Gen",
+    "Senator",
+    "Sen",
+    "Governor",
+    "Gov",
+    "Mayor",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Pope",
+    "Director",
+    "CEO",
+    "Envoy",
+    "Judge",
+    "Justice",
+    "Commissioner",
+    "Leader",
+    "Speaker",
+    "Rep",
+    "Representative",
+    "Sheikh",
+    "Emir",
+    "Patriarch",
+    "Lt",
+    "Col",
+    "Colonel",
+    "Captain",
+    "Admiral",
+    "Marshal",
+    "Sir",
 ];
 
 /// Words that may stand in a title before the core word ("Vice", "Foreign", "Prime").
 const EN_TITLE_PARTS: &[&str] = &[
-    "Vice", "Deputy", "Foreign", "Prime", "State", "Defense", "Defence", "Finance", "Trade",
-    "Commerce", "Executive", "Chief", "Assistant", "Associate", "Senior", "Former", "Acting",
-    "Crown", "Grand", "Supreme", "First", "Lieutenant", "Economy", "Interior", "Energy",
+    "Vice",
+    "Deputy",
+    "Foreign",
+    "Prime",
+    "State",
+    "Defense",
+    "Defence",
+    "Finance",
+    "Trade",
+    "Commerce",
+    "Executive",
+    "Chief",
+    "Assistant",
+    "Associate",
+    "Senior",
+    "Former",
+    "Acting",
+    "Crown",
+    "Grand",
+    "Supreme",
+    "First",
+    "Lieutenant",
+    "Economy",
+    "Interior",
+    "Energy",
 ];
 
 /// Last words of organisation names.
 const EN_ORG_HEADS: &[&str] = &[
-    "Organization", "Organisation", "University", "Institute", "Center", "Centre", "Agency",
-    "Council", "Committee", "Ministry", "Bank", "Union", "Party", "Company", "Corp",
-    "Corporation", "Group", "Association", "Society", "Forum", "Times", "News", "Post",
-    "Network", "Daily", "Fund", "Court", "Parliament", "Assembly", "Academy", "School",
-    "College", "Office", "Commission", "Department", "Bureau", "Service", "Administration",
-    "Authority", "Foundation", "Army", "Navy", "Club", "Inc", "Ltd", "Press", "Television",
-    "Radio", "Journal", "Herald", "Telegraph", "Tribune", "Gazette", "Institution",
-    "Secretariat", "Cabinet", "Senate", "Congress", "Duma", "Alliance", "League", "Exchange",
-    "Studies", "Federation", "Ministry", "Police", "Guard",
+    "Organization",
+    "Organisation",
+    "University",
+    "Institute",
+    "Center",
+    "Centre",
+    "Agency",
+    "Council",
+    "Committee",
+    "Ministry",
+    "Bank",
+    "Union",
+    "Party",
+    "Company",
+    "Corp",
+    "Corporation",
+    "Group",
+    "Association",
+    "Society",
+    "Forum",
+    "Times",
+    "News",
+    "Post",
+    "Network",
+    "Daily",
+    "Fund",
+    "Court",
+    "Parliament",
+    "Assembly",
+    "Academy",
+    "School",
+    "College",
+    "Office",
+    "Commission",
+    "Department",
+    "Bureau",
+    "Service",
+    "Administration",
+    "Authority",
+    "Foundation",
+    "Army",
+    "Navy",
+    "Club",
+    "Inc",
+    "Ltd",
+    "Press",
+    "Television",
+    "Radio",
+    "Journal",
+    "Herald",
+    "Telegraph",
+    "Tribune",
+    "Gazette",
+    "Institution",
+    "Secretariat",
+    "Cabinet",
+    "Senate",
+    "Congress",
+    "Duma",
+    "Alliance",
+    "League",
+    "Exchange",
+    "Studies",
+    "Federation",
+    "Ministry",
+    "Police",
+    "Guard",
 ];
 
 /// Words that start an apposition describing a person ("Li Haidong, a professor at …").
 const EN_APPOSITION: &[&str] = &[
-    "professor", "director", "head", "scholar", "expert", "spokesperson", "spokesman",
-    "spokeswoman", "minister", "president", "chairman", "chairwoman", "analyst", "researcher",
-    "research", "ambassador", "ceo", "founder", "co-founder", "member", "deputy", "chief",
-    "secretary", "senior", "vice", "associate", "assistant", "editor", "official", "leader",
-    "economist", "lawyer", "author", "executive", "manager", "former", "fellow", "dean",
-    "lecturer", "adviser", "advisor", "governor", "mayor", "senator", "general",
-    "correspondent", "reporter", "journalist", "columnist", "partner", "owner", "candidate",
-    "chair", "representative", "commissioner", "russian", "chinese", "american", "british",
-    "political", "military", "independent", "veteran", "well-known", "renowned", "top",
+    "professor",
+    "director",
+    "head",
+    "scholar",
+    "expert",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "minister",
+    "president",
+    "chairman",
+    "chairwoman",
+    "analyst",
+    "researcher",
+    "research",
+    "ambassador",
+    "ceo",
+    "founder",
+    "co-founder",
+    "member",
+    "deputy",
+    "chief",
+    "secretary",
+    "senior",
+    "vice",
+    "associate",
+    "assistant",
+    "editor",
+    "official",
+    "leader",
+    "economist",
+    "lawyer",
+    "author",
+    "executive",
+    "manager",
+    "former",
+    "fellow",
+    "dean",
+    "lecturer",
+    "adviser",
+    "advisor",
+    "governor",
+    "mayor",
+    "senator",
+    "general",
+    "correspondent",
+    "reporter",
+    "journalist",
+    "columnist",
+    "partner",
+    "owner",
+    "candidate",
+    "chair",
+    "representative",
+    "commissioner",
+    "russian",
+    "chinese",
+    "american",
+    "british",
+    "political",
+    "military",
+    "independent",
+    "veteran",
+    "well-known",
+    "renowned",
+    "top",
 ];
 
 const SPEECH_AFTER_NAME: &[&str] = &[
-    "said", "says", "told", "noted", "added", "stressed", "emphasized", "emphasised",
-    "remarked", "explained", "argued", "warned", "believes", "stated", "announced", "declared",
-    "wrote", "pointed", "insisted", "claimed", "urged", "asked", "replied", "commented",
+    "said",
+    "says",
+    "told",
+    "noted",
+    "added",
+    "stressed",
+    "emphasized",
+    "emphasised",
+    "remarked",
+    "explained",
+    "argued",
+    "warned",
+    "believes",
+    "stated",
+    "announced",
+    "declared",
+    "wrote",
+    "pointed",
+    "insisted",
+    "claimed",
+    "urged",
+    "asked",
+    "replied",
+    "commented",
 ];
 
 const CONNECTORS: &[&str] = &["of", "the", "and", "for", "de"];
@@ -519,9 +906,7 @@ fn is_title_word(w: &str) -> bool {
 }
 
 fn is_title_part(w: &str) -> bool {
-    is_title_word(w)
-        || EN_TITLE_PARTS.contains(&w)
-        || is_demonym(w)
+    is_title_word(w) || EN_TITLE_PARTS.contains(&w) || is_demonym(w)
 }
 
 /// Nationality adjectives: Chinese, Russian, American, Israeli, …
@@ -657,11 +1042,7 @@ fn en_run(
         let name = rest.iter().map(|w| w.text).collect::<Vec<_>>().join(" ");
         let descriptor = Some(title.join(" ").to_lowercase());
         if rest.len() == 1 {
-            let core: Vec<&str> = title
-                .iter()
-                .copied()
-                .filter(|w| !is_demonym(w))
-                .collect();
+            let core: Vec<&str> = title.iter().copied().filter(|w| !is_demonym(w)).collect();
             let titled = Some(format!("{} {}", core.join(" "), name));
             let what = match lookup_en(res, text, rest) {
                 Some(k) => What::Known(k),
@@ -735,9 +1116,11 @@ fn en_named(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
 fn lookup_en(res: &Resources, text: &str, run: &[Token<'_>]) -> Option<KnownId> {
     let span = run[0].start..run[run.len() - 1].end;
     let surface = &text[span];
-    res.gazetteer
-        .en(surface)
-        .or_else(|| surface.strip_prefix("the ").and_then(|s| res.gazetteer.en(s)))
+    res.gazetteer.en(surface).or_else(|| {
+        surface
+            .strip_prefix("the ")
+            .and_then(|s| res.gazetteer.en(s))
+    })
 }
 
 fn apposition_follows(after: &str) -> bool {
@@ -766,18 +1149,55 @@ fn speech_follows(after: &str) -> bool {
 
 /// Titles written before a person's name.
 const ZH_TITLES: &[&str] = &[
-    "教授", "学者", "院长", "主席", "总统", "总理", "部长", "发言人", "专家", "主任", "大使",
-    "研究员", "总裁", "董事长", "外长", "局长", "市长", "省长", "书记", "记者", "经理", "会长",
-    "所长", "司长", "首相", "国务卿", "委员", "代表", "负责人", "副主席", "副总统", "副总理",
-    "分析师", "经济学家", "助理", "秘书长", "总书记", "主编", "校长", "议员", "领导人",
+    "教授",
+    "学者",
+    "院长",
+    "主席",
+    "总统",
+    "总理",
+    "部长",
+    "发言人",
+    "专家",
+    "主任",
+    "大使",
+    "研究员",
+    "总裁",
+    "董事长",
+    "外长",
+    "局长",
+    "市长",
+    "省长",
+    "书记",
+    "记者",
+    "经理",
+    "会长",
+    "所长",
+    "司长",
+    "首相",
+    "国务卿",
+    "委员",
+    "代表",
+    "负责人",
+    "副主席",
+    "副总统",
+    "副总理",
+    "分析师",
+    "经济学家",
+    "助理",
+    "秘书长",
+    "总书记",
+    "主编",
+    "校长",
+    "议员",
+    "领导人",
 ];
 
 /// What commonly follows a name: time words, speech verbs, particles.
 const ZH_FOLLOW: &[&str] = &[
-    "周一", "周二", "周三", "周四", "周五", "周六", "周日", "星期", "表示", "说", "指出",
-    "告诉", "认为", "称", "对", "和", "与", "等", "曾", "也", "还", "则", "就", "向", "接受",
-    "最近", "近日", "今天", "昨天", "日前", "在", "同", "强调", "介绍", "透露", "的", "是",
-    "出席", "会见", "举行", "访问", "发表", "说道", "，", "、", "。", ":", "：", "（", "(",
+    "周一", "周二", "周三", "周四", "周五", "周六", "周日", "星期", "表示", "说", "指出", "告诉",
+    "认为", "称", "对", "和", "与", "等", "曾", "也", "还", "则", "就", "向", "接受", "最近",
+    "近日", "今天", "昨天", "日前", "在", "同", "强调", "介绍", "透露", "的", "是", "出席", "会见",
+    "举行", "访问", "发表", "说道", "，", "、", "。", ":", "：", "（", "(",
 ];
 
 /// Characters common in transliterated foreign names.
@@ -808,7 +1228,14 @@ fn zh_candidates(
         } else {
             let r = byte(from, &s_chars, &simplified)..byte(to, &s_chars, &simplified);
             let s = simplified[r.clone()].to_string();
-            (0..0, if p.lang == "zh-Hant" { lang::to_traditional(&s) } else { s })
+            (
+                0..0,
+                if p.lang == "zh-Hant" {
+                    lang::to_traditional(&s)
+                } else {
+                    s
+                },
+            )
         }
     };
     let text_of = |from: usize, to: usize| -> String {
@@ -938,7 +1365,10 @@ fn zh_titled(
     let n = s_chars.len();
     let simplified: String = s_chars.iter().map(|c| c.1).collect();
     let text_of = |from: usize, to: usize| -> String {
-        s_chars[from.min(n)..to.min(n)].iter().map(|c| c.1).collect()
+        s_chars[from.min(n)..to.min(n)]
+            .iter()
+            .map(|c| c.1)
+            .collect()
     };
     // Titled Chinese names: 教授李海东, 学者崔恒.
     let Some(dict) = res.cedict.as_deref() else {
@@ -997,27 +1427,140 @@ fn zh_titled(
 // ---------------------------------------------------------------- Russian
 
 const RU_TITLES: &[&str] = &[
-    "президент", "председатель", "премьер", "премьер-министр", "министр", "глава", "лидер",
-    "профессор", "директор", "эксперт", "посол", "представитель", "генсек", "канцлер", "спикер",
-    "замминистра", "заместитель", "руководитель", "политолог", "аналитик", "губернатор", "мэр",
-    "пресс-секретарь", "госсекретарь", "генеральный", "вице-премьер", "вице-президент",
-    "востоковед", "экономист", "сенатор", "депутат", "советник", "секретарь", "китаист",
+    "президент",
+    "председатель",
+    "премьер",
+    "премьер-министр",
+    "министр",
+    "глава",
+    "лидер",
+    "профессор",
+    "директор",
+    "эксперт",
+    "посол",
+    "представитель",
+    "генсек",
+    "канцлер",
+    "спикер",
+    "замминистра",
+    "заместитель",
+    "руководитель",
+    "политолог",
+    "аналитик",
+    "губернатор",
+    "мэр",
+    "пресс-секретарь",
+    "госсекретарь",
+    "генеральный",
+    "вице-премьер",
+    "вице-президент",
+    "востоковед",
+    "экономист",
+    "сенатор",
+    "депутат",
+    "советник",
+    "секретарь",
+    "китаист",
 ];
 
 const RU_SPEECH: &[&str] = &[
-    "заявил", "заявила", "сказал", "сказала", "отметил", "отметила", "подчеркнул",
-    "подчеркнула", "сообщил", "сообщила", "добавил", "добавила", "считает", "пояснил",
-    "пояснила", "рассказал", "рассказала", "признал", "признала", "заметил", "заметила",
-    "констатировал", "уверен", "уверена", "указал", "указала", "говорит", "заявляет",
+    "заявил",
+    "заявила",
+    "сказал",
+    "сказала",
+    "отметил",
+    "отметила",
+    "подчеркнул",
+    "подчеркнула",
+    "сообщил",
+    "сообщила",
+    "добавил",
+    "добавила",
+    "считает",
+    "пояснил",
+    "пояснила",
+    "рассказал",
+    "рассказала",
+    "признал",
+    "признала",
+    "заметил",
+    "заметила",
+    "констатировал",
+    "уверен",
+    "уверена",
+    "указал",
+    "указала",
+    "говорит",
+    "заявляет",
 ];
 
 const RU_STOP: &[&str] = &[
-    "В", "На", "По", "С", "Со", "К", "О", "Об", "Он", "Она", "Они", "Это", "Этот", "Эта", "Как",
-    "Так", "Но", "А", "И", "Что", "Кроме", "После", "До", "При", "Для", "Во", "Мы", "Я", "Вы",
-    "Его", "Ее", "Её", "Их", "Также", "Однако", "Между", "Среди", "Из", "За", "Под", "Над",
-    "Если", "Когда", "Где", "Все", "Всё", "Не", "Ни", "Уже", "Еще", "Ещё", "Там", "Здесь",
-    "Сегодня", "Вчера", "Завтра", "Понедельник", "Вторник", "Среда", "Четверг", "Пятница",
-    "Суббота", "Воскресенье", "Фото", "Читайте", "Источник",
+    "В",
+    "На",
+    "По",
+    "С",
+    "Со",
+    "К",
+    "О",
+    "Об",
+    "Он",
+    "Она",
+    "Они",
+    "Это",
+    "Этот",
+    "Эта",
+    "Как",
+    "Так",
+    "Но",
+    "А",
+    "И",
+    "Что",
+    "Кроме",
+    "После",
+    "До",
+    "При",
+    "Для",
+    "Во",
+    "Мы",
+    "Я",
+    "Вы",
+    "Его",
+    "Ее",
+    "Её",
+    "Их",
+    "Также",
+    "Однако",
+    "Между",
+    "Среди",
+    "Из",
+    "За",
+    "Под",
+    "Над",
+    "Если",
+    "Когда",
+    "Где",
+    "Все",
+    "Всё",
+    "Не",
+    "Ни",
+    "Уже",
+    "Еще",
+    "Ещё",
+    "Там",
+    "Здесь",
+    "Сегодня",
+    "Вчера",
+    "Завтра",
+    "Понедельник",
+    "Вторник",
+    "Среда",
+    "Четверг",
+    "Пятница",
+    "Суббота",
+    "Воскресенье",
+    "Фото",
+    "Читайте",
+    "Источник",
 ];
 
 fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
@@ -1033,9 +1576,11 @@ fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
             if !r[0].is_capitalised() && !r[0].text.chars().all(|c| c.is_uppercase()) {
                 continue;
             }
-            let gap_ok = r
-                .windows(2)
-                .all(|w| text[w[0].end..w[1].start].chars().all(|c| c == ' ' || c == '-'));
+            let gap_ok = r.windows(2).all(|w| {
+                text[w[0].end..w[1].start]
+                    .chars()
+                    .all(|c| c == ' ' || c == '-')
+            });
             if !gap_ok {
                 continue;
             }
@@ -1078,6 +1623,7 @@ fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
             while j < toks.len()
                 && toks[j].is_capitalised()
                 && toks[j].text.chars().any(is_cyrillic)
+                && !toks[j].text.chars().all(|c| c.is_uppercase())
                 && j - start < 3
                 && (j == start || text[toks[j - 1].end..toks[j].start] == *" ")
                 && res.gazetteer.ru(toks[j].text).is_none()
@@ -1085,13 +1631,17 @@ fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
                 j += 1;
             }
             if j > start {
-                let after = toks.get(j).map(|t| t.text.to_lowercase()).unwrap_or_default();
+                let after = toks
+                    .get(j)
+                    .map(|t| t.text.to_lowercase())
+                    .unwrap_or_default();
                 let before_verb = RU_SPEECH.contains(&after.as_str());
                 let name_span = toks[start].start..toks[j - 1].end;
                 let name = text[name_span.clone()].to_string();
                 let sentence_start = p.sentence_at(toks[start].start).start == toks[start].start;
                 if titled || before_verb || (j - start >= 2 && !sentence_start) {
-                    let descriptor = titled.then(|| text[t.start..toks[start].start].trim().to_lowercase());
+                    let descriptor =
+                        titled.then(|| text[t.start..toks[start].start].trim().to_lowercase());
                     let what = if j - start == 1 && !titled {
                         What::Short(name.clone())
                     } else {

@@ -48,16 +48,61 @@ fn ru_re() -> &'static Regex {
 }
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 ];
 
 const PEOPLE: &[&str] = &[
-    "people", "persons", "foreigners", "tourists", "visitors", "residents", "workers",
-    "students", "citizens", "migrants", "refugees", "soldiers", "troops", "passengers",
-    "children", "employees", "users", "participants", "delegates", "deaths", "patients",
-    "voters", "members", "travelers", "travellers", "individuals", "civilians", "staff",
+    "people",
+    "persons",
+    "foreigners",
+    "tourists",
+    "visitors",
+    "residents",
+    "workers",
+    "students",
+    "citizens",
+    "migrants",
+    "refugees",
+    "soldiers",
+    "troops",
+    "passengers",
+    "children",
+    "employees",
+    "users",
+    "participants",
+    "delegates",
+    "deaths",
+    "patients",
+    "voters",
+    "members",
+    "travelers",
+    "travellers",
+    "individuals",
+    "civilians",
+    "staff",
 ];
 
 /// Find the facts of a document.
@@ -116,13 +161,18 @@ const STOP_AFTER: &[&str] = &[
 
 fn en_facts(sentence: &str) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
-    let mut pending_range_unit: Vec<usize> = Vec::new();
+    let mut pending: Vec<(f64, usize, usize)> = Vec::new();
     for c in en_re().captures_iter(sentence) {
         let Some(m) = c.get(0) else { continue };
         let num = c.name("num").map(|x| x.as_str()).unwrap_or("");
         let dec = c.name("dec").map(|x| x.as_str());
-        let Some(mut value) = parse_num(num, dec) else { continue };
-        let num_at = c.name("cur").or(c.name("num")).map_or(m.start(), |x| x.start());
+        let Some(mut value) = parse_num(num, dec) else {
+            continue;
+        };
+        let num_at = c
+            .name("cur")
+            .or(c.name("num"))
+            .map_or(m.start(), |x| x.start());
         let before = &sentence[..num_at];
         let after = &sentence[m.end()..];
         // Part of a longer token (phone numbers, ids, times, "G20", "COVID-19").
@@ -145,13 +195,19 @@ fn en_facts(sentence: &str) -> Vec<Found> {
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
         let next_words = words_after(after, 4);
-        let next_word = next_words.first().map(|w| w.to_lowercase()).unwrap_or_default();
+        let next_word = next_words
+            .first()
+            .map(|w| w.to_lowercase())
+            .unwrap_or_default();
         if MONTHS.contains(&prev_word.as_str()) || MONTHS.contains(&next_word.as_str()) {
             continue;
         }
         let cur = c.name("cur").map(|x| x.as_str());
         let scale = c.name("scale").map(|x| x.as_str());
-        let unit_word = c.name("unit").or(c.name("pct")).map(|x| x.as_str().to_lowercase());
+        let unit_word = c
+            .name("unit")
+            .or(c.name("pct"))
+            .map(|x| x.as_str().to_lowercase());
         let ordinal = c.name("ord").is_some();
         if ordinal {
             if next_word == "anniversary" {
@@ -201,9 +257,15 @@ fn en_facts(sentence: &str) -> Vec<Found> {
             let noun: Vec<&String> = next_words
                 .iter()
                 .take_while(|w| !w.is_empty() && !STOP_AFTER.contains(&w.to_lowercase().as_str()))
+                .take_while(|w| !(w.ends_with("ed") || w.ends_with("ing") || w.ends_with("ly")))
                 .take(3)
                 .collect();
-            if let Some(n) = noun.last() {
+            if noun
+                .iter()
+                .any(|n| PEOPLE.contains(&n.to_lowercase().as_str()))
+            {
+                unit = Some("people".into());
+            } else if let Some(n) = noun.last() {
                 let n = n.to_lowercase();
                 if n.chars().all(|c| c.is_alphabetic() || c == '-') && n.len() > 2 {
                     unit = Some(if PEOPLE.contains(&n.as_str()) {
@@ -215,14 +277,20 @@ fn en_facts(sentence: &str) -> Vec<Found> {
             }
         }
         let in_range = next_word == "to" || prev_word == "to" || prev_word == "from";
-        let Some(unit) = unit.or_else(|| {
-            in_range.then(|| count_unit(sentence)).flatten()
-        }) else {
-            if in_range {
-                pending_range_unit.push(out.len());
+        let Some(unit) = unit.or_else(|| in_range.then(|| count_unit(sentence)).flatten()) else {
+            if next_word == "to" {
+                pending.push((value, num_at, m.end()));
             }
             continue;
         };
+        // "from 187,000 to 600,000 tourists": the first number of a range takes the unit of
+        // the second.
+        if prev_word == "to" {
+            for (v, s, e) in pending.drain(..) {
+                let subject = en_subject(sentence, s, e, &unit);
+                out.push((v, unit.clone(), subject));
+            }
+        }
         let subject = en_subject(sentence, num_at, m.end(), &unit);
         out.push((value, unit, subject));
     }
@@ -233,7 +301,10 @@ fn en_facts(sentence: &str) -> Vec<Found> {
 fn count_unit(sentence: &str) -> Option<String> {
     let lower = sentence.to_lowercase();
     let (_, rest) = lower.split_once("number of ")?;
-    let noun = rest.split_whitespace().next()?.trim_matches(|c: char| !c.is_alphabetic());
+    let noun = rest
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| !c.is_alphabetic());
     Some(if PEOPLE.contains(&noun) {
         "people".into()
     } else {
@@ -242,11 +313,43 @@ fn count_unit(sentence: &str) -> Option<String> {
 }
 
 const MEASURE_VERBS: &[&str] = &[
-    "reached", "reach", "reaches", "amounted", "amounting", "totaled", "totalled", "totaling",
-    "totalling", "was", "were", "is", "are", "rose", "grew", "increased", "fell", "dropped",
-    "hit", "stood", "exceeded", "surpassed", "topped", "climbed", "declined", "jumped",
-    "doubled", "tripled", "realized", "realised", "recorded", "posted", "saw", "expanded",
-    "contracted", "shrank", "came",
+    "reached",
+    "reach",
+    "reaches",
+    "amounted",
+    "amounting",
+    "totaled",
+    "totalled",
+    "totaling",
+    "totalling",
+    "was",
+    "were",
+    "is",
+    "are",
+    "rose",
+    "grew",
+    "increased",
+    "fell",
+    "dropped",
+    "hit",
+    "stood",
+    "exceeded",
+    "surpassed",
+    "topped",
+    "climbed",
+    "declined",
+    "jumped",
+    "doubled",
+    "tripled",
+    "realized",
+    "realised",
+    "recorded",
+    "posted",
+    "saw",
+    "expanded",
+    "contracted",
+    "shrank",
+    "came",
 ];
 
 /// What a number describes: the noun phrase before "of" ("increase of 5.2 percent"), the
@@ -256,7 +359,10 @@ fn en_subject(sentence: &str, start: usize, end: usize, unit: &str) -> Option<St
     let before = &sentence[..start];
     let after = &sentence[end..];
     let bw: Vec<&str> = before.split_whitespace().collect();
-    let clean = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string();
+    let clean = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_string()
+    };
     if unit == "percent" {
         let np: Vec<String> = words_after(after, 3)
             .into_iter()
@@ -290,8 +396,8 @@ fn en_subject(sentence: &str, start: usize, end: usize, unit: &str) -> Option<St
 }
 
 const NP_STOP: &[&str] = &[
-    "the", "a", "an", "with", "and", "that", "which", "while", "as", "its", "their", "his",
-    "her", "of", "in", "on", "at", "by", "for", "to", "from", "year", "last", "this",
+    "the", "a", "an", "with", "and", "that", "which", "while", "as", "its", "their", "his", "her",
+    "of", "in", "on", "at", "by", "for", "to", "from", "year", "last", "this",
 ];
 
 fn noun_phrase_before(words: &[&str]) -> String {
@@ -331,7 +437,12 @@ fn zh_numeral(s: &str) -> Option<f64> {
     if s.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return s.parse().ok();
     }
-    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as f64).or((c == '两').then_some(2.0));
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / 3) as f64)
+            .or((c == '两').then_some(2.0))
+    };
     let mut total = 0.0;
     let mut current = 0.0;
     for c in s.chars() {
@@ -355,18 +466,24 @@ fn zh_facts(sentence: &str) -> Vec<Found> {
     let simplified = lang::to_simplified(sentence);
     let mut out = Vec::new();
     for c in zh_re().captures_iter(&simplified) {
-        let (Some(m), Some(num)) = (c.get(0), c.name("num")) else { continue };
+        let (Some(m), Some(num)) = (c.get(0), c.name("num")) else {
+            continue;
+        };
         let unit = c.name("unit").map(|x| x.as_str());
         let scale = c.name("scale").map(|x| x.as_str());
         let after = &simplified[m.end()..];
         let before = &simplified[..m.start()];
-        if before.ends_with('第') || after.starts_with(['年', '月', '日', '时', '点', '届', '次', '号']) && unit.is_none() {
+        if before.ends_with('第')
+            || after.starts_with(['年', '月', '日', '时', '点', '届', '次', '号']) && unit.is_none()
+        {
             continue;
         }
         if unit.is_none() && scale.is_none() {
             continue;
         }
-        let Some(mut value) = zh_numeral(num.as_str()) else { continue };
+        let Some(mut value) = zh_numeral(num.as_str()) else {
+            continue;
+        };
         match scale {
             Some("万亿") => value *= 1e12,
             Some("亿") => value *= 1e8,
@@ -404,8 +521,22 @@ fn zh_subject(before: &str) -> Option<String> {
         .unwrap_or("");
     let mut s = clause.to_string();
     for verb in [
-        "达到", "达", "为", "增长", "超过", "突破", "约", "实现了", "实现", "的", "了", "共",
-        "同比", "在", "年", "是",
+        "达到",
+        "达",
+        "为",
+        "增长",
+        "超过",
+        "突破",
+        "约",
+        "实现了",
+        "实现",
+        "的",
+        "了",
+        "共",
+        "同比",
+        "在",
+        "年",
+        "是",
     ] {
         while let Some(t) = s.strip_suffix(verb) {
             s = t.to_string();
@@ -420,12 +551,19 @@ fn zh_subject(before: &str) -> Option<String> {
 fn ru_facts(sentence: &str) -> Vec<Found> {
     let mut out = Vec::new();
     for c in ru_re().captures_iter(sentence) {
-        let (Some(m), Some(num)) = (c.get(0), c.name("num")) else { continue };
+        let (Some(m), Some(num)) = (c.get(0), c.name("num")) else {
+            continue;
+        };
         let dec = c.name("dec").map(|x| x.as_str());
-        let Some(mut value) = parse_num(num.as_str(), dec) else { continue };
+        let Some(mut value) = parse_num(num.as_str(), dec) else {
+            continue;
+        };
         let before = &sentence[..m.start()];
         let after = &sentence[m.end()..];
-        if before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '-')
+        if before
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-')
             || after.starts_with(|c: char| c.is_alphanumeric())
                 && c.name("unit").is_none()
                 && c.name("ord").is_none()
@@ -470,9 +608,25 @@ fn ru_facts(sentence: &str) -> Vec<Found> {
             .filter(|w| {
                 !matches!(
                     w.to_lowercase().as_str(),
-                    "составил" | "составила" | "составило" | "достиг" | "достигла" | "достигло"
-                        | "вырос" | "выросла" | "выросло" | "на" | "до" | "в" | "около" | "более"
-                        | "свыше" | "почти" | "году" | "году," | "г."
+                    "составил"
+                        | "составила"
+                        | "составило"
+                        | "достиг"
+                        | "достигла"
+                        | "достигло"
+                        | "вырос"
+                        | "выросла"
+                        | "выросло"
+                        | "на"
+                        | "до"
+                        | "в"
+                        | "около"
+                        | "более"
+                        | "свыше"
+                        | "почти"
+                        | "году"
+                        | "году,"
+                        | "г."
                 )
             })
             .collect();

@@ -110,20 +110,36 @@ const COUNTRY_NAMES: &[(&str, &str, &str)] = &[
     ("Russian Federation", "Russia", "Россия"),
     ("Viet Nam", "Vietnam", "Вьетнам"),
     ("Korea, Republic of", "South Korea", "Южная Корея"),
-    ("Korea, Democratic People's Republic of", "North Korea", "КНДР"),
+    (
+        "Korea, Democratic People's Republic of",
+        "North Korea",
+        "КНДР",
+    ),
     ("Iran, Islamic Republic of", "Iran", "Иран"),
     ("Syrian Arab Republic", "Syria", "Сирия"),
     ("Lao People's Democratic Republic", "Laos", "Лаос"),
     ("Türkiye", "Turkey", "Турция"),
     ("Moldova, Republic of", "Moldova", "Молдавия"),
     ("Tanzania, United Republic of", "Tanzania", "Танзания"),
-    ("Venezuela, Bolivarian Republic of", "Venezuela", "Венесуэла"),
+    (
+        "Venezuela, Bolivarian Republic of",
+        "Venezuela",
+        "Венесуэла",
+    ),
     ("Bolivia, Plurinational State of", "Bolivia", "Боливия"),
     ("Taiwan, Province of China", "Taiwan", "Тайвань"),
     ("Palestine, State of", "Palestine", "Палестина"),
     ("United States", "United States", "США"),
     ("United Kingdom", "United Kingdom", "Великобритания"),
     ("China", "China", "Китай"),
+];
+
+/// Russian abbreviations of country names.
+const RU_SHORT: &[(&str, &str)] = &[
+    ("China", "КНР"),
+    ("Russia", "РФ"),
+    ("United States", "Соединенные Штаты"),
+    ("North Korea", "Северная Корея"),
 ];
 
 impl Gazetteer {
@@ -225,7 +241,10 @@ impl Gazetteer {
 
     /// The one known person with this surname (or this whole romanised name), if only one.
     pub fn person_by_surname(&self, latin: &str) -> Option<KnownId> {
-        match self.surnames.get(&latin.to_lowercase().replace([' ', '-', '\''], "")) {
+        match self
+            .surnames
+            .get(&latin.to_lowercase().replace([' ', '-', '\''], ""))
+        {
             Some(v) if v.len() == 1 => Some(v[0]),
             _ => None,
         }
@@ -268,6 +287,11 @@ impl Gazetteer {
             }
             if let Some(f) = fixed {
                 self.add_ru(k, f.2);
+            }
+            for (en, ru) in RU_SHORT {
+                if *en == name {
+                    self.add_ru(k, ru);
+                }
             }
             for key in [Some(iso), common].into_iter().flatten() {
                 if let Some(t) = zh_hans.get(key) {
@@ -329,23 +353,110 @@ impl Gazetteer {
 
 /// Words of a CEDICT gloss that tell what kind of name it is.
 const PERSON_HINTS: &[&str] = &[
-    "politician", "president", "leader", "emperor", "writer", "poet", "singer", "actor",
-    "actress", "minister", "general", "king", "queen", "philosopher", "scientist", "painter",
-    "player", "composer", "founder", "chairman", "premier", "secretary", "novelist", "author",
-    "musician", "director", "businessman", "economist", "diplomat", "dynasty", "prime",
+    "politician",
+    "president",
+    "leader",
+    "emperor",
+    "writer",
+    "poet",
+    "singer",
+    "actor",
+    "actress",
+    "minister",
+    "general",
+    "king",
+    "queen",
+    "philosopher",
+    "scientist",
+    "painter",
+    "player",
+    "composer",
+    "founder",
+    "chairman",
+    "premier",
+    "secretary",
+    "novelist",
+    "author",
+    "musician",
+    "director",
+    "businessman",
+    "economist",
+    "diplomat",
+    "dynasty",
+    "prime",
 ];
 const PLACE_HINTS: &[&str] = &[
-    "city", "capital", "province", "county", "country", "river", "mountain", "lake", "island",
-    "prefecture", "district", "region", "state", "republic", "town", "village", "municipality",
-    "sea", "ocean", "peninsula", "kingdom", "autonomous", "oblast", "port", "desert", "valley",
-    "strait", "bay",
+    "city",
+    "capital",
+    "province",
+    "county",
+    "country",
+    "river",
+    "mountain",
+    "lake",
+    "island",
+    "prefecture",
+    "district",
+    "region",
+    "state",
+    "republic",
+    "town",
+    "village",
+    "municipality",
+    "sea",
+    "ocean",
+    "peninsula",
+    "kingdom",
+    "autonomous",
+    "oblast",
+    "port",
+    "desert",
+    "valley",
+    "strait",
+    "bay",
 ];
 const ORG_HINTS: &[&str] = &[
-    "organization", "organisation", "agency", "union", "bank", "university", "party", "company",
-    "corporation", "association", "institute", "council", "committee", "ministry", "news",
-    "newspaper", "times", "daily", "group", "federation", "alliance", "bloc", "league", "college",
-    "academy", "school", "network", "fund", "forum", "parliament", "army", "station", "kremlin",
-    "congress", "assembly", "court", "office", "commission", "bureau", "department", "brics",
+    "organization",
+    "organisation",
+    "agency",
+    "union",
+    "bank",
+    "university",
+    "party",
+    "company",
+    "corporation",
+    "association",
+    "institute",
+    "council",
+    "committee",
+    "ministry",
+    "news",
+    "newspaper",
+    "times",
+    "daily",
+    "group",
+    "federation",
+    "alliance",
+    "bloc",
+    "league",
+    "college",
+    "academy",
+    "school",
+    "network",
+    "fund",
+    "forum",
+    "parliament",
+    "army",
+    "station",
+    "kremlin",
+    "congress",
+    "assembly",
+    "court",
+    "office",
+    "commission",
+    "bureau",
+    "department",
+    "brics",
 ];
 
 /// The English name of a CEDICT proper-name entry, its kind, and an abbreviation given in
@@ -366,11 +477,17 @@ fn cedict_name(
             .next()
             .unwrap_or("")
             .to_string();
-        if let Some(t) = dict.lookup(&target).into_iter().find(|t| t.is_proper_name()) {
+        if let Some(t) = dict
+            .lookup(&target)
+            .into_iter()
+            .find(|t| t.is_proper_name())
+        {
             glosses = t.glosses.clone();
         }
     }
-    let gloss = glosses.iter().find(|g| !g.starts_with("see ") && !g.starts_with("surname"))?;
+    let gloss = glosses
+        .iter()
+        .find(|g| !g.starts_with("see ") && !g.starts_with("surname"))?;
     let text = gloss
         .trim_start_matches("(Tw) ")
         .trim_start_matches("(bound form) ")
@@ -398,21 +515,41 @@ fn cedict_name(
     }
     let name = words.join(" ");
     const NOT_NAMES: &[&str] = &[
-        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     if NOT_NAMES.contains(&name.as_str()) || name.contains('-') && words.len() == 1 {
         return None;
     }
     let demonym = words.len() == 1
-        && ["ian", "ese", "ean", "ish"].iter().any(|s| name.ends_with(s));
+        && ["ian", "ese", "ean", "ish"]
+            .iter()
+            .any(|s| name.ends_with(s));
     if demonym {
         return None;
     }
     // What follows the name in the gloss must be nothing, punctuation, or a word saying what
     // it is ("Beijing municipality", "Heilongjiang province"); "Beijing resident" is no name.
-    let rest = head[head.find(words[words.len() - 1]).map_or(0, |i| i + words[words.len() - 1].len())..]
+    let rest = head[head
+        .find(words[words.len() - 1])
+        .map_or(0, |i| i + words[words.len() - 1].len())..]
         .trim()
         .to_lowercase();
     if let Some(next) = rest.split_whitespace().next() {
@@ -422,11 +559,9 @@ fn cedict_name(
     }
     let lower = gloss.to_lowercase();
     let has = |hints: &[&str]| {
-        hints.iter().any(|h| {
-            lower
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| w == *h)
-        })
+        hints
+            .iter()
+            .any(|h| lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *h))
     };
     let years = lower.contains("–)") || lower.contains("-)") || lower.contains("(19");
     let name_lower = name.to_lowercase();
@@ -472,8 +607,7 @@ pub fn parse_mo(bytes: &[u8]) -> HashMap<String, String> {
         Some(0xde120495) => false,
         _ => return out,
     };
-    let (Some(n), Some(orig), Some(trans)) = (u32_at(8, le), u32_at(12, le), u32_at(16, le))
-    else {
+    let (Some(n), Some(orig), Some(trans)) = (u32_at(8, le), u32_at(12, le), u32_at(16, le)) else {
         return out;
     };
     let string = |table: u32, i: u32| -> Option<&str> {

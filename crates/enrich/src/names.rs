@@ -282,7 +282,10 @@ pub fn han_reading(cedict: &lang::Cedict, text: &str) -> Option<String> {
     for ch in text.chars() {
         let s = ch.to_string();
         let entries = cedict.lookup(&s);
-        let reading = entries.iter().find(|e| !e.is_proper_name()).or(entries.first())?;
+        let reading = entries
+            .iter()
+            .find(|e| !e.is_proper_name())
+            .or(entries.first())?;
         let syl: String = reading
             .pinyin
             .chars()
@@ -301,7 +304,10 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("Xi Jinping"), "xi-jinping");
-        assert_eq!(slug("Shanghai Cooperation Organization"), "shanghai-cooperation-organization");
+        assert_eq!(
+            slug("Shanghai Cooperation Organization"),
+            "shanghai-cooperation-organization"
+        );
         assert_eq!(slug("Путин"), "putin");
         assert_eq!(slug("People's Daily"), "peoples-daily");
     }

@@ -33,13 +33,60 @@ pub struct FoundQuote {
 }
 
 const EN_VERBS: &[&str] = &[
-    "said", "says", "say", "told", "tells", "noted", "notes", "added", "adds", "stressed",
-    "stresses", "emphasized", "emphasised", "emphasizes", "remarked", "explained", "argued",
-    "warned", "believes", "stated", "announced", "declared", "wrote", "writes", "pointed",
-    "insisted", "claimed", "urged", "asked", "replied", "commented", "suggested",
-    "acknowledged", "admitted", "recalled", "reiterated", "underlined", "confirmed", "denied",
-    "reported", "reports", "revealed", "predicted", "cautioned", "observed", "thinks",
-    "continued", "concluded", "answered", "explains", "argues", "insists", "adding", "saying",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "noted",
+    "notes",
+    "added",
+    "adds",
+    "stressed",
+    "stresses",
+    "emphasized",
+    "emphasised",
+    "emphasizes",
+    "remarked",
+    "explained",
+    "argued",
+    "warned",
+    "believes",
+    "stated",
+    "announced",
+    "declared",
+    "wrote",
+    "writes",
+    "pointed",
+    "insisted",
+    "claimed",
+    "urged",
+    "asked",
+    "replied",
+    "commented",
+    "suggested",
+    "acknowledged",
+    "admitted",
+    "recalled",
+    "reiterated",
+    "underlined",
+    "confirmed",
+    "denied",
+    "reported",
+    "reports",
+    "revealed",
+    "predicted",
+    "cautioned",
+    "observed",
+    "thinks",
+    "continued",
+    "concluded",
+    "answered",
+    "explains",
+    "argues",
+    "insists",
+    "adding",
+    "saying",
     "according",
 ];
 
@@ -49,11 +96,40 @@ const ZH_VERBS: &[&str] = &[
 ];
 
 const RU_VERBS: &[&str] = &[
-    "заявил", "заявила", "заявили", "сказал", "сказала", "сказали", "отметил", "отметила",
-    "отметили", "подчеркнул", "подчеркнула", "сообщил", "сообщила", "сообщили", "добавил",
-    "добавила", "считает", "пояснил", "пояснила", "рассказал", "рассказала", "признал",
-    "признала", "заметил", "заметила", "указал", "указала", "говорит", "заявляет", "сообщает",
-    "передает", "передаёт", "пишет", "словам",
+    "заявил",
+    "заявила",
+    "заявили",
+    "сказал",
+    "сказала",
+    "сказали",
+    "отметил",
+    "отметила",
+    "отметили",
+    "подчеркнул",
+    "подчеркнула",
+    "сообщил",
+    "сообщила",
+    "сообщили",
+    "добавил",
+    "добавила",
+    "считает",
+    "пояснил",
+    "пояснила",
+    "рассказал",
+    "рассказала",
+    "признал",
+    "признала",
+    "заметил",
+    "заметила",
+    "указал",
+    "указала",
+    "говорит",
+    "заявляет",
+    "сообщает",
+    "передает",
+    "передаёт",
+    "пишет",
+    "словам",
 ];
 
 /// Quotation mark pairs.
@@ -107,7 +183,11 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
         let spans = quoted_spans(&p.text);
         let mut direct_sentences: Vec<Range<usize>> = Vec::new();
         for span in &spans {
-            let inner_start = span.start + p.text[span.start..].chars().next().map_or(0, char::len_utf8);
+            let inner_start = span.start
+                + p.text[span.start..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
             let inner_end = span.end - p.text[..span.end].chars().last().map_or(0, char::len_utf8);
             if inner_end <= inner_start {
                 continue;
@@ -122,7 +202,10 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
             let sentence = p.sentence_at(span.start);
             direct_sentences.push(sentence.start.min(span.start)..sentence.end.max(span.end));
             let attribution = attribute(p, span.clone(), &spans, ents);
-            let via = attribution.via.clone().or_else(|| via_in(p, 0..p.text.len(), ents, &spans));
+            let via = attribution
+                .via
+                .clone()
+                .or_else(|| via_in(p, 0..p.text.len(), ents, &spans));
             out.push(FoundQuote {
                 quote: Quote {
                     document: document.to_string(),
@@ -162,7 +245,9 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
         if out[i].quote.via.is_some() {
             continue;
         }
-        let Some(e) = out[i].speaker_entity else { continue };
+        let Some(e) = out[i].speaker_entity else {
+            continue;
+        };
         let para = out[i].para;
         let from_quote = out[..i]
             .iter()
@@ -178,7 +263,13 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
             })
             .map(|k| (k, para_via[k].clone()));
         let inherited = match (from_quote, from_para) {
-            (Some((qa, qv)), Some((pa, pv))) => if pa > qa && qv.is_none() { pv } else { qv },
+            (Some((qa, qv)), Some((pa, pv))) => {
+                if pa > qa && qv.is_none() {
+                    pv
+                } else {
+                    qv
+                }
+            }
             (Some((_, qv)), None) => qv,
             (None, Some((_, pv))) => pv,
             (None, None) => None,
@@ -197,7 +288,12 @@ struct Attribution {
 }
 
 /// Who said the quote at `span`: the speech verb nearest the quote in the text around it.
-fn attribute(p: &Para, span: Range<usize>, spans: &[Range<usize>], ents: &DocEntities) -> Attribution {
+fn attribute(
+    p: &Para,
+    span: Range<usize>,
+    spans: &[Range<usize>],
+    ents: &DocEntities,
+) -> Attribution {
     let text = &p.text;
     let next_quote = spans
         .iter()
@@ -362,14 +458,18 @@ fn subject_of(
     let pre_words: Vec<&str> = pre.split_whitespace().collect();
     // Pronoun: "he said", "he also said".
     for w in pre_words.iter().rev().take(2) {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
         if PRONOUNS_PERSON.contains(&w.as_str()) {
             let at = v_start - pre.len() + pre.rfind(|c: char| c.is_alphabetic()).unwrap_or(0);
-            return ents.last_person_before(p.index, quote_at.min(v_start)).map(|e| {
-                let mut a = resolved(e, at..at);
-                a.at = pronoun_span(text, range.start, v_start);
-                a
-            });
+            return ents
+                .last_person_before(p.index, quote_at.min(v_start))
+                .map(|e| {
+                    let mut a = resolved(e, at..at);
+                    a.at = pronoun_span(text, range.start, v_start);
+                    a
+                });
         }
     }
     // After the verb: "said Xi", "заявил Путин".
@@ -408,8 +508,15 @@ fn subject_of(
     // As written: "officials said", "a source told".
     let n = clause.split_whitespace().count();
     if (1..=6).contains(&n) && !clause.contains(['.', '?', '!']) {
-        let first = clause.split_whitespace().next().unwrap_or("").to_lowercase();
-        if matches!(first.as_str(), "it" | "this" | "that" | "they" | "we" | "i" | "you" | "and" | "but") {
+        let first = clause
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if matches!(
+            first.as_str(),
+            "it" | "this" | "that" | "they" | "we" | "i" | "you" | "and" | "but"
+        ) {
             return None;
         }
         let offset = pre[clause_start..].find(clause).unwrap_or(0);
@@ -432,7 +539,9 @@ fn after_char(s: &str, i: usize) -> usize {
 fn pronoun_span(text: &str, from: usize, to: usize) -> Option<Range<usize>> {
     let pre = &text[from..to];
     for (i, w) in pre.split_whitespace().rev().take(2).enumerate() {
-        let lw = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        let lw = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
         if PRONOUNS_PERSON.contains(&lw.as_str()) {
             let _ = i;
             let at = pre.rfind(w).map(|k| from + k)?;
@@ -499,15 +608,19 @@ fn zh_attribution(
             }
         }
         let pre: Vec<(usize, char)> = text[range.start..v_start].char_indices().collect();
-        let Some(&(last_at, last)) = pre.last() else { continue };
+        let Some(&(last_at, last)) = pre.last() else {
+            continue;
+        };
         let at = range.start + last_at;
         if last == '他' || last == '她' {
-            return ents.last_person_before(p.index, quote_at.min(v_start)).map(|e| Attribution {
-                speaker: Some(ents.entities[e].id.clone()),
-                entity: Some(e),
-                at: Some(at..at + last.len_utf8()),
-                via: None,
-            });
+            return ents
+                .last_person_before(p.index, quote_at.min(v_start))
+                .map(|e| Attribution {
+                    speaker: Some(ents.entities[e].id.clone()),
+                    entity: Some(e),
+                    at: Some(at..at + last.len_utf8()),
+                    via: None,
+                });
         }
         // A lone surname: 李指出 → the last person whose Chinese name starts with 李.
         let surname = lang::to_simplified(&last.to_string());
@@ -522,7 +635,8 @@ fn zh_attribution(
                     && ents.entities[e].aliases.iter().any(|(l, names)| {
                         l.starts_with("zh")
                             && names.iter().any(|n| {
-                                n.chars().count() >= 2 && lang::to_simplified(n).starts_with(&surname)
+                                n.chars().count() >= 2
+                                    && lang::to_simplified(n).starts_with(&surname)
                             })
                     })
             });
@@ -548,11 +662,19 @@ fn original_byte(original: &str, converted: &str, at: usize) -> usize {
 }
 
 /// The outlet named in `range` as the one the words were given to or taken from.
-fn via_in(p: &Para, range: Range<usize>, ents: &DocEntities, exclude: &[Range<usize>]) -> Option<String> {
+fn via_in(
+    p: &Para,
+    range: Range<usize>,
+    ents: &DocEntities,
+    exclude: &[Range<usize>],
+) -> Option<String> {
     let text = &p.text;
     let outside = |r: &Range<usize>| !exclude.iter().any(|x| x.start <= r.start && r.end <= x.end);
     for m in ents.mentions.iter().filter(|m| {
-        m.para == p.index && m.span.start >= range.start && m.span.end <= range.end && outside(&m.span)
+        m.para == p.index
+            && m.span.start >= range.start
+            && m.span.end <= range.end
+            && outside(&m.span)
     }) {
         let e = &ents.entities[m.entity];
         if e.kind != EntityKind::Organization {
@@ -562,26 +684,54 @@ fn via_in(p: &Para, range: Range<usize>, ents: &DocEntities, exclude: &[Range<us
         let before = before.trim_end();
         let after = text[m.span.end..range.end].trim_start();
         let en_cue = [
-            "told the", "told", "interview with the", "interview with", "according to the",
-            "according to", "speaking to the", "speaking to", "talking to", "quoted by",
-            "cited by", "in remarks to", "in a statement to", "wrote in the", "writing in the",
+            "told the",
+            "told",
+            "interview with the",
+            "interview with",
+            "according to the",
+            "according to",
+            "speaking to the",
+            "speaking to",
+            "talking to",
+            "quoted by",
+            "cited by",
+            "in remarks to",
+            "in a statement to",
+            "wrote in the",
+            "writing in the",
         ]
         .iter()
         .any(|c| before.ends_with(c));
         let en_after = !p.is_zh()
-            && (after.starts_with("reports") || after.starts_with("reported") || after.starts_with("said in a report"));
+            && (after.starts_with("reports")
+                || after.starts_with("reported")
+                || after.starts_with("said in a report"));
         let zh_cue = p.is_zh() && {
             let b = lang::to_simplified(before.trim_end_matches('《'));
             let a = lang::to_simplified(after.trim_start_matches('》'));
-            b.ends_with('据') || b.ends_with("告诉") || b.ends_with("接受") || b.ends_with("对")
-                && a.starts_with("表示")
-                || a.starts_with("报道") || a.starts_with("专访") || a.starts_with("采访")
+            b.ends_with('据')
+                || b.ends_with("告诉")
+                || b.ends_with("接受")
+                || b.ends_with("对") && a.starts_with("表示")
+                || a.starts_with("报道")
+                || a.starts_with("专访")
+                || a.starts_with("采访")
                 || a.starts_with("记者")
         };
         let ru_cue = p.is_ru()
             && [
-                "сообщает", "передает", "передаёт", "по данным", "в интервью", "сообщил",
-                "сообщила", "рассказал", "рассказала", "заявил", "заявила", "пишет",
+                "сообщает",
+                "передает",
+                "передаёт",
+                "по данным",
+                "в интервью",
+                "сообщил",
+                "сообщила",
+                "рассказал",
+                "рассказала",
+                "заявил",
+                "заявила",
+                "пишет",
             ]
             .iter()
             .any(|c| before.ends_with(c));
@@ -655,7 +805,10 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Op
             };
             s.start + t.end + skip..s.end
         };
-        let c = text[content.clone()].trim().trim_end_matches(['.', ',']).trim();
+        let c = text[content.clone()]
+            .trim()
+            .trim_end_matches(['.', ','])
+            .trim();
         if c.split_whitespace().count() < 4 {
             continue;
         }
@@ -678,16 +831,35 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Op
     None
 }
 
-fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Option<FoundQuote> {
+fn zh_indirect(
+    document: &str,
+    p: &Para,
+    s: Range<usize>,
+    ents: &DocEntities,
+) -> Option<FoundQuote> {
     let text = &p.text;
     let sentence = &text[s.clone()];
     // "X表示，…" / "…，X指出。"
     let comma = sentence.find(['，', ','])?;
     let head = &sentence[..comma];
+    // The head ends with the verb, or with the verb and the outlet it was told to
+    // (王小明告诉《环球时报》).
+    let head_s = lang::to_simplified(head);
+    let head_core = match head_s.rfind('《') {
+        Some(k) if head_s.ends_with('》') => &head_s[..k],
+        _ => head_s.as_str(),
+    };
     let a = zh_attribution(p, s.start..s.start + comma, ents, Side::Before, s.start)
-        .filter(|_| ZH_VERBS.iter().any(|v| lang::to_simplified(head).ends_with(v)));
+        .filter(|_| ZH_VERBS.iter().any(|v| head_core.ends_with(v)));
     let (a, content) = match a {
-        Some(a) => (a, s.start + comma + '，'.len_utf8().min(sentence[comma..].chars().next()?.len_utf8())..s.end),
+        Some(a) => (
+            a,
+            s.start
+                + comma
+                + '，'
+                    .len_utf8()
+                    .min(sentence[comma..].chars().next()?.len_utf8())..s.end,
+        ),
         None => {
             let last = sentence.rfind(['，', ','])?;
             let tail = &sentence[last..];
@@ -699,7 +871,10 @@ fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) ->
             (a, s.start..s.start + last)
         }
     };
-    let c = text[content.clone()].trim().trim_end_matches(['。', '，']).trim();
+    let c = text[content.clone()]
+        .trim()
+        .trim_end_matches(['。', '，'])
+        .trim();
     if c.chars().count() < 8 {
         return None;
     }

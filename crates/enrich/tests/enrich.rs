@@ -44,7 +44,11 @@ fn sample_articles_meet_the_gold() {
     let r = score::seeds(&root(), res());
     r.print(true);
     assert_eq!(r.entities_found, r.entities_total, "{:#?}", r.misses);
-    assert!(r.split.is_empty(), "entities split across scripts: {:?}", r.split);
+    assert!(
+        r.split.is_empty(),
+        "entities split across scripts: {:?}",
+        r.split
+    );
     assert_eq!(r.aliases_found, r.aliases_total, "{:#?}", r.misses);
     assert_eq!(r.quotes_found, r.quotes_total, "{:#?}", r.misses);
     assert_eq!(r.quotes_speaker, r.quotes_total, "{:#?}", r.misses);
@@ -84,7 +88,10 @@ fn chinese_names_quotes_and_figures() {
     };
     assert!(has(240_100_000_000.0, "USD"), "{:?}", e.facts);
     assert!(has(26.3, "percent"), "{:?}", e.facts);
-    assert!(!e.facts.iter().any(|f| f.value == 2023.0), "a year is not a fact");
+    assert!(
+        !e.facts.iter().any(|f| f.value == 2023.0),
+        "a year is not a fact"
+    );
 }
 
 #[test]
@@ -120,7 +127,11 @@ fn russian_names_inflect_and_link() {
         ],
     );
     let e = analyse(&a, res());
-    let putin = e.entities.iter().find(|x| x.id == "vladimir-putin").expect("Putin");
+    let putin = e
+        .entities
+        .iter()
+        .find(|x| x.id == "vladimir-putin")
+        .expect("Putin");
     assert_eq!(putin.kind, EntityKind::Person);
     let forms = &putin.aliases["ru"];
     assert!(forms.iter().any(|f| f == "Путина"), "{forms:?}");
@@ -131,7 +142,10 @@ fn russian_names_inflect_and_link() {
     assert_eq!(direct.via.as_deref(), Some("TASS"));
     let indirect = e.quotes.iter().find(|q| !q.direct).expect("indirect quote");
     assert_eq!(indirect.speaker.as_deref(), Some("vladimir-putin"));
-    assert!(indirect.text.starts_with("отношения с Китаем"), "{indirect:?}");
+    assert!(
+        indirect.text.starts_with("отношения с Китаем"),
+        "{indirect:?}"
+    );
     assert!(e
         .facts
         .iter()
@@ -161,7 +175,11 @@ fn english_titles_appositions_and_short_forms() {
     assert_eq!(entity_id(&e, "Petrova").as_deref(), Some("anna-petrova"));
     let q: Vec<_> = e.quotes.iter().filter(|q| q.direct).collect();
     assert_eq!(q[0].speaker.as_deref(), Some("anna-petrova"));
-    assert_eq!(q[0].via.as_deref(), Some("Reuters"), "inherited from the paragraph before");
+    assert_eq!(
+        q[0].via.as_deref(),
+        Some("Reuters"),
+        "inherited from the paragraph before"
+    );
     assert_eq!(q[1].speaker.as_deref(), Some("vladimir-putin"));
     assert_eq!(q[1].via.as_deref(), Some("TASS"));
     for (v, u) in [
@@ -212,8 +230,14 @@ fn claims_group_documents_and_flag_disagreement() {
         .expect("a claim made by two documents");
     assert_eq!(shared.sources, ["a", "b"]);
     assert!(!shared.single_source);
-    assert!(!shared.disagreement.is_empty(), "240.1 vs 240 billion: {shared:?}");
-    let alone = out.iter().find(|c| c.sources == ["c"]).expect("c's own claim");
+    assert!(
+        !shared.disagreement.is_empty(),
+        "240.1 vs 240 billion: {shared:?}"
+    );
+    let alone = out
+        .iter()
+        .find(|c| c.sources == ["c"])
+        .expect("c's own claim");
     assert!(alone.single_source);
 }
 

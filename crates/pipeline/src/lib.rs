@@ -121,7 +121,13 @@ impl<'s> Pipeline<'s> {
             event: assignment.event,
             state: assignment.state,
         });
-        add_enrichment(&*self.store, &mut commit, enrichment, &event_id, is_duplicate)?;
+        add_enrichment(
+            &*self.store,
+            &mut commit,
+            enrichment,
+            &event_id,
+            is_duplicate,
+        )?;
         let id = commit.document.article.id.clone();
         self.store.commit(&commit)?;
         Ok(Outcome::Ingested {

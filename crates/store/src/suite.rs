@@ -244,6 +244,8 @@ fn claim_candidates_are_kept_per_document_of_an_event(mut s: Box<dyn Store>) {
     assert!(s.claim_candidates("nope").unwrap().is_empty());
     // The claim fields beyond the contract survive the round trip.
     let claims = s.claims().unwrap();
-    assert!(claims.iter().all(|c| c.single_source && c.disagreement.len() == 1));
+    assert!(claims
+        .iter()
+        .all(|c| c.single_source && c.disagreement.len() == 1));
     assert_eq!(claims[0].outlets, ["Xinhua"]);
 }

@@ -12,8 +12,8 @@ use serde_json::Value;
 
 /// Extract and segment a sample article the way the pipeline does.
 pub fn article(root: &Path, id: &str) -> Article {
-    let text = std::fs::read_to_string(root.join(format!("examples/seeds/{id}.txt")))
-        .expect("seed file");
+    let text =
+        std::fs::read_to_string(root.join(format!("examples/seeds/{id}.txt"))).expect("seed file");
     let raw = RawDocument {
         id: id.to_string(),
         source: format!("{id}.txt"),
@@ -174,8 +174,13 @@ pub fn seeds(root: &Path, res: &Resources) -> SeedReport {
         let starts = g["starts"].as_str().unwrap_or("");
         let speaker = g["speaker"].as_str().unwrap_or("");
         let via = g["via"].as_str();
-        let Some(i) = ids.iter().position(|d| d == doc) else { continue };
-        let q = results[i].quotes.iter().find(|q| q.text.starts_with(starts));
+        let Some(i) = ids.iter().position(|d| d == doc) else {
+            continue;
+        };
+        let q = results[i]
+            .quotes
+            .iter()
+            .find(|q| q.text.starts_with(starts));
         match q {
             None => r.misses.push(format!("quote {doc}: {starts}")),
             Some(q) => {
@@ -184,12 +189,14 @@ pub fn seeds(root: &Path, res: &Resources) -> SeedReport {
                 if got == slug(speaker) || slug(got) == slug(speaker) {
                     r.quotes_speaker += 1;
                 } else {
-                    r.misses.push(format!("speaker of {starts:.30}: {got} ≠ {speaker}"));
+                    r.misses
+                        .push(format!("speaker of {starts:.30}: {got} ≠ {speaker}"));
                 }
                 if q.via.as_deref() == via {
                     r.quotes_via += 1;
                 } else {
-                    r.misses.push(format!("via of {starts:.30}: {:?} ≠ {via:?}", q.via));
+                    r.misses
+                        .push(format!("via of {starts:.30}: {:?} ≠ {via:?}", q.via));
                 }
             }
         }
@@ -199,7 +206,9 @@ pub fn seeds(root: &Path, res: &Resources) -> SeedReport {
         let doc = g["document"].as_str().unwrap_or("");
         let value = g["value"].as_f64().unwrap_or(f64::NAN);
         let unit = g["unit"].as_str();
-        let Some(i) = ids.iter().position(|d| d == doc) else { continue };
+        let Some(i) = ids.iter().position(|d| d == doc) else {
+            continue;
+        };
         let ok = results[i].facts.iter().any(|f| {
             (f.value - value).abs() <= 1e-6 * value.abs().max(1.0) && f.unit.as_deref() == unit
         });
@@ -297,14 +306,18 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
     let started = std::time::Instant::now();
     for ann in anns {
         let stem = ann.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let Some((base, _annotator)) = stem.rsplit_once('_') else { continue };
+        let Some((base, _annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
         if !seen.insert(base.to_string()) {
             continue; // one annotation per article
         }
         let Ok(text) = std::fs::read_to_string(dir.join("text").join(format!("{base}.txt"))) else {
             continue;
         };
-        let Ok(ann_text) = std::fs::read_to_string(&ann) else { continue };
+        let Ok(ann_text) = std::fs::read_to_string(&ann) else {
+            continue;
+        };
         r.documents += 1;
         // Gold.
         let mut tspans: BTreeMap<String, (String, Vec<(usize, usize)>, String)> = BTreeMap::new();
@@ -322,8 +335,12 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
             let mut source = Vec::new();
             let mut source_text = String::new();
             for arg in cols.get(1).unwrap_or(&"").split_whitespace() {
-                let Some((role, t)) = arg.split_once(':') else { continue };
-                let Some((_, sp, txt)) = tspans.get(t) else { continue };
+                let Some((role, t)) = arg.split_once(':') else {
+                    continue;
+                };
+                let Some((_, sp, txt)) = tspans.get(t) else {
+                    continue;
+                };
                 if role.starts_with("Content") {
                     content.extend(sp.iter().copied());
                 } else if role.starts_with("Source") {
@@ -373,7 +390,11 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
         let mut gold_used = vec![false; gold.len()];
         let quoted = |g: &GoldAttribution| {
             g.content.iter().any(|&(s, e)| {
-                let seg: String = text.chars().skip(s.saturating_sub(1)).take(e - s + 2).collect();
+                let seg: String = text
+                    .chars()
+                    .skip(s.saturating_sub(1))
+                    .take(e - s + 2)
+                    .collect();
                 seg.contains(['"', '“', '”'])
             })
         };
@@ -385,9 +406,7 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
                 .enumerate()
                 .filter(|(i, _)| !gold_used[*i])
                 .map(|(i, g)| (i, overlap(&span, &g.content)))
-                .filter(|&(i, o)| {
-                    o * 2 >= len(&gold[i].content).min(len(&span)) && o > 0
-                })
+                .filter(|&(i, o)| o * 2 >= len(&gold[i].content).min(len(&span)) && o > 0)
                 .max_by_key(|&(_, o)| o);
             let Some((gi, _)) = best else {
                 if verbose {
@@ -401,9 +420,10 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
             let g = &gold[gi];
             if q.direct && quoted(g) {
                 r.quoted_found += 1;
-                let by_span = q.speaker_at.as_ref().is_some_and(|(p, sp)| {
-                    overlap(&[to_chars(*p, sp.clone())], &g.source) > 0
-                });
+                let by_span = q
+                    .speaker_at
+                    .as_ref()
+                    .is_some_and(|(p, sp)| overlap(&[to_chars(*p, sp.clone())], &g.source) > 0);
                 let speaker_name = q
                     .speaker_entity
                     .map(|i| e.doc_entities.entities[i].name.clone())
@@ -411,9 +431,12 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
                     .unwrap_or_default()
                     .to_lowercase();
                 let source = g.source_text.to_lowercase();
-                let by_name = speaker_name
-                    .split_whitespace()
-                    .any(|w| w.len() >= 3 && source.split_whitespace().any(|s| s.trim_matches(|c: char| !c.is_alphanumeric()) == w));
+                let by_name = speaker_name.split_whitespace().any(|w| {
+                    w.len() >= 3
+                        && source
+                            .split_whitespace()
+                            .any(|s| s.trim_matches(|c: char| !c.is_alphanumeric()) == w)
+                });
                 if by_span || by_name || g.source.is_empty() && q.quote.speaker.is_none() {
                     r.quoted_speaker_ok += 1;
                 } else if verbose {
