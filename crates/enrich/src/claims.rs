@@ -309,7 +309,7 @@ pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
         });
     }
     // Best corroborated first, then in document order.
-    out.sort_by(|a, b| b.sources.len().cmp(&a.sources.len()));
+    out.sort_by_key(|c| std::cmp::Reverse(c.sources.len()));
     out.truncate(MAX_CLAIMS);
     out
 }

@@ -954,28 +954,19 @@ fn en_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
         for (k, w) in run.iter().enumerate() {
             if w.text == "and" && !run[k..].iter().any(|x| EN_ORG_HEADS.contains(&x.text)) {
                 if k > from {
-                    en_run(p, &run[from..k], &toks, i + from, i + k - 1, res, out);
+                    en_run(p, &run[from..k], res, out);
                 }
                 from = k + 1;
             }
         }
         if from < run.len() {
-            en_run(p, &run[from..], &toks, i + from, end, res, out);
+            en_run(p, &run[from..], res, out);
         }
         i = end + 1;
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn en_run(
-    p: &Para,
-    run: &[Token<'_>],
-    all: &[Token<'_>],
-    first: usize,
-    last: usize,
-    res: &Resources,
-    out: &mut Vec<Cand>,
-) {
+fn en_run(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
     let text = &p.text;
     let mut k = 0;
     // Drop leading function words ("During", "The").
@@ -1059,12 +1050,11 @@ fn en_run(
         let after = &run[h + 1..];
         if !after.is_empty() && after.len() <= 3 && !CONNECTORS.contains(&after[0].text) {
             en_named(p, &run[..=h], res, out);
-            en_run(p, after, all, last + 1 - after.len(), last, res, out);
+            en_run(p, after, res, out);
             return;
         }
     }
     en_named(p, run, res, out);
-    let _ = first;
 }
 
 /// A run without a title: known name, organisation, person by apposition or speech verb, or a

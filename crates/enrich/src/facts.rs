@@ -424,7 +424,7 @@ fn noun_phrase_before(words: &[&str]) -> String {
 }
 
 fn phrase(text: &str, n: usize) -> String {
-    text.split(|c: char| matches!(c, ',' | '.' | ';' | ':'))
+    text.split([',', '.', ';', ':'])
         .next()
         .unwrap_or("")
         .split_whitespace()
@@ -574,9 +574,7 @@ fn ru_facts(sentence: &str) -> Vec<Found> {
         let unit = c.name("unit").map(|x| x.as_str().to_lowercase());
         let ord = c.name("ord").map(|x| x.as_str());
         if let Some(o) = ord {
-            if o.starts_with("лети") {
-                out.push((value, "anniversary".into(), None));
-            } else if after.trim_start().starts_with("годовщин") {
+            if o.starts_with("лети") || after.trim_start().starts_with("годовщин") {
                 out.push((value, "anniversary".into(), None));
             }
             continue;

@@ -315,7 +315,7 @@ impl Gazetteer {
         let mut n = 0;
         for e in dict.proper_names() {
             let chars = e.simplified.chars().count();
-            if chars < 2 || chars > 12 || e.is_surname() {
+            if !(2..=12).contains(&chars) || e.is_surname() {
                 continue;
             }
             if self.zh.contains_key(&e.simplified) {

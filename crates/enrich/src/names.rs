@@ -253,7 +253,7 @@ pub fn palladius_to_pinyin(name: &str) -> String {
 /// (`Maslov` → `mslf`, `masiluofu` → `mslf`, `Alexey` → `lks`).
 pub fn skeleton(latin: &str) -> String {
     let mut out = String::new();
-    let lower = latin.to_lowercase().replace('x', "ks").replace("ks", "ks");
+    let lower = latin.to_lowercase().replace('x', "ks");
     for ch in lower.chars() {
         let c = match ch {
             'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w' | 'ü' => continue,

@@ -86,6 +86,9 @@ const EN_VERBS: &[&str] = &[
     "argues",
     "insists",
     "adding",
+    "asking",
+    "tweeted",
+    "posted",
     "saying",
     "according",
 ];
@@ -145,6 +148,11 @@ fn closer(open: char) -> Option<char> {
     })
 }
 
+/// Whether `c` closes a quotation.
+fn closer_of(c: char) -> Option<char> {
+    matches!(c, '”' | '»' | '」' | '』' | '"' | '“').then_some(c)
+}
+
 /// Byte ranges of quoted passages (marks included) in a paragraph.
 fn quoted_spans(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -161,6 +169,11 @@ fn quoted_spans(text: &str) -> Vec<Range<usize>> {
                 let (end_at, end_ch) = chars[i + 1 + k];
                 out.push(at..end_at + end_ch.len_utf8());
                 i = i + 2 + k;
+            }
+            // A quote running on into the next paragraph leaves its closing mark off.
+            None if at == 0 => {
+                out.push(at..text.len());
+                break;
             }
             None => i += 1,
         }
@@ -188,7 +201,13 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
                     .chars()
                     .next()
                     .map_or(0, char::len_utf8);
-            let inner_end = span.end - p.text[..span.end].chars().last().map_or(0, char::len_utf8);
+            let last = p.text[..span.end].chars().last();
+            let closed = span.end - span.start > 1 && last.and_then(|c| closer_of(c)).is_some();
+            let inner_end = if closed {
+                span.end - last.map_or(0, char::len_utf8)
+            } else {
+                span.end
+            };
             if inner_end <= inner_start {
                 continue;
             }
@@ -201,7 +220,18 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
             }
             let sentence = p.sentence_at(span.start);
             direct_sentences.push(sentence.start.min(span.start)..sentence.end.max(span.end));
-            let attribution = attribute(p, span.clone(), &spans, ents);
+            let mut attribution = attribute(p, span.clone(), &spans, ents);
+            if attribution.speaker.is_none() && span.start == 0 {
+                // A paragraph that is all quote continues the speaker quoted just before.
+                if let Some(prev) = out.iter().rev().find(|q| q.direct && q.para + 1 == p.index) {
+                    attribution = Attribution {
+                        speaker: prev.quote.speaker.clone(),
+                        entity: prev.speaker_entity,
+                        at: None,
+                        via: prev.quote.via.clone(),
+                    };
+                }
+            }
             let via = attribution
                 .via
                 .clone()
@@ -365,6 +395,17 @@ fn find_attribution(
     }
     let text = &p.text;
     let ctx = &text[range.clone()];
+    if side == Side::After {
+        // "“…” ― Pamela Padilla"
+        let t = ctx.trim_start_matches([',', ' ', '\u{a0}']);
+        if let Some(rest) = t.strip_prefix(['―', '—', '–']) {
+            let rest_t = rest.trim_start();
+            let at = range.start + (ctx.len() - rest_t.len());
+            if let Some(a) = name_run(p, at, ents) {
+                return Some(a);
+            }
+        }
+    }
     let via = via_in(p, range.clone(), ents, &[]);
     if p.is_zh() {
         return zh_attribution(p, range, ents, side, quote_at).map(|mut a| {
@@ -487,6 +528,16 @@ fn subject_of(
             return Some(resolved(m.entity, m.span.clone()));
         }
     }
+    // "said Rep. G.K. Butterfield (D-N.C.)": a name after the verb that is no known entity.
+    if !addressee {
+        let after_text = &text[v_end..range.end];
+        let lead = after_text.len() - after_text.trim_start().len();
+        if after_text.trim_start().starts_with(|c: char| c.is_uppercase()) {
+            if let Some(a) = name_run(p, v_end + lead, ents) {
+                return Some(a);
+            }
+        }
+    }
     // A description: "the Russian president emphasized".
     let clause_start = pre
         .rfind([',', '"', '”', '“', '»', '—', ';'])
@@ -529,6 +580,50 @@ fn subject_of(
         });
     }
     None
+}
+
+/// A person named by capitalised words at byte `at` ("Rep. G.K. Butterfield", "Pamela
+/// Padilla"): the entity mentioned there, else the words as written.
+fn name_run(p: &Para, at: usize, ents: &DocEntities) -> Option<Attribution> {
+    let text = &p.text;
+    if let Some(m) = ents
+        .mentions
+        .iter()
+        .find(|m| m.para == p.index && m.span.start >= at && m.span.start <= at + 12)
+    {
+        if ents.entities[m.entity].kind == EntityKind::Person {
+            return Some(Attribution {
+                speaker: Some(ents.entities[m.entity].id.clone()),
+                entity: Some(m.entity),
+                at: Some(m.span.clone()),
+                via: None,
+            });
+        }
+    }
+    let rest = &text[at..];
+    let mut end = 0;
+    let mut n = 0;
+    for w in rest.split(' ') {
+        let clean = w.trim_end_matches([',', '.', ';', ':', ')']);
+        if !clean.starts_with(|c: char| c.is_uppercase()) || n >= 5 {
+            break;
+        }
+        n += 1;
+        end += w.len() + 1;
+        if w.ends_with([',', ';', ':', ')']) || w.ends_with('.') && clean.len() > 3 {
+            break;
+        }
+    }
+    let name = rest[..end.min(rest.len())]
+        .trim()
+        .trim_end_matches([',', '.', ';', ':'])
+        .trim();
+    (n >= 1 && !name.is_empty()).then(|| Attribution {
+        speaker: Some(name.to_string()),
+        entity: None,
+        at: Some(at..at + name.len()),
+        via: None,
+    })
 }
 
 /// The byte just after the character at `i`.
@@ -812,7 +907,7 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Op
         if c.split_whitespace().count() < 4 {
             continue;
         }
-        let via = via_in(p, s.clone(), ents, &[content.clone()]);
+        let via = via_in(p, s.clone(), ents, std::slice::from_ref(&content));
         return Some(FoundQuote {
             quote: Quote {
                 document: document.to_string(),
