@@ -405,6 +405,7 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
                 .iter()
                 .position(|e| e.kind == EntityKind::Person && matches(e))
         });
+        let titled_name = c.titled.is_some();
         let known = any.or_else(|| {
             let latin = if word.chars().any(is_cyrillic) {
                 transliterate(&ru_stem(word))
@@ -415,6 +416,19 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
                 .person_by_surname(&latin)
                 .and_then(|k| res.gazetteer.get(k))
                 .map(|k| entity_for(&mut doc, k.id.clone(), k.kind, k.name.clone(), false))
+        });
+        // "Mr. Alexander", "Senator Warren": a titled name is a person even when it is all
+        // the document gives.
+        let known = known.or_else(|| {
+            titled_name.then(|| {
+                entity_for(
+                    &mut doc,
+                    slug(word),
+                    EntityKind::Person,
+                    word.clone(),
+                    false,
+                )
+            })
         });
         assigned[i] = known;
     }
@@ -1234,7 +1248,7 @@ fn zh_candidates(
             .map(|c| c.1)
             .collect()
     };
-    let max = res.gazetteer.max_zh_chars().max(2);
+    let max = res.gazetteer.max_zh_chars().clamp(2, 12);
     let n = s_chars.len();
     let mut taken = vec![false; n];
     // Transliterated full names (阿列克谢·马斯洛夫) first.
@@ -1312,15 +1326,18 @@ fn zh_candidates(
             i += 1;
             continue;
         }
+        // Grow one string from position i and keep the longest known name.
         let mut found = None;
-        for len in (2..=max.min(n - i)).rev() {
-            if taken[i..i + len].iter().any(|&t| t) {
-                continue;
-            }
-            let w = text_of(i, i + len);
-            if let Some(k) = res.gazetteer.zh(&w) {
-                found = Some((len, k));
+        let mut w = String::new();
+        for len in 1..=max.min(n - i) {
+            if taken[i + len - 1] || !is_han(s_chars[i + len - 1].1) {
                 break;
+            }
+            w.push(s_chars[i + len - 1].1);
+            if len >= 2 {
+                if let Some(k) = res.gazetteer.zh(&w) {
+                    found = Some((len, k));
+                }
             }
         }
         match found {

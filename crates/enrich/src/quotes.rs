@@ -360,6 +360,38 @@ fn attribute(
     if let Some(a) = find_attribution(p, from..span.start, ents, Side::Before, span.start) {
         return a;
     }
+    // No speech verb: the subject of the quote's sentence ("Pruitt called it “an invasion”"),
+    // a person named before the quote, or a sentence-initial he/she.
+    let s = p.sentence_at(span.start);
+    if s.start < span.start && !p.is_zh() {
+        let first = ents
+            .mentions
+            .iter()
+            .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= span.start)
+            .find(|m| ents.entities[m.entity].kind == EntityKind::Person);
+        if let Some(m) = first {
+            return Attribution {
+                speaker: Some(ents.entities[m.entity].id.clone()),
+                entity: Some(m.entity),
+                at: Some(m.span.clone()),
+                via: None,
+            };
+        }
+        let head = text[s.start..span.start]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if matches!(head, "He" | "She") {
+            if let Some(e) = ents.last_person_before(p.index, s.start) {
+                return Attribution {
+                    speaker: Some(ents.entities[e].id.clone()),
+                    entity: Some(e),
+                    at: Some(s.start..s.start + head.len()),
+                    via: None,
+                };
+            }
+        }
+    }
     Attribution::default()
 }
 
@@ -532,7 +564,10 @@ fn subject_of(
     if !addressee {
         let after_text = &text[v_end..range.end];
         let lead = after_text.len() - after_text.trim_start().len();
-        if after_text.trim_start().starts_with(|c: char| c.is_uppercase()) {
+        if after_text
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase())
+        {
             if let Some(a) = name_run(p, v_end + lead, ents) {
                 return Some(a);
             }
