@@ -202,7 +202,7 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
                     .next()
                     .map_or(0, char::len_utf8);
             let last = p.text[..span.end].chars().last();
-            let closed = span.end - span.start > 1 && last.and_then(|c| closer_of(c)).is_some();
+            let closed = span.end - span.start > 1 && last.and_then(closer_of).is_some();
             let inner_end = if closed {
                 span.end - last.map_or(0, char::len_utf8)
             } else {
