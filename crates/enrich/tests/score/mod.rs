@@ -26,6 +26,12 @@ pub fn article(root: &Path, id: &str) -> Article {
     a
 }
 
+/// An entity merged over documents: aliases per language, and documents.
+type Merged = (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>);
+
+/// A brat text-bound annotation: kind, spans, text.
+type TextBound = (String, Vec<(usize, usize)>, String);
+
 #[derive(Debug, Default)]
 pub struct SeedReport {
     pub entities_found: usize,
@@ -112,8 +118,7 @@ pub fn seeds(root: &Path, res: &Resources) -> SeedReport {
         ..SeedReport::default()
     };
     // Merge entities as the store does.
-    let mut merged: BTreeMap<String, (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>)> =
-        BTreeMap::new();
+    let mut merged: BTreeMap<String, Merged> = BTreeMap::new();
     for (a, e) in articles.iter().zip(&results) {
         for ent in &e.entities {
             let m = merged.entry(ent.id.clone()).or_default();
@@ -320,7 +325,7 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
         };
         r.documents += 1;
         // Gold.
-        let mut tspans: BTreeMap<String, (String, Vec<(usize, usize)>, String)> = BTreeMap::new();
+        let mut tspans: BTreeMap<String, TextBound> = BTreeMap::new();
         let mut gold: Vec<GoldAttribution> = Vec::new();
         for line in ann_text.lines() {
             let cols: Vec<&str> = line.split('\t').collect();
