@@ -215,7 +215,8 @@ mod tests {
 
     #[test]
     fn a_declared_charset_survives_a_few_stray_bytes() {
-        let page = "<meta charset=gb2312><p>国家主席习近平同俄罗斯总统普京举行会谈。</p>".repeat(20);
+        let page =
+            "<meta charset=gb2312><p>国家主席习近平同俄罗斯总统普京举行会谈。</p>".repeat(20);
         let mut bytes = encoding_rs::GBK.encode(&page).0.into_owned();
         bytes.extend_from_slice(&[0x81, 0x20]);
         let d = decode(&bytes, None);
@@ -229,7 +230,11 @@ mod tests {
         let mut bytes = encoding_rs::GBK.encode(&page).0.into_owned();
         bytes.extend_from_slice(&[0x81, 0x20]);
         let d = decode(&bytes, None);
-        assert!(d.text.contains("普京举行会谈"), "sniffed {}", d.encoding.name());
+        assert!(
+            d.text.contains("普京举行会谈"),
+            "sniffed {}",
+            d.encoding.name()
+        );
     }
 
     #[test]

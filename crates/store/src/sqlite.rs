@@ -623,6 +623,8 @@ impl Store for SqliteStore {
             out.extend(these);
         }
         Ok(out)
+    }
+
     fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.document, c.data FROM claim_candidates c JOIN documents d ON d.id = c.document
