@@ -1,15 +1,18 @@
-//! Storage: the [`Store`] trait every backend implements, and the embedded SQLite backend.
+//! Storage: the [`Store`] trait every backend implements, the embedded SQLite backend, the
+//! PostgreSQL backend for several workers, and [`open`], which picks one from a `--db` value.
 //!
 //! A document and everything derived from it (its event's new state, entities, quotes, facts,
 //! the event's claims) are written by one [`Store::commit`] in one transaction, so a crash leaves
 //! either all of it or none. Re-ingesting identical content is recognised by [`Store::status`] and
 //! changes nothing.
 
+mod postgres;
 mod record;
 mod sqlite;
 #[doc(hidden)]
 pub mod suite;
 
+pub use postgres::{redact, PgStore};
 pub use record::{
     Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
 };
@@ -37,6 +40,14 @@ pub trait Store: Send {
     fn events(&self) -> Result<Vec<Event>, StoreError>;
     /// Every event with the clustering state stored for it.
     fn event_states(&self) -> Result<Vec<EventState>, StoreError>;
+    /// The events whose state may have changed since `cursor` (from a previous call; `0` the
+    /// first time), and the cursor for the next call. For several writers on one store: a
+    /// worker re-reads what the others did. Events may be returned again; none that changed is
+    /// missed. The default returns every event.
+    fn events_changed_since(&self, cursor: u64) -> Result<(Vec<EventState>, u64), StoreError> {
+        let _ = cursor;
+        Ok((self.event_states()?, 0))
+    }
 
     fn entities(&self) -> Result<Vec<Entity>, StoreError>;
     fn quotes(&self) -> Result<Vec<Quote>, StoreError>;
@@ -58,4 +69,21 @@ pub trait Store: Send {
 
     /// Documents whose title or text contains `query` (case-insensitive), best first.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;
+}
+
+/// Open the store a `--db` value names: a `postgres://` or `postgresql://` URL is a PostgreSQL
+/// database ([`PgStore`]), anything else a directory for the embedded store ([`SqliteStore`],
+/// created if missing).
+pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
+    if is_postgres_url(spec) {
+        Ok(Box::new(PgStore::connect(spec)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(spec))?))
+    }
+}
+
+/// Whether a `--db` value names a PostgreSQL database rather than a directory.
+pub fn is_postgres_url(spec: &str) -> bool {
+    let lower = spec.get(..13).unwrap_or(spec).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }

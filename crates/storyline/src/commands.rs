@@ -30,13 +30,23 @@ pub fn run(cli: Cli) -> Result<Done> {
     }
 }
 
-fn open_store(db: &Path) -> Result<SqliteStore> {
-    Ok(SqliteStore::open(db)?)
+/// The store `--db` names: a `postgres://` URL or a directory (see `store::open`).
+fn open_store(db: &Path) -> Result<Box<dyn Store>> {
+    match db.to_str() {
+        Some(spec) => Ok(store::open(spec)?),
+        None => Ok(Box::new(SqliteStore::open(db)?)),
+    }
+}
+
+/// The `--db` value as it may be printed (a URL without its password).
+fn shown(db: &Path) -> String {
+    store::redact(&db.display().to_string())
 }
 
 /// An existing store, for commands that only read.
-fn existing_store(db: &Path) -> Result<SqliteStore> {
-    if !db.join("storyline.sqlite").exists() {
+fn existing_store(db: &Path) -> Result<Box<dyn Store>> {
+    let is_database = db.to_str().is_some_and(store::is_postgres_url);
+    if !is_database && !db.join("storyline.sqlite").exists() {
         anyhow::bail!(
             "no store at {} (run `storyline ingest --db {} INPUT...` first)",
             db.display(),
@@ -75,7 +85,7 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
     let mut store = open_store(db)?;
     let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
         .context("cannot load the multilingual encoder")?;
-    let mut pipe = pipeline::Pipeline::with_encoder(&mut store, Some(&encoder))
+    let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
         .context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
@@ -117,7 +127,7 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
     if as_json {
         let v = json!({
             "ingested": s.ingested, "already_ingested": s.already, "duplicates": s.duplicates,
-            "failed": failed, "documents": documents, "events": events, "store": db.display().to_string(),
+            "failed": failed, "documents": documents, "events": events, "store": shown(db),
         });
         writeln!(out, "{v}")?;
     } else {
@@ -130,7 +140,7 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
             s.duplicates,
             plural(s.duplicates),
             failed,
-            db.display(),
+            shown(db),
             documents,
             events
         )?;
@@ -214,7 +224,7 @@ fn extract(inputs: &[PathBuf], format: Format, max_doc_mib: usize) -> Result<Don
 fn export(db: &Path) -> Result<Done> {
     let store = existing_store(db)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let n = wire::export(&store, &mut out).map_err(|e| match e {
+    let n = wire::export(store.as_ref(), &mut out).map_err(|e| match e {
         wire::ExportError::Write(io) => anyhow::Error::new(io),
         other => anyhow::Error::new(other),
     })?;
