@@ -119,13 +119,13 @@ fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
 
 /// The claim fields beyond the contract's, stored as one JSON column.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct ClaimDetail {
+pub(crate) struct ClaimDetail {
     #[serde(default)]
-    outlets: Vec<String>,
+    pub(crate) outlets: Vec<String>,
     #[serde(default)]
-    single_source: bool,
+    pub(crate) single_source: bool,
     #[serde(default)]
-    disagreement: Vec<model::Figure>,
+    pub(crate) disagreement: Vec<model::Figure>,
 }
 
 /// The embedded store: `DIR/storyline.sqlite`.
