@@ -86,7 +86,7 @@ impl Hnsw {
         if v.len() == self.dim {
             self.data.extend_from_slice(v);
         } else {
-            self.data.extend(std::iter::repeat(0.0).take(self.dim));
+            self.data.extend(std::iter::repeat_n(0.0, self.dim));
         }
         let level = level_of(id);
         self.links.push(vec![Vec::new(); level + 1]);

@@ -292,7 +292,7 @@ pub fn relative_offset(s: &str, published: Day) -> Option<i32> {
     const ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
     let mut best: Option<(usize, i32)> = None;
     let mut consider = |pos: usize, off: i32| {
-        if best.map_or(true, |(p, _)| pos < p) {
+        if best.is_none_or(|(p, _)| pos < p) {
             best = Some((pos, off));
         }
     };
@@ -345,7 +345,7 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
         let at = from + p;
         let before = text[..at].chars().next_back();
         let after = text[at + word.len()..].chars().next();
-        let edge = |c: Option<char>| c.map_or(true, |c| !c.is_alphanumeric() || is_han(c));
+        let edge = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() || is_han(c));
         if edge(before) && edge(after) {
             return Some(at);
         }

@@ -106,7 +106,7 @@ impl Features {
 
 /// The event day and the range of days the lead speaks of.
 fn event_day(article: &Article, lead: &str, published: Option<Day>) -> DayInfo {
-    let near = |d: Day, r: Option<Day>| r.map_or(true, |p| d <= p + 1 && d >= p - 10);
+    let near = |d: Day, r: Option<Day>| r.is_none_or(|p| d <= p + 1 && d >= p - 10);
     let dateline = article
         .dateline
         .as_ref()
@@ -292,9 +292,9 @@ fn collect_names(text: &str, out: &mut BTreeMap<String, u32>) {
                 .any(|c| c.is_lowercase() || c.is_uppercase())
             && word.chars().count() >= 2;
         let all_caps = word.chars().all(|c| !c.is_lowercase());
-        if cap && !all_caps || (cap && all_caps && word.chars().count() <= 5) {
+        if cap && (!all_caps || word.chars().count() <= 5) {
             let lower = word.to_lowercase();
-            if !is_stop(&lower) && !(sentence_start && is_common_opener(&lower)) {
+            if !(is_stop(&lower) || sentence_start && is_common_opener(&lower)) {
                 let key = if first.is_some_and(|c| ('А'..='я').contains(&c) || c == 'Ё') {
                     lower.chars().take(5).collect()
                 } else {

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use model::Article;
 
 /// MinHash values per sentence.
-const MINS: usize = 4;
+const MINS: usize = 16;
 /// Sentences shorter than this many tokens are not matched (datelines, captions).
 const MIN_TOKENS: usize = 6;
 /// Share of sentences (of the smaller document) that makes a near duplicate.
@@ -135,7 +135,7 @@ pub fn analyse(article: &Article) -> Analysed {
 }
 
 fn matches(a: &SentenceMark, b: &SentenceMark) -> bool {
-    a.exact == b.exact || a.mins.iter().zip(&b.mins).filter(|(x, y)| x == y).count() >= 3
+    a.exact == b.exact || a.mins.iter().zip(&b.mins).filter(|(x, y)| x == y).count() >= 9
 }
 
 /// A stored document the new one is compared with.
@@ -221,7 +221,7 @@ pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Link
                 );
                 a.min(b) >= 0.4 * a.max(b)
             };
-            if sim >= TRANSLATION_SIM && nums.map_or(true, |n| n >= 0.5) && len_ok {
+            if sim >= TRANSLATION_SIM && nums.is_none_or(|n| n >= 0.5) && len_ok {
                 let original = c.translation_of.clone().unwrap_or_else(|| c.id.clone());
                 links.notes.push(format!(
                     "translation of {original} ({} → {}, similarity {sim:.2}{})",

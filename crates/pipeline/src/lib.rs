@@ -73,6 +73,8 @@ impl<'s> Pipeline<'s> {
         encoder: Option<&'s embed::Encoder>,
     ) -> Result<Pipeline<'s>, PipelineError> {
         let states = store.event_states()?;
+        // Load enrichment's dictionaries now rather than inside the first document.
+        let _ = enrich::Resources::shared();
         let clusterer =
             cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
         Ok(Pipeline {
@@ -204,6 +206,8 @@ impl<'s> Pipeline<'s> {
                 text: p.text.clone(),
             })
             .collect();
+        let enrichment = enrich::analyse(&article, enrich::Resources::shared());
+        let is_duplicate = duplicate_of.is_some();
         let record = DocumentRecord {
             article,
             hash,
@@ -225,6 +229,13 @@ impl<'s> Pipeline<'s> {
                 commit.storylines.push((other.id, s));
             }
         }
+        add_enrichment(
+            &*self.store,
+            &mut commit,
+            enrichment,
+            &event_id,
+            is_duplicate,
+        )?;
         let id = commit.document.article.id.clone();
         self.store.commit(&commit)?;
         Ok(Outcome::Ingested {
@@ -296,4 +307,30 @@ fn embed_all(
         }
     }
     prepared
+}
+
+/// Enrichment's part of a commit: the document's entities, quotes and facts, its claim
+/// candidates, and its event's claims regrouped with the candidates stored for the event.
+/// A duplicate adds its entity mentions only (its quotes and claims are the original's).
+fn add_enrichment(
+    store: &dyn Store,
+    commit: &mut Commit,
+    e: enrich::DocEnrichment,
+    event: &str,
+    is_duplicate: bool,
+) -> Result<(), PipelineError> {
+    commit.entities = e.entities;
+    if is_duplicate {
+        return Ok(());
+    }
+    let mut candidates = Vec::new();
+    for (_, blob) in store.claim_candidates(event)? {
+        candidates.extend(enrich::ClaimCandidate::decode(&blob));
+    }
+    commit.claim_candidates = Some(enrich::ClaimCandidate::encode(&e.claim_candidates));
+    candidates.extend(e.claim_candidates);
+    commit.claims = Some((event.to_string(), enrich::claims(event, &candidates)));
+    commit.quotes = e.quotes;
+    commit.facts = e.facts;
+    Ok(())
 }

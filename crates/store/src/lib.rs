@@ -53,6 +53,9 @@ pub trait Store: Send {
     fn quotes(&self) -> Result<Vec<Quote>, StoreError>;
     fn facts(&self) -> Result<Vec<Fact>, StoreError>;
     fn claims(&self) -> Result<Vec<Claim>, StoreError>;
+    /// The stored claim candidates (an opaque blob per document, see [`Commit`]) of the
+    /// documents in `event`, in ingest order: `(document, blob)`.
+    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError>;
 
     /// Passages shared between documents, in the order they were found.
     fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError>;

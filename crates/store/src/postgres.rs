@@ -121,6 +121,12 @@ CREATE TABLE IF NOT EXISTS claims (
     sources TEXT[] NOT NULL,
     PRIMARY KEY (event, position)
 );
+ALTER TABLE quotes ADD COLUMN IF NOT EXISTS direct BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS detail TEXT;
+CREATE TABLE IF NOT EXISTS claim_candidates (
+    document TEXT COLLATE "C" PRIMARY KEY,
+    data TEXT NOT NULL
+);
 "#;
 
 /// How often a commit is tried when the server reports a deadlock, a serialisation failure or a
@@ -583,12 +589,13 @@ fn try_commit(
     }
     for q in &c.quotes {
         tx.execute(
-            "INSERT INTO quotes (document, speaker, text, via) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO quotes (document, speaker, text, via, direct) VALUES ($1, $2, $3, $4, $5)",
             &[
                 &text(&q.document),
                 &opt_text(&q.speaker),
                 &text(&q.text),
                 &opt_text(&q.via),
+                &q.direct,
             ],
         )?;
     }
@@ -609,11 +616,24 @@ fn try_commit(
         for (i, cl) in claims.iter().enumerate() {
             let sources: Vec<Cow<'_, str>> = cl.sources.iter().map(|s| text(s)).collect();
             let position = i32::try_from(i).unwrap_or(i32::MAX);
+            let detail = serde_json::to_string(&crate::sqlite::ClaimDetail {
+                outlets: cl.outlets.clone(),
+                single_source: cl.single_source,
+                disagreement: cl.disagreement.clone(),
+            })
+            .unwrap_or_default(); // plain data: serialising it cannot fail
             tx.execute(
-                "INSERT INTO claims (event, position, text, sources) VALUES ($1, $2, $3, $4)",
-                &[&text(event), &position, &text(&cl.text), &sources],
+                "INSERT INTO claims (event, position, text, sources, detail) VALUES ($1, $2, $3, $4, $5)",
+                &[&text(event), &position, &text(&cl.text), &sources, &detail],
             )?;
         }
+    }
+    if let Some(data) = &c.claim_candidates {
+        tx.execute(
+            "INSERT INTO claim_candidates (document, data) VALUES ($1, $2)
+             ON CONFLICT (document) DO UPDATE SET data = excluded.data",
+            &[&text(&a.id), &text(data)],
+        )?;
     }
     tx.commit()?;
     Ok(Attempt::Stored)
@@ -805,7 +825,7 @@ impl Store for PgStore {
         self.with_client(|client| {
             Ok(client
                 .query(
-                    "SELECT document, speaker, text, via FROM quotes ORDER BY seq",
+                    "SELECT document, speaker, text, via, direct FROM quotes ORDER BY seq",
                     &[],
                 )?
                 .iter()
@@ -814,6 +834,7 @@ impl Store for PgStore {
                     speaker: r.get(1),
                     text: r.get(2),
                     via: r.get(3),
+                    direct: r.get(4),
                 })
                 .collect())
         })
@@ -842,15 +863,38 @@ impl Store for PgStore {
         self.with_client(|client| {
             Ok(client
                 .query(
-                    "SELECT event, text, sources FROM claims ORDER BY event, position",
+                    "SELECT event, text, sources, detail FROM claims ORDER BY event, position",
                     &[],
                 )?
                 .iter()
-                .map(|r| Claim {
-                    event: r.get(0),
-                    text: r.get(1),
-                    sources: r.get(2),
+                .map(|r| {
+                    let detail: crate::sqlite::ClaimDetail = r
+                        .get::<_, Option<String>>(3)
+                        .and_then(|d| serde_json::from_str(&d).ok())
+                        .unwrap_or_default();
+                    Claim {
+                        event: r.get(0),
+                        text: r.get(1),
+                        sources: r.get(2),
+                        outlets: detail.outlets,
+                        single_source: detail.single_source,
+                        disagreement: detail.disagreement,
+                    }
                 })
+                .collect())
+        })
+    }
+
+    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT c.document, c.data FROM claim_candidates c JOIN documents d ON d.id = c.document
+                     WHERE d.event = $1 ORDER BY d.seq",
+                    &[&text(event)],
+                )?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
                 .collect())
         })
     }

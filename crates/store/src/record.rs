@@ -100,6 +100,9 @@ pub struct Commit {
     pub passages: Vec<SharedPassage>,
     /// Other events whose storyline was set by this document's clustering (event id, storyline).
     pub storylines: Vec<(String, String)>,
+    /// What this document contributes to its event's claims, as an opaque blob (enrichment's
+    /// claim candidates, JSON), kept so claims can be recomputed without re-reading documents.
+    pub claim_candidates: Option<String>,
 }
 
 impl Commit {
@@ -114,6 +117,7 @@ impl Commit {
             fingerprint: None,
             passages: Vec::new(),
             storylines: Vec::new(),
+            claim_candidates: None,
         }
     }
 }

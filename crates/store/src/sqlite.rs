@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS quotes (
     document TEXT NOT NULL,
     speaker TEXT,
     text TEXT NOT NULL,
-    via TEXT
+    via TEXT,
+    direct INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS quotes_document ON quotes(document);
 CREATE TABLE IF NOT EXISTS facts (
@@ -86,9 +87,46 @@ CREATE TABLE IF NOT EXISTS claims (
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
     sources TEXT NOT NULL,
+    detail TEXT,
     PRIMARY KEY (event, position)
 );
+CREATE TABLE IF NOT EXISTS claim_candidates (
+    document TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+);
 "#;
+
+/// Columns added after schema 1, for stores written by an older storyline.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("documents", "why", "TEXT"),
+    ("documents", "fingerprint", "BLOB"),
+    ("quotes", "direct", "INTEGER NOT NULL DEFAULT 1"),
+    ("claims", "detail", "TEXT"),
+];
+
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, decl) in ADDED_COLUMNS {
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(1))?
+            .collect::<Result<_, _>>()?;
+        if !names.iter().any(|n| n == column) {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The claim fields beyond the contract's, stored as one JSON column.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ClaimDetail {
+    #[serde(default)]
+    pub(crate) outlets: Vec<String>,
+    #[serde(default)]
+    pub(crate) single_source: bool,
+    #[serde(default)]
+    pub(crate) disagreement: Vec<model::Figure>,
+}
 
 /// The embedded store: `DIR/storyline.sqlite`.
 pub struct SqliteStore {
@@ -124,20 +162,7 @@ impl SqliteStore {
         }
         conn.execute_batch(SCHEMA)
             .map_err(|e| open_err(e.to_string()))?;
-        if found == 1 {
-            // Schema 1 had no `why` and `fingerprint` columns.
-            for col in ["why TEXT", "fingerprint BLOB"] {
-                let name = col.split(' ').next().unwrap_or(col);
-                let has: bool = conn
-                    .prepare("SELECT 1 FROM pragma_table_info('documents') WHERE name = ?1")
-                    .and_then(|mut st| st.exists([name]))
-                    .map_err(|e| open_err(e.to_string()))?;
-                if !has {
-                    conn.execute_batch(&format!("ALTER TABLE documents ADD COLUMN {col}"))
-                        .map_err(|e| open_err(e.to_string()))?;
-                }
-            }
-        }
+        add_missing_columns(&conn).map_err(|e| open_err(e.to_string()))?;
         conn.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(|e| open_err(e.to_string()))?;
         Ok(SqliteStore { conn, path })
@@ -306,8 +331,8 @@ impl Store for SqliteStore {
         }
         for q in &c.quotes {
             tx.execute(
-                "INSERT INTO quotes (document, speaker, text, via) VALUES (?1, ?2, ?3, ?4)",
-                params![q.document, q.speaker, q.text, q.via],
+                "INSERT INTO quotes (document, speaker, text, via, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![q.document, q.speaker, q.text, q.via, q.direct],
             )?;
         }
         for f in &c.facts {
@@ -321,11 +346,23 @@ impl Store for SqliteStore {
             for (i, cl) in claims.iter().enumerate() {
                 let sources = serde_json::to_string(&cl.sources)
                     .map_err(|e| StoreError::Db(e.to_string()))?;
+                let detail = serde_json::to_string(&ClaimDetail {
+                    outlets: cl.outlets.clone(),
+                    single_source: cl.single_source,
+                    disagreement: cl.disagreement.clone(),
+                })
+                .map_err(|e| StoreError::Db(e.to_string()))?;
                 tx.execute(
-                    "INSERT INTO claims (event, position, text, sources) VALUES (?1, ?2, ?3, ?4)",
-                    params![event, i as i64, cl.text, sources],
+                    "INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![event, i as i64, cl.text, sources, detail],
                 )?;
             }
+        }
+        if let Some(data) = &c.claim_candidates {
+            tx.execute(
+                "INSERT OR REPLACE INTO claim_candidates (document, data) VALUES (?1, ?2)",
+                params![a.id, data],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -469,13 +506,14 @@ impl Store for SqliteStore {
     fn quotes(&self) -> Result<Vec<Quote>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT document, speaker, text, via FROM quotes ORDER BY rowid")?;
+            .prepare("SELECT document, speaker, text, via, direct FROM quotes ORDER BY rowid")?;
         let rows = stmt.query_map([], |r| {
             Ok(Quote {
                 document: r.get(0)?,
                 speaker: r.get(1)?,
                 text: r.get(2)?,
                 via: r.get(3)?,
+                direct: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -500,25 +538,34 @@ impl Store for SqliteStore {
     fn claims(&self) -> Result<Vec<Claim>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT event, text, sources FROM claims ORDER BY event, position")?;
+            .prepare("SELECT event, text, sources, detail FROM claims ORDER BY event, position")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (event, text, sources) = row?;
-            let sources = serde_json::from_str(&sources).map_err(|e| StoreError::Corrupt {
+            let (event, text, sources, detail) = row?;
+            let corrupt = |e: serde_json::Error| StoreError::Corrupt {
                 what: format!("claim of event {event}"),
                 why: e.to_string(),
-            })?;
+            };
+            let sources = serde_json::from_str(&sources).map_err(corrupt)?;
+            let detail: ClaimDetail = match detail {
+                Some(d) => serde_json::from_str(&d).map_err(corrupt)?,
+                None => ClaimDetail::default(),
+            };
             out.push(Claim {
                 event,
                 text,
                 sources,
+                outlets: detail.outlets,
+                single_source: detail.single_source,
+                disagreement: detail.disagreement,
             });
         }
         Ok(out)
@@ -576,6 +623,15 @@ impl Store for SqliteStore {
             out.extend(these);
         }
         Ok(out)
+    }
+
+    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.document, c.data FROM claim_candidates c JOIN documents d ON d.id = c.document
+             WHERE d.event = ?1 ORDER BY d.seq",
+        )?;
+        let rows = stmt.query_map([event], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {

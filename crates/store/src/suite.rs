@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote, Segment};
+use model::{Article, Claim, Entity, EntityKind, Event, Fact, Figure, Quote, Segment};
 
 use crate::{Commit, DocStatus, DocumentRecord, EventState, Store};
 
@@ -64,6 +64,7 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     claims_are_replaced_per_event(fresh());
     events_are_ordered_and_list_their_documents(fresh());
     search_finds_substrings_in_any_script(fresh());
+    claim_candidates_are_kept_per_document_of_an_event(fresh());
     links_passages_and_storylines(fresh());
 }
 
@@ -113,6 +114,7 @@ fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
             speaker: Some("xi-jinping".into()),
             text: "China highly appreciates this.".into(),
             via: Some("Xinhua".into()),
+            direct: true,
         }],
         facts: vec![Fact {
             document: id.into(),
@@ -127,11 +129,20 @@ fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
                 event: ev.into(),
                 text: "the two sides signed a joint statement".into(),
                 sources: vec![id.into()],
+                outlets: vec!["Xinhua".into()],
+                single_source: true,
+                disagreement: vec![Figure {
+                    value: 240.0e9,
+                    unit: Some("USD".into()),
+                    subject: Some("two-way trade".into()),
+                    sources: vec!["other".into()],
+                }],
             }],
         )),
         fingerprint: Some(vec![1, 2, 3, 4]),
         passages: Vec::new(),
         storylines: Vec::new(),
+        claim_candidates: Some(format!("[\"candidates of {id}\"]")),
     }
 }
 
@@ -204,6 +215,7 @@ fn claims_are_replaced_per_event(mut s: Box<dyn Store>) {
             event: "e1".into(),
             text: "the two sides signed a joint statement".into(),
             sources: vec!["d1".into(), "d2".into()],
+            ..Claim::default()
         }],
     ));
     s.commit(&c).unwrap();
@@ -250,4 +262,29 @@ fn search_finds_substrings_in_any_script(mut s: Box<dyn Store>) {
     assert!(zh[0].snippet.contains("金砖"));
     assert_eq!(s.search("казани", 10).unwrap()[0].document, "ru");
     assert!(s.search("nothing like this", 10).unwrap().is_empty());
+}
+
+fn claim_candidates_are_kept_per_document_of_an_event(mut s: Box<dyn Store>) {
+    s.commit(&full_commit("d1", "one", "e1")).unwrap();
+    s.commit(&full_commit("d2", "two", "e1")).unwrap();
+    s.commit(&full_commit("d3", "three", "e2")).unwrap();
+    let mut plain = Commit::document_only(doc("d4", "four"));
+    plain.document.event = Some("e1".into());
+    s.commit(&plain).unwrap();
+    let got = s.claim_candidates("e1").unwrap();
+    assert_eq!(
+        got,
+        [
+            ("d1".to_string(), "[\"candidates of d1\"]".to_string()),
+            ("d2".to_string(), "[\"candidates of d2\"]".to_string()),
+        ]
+    );
+    assert_eq!(s.claim_candidates("e2").unwrap().len(), 1);
+    assert!(s.claim_candidates("nope").unwrap().is_empty());
+    // The claim fields beyond the contract survive the round trip.
+    let claims = s.claims().unwrap();
+    assert!(claims
+        .iter()
+        .all(|c| c.single_source && c.disagreement.len() == 1));
+    assert_eq!(claims[0].outlets, ["Xinhua"]);
 }
