@@ -78,6 +78,7 @@ fn commit_in(id: &str, text: &str, ev: &str) -> Commit {
         speaker: None,
         text: format!("quoted in {id}"),
         via: None,
+        direct: true,
     }];
     c.claims = Some((
         ev.into(),
@@ -85,6 +86,9 @@ fn commit_in(id: &str, text: &str, ev: &str) -> Commit {
             event: ev.into(),
             text: format!("the latest claim, from {id}"),
             sources: vec![id.into()],
+            outlets: vec![format!("outlet of {id}")],
+            single_source: true,
+            disagreement: Vec::new(),
         }],
     ));
     c
