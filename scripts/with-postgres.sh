@@ -63,7 +63,12 @@ if [ "$(id -u)" -eq 0 ]; then
     fi
 fi
 
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/storyline-pg.XXXXXX")"
+# As root, the server's user must be able to reach the directory: use /tmp, not root's TMPDIR.
+if [ "${#RUN[@]}" -gt 0 ]; then
+    TMP="$(mktemp -d /tmp/storyline-pg.XXXXXX)"
+else
+    TMP="$(mktemp -d "${TMPDIR:-/tmp}/storyline-pg.XXXXXX")"
+fi
 chmod 700 "$TMP"
 if [ "${#RUN[@]}" -gt 0 ]; then
     chown "$PGUSER_OS" "$TMP"
