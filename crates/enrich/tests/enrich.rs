@@ -265,3 +265,51 @@ fn bad_input_does_not_panic() {
     let _ = claims("ev", &[]);
     assert!(enrich::ClaimCandidate::decode("not json").is_empty());
 }
+
+#[test]
+fn syndicated_passages_of_the_sample_event_are_one_claim() {
+    let gold: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/seeds.gold.json")).unwrap(),
+    )
+    .unwrap();
+    let event_docs = [
+        "000_21cd010cafc9b1ef",
+        "002_27885933036f0cc7",
+        "004_48b45f1752d154fa",
+    ];
+    let mut cands = Vec::new();
+    for id in event_docs {
+        let a = score::article(&root(), id);
+        cands.extend(analyse(&a, res()).claim_candidates);
+    }
+    let out = claims("E2", &cands);
+    let mut found = 0;
+    for p in gold["shared_passages"].as_array().unwrap() {
+        let text = p["text"].as_str().unwrap();
+        let docs: Vec<&str> = p["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
+        let hit = out.iter().any(|c| {
+            c.text.contains(text)
+                || docs.iter().all(|d| c.sources.iter().any(|s| s == d))
+                    && cands
+                        .iter()
+                        .any(|x| x.text.contains(text) && x.text == c.text)
+        });
+        if hit {
+            found += 1;
+        } else {
+            eprintln!("not grouped: {text}");
+        }
+        let grouped = out
+            .iter()
+            .filter(|c| c.sources.len() > 1)
+            .any(|c| docs.iter().all(|d| c.sources.iter().any(|s| s == d)));
+        assert!(grouped, "no claim made by {docs:?}");
+    }
+    assert!(found >= 2, "{found} of 3 shared passages found as claims");
+    assert!(out.iter().any(|c| c.single_source));
+}
