@@ -775,7 +775,56 @@ fn subject_of(
         || clause
             .split_whitespace()
             .all(|w| matches!(w.to_lowercase().as_str(), "also" | "then" | "later" | "—"));
+    // "…,” Vann R. Newkirk II, a writer for The Atlantic, said": a name, then an apposition
+    // closed by a comma right before the verb.
+    if clause.is_empty() && pre.trim_end().ends_with(',') {
+        let lead = pre.len() - pre.trim_start_matches([',', ' ', '\u{a0}']).len();
+        let head = &pre[lead..];
+        if let Some(comma) = head.find(',') {
+            let name = head[..comma].trim();
+            let words = name.split_whitespace().count();
+            if (1..=7).contains(&words)
+                && name.starts_with(|c: char| c.is_uppercase())
+                && !has_sentence_break(name)
+                && !NOT_NAMES.contains(&name.split_whitespace().next().unwrap_or("").to_lowercase().as_str())
+            {
+                let at = range.start + lead;
+                let found = ents
+                    .mentions
+                    .iter()
+                    .filter(|m| m.para == p.index && m.span.start >= at && m.span.end <= at + comma)
+                    .find(|m| is_speaker_kind(m.entity));
+                return Some(match found {
+                    Some(m) => resolved(m.entity, m.span.clone(), "name-apposition"),
+                    None => Attribution {
+                        speaker: Some(name.to_string()),
+                        entity: None,
+                        at: Some(at..at + name.len()),
+                        via: None,
+                        why: "name-apposition-text",
+                    },
+                });
+            }
+        }
+    }
     if inverted && !addressee {
+        // "said one Democratic source on the panel": a description after the verb.
+        let after_text = text[v_end..range.end].trim_start();
+        let first = after_text.split_whitespace().next().unwrap_or("");
+        if matches!(first, "a" | "an" | "one" | "the" | "two" | "several") {
+            let end = after_text.find([',', '.', ';', '"', '“', '”']).unwrap_or(after_text.len());
+            let desc = after_text[..end].trim();
+            if (2..=8).contains(&desc.split_whitespace().count()) {
+                let at = v_end + (text[v_end..range.end].len() - after_text.len());
+                return Some(Attribution {
+                    speaker: Some(desc.to_string()),
+                    entity: None,
+                    at: Some(at..at + desc.len()),
+                    via: None,
+                    why: "description-after-verb",
+                });
+            }
+        }
         // After the verb: "said Xi", "заявил Путин".
         let after = ents
             .mentions
