@@ -51,11 +51,28 @@ impl std::ops::Deref for Ents<'_> {
 }
 
 const FEMALE_TITLES: &[&str] = &[
-    "mrs", "ms", "miss", "madam", "chairwoman", "congresswoman", "spokeswoman", "businesswoman",
-    "queen", "princess", "госпожа", "г-жа",
+    "mrs",
+    "ms",
+    "miss",
+    "madam",
+    "chairwoman",
+    "congresswoman",
+    "spokeswoman",
+    "businesswoman",
+    "queen",
+    "princess",
+    "госпожа",
+    "г-жа",
 ];
 const MALE_TITLES: &[&str] = &[
-    "mr", "chairman", "congressman", "spokesman", "businessman", "king", "prince", "господин",
+    "mr",
+    "chairman",
+    "congressman",
+    "spokesman",
+    "businessman",
+    "king",
+    "prince",
+    "господин",
     "г-н",
 ];
 const FEMALE_WORDS: &[&str] = &["she", "her", "hers", "herself", "она", "её", "ее", "ей"];
@@ -170,10 +187,39 @@ fn pronoun_gender(w: &str) -> Option<bool> {
 
 /// Days and months: capitalised words after a speech verb that name no speaker.
 const NOT_NAMES: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "today", "yesterday", "tonight", "last", "next", "this", "after",
-    "before", "in", "on", "at", "the", "a", "an",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "today",
+    "yesterday",
+    "tonight",
+    "last",
+    "next",
+    "this",
+    "after",
+    "before",
+    "in",
+    "on",
+    "at",
+    "the",
+    "a",
+    "an",
 ];
 
 /// Whether a period in `clause` ends a sentence: after an ordinary lowercase word of three
@@ -416,7 +462,8 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
             }
             let sentence = p.sentence_at(span.start);
             direct_sentences.push(sentence.start.min(span.start)..sentence.end.max(span.end));
-            let mut attribution = attribute(p, span.clone(), &spans, ents);
+            let mut attribution = transcript_speaker(p, inner_start, ents)
+                .unwrap_or_else(|| attribute(p, span.clone(), &spans, ents));
             if attribution.speaker.is_none() && span.start == 0 {
                 // A paragraph that is all quote continues the speaker quoted just before.
                 if let Some(prev) = out.iter().rev().find(|q| q.direct && q.para + 1 == p.index) {
@@ -517,13 +564,41 @@ struct Attribution {
     via: Option<String>,
 }
 
+/// A transcript line inside the marks: "PENCE: Well, look, …" names its speaker in capitals.
+fn transcript_speaker(p: &Para, inner_start: usize, ents: &Ents) -> Option<Attribution> {
+    let rest = &p.text[inner_start..];
+    let colon = rest.find(':')?;
+    let name = &rest[..colon];
+    let words = name.split_whitespace().count();
+    let caps = name.chars().any(char::is_alphabetic)
+        && name
+            .chars()
+            .all(|c| c.is_uppercase() || c == ' ' || c == '.' || c == '-' || c == '\'');
+    if !(1..=3).contains(&words) || !caps || name.chars().filter(|c| c.is_alphabetic()).count() < 2
+    {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    let entity = ents.mentions.iter().map(|m| m.entity).find(|&e| {
+        ents.entities[e].kind == EntityKind::Person
+            && ents.entities[e]
+                .name
+                .to_lowercase()
+                .split_whitespace()
+                .last()
+                == lower.split_whitespace().last()
+    });
+    Some(Attribution {
+        speaker: Some(entity.map_or_else(|| name.to_string(), |e| ents.entities[e].id.clone())),
+        entity,
+        at: Some(inner_start..inner_start + name.len()),
+        via: None,
+        why: "transcript",
+    })
+}
+
 /// Who said the quote at `span`: the speech verb nearest the quote in the text around it.
-fn attribute(
-    p: &Para,
-    span: Range<usize>,
-    spans: &[Range<usize>],
-    ents: &Ents,
-) -> Attribution {
+fn attribute(p: &Para, span: Range<usize>, spans: &[Range<usize>], ents: &Ents) -> Attribution {
     let text = &p.text;
     let next_quote = spans
         .iter()
@@ -666,7 +741,7 @@ fn find_attribution(
         let vt = toks[v];
         let v_start = range.start + vt.start;
         let v_end = range.start + vt.end;
-        if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, quote_at) {
+        if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, quote_at, 0) {
             a.via = a.via.or(via.clone());
             return Some(a);
         }
@@ -684,6 +759,7 @@ fn subject_of(
     v_end: usize,
     ents: &Ents,
     quote_at: usize,
+    depth: u8,
 ) -> Option<Attribution> {
     let text = &p.text;
     let resolved = |e: usize, at: Range<usize>, why: &'static str| Attribution {
@@ -699,6 +775,35 @@ fn subject_of(
             EntityKind::Person | EntityKind::Organization
         )
     };
+    let verb_word = text[v_start..v_end].to_lowercase();
+    // "…, saying …" / "…, adding …": the speaker is the subject of the main clause.
+    if matches!(verb_word.as_str(), "saying" | "adding" | "asking") && depth == 0 {
+        let s = p.sentence_at(v_start);
+        let first = ents
+            .mentions
+            .iter()
+            .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= v_start)
+            .find(|m| is_speaker_kind(m.entity));
+        if let Some(m) = first {
+            let gap = &text[s.start..m.span.start];
+            if gap.split_whitespace().count() <= 4 {
+                return Some(resolved(m.entity, m.span.clone(), "participle-subject"));
+            }
+        }
+        let head = text[s.start..v_start]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if let Some(g) = pronoun_gender(head).filter(|_| matches!(head, "He" | "She")) {
+            if let Some(e) = ents.antecedent(p.index, s.start, Some(g)) {
+                return Some(resolved(
+                    e,
+                    s.start..s.start + head.len(),
+                    "participle-pronoun",
+                ));
+            }
+        }
+    }
     // A name right before the verb, possibly with an apposition between ("Wei Jinshen, a …,
     // said"; "Li Haidong, a professor at …, told"): the nearest person whose gap to the verb is
     // short or a whole apposition; an organisation right before the verb as a fallback.
@@ -750,16 +855,33 @@ fn subject_of(
             continue;
         };
         if PRONOUNS_PERSON.contains(&lw.as_str()) {
-            return Some(match ents.antecedent(p.index, span.start, pronoun_gender(&lw)) {
-                Some(e) => resolved(e, span.clone(), "pronoun"),
-                None => Attribution {
-                    speaker: Some(w.to_string()),
-                    entity: None,
-                    at: Some(span.clone()),
-                    via: None,
-                    why: "pronoun-unresolved",
+            // "Lynch said she recalled …": the pronoun opens a reported clause; the speaker is
+            // the subject of the verb that reports it.
+            let before = text[range.start..span.start].trim_end();
+            let prev = before
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if depth == 0 && before.len() > prev.len() && EN_VERBS.contains(&prev.as_str()) {
+                let pv_end = range.start + before.len();
+                let pv_start = pv_end - prev.len();
+                if let Some(a) = subject_of(p, range.clone(), pv_start, pv_end, ents, quote_at, 1) {
+                    return Some(a);
+                }
+            }
+            return Some(
+                match ents.antecedent(p.index, span.start, pronoun_gender(&lw)) {
+                    Some(e) => resolved(e, span.clone(), "pronoun"),
+                    None => Attribution {
+                        speaker: Some(w.to_string()),
+                        entity: None,
+                        at: Some(span.clone()),
+                        via: None,
+                        why: "pronoun-unresolved",
+                    },
                 },
-            });
+            );
         }
     }
     let verb = text[v_start..v_end].to_lowercase();
@@ -786,7 +908,14 @@ fn subject_of(
             if (1..=7).contains(&words)
                 && name.starts_with(|c: char| c.is_uppercase())
                 && !has_sentence_break(name)
-                && !NOT_NAMES.contains(&name.split_whitespace().next().unwrap_or("").to_lowercase().as_str())
+                && !NOT_NAMES.contains(
+                    &name
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .as_str(),
+                )
             {
                 let at = range.start + lead;
                 let found = ents
@@ -812,7 +941,9 @@ fn subject_of(
         let after_text = text[v_end..range.end].trim_start();
         let first = after_text.split_whitespace().next().unwrap_or("");
         if matches!(first, "a" | "an" | "one" | "the" | "two" | "several") {
-            let end = after_text.find([',', '.', ';', '"', '“', '”']).unwrap_or(after_text.len());
+            let end = after_text
+                .find([',', '.', ';', '"', '“', '”'])
+                .unwrap_or(after_text.len());
             let desc = after_text[..end].trim();
             if (2..=8).contains(&desc.split_whitespace().count()) {
                 let at = v_end + (text[v_end..range.end].len() - after_text.len());
@@ -874,7 +1005,9 @@ fn subject_of(
             .last()
             .unwrap_or("")
             .trim_matches(|c: char| !c.is_alphanumeric());
-        if last.starts_with(|c: char| c.is_uppercase()) && !NOT_NAMES.contains(&last.to_lowercase().as_str()) {
+        if last.starts_with(|c: char| c.is_uppercase())
+            && !NOT_NAMES.contains(&last.to_lowercase().as_str())
+        {
             let by_surname = ents
                 .mentions
                 .iter()
@@ -897,7 +1030,14 @@ fn subject_of(
         if matches!(
             first.as_str(),
             "it" | "this" | "that" | "they" | "we" | "i" | "you" | "and" | "but"
-        ) {
+        ) || NOT_NAMES[..12].contains(&first.trim_end_matches(','))
+            || first == "after"
+            || first.ends_with("ly")
+            || first.ends_with("ing")
+            || clause
+                .split_whitespace()
+                .any(|w| matches!(w, "who" | "which" | "that") || EN_VERBS.contains(&w))
+        {
             return None;
         }
         return Some(Attribution {
@@ -936,7 +1076,12 @@ fn name_run(p: &Para, at: usize, ents: &Ents) -> Option<Attribution> {
         .next()
         .unwrap_or("")
         .to_lowercase();
-    if NOT_NAMES.contains(&first.as_str()) || rest.split(' ').next().is_some_and(|w| w.ends_with("'s") || w.ends_with("’s")) {
+    if NOT_NAMES.contains(&first.as_str())
+        || rest
+            .split(' ')
+            .next()
+            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
+    {
         return None;
     }
     let mut end = 0;
@@ -1100,12 +1245,7 @@ fn original_byte(original: &str, converted: &str, at: usize) -> usize {
 }
 
 /// The outlet named in `range` as the one the words were given to or taken from.
-fn via_in(
-    p: &Para,
-    range: Range<usize>,
-    ents: &Ents,
-    exclude: &[Range<usize>],
-) -> Option<String> {
+fn via_in(p: &Para, range: Range<usize>, ents: &Ents, exclude: &[Range<usize>]) -> Option<String> {
     let text = &p.text;
     let outside = |r: &Range<usize>| !exclude.iter().any(|x| x.start <= r.start && r.end <= x.end);
     for m in ents.mentions.iter().filter(|m| {
@@ -1210,7 +1350,7 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option<Fo
                     || sentence[t.end..].trim().is_empty()
                     || toks.len() <= i + 4)
         };
-        let Some(a) = subject_of(p, s.clone(), v_start, v_end, ents, v_start) else {
+        let Some(a) = subject_of(p, s.clone(), v_start, v_end, ents, v_start, 0) else {
             continue;
         };
         if a.entity.is_none() && w == "according" {
@@ -1270,12 +1410,7 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option<Fo
     None
 }
 
-fn zh_indirect(
-    document: &str,
-    p: &Para,
-    s: Range<usize>,
-    ents: &Ents,
-) -> Option<FoundQuote> {
+fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option<FoundQuote> {
     let text = &p.text;
     let sentence = &text[s.clone()];
     // "X表示，…" / "…，X指出。"

@@ -268,7 +268,12 @@ impl PolnearReport {
         let rules: Vec<String> = self
             .by_rule
             .iter()
-            .map(|(k, (ok, bad))| format!("{}: {ok} right, {bad} wrong", if k.is_empty() { "none" } else { k }))
+            .map(|(k, (ok, bad))| {
+                format!(
+                    "{}: {ok} right, {bad} wrong",
+                    if k.is_empty() { "none" } else { k }
+                )
+            })
             .collect();
         println!("speaker rules: {}", rules.join("; "));
         println!("({:.2} s)", self.seconds);
@@ -467,7 +472,11 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
                             .first()
                             .map(|&(s, _)| {
                                 let pi = offsets.iter().rposition(|&o| o <= s).unwrap_or(0);
-                                if pi == q.para { "same para".into() } else { format!("para {pi} vs {}", q.para) }
+                                if pi == q.para {
+                                    "same para".into()
+                                } else {
+                                    format!("para {pi} vs {}", q.para)
+                                }
                             })
                             .unwrap_or_default();
                         println!(
