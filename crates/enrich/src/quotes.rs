@@ -741,7 +741,7 @@ fn find_attribution(
         let vt = toks[v];
         let v_start = range.start + vt.start;
         let v_end = range.start + vt.end;
-        if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, quote_at, 0) {
+        if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, 0) {
             a.via = a.via.or(via.clone());
             return Some(a);
         }
@@ -758,7 +758,6 @@ fn subject_of(
     v_start: usize,
     v_end: usize,
     ents: &Ents,
-    quote_at: usize,
     depth: u8,
 ) -> Option<Attribution> {
     let text = &p.text;
@@ -866,7 +865,7 @@ fn subject_of(
             if depth == 0 && before.len() > prev.len() && EN_VERBS.contains(&prev.as_str()) {
                 let pv_end = range.start + before.len();
                 let pv_start = pv_end - prev.len();
-                if let Some(a) = subject_of(p, range.clone(), pv_start, pv_end, ents, quote_at, 1) {
+                if let Some(a) = subject_of(p, range.clone(), pv_start, pv_end, ents, 1) {
                     return Some(a);
                 }
             }
@@ -1001,8 +1000,7 @@ fn subject_of(
         let at = range.start + clause_start + offset;
         let last = clause
             .split_whitespace()
-            .filter(|w| !w.starts_with('('))
-            .last()
+            .rfind(|w| !w.starts_with('('))
             .unwrap_or("")
             .trim_matches(|c: char| !c.is_alphanumeric());
         if last.starts_with(|c: char| c.is_uppercase())
@@ -1350,7 +1348,7 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option<Fo
                     || sentence[t.end..].trim().is_empty()
                     || toks.len() <= i + 4)
         };
-        let Some(a) = subject_of(p, s.clone(), v_start, v_end, ents, v_start, 0) else {
+        let Some(a) = subject_of(p, s.clone(), v_start, v_end, ents, 0) else {
             continue;
         };
         if a.entity.is_none() && w == "according" {
