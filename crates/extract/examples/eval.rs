@@ -294,7 +294,9 @@ fn dates_set(root: &Path, timer: &mut Timer, verbose: bool) {
                     none += 1;
                 }
                 if verbose {
-                    println!("  {file}: {mine:?}, gold {gold}  {url}");
+                    let html = decode(&bytes);
+                    let (src, meta_date) = extract::debug_date(&html, Some(url));
+                    println!("  {file}: {mine:?}, gold {gold}  [{src}: {meta_date:?}]  {url}");
                 }
             }
         }

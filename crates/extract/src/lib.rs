@@ -169,3 +169,14 @@ fn from_text(t: &str) -> Article {
 pub fn debug_html(html: &str) -> String {
     content::debug_blocks(&html::read(html))
 }
+
+/// Which signal gave the publication date of an HTML page, and the date, for tuning by hand.
+#[doc(hidden)]
+pub fn debug_date(html: &str, url: Option<&str>) -> (&'static str, Option<String>) {
+    let page = html::read(html);
+    let pm = meta::page_meta(&page, url);
+    (
+        pm.date_source,
+        pm.published.or(pm.published_guess).map(|d| d.iso()),
+    )
+}

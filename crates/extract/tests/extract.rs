@@ -396,3 +396,88 @@ fn chinese_reporter_bylines() {
     assert_eq!(tail("（常书香 马丹阳 ）"), ["常书香", "马丹阳"]);
     assert!(!tail("（新华社）").contains(&"新华社".to_string()));
 }
+
+#[test]
+fn publication_label_inside_a_long_meta_line() {
+    // The line also names categories and a comment link; only the words before the date count.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p class='entry-meta'>Author: kim | Published on 16.12.2012 \
+         / Categories: Harbour, Town, Weather, Storms, Boats / Tags: quay, storm, reopening, \
+         council, harbour master / Leave a comment</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2012-12-16"));
+    // A footer with "last changed" before "published": the second date is the one.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "</div><p>Letzte Änderung: 31.10.2023 - 14:49:39<br>Erschienen am: 01.11.2023<br>\
+         © bei der Autorin</p>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2023-11-01"));
+}
+
+#[test]
+fn date_glued_to_a_label_and_date_attributes() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><div class='datestamp'><span>입력2023.11.02. 오후 8:06</span></div>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-02")
+    );
+    // RDFa `property="schema:dateCreated"` with a content attribute.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><span property='schema:dateCreated' \
+         content='2022-01-28T12:45:46+00:00'></span>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2022-01-28")
+    );
+    // A `<time>` in a side column is better than no date.
+    let s = page_with(
+        "<aside><span class='x'><time datetime='2020-06-22T09:30:00+02:00'>28 minutes ago</time></span></aside><div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-06-22")
+    );
+}
+
+#[test]
+fn utc_metadata_time_yields_to_the_local_day() {
+    // The same moment given with the local offset.
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2020-12-24T23:59:50+00:00'>\
+         <script type='application/ld+json'>{\"@type\":\"NewsArticle\",\
+         \"datePublished\":\"2020-12-25T01:59:50+02:00\"}</script></head><div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-12-25")
+    );
+    // An early UTC hour and a visible date line the day before (a page west of Greenwich).
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2023-11-09T06:35:29+00:00'></head>\
+         <div><h1>Quay to reopen</h1><p class='date'>Posted: November 8, 2023 / 10:35 PM PST</p>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-08")
+    );
+    // Midday UTC: the metadata day stands.
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2023-11-09T12:35:29+00:00'></head>\
+         <div><h1>Quay to reopen</h1><p class='date'>Posted: November 8, 2023</p>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-09")
+    );
+}
