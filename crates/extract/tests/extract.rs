@@ -481,3 +481,36 @@ fn utc_metadata_time_yields_to_the_local_day() {
         Some("2023-11-09")
     );
 }
+
+#[test]
+fn chinese_byline_variants() {
+    // The outlet before the label, and two labelled groups on consecutive lines with a date.
+    let a = html(&zh_page(&format!(
+        "<p>新华网黑龙江频道 记者 伊琳 李清芬</p>{ZH_PARA}<p>记者：你们通过什么渠道获取这些信息？</p>{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["伊琳", "李清芬"]);
+    let a = html(&zh_page(&format!(
+        "<p>本报实习生 刘国栋 周炜</p><p>本报记者 王燕平 方云凤 2003-7-24</p>{ZH_PARA}{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["刘国栋", "周炜", "王燕平", "方云凤"]);
+    // An interview question is not a byline.
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}<p>记者：你们通过什么渠道获取这些信息？</p>{ZH_PARA}"
+    )));
+    assert!(
+        a.byline.iter().all(|n| !n.contains("渠道")),
+        "{:?}",
+        a.byline
+    );
+    // Several labels on one line: each field is read on its own.
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}{ZH_PARA}<p>执笔人：闵乐夫 赵兰波 编辑： 吕峥 来源： 千龙网</p>"
+    )));
+    assert_eq!(a.byline, ["闵乐夫", "赵兰波"]);
+    assert_eq!(a.editor.as_deref(), Some("吕峥"));
+    // Credited at the end with the place of the report.
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}<p>该人士表示，改革将继续推进。（姚峰 上海报道）</p>"
+    )));
+    assert_eq!(a.byline, ["姚峰"]);
+}
