@@ -134,15 +134,19 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
         .into_iter()
         .find(|b| !b.is_empty())
         .unwrap_or_default();
+    let mut published = pm.published.or(cleaned.published).or(side.published);
+    if published.is_none() {
+        let source = meta::date_in_source(h);
+        published = source
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .or(pm.published_guess)
+            .or(source.map(|s| s.0));
+    }
     Article {
         url: pm.url,
         title: pm.title.or(cleaned.title),
-        published: pm
-            .published
-            .or(cleaned.published)
-            .or(side.published)
-            .or(pm.published_guess)
-            .map(|d| d.iso()),
+        published: published.map(|d| d.iso()),
         outlet: pm.outlet.or(cleaned.outlet).or(side.outlet),
         byline,
         editor: cleaned.editor.or(side.editor),

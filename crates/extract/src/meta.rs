@@ -6,7 +6,9 @@
 use crate::content::boilerplate;
 use crate::dates::{self, Date};
 use crate::html::Page;
+use regex::Regex;
 use serde_json::Value;
+use std::sync::LazyLock;
 
 /// What the page says about itself.
 #[derive(Debug, Default)]
@@ -364,6 +366,16 @@ fn published_signals(
                 }
             }
         }
+        // The page shows readers the date it was updated and never the first one: that is the
+        // date the page stands by.
+        if let Some(m) = modified_date(page, ld) {
+            if m.day_number() != d.day_number() {
+                let shown = visible_days(page);
+                if shown.contains(&m.day_number()) && !shown.contains(&d.day_number()) {
+                    return Some((m, "meta-modified-shown"));
+                }
+            }
+        }
         return Some((d, src));
     }
     // <time> and itemprop dates: published hints first, then any inside the content.
@@ -433,6 +445,33 @@ fn published_signals(
         }
     }
     url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
+}
+
+fn modified_date(page: &Page, ld: &[&Value]) -> Option<Date> {
+    MODIFIED_KEYS
+        .iter()
+        .find_map(|key| {
+            page.meta(&key.to_ascii_lowercase())
+                .and_then(dates::parse_value)
+        })
+        .or_else(|| {
+            ld.iter().find_map(|v| {
+                v.get("dateModified")
+                    .and_then(Value::as_str)
+                    .and_then(dates::parse_value)
+            })
+        })
+}
+
+/// Days of the dates printed in short text blocks of the page.
+fn visible_days(page: &Page) -> Vec<i64> {
+    let mut out = Vec::new();
+    for b in page.blocks.iter().filter(|b| b.chars <= 300) {
+        for f in dates::find_all(&b.text) {
+            out.push(f.date.day_number());
+        }
+    }
+    out
 }
 
 const DATE_CLASS: &[&str] = &[
@@ -724,4 +763,41 @@ fn author_from_page(page: &Page) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// Last resort for pages whose visible text and metadata carry no date: dates in the page
+/// source (scripts, JSON state, attributes). A date under a publication key
+/// (`"datePublished":`, `"createdAt":`, `publish_date=`) comes back with `true`; otherwise the
+/// most frequent ISO date-time in the source, with `false` (weaker than a visible guess).
+pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
+    static KEYED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?i)["']?(?:date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time|at)|date_?created|created_?at|created_?date|first_?published(?:_?at|_?date)?|pub_?date)["']?\s*[:=]\s*["']?((?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d)?)"#,
+        )
+        .expect("static regex")
+    });
+    static ISO_DT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[^\d]((?:19|20)\d\d-\d\d-\d\d)T\d\d:\d\d").expect("static regex")
+    });
+    if let Some(d) = KEYED
+        .captures_iter(html)
+        .filter_map(|c| c.get(1).and_then(|m| dates::parse_value(m.as_str())))
+        .next()
+    {
+        return Some((d, true));
+    }
+    let mut counts: Vec<(Date, usize, usize)> = Vec::new();
+    for (i, c) in ISO_DT.captures_iter(html).take(2000).enumerate() {
+        let Some(d) = c.get(1).and_then(|m| dates::parse_value(m.as_str())) else {
+            continue;
+        };
+        match counts.iter_mut().find(|x| x.0 == d) {
+            Some(x) => x.1 += 1,
+            None => counts.push((d, 1, i)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|c| (c.0, false))
 }

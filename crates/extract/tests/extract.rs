@@ -514,3 +514,54 @@ fn chinese_byline_variants() {
     )));
     assert_eq!(a.byline, ["姚峰"]);
 }
+
+#[test]
+fn date_only_in_the_page_source() {
+    // A date under a publication key in a script is better than none; a visible date near the
+    // headline is not needed for it.
+    let s = page_with(
+        "<script>window.__STATE__={\"id\":7,\"createdAt\":\"2022-01-31T15:58:43+01:00\"}</script>\
+         <div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2022-01-31")
+    );
+    // No key: the most frequent ISO date-time in the source.
+    let s = page_with(
+        "<script>var a=['2020-03-18T13:52:08+0100','2020-03-18T12:20:48+0100','2019-01-02T10:00:00'];</script>\
+         <div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-03-18")
+    );
+}
+
+#[test]
+fn updated_date_shown_instead_of_the_first_one() {
+    let head = "<head><meta property='article:published_time' content='2021-11-29T14:13:37'>\
+                <meta property='article:modified_time' content='2022-01-12T09:00:00'></head>";
+    // The page prints only the update date: that one.
+    let s = page_with(
+        &format!("{head}<div><h1>Quay to reopen</h1><p class='date'>12.01.2022</p>"),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2022-01-12")
+    );
+    // It prints the first date too: the publication date stands.
+    let s = page_with(
+        &format!(
+            "{head}<div><h1>Quay to reopen</h1><p class='date'>29.11.2021, updated 12.01.2022</p>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2021-11-29")
+    );
+}
