@@ -137,7 +137,7 @@ fn strong_negative(class_id: &str) -> bool {
         if tok.starts_with("widget") || tok.contains("widget-area") {
             return true;
         }
-        if STRONG_NEG.iter().any(|p| tok.contains(p))
+        if STRONG_NEG.iter().any(|p| contains_at_word_start(tok, p))
             && !tok.contains("commentary")
             && !tok.contains("promoted")
         {
@@ -164,6 +164,18 @@ fn strong_negative(class_id: &str) -> bool {
         }
     }
     false
+}
+
+/// `frag` occurs in `tok` at the start of a word of the name (after `-`, `_`, `.` or a digit):
+/// `article-sharing` and `sharebar` hit `shar…`, `apageroot` does not hit `pager`.
+fn contains_at_word_start(tok: &str, frag: &str) -> bool {
+    tok.match_indices(frag).any(|(i, _)| {
+        i == 0
+            || tok[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_ascii_lowercase())
+    })
 }
 
 fn positive(class_id: &str) -> bool {

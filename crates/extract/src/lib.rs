@@ -86,7 +86,9 @@ fn cap<'a>(s: &'a str, max: usize, diagnostics: &mut Vec<String>) -> &'a str {
 fn from_html(h: &str, raw: &RawDocument) -> Article {
     let page = html::read(h);
     let pm = meta::page_meta(&page, raw.meta.url.as_deref());
-    let paragraphs = content::main_text(&page);
+    let mut paragraphs = content::main_text(&page);
+    // Related links, "read more" boxes and calls to action after the article.
+    text::trim_tail(&mut paragraphs);
     let cleaned = text::clean(&paragraphs, text::Mode::Html);
     // Metadata lines (`發佈時間:… | 來源:… | 責任編輯:…`) often sit outside the main text.
     let short: Vec<String> = page

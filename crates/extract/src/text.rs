@@ -543,3 +543,65 @@ pub fn lines(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .collect()
 }
+
+/// A short line that opens the add-ons after an article: related links, "read more", about the
+/// author, comments, tags.
+static TAIL_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:related(?: articles| stories| posts| content| news| coverage)?|read (?:more|also|next)|more (?:from|on|about|stories|news|like this)|you (?:may|might) also (?:like|enjoy|be interested)|recommended(?: for you| articles| stories| reading)?|about the author|further reading|see also|also on\b|most (?:read|popular|viewed)|popular (?:posts|stories|articles)|trending|tags?|topics|leave a (?:reply|comment)|\d* ?comments?|share (?:this|on|the article|it)|like it\?|mehr zum thema|mehr themen|mehr (?:dazu|zum)|lesen sie (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|das thema könnte|weitere (?:artikel|beiträge|themen|nachrichten|news)|empfohlene (?:beiträge|artikel)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|beiträge|themen)|zum weiterlesen|passend dazu|über (?:den autor|die autorin)|schlagwörter|schlagworte|kommentare|keine kommentare|jetzt teilen|artikel teilen|à lire aussi|lire aussi|sur le même sujet|articles similaires|voir aussi|te puede interesar|lee también|noticias relacionadas|más noticias|leggi anche|articoli correlati|czytaj (?:także|też)|zobacz (?:także|też)|相关阅读|相關閱讀|相关新闻|相關新聞|相关文章|相關文章|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热门文章|熱門文章|猜你喜欢|相关报道|相關報導)\b[^=]{0,40}$",
+    )
+    .expect("static regex")
+});
+
+/// Calls to action and page widgets that end an article: newsletters, follow us, share, rate.
+static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:newsletter|subscribe|sign up|log ?in (?:to|for)|follow (?:us|me|the|\w+ on)|keep up with|join (?:us|our)|share (?:this|it)|jetzt teilen|artikel teilen|abonnier|registrier|einloggen|anmelden|folge[n]? (?:sie |du )?uns|war (?:der|dieser) artikel|wie bewerten sie|bewertungen?\)|noch keine bewertung|síguenos|suscr[ií]b|únete|hazte miembro|abonnez|inscrivez|zapraszamy|subskrypc|telegram|whatsapp-kanal|newsletter abonnieren)",
+    )
+    .expect("static regex")
+});
+
+/// Drop the add-ons after an article: from a tail marker in the last half of the text on, and
+/// calls to action among the short lines of the last third.
+pub fn trim_tail(paragraphs: &mut Vec<String>) {
+    let lens: Vec<usize> = paragraphs.iter().map(|p| weighted_len(p)).collect();
+    let total: usize = lens.iter().sum();
+    if total == 0 || paragraphs.len() < 3 {
+        return;
+    }
+    let mut before = 0usize;
+    let mut cut = None;
+    for (i, p) in paragraphs.iter().enumerate() {
+        // In the second half, with at most a third of the text after it (a "more on this"
+        // box inside the article is followed by more article).
+        let after = total - before - lens[i];
+        if before * 2 >= total
+            && after * 3 <= total
+            && lens[i] <= 80
+            && TAIL_MARKER.is_match(p.trim())
+        {
+            cut = Some(i);
+            break;
+        }
+        before += lens[i];
+    }
+    if let Some(i) = cut {
+        if std::env::var_os("EXTRACT_DEBUG_TAIL").is_some() {
+            eprintln!("tail cut at {:?}", paragraphs[i]);
+        }
+        paragraphs.truncate(i);
+    }
+    let total: usize = paragraphs.iter().map(|p| weighted_len(p)).sum();
+    let mut before = 0usize;
+    let mut out = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs.drain(..) {
+        let wl = weighted_len(&p);
+        let late = before * 3 >= total * 2;
+        before += wl;
+        if late && wl <= 200 && CALL_TO_ACTION.is_match(&p) {
+            continue;
+        }
+        out.push(p);
+    }
+    *paragraphs = out;
+}

@@ -565,3 +565,42 @@ fn updated_date_shown_instead_of_the_first_one() {
         Some("2021-11-29")
     );
 }
+
+#[test]
+fn add_ons_after_the_article_are_dropped() {
+    // A "more on this" box and a newsletter prompt after the article's last paragraph.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<p>Ferry operators said they would publish the new timetable on their websites by Friday.</p>\
+         <p>Sign up for our newsletter to get the latest harbour news in your inbox.</p>\
+         <h3>Read more</h3><p>Storm damage closes coastal road</p><p>Council approves new budget</p></div>",
+    );
+    let a = html(&s);
+    let t = a.text();
+    assert!(t.contains("new timetable"), "{t}");
+    assert!(!t.contains("newsletter"), "{t}");
+    assert!(!t.contains("Council approves"), "{t}");
+    // The same words early in the article, followed by most of it, stay.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>Related</p>",
+        "<p>Ferry operators said they would publish the new timetable on their websites by Friday.</p></div>",
+    );
+    assert!(html(&s).text().contains("Engineers replaced"));
+}
+
+#[test]
+fn boilerplate_class_words_count_only_at_word_starts() {
+    // `apageroot` is not a pager, `m-lazyloader-section` holds the article.
+    let s = "<html><body><nav><a href='/'>Home</a></nav><section class='APageRoot__SectionWrapper'>\
+        <div class='ATheContent__Section m-lazyloader-section'><h1>Packaging without waste</h1>\
+        <p>We have dropped the paper delivery note for all of our suppliers, which saves about forty tonnes of paper each year.</p>\
+        <p>The savings go to our cardboard suppliers, who use them to make their boxes lighter and easier to recycle.</p>\
+        <p>Customers will see the new boxes in all stores from next spring, the company said in a statement.</p>\
+        </div></section><div class='pager'><a href='/2'>2</a></div></body></html>";
+    let a = html(s);
+    assert!(
+        a.text().contains("paper delivery note"),
+        "{:?}",
+        a.paragraphs
+    );
+}
