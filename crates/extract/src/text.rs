@@ -553,6 +553,14 @@ static TAIL_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// A short line that opens the comments: everything after it goes, however long.
+static COMMENTS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:leave a (?:reply|comment)|post a comment|add a comment|\d+ (?:comments?|responses?|replies)|comments? \(\d+\)|kommentar schreiben|kommentare \(\d+\)|\d+ kommentare|laisser un commentaire|deja un comentario|发表评论|發表評論|网友评论|網友評論|最新评论|最新評論|我来说两句|我來說兩句|评论区|評論區|已有\d+条评论|共\s*\d+\s*条评论)[^=]{0,30}$",
+    )
+    .expect("static regex")
+});
+
 /// Calls to action and page widgets that end an article: newsletters, follow us, share, rate.
 static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -575,10 +583,12 @@ pub fn trim_tail(paragraphs: &mut Vec<String>) {
         // In the second half, with at most a third of the text after it (a "more on this"
         // box inside the article is followed by more article).
         let after = total - before - lens[i];
-        if before * 2 >= total
-            && after * 3 <= total
-            && lens[i] <= 80
-            && TAIL_MARKER.is_match(p.trim())
+        let line = p.trim();
+        // Comments may be longer than the article: a quarter of the text before them is enough
+        // (a comment count under the headline has nothing before it).
+        if lens[i] <= 80
+            && ((before * 2 >= total && after * 3 <= total && TAIL_MARKER.is_match(line))
+                || (before * 4 >= total && COMMENTS_MARKER.is_match(line)))
         {
             cut = Some(i);
             break;

@@ -604,3 +604,22 @@ fn boilerplate_class_words_count_only_at_word_starts() {
         a.paragraphs
     );
 }
+
+#[test]
+fn comments_section_ends_the_article_however_long() {
+    let comments: String = (0..12)
+        .map(|i| {
+            format!(
+                "<p>读者{i}回复：这篇文章写得很好，我完全同意作者对于这个问题的看法和分析。</p>"
+            )
+        })
+        .collect();
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}<p>公园建设资金主要来自市级财政，各区按照一比一的比例配套，确保工程按期完工并向市民开放。</p>\
+         <p>市园林局表示，明年还将新建十座公园，并对二十个老旧公园进行提升改造，让市民在家门口就能享受绿色。</p>\
+         <p>发表评论</p>{comments}"
+    )));
+    let t = a.text();
+    assert!(t.contains("口袋公园"), "{t}");
+    assert!(!t.contains("回复"), "{t}");
+}
