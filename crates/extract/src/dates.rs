@@ -437,6 +437,18 @@ pub fn from_url(url: &str) -> Option<(Date, bool)> {
             }
         }
     }
+    // `/news/23-01-2022-a-story/`, `/meldungen/29-10-2021`: day first.
+    static URL_DMY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/(0?[1-9]|[12]\d|3[01])[-_.](0?[1-9]|1[0-2])[-_.]((?:19|20)\d\d)(?:[/_.-]|$)")
+            .expect("static regex")
+    });
+    if let Some(c) = URL_DMY.captures(url) {
+        if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
+            if let Some(date) = Date::new(y as i32, m, d) {
+                return Some((date, true));
+            }
+        }
+    }
     if let Some(c) = URL_YM.captures(url) {
         if let (Some(y), Some(m)) = (num(c.get(1)), num(c.get(2))) {
             return Date::new(y as i32, m, 1).map(|d| (d, false));
@@ -500,6 +512,20 @@ mod tests {
                 .as_deref(),
             Some("2019-04-12")
         );
+    }
+
+    #[test]
+    fn day_first_url_dates() {
+        let u = |s: &str| from_url(s).map(|(d, full)| (d.date_iso(), full));
+        assert_eq!(
+            u("https://x.it/de/newsroom/23-01-2022-wierer-jubelt/17-378.html"),
+            Some(("2022-01-23".into(), true))
+        );
+        assert_eq!(
+            u("https://x.de/meldungen/29-10-2021"),
+            Some(("2022-10-29".replace("2022", "2021"), true))
+        );
+        assert_eq!(u("https://x.de/a/12-34-2021-x"), None);
     }
 
     #[test]

@@ -143,7 +143,8 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
             .filter(|s| s.1)
             .map(|s| s.0)
             .or(pm.published_guess)
-            .or(source.map(|s| s.0));
+            .or(source.map(|s| s.0))
+            .or(pm.published_furniture);
     }
     Article {
         url: pm.url,
@@ -183,6 +184,9 @@ pub fn debug_date(html: &str, url: Option<&str>) -> (&'static str, Option<String
     let pm = meta::page_meta(&page, url);
     (
         pm.date_source,
-        pm.published.or(pm.published_guess).map(|d| d.iso()),
+        pm.published
+            .or(pm.published_guess)
+            .or(pm.published_furniture)
+            .map(|d| d.iso()),
     )
 }

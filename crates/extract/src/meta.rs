@@ -18,6 +18,9 @@ pub struct PageMeta {
     /// The most frequent visible date near the headline: a guess, weaker than labelled date
     /// lines in the text.
     pub published_guess: Option<Date>,
+    /// The most frequent date printed only in the page furniture (a share bar, a side
+    /// column): weaker still.
+    pub published_furniture: Option<Date>,
     pub outlet: Option<String>,
     pub authors: Vec<String>,
     pub url: Option<String>,
@@ -295,6 +298,9 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
                 None => true,
             })
             .or(url_date.map(|u| u.0));
+        if m.published_guess.is_none() {
+            m.published_furniture = date_by_frequency(page, &vec![false; page.elems.len()]);
+        }
     }
     m
 }

@@ -623,3 +623,12 @@ fn comments_section_ends_the_article_however_long() {
     assert!(t.contains("口袋公园"), "{t}");
     assert!(!t.contains("回复"), "{t}");
 }
+
+#[test]
+fn date_printed_only_in_the_share_bar() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<div class='social-share'><h5>23.01.2019</h5><a href='/s'>Share</a></div></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2019-01-23"));
+}
