@@ -169,13 +169,12 @@ fn strong_negative(class_id: &str) -> bool {
 /// `frag` occurs in `tok` at the start of a word of the name (after `-`, `_`, `.` or a digit):
 /// `article-sharing` and `sharebar` hit `shar…`, `apageroot` does not hit `pager`.
 fn contains_at_word_start(tok: &str, frag: &str) -> bool {
-    tok.match_indices(frag).any(|(i, _)| {
-        i == 0
-            || tok[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| !c.is_ascii_lowercase())
-    })
+    let (t, f) = (tok.as_bytes(), frag.as_bytes());
+    if f.len() > t.len() {
+        return false;
+    }
+    (0..=t.len() - f.len())
+        .any(|i| (i == 0 || !t[i - 1].is_ascii_lowercase()) && t[i..].starts_with(f))
 }
 
 fn positive(class_id: &str) -> bool {

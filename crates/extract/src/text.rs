@@ -97,6 +97,15 @@ fn is_han_name(t: &str) -> bool {
 /// `□ 本报实习生 刘国栋 周炜 本报记者 王燕平 2003-7-24`, `记者 彭冲 山东冠县报道`, `文/张三`,
 /// `文｜李四`, `张三 发表于 2005-9-15 11:46`. Returns the names.
 fn reporter_line(line: &str) -> Option<Vec<String>> {
+    let has_label = REPORTER_LABELS.iter().any(|l| line.contains(l))
+        || line.contains("发表于")
+        || line.contains("發表於")
+        || line
+            .trim_start_matches(['□', '■', '●', '◎', ' '])
+            .starts_with('文');
+    if !has_label {
+        return None;
+    }
     let mut t = line.trim_start_matches(['□', '■', '●', '◎', ' ', '\u{3000}']);
     // A trailing date (`… 2003-7-24`, `发表于 2005-9-15 11:46:00`).
     if let Some(f) = dates::find_all(t).last() {
