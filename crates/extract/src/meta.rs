@@ -761,9 +761,14 @@ fn author_from_page(page: &Page) -> Vec<String> {
                 })
         });
         if is_author {
-            let t = clean_byline(&b.text);
+            let t = clean_byline(b.text.trim_start_matches(['■', '□', '●', '◎', '•', ' ']));
             let t = t.split('\n').next().unwrap_or("");
-            if t.chars().count() >= 2 && !t.chars().any(|c| c.is_ascii_digit()) {
+            // Links about the author (`该作者文章`, `More posts by`) are not the name.
+            let lower = t.to_lowercase();
+            let about = ["文章", "作者", "更多", "posts", "articles", "more "]
+                .iter()
+                .any(|w| lower.contains(w));
+            if t.chars().count() >= 2 && !about && !t.chars().any(|c| c.is_ascii_digit()) {
                 return split_names(t);
             }
         }

@@ -222,6 +222,11 @@ static LABEL_START: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// One to four Chinese names in brackets: `[ 黄宇 ]`, `【张三 李四】`.
+static BRACKET_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\[【]\s*(\p{Han}{2,4}(?:\s+\p{Han}{2,4}){0,3})\s*[\]】]").expect("static regex")
+});
+
 /// Labels of metadata fields and what they fill.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -332,6 +337,12 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
             }
             Some((Field::Ignore, _)) => recognised += 1,
             None => {
+                // A name in brackets next to the date (`2004年7月16日08:19 [ 黄宇 ]`), as
+                // Chinese portals print the author.
+                let bracketed = BRACKET_NAME
+                    .captures(f)
+                    .and_then(|c| c.get(1))
+                    .map(|m| split_names(m.as_str()));
                 // An unlabelled date field.
                 let found = dates::find_all(f);
                 if let Some(d) = found.first() {
@@ -339,8 +350,18 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                     if rest <= 30 {
                         recognised += 1;
                         date = date.or(Some(d.date));
+                        if let (Some(b), true) = (bracketed, authors.is_empty()) {
+                            authors = b;
+                        }
                         continue;
                     }
+                }
+                if let (Some(b), true) = (bracketed, fields.len() > 1) {
+                    recognised += 1;
+                    if authors.is_empty() {
+                        authors = b;
+                    }
+                    continue;
                 }
                 unknown += 1;
             }

@@ -632,3 +632,29 @@ fn date_printed_only_in_the_share_bar() {
     );
     assert_eq!(html(&s).published.as_deref(), Some("2019-01-23"));
 }
+
+#[test]
+fn chinese_author_in_brackets_by_the_date() {
+    let a = html(&zh_page(&format!(
+        "<p>2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]</p>{ZH_PARA}{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["黄宇"]);
+    assert_eq!(a.published.as_deref(), Some("2004-07-16T08:19"));
+    // A bracketed heading inside the text is not a byline.
+    let a = html(&zh_page(&format!("{ZH_PARA}<p>【公园建设】</p>{ZH_PARA}")));
+    assert!(
+        !a.byline.contains(&"公园建设".to_string()),
+        "{:?}",
+        a.byline
+    );
+}
+
+#[test]
+fn link_about_the_author_is_not_the_author() {
+    let a = html(&format!(
+        "<html><body><div class='content'><h1>全市新建公园二十座</h1>\
+         <p>2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]</p>\
+         <div class='author'><a href='/a'>■该作者文章</a></div>{ZH_PARA}{ZH_PARA}</div></body></html>"
+    ));
+    assert_eq!(a.byline, ["黄宇"]);
+}
