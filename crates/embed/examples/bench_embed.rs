@@ -36,7 +36,13 @@ fn main() -> Result<()> {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 
     let t0 = Instant::now();
-    let enc = embed::Encoder::from_cache(&assets::Cache::from_env())?;
+    let mut enc = embed::Encoder::from_cache(&assets::Cache::from_env())?;
+    if let Ok(cap) = std::env::var("EMBED_TOKEN_CACHE") {
+        enc = enc.with_token_cache(cap.parse().context("EMBED_TOKEN_CACHE must be a number")?);
+    }
+    if std::env::var_os("EMBED_PORTABLE").is_some() {
+        enc = enc.portable();
+    }
     let load = t0.elapsed().as_secs_f64();
 
     let tokens: usize = refs.iter().map(|t| enc.tokenize(t).len()).sum();
@@ -63,6 +69,15 @@ fn main() -> Result<()> {
     let flops = 2.0 * (MACS_PER_TOKEN * tokens as f64 + MACS_PER_TEXT * n);
     let threads = rayon::current_num_threads();
     println!("load_s: {load:.2}");
+    let st = enc.cache_stats();
+    println!(
+        "cache: {} of {} ids held, hits {} misses {}; avx512 {}",
+        st.ids,
+        st.capacity,
+        st.hits,
+        st.misses,
+        enc.uses_avx512()
+    );
     println!("texts: {}", refs.len());
     println!("tokens_per_text: {:.1}", tokens as f64 / n);
     println!(

@@ -14,7 +14,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::cache::TokenCache;
 use crate::forward::{self, Segment, HALO};
+use crate::simd::Kernels;
 use crate::spm::Tokenizer;
 use crate::weights::{Weights, FEAT_DIM};
 use crate::EmbedError;
@@ -26,10 +28,26 @@ pub const TOKEN_BUDGET: usize = 512;
 /// Texts handled per round of `embed_batch`, bounding the pooled sums held at once.
 const TEXTS_PER_ROUND: usize = 1024;
 
+/// Token ids whose per-id rows are kept by default (about 12 KB each, so about 100 MB when
+/// full). See [`Encoder::with_token_cache`].
+pub const DEFAULT_TOKEN_CACHE: usize = 8192;
+
 /// A loaded encoder. Cheap to share across threads (`&Encoder` is `Sync`).
 pub struct Encoder {
     tokenizer: Tokenizer,
     weights: Weights,
+    cache: TokenCache,
+    kernels: Kernels,
+}
+
+/// What the per-token-id cache holds and how often it served a look-up (one look-up per
+/// distinct id of a micro-batch of about 512 tokens).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheStats {
+    pub capacity: usize,
+    pub ids: usize,
+    pub hits: u64,
+    pub misses: u64,
 }
 
 impl Encoder {
@@ -57,7 +75,42 @@ impl Encoder {
                 ),
             });
         }
-        Ok(Encoder { tokenizer, weights })
+        Ok(Encoder {
+            tokenizer,
+            weights,
+            cache: TokenCache::new(DEFAULT_TOKEN_CACHE),
+            kernels: Kernels::detect(),
+        })
+    }
+
+    /// The same encoder with a cache of `capacity` token ids (0 turns it off: every token is then
+    /// computed from scratch). Vectors do not depend on it, only speed and memory do.
+    pub fn with_token_cache(mut self, capacity: usize) -> Encoder {
+        self.cache = TokenCache::new(capacity);
+        self
+    }
+
+    /// The same encoder on the portable inner loops even where AVX-512 is available (for tests
+    /// and comparisons; vectors agree to float rounding).
+    pub fn portable(mut self) -> Encoder {
+        self.kernels = Kernels::Portable;
+        self
+    }
+
+    /// Whether the AVX-512 inner loops run.
+    pub fn uses_avx512(&self) -> bool {
+        self.kernels == Kernels::Avx512
+    }
+
+    /// The state of the per-token-id cache.
+    pub fn cache_stats(&self) -> CacheStats {
+        let (hits, misses) = self.cache.counts();
+        CacheStats {
+            capacity: self.cache.capacity(),
+            ids: self.cache.len(),
+            hits,
+            misses,
+        }
     }
 
     /// SentencePiece ids with BOS and EOS.
@@ -83,7 +136,7 @@ impl Encoder {
             for batches in batches.chunks(wave) {
                 let partial: Vec<Vec<f32>> = batches
                     .par_iter()
-                    .map(|b| forward::pooled_features(&self.weights, b))
+                    .map(|b| forward::pooled_features(&self.weights, &self.cache, self.kernels, b))
                     .collect();
                 for (batch, part) in batches.iter().zip(&partial) {
                     for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {
