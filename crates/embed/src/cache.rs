@@ -22,6 +22,9 @@ pub struct TokenCache {
     shards: Vec<Mutex<LruCache<u32, Entry>>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Tokens whose features were computed, and multiply-adds of the sparse products.
+    tokens: AtomicU64,
+    sparse_macs: AtomicU64,
 }
 
 impl TokenCache {
@@ -37,6 +40,8 @@ impl TokenCache {
             shards,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            tokens: AtomicU64::new(0),
+            sparse_macs: AtomicU64::new(0),
         }
     }
 
@@ -81,11 +86,16 @@ impl TokenCache {
             .sum()
     }
 
-    /// Look-ups that found their id, and that did not, since the cache was made.
-    pub fn counts(&self) -> (u64, u64) {
-        (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
-        )
+    /// Count work done by the forward pass (for [`crate::WorkStats`]).
+    pub fn record(&self, tokens: u64, sparse_macs: u64) {
+        self.tokens.fetch_add(tokens, Ordering::Relaxed);
+        self.sparse_macs.fetch_add(sparse_macs, Ordering::Relaxed);
+    }
+
+    /// Look-ups that found their id, that did not, tokens computed and sparse multiply-adds,
+    /// since the cache was made.
+    pub fn counts(&self) -> [u64; 4] {
+        [&self.hits, &self.misses, &self.tokens, &self.sparse_macs]
+            .map(|c| c.load(Ordering::Relaxed))
     }
 }

@@ -28,9 +28,9 @@ pub const TOKEN_BUDGET: usize = 512;
 /// Texts handled per round of `embed_batch`, bounding the pooled sums held at once.
 const TEXTS_PER_ROUND: usize = 1024;
 
-/// Token ids whose per-id rows are kept by default (about 12 KB each, so about 100 MB when
+/// Token ids whose per-id rows are kept by default (about 12 KB each, so about 190 MB when
 /// full). See [`Encoder::with_token_cache`].
-pub const DEFAULT_TOKEN_CACHE: usize = 8192;
+pub const DEFAULT_TOKEN_CACHE: usize = 16384;
 
 /// A loaded encoder. Cheap to share across threads (`&Encoder` is `Sync`).
 pub struct Encoder {
@@ -40,14 +40,19 @@ pub struct Encoder {
     kernels: Kernels,
 }
 
-/// What the per-token-id cache holds and how often it served a look-up (one look-up per
-/// distinct id of a micro-batch of about 512 tokens).
+/// What the per-token-id cache holds, how often it served a look-up (one look-up per distinct
+/// id of a micro-batch of about 512 tokens), and how much work the forward pass did, since the
+/// cache was made: for benchmarks and capacity tuning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CacheStats {
+pub struct WorkStats {
     pub capacity: usize,
     pub ids: usize,
     pub hits: u64,
     pub misses: u64,
+    /// Tokens whose features were computed (overlaps of long-text windows excluded).
+    pub tokens: u64,
+    /// Multiply-adds of the sparse second convolution (nonzero inputs × 256 outputs).
+    pub sparse_macs: u64,
 }
 
 impl Encoder {
@@ -102,14 +107,16 @@ impl Encoder {
         self.kernels == Kernels::Avx512
     }
 
-    /// The state of the per-token-id cache.
-    pub fn cache_stats(&self) -> CacheStats {
-        let (hits, misses) = self.cache.counts();
-        CacheStats {
+    /// The state of the per-token-id cache and the work done so far.
+    pub fn stats(&self) -> WorkStats {
+        let [hits, misses, tokens, sparse_macs] = self.cache.counts();
+        WorkStats {
             capacity: self.cache.capacity(),
             ids: self.cache.len(),
             hits,
             misses,
+            tokens,
+            sparse_macs,
         }
     }
 

@@ -183,14 +183,17 @@ pub fn pooled_features(
     let mut sums = vec![0.0f32; segments.len() * FEAT_DIM];
     let mut scratch = Scratch::default();
     let mut rows: Vec<&[f16]> = Vec::new();
+    let mut macs = 0;
     for (s, out) in segments.iter().zip(sums.chunks_exact_mut(FEAT_DIM)) {
         rows.clear();
         rows.extend(s.ids.iter().map(|id| {
             let i = distinct.binary_search(id).expect("every id has a row");
             &*entries[i]
         }));
-        segment_features(w, kernels, s, &rows, out, &mut scratch);
+        macs += segment_features(w, kernels, s, &rows, out, &mut scratch);
     }
+    let tokens = segments.iter().map(|s| s.keep.len() as u64).sum();
+    cache.record(tokens, macs);
     sums
 }
 
@@ -199,7 +202,8 @@ fn row(r: &[f16], off: usize) -> &[f16] {
     &r[off..off + ROW]
 }
 
-/// Adds the layer-normalised features of `s.keep` to `out` (zeroed, `FEAT_DIM` long).
+/// Adds the layer-normalised features of `s.keep` to `out` (zeroed, `FEAT_DIM` long); returns
+/// the multiply-adds of the sparse products.
 fn segment_features(
     w: &Weights,
     k: Kernels,
@@ -207,7 +211,8 @@ fn segment_features(
     rows: &[&[f16]],
     out: &mut [f32],
     scratch: &mut Scratch,
-) {
+) -> u64 {
+    let mut macs = 0u64;
     let len = rows.len();
     // Window position `j` of output row `t` reads row `t + j - left`, if inside the segment.
     let at = |t: usize, j: usize, left: usize| (t + j).checked_sub(left).filter(|&u| u < len);
@@ -260,6 +265,7 @@ fn segment_features(
                         // conv2(x) from the cache, conv2(relu(conv1)) from the nonzeros.
                         dense.push(row(rows[u], q_off + j * ROW));
                         let (lo, hi) = (nz.start[u], nz.start[u + 1]);
+                        macs += ((hi - lo) * ROW) as u64;
                         sparse.push(Sparse {
                             idx: &nz.idx[lo..hi],
                             val: &nz.val[lo..hi],
@@ -291,6 +297,7 @@ fn segment_features(
     for ((o, g), b) in out.iter_mut().zip(&w.ln_g).zip(&w.ln_b) {
         *o = g * (*o - inv_mean_sum) + n * b;
     }
+    macs
 }
 
 /// Unit vectors from pooled feature sums (`lens.len() × FEAT_DIM`) and token counts.

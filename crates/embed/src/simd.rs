@@ -246,7 +246,15 @@ mod avx512 {
             }
         }
         for t in sparse {
-            for (&k, &v) in t.idx.iter().zip(t.val) {
+            for (i, (&k, &v)) in t.idx.iter().zip(t.val).enumerate() {
+                // The rows of a term are scattered over a 256 KB matrix: fetch the next one while
+                // this one is multiplied (a prefetch never faults, so its address needs no check).
+                if let Some(&next) = t.idx.get(i + 1) {
+                    let p = t.w.as_ptr().wrapping_add(next as usize * ROW).cast::<i8>();
+                    for line in 0..ROW * 4 / 64 {
+                        _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(64 * line));
+                    }
+                }
                 let row = unsafe { t.w.as_ptr().add(k as usize * ROW) };
                 let vb = _mm512_set1_ps(v);
                 for (r, ar) in a.iter_mut().enumerate() {

@@ -206,9 +206,12 @@ fn portable_kernels_and_a_tiny_cache_match_the_reference() {
         let cos = cosine(&ours[i], &c.vector);
         assert!(cos >= 0.999, "case {i}: cosine {cos} with the reference");
         let same = cosine(&ours[i], &default[i]);
-        assert!(same > 0.99999, "case {i}: portable vs default cosine {same}");
+        assert!(
+            same > 0.99999,
+            "case {i}: portable vs default cosine {same}"
+        );
     }
-    let stats = portable.cache_stats();
+    let stats = portable.stats();
     assert!(stats.ids <= 16 && stats.misses > 16, "{stats:?}");
 }
 
@@ -219,9 +222,9 @@ fn the_cache_is_warm_on_a_second_pass() {
         .with_token_cache(4096);
     let texts = ["Talks in Moscow", "会谈在莫斯科举行", "Переговоры в Москве"];
     let first = enc.embed_batch(&texts);
-    let after_first = enc.cache_stats();
+    let after_first = enc.stats();
     let second = enc.embed_batch(&texts);
-    let after_second = enc.cache_stats();
+    let after_second = enc.stats();
     assert_eq!(after_second.misses, after_first.misses, "{after_second:?}");
     assert!(after_second.hits > after_first.hits);
     for (a, b) in first.iter().zip(&second) {
