@@ -275,7 +275,7 @@ fn segment_features(
                         sparse.push(Sparse {
                             idx: &nz.idx[lo..hi],
                             val: &nz.val[lo..hi],
-                            w: &br.w2.data[j * ROW * ROW..(j + 1) * ROW * ROW],
+                            w: &br.w2[j * ROW * ROW..(j + 1) * ROW * ROW],
                         });
                     }
                 }

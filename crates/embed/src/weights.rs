@@ -45,8 +45,8 @@ pub struct Branch {
     pub both: Matrix,
     pub b1: Vec<f32>,
     /// The second convolution as the reference stores it (row `j·256 + k` is input `k` at window
-    /// position `j`), read row by row for the nonzero inputs.
-    pub w2: Matrix,
+    /// position `j`), in half precision: read row by row for the nonzero inputs.
+    pub w2: Vec<half::f16>,
     pub b2: Vec<f32>,
 }
 
@@ -256,7 +256,7 @@ impl Weights {
                 left,
                 both: side_by_side(n, &w1, &w2.data),
                 b1: f32s(&format!("b1_{n}"))?,
-                w2,
+                w2: w2.data.iter().map(|&v| half::f16::from_f32(v)).collect(),
                 b2: f32s(&format!("b2_{n}"))?,
             });
         }
