@@ -40,7 +40,7 @@ use std::sync::Arc;
 use half::{f16, slice::HalfFloatSliceExt};
 
 use crate::cache::{Entry, TokenCache};
-use crate::simd::{matmul, Kernels, Sparse, MAX_TERMS, ROW};
+use crate::simd::{matmul, prefetch, Kernels, Sparse, MAX_TERMS, ROW};
 use crate::weights::{Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
 
 /// How far a token's features reach on each side.
@@ -157,6 +157,9 @@ struct Scratch {
     feats: Vec<f32>,
 }
 
+/// How many tokens ahead the cached rows are prefetched.
+const AHEAD: usize = 3;
+
 /// Tokens whose features are computed together.
 const BLOCK: usize = 32;
 
@@ -241,6 +244,11 @@ fn segment_features(
                     n += 1;
                 }
             }
+            for j in 0..br.n {
+                if let Some(v) = at(u + AHEAD, j, br.left) {
+                    prefetch(row(rows[v], off + j * ROW));
+                }
+            }
             nz.start.push(nz.idx.len());
             k.conv1_row(&br.b1, &srcs[..n], out, &mut nz.idx, &mut nz.val);
         }
@@ -257,6 +265,9 @@ fn segment_features(
         let ts = first..(first + BLOCK).min(s.keep.end);
         feats.clear();
         feats.resize(ts.len() * FEAT_DIM, 0.0);
+        for t in ts.clone() {
+            prefetch(w.quantised_row(s.ids[t]));
+        }
         for (feat, t) in feats.chunks_exact_mut(FEAT_DIM).zip(ts.clone()) {
             w.embedding(s.ids[t], &mut feat[..EMB_DIM]);
         }
@@ -264,6 +275,14 @@ fn segment_features(
             let q_off = branch_offset(w, b) + br.n * ROW;
             let nz = &scratch.nz[b];
             for (feat, t) in feats.chunks_exact_mut(FEAT_DIM).zip(ts.clone()) {
+                if t + AHEAD < len {
+                    prefetch(row(rows[t + AHEAD], b * CNN_DIM));
+                }
+                for j in 0..br.n {
+                    if let Some(u) = at(t + AHEAD, j, br.left) {
+                        prefetch(row(rows[u], q_off + j * ROW));
+                    }
+                }
                 dense.clear();
                 sparse.clear();
                 for j in 0..br.n {

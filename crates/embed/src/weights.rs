@@ -308,6 +308,13 @@ impl Weights {
         NUM_CHUNKS * VOCAB_ROWS
     }
 
+    /// The quantised embedding row of `id` (`id < vocab_rows()`).
+    pub fn quantised_row(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        let (chunk, row) = (id % NUM_CHUNKS, id / NUM_CHUNKS);
+        &self.blocks[chunk][row * EMB_DIM..(row + 1) * EMB_DIM]
+    }
+
     /// The dequantised embedding row of `id` (`id < vocab_rows()`, checked at load).
     pub fn embedding(&self, id: u32, out: &mut [f32]) {
         let id = id as usize;
