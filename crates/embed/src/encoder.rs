@@ -4,7 +4,9 @@
 //! [`SEGMENT`] tokens becomes several overlapping windows, see `forward`), and the segments are
 //! grouped into micro-batches of about [`TOKEN_BUDGET`] tokens that run on rayon's pool, one
 //! micro-batch per worker, a few micro-batches per worker at a time. Working memory is therefore
-//! bounded (a few MB per worker) whatever the length of a text; what grows with the text is only
+//! bounded (a few MB per worker, plus the shared per-token-id cache: at most
+//! [`DEFAULT_TOKEN_CACHE`] ids of ~12 KB unless set with [`Encoder::with_token_cache`]) whatever
+//! the length of a text; what grows with the text is only
 //! its token ids (4 bytes a token), its segment list, and the tokenizer's lattice (about 17 bytes
 //! per byte of normalised text). Nothing is truncated: the vector of a long text is exactly the
 //! reference's. Time grows linearly with length: a megabyte of one letter (about 330k tokens) takes
