@@ -40,7 +40,7 @@ use std::sync::Arc;
 use half::{f16, slice::HalfFloatSliceExt};
 
 use crate::cache::{Entry, TokenCache};
-use crate::simd::{matmul, prefetch, Kernels, Sparse, MAX_TERMS, ROW};
+use crate::simd::{lane_sum, matmul, prefetch, Kernels, Sparse, MAX_TERMS, ROW};
 use crate::weights::{Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
 
 /// How far a token's features reach on each side.
@@ -51,19 +51,6 @@ pub struct Segment<'a> {
     pub text: usize,
     pub ids: &'a [u32],
     pub keep: Range<usize>,
-}
-
-/// Sum of a slice in 16 independent lanes, so the compiler can keep it in SIMD registers.
-fn lane_sum(v: &[f32], f: impl Fn(f32) -> f32) -> f32 {
-    let mut acc = [0.0f32; 16];
-    let chunks = v.chunks_exact(16);
-    let tail: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
-    for c in chunks {
-        for (a, &x) in acc.iter_mut().zip(c) {
-            *a += f(x);
-        }
-    }
-    acc.iter().sum::<f32>() + tail
 }
 
 /// In-place layer norm of each `width`-long row of `data`.
@@ -266,10 +253,11 @@ fn segment_features(
         feats.clear();
         feats.resize(ts.len() * FEAT_DIM, 0.0);
         for t in ts.clone() {
-            prefetch(w.quantised_row(s.ids[t]));
+            prefetch(w.quantised_row(s.ids[t]).0);
         }
         for (feat, t) in feats.chunks_exact_mut(FEAT_DIM).zip(ts.clone()) {
-            w.embedding(s.ids[t], &mut feat[..EMB_DIM]);
+            let (q, (scale, lo)) = w.quantised_row(s.ids[t]);
+            k.dequantise(q, scale, lo, &mut feat[..EMB_DIM]);
         }
         for (b, br) in w.branches.iter().enumerate() {
             let q_off = branch_offset(w, b) + br.n * ROW;
@@ -309,13 +297,7 @@ fn segment_features(
             }
         }
         for feat in feats.chunks_exact(FEAT_DIM) {
-            let mean = lane_sum(feat, |x| x) / FEAT_DIM as f32;
-            let var = lane_sum(feat, |x| (x - mean) * (x - mean)) / FEAT_DIM as f32;
-            let inv = 1.0 / (var + w.eps).sqrt();
-            for (o, &f) in out.iter_mut().zip(feat) {
-                *o += inv * f;
-            }
-            inv_mean_sum += inv * mean;
+            inv_mean_sum += k.ln_accumulate(feat, out, w.eps);
         }
     }
     let n = s.keep.len() as f32;

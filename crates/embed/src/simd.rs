@@ -31,6 +31,40 @@ impl Kernels {
         Kernels::Portable
     }
 
+    /// Layer-norm statistics of one feature row and the running sum of normalised rows:
+    /// `out += inv · feat` with `inv = 1 / √(var + eps)`; returns `inv · mean`.
+    pub fn ln_accumulate(self, feat: &[f32], out: &mut [f32], eps: f32) -> f32 {
+        assert_eq!(feat.len(), out.len(), "ln_accumulate: lengths");
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx512 => {
+                // SAFETY: `Avx512` is only constructed after `is_x86_feature_detected!("avx512f")`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::ln_accumulate(feat, out, eps)
+                }
+            }
+            _ => ln_accumulate(feat, out, eps),
+        }
+    }
+
+    /// `out[i] = q[i] as f32 * scale + lo`, the embedding table's dequantisation (the same two
+    /// float operations as the reference, so the same bits).
+    pub fn dequantise(self, q: &[u8], scale: f32, lo: f32, out: &mut [f32]) {
+        assert_eq!(q.len(), out.len(), "dequantise: lengths");
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx512 => {
+                // SAFETY: as in `ln_accumulate`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::dequantise(q, scale, lo, out)
+                }
+            }
+            _ => dequantise(q, scale, lo, out),
+        }
+    }
+
     /// The first convolution of one row, from cached products: `pre = bias + Σ srcs`; writes
     /// `relu(pre)` to `relu` and appends its nonzero entries (position, value) to `idx`/`val`.
     pub fn conv1_row(
@@ -142,6 +176,41 @@ impl Kernels {
     }
 }
 
+/// Plain Rust of [`Kernels::ln_accumulate`], also compiled for AVX-512 in `avx512`.
+#[inline(always)]
+fn ln_accumulate(feat: &[f32], out: &mut [f32], eps: f32) -> f32 {
+    let n = feat.len() as f32;
+    let mean = lane_sum(feat, |x| x) / n;
+    let var = lane_sum(feat, |x| (x - mean) * (x - mean)) / n;
+    let inv = 1.0 / (var + eps).sqrt();
+    for (o, &f) in out.iter_mut().zip(feat) {
+        *o += inv * f;
+    }
+    inv * mean
+}
+
+/// Sum of a slice in 16 independent lanes, so the compiler can keep it in SIMD registers.
+#[inline(always)]
+pub fn lane_sum(v: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [0.0f32; 16];
+    let chunks = v.chunks_exact(16);
+    let tail: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += f(x);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// Plain Rust of [`Kernels::dequantise`], also compiled for AVX-512 in `avx512`.
+#[inline(always)]
+fn dequantise(q: &[u8], scale: f32, lo: f32, out: &mut [f32]) {
+    for (o, &b) in out.iter_mut().zip(q) {
+        *o = b as f32 * scale + lo;
+    }
+}
+
 /// A sparse row (`val[i]` at position `idx[i]`) and the `256 × 256` row-major matrix it
 /// multiplies, in half precision (half the memory traffic of the scattered row reads).
 pub struct Sparse<'a> {
@@ -172,6 +241,22 @@ mod avx512 {
     use half::f16;
 
     use super::{Sparse, ROW};
+
+    /// The plain-Rust loop compiled with AVX-512 enabled.
+    ///
+    /// SAFETY (callers): the CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn ln_accumulate(feat: &[f32], out: &mut [f32], eps: f32) -> f32 {
+        super::ln_accumulate(feat, out, eps)
+    }
+
+    /// The plain-Rust loop compiled with AVX-512 enabled.
+    ///
+    /// SAFETY (callers): the CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dequantise(q: &[u8], scale: f32, lo: f32, out: &mut [f32]) {
+        super::dequantise(q, scale, lo, out)
+    }
 
     /// 16 lanes of a half-float row.
     ///

@@ -76,6 +76,8 @@ pub struct Weights {
     pub blocks: Vec<Vec<u8>>,
     /// `lut[c][q]` = `q as f32 * scale[c] + lo[c]`.
     pub lut: Vec<[f32; 256]>,
+    /// Per block: `(scale, lo)`.
+    pub scale_lo: Vec<(f32, f32)>,
     /// The three branch input projections side by side: 512 × 768, then a layer norm over 768.
     pub proj_w: Matrix,
     pub proj_b: Vec<f32>,
@@ -223,6 +225,7 @@ impl Weights {
 
         let scale = f32s("scale")?;
         let lo = f32s("lo")?;
+        let scale_lo: Vec<(f32, f32)> = scale.iter().copied().zip(lo.iter().copied()).collect();
         let lut = scale
             .iter()
             .zip(&lo)
@@ -284,6 +287,7 @@ impl Weights {
         Ok(Weights {
             blocks,
             lut,
+            scale_lo,
             proj_w,
             proj_b,
             ln_g_all,
@@ -308,11 +312,14 @@ impl Weights {
         NUM_CHUNKS * VOCAB_ROWS
     }
 
-    /// The quantised embedding row of `id` (`id < vocab_rows()`).
-    pub fn quantised_row(&self, id: u32) -> &[u8] {
+    /// The quantised embedding row of `id` (`id < vocab_rows()`) and its block's `(scale, lo)`.
+    pub fn quantised_row(&self, id: u32) -> (&[u8], (f32, f32)) {
         let id = id as usize;
         let (chunk, row) = (id % NUM_CHUNKS, id / NUM_CHUNKS);
-        &self.blocks[chunk][row * EMB_DIM..(row + 1) * EMB_DIM]
+        (
+            &self.blocks[chunk][row * EMB_DIM..(row + 1) * EMB_DIM],
+            self.scale_lo[chunk],
+        )
     }
 
     /// The dequantised embedding row of `id` (`id < vocab_rows()`, checked at load).
