@@ -217,7 +217,7 @@ fn segment_features(
     for (b, br) in w.branches.iter().enumerate() {
         let off = branch_offset(w, b);
         let (relu, nz) = (&mut scratch.relu[b], &mut scratch.nz[b]);
-        relu.clear();
+        // Every value is written below: resizing only zeroes what the buffer never held.
         relu.resize(len * ROW, 0.0);
         nz.idx.clear();
         nz.val.clear();
@@ -250,7 +250,7 @@ fn segment_features(
     let feats = &mut scratch.feats;
     for first in s.keep.clone().step_by(BLOCK) {
         let ts = first..(first + BLOCK).min(s.keep.end);
-        feats.clear();
+        // Every value is written below (embedding, then each branch).
         feats.resize(ts.len() * FEAT_DIM, 0.0);
         for t in ts.clone() {
             prefetch(w.quantised_row(s.ids[t]).0);
