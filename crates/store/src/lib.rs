@@ -5,12 +5,16 @@
 //! either all of it or none. Re-ingesting identical content is recognised by [`Store::status`] and
 //! changes nothing.
 
+mod fulltext;
 mod record;
 mod sqlite;
 #[doc(hidden)]
 pub mod suite;
 
-pub use record::{Commit, DocStatus, DocumentRecord, EventState, Hit, StoreError};
+pub use fulltext::{document_terms, index_terms, TextQuery};
+pub use record::{
+    Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, StoreError,
+};
 pub use sqlite::SqliteStore;
 
 use model::{Claim, Entity, Event, Fact, Quote};
@@ -41,6 +45,33 @@ pub trait Store: Send {
     fn facts(&self) -> Result<Vec<Fact>, StoreError>;
     fn claims(&self) -> Result<Vec<Claim>, StoreError>;
 
-    /// Documents whose title or text contains `query` (case-insensitive), best first.
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;
+    /// Full-text search: documents holding every word of `query` (words and stems as
+    /// [`index_terms`] makes them, in any script), best first.
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        self.search_text(&TextQuery::all_words(query), limit)
+    }
+
+    /// Full-text search with groups of alternatives (see [`TextQuery`]), best first.
+    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError>;
+
+    /// Every document without its text, in ingest order.
+    fn document_summaries(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_document(&mut |d| {
+            out.push(DocumentSummary::of(&d));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every stored document vector, with its document id, in ingest order.
+    fn for_each_vector(
+        &self,
+        f: &mut dyn FnMut(&str, &[f32]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.for_each_document(&mut |d| match &d.vector {
+            Some(v) => f(&d.article.id, v),
+            None => Ok(()),
+        })
+    }
 }

@@ -1,0 +1,200 @@
+//! [`Searcher`]: the dictionary and the encoder loaded once, plus what it caches of the store
+//! (entity aliases, document vectors), refreshed when the store's document count changes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use embed::Encoder;
+use lang::Cedict;
+use store::{Hit, Store, StoreError};
+
+use crate::expand::{expand, Dictionary};
+use crate::vectors::VectorIndex;
+
+/// Lowest cosine between the query and a document for a vector-only hit.
+const MIN_COSINE: f32 = 0.35;
+/// Reciprocal-rank fusion constant.
+const RRF_K: f32 = 60.0;
+
+/// What a search found and how the query was read.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// Query word → translations that were searched too.
+    pub translations: Vec<(String, Vec<String>)>,
+    /// Whether the vector ranking took part.
+    pub semantic: bool,
+}
+
+/// What the searcher keeps of one state of the store.
+#[derive(Default)]
+struct Snapshot {
+    documents: usize,
+    dict: Dictionary,
+    vectors: VectorIndex,
+}
+
+/// Runs searches against any [`Store`]. `Sync`: share one per process.
+pub struct Searcher {
+    base: Dictionary,
+    encoder: Option<Arc<Encoder>>,
+    snapshot: Mutex<Option<Arc<Snapshot>>>,
+}
+
+impl Searcher {
+    /// A searcher with the given dictionary (none: no dictionary translations) and encoder
+    /// (none: full text only).
+    pub fn new(cedict: Option<&Cedict>, encoder: Option<Arc<Encoder>>) -> Searcher {
+        Searcher {
+            base: cedict.map(Dictionary::from_cedict).unwrap_or_default(),
+            encoder,
+            snapshot: Mutex::new(None),
+        }
+    }
+
+    /// Load CC-CEDICT and, when `semantic`, the multilingual encoder from the asset cache.
+    /// What cannot be loaded is logged and left out; search still works on full text.
+    pub fn load(semantic: bool) -> Searcher {
+        let cedict = match Cedict::load() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!(error = %e, "search without CC-CEDICT translations");
+                None
+            }
+        };
+        let encoder = if semantic {
+            match Encoder::from_cache(&assets::Cache::from_env()) {
+                Ok(e) => Some(Arc::new(e)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "search without the multilingual encoder");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Searcher::new(cedict.as_ref(), encoder)
+    }
+
+    /// Whether queries are also ranked by the encoder (when documents carry vectors).
+    pub fn has_encoder(&self) -> bool {
+        self.encoder.is_some()
+    }
+
+    fn snapshot(&self, store: &dyn Store) -> Result<Arc<Snapshot>, StoreError> {
+        let documents = store.document_count()?;
+        if let Ok(guard) = self.snapshot.lock() {
+            if let Some(s) = guard.as_ref().filter(|s| s.documents == documents) {
+                return Ok(s.clone());
+            }
+        }
+        let mut dict = self.base.clone();
+        dict.add_entities(&store.entities()?);
+        let mut vectors = VectorIndex::default();
+        if self.encoder.is_some() {
+            store.for_each_vector(&mut |id, v| {
+                vectors.push(id, v);
+                Ok(())
+            })?;
+        }
+        let snap = Arc::new(Snapshot {
+            documents,
+            dict,
+            vectors,
+        });
+        if let Ok(mut guard) = self.snapshot.lock() {
+            *guard = Some(snap.clone());
+        }
+        Ok(snap)
+    }
+
+    /// Search `store` for `query`: full text with translations, fused with the vector ranking
+    /// where available. At most `limit` hits, best first.
+    pub fn search(
+        &self,
+        store: &dyn Store,
+        query: &str,
+        limit: usize,
+    ) -> Result<Results, StoreError> {
+        let query = query.trim();
+        if query.is_empty() || limit == 0 {
+            return Ok(Results::default());
+        }
+        let snap = self.snapshot(store)?;
+        let expansion = expand(query, &snap.dict);
+        let text_hits = store.search_text(&expansion.query, limit.max(20))?;
+        let mut semantic = false;
+        let mut vector_hits: Vec<(String, f32)> = Vec::new();
+        if let (Some(enc), false) = (&self.encoder, snap.vectors.is_empty()) {
+            let q = enc.embed(&lang::to_simplified(query));
+            vector_hits = snap
+                .vectors
+                .top(&q, limit.max(20), MIN_COSINE)
+                .into_iter()
+                .map(|(id, s)| (id.to_string(), s))
+                .collect();
+            semantic = true;
+        }
+        let hits = fuse(store, text_hits, &vector_hits, limit)?;
+        Ok(Results {
+            hits,
+            translations: expansion.translations,
+            semantic,
+        })
+    }
+}
+
+/// Reciprocal-rank fusion of the full-text and vector lists; documents only the vectors found
+/// are read from the store for their title and opening.
+fn fuse(
+    store: &dyn Store,
+    text: Vec<Hit>,
+    vectors: &[(String, f32)],
+    limit: usize,
+) -> Result<Vec<Hit>, StoreError> {
+    if vectors.is_empty() {
+        let mut text = text;
+        text.truncate(limit);
+        return Ok(text);
+    }
+    let mut score: HashMap<String, f32> = HashMap::new();
+    for (rank, h) in text.iter().enumerate() {
+        *score.entry(h.document.clone()).or_default() += 1.0 / (RRF_K + rank as f32 + 1.0);
+    }
+    for (rank, (id, _)) in vectors.iter().enumerate() {
+        *score.entry(id.clone()).or_default() += 1.0 / (RRF_K + rank as f32 + 1.0);
+    }
+    let mut order: Vec<(String, f32)> = score.into_iter().collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    order.truncate(limit);
+    let mut by_id: HashMap<String, Hit> =
+        text.into_iter().map(|h| (h.document.clone(), h)).collect();
+    let mut out = Vec::with_capacity(order.len());
+    for (id, s) in order {
+        let hit = match by_id.remove(&id) {
+            Some(h) => Some(h),
+            None => store.document(&id)?.map(|d| Hit {
+                snippet: opening(&d.article.text()),
+                title: d.article.title.clone(),
+                event: d.event.clone(),
+                document: id.clone(),
+                score: 0.0,
+            }),
+        };
+        if let Some(mut h) = hit {
+            h.score = s;
+            out.push(h);
+        }
+    }
+    Ok(out)
+}
+
+/// The first 120 characters of a text, on one line.
+fn opening(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s: String = flat.chars().take(120).collect();
+    if flat.chars().count() > 120 {
+        s.push('…');
+    }
+    s
+}

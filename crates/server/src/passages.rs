@@ -1,0 +1,103 @@
+//! Shared passages on an event page: sentences that stand, word for word in the matching view,
+//! in more than one document of the event (syndicated copy such as a Xinhua paragraph that
+//! several outlets carry). Each document's paragraphs are cut into spans so the page can
+//! highlight them. Exact duplicates of another document are left out of the count, so a page
+//! stored twice does not make all of its sentences "shared".
+
+use std::collections::HashMap;
+
+use wire::api::{DocumentView, ParagraphView, PassageView, Span};
+
+/// Shortest sentence (in characters of the matching view) worth calling a shared passage.
+const MIN_CHARS: usize = 24;
+
+/// Mark shared sentences in `docs` and return the passages, in order of first appearance.
+pub fn mark_shared(docs: &mut [DocumentView]) -> Vec<PassageView> {
+    // Sentence spans and their keys, per document and paragraph.
+    let mut cut: Vec<Vec<Vec<(std::ops::Range<usize>, Option<String>)>>> = Vec::new();
+    let mut seen_in: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (di, d) in docs.iter().enumerate() {
+        let mut paras = Vec::new();
+        for p in d.text.split("\n\n") {
+            let mut spans = Vec::new();
+            for r in lang::sentence_spans(p, "und") {
+                let key = p
+                    .get(r.clone())
+                    .map(lang::normalize)
+                    .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|k| k.chars().count() >= MIN_CHARS);
+                if let (Some(k), None) = (&key, &d.duplicate_of) {
+                    let docs = seen_in.entry(k.clone()).or_default();
+                    if docs.is_empty() {
+                        order.push(k.clone());
+                    }
+                    if !docs.contains(&di) {
+                        docs.push(di);
+                    }
+                }
+                spans.push((r, key));
+            }
+            paras.push(spans);
+        }
+        cut.push(paras);
+    }
+    let shared: HashMap<&str, usize> = order
+        .iter()
+        .filter(|k| seen_in.get(*k).is_some_and(|v| v.len() > 1))
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let mut passages: Vec<PassageView> = (0..shared.len())
+        .map(|_| PassageView {
+            text: String::new(),
+            documents: Vec::new(),
+        })
+        .collect();
+    for (di, d) in docs.iter_mut().enumerate() {
+        let text = std::mem::take(&mut d.text);
+        let mut paragraphs = Vec::new();
+        for (p, spans) in text.split("\n\n").zip(&cut[di]) {
+            let mut out: Vec<Span> = Vec::new();
+            let mut at = 0;
+            for (r, key) in spans {
+                let idx = key.as_deref().and_then(|k| shared.get(k).copied());
+                let Some(idx) = idx else { continue };
+                if r.start > at {
+                    push_span(&mut out, p.get(at..r.start).unwrap_or(""), None);
+                }
+                let sentence = p.get(r.clone()).unwrap_or("");
+                push_span(&mut out, sentence, Some(idx));
+                if let Some(pv) = passages.get_mut(idx) {
+                    if pv.text.is_empty() {
+                        pv.text = sentence.trim().to_string();
+                    }
+                    if !pv.documents.contains(&d.id) {
+                        pv.documents.push(d.id.clone());
+                    }
+                }
+                at = r.end;
+            }
+            if at < p.len() {
+                push_span(&mut out, p.get(at..).unwrap_or(""), None);
+            }
+            paragraphs.push(ParagraphView { spans: out });
+        }
+        d.text = text;
+        d.paragraphs = paragraphs;
+    }
+    passages
+}
+
+fn push_span(out: &mut Vec<Span>, text: &str, passage: Option<usize>) {
+    if text.is_empty() {
+        return;
+    }
+    match out.last_mut() {
+        Some(last) if last.passage.is_none() && passage.is_none() => last.text.push_str(text),
+        _ => out.push(Span {
+            text: text.to_string(),
+            passage,
+        }),
+    }
+}
