@@ -23,10 +23,6 @@ impl VectorIndex {
         self.data.extend_from_slice(v);
     }
 
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,14 @@ use crate::catalog::{Catalog, EventFilter};
 use crate::error::ApiError;
 
 type Api<T> = Result<Json<T>, ApiError>;
+
+/// A query string that may not parse: the rejection becomes a `bad_request`.
+pub(crate) type Q<T> = Result<Query<T>, QueryRejection>;
+
+pub(crate) fn query<T>(q: Q<T>) -> Result<T, ApiError> {
+    q.map(|Query(v)| v)
+        .map_err(|e| ApiError::BadRequest(format!("bad query string: {}", e.body_text())))
+}
 
 /// The OpenAPI description, written by hand and embedded.
 const OPENAPI: &str = include_str!("../openapi.json");
@@ -47,8 +56,9 @@ pub async fn status(State(app): State<Arc<App>>) -> Api<Status> {
 
 pub async fn events(
     State(app): State<Arc<App>>,
-    Query(f): Query<EventFilter>,
+    f: Q<EventFilter>,
 ) -> Api<wire::api::Page<wire::api::EventSummary>> {
+    let f = query(f)?;
     app.read(move |_, _, c| Ok(Json(c.events_page(&f)))).await
 }
 
@@ -87,8 +97,9 @@ pub struct EntityQuery {
 
 pub async fn entities(
     State(app): State<Arc<App>>,
-    Query(q): Query<EntityQuery>,
+    q: Q<EntityQuery>,
 ) -> Api<wire::api::Page<wire::api::EntityBrief>> {
+    let q = query(q)?;
     app.read(move |_, _, c| {
         Ok(Json(c.entities_page(
             q.q.as_deref(),
@@ -187,8 +198,9 @@ pub(crate) fn run_search(
 
 pub async fn search(
     State(app): State<Arc<App>>,
-    Query(q): Query<SearchQuery>,
+    q: Q<SearchQuery>,
 ) -> Api<SearchResults> {
+    let q = query(q)?;
     let query = q.q.unwrap_or_default();
     if query.trim().is_empty() {
         return Err(ApiError::BadRequest(

@@ -101,3 +101,53 @@ fn push_span(out: &mut Vec<Span>, text: &str, passage: Option<usize>) {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, text: &str) -> DocumentView {
+        DocumentView {
+            id: id.into(),
+            title: None,
+            url: None,
+            published: None,
+            outlet: None,
+            byline: Vec::new(),
+            dateline: None,
+            languages: Vec::new(),
+            event: None,
+            duplicate_of: None,
+            translation_of: None,
+            text: text.into(),
+            segments: Vec::new(),
+            paragraphs: Vec::new(),
+            quotes: Vec::new(),
+            facts: Vec::new(),
+            entities: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_sentence_in_two_documents_is_marked_in_both() {
+        let shared = "The two sides signed a joint statement on deepening the comprehensive strategic partnership.";
+        let mut docs = vec![
+            doc("a", &format!("Outlet A opens here. {shared}\n\nMore from A.")),
+            doc("b", &format!("A different opening line from the second outlet. {shared}")),
+            doc("c", "Nothing in common with the others at all, really."),
+        ];
+        let passages = mark_shared(&mut docs);
+        assert_eq!(passages.len(), 1, "{passages:?}");
+        assert_eq!(passages[0].text, shared);
+        assert_eq!(passages[0].documents, ["a", "b"]);
+        let spans = &docs[0].paragraphs[0].spans;
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        assert_eq!(spans[0].text, "Outlet A opens here. ");
+        assert_eq!(spans[1].passage, Some(0));
+        assert_eq!(docs[0].paragraphs.len(), 2);
+        assert_eq!(docs[2].paragraphs[0].spans[0].passage, None);
+        // The text itself is unchanged.
+        let back: String = docs[1].paragraphs[0].spans.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(back, docs[1].text);
+    }
+}

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::{context, Environment};
@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::app::App;
 use crate::catalog::EventFilter;
 use crate::error::ApiError;
-use crate::handlers::{run_search, EntityQuery, SearchQuery};
+use crate::handlers::{query, run_search, EntityQuery, SearchQuery, Q};
 
 const STYLE: &str = include_str!("../static/style.css");
 
@@ -133,7 +133,11 @@ pub async fn not_found(State(app): State<Arc<App>>) -> Response {
     error_page(&app, ApiError::NotFound("this page".into()))
 }
 
-pub async fn timeline(State(app): State<Arc<App>>, Query(f): Query<EventFilter>) -> Response {
+pub async fn timeline(State(app): State<Arc<App>>, f: Q<EventFilter>) -> Response {
+    let f = match query(f) {
+        Ok(f) => f,
+        Err(e) => return error_page(&app, e),
+    };
     page(app, "timeline.html", move |_, _, c| {
         let page = c.events_page(&f);
         let (outlets, languages) = c.facets();
@@ -223,7 +227,11 @@ pub async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> Re
     .await
 }
 
-pub async fn entities(State(app): State<Arc<App>>, Query(q): Query<EntityQuery>) -> Response {
+pub async fn entities(State(app): State<Arc<App>>, q: Q<EntityQuery>) -> Response {
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(e) => return error_page(&app, e),
+    };
     page(app, "entities.html", move |_, _, c| {
         let page = c.entities_page(q.q.as_deref(), q.kind.as_deref(), q.offset, q.limit);
         let next = (page.offset + page.limit < page.total).then_some(page.offset + page.limit);
@@ -259,7 +267,11 @@ pub async fn storyline(State(app): State<Arc<App>>, Path(id): Path<String>) -> R
     .await
 }
 
-pub async fn search(State(app): State<Arc<App>>, Query(q): Query<SearchQuery>) -> Response {
+pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response {
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(e) => return error_page(&app, e),
+    };
     let query = q.q.unwrap_or_default();
     let limit = q.limit.unwrap_or(30);
     if query.trim().is_empty() {
@@ -276,3 +288,17 @@ pub async fn search(State(app): State<Arc<App>>, Query(q): Query<SearchQuery>) -
     .await
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        }
+    }
+}

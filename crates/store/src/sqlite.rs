@@ -171,7 +171,8 @@ impl SqliteStore {
     /// Run one FTS5 match expression, best (lowest bm25) first.
     fn fts(&self, expr: &str, terms: &[String], limit: usize) -> Result<Vec<Hit>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.title, d.event, d.search, f.rank FROM documents_fts f
+            "SELECT d.id, d.title, d.event, json_extract(d.article, '$.paragraphs'), f.rank
+             FROM documents_fts f
              JOIN documents d ON d.seq = f.rowid
              WHERE documents_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
         )?;
@@ -180,13 +181,18 @@ impl SqliteStore {
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(3)?,
                 r.get::<_, f64>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (document, title, event, text, rank) = row?;
+            let (document, title, event, paragraphs, rank) = row?;
+            // The snippet comes from the original text (title, then paragraphs).
+            let paragraphs: Vec<String> = paragraphs
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or_default();
+            let text = format!("{}\n{}", title.as_deref().unwrap_or(""), paragraphs.join("\n\n"));
             out.push(Hit {
                 snippet: snippet(&text, terms),
                 // bm25 is lower-is-better and negative; report higher-is-better.
