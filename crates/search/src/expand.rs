@@ -68,11 +68,20 @@ impl Dictionary {
     /// proper names the reverse direction too (BRICS → 金砖, 金砖国家).
     pub fn from_cedict(cedict: &Cedict) -> Dictionary {
         let mut d = Dictionary::default();
+        // Headwords that are (also) proper names translate only as names: 金砖 is BRICS,
+        // not "gold brick".
+        let names: std::collections::HashSet<&str> = cedict
+            .proper_names()
+            .map(|e| e.simplified.as_str())
+            .collect();
         for e in cedict.entries() {
             if e.simplified.chars().count() < 2 {
                 continue;
             }
             let proper = e.is_proper_name();
+            if !proper && names.contains(e.simplified.as_str()) {
+                continue;
+            }
             let forms: Vec<String> = e.glosses.iter().flat_map(|g| gloss_forms(g)).collect();
             let zh = d.zh_en.entry(e.simplified.clone()).or_default();
             for f in forms.iter().take(3) {
