@@ -58,9 +58,8 @@ fn main() {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/eval/clustering/ntrex-dev"));
-    let encoder = Arc::new(
-        embed::Encoder::from_cache(&assets::Cache::from_env()).expect("load the encoder"),
-    );
+    let encoder =
+        Arc::new(embed::Encoder::from_cache(&assets::Cache::from_env()).expect("load the encoder"));
     let cedict = lang::Cedict::load().expect("load CC-CEDICT");
     let with_vectors = search::Searcher::new(Some(&cedict), Some(encoder.clone()));
     let text_only = search::Searcher::new(Some(&cedict), None);
@@ -69,7 +68,10 @@ fn main() {
     let tmp = tempfile::tempdir().expect("tempdir");
     build(tmp.path(), &[root.join("examples/seeds")], &encoder);
     let store = SqliteStore::open(tmp.path()).expect("open");
-    for (name, s) in [("text+cedict", &text_only), ("text+cedict+vectors", &with_vectors)] {
+    for (name, s) in [
+        ("text+cedict", &text_only),
+        ("text+cedict+vectors", &with_vectors),
+    ] {
         let r = s.search(&store, "金砖", 10).expect("search");
         let english_brics = r.hits.iter().position(|h| {
             store
@@ -96,7 +98,10 @@ fn main() {
     let mut titles: Vec<(String, String)> = Vec::new();
     store
         .for_each_document(&mut |d| {
-            if langs.get(&d.article.id).is_some_and(|l| l.starts_with("zh")) {
+            if langs
+                .get(&d.article.id)
+                .is_some_and(|l| l.starts_with("zh"))
+            {
                 if let Some(t) = &d.article.title {
                     titles.push((d.article.id.clone(), t.clone()));
                 }
@@ -104,7 +109,10 @@ fn main() {
             Ok(())
         })
         .expect("read");
-    for (name, s) in [("text+cedict", &text_only), ("text+cedict+vectors", &with_vectors)] {
+    for (name, s) in [
+        ("text+cedict", &text_only),
+        ("text+cedict+vectors", &with_vectors),
+    ] {
         let (mut en, mut ru, mut both) = (0, 0, 0);
         let mut times = Vec::new();
         for (id, title) in &titles {

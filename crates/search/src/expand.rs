@@ -55,9 +55,17 @@ fn gloss_forms(gloss: &str) -> Vec<String> {
             !p.is_empty()
                 && p.split_whitespace().count() <= MAX_GLOSS_WORDS
                 && !p.contains(['|', '[', ':'])
-                && !["see ", "variant of", "abbr", "surname", "used in", "CL:", "old variant"]
-                    .iter()
-                    .any(|x| p.starts_with(x))
+                && ![
+                    "see ",
+                    "variant of",
+                    "abbr",
+                    "surname",
+                    "used in",
+                    "CL:",
+                    "old variant",
+                ]
+                .iter()
+                .any(|x| p.starts_with(x))
         })
         .map(str::to_string)
         .collect()

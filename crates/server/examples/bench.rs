@@ -109,7 +109,11 @@ fn build(a: &Args, root: &Path) {
         art.segments = lang::segment(&art.paragraphs);
         base.push(art);
     }
-    println!("building {} documents from {} originals…", a.docs, base.len());
+    println!(
+        "building {} documents from {} originals…",
+        a.docs,
+        base.len()
+    );
     let t = Instant::now();
     for i in 0..a.docs {
         let copy = i / base.len();
@@ -212,8 +216,7 @@ fn main() {
     };
     let t = Instant::now();
     let searcher = Arc::new(search::Searcher::load(a.semantic));
-    let app = server::App::new(server::Config::default(), &open, searcher)
-        .expect("start the app");
+    let app = server::App::new(server::Config::default(), &open, searcher).expect("start the app");
     println!(
         "server ready in {:.1} s (dictionary, encoder, catalog)",
         t.elapsed().as_secs_f64()
@@ -248,17 +251,71 @@ fn main() {
         })
         .expect("documents");
     let queries = [
-        "BRICS", "金砖", "普京", "习近平 普京", "Putin", "саммит", "Казань", "referendum",
-        "earthquake", "macedonia name", "習近平", "trade billion", "выборы", "北京", "president",
-        "oil prices", "police said", "联合声明", "hurricane damage", "Путин",
+        "BRICS",
+        "金砖",
+        "普京",
+        "习近平 普京",
+        "Putin",
+        "саммит",
+        "Казань",
+        "referendum",
+        "earthquake",
+        "macedonia name",
+        "習近平",
+        "trade billion",
+        "выборы",
+        "北京",
+        "president",
+        "oil prices",
+        "police said",
+        "联合声明",
+        "hurricane damage",
+        "Путин",
     ];
     let kinds: Vec<(&str, Vec<String>)> = vec![
-        ("api search", queries.iter().map(|q| format!("/api/search?q={}", enc(q))).collect()),
-        ("search page", queries.iter().map(|q| format!("/search?q={}", enc(q))).collect()),
-        ("timeline page", vec!["/".into(), "/?offset=500".into(), "/?lang=ru".into(), "/?from=2018-01-01&to=2018-06-30".into()]),
-        ("api events", vec!["/api/events?limit=50".into(), "/api/events?lang=zh&limit=50&offset=100".into()]),
-        ("event page", events.iter().map(|e| format!("/events/{}", enc(e))).collect()),
-        ("document page", docs.iter().map(|d| format!("/documents/{}", enc(d))).collect()),
+        (
+            "api search",
+            queries
+                .iter()
+                .map(|q| format!("/api/search?q={}", enc(q)))
+                .collect(),
+        ),
+        (
+            "search page",
+            queries
+                .iter()
+                .map(|q| format!("/search?q={}", enc(q)))
+                .collect(),
+        ),
+        (
+            "timeline page",
+            vec![
+                "/".into(),
+                "/?offset=500".into(),
+                "/?lang=ru".into(),
+                "/?from=2018-01-01&to=2018-06-30".into(),
+            ],
+        ),
+        (
+            "api events",
+            vec![
+                "/api/events?limit=50".into(),
+                "/api/events?lang=zh&limit=50&offset=100".into(),
+            ],
+        ),
+        (
+            "event page",
+            events
+                .iter()
+                .map(|e| format!("/events/{}", enc(e)))
+                .collect(),
+        ),
+        (
+            "document page",
+            docs.iter()
+                .map(|d| format!("/documents/{}", enc(d)))
+                .collect(),
+        ),
         ("entity list", vec!["/entities".into()]),
     ];
     println!(
@@ -268,7 +325,10 @@ fn main() {
         a.concurrency,
         a.semantic
     );
-    println!("{:<14} {:>8} {:>8} {:>8} {:>8}  errors", "kind", "p50 ms", "p95 ms", "p99 ms", "max ms");
+    println!(
+        "{:<14} {:>8} {:>8} {:>8} {:>8}  errors",
+        "kind", "p50 ms", "p95 ms", "p99 ms", "max ms"
+    );
     for (kind, paths) in kinds {
         if paths.is_empty() {
             continue;

@@ -45,7 +45,7 @@ impl EventFilter {
             &self.storyline,
         ]
         .iter()
-        .all(|f| f.as_deref().map_or(true, |s| s.trim().is_empty()))
+        .all(|f| f.as_deref().is_none_or(|s| s.trim().is_empty()))
     }
 }
 
@@ -233,11 +233,11 @@ impl Catalog {
             .filter(|(s, e)| {
                 let start = s.start.as_deref();
                 let end = s.end.as_deref().or(start);
-                from.map_or(true, |from| end.is_some_and(|d| d >= from))
-                    && to.map_or(true, |to| {
+                from.is_none_or(|from| end.is_some_and(|d| d >= from))
+                    && to.is_none_or(|to| {
                         start.is_some_and(|d| d.get(..to.len().min(d.len())).unwrap_or(d) <= to)
                     })
-                    && lang.as_deref().map_or(true, |l| {
+                    && lang.as_deref().is_none_or(|l| {
                         s.languages.iter().any(|x| {
                             let x = x.to_lowercase();
                             x == l || x.starts_with(&format!("{l}-"))
@@ -245,11 +245,11 @@ impl Catalog {
                     })
                     && outlet
                         .as_deref()
-                        .map_or(true, |o| s.outlets.iter().any(|x| x.to_lowercase() == o))
-                    && storyline.map_or(true, |id| s.storyline.as_deref() == Some(id))
-                    && entity_docs
-                        .as_ref()
-                        .map_or(true, |docs| e.documents.iter().any(|d| docs.contains(d.as_str())))
+                        .is_none_or(|o| s.outlets.iter().any(|x| x.to_lowercase() == o))
+                    && storyline.is_none_or(|id| s.storyline.as_deref() == Some(id))
+                    && entity_docs.as_ref().is_none_or(|docs| {
+                        e.documents.iter().any(|d| docs.contains(d.as_str()))
+                    })
             })
             .map(|(s, _)| s)
             .collect();
@@ -435,8 +435,8 @@ impl Catalog {
     ) -> Page<EntityBrief> {
         let q = q.map(lang::normalize).filter(|s| !s.is_empty());
         let matching = self.entities.iter().filter(|e| {
-            kind.map_or(true, |k| k.is_empty() || e.kind.as_str() == k)
-                && q.as_deref().map_or(true, |q| {
+            kind.is_none_or(|k| k.is_empty() || e.kind.as_str() == k)
+                && q.as_deref().is_none_or(|q| {
                     lang::normalize(&e.name).contains(q)
                         || e.aliases
                             .values()
@@ -538,7 +538,12 @@ fn page<T>(items: impl Iterator<Item = T>, offset: Option<usize>, limit: Option<
 fn disagreements(facts: &[FactView]) -> Vec<Disagreement> {
     let mut groups: BTreeMap<(String, String), Vec<&FactView>> = BTreeMap::new();
     for f in facts {
-        let Some(subject) = f.subject.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        let Some(subject) = f
+            .subject
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
             continue;
         };
         groups
@@ -548,7 +553,8 @@ fn disagreements(facts: &[FactView]) -> Vec<Disagreement> {
     }
     let mut out = Vec::new();
     for ((_, unit), fs) in groups {
-        let docs: std::collections::HashSet<&str> = fs.iter().map(|f| f.document.as_str()).collect();
+        let docs: std::collections::HashSet<&str> =
+            fs.iter().map(|f| f.document.as_str()).collect();
         let min = fs.iter().map(|f| f.value).fold(f64::INFINITY, f64::min);
         let max = fs.iter().map(|f| f.value).fold(f64::NEG_INFINITY, f64::max);
         let differ = max - min > 0.005 * max.abs().max(min.abs()).max(1e-9);

@@ -9,9 +9,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use wire::api::{
-    IngestItem, IngestReport, SearchHit, SearchResults, Status, Translation,
-};
+use wire::api::{IngestItem, IngestReport, SearchHit, SearchResults, Status, Translation};
 
 use crate::app::App;
 use crate::catalog::{Catalog, EventFilter};
@@ -196,10 +194,7 @@ pub(crate) fn run_search(
     })
 }
 
-pub async fn search(
-    State(app): State<Arc<App>>,
-    q: Q<SearchQuery>,
-) -> Api<SearchResults> {
+pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Api<SearchResults> {
     let q = query(q)?;
     let query = q.q.unwrap_or_default();
     if query.trim().is_empty() {

@@ -132,8 +132,14 @@ mod tests {
     fn a_sentence_in_two_documents_is_marked_in_both() {
         let shared = "The two sides signed a joint statement on deepening the comprehensive strategic partnership.";
         let mut docs = vec![
-            doc("a", &format!("Outlet A opens here. {shared}\n\nMore from A.")),
-            doc("b", &format!("A different opening line from the second outlet. {shared}")),
+            doc(
+                "a",
+                &format!("Outlet A opens here. {shared}\n\nMore from A."),
+            ),
+            doc(
+                "b",
+                &format!("A different opening line from the second outlet. {shared}"),
+            ),
             doc("c", "Nothing in common with the others at all, really."),
         ];
         let passages = mark_shared(&mut docs);
@@ -147,7 +153,11 @@ mod tests {
         assert_eq!(docs[0].paragraphs.len(), 2);
         assert_eq!(docs[2].paragraphs[0].spans[0].passage, None);
         // The text itself is unchanged.
-        let back: String = docs[1].paragraphs[0].spans.iter().map(|s| s.text.as_str()).collect();
+        let back: String = docs[1].paragraphs[0]
+            .spans
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
         assert_eq!(back, docs[1].text);
     }
 }

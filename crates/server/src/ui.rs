@@ -25,8 +25,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("document.html", include_str!("../templates/document.html")),
     ("entities.html", include_str!("../templates/entities.html")),
     ("entity.html", include_str!("../templates/entity.html")),
-    ("storylines.html", include_str!("../templates/storylines.html")),
-    ("storyline.html", include_str!("../templates/storyline.html")),
+    (
+        "storylines.html",
+        include_str!("../templates/storylines.html"),
+    ),
+    (
+        "storyline.html",
+        include_str!("../templates/storyline.html"),
+    ),
     ("search.html", include_str!("../templates/search.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
@@ -102,7 +108,11 @@ fn error_page(app: &App, e: ApiError) -> Response {
 /// Render `name` with what `f` computes, or an error page.
 async fn page<F>(app: Arc<App>, name: &'static str, f: F) -> Response
 where
-    F: FnOnce(&App, &dyn store::Store, &crate::catalog::Catalog) -> Result<minijinja::Value, ApiError>
+    F: FnOnce(
+            &App,
+            &dyn store::Store,
+            &crate::catalog::Catalog,
+        ) -> Result<minijinja::Value, ApiError>
         + Send
         + 'static,
 {
@@ -287,7 +297,6 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
     })
     .await
 }
-
 
 #[cfg(test)]
 mod tests {

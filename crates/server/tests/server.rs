@@ -37,8 +37,16 @@ fn store_with_seeds(dir: &Path) {
     // Two outlets carrying the same wire sentence, in one event (whatever the clusterer does).
     let shared = "The two sides signed a joint statement on deepening the comprehensive strategic partnership.";
     for (id, outlet, own) in [
-        ("wire-a", "Outlet A", "Outlet A adds its own first sentence here."),
-        ("wire-b", "Outlet B", "A different opening line from the second outlet."),
+        (
+            "wire-a",
+            "Outlet A",
+            "Outlet A adds its own first sentence here.",
+        ),
+        (
+            "wire-b",
+            "Outlet B",
+            "A different opening line from the second outlet.",
+        ),
     ] {
         let mut d = store::suite::doc(id, &format!("{own} {shared}"));
         d.article.outlet = Some(outlet.into());
@@ -94,13 +102,18 @@ struct Reply {
 
 impl Reply {
     fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
 
 /// A minimal HTTP/1.1 client: one request per connection.
-fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -122,7 +135,10 @@ fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)],
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(rest)
     } else {
         rest.to_string()
@@ -185,7 +201,10 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     assert_eq!(get(addr, "/api/events?from=2099-01-01").json()["total"], 0);
     let paged = get(addr, "/api/events?limit=1&offset=1").json();
     assert!(paged["items"].as_array().unwrap().len() <= 1);
-    assert_eq!(get(addr, "/api/events?limit=abc").json()["code"], "bad_request");
+    assert_eq!(
+        get(addr, "/api/events?limit=abc").json()["code"],
+        "bad_request"
+    );
 
     // One event with its documents and their spans.
     let ev = get(addr, &format!("/api/events/{}", enc(&first))).json();
@@ -193,7 +212,14 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     let docs = ev["documents"].as_array().unwrap();
     assert!(!docs.is_empty());
     assert!(docs[0]["paragraphs"][0]["spans"][0]["text"].is_string());
-    for key in ["passages", "claims", "quotes", "facts", "disagreements", "entities"] {
+    for key in [
+        "passages",
+        "claims",
+        "quotes",
+        "facts",
+        "disagreements",
+        "entities",
+    ] {
         assert!(ev[key].is_array(), "{key} missing");
     }
 
@@ -201,12 +227,18 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     let ev = get(addr, "/api/events/ev-wire").json();
     let passages = ev["passages"].as_array().unwrap();
     assert_eq!(passages.len(), 1, "{ev}");
-    assert_eq!(passages[0]["documents"], serde_json::json!(["wire-a", "wire-b"]));
+    assert_eq!(
+        passages[0]["documents"],
+        serde_json::json!(["wire-a", "wire-b"])
+    );
     for d in ev["documents"].as_array().unwrap() {
         let spans = d["paragraphs"][0]["spans"].as_array().unwrap();
         assert_eq!(spans.len(), 2, "{d}");
         assert_eq!(spans[1]["passage"], 0);
-        assert!(spans[1]["text"].as_str().unwrap().starts_with("The two sides"));
+        assert!(spans[1]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("The two sides"));
     }
     let page = get(addr, "/events/ev-wire");
     assert!(page.body.contains("<mark class=\"shared\""));
@@ -234,26 +266,36 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     let r = get(addr, &format!("/api/search?q={}", enc("金砖"))).json();
     let hits = r["hits"].as_array().unwrap();
     assert!(
-        hits.iter().any(|h| h["languages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l == "en")
-            && h["snippet"].as_str().unwrap().contains("BRICS")),
+        hits.iter().any(
+            |h| h["languages"].as_array().unwrap().iter().any(|l| l == "en")
+                && h["snippet"].as_str().unwrap().contains("BRICS")
+        ),
         "{r}"
     );
     // And a query with FTS syntax in it is just words.
-    assert_eq!(get(addr, &format!("/api/search?q={}", enc("\"a* OR NEAR("))).status, 200);
+    assert_eq!(
+        get(addr, &format!("/api/search?q={}", enc("\"a* OR NEAR("))).status,
+        200
+    );
 
     // Ingest is off by default.
-    let r = request(addr, "POST", "/api/ingest", &[("Authorization", "Bearer x")], b"{}");
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", "Bearer x")],
+        b"{}",
+    );
     assert_eq!(r.status, 403);
     assert_eq!(r.json()["code"], "ingest_disabled");
 
     // Pages.
     let home = get(addr, "/");
     assert_eq!(home.status, 200);
-    assert!(home.headers.to_ascii_lowercase().contains("content-security-policy"));
+    assert!(home
+        .headers
+        .to_ascii_lowercase()
+        .contains("content-security-policy"));
     assert!(home.body.contains("Timeline"));
     assert!(home.body.contains(&format!("/events/{}", enc(&first))) || home.body.contains(&first));
     let page = get(addr, &format!("/events/{}", enc(&first)));
@@ -286,10 +328,16 @@ fn api_pages_search_and_escaping_over_the_seeds() {
         assert!(!body.contains("<script"), "{path}: unescaped script tag");
         assert!(!body.contains("<img"), "{path}: unescaped img tag");
         assert!(!body.contains("<b>evil"), "{path}: unescaped markup");
-        assert!(!body.contains("\" onmouseover=\""), "{path}: attribute injection");
+        assert!(
+            !body.contains("\" onmouseover=\""),
+            "{path}: attribute injection"
+        );
     }
     let r = get(addr, &format!("/documents/{}", enc(hostile_id)));
-    assert!(r.body.contains("&lt;script&gt;"), "escaped text should be shown");
+    assert!(
+        r.body.contains("&lt;script&gt;"),
+        "escaped text should be shown"
+    );
 
     // The OpenAPI description covers every API route.
     let spec = get(addr, "/api/openapi.json").json();
@@ -305,7 +353,10 @@ fn api_pages_search_and_escaping_over_the_seeds() {
         "/api/search",
         "/api/ingest",
     ] {
-        assert!(spec["paths"][p].is_object(), "{p} missing from openapi.json");
+        assert!(
+            spec["paths"][p].is_object(),
+            "{p} missing from openapi.json"
+        );
     }
 }
 
@@ -325,29 +376,69 @@ fn ingest_needs_the_flag_and_the_token_and_respects_the_size_limit() {
     let r = request(addr, "POST", "/api/ingest", &[], article);
     assert_eq!(r.status, 401);
     assert_eq!(r.json()["code"], "unauthorized");
-    let r = request(addr, "POST", "/api/ingest", &[("Authorization", "Bearer wrong-token!")], article);
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", "Bearer wrong-token!")],
+        article,
+    );
     assert_eq!(r.status, 401);
 
     let auth = format!("Bearer {TOKEN}");
-    let r = request(addr, "POST", "/api/ingest", &[("Authorization", &auth), ("Content-Type", "application/json")], article);
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        article,
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     let rep = r.json();
     assert_eq!(rep["ingested"], 1);
     assert_eq!(rep["results"][0]["status"], "ingested");
     // Again: already ingested.
-    let r = request(addr, "POST", "/api/ingest", &[("Authorization", &auth)], article);
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        article,
+    );
     assert_eq!(r.json()["already_ingested"], 1);
     // A JSONL batch with one bad line.
     let batch = b"{\"id\": \"a2\", \"text\": \"Second article about the summit in Kazan with enough words to count.\"}\nnot json\n";
-    let r = request(addr, "POST", "/api/ingest", &[("Authorization", &auth)], batch).json();
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        batch,
+    )
+    .json();
     assert_eq!(r["ingested"], 1);
     assert_eq!(r["failed"], 1);
     // Empty body.
-    let r = request(addr, "POST", "/api/ingest", &[("Authorization", &auth)], b"  ");
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        b"  ",
+    );
     assert_eq!(r.status, 400);
     // Too large.
     let big = vec![b'x'; 200 * 1024];
-    let r = request(addr, "POST", "/api/ingest", &[("Authorization", &auth)], &big);
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        &big,
+    );
     assert_eq!(r.status, 413);
     assert_eq!(r.json()["code"], "payload_too_large");
 

@@ -120,7 +120,7 @@ pub(crate) fn snippet(text: &str, terms: &[String]) -> String {
             }
             if let Some(byte) = hay.find(word) {
                 let at = hay[..byte].chars().count();
-                if best.map_or(true, |(b, _)| at < b) {
+                if best.is_none_or(|(b, _)| at < b) {
                     best = Some((at, word.chars().count()));
                 }
             }

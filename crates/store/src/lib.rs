@@ -12,12 +12,13 @@ mod sqlite;
 pub mod suite;
 
 pub use fulltext::{document_terms, index_terms, TextQuery};
-pub use record::{
-    Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, StoreError,
-};
+pub use record::{Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, StoreError};
 pub use sqlite::SqliteStore;
 
 use model::{Claim, Entity, Event, Fact, Quote};
+
+/// Called with each stored document vector and its document id.
+pub type VectorVisitor<'a> = dyn FnMut(&str, &[f32]) -> Result<(), StoreError> + 'a;
 
 /// What the pipeline, the CLI and the server need from storage.
 pub trait Store: Send {
@@ -67,7 +68,7 @@ pub trait Store: Send {
     /// Every stored document vector, with its document id, in ingest order.
     fn for_each_vector(
         &self,
-        f: &mut dyn FnMut(&str, &[f32]) -> Result<(), StoreError>,
+        f: &mut VectorVisitor<'_>,
     ) -> Result<(), StoreError> {
         self.for_each_document(&mut |d| match &d.vector {
             Some(v) => f(&d.article.id, v),

@@ -14,7 +14,7 @@ use crate::fulltext::{document_terms, fts_expression, snippet, TextQuery};
 use crate::record::{
     Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, StoreError,
 };
-use crate::Store;
+use crate::{Store, VectorVisitor};
 
 const SCHEMA_VERSION: i64 = 1;
 
@@ -192,7 +192,11 @@ impl SqliteStore {
             let paragraphs: Vec<String> = paragraphs
                 .and_then(|p| serde_json::from_str(&p).ok())
                 .unwrap_or_default();
-            let text = format!("{}\n{}", title.as_deref().unwrap_or(""), paragraphs.join("\n\n"));
+            let text = format!(
+                "{}\n{}",
+                title.as_deref().unwrap_or(""),
+                paragraphs.join("\n\n")
+            );
             out.push(Hit {
                 snippet: snippet(&text, terms),
                 // bm25 is lower-is-better and negative; report higher-is-better.
@@ -636,7 +640,7 @@ impl Store for SqliteStore {
 
     fn for_each_vector(
         &self,
-        f: &mut dyn FnMut(&str, &[f32]) -> Result<(), StoreError>,
+        f: &mut VectorVisitor<'_>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn

@@ -240,8 +240,11 @@ fn search_matches_words_across_scripts_and_stems(mut s: Box<dyn Store>) {
 }
 
 fn search_takes_alternatives(mut s: Box<dyn Store>) {
-    s.commit(&Commit::document_only(doc("en", "The BRICS summit opened.")))
-        .unwrap();
+    s.commit(&Commit::document_only(doc(
+        "en",
+        "The BRICS summit opened.",
+    )))
+    .unwrap();
     s.commit(&Commit::document_only(doc("zh", "金砖国家峰会开幕。")))
         .unwrap();
     s.commit(&Commit::document_only(doc("other", "A summit elsewhere.")))

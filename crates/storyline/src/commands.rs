@@ -395,10 +395,8 @@ fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -
 }
 
 fn serve(db: &Path, config: server::Config, semantic: bool) -> Result<Done> {
-    if config.allow_ingest && config.token.as_deref().map_or(true, str::is_empty) {
-        anyhow::bail!(
-            "--allow-ingest needs a token: give --token TOKEN or set STORYLINE_TOKEN"
-        );
+    if config.allow_ingest && config.token.as_deref().is_none_or(str::is_empty) {
+        anyhow::bail!("--allow-ingest needs a token: give --token TOKEN or set STORYLINE_TOKEN");
     }
     if !config.addr.ip().is_loopback() {
         eprintln!(
@@ -426,7 +424,9 @@ fn serve(db: &Path, config: server::Config, semantic: bool) -> Result<Done> {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr()?;
-        println!("storyline: serving http://{bound}/ (API under /api, description at /api/openapi.json)");
+        println!(
+            "storyline: serving http://{bound}/ (API under /api, description at /api/openapi.json)"
+        );
         let _ = std::io::stdout().flush();
         server::serve(app, listener)
             .await

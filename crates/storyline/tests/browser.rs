@@ -109,7 +109,11 @@ fn screenshot(chrome: &Path, profile: &Path, url: &str, file: &Path, size: &str)
         ],
     );
     let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    assert!(len > 10_000, "screenshot {} is empty ({len} bytes)", file.display());
+    assert!(
+        len > 10_000,
+        "screenshot {} is empty ({len} bytes)",
+        file.display()
+    );
 }
 
 fn enc(s: &str) -> String {
@@ -169,7 +173,10 @@ fn timeline_event_and_search_in_headless_chromium() {
     let dom = dump_dom(&chrome, profile.path(), &format!("{}/", server.url));
     for e in &events {
         let title = e["title"].as_str().unwrap();
-        let shown = title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let shown = title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         assert!(dom.contains(&shown), "timeline lacks event {title:?}");
     }
     let event_href = dom
@@ -184,8 +191,15 @@ fn timeline_event_and_search_in_headless_chromium() {
         .iter()
         .max_by_key(|e| e["documents"].as_array().map_or(0, Vec::len))
         .unwrap();
-    let biggest_url = format!("{}/events/{}", server.url, enc(biggest["id"].as_str().unwrap()));
-    for url in [format!("{}/events/{event_href}", server.url), biggest_url.clone()] {
+    let biggest_url = format!(
+        "{}/events/{}",
+        server.url,
+        enc(biggest["id"].as_str().unwrap())
+    );
+    for url in [
+        format!("{}/events/{event_href}", server.url),
+        biggest_url.clone(),
+    ] {
         let dom = dump_dom(&chrome, profile.path(), &url);
         assert!(dom.contains("Who reported it"), "{url}");
         assert!(dom.contains("Claims and their sources"), "{url}");
@@ -195,18 +209,48 @@ fn timeline_event_and_search_in_headless_chromium() {
     // seeds' Beijing event does when the clusterer groups it).
     if biggest["documents"].as_array().map_or(0, Vec::len) > 1 {
         let dom = dump_dom(&chrome, profile.path(), &biggest_url);
-        assert!(dom.contains("<mark class=\"shared\""), "shared passages are not highlighted");
+        assert!(
+            dom.contains("<mark class=\"shared\""),
+            "shared passages are not highlighted"
+        );
     }
 
     // Search for 金砖: the English BRICS coverage shows.
     let search_url = format!("{}/search?q={}", server.url, enc("金砖"));
     let dom = dump_dom(&chrome, profile.path(), &search_url);
     assert!(dom.contains("class=\"hit\""), "no hits for 金砖");
-    assert!(dom.contains("BRICS"), "the English BRICS coverage is missing");
+    assert!(
+        dom.contains("BRICS"),
+        "the English BRICS coverage is missing"
+    );
     assert!(dom.contains(">en<"), "no English hit");
 
-    screenshot(&chrome, profile.path(), &format!("{}/", server.url), &shots.join("timeline.png"), "1280,900");
-    screenshot(&chrome, profile.path(), &biggest_url, &shots.join("event.png"), "1280,1400");
-    screenshot(&chrome, profile.path(), &search_url, &shots.join("search.png"), "1280,900");
-    screenshot(&chrome, profile.path(), &format!("{}/", server.url), &shots.join("timeline-phone.png"), "390,844");
+    screenshot(
+        &chrome,
+        profile.path(),
+        &format!("{}/", server.url),
+        &shots.join("timeline.png"),
+        "1280,900",
+    );
+    screenshot(
+        &chrome,
+        profile.path(),
+        &biggest_url,
+        &shots.join("event.png"),
+        "1280,1400",
+    );
+    screenshot(
+        &chrome,
+        profile.path(),
+        &search_url,
+        &shots.join("search.png"),
+        "1280,900",
+    );
+    screenshot(
+        &chrome,
+        profile.path(),
+        &format!("{}/", server.url),
+        &shots.join("timeline-phone.png"),
+        "390,844",
+    );
 }
