@@ -109,7 +109,7 @@ impl Cache {
             ".{}-{}.unpack-{}",
             pkg.name,
             pkg.version,
-            std::process::id()
+            unique_suffix()
         ));
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(io(&staging))?;
@@ -141,7 +141,10 @@ impl Cache {
                 std::env::var_os("STORYLINE_ASSETS").map(|d| PathBuf::from(d).join(pkg.file))
             {
                 if local.exists() {
-                    fs::copy(&local, &target).map_err(io(&local))?;
+                    // Copy under a private name, then rename: a concurrent reader never sees half a file.
+                    let partial = downloads.join(format!(".{}.{}", pkg.file, unique_suffix()));
+                    fs::copy(&local, &partial).map_err(io(&local))?;
+                    fs::rename(&partial, &target).map_err(io(&partial))?;
                 }
             }
         }
@@ -181,8 +184,20 @@ fn spec(pkg: &Package) -> String {
     }
 }
 
+/// A name part no other process, nor another thread of this one, uses at the same time: two
+/// threads fetching at once (tests run in parallel) must not delete each other's scratch space.
+fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
 fn tempdir_in(parent: &Path) -> Result<PathBuf, AssetError> {
-    let dir = parent.join(format!(".fetch-{}", std::process::id()));
+    let dir = parent.join(format!(".fetch-{}", unique_suffix()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(io(&dir))?;
     Ok(dir)

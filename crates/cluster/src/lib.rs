@@ -1,102 +1,100 @@
-//! Events: each arriving document joins an existing event or starts one, online.
+//! Events: each arriving document joins an existing event or starts one, online, in any
+//! language; related events are linked into storylines.
 //!
-//! First rule (the event-clustering work replaces it): a document joins the event of the
-//! document it duplicates; otherwise it starts its own event, dated by its dateline or
-//! publication date. The [`Clusterer`] API is what the pipeline codes against.
+//! [`Features::of`] reads what separates events off an article (event day, place, names,
+//! figures) next to its multilingual embedding; [`Clusterer::assign`] finds candidate events
+//! through an HNSW index ([`ann`]), scores them and says why ([`Assignment::why`]).
+//! [`embedding_texts`] says what of an article the encoder should read. [`metrics`] scores a
+//! clustering against gold labels (pairwise and BCubed).
 
-use std::collections::HashMap;
+pub mod ann;
+mod clusterer;
+pub mod dates;
+mod features;
+pub mod metrics;
 
-use model::{Article, Event};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+pub use clusterer::{Assignment, Clusterer, Params};
+pub use features::Features;
 
-/// What the clusterer keeps per event between documents (stored opaque by the store).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct State {
-    documents: usize,
+use model::Article;
+
+/// Characters of each language segment given to the encoder.
+pub const LEAD_FOR_EMBEDDING: usize = 600;
+
+/// The texts to embed for an article: the lead of each substantial language segment
+/// (Traditional Chinese converted to Simplified first), the title before the first. Their
+/// mean embedding is the article's vector.
+pub fn embedding_texts(article: &Article) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, s) in embedded_segments(article).into_iter().enumerate() {
+        let mut t = String::new();
+        if i == 0 {
+            if let Some(title) = &article.title {
+                t.push_str(title);
+                t.push('\n');
+            }
+        }
+        t.extend(s.text.chars().take(LEAD_FOR_EMBEDDING));
+        if s.lang == "zh-Hant" {
+            t = lang::to_simplified(&t);
+        }
+        out.push(t);
+    }
+    if out.is_empty() {
+        let mut t = article.title.clone().unwrap_or_default();
+        t.push('\n');
+        t.extend(article.text().chars().take(LEAD_FOR_EMBEDDING));
+        out.push(t);
+    }
+    out
 }
 
-/// The event a document was put in, its new state, and why.
-#[derive(Debug, Clone)]
-pub struct Assignment {
-    pub event: Event,
-    pub state: Vec<u8>,
-    /// Which signals decided it, for `storyline event ID --why`.
-    pub why: String,
+/// The language of each text [`embedding_texts`] gives (`und` for the fallback text).
+pub fn embedding_langs(article: &Article) -> Vec<String> {
+    let langs: Vec<String> = embedded_segments(article)
+        .into_iter()
+        .map(|s| s.lang.clone())
+        .collect();
+    if langs.is_empty() {
+        vec!["und".into()]
+    } else {
+        langs
+    }
 }
 
-/// Online clusterer over the events already stored.
-#[derive(Debug, Default)]
-pub struct Clusterer {
-    events: HashMap<String, (Event, State)>,
-}
-
-impl Clusterer {
-    /// Rebuild from stored events and their states.
-    pub fn from_states(states: impl IntoIterator<Item = (Event, Vec<u8>)>) -> Clusterer {
-        let events = states
+/// Substantial segments (a quarter of the text or more), at most three.
+fn embedded_segments(article: &Article) -> Vec<&model::Segment> {
+    let total: usize = article.segments.iter().map(|s| s.text.len()).sum();
+    let mut segs: Vec<&model::Segment> = article
+        .segments
+        .iter()
+        .filter(|s| s.text.len() * 4 >= total && s.text.trim().chars().count() >= 20)
+        .collect();
+    if segs.is_empty() {
+        segs = article
+            .segments
+            .iter()
+            .max_by_key(|s| s.text.len())
             .into_iter()
-            .map(|(e, s)| {
-                let state = serde_json::from_slice(&s).unwrap_or_default();
-                (e.id.clone(), (e, state))
-            })
             .collect();
-        Clusterer { events }
     }
-
-    /// Put one document in an event. `duplicate_event` is the event of the document it copies.
-    pub fn assign(&mut self, article: &Article, duplicate_event: Option<&str>) -> Assignment {
-        if let Some((event, state)) = duplicate_event.and_then(|id| self.events.get_mut(id)) {
-            state.documents += 1;
-            event.documents.push(article.id.clone());
-            return Assignment {
-                event: event.clone(),
-                state: serde_json::to_vec(state).unwrap_or_default(),
-                why: format!("exact duplicate of a document in {}", event.id),
-            };
-        }
-        let date = article
-            .dateline
-            .as_ref()
-            .and_then(|d| d.date.clone())
-            .or_else(|| {
-                article
-                    .published
-                    .as_ref()
-                    .map(|p| p.chars().take(10).collect())
-            });
-        let event = Event {
-            id: event_id(&article.id),
-            title: article
-                .title
-                .clone()
-                .unwrap_or_else(|| first_words(&article.text(), 12)),
-            start: date.clone(),
-            end: date,
-            place: article.dateline.as_ref().and_then(|d| d.place.clone()),
-            storyline: None,
-            documents: vec![article.id.clone()],
-        };
-        let state = State { documents: 1 };
-        let bytes = serde_json::to_vec(&state).unwrap_or_default();
-        self.events.insert(event.id.clone(), (event.clone(), state));
-        Assignment {
-            event,
-            state: bytes,
-            why: "no earlier event matched: started a new one".into(),
-        }
-    }
+    segs.truncate(3);
+    segs
 }
 
-/// A stable event id derived from the id of the document that started it.
-fn event_id(doc: &str) -> String {
-    let h = Sha256::digest(doc.as_bytes());
-    format!("ev-{}", &hex::encode(h)[..12])
-}
-
-fn first_words(text: &str, n: usize) -> String {
-    text.split_whitespace()
-        .take(n)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The mean of unit vectors, made unit again.
+pub fn mean_vector(vectors: &[Vec<f32>]) -> Vec<f32> {
+    let Some(first) = vectors.first() else {
+        return Vec::new();
+    };
+    let dim = first.len();
+    let mut sum = vec![0.0f32; dim];
+    for v in vectors.iter().filter(|v| v.len() == dim) {
+        sum.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+    }
+    let n = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        sum.iter_mut().for_each(|x| *x /= n);
+    }
+    sum
 }

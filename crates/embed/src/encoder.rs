@@ -3,10 +3,12 @@
 //! Texts are tokenized in parallel, their token ids cut into [`Segment`]s (a text longer than
 //! [`SEGMENT`] tokens becomes several overlapping windows, see `forward`), and the segments are
 //! grouped into micro-batches of about [`TOKEN_BUDGET`] tokens that run on rayon's pool, one
-//! micro-batch per worker. Memory therefore stays bounded whatever the length of a text: the
-//! only per-text costs are its token ids (4 bytes a token) and the tokenizer's lattice (about
-//! 17 bytes per byte of normalised text). Embedding time grows linearly with length: a 1 MB text
-//! takes seconds, not minutes.
+//! micro-batch per worker, a few micro-batches per worker at a time. Working memory is therefore
+//! bounded (a few MB per worker) whatever the length of a text; what grows with the text is only
+//! its token ids (4 bytes a token), its segment list, and the tokenizer's lattice (about 17 bytes
+//! per byte of normalised text). Nothing is truncated: the vector of a long text is exactly the
+//! reference's. Time grows linearly with length: a megabyte of one letter (about 330k tokens) takes
+//! about ten seconds on two cores; callers that cannot wait should truncate the text first.
 
 use std::path::Path;
 
@@ -74,15 +76,20 @@ impl Encoder {
         for round in texts.chunks(TEXTS_PER_ROUND) {
             let ids: Vec<Vec<u32>> = round.par_iter().map(|t| self.tokenize(t)).collect();
             let batches = micro_batches(&ids);
-            let partial: Vec<Vec<f32>> = batches
-                .par_iter()
-                .map(|b| forward::pooled_features(&self.weights, b))
-                .collect();
+            // A few micro-batches per worker at a time, added up in order: memory stays bounded
+            // however long the texts, and the sums do not depend on thread scheduling.
             let mut sums = vec![0.0f32; round.len() * FEAT_DIM];
-            for (batch, part) in batches.iter().zip(&partial) {
-                for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {
-                    let acc = &mut sums[seg.text * FEAT_DIM..(seg.text + 1) * FEAT_DIM];
-                    acc.iter_mut().zip(row).for_each(|(a, v)| *a += v);
+            let wave = 4 * rayon::current_num_threads().max(1);
+            for batches in batches.chunks(wave) {
+                let partial: Vec<Vec<f32>> = batches
+                    .par_iter()
+                    .map(|b| forward::pooled_features(&self.weights, b))
+                    .collect();
+                for (batch, part) in batches.iter().zip(&partial) {
+                    for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {
+                        let acc = &mut sums[seg.text * FEAT_DIM..(seg.text + 1) * FEAT_DIM];
+                        acc.iter_mut().zip(row).for_each(|(a, v)| *a += v);
+                    }
                 }
             }
             let lens: Vec<usize> = ids.iter().map(Vec::len).collect();

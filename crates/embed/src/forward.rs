@@ -22,10 +22,7 @@
 
 use std::ops::Range;
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, ShapeBuilder};
-
-use crate::weights::{Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
+use crate::weights::{Matrix, Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
 
 /// How far a token's features reach on each side.
 pub const HALO: usize = 4;
@@ -37,142 +34,177 @@ pub struct Segment<'a> {
     pub keep: Range<usize>,
 }
 
-/// `c = a · b` (or `c += a · b` when `accumulate`), with `a` given as rows of a strided slice.
-fn matmul(a: ArrayView2<f32>, b: &Array2<f32>, c: ArrayViewMut2<f32>, accumulate: bool) {
-    let mut c = c;
-    general_mat_mul(1.0, &a, b, if accumulate { 1.0 } else { 0.0 }, &mut c);
+/// `c = a · b`, or `c += a · b` when `accumulate`: `a` is `m × k` with rows `lda` apart, `b` a
+/// contiguous `k × n` [`Matrix`], `c` is `m × n` with rows `ldc` apart starting at `c_off`.
+///
+/// The one unsafe block of the crate: `gemm`'s API takes raw pointers and strides. The
+/// assertions prove every element it touches lies inside the slices.
+#[allow(unsafe_code)]
+#[allow(clippy::too_many_arguments)]
+fn matmul(
+    a: &[f32],
+    lda: usize,
+    b: &Matrix,
+    c: &mut [f32],
+    ldc: usize,
+    c_off: usize,
+    m: usize,
+    accumulate: bool,
+) {
+    let (k, n) = (b.rows, b.cols);
+    if m == 0 {
+        return;
+    }
+    // Rows of `a` may overlap (lda < k): it is only read.
+    assert!((m - 1) * lda + k <= a.len(), "matmul: lhs out of bounds");
+    assert!(
+        n <= ldc && c_off + (m - 1) * ldc + n <= c.len(),
+        "matmul: dst out of bounds"
+    );
+    assert!(b.data.len() == k * n, "matmul: rhs shape");
+    // SAFETY: the assertions above bound every index gemm reads (a, b) or writes (c); the three
+    // slices are distinct borrows, so dst does not alias the inputs.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr().add(c_off),
+            1,
+            ldc as isize,
+            accumulate,
+            a.as_ptr(),
+            1,
+            lda as isize,
+            b.data.as_ptr(),
+            1,
+            n as isize,
+            if accumulate { 1.0 } else { 0.0 },
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
 }
 
-/// A `rows × cols` view into `data` whose rows are `stride` apart, starting at `offset`.
-fn view(
-    data: &[f32],
-    rows: usize,
-    cols: usize,
-    stride: usize,
-    offset: usize,
-) -> ArrayView2<'_, f32> {
-    // Invariant: callers size their buffers as rows × stride with offset + cols <= stride.
-    ArrayView2::from_shape((rows, cols).strides((stride, 1)), &data[offset..])
-        .expect("invariant: view fits its buffer")
-}
-
-fn view_mut(
-    data: &mut [f32],
-    rows: usize,
-    cols: usize,
-    stride: usize,
-    offset: usize,
-) -> ArrayViewMut2<'_, f32> {
-    ArrayViewMut2::from_shape((rows, cols).strides((stride, 1)), &mut data[offset..])
-        .expect("invariant: view fits its buffer")
+/// Sum of a slice in 16 independent lanes, so the compiler can keep it in SIMD registers.
+fn lane_sum(v: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [0.0f32; 16];
+    let chunks = v.chunks_exact(16);
+    let tail: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += f(x);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
 }
 
 /// In-place layer norm of each `width`-long row of `data`.
 fn layer_norm(data: &mut [f32], width: usize, gamma: &[f32], beta: &[f32], eps: f32) {
     for row in data.chunks_exact_mut(width) {
-        let mean = row.iter().sum::<f32>() / width as f32;
-        let mut var = 0.0f32;
-        for v in row.iter_mut() {
-            *v -= mean;
-            var += *v * *v;
-        }
-        let inv = 1.0 / (var / width as f32 + eps).sqrt();
+        let mean = lane_sum(row, |x| x) / width as f32;
+        row.iter_mut().for_each(|v| *v -= mean);
+        let var = lane_sum(row, |x| x * x) / width as f32;
+        let inv = 1.0 / (var + eps).sqrt();
         for ((v, g), b) in row.iter_mut().zip(gamma).zip(beta) {
             *v = *v * inv * g + b;
         }
     }
 }
 
-/// Gather the n-gram windows of `src` (rows of `CNN_DIM` at `stride`, from `offset`) into `cols`
-/// (rows of `n · CNN_DIM`), with zeros where a window leaves its segment.
-fn im2col(
-    src: &[f32],
-    stride: usize,
-    offset: usize,
-    bounds: &[Range<usize>],
-    n: usize,
-    left: usize,
-    cols: &mut [f32],
-) {
-    let width = n * CNN_DIM;
-    for (t, (row, seg)) in cols.chunks_exact_mut(width).zip(bounds).enumerate() {
-        for (k, slot) in row.chunks_exact_mut(CNN_DIM).enumerate() {
-            let p = (t + k).wrapping_sub(left);
-            if p >= seg.start && p < seg.end {
-                let s = p * stride + offset;
-                slot.copy_from_slice(&src[s..s + CNN_DIM]);
-            } else {
-                slot.fill(0.0);
-            }
-        }
-    }
-}
+/// Zero rows between and around segments in the working buffers: as many as a convolution
+/// reaches to either side, so a window that leaves its segment reads zeros.
+const PAD: usize = 2;
 
 /// The summed, layer-normalised token features of each segment: `segments.len() × FEAT_DIM`.
+///
+/// Buffers hold one row per token, segments separated by [`PAD`] zero rows. With 256-wide rows,
+/// the n-gram window of row `r` (rows `r - left ..= r - left + n - 1`) is `n · 256` contiguous
+/// floats, so a convolution is one matrix product whose left operand is a view with overlapping
+/// rows (row stride 256, row length `n · 256`): no im2col copy.
 pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
-    let t: usize = segments.iter().map(|s| s.ids.len()).sum();
-    let mut bounds = Vec::with_capacity(t);
-    let mut start = 0;
+    // First row of each segment, and the total row count with padding.
+    let mut first = Vec::with_capacity(segments.len());
+    let mut rows = PAD;
     for s in segments {
-        let r = start..start + s.ids.len();
-        bounds.extend(std::iter::repeat(r).take(s.ids.len()));
-        start += s.ids.len();
+        first.push(rows);
+        rows += s.ids.len() + PAD;
     }
+    let mut pad_rows = Vec::with_capacity((segments.len() + 1) * PAD);
+    let mut next = 0;
+    for (s, &f) in segments.iter().zip(&first) {
+        pad_rows.extend(next..f);
+        next = f + s.ids.len();
+    }
+    pad_rows.extend(next..rows);
 
     // feats rows: [embedding | branch 2 | branch 3 | branch 5].
-    let mut feats = vec![0.0f32; t * FEAT_DIM];
-    for (row, &id) in feats
-        .chunks_exact_mut(FEAT_DIM)
-        .zip(segments.iter().flat_map(|s| s.ids))
-    {
-        w.embedding(id, &mut row[..EMB_DIM]);
+    let mut feats = vec![0.0f32; rows * FEAT_DIM];
+    for (s, &f) in segments.iter().zip(&first) {
+        for (i, &id) in s.ids.iter().enumerate() {
+            let r = (f + i) * FEAT_DIM;
+            w.embedding(id, &mut feats[r..r + EMB_DIM]);
+        }
     }
 
     let xw = 3 * CNN_DIM;
-    let mut x = vec![0.0f32; t * xw];
+    let mut x = vec![0.0f32; rows * xw];
     for row in x.chunks_exact_mut(xw) {
         row.copy_from_slice(&w.proj_b);
     }
-    matmul(
-        view(&feats, t, EMB_DIM, FEAT_DIM, 0),
-        &w.proj_w,
-        view_mut(&mut x, t, xw, xw, 0),
-        true,
-    );
+    matmul(&feats, FEAT_DIM, &w.proj_w, &mut x, xw, 0, rows, true);
     layer_norm(&mut x, xw, &w.ln_g_all, &w.ln_b_all, w.eps);
 
-    let mut cols = vec![0.0f32; t * 5 * CNN_DIM];
-    let mut h = vec![0.0f32; t * CNN_DIM];
+    // Output rows of the convolutions: all but the outer padding (inner pad rows are computed,
+    // then cleared).
+    let m = rows - 2 * PAD;
+    let mut xi = vec![0.0f32; rows * CNN_DIM];
+    let mut h = vec![0.0f32; rows * CNN_DIM];
     for (i, br) in w.branches.iter().enumerate() {
-        let width = br.n * CNN_DIM;
-        let cols = &mut cols[..t * width];
         let xoff = i * CNN_DIM;
+        for (dst, src) in xi.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(xw)) {
+            dst.copy_from_slice(&src[xoff..xoff + CNN_DIM]);
+        }
+        for &r in &pad_rows {
+            xi[r * CNN_DIM..(r + 1) * CNN_DIM].fill(0.0);
+        }
+        let window = (PAD - br.left) * CNN_DIM;
 
-        im2col(&x, xw, xoff, &bounds, br.n, br.left, cols);
-        for row in h.chunks_exact_mut(CNN_DIM) {
+        for row in h.chunks_exact_mut(CNN_DIM).skip(PAD).take(m) {
             row.copy_from_slice(&br.b1);
         }
         matmul(
-            view(cols, t, width, width, 0),
+            &xi[window..],
+            CNN_DIM,
             &br.w1,
-            view_mut(&mut h, t, CNN_DIM, CNN_DIM, 0),
+            &mut h,
+            CNN_DIM,
+            PAD * CNN_DIM,
+            m,
             true,
         );
-        for (hr, xr) in h.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(xw)) {
-            for (hv, xv) in hr.iter_mut().zip(&xr[xoff..xoff + CNN_DIM]) {
-                *hv = hv.max(0.0) + xv;
-            }
+        for (hv, xv) in h.iter_mut().zip(&xi) {
+            *hv = hv.max(0.0) + xv;
+        }
+        for &r in &pad_rows {
+            h[r * CNN_DIM..(r + 1) * CNN_DIM].fill(0.0);
         }
 
-        im2col(&h, CNN_DIM, 0, &bounds, br.n, br.left, cols);
         let off = EMB_DIM + i * CNN_DIM;
         for row in feats.chunks_exact_mut(FEAT_DIM) {
             row[off..off + CNN_DIM].copy_from_slice(&br.b2);
         }
         matmul(
-            view(cols, t, width, width, 0),
+            &h[window..],
+            CNN_DIM,
             &br.w2,
-            view_mut(&mut feats, t, CNN_DIM, FEAT_DIM, off),
+            &mut feats,
+            FEAT_DIM,
+            PAD * FEAT_DIM + off,
+            m,
             true,
         );
         for (fr, hr) in feats
@@ -185,18 +217,19 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
         }
     }
 
-    layer_norm(&mut feats, FEAT_DIM, &w.ln_g, &w.ln_b, w.eps);
-
     let mut sums = vec![0.0f32; segments.len() * FEAT_DIM];
-    let mut start = 0;
-    for (s, acc) in segments.iter().zip(sums.chunks_exact_mut(FEAT_DIM)) {
-        for p in s.keep.clone() {
-            let row = &feats[(start + p) * FEAT_DIM..(start + p + 1) * FEAT_DIM];
+    for ((s, &f), acc) in segments
+        .iter()
+        .zip(&first)
+        .zip(sums.chunks_exact_mut(FEAT_DIM))
+    {
+        let kept = &mut feats[(f + s.keep.start) * FEAT_DIM..(f + s.keep.end) * FEAT_DIM];
+        layer_norm(kept, FEAT_DIM, &w.ln_g, &w.ln_b, w.eps);
+        for row in kept.chunks_exact(FEAT_DIM) {
             for (a, v) in acc.iter_mut().zip(row) {
                 *a += v;
             }
         }
-        start += s.ids.len();
     }
     sums
 }
@@ -205,12 +238,7 @@ pub fn pooled_features(w: &Weights, segments: &[Segment]) -> Vec<f32> {
 pub fn head(w: &Weights, sums: &[f32], lens: &[usize]) -> Vec<Vec<f32>> {
     let s = lens.len();
     let mut mean = vec![0.0f32; s * EMB_DIM];
-    matmul(
-        view(sums, s, FEAT_DIM, FEAT_DIM, 0),
-        &w.cnn_w,
-        view_mut(&mut mean, s, EMB_DIM, EMB_DIM, 0),
-        false,
-    );
+    matmul(sums, FEAT_DIM, &w.cnn_w, &mut mean, EMB_DIM, 0, s, false);
     for (row, &len) in mean.chunks_exact_mut(EMB_DIM).zip(lens) {
         let n = len.max(1) as f32;
         let inv = 1.0 / n.sqrt();
@@ -218,52 +246,22 @@ pub fn head(w: &Weights, sums: &[f32], lens: &[usize]) -> Vec<Vec<f32>> {
             *m = (*m + n * b) * inv;
         }
     }
-    let hid = w.d1.nrows();
+    let hid = w.d1.rows;
     let relu = |v: &mut [f32]| v.iter_mut().for_each(|x| *x = x.max(0.0));
 
     let mut y0 = vec![0.0f32; s * hid];
-    matmul(
-        view(&mean, s, EMB_DIM, EMB_DIM, 0),
-        &w.d0,
-        view_mut(&mut y0, s, hid, hid, 0),
-        false,
-    );
+    matmul(&mean, EMB_DIM, &w.d0, &mut y0, hid, 0, s, false);
     relu(&mut y0);
     let mut y1 = vec![0.0f32; s * hid];
-    matmul(
-        view(&mean, s, EMB_DIM, EMB_DIM, 0),
-        &w.p1,
-        view_mut(&mut y1, s, hid, hid, 0),
-        false,
-    );
-    matmul(
-        view(&y0, s, hid, hid, 0),
-        &w.d1,
-        view_mut(&mut y1, s, hid, hid, 0),
-        true,
-    );
+    matmul(&mean, EMB_DIM, &w.p1, &mut y1, hid, 0, s, false);
+    matmul(&y0, hid, &w.d1, &mut y1, hid, 0, s, true);
     relu(&mut y1);
     let mut y2 = vec![0.0f32; s * EMB_DIM];
-    matmul(
-        view(&y1, s, hid, hid, 0),
-        &w.d2,
-        view_mut(&mut y2, s, EMB_DIM, EMB_DIM, 0),
-        false,
-    );
+    matmul(&y1, hid, &w.d2, &mut y2, EMB_DIM, 0, s, false);
     relu(&mut y2);
     let mut z = vec![0.0f32; s * EMB_DIM];
-    matmul(
-        view(&y1, s, hid, hid, 0),
-        &w.p3,
-        view_mut(&mut z, s, EMB_DIM, EMB_DIM, 0),
-        false,
-    );
-    matmul(
-        view(&y2, s, EMB_DIM, EMB_DIM, 0),
-        &w.d3,
-        view_mut(&mut z, s, EMB_DIM, EMB_DIM, 0),
-        true,
-    );
+    matmul(&y1, hid, &w.p3, &mut z, EMB_DIM, 0, s, false);
+    matmul(&y2, EMB_DIM, &w.d3, &mut z, EMB_DIM, 0, s, true);
 
     z.chunks_exact(EMB_DIM)
         .map(|row| {

@@ -226,7 +226,7 @@ impl CharsMap {
                 blob.len()
             )
         })?;
-        if trie_size % 4 != 0 || trie_size == 0 {
+        if trie_size & 3 != 0 || trie_size == 0 {
             return Err(format!(
                 "trie size {trie_size} is not a positive multiple of 4"
             ));

@@ -11,7 +11,6 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use ndarray::Array2;
 use rayon::prelude::*;
 
 use crate::EmbedError;
@@ -27,13 +26,20 @@ const HIDDEN: usize = 320;
 /// (n-gram order, left context) of the three CNN branches.
 pub const ORDERS: [(usize, usize); 3] = [(2, 0), (3, 1), (5, 2)];
 
-/// One CNN branch: two n-gram convolutions as `(n·256) × 256` matrices.
+/// A dense row-major matrix.
+pub struct Matrix {
+    pub rows: usize,
+    pub cols: usize,
+    pub data: Vec<f32>,
+}
+
+/// One CNN branch: two n-gram convolutions as `(n·256) × 256` matrices, the window starting
+/// `left` tokens before the current one.
 pub struct Branch {
-    pub n: usize,
     pub left: usize,
-    pub w1: Array2<f32>,
+    pub w1: Matrix,
     pub b1: Vec<f32>,
-    pub w2: Array2<f32>,
+    pub w2: Matrix,
     pub b2: Vec<f32>,
 }
 
@@ -43,7 +49,7 @@ pub struct Weights {
     /// `lut[c][q]` = `q as f32 * scale[c] + lo[c]`.
     pub lut: Vec<[f32; 256]>,
     /// The three branch input projections side by side: 512 × 768, then a layer norm over 768.
-    pub proj_w: Array2<f32>,
+    pub proj_w: Matrix,
     pub proj_b: Vec<f32>,
     pub ln_g_all: Vec<f32>,
     pub ln_b_all: Vec<f32>,
@@ -52,14 +58,14 @@ pub struct Weights {
     pub ln_g: Vec<f32>,
     pub ln_b: Vec<f32>,
     /// Output projection of the pooled features, 1280 × 512.
-    pub cnn_w: Array2<f32>,
+    pub cnn_w: Matrix,
     pub cnn_b: Vec<f32>,
-    pub d0: Array2<f32>,
-    pub d1: Array2<f32>,
-    pub p1: Array2<f32>,
-    pub d2: Array2<f32>,
-    pub p3: Array2<f32>,
-    pub d3: Array2<f32>,
+    pub d0: Matrix,
+    pub d1: Matrix,
+    pub p1: Matrix,
+    pub d2: Matrix,
+    pub p3: Matrix,
+    pub d3: Matrix,
     pub eps: f32,
 }
 
@@ -182,9 +188,9 @@ impl Weights {
             path,
         };
         let mut f32s = |name: &str| named.f32s(name);
-        // Shapes were checked on read, so these reshapes cannot fail.
-        let mat = |v: Vec<f32>, rows: usize, cols: usize| {
-            Array2::from_shape_vec((rows, cols), v).map_err(|e| bad(format!("reshape: {e}")))
+        // Shapes were checked on read.
+        let mat = |data: Vec<f32>, rows: usize, cols: usize| -> Result<Matrix, EmbedError> {
+            Ok(Matrix { rows, cols, data })
         };
 
         let scale = f32s("scale")?;
@@ -195,19 +201,27 @@ impl Weights {
             .map(|(&s, &l)| std::array::from_fn(|q| q as f32 * s + l))
             .collect();
 
-        let mut proj_w = Array2::<f32>::zeros((EMB_DIM, 3 * CNN_DIM));
+        let xw = 3 * CNN_DIM;
+        let mut proj_w = Matrix {
+            rows: EMB_DIM,
+            cols: xw,
+            data: vec![0.0; EMB_DIM * xw],
+        };
         let (mut proj_b, mut ln_g_all, mut ln_b_all) = (Vec::new(), Vec::new(), Vec::new());
         let mut branches = Vec::new();
         for (i, (n, left)) in ORDERS.into_iter().enumerate() {
             let p = mat(f32s(&format!("proj{n}"))?, EMB_DIM, CNN_DIM)?;
-            proj_w
-                .slice_mut(ndarray::s![.., i * CNN_DIM..(i + 1) * CNN_DIM])
-                .assign(&p);
+            for (dst, src) in proj_w
+                .data
+                .chunks_exact_mut(xw)
+                .zip(p.data.chunks_exact(CNN_DIM))
+            {
+                dst[i * CNN_DIM..(i + 1) * CNN_DIM].copy_from_slice(src);
+            }
             proj_b.extend(f32s(&format!("proj_b{n}"))?);
             ln_g_all.extend(f32s(&format!("ln_g{n}"))?);
             ln_b_all.extend(f32s(&format!("ln_b{n}"))?);
             branches.push(Branch {
-                n,
                 left,
                 w1: mat(f32s(&format!("w1_{n}"))?, n * CNN_DIM, CNN_DIM)?,
                 b1: f32s(&format!("b1_{n}"))?,

@@ -145,14 +145,14 @@ fn emoji_and_replacement_characters_embed() {
 }
 
 #[test]
-fn a_megabyte_of_one_character_embeds_like_its_windows_say() {
+fn a_megabyte_of_one_character_embeds() {
+    // One megabyte of one character (about 330k tokens, embedded window by window in bounded
+    // memory), a run of a CJK character, and a megabyte of spaces (which normalises to nothing).
     let enc = encoder();
-    for ch in ['x', '中', ' '] {
-        let text: String = std::iter::repeat(ch)
-            .take((1 << 20) / ch.len_utf8())
-            .collect();
+    for (ch, bytes) in [('x', 1 << 20), ('中', 1 << 17), (' ', 1 << 20)] {
+        let text = ch.to_string().repeat(bytes / ch.len_utf8());
         let v = enc.embed(&text);
-        assert_unit(&v, &format!("1 MB of {ch:?}"));
+        assert_unit(&v, &format!("{bytes} bytes of {ch:?}"));
     }
 }
 

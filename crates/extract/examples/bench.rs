@@ -40,9 +40,7 @@ fn load(p: &Path) -> Option<String> {
     } else {
         std::io::BufReader::new(f).read_to_end(&mut b).ok()?;
     }
-    let mut d = chardetng::EncodingDetector::new();
-    d.feed(&b, true);
-    Some(d.guess(None, true).decode(&b).0.into_owned())
+    Some(ingest::decode(&b, None).text)
 }
 
 fn main() {

@@ -25,9 +25,7 @@ fn main() {
         eprintln!("{path}: {e}");
         std::process::exit(2);
     }
-    let mut det = chardetng::EncodingDetector::new();
-    det.feed(&bytes, true);
-    let text = det.guess(None, true).decode(&bytes).0.into_owned();
+    let text = ingest::decode(&bytes, None).text;
     let content = if path.ends_with(".txt") {
         Content::Text(text)
     } else {

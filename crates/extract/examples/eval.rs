@@ -13,8 +13,8 @@
 //! - `dates/`: publication dates (`eval_default.json` with pages in `eval/` and `cache/`,
 //!   `eval_mediacloud_2020.json` with pages in `test_set/`); correct when the day matches.
 //!
-//! Byte decoding here is a small stand-in (BOM, `<meta charset>`, then chardetng) until the
-//! ingest crate's decoder is on main.
+//! Bytes are decoded with the ingest crate's decoder (BOM, `<meta charset>`, then sniffing), as
+//! the engine does.
 
 use model::{Content, RawDocument, RawMeta};
 use serde_json::Value;
@@ -34,47 +34,8 @@ fn read_bytes(p: &Path) -> std::io::Result<Vec<u8>> {
     Ok(b)
 }
 
-fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let head = &bytes[..bytes.len().min(8192)];
-    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let pos = lower.windows(8).position(|w| w == b"charset=")?;
-    let rest = &lower[pos + 8..];
-    let rest = rest
-        .strip_prefix(b"\"")
-        .or_else(|| rest.strip_prefix(b"'"))
-        .unwrap_or(rest);
-    let end = rest
-        .iter()
-        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_'))
-        .unwrap_or(rest.len());
-    encoding_rs::Encoding::for_label(&rest[..end])
-}
-
 fn decode(bytes: &[u8]) -> String {
-    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode(bytes).0.into_owned();
-    }
-    let enc = declared_charset(bytes)
-        .map(|e| {
-            if e == encoding_rs::GB18030 || e.name() == "GBK" {
-                encoding_rs::GB18030
-            } else {
-                e
-            }
-        })
-        .unwrap_or_else(|| {
-            let mut d = chardetng::EncodingDetector::new();
-            d.feed(bytes, true);
-            d.guess(None, true)
-        });
-    let (s, _, bad) = enc.decode(bytes);
-    if bad && enc != encoding_rs::UTF_8 {
-        // A lying declaration: fall back to sniffing.
-        let mut d = chardetng::EncodingDetector::new();
-        d.feed(bytes, true);
-        return d.guess(None, true).decode(bytes).0.into_owned();
-    }
-    s.into_owned()
+    ingest::decode(bytes, None).text
 }
 
 fn doc(id: &str, html: String, url: Option<&str>) -> RawDocument {
@@ -178,7 +139,10 @@ fn trafilatura_set(root: &Path, timer: &mut Timer, verbose: bool) {
             }
         }
         if verbose && (!miss.is_empty() || !extra.is_empty()) {
-            println!("  {file}: missed {miss:?} kept {extra:?}");
+            println!(
+                "  {file}: {} chars; missed {miss:?} kept {extra:?}",
+                text.chars().count()
+            );
         }
     }
     let p = tp as f64 / (tp + fp).max(1) as f64;

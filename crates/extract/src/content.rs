@@ -26,7 +26,6 @@ const STRONG_NEG: &[&str] = &[
     "navigation",
     "sidebar",
     "side-bar",
-    "widget",
     "advert",
     "popup",
     "modal",
@@ -72,7 +71,6 @@ const STRONG_NEG: &[&str] = &[
     "sr-only",
     "visually-hidden",
     "visuallyhidden",
-    "hidden",
     "noprint",
     "rating",
     "caption",
@@ -106,7 +104,6 @@ const NEG_TOKENS: &[&str] = &[
     "byline",
     "date",
     "author",
-    "top",
     "search",
     "topbar",
     "lang",
@@ -117,6 +114,8 @@ const NEG_TOKENS: &[&str] = &[
     "article-meta",
     "postmeta",
     "info",
+    "is-hidden",
+    "d-none",
 ];
 
 /// Class/id fragments that mark content.
@@ -133,7 +132,15 @@ fn strong_negative(class_id: &str) -> bool {
         if NEG_TOKENS.contains(&tok) {
             return true;
         }
-        if STRONG_NEG.iter().any(|p| tok.contains(p)) {
+        // Page-builder and grid names that only look like boilerplate: `elementor-widget-text`,
+        // `field--label-hidden`, `hidden-xs`, `commentary`, `node--promoted`.
+        if tok.starts_with("widget") || tok.contains("widget-area") {
+            return true;
+        }
+        if STRONG_NEG.iter().any(|p| tok.contains(p))
+            && !tok.contains("commentary")
+            && !tok.contains("promoted")
+        {
             // `article-body-with-sharing` style names are rare; names like `entry-content`
             // never hit this list, so a positive word does not rescue a strong negative,
             // except for whole-page wrappers.
@@ -218,7 +225,8 @@ pub fn boilerplate(page: &Page) -> Vec<bool> {
                 "navigation" | "contentinfo" | "complementary" | "menu" | "search" | "dialog"
             )
             || e.itemprop == "comment";
-        let hinted = (e.tag == "header" && !positive(&e.class_id) && !has_h1[i])
+        // A `<header>` is page furniture unless it carries the headline or a lead paragraph.
+        let hinted = (e.tag == "header" && !positive(&e.class_id) && !has_h1[i] && good[i] < 100)
             || (strong_negative(&e.class_id) && !matches!(e.tag.as_str(), "body" | "html"));
         let big = total > 0 && good[i] * 5 > total * 2;
         out[i] = inherited
@@ -246,6 +254,24 @@ pub fn main_text(page: &Page) -> Vec<String> {
     }
     out
 }
+
+/// The baseline replaces the chosen container when that holds less than this share of it…
+const BASELINE_SHARE: f64 = 0.7;
+/// …and the baseline has at least this much (weighted) text.
+const BASELINE_MIN: usize = 300;
+
+/// A paragraph for the baseline: real prose in a `<p>` (or a long block anywhere) with few
+/// links.
+fn is_baseline_paragraph(page: &Page, b: &Block) -> bool {
+    if b.heading != 0 || b.link_chars * 10 > b.chars * 3 {
+        return false;
+    }
+    let wl = weighted_len(&b.text);
+    (page.elems[b.elem].tag == "p" && wl >= 40) || wl >= 250
+}
+
+/// How many ancestor levels the climb looks through for one that holds more text.
+const CLIMB_LOOKAHEAD: usize = 3;
 
 fn select_blocks(page: &Page) -> Vec<&Block> {
     let n = page.elems.len();
@@ -332,23 +358,32 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
     }
     // Climb while the parent holds substantially more paragraph text (articles split into
     // several sections), but not into the page wrapper.
+    // Wrapper levels that add no text (`div.entry > div.content > div.text`) are looked
+    // through: the climb compares the best with its nearest ancestors, up to a few levels up,
+    // so a sibling section one wrapper away (a slide, a continued part) is still reached.
     let grow = 1.3;
-    loop {
-        let p = page.elems[best].parent;
-        if p == 0 || matches!(page.elems[p].tag.as_str(), "body" | "html") || boiler[p] {
-            break;
-        }
+    'climb: loop {
         if matches!(page.elems[best].tag.as_str(), "article" | "main")
             || page.elems[best].itemprop == "articlebody"
         {
             break;
         }
-        if (good[p] as f64) >= good[best] as f64 * grow {
-            best = p;
-            best_score = best_score.max(score[p]);
-        } else {
-            break;
+        let mut p = best;
+        for _ in 0..CLIMB_LOOKAHEAD {
+            p = page.elems[p].parent;
+            if p == 0 || matches!(page.elems[p].tag.as_str(), "body" | "html") || boiler[p] {
+                break 'climb;
+            }
+            if (good[p] as f64) >= good[best] as f64 * grow {
+                best = p;
+                best_score = best_score.max(score[p]);
+                continue 'climb;
+            }
+            if good[p] > good[best] || matches!(page.elems[p].tag.as_str(), "article" | "main") {
+                break 'climb;
+            }
         }
+        break;
     }
     // Siblings of the best candidate that score well join it.
     let parent = page.elems[best].parent;
@@ -387,6 +422,32 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             continue;
         }
         out.push(b);
+    }
+    // Baseline: every paragraph outside boilerplate with few links. When the chosen container
+    // holds much less text than that, the scoring went wrong (a table cell, one comment, a
+    // teaser) and the baseline is the better answer, as in trafilatura's fallback comparison.
+    let chosen: usize = out
+        .iter()
+        .filter(|b| b.heading == 0)
+        .map(|b| weighted_len(&b.text))
+        .sum();
+    let baseline: Vec<&Block> = page
+        .blocks
+        .iter()
+        .filter(|b| !boiler[b.elem] && is_baseline_paragraph(page, b))
+        .collect();
+    let base_len: usize = baseline.iter().map(|b| weighted_len(&b.text)).sum();
+    if base_len >= BASELINE_MIN && (chosen as f64) < base_len as f64 * BASELINE_SHARE {
+        let keep: std::collections::HashSet<*const Block> = out
+            .iter()
+            .chain(baseline.iter())
+            .map(|b| *b as *const Block)
+            .collect();
+        out = page
+            .blocks
+            .iter()
+            .filter(|b| keep.contains(&(*b as *const Block)))
+            .collect();
     }
     // The headline often sits just outside the winning container.
     if !out.iter().any(|b| b.heading == 1) {
@@ -434,7 +495,7 @@ pub fn debug_blocks(page: &Page) -> String {
                 )
             })
             .collect();
-        let text: String = b.text.chars().take(60).collect();
+        let text = b.text.replace('\n', " / ");
         out.push_str(&format!(
             "{} [{}] {:?}\n",
             if boiler[b.elem] { "X" } else { " " },

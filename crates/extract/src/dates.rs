@@ -398,16 +398,23 @@ pub fn parse_value(s: &str) -> Option<Date> {
 
 /// A date in a URL path (`/2024/10/23/`, `/2024-10-23/`, `/20241023/`); `(date, day_known)`.
 pub fn from_url(url: &str) -> Option<(Date, bool)> {
+    // Separators must be consistent: all present (`2006/12/04`, `2006-1-4`) or all absent
+    // (`20061204`); a mix would read `2006/12/04` as 2006-1-2.
     static URL_YMD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[/_-]((?:19|20)\d\d)[/_.-]?(0?[1-9]|1[0-2])[/_.-]?(0?[1-9]|[12]\d|3[01])(?:[/_.-]|\.html?|$)")
+        Regex::new(r"[/_-]((?:19|20)\d\d)(?:[/_.-](0?[1-9]|1[0-2])[/_.-](0?[1-9]|[12]\d|3[01])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?:[/_.-]|\.html?|$)")
             .expect("static regex")
     });
     static URL_YM: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])/").expect("static regex")
     });
     if let Some(c) = URL_YMD.captures(url) {
-        // Separators must be consistent: all present or all absent.
-        if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
+        let m = num(c.get(2)).or(num(c.get(4)));
+        let d = num(c.get(3)).or(num(c.get(5)));
+        // `/2023/10/3-fragen-an…`: a one-digit "day" running into the slug is a title word.
+        let whole = c.get(0).map_or("", |w| w.as_str());
+        let slug_digit = c.get(3).is_some_and(|d| d.len() == 1)
+            && (whole.ends_with('-') || whole.ends_with('_'));
+        if let (Some(y), Some(m), Some(d), false) = (num(c.get(1)), m, d, slug_digit) {
             if let Some(date) = Date::new(y as i32, m, d) {
                 return Some((date, true));
             }
@@ -475,6 +482,32 @@ mod tests {
                 .map(|d| d.0.date_iso())
                 .as_deref(),
             Some("2019-04-12")
+        );
+    }
+
+    #[test]
+    fn url_dates_need_consistent_separators() {
+        let u = |s: &str| from_url(s).map(|(d, full)| (d.date_iso(), full));
+        assert_eq!(
+            u("http://x.com/2006/12/04/a-story/"),
+            Some(("2006-12-04".into(), true))
+        );
+        assert_eq!(
+            u("http://x.com/news/2011/12/no-day/"),
+            Some(("2011-12-01".into(), false))
+        );
+        assert_eq!(
+            u("http://x.com/a/20191204-story.html"),
+            Some(("2019-12-04".into(), true))
+        );
+        assert_eq!(
+            u("http://x.com/2019-4-7/story"),
+            Some(("2019-04-07".into(), true))
+        );
+        assert_eq!(u("http://x.com/item/2019123"), None);
+        assert_eq!(
+            u("http://x.com/2023/10/3-questions-for/"),
+            Some(("2023-10-01".into(), false))
         );
     }
 }

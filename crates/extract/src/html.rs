@@ -535,6 +535,12 @@ pub fn read(html: &str) -> Page {
                 continue;
             }
             let body_end = end.unwrap_or(n);
+            // Some blogs print the article only inside `<noscript>` (the script copy is a
+            // template): read a noscript body with paragraphs like any other element.
+            if tag == "noscript" && find_ci(&bytes[..body_end], i, b"<p").is_some() {
+                start_tag(&mut r, &tag, attr_text);
+                continue;
+            }
             if tag == "title" && r.page.title.is_none() {
                 let t = entities::decode(html[i..body_end].trim());
                 let t = t.split_whitespace().collect::<Vec<_>>().join(" ");

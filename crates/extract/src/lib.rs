@@ -107,7 +107,30 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
     if total < 150 && longest < 100 {
         paragraphs.clear();
     }
-    let byline = [pm.authors, cleaned.byline, side.byline]
+    // Metadata "authors" that are the site, a domain or an account id yield to a byline
+    // printed in the article.
+    let org_like = |a: &String| {
+        let a = a.trim();
+        a.contains('.')
+            || a.contains('_')
+            || a.chars().any(|c| c.is_ascii_digit())
+            || pm
+                .outlet
+                .as_deref()
+                .is_some_and(|o| o.contains(a) || a.contains(o))
+            || a.ends_with(['网', '網', '报', '報', '社', '团', '團', '台'])
+    };
+    let text_byline = if cleaned.byline.is_empty() {
+        &side.byline
+    } else {
+        &cleaned.byline
+    };
+    let meta_authors = if !text_byline.is_empty() && pm.authors.iter().all(org_like) {
+        Vec::new()
+    } else {
+        pm.authors
+    };
+    let byline = [meta_authors, cleaned.byline, side.byline]
         .into_iter()
         .find(|b| !b.is_empty())
         .unwrap_or_default();
@@ -118,6 +141,7 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
             .published
             .or(cleaned.published)
             .or(side.published)
+            .or(pm.published_guess)
             .map(|d| d.iso()),
         outlet: pm.outlet.or(cleaned.outlet).or(side.outlet),
         byline,

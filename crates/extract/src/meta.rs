@@ -13,6 +13,9 @@ use serde_json::Value;
 pub struct PageMeta {
     pub title: Option<String>,
     pub published: Option<Date>,
+    /// The most frequent visible date near the headline: a guess, weaker than labelled date
+    /// lines in the text.
+    pub published_guess: Option<Date>,
     pub outlet: Option<String>,
     pub authors: Vec<String>,
     pub url: Option<String>,
@@ -275,6 +278,16 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
     m.authors.dedup();
 
     m.published = published(page, &ld_sorted, m.url.as_deref());
+    if m.published.is_none() {
+        let url_date = m.url.as_deref().and_then(dates::from_url);
+        // A year and month in the URL: a visible date in that month, else the month itself.
+        m.published_guess = date_by_frequency(page, &boilerplate(page))
+            .filter(|d| match url_date {
+                Some((u, _)) => u.y == d.y && u.m == d.m,
+                None => true,
+            })
+            .or(url_date.map(|u| u.0));
+    }
     m
 }
 
@@ -283,7 +296,7 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
     let url_date = url.and_then(dates::from_url);
     let agree = |d: Date| -> Date {
         match url_date {
-            Some((u, true)) if u.day_number().abs_diff(d.day_number()) <= 1 => Date {
+            Some((u, true)) => Date {
                 time: d.time.filter(|_| u.day_number() == d.day_number()),
                 ..u
             },
@@ -293,7 +306,7 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
     if let Some(d) = published_signals(page, ld, url_date) {
         return Some(agree(d));
     }
-    url_date.map(|(d, _)| d)
+    url_date.filter(|u| u.1).map(|(d, _)| d)
 }
 
 fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>) -> Option<Date> {
@@ -372,7 +385,7 @@ fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>)
             return Some(d);
         }
     }
-    url_date.map(|(d, _)| d)
+    url_date.filter(|u| u.1).map(|(d, _)| d)
 }
 
 const DATE_CLASS: &[&str] = &[
@@ -417,6 +430,43 @@ const DATE_LABELS: &[&str] = &[
     "來源",
     "来源",
 ];
+
+/// The visible date that occurs most often outside boilerplate, with a bonus for dates near
+/// the first `h1` (where article dates sit); ties go to the earliest. Dates inside comments and
+/// copyright lines do not count.
+fn date_by_frequency(page: &Page, boiler: &[bool]) -> Option<Date> {
+    let h1 = page.blocks.iter().position(|b| b.heading == 1);
+    let mut cands: Vec<(Date, f64, usize)> = Vec::new();
+    for (i, b) in page.blocks.iter().enumerate() {
+        if boiler.get(b.elem).copied().unwrap_or(false) {
+            continue;
+        }
+        let found = dates::find_all(&b.text);
+        if found.is_empty() {
+            continue;
+        }
+        let lower = b.text.to_lowercase();
+        if lower.contains('©') || lower.contains("copyright") {
+            continue;
+        }
+        let near = h1.is_some_and(|h| i >= h && i <= h + 12);
+        for f in found.iter().take(3) {
+            let day = Date {
+                time: None,
+                ..f.date
+            };
+            let w = if near { 3.0 } else { 1.0 };
+            match cands.iter_mut().find(|c| c.0 == day) {
+                Some(c) => c.1 += w,
+                None => cands.push((day, w, i)),
+            }
+        }
+    }
+    cands
+        .into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|c| c.0)
+}
 
 fn date_from_blocks(page: &Page) -> Option<Date> {
     // 1. Blocks whose element or ancestors look like date holders.

@@ -71,6 +71,18 @@ static REPORTER_CN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[（(]\s*(?:记者|記者|通讯员|通訊員)\s*([\p{Han}·・ 　、，,]{2,40}?)\s*[）)]")
         .expect("static regex")
 });
+/// A line that is only a reporter byline: `本报记者 葛灵丹`, `光明日报记者 王建宏 张文攀`,
+/// `□ 本报实习生 刘国栋 周炜`, `文/张三`, `文｜李四`.
+static REPORTER_LINE_CN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[□■●◎\s]*(?:[\p{Han}\s]{0,12}?(?:记者|記者|实习生|實習生|通讯员|通訊員|特约撰稿人|撰稿)|文\s*[/｜|])\s*[:：]?\s*((?:\p{Han}{2,4}[\s　、，,]*){1,6})$")
+        .expect("static regex")
+});
+/// Reporters credited in parentheses at the end of the article: `（记者 胡晓蓉）`,
+/// `(信报记者 蔡雪婧)`, or names alone: `（常书香 马丹阳）`.
+static REPORTER_TAIL_CN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(]\s*(?:\p{Han}{0,6}?(?:记者|記者|实习生|實習生|通讯员|通訊員)\s*)?((?:\p{Han}{2,3}[\s　、，,]+)*\p{Han}{2,3})\s*[）)]\s*$")
+        .expect("static regex")
+});
 static EDITOR_INLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[（(\[【]\s*(?:责任编辑|責任編輯|编辑|編輯|责编|責編)\s*[:：]?\s*([\p{Han}·・ ]{2,20}?)\s*[）)\]】]\s*$")
         .expect("static regex")
@@ -290,6 +302,18 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
                 continue;
             }
         }
+        if line.chars().count() <= 40 {
+            if let Some(cap) = REPORTER_LINE_CN.captures(line) {
+                if c.byline.is_empty() {
+                    // `记者 彭冲 山东冠县报道`: the place of the report is not a name.
+                    c.byline = split_names(cap.get(1).map_or("", |m| m.as_str()))
+                        .into_iter()
+                        .filter(|n| !n.ends_with("报道") && !n.ends_with("報導"))
+                        .collect();
+                }
+                continue;
+            }
+        }
         if let Some(cap) = EDITOR_INLINE.captures(line) {
             if c.editor.is_none() {
                 c.editor = cap.get(1).map(|m| m.as_str().trim().to_string());
@@ -334,8 +358,40 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
             }
         }
     }
+    // Reporters credited at the very end: `……发展。（记者 胡晓蓉）`.
+    if c.byline.is_empty() {
+        for p in kept.iter().rev().take(2) {
+            if let Some(names) = REPORTER_TAIL_CN.captures(p).and_then(|cap| cap.get(1)) {
+                let labelled = cap_labelled(p);
+                let names = names.as_str();
+                // Without a label, names alone: not an agency or a note (`（新华社）`, `（完）`).
+                let institution = names.ends_with([
+                    '社', '报', '報', '网', '網', '台', '部', '局', '会', '會', '院', '厅', '廳',
+                    '处', '處', '站', '办', '辦', '组', '組', '稿',
+                ]);
+                if labelled || !institution {
+                    c.byline = split_names(names);
+                    break;
+                }
+            }
+        }
+    }
     c.paragraphs = kept;
     c
+}
+
+fn cap_labelled(p: &str) -> bool {
+    let tail: String = p
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    ["记者", "記者", "实习生", "實習生", "通讯员", "通訊員"]
+        .iter()
+        .any(|l| tail.contains(l))
 }
 
 /// Split raw text into non-empty lines.

@@ -262,3 +262,137 @@ fn text_input_metadata_wins() {
     assert_eq!(a.title.as_deref(), Some("Given title"));
     assert_eq!(a.published.as_deref(), Some("2020-01-02"));
 }
+
+/// A page whose article paragraphs sit inside `inner` (opening tags of the wrapper), with a
+/// navigation list before and a footer after.
+fn page_with(inner_open: &str, inner_close: &str) -> String {
+    format!(
+        "<html><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/a'>About</a></li></ul></nav>\
+         {inner_open}\
+         <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
+         <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+         <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+         {inner_close}<footer><p>Contact us</p></footer></body></html>"
+    )
+}
+
+#[test]
+fn class_names_that_only_look_like_boilerplate_keep_their_text() {
+    for (open, close) in [
+        // page builders and field wrappers
+        ("<div class='elementor-widget-wrap'><div class='elementor-widget elementor-widget-text-editor'>", "</div></div>"),
+        ("<div class='field field--name-body field--label-hidden'>", "</div>"),
+        ("<div class='col hidden-xs l-hidden-s'>", "</div>"),
+        // a blog post box with a positional class, a commentary (opinion) article
+        ("<div class='post_box top post-138'>", "</div>"),
+        ("<div class='news subjective commentary article'>", "</div>"),
+        ("<article class='node node--promoted'>", "</article>"),
+    ] {
+        let a = html(&page_with(open, close));
+        assert!(a.text().contains("northern quay"), "{open}: {:?}", a.paragraphs);
+        assert!(a.text().contains("share out") || a.text().contains("shared out"), "{open}");
+    }
+    // Real widgets, comments and sidebars are still dropped.
+    let s = page_with("<div class='entry'>", "</div>").replace(
+        "<footer>",
+        "<div class='widget widget_text'><p>Our sponsors make this blog possible, thank you so much to all of them for their support over the years.</p></div><footer>",
+    );
+    assert!(!html(&s).text().contains("sponsors"));
+}
+
+#[test]
+fn article_printed_only_inside_noscript_is_read() {
+    let s = page_with(
+        "<div class='post-body'><script type='text/template'><p>template copy</p></script><noscript>",
+        "</noscript></div>",
+    );
+    let a = html(&s);
+    assert!(a.text().contains("northern quay"), "{:?}", a.paragraphs);
+    assert!(!a.text().contains("template copy"));
+    // A noscript tracking pixel or notice stays out.
+    let s = page_with(
+        "<div>",
+        "</div><noscript>Please enable JavaScript</noscript>",
+    );
+    assert!(!html(&s).text().contains("enable JavaScript"));
+}
+
+#[test]
+fn header_with_a_lead_paragraph_is_not_furniture() {
+    let s = page_with(
+        "<article><header><h2>Quay to reopen</h2><p class='lead'>After a winter of storm damage and two hundred metres of new sea wall, the northern quay is ready for ferries again.</p></header>",
+        "</article>",
+    );
+    let a = html(&s);
+    assert!(
+        a.text().contains("ready for ferries again"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(a.text().contains("northern quay would reopen"));
+}
+
+#[test]
+fn visible_date_near_the_headline_is_the_fallback() {
+    // No metadata, no date class or label: the date under the headline, which the page repeats,
+    // wins over dates in a list of other posts and in the copyright line.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>12 March 2021</p>",
+        "<p>Posted 12 March 2021 by the editors.</p></div>\
+         <div><ul><li>Older story, 3 February 2021</li><li>Another one, 9 January 2021</li></ul></div>\
+         <p>© 2019 Harbour News</p>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-03-12"));
+    // A labelled date line in the text still beats the guess.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>3 March 2021</p><p>3 March 2021</p><p>Published: 4 March 2021</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-03-04"));
+}
+
+#[test]
+fn full_url_date_beats_disagreeing_metadata() {
+    let s = page_with(
+        "<head><meta name='date' content='2009-04-11'></head><div>",
+        "</div>",
+    );
+    let mut r = raw("u", Content::Html(s));
+    r.meta.url = Some("https://example.org/2019/10/22/a-story/".into());
+    assert_eq!(
+        extract::extract(&r).published.as_deref(),
+        Some("2019-10-22")
+    );
+}
+
+fn zh_page(body: &str) -> String {
+    format!(
+        "<html><head><meta name='author' content='www.example.cn'></head><body><div class='content'>\
+         <h1>全市新建公园二十座</h1>{body}</div></body></html>"
+    )
+}
+
+const ZH_PARA: &str = "<p>今年以来，全市新建和改造公园二十座，新增绿地面积三百多公顷，市民出门见绿的愿望正在变成现实，各区还将继续推进口袋公园建设。</p>";
+
+#[test]
+fn chinese_reporter_bylines() {
+    // A byline line of its own, with the paper's name before the label; the site's domain in
+    // the author meta tag yields to it.
+    let a = html(&zh_page(&format!(
+        "<p>光明日报记者 王建宏 张文攀</p>{ZH_PARA}{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["王建宏", "张文攀"]);
+    assert!(!a.text().contains("光明日报记者"));
+    let a = html(&zh_page(&format!("<p>记者 彭冲 山东冠县报道</p>{ZH_PARA}")));
+    assert_eq!(a.byline, ["彭冲"]);
+    // Credited in parentheses at the end, with or without the label.
+    let tail = |t: &str| {
+        html(&zh_page(&format!(
+            "{ZH_PARA}<p>市园林局表示，明年将再建十座公园。{t}</p>"
+        )))
+        .byline
+    };
+    assert_eq!(tail("（信报记者 蔡雪婧）"), ["蔡雪婧"]);
+    assert_eq!(tail("（常书香 马丹阳 ）"), ["常书香", "马丹阳"]);
+    assert!(!tail("（新华社）").contains(&"新华社".to_string()));
+}

@@ -44,17 +44,16 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
     }
     if let Some(enc) = declared {
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-        if !had_errors {
+        // Real pages often carry a few stray bytes; a declaration that fits the rest still wins.
+        if !had_errors || mostly_fits(&text) {
             return Decoded {
+                note: had_errors.then(|| format!("malformed {} sequences replaced", enc.name())),
                 text: text.into_owned(),
                 encoding: enc,
-                note: None,
             };
         }
     }
-    let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
-    let enc = detector.guess(None, true);
+    let enc = sniff(bytes);
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     let mut notes = Vec::new();
     if let Some(d) = declared {
@@ -72,6 +71,48 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
         encoding: enc,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     }
+}
+
+/// At most one replacement character per hundred non-ASCII characters.
+fn mostly_fits(text: &str) -> bool {
+    let mut non_ascii = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        if c == '\u{fffd}' {
+            bad += 1;
+        }
+    }
+    bad * 100 <= non_ascii
+}
+
+/// chardetng's guess, except that a page whose bytes read cleanly as Chinese text is not taken
+/// for a single-byte Western encoding (chardetng rules GBK out at the first stray byte).
+fn sniff(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, true);
+    if !guess.is_single_byte() {
+        return guess;
+    }
+    let mut best: Option<(&'static Encoding, usize)> = None;
+    for enc in [encoding_rs::GB18030, encoding_rs::BIG5] {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        let (mut non_ascii, mut han, mut bad) = (0usize, 0usize, 0usize);
+        for c in text.chars().filter(|c| !c.is_ascii()) {
+            non_ascii += 1;
+            if c == '\u{fffd}' {
+                bad += 1;
+            } else if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                han += 1;
+            }
+        }
+        let clean = non_ascii >= 20 && bad * 100 <= non_ascii && han * 2 >= non_ascii;
+        if clean && best.is_none_or(|(_, b)| bad < b) {
+            best = Some((enc, bad));
+        }
+    }
+    best.map_or(guess, |(enc, _)| enc)
 }
 
 /// The charset a page declares in its first few kilobytes (`<meta charset>` or
@@ -170,6 +211,30 @@ mod tests {
         let mut bytes = vec![0xEF, 0xBB, 0xBF];
         bytes.extend_from_slice("Xi Jinping".as_bytes());
         assert_eq!(decode(&bytes, Some("big5")).text, "Xi Jinping");
+    }
+
+    #[test]
+    fn a_declared_charset_survives_a_few_stray_bytes() {
+        let page =
+            "<meta charset=gb2312><p>国家主席习近平同俄罗斯总统普京举行会谈。</p>".repeat(20);
+        let mut bytes = encoding_rs::GBK.encode(&page).0.into_owned();
+        bytes.extend_from_slice(&[0x81, 0x20]);
+        let d = decode(&bytes, None);
+        assert_eq!(d.encoding.name(), "GBK");
+        assert!(d.text.contains("普京举行会谈"));
+    }
+
+    #[test]
+    fn undeclared_gbk_with_a_stray_byte_is_still_chinese() {
+        let page = "<p>国家主席习近平同俄罗斯总统普京举行会谈。</p>".repeat(20);
+        let mut bytes = encoding_rs::GBK.encode(&page).0.into_owned();
+        bytes.extend_from_slice(&[0x81, 0x20]);
+        let d = decode(&bytes, None);
+        assert!(
+            d.text.contains("普京举行会谈"),
+            "sniffed {}",
+            d.encoding.name()
+        );
     }
 
     #[test]

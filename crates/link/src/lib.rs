@@ -1,1 +1,387 @@
-//! Links between documents: exact and near duplicates, syndicated passages, translations.
+//! Links between documents: near duplicates, syndicated passages (the same agency copy
+//! reprinted by several outlets, with edits) and translations (the same article in another
+//! language, between documents or between the language segments of one bilingual page).
+//!
+//! A [`Fingerprint`] keeps, per sentence of the normalised view (Traditional→Simplified,
+//! NFKC, lowercase, punctuation dropped), an exact hash and a 4-value MinHash of its word
+//! 3-shingles (character 3-grams for Chinese), so that lightly edited sentences still match.
+//! [`compare`] sets a new document against candidates (documents of the events it is near):
+//! shared passages are runs of matching sentences; a near duplicate shares nearly all of them;
+//! a translation is another language with a close embedding and agreeing figures.
+
+use std::collections::BTreeSet;
+
+use model::Article;
+
+/// MinHash values per sentence.
+const MINS: usize = 16;
+/// Sentences shorter than this many tokens are not matched (datelines, captions).
+const MIN_TOKENS: usize = 6;
+/// Share of sentences (of the smaller document) that makes a near duplicate.
+const NEAR_DUPLICATE: f32 = 0.9;
+/// Embedding similarity above which documents in different languages may be translations.
+pub const TRANSLATION_SIM: f32 = 0.72;
+
+/// One sentence of a fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceMark {
+    pub exact: u64,
+    pub mins: [u32; MINS],
+}
+
+/// What the linker keeps of a document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fingerprint {
+    /// Main language.
+    pub lang: String,
+    pub sentences: Vec<SentenceMark>,
+    /// Figures written in the text (for translation checks).
+    pub numbers: Vec<String>,
+}
+
+/// A document's fingerprint with the original sentence texts (for reporting passages).
+#[derive(Debug, Clone, Default)]
+pub struct Analysed {
+    pub fingerprint: Fingerprint,
+    pub texts: Vec<String>,
+}
+
+fn fnv(bytes: &[u8], seed: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h ^ (h >> 29)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Tokens of a normalised sentence: words, with each Chinese character a token.
+fn tokens(norm: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut w = String::new();
+    for c in norm.chars() {
+        if is_han(c) {
+            if !w.is_empty() {
+                out.push(std::mem::take(&mut w));
+            }
+            out.push(c.to_string());
+        } else if c.is_alphanumeric() {
+            w.push(c);
+        } else if !w.is_empty() {
+            out.push(std::mem::take(&mut w));
+        }
+    }
+    if !w.is_empty() {
+        out.push(w);
+    }
+    out
+}
+
+fn mark(tokens: &[String]) -> SentenceMark {
+    let joined = tokens.join(" ");
+    let exact = fnv(joined.as_bytes(), 0);
+    let mut mins = [u32::MAX; MINS];
+    let k = 3.min(tokens.len()).max(1);
+    for sh in tokens.windows(k) {
+        let s = sh.join(" ");
+        for (i, m) in mins.iter_mut().enumerate() {
+            let h = (fnv(s.as_bytes(), i as u64 + 1) >> 16) as u32;
+            *m = (*m).min(h);
+        }
+    }
+    SentenceMark { exact, mins }
+}
+
+/// Sentences and figures of an article.
+pub fn analyse(article: &Article) -> Analysed {
+    let mut fp = Fingerprint {
+        lang: article
+            .segments
+            .iter()
+            .max_by_key(|s| s.text.len())
+            .map(|s| s.lang.clone())
+            .unwrap_or_else(|| "und".into()),
+        ..Fingerprint::default()
+    };
+    let mut texts = Vec::new();
+    let mut numbers = BTreeSet::new();
+    for seg in &article.segments {
+        for para in seg.text.split("\n\n") {
+            for s in lang::sentences(para, &seg.lang) {
+                let norm = lang::normalize(s);
+                let toks = tokens(&norm);
+                for t in &toks {
+                    if t.len() >= 2 && t.chars().all(|c| c.is_ascii_digit()) {
+                        numbers.insert(t.clone());
+                    }
+                }
+                if toks.len() < MIN_TOKENS {
+                    continue;
+                }
+                fp.sentences.push(mark(&toks));
+                texts.push(s.trim().to_string());
+            }
+        }
+    }
+    fp.numbers = numbers.into_iter().collect();
+    Analysed {
+        fingerprint: fp,
+        texts,
+    }
+}
+
+fn matches(a: &SentenceMark, b: &SentenceMark) -> bool {
+    a.exact == b.exact || a.mins.iter().zip(&b.mins).filter(|(x, y)| x == y).count() >= 9
+}
+
+/// A stored document the new one is compared with.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub id: String,
+    pub fingerprint: Fingerprint,
+    pub vector: Vec<f32>,
+    /// Its own `translation_of`, so that translations point at the original.
+    pub translation_of: Option<String>,
+}
+
+/// Text of the new document shared with another one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub other: String,
+    pub text: String,
+}
+
+/// What [`compare`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Links {
+    pub near_duplicate_of: Option<String>,
+    pub translation_of: Option<String>,
+    pub passages: Vec<Passage>,
+    /// Human-readable notes for the document's "why".
+    pub notes: Vec<String>,
+}
+
+/// Compare a new document with candidates (oldest first).
+pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Links {
+    let mut links = Links::default();
+    let fp = &new.fingerprint;
+    for c in candidates {
+        let hit: Vec<bool> = fp
+            .sentences
+            .iter()
+            .map(|s| c.fingerprint.sentences.iter().any(|o| matches(s, o)))
+            .collect();
+        let shared = hit.iter().filter(|h| **h).count();
+        if shared > 0 {
+            let smaller = fp.sentences.len().min(c.fingerprint.sentences.len()).max(1);
+            let share = shared as f32 / smaller as f32;
+            if share >= NEAR_DUPLICATE
+                && links.near_duplicate_of.is_none()
+                && fp.sentences.len().max(c.fingerprint.sentences.len()) as f32
+                    <= smaller as f32 * 1.25
+            {
+                links.near_duplicate_of = Some(c.id.clone());
+                links.notes.push(format!(
+                    "near duplicate of {} ({shared} of {smaller} sentences)",
+                    c.id
+                ));
+            } else {
+                links.notes.push(format!(
+                    "shares {shared} sentence{} with {}",
+                    if shared == 1 { "" } else { "s" },
+                    c.id
+                ));
+            }
+            // Runs of consecutive matching sentences form one passage.
+            let mut run: Vec<&str> = Vec::new();
+            for (i, h) in hit.iter().enumerate() {
+                if *h {
+                    run.push(&new.texts[i]);
+                }
+                if (!*h || i + 1 == hit.len()) && !run.is_empty() {
+                    links.passages.push(Passage {
+                        other: c.id.clone(),
+                        text: run.join(" "),
+                    });
+                    run.clear();
+                }
+            }
+        }
+        if links.translation_of.is_none() && c.fingerprint.lang != fp.lang {
+            let sim = dot(vector, &c.vector);
+            let nums = number_agreement(&fp.numbers, &c.fingerprint.numbers);
+            let len_ok = {
+                let (a, b) = (
+                    fp.sentences.len() as f32,
+                    c.fingerprint.sentences.len() as f32,
+                );
+                a.min(b) >= 0.4 * a.max(b)
+            };
+            if sim >= TRANSLATION_SIM && nums.is_none_or(|n| n >= 0.5) && len_ok {
+                let original = c.translation_of.clone().unwrap_or_else(|| c.id.clone());
+                links.notes.push(format!(
+                    "translation of {original} ({} → {}, similarity {sim:.2}{})",
+                    c.fingerprint.lang,
+                    fp.lang,
+                    nums.map(|n| format!(", figures agree {:.0}%", n * 100.0))
+                        .unwrap_or_default()
+                ));
+                links.translation_of = Some(original);
+            }
+        }
+    }
+    links
+}
+
+/// Share of the figures of the smaller set found in the other (None when either has none).
+fn number_agreement(a: &[String], b: &[String]) -> Option<f32> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let found = small
+        .iter()
+        .filter(|n| big.binary_search(n).is_ok())
+        .count();
+    Some(found as f32 / small.len() as f32)
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    if a.len() != b.len() {
+        return 0.0;
+    }
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Whether the language segments of one page translate each other: pairs of segment indices
+/// in different languages whose embeddings (of the segment leads) are close.
+pub fn inner_translations(langs: &[String], vectors: &[Vec<f32>]) -> Vec<(usize, usize, f32)> {
+    let mut out = Vec::new();
+    for i in 0..vectors.len() {
+        for j in i + 1..vectors.len() {
+            if langs.get(i) != langs.get(j) {
+                let s = dot(&vectors[i], &vectors[j]);
+                if s >= TRANSLATION_SIM {
+                    out.push((i, j, s));
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Fingerprint {
+    /// Compact bytes for the store: lang, sentence marks, figures.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let put_str = |out: &mut Vec<u8>, s: &str| {
+            out.extend((s.len() as u32).to_le_bytes());
+            out.extend(s.as_bytes());
+        };
+        out.push(1u8);
+        put_str(&mut out, &self.lang);
+        out.extend((self.sentences.len() as u32).to_le_bytes());
+        for s in &self.sentences {
+            out.extend(s.exact.to_le_bytes());
+            for m in s.mins {
+                out.extend(m.to_le_bytes());
+            }
+        }
+        out.extend((self.numbers.len() as u32).to_le_bytes());
+        for n in &self.numbers {
+            put_str(&mut out, n);
+        }
+        out
+    }
+
+    /// Read [`Fingerprint::to_bytes`]; `None` when the bytes are not a fingerprint.
+    pub fn from_bytes(b: &[u8]) -> Option<Fingerprint> {
+        let mut r = Reader { b, at: 0 };
+        if r.take(1)? != [1u8] {
+            return None;
+        }
+        let lang = r.string()?;
+        let n = r.u32()? as usize;
+        let mut sentences = Vec::with_capacity(n.min(4096));
+        for _ in 0..n {
+            let exact = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+            let mut mins = [0u32; MINS];
+            for m in &mut mins {
+                *m = r.u32()?;
+            }
+            sentences.push(SentenceMark { exact, mins });
+        }
+        let k = r.u32()? as usize;
+        let mut numbers = Vec::with_capacity(k.min(4096));
+        for _ in 0..k {
+            numbers.push(r.string()?);
+        }
+        Some(Fingerprint {
+            lang,
+            sentences,
+            numbers,
+        })
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn string(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::Segment;
+
+    fn art(id: &str, lang: &str, text: &str) -> Article {
+        Article {
+            id: id.into(),
+            paragraphs: vec![text.into()],
+            segments: vec![Segment {
+                lang: lang.into(),
+                text: text.into(),
+            }],
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn edited_reprints_share_passages_and_link_is_symmetric() {
+        let a = analyse(&art("a", "en", "Chinese President Xi Jinping held talks with Russian President Vladimir Putin in Beijing on Thursday, Xinhua reports. The weather was fine in the afternoon for everyone. Trade reached a record $240.1 billion last year, officials said."));
+        let b = analyse(&art("b", "en", "Chinese President Xi Jinping held talks with Russian President Vladimir Putin in Beijing on Thursday, Xinhue reports. Something else entirely happened in another city today."));
+        let cand = |id: &str, x: &Analysed| Candidate {
+            id: id.into(),
+            fingerprint: x.fingerprint.clone(),
+            vector: Vec::new(),
+            translation_of: None,
+        };
+        let ab = compare(&a, &[], &[cand("b", &b)]);
+        let ba = compare(&b, &[], &[cand("a", &a)]);
+        assert_eq!(ab.passages.len(), 1, "{ab:?}");
+        assert_eq!(ba.passages.len(), 1, "{ba:?}");
+        assert!(ab.near_duplicate_of.is_none());
+        let bytes = a.fingerprint.to_bytes();
+        assert_eq!(Fingerprint::from_bytes(&bytes), Some(a.fingerprint.clone()));
+        assert_eq!(Fingerprint::from_bytes(&bytes[..bytes.len() - 1]), None);
+    }
+}

@@ -9,4 +9,4 @@ mod article;
 mod records;
 
 pub use article::{content_hash, Article, Content, Dateline, RawDocument, RawMeta, Segment};
-pub use records::{Claim, Entity, EntityKind, Event, Fact, Quote};
+pub use records::{Claim, Entity, EntityKind, Event, Fact, Figure, Quote};

@@ -56,6 +56,13 @@ pub struct Quote {
     pub text: String,
     /// The outlet the words were given to or taken from ("told the Global Times").
     pub via: Option<String>,
+    /// In quotation marks (true) or reported speech ("X said that …").
+    #[serde(default = "yes")]
+    pub direct: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A number with its unit and scale, from one sentence.
@@ -71,9 +78,27 @@ pub struct Fact {
 }
 
 /// A statement about an event and the documents that make it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     pub event: String,
     pub text: String,
+    pub sources: Vec<String>,
+    /// The outlets behind the sources (a document without a known outlet counts as its own).
+    #[serde(default)]
+    pub outlets: Vec<String>,
+    /// Only one outlet makes this claim.
+    #[serde(default)]
+    pub single_source: bool,
+    /// Figures about the same subject that other sources of the event give differently.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disagreement: Vec<Figure>,
+}
+
+/// A figure as some sources give it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub value: f64,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
     pub sources: Vec<String>,
 }

@@ -1,11 +1,17 @@
-//! The pipeline: one raw document in, one committed analysis out.
+//! The pipeline: raw documents in, committed analyses out.
 //!
-//! [`Pipeline::ingest`] runs extract → text layer → link → cluster → enrich on a document and
+//! [`Pipeline::ingest_batch`] runs the pure, costly stages (extract → text layer → features,
+//! fingerprint, embedding) over a batch of documents in parallel on rayon's pool, then, one
+//! document at a time and in input order, links it to earlier documents, puts it in an event and
 //! commits the document and everything derived from it to the [`Store`] in one transaction.
 //! Stages are pure; this crate only sequences them and talks to the store.
 
-use model::RawDocument;
-use store::{Commit, DocStatus, DocumentRecord, Store, StoreError};
+use model::{Article, RawDocument};
+use rayon::prelude::*;
+use store::{Commit, DocStatus, DocumentRecord, SharedPassage, Store, StoreError};
+
+/// Documents of each candidate event the linker compares a new document with.
+const LINK_PER_EVENT: usize = 12;
 
 /// What happened to one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,18 +44,42 @@ pub struct Summary {
 /// The stages, wired to a store.
 pub struct Pipeline<'s> {
     store: &'s mut dyn Store,
+    encoder: Option<&'s embed::Encoder>,
     clusterer: cluster::Clusterer,
     pub summary: Summary,
 }
 
+/// A document after the parallel stages.
+struct Analysed {
+    raw: RawDocument,
+    hash: String,
+    article: Article,
+    features: cluster::Features,
+    links: link::Analysed,
+    /// Segment-level translation inside one page, for the "why".
+    inner: Vec<String>,
+}
+
 impl<'s> Pipeline<'s> {
-    /// Load the online state (events so far) from the store.
+    /// Load the online state (events so far) from the store. Without an encoder, documents
+    /// are clustered on dates, places, names and figures only.
     pub fn open(store: &'s mut dyn Store) -> Result<Pipeline<'s>, PipelineError> {
+        Pipeline::with_encoder(store, None)
+    }
+
+    /// Like [`Pipeline::open`], embedding each document with `encoder`.
+    pub fn with_encoder(
+        store: &'s mut dyn Store,
+        encoder: Option<&'s embed::Encoder>,
+    ) -> Result<Pipeline<'s>, PipelineError> {
         let states = store.event_states()?;
+        // Load enrichment's dictionaries now rather than inside the first document.
+        let _ = enrich::Resources::shared();
         let clusterer =
             cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
         Ok(Pipeline {
             store,
+            encoder,
             clusterer,
             summary: Summary::default(),
         })
@@ -57,17 +87,68 @@ impl<'s> Pipeline<'s> {
 
     /// Analyse and store one document.
     pub fn ingest(&mut self, raw: RawDocument) -> Result<Outcome, PipelineError> {
-        let result = self.ingest_inner(raw);
-        match &result {
-            Ok(Outcome::Ingested { .. }) => self.summary.ingested += 1,
-            Ok(Outcome::AlreadyIngested { .. }) => self.summary.already += 1,
-            Err(_) => self.summary.failed += 1,
-        }
-        result
+        self.ingest_batch(vec![raw])
+            .pop()
+            .unwrap_or_else(|| Err(PipelineError::Store(StoreError::Db("empty batch".into()))))
     }
 
-    fn ingest_inner(&mut self, raw: RawDocument) -> Result<Outcome, PipelineError> {
-        let hash = raw.content_hash();
+    /// Analyse a batch in parallel, then cluster and commit its documents one by one, in
+    /// order. One result per input document, in order.
+    pub fn ingest_batch(&mut self, raws: Vec<RawDocument>) -> Vec<Result<Outcome, PipelineError>> {
+        // Documents already stored are recognised before any costly work.
+        let mut todo = Vec::new();
+        let mut results: Vec<Option<Result<Outcome, PipelineError>>> = Vec::new();
+        for raw in raws {
+            let hash = raw.content_hash();
+            match self.store.status(&raw.id, &hash) {
+                Ok(DocStatus::AlreadyIngested) => {
+                    results.push(Some(Ok(Outcome::AlreadyIngested { id: raw.id })))
+                }
+                Ok(_) => {
+                    results.push(None);
+                    todo.push((results.len() - 1, raw, hash));
+                }
+                Err(e) => results.push(Some(Err(e.into()))),
+            }
+        }
+        let analysed: Vec<(usize, Result<Analysed, PipelineError>)> = {
+            let encoder = self.encoder;
+            let prepared: Vec<(usize, Result<Analysed, PipelineError>)> = todo
+                .into_par_iter()
+                .map(|(i, raw, hash)| (i, prepare(raw, hash)))
+                .collect();
+            embed_all(encoder, prepared)
+        };
+        for (i, a) in analysed {
+            let r = a.and_then(|a| self.commit_one(a));
+            results[i] = Some(r);
+        }
+        results
+            .into_iter()
+            .map(|r| {
+                let r = r.unwrap_or_else(|| {
+                    Err(PipelineError::Store(StoreError::Db("document lost".into())))
+                });
+                match &r {
+                    Ok(Outcome::Ingested { .. }) => self.summary.ingested += 1,
+                    Ok(Outcome::AlreadyIngested { .. }) => self.summary.already += 1,
+                    Err(_) => self.summary.failed += 1,
+                }
+                r
+            })
+            .collect()
+    }
+
+    fn commit_one(&mut self, a: Analysed) -> Result<Outcome, PipelineError> {
+        let Analysed {
+            raw,
+            hash,
+            article,
+            features,
+            links,
+            inner,
+        } = a;
+        // Checked again: an earlier document of the same batch may have had this content or id.
         let duplicate_of = match self.store.status(&raw.id, &hash)? {
             DocStatus::AlreadyIngested => return Ok(Outcome::AlreadyIngested { id: raw.id }),
             DocStatus::IdConflict => {
@@ -82,19 +163,6 @@ impl<'s> Pipeline<'s> {
             DocStatus::SameContentAs(other) => Some(other),
             DocStatus::New => None,
         };
-        let mut article = extract::extract(&raw);
-        if article.paragraphs.is_empty() {
-            let why = article
-                .diagnostics
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "no article text found".into());
-            return Err(PipelineError::Input {
-                source_name: raw.source,
-                why,
-            });
-        }
-        article.segments = lang::segment(&article.paragraphs);
         let duplicate_event = match &duplicate_of {
             Some(other) => self.store.document(other)?.and_then(|d| d.event),
             None => None,
@@ -102,21 +170,72 @@ impl<'s> Pipeline<'s> {
         if duplicate_of.is_some() {
             self.summary.duplicates += 1;
         }
-        let assignment = self.clusterer.assign(&article, duplicate_event.as_deref());
+        let assignment = self
+            .clusterer
+            .assign(&article, &features, duplicate_event.as_deref());
         let event_id = assignment.event.id.clone();
+        // Link against the documents of the chosen event and the runners-up.
+        let mut events = vec![event_id.clone()];
+        events.extend(assignment.runners_up.iter().map(|(e, _)| e.clone()));
+        let candidates: Vec<link::Candidate> = self
+            .store
+            .link_candidates(&events, LINK_PER_EVENT)?
+            .into_iter()
+            .filter_map(|c| {
+                Some(link::Candidate {
+                    fingerprint: link::Fingerprint::from_bytes(c.fingerprint.as_deref()?)?,
+                    vector: c.vector.unwrap_or_default(),
+                    translation_of: c.translation_of,
+                    id: c.id,
+                })
+            })
+            .collect();
+        let found = link::compare(&links, &features.vector, &candidates);
+        let mut why = assignment.why.clone();
+        for note in found.notes.iter().chain(&inner) {
+            why.push_str("; ");
+            why.push_str(note);
+        }
+        let duplicate_of = duplicate_of.or(found.near_duplicate_of.clone());
+        let passages = found
+            .passages
+            .iter()
+            .map(|p| SharedPassage {
+                event: Some(event_id.clone()),
+                documents: vec![p.other.clone(), article.id.clone()],
+                text: p.text.clone(),
+            })
+            .collect();
+        let enrichment = enrich::analyse(&article, enrich::Resources::shared());
+        let is_duplicate = duplicate_of.is_some();
         let record = DocumentRecord {
             article,
             hash,
             event: Some(event_id.clone()),
             duplicate_of,
-            translation_of: None,
-            vector: None,
+            translation_of: found.translation_of,
+            vector: (!features.vector.is_empty()).then(|| features.vector.clone()),
+            why: Some(why),
         };
         let mut commit = Commit::document_only(record);
         commit.event = Some(store::EventState {
             event: assignment.event,
             state: assignment.state,
         });
+        commit.fingerprint = Some(links.fingerprint.to_bytes());
+        commit.passages = passages;
+        if let Some(other) = assignment.storyline_of {
+            if let Some(s) = other.storyline.clone() {
+                commit.storylines.push((other.id, s));
+            }
+        }
+        add_enrichment(
+            &*self.store,
+            &mut commit,
+            enrichment,
+            &event_id,
+            is_duplicate,
+        )?;
         let id = commit.document.article.id.clone();
         self.store.commit(&commit)?;
         Ok(Outcome::Ingested {
@@ -124,4 +243,94 @@ impl<'s> Pipeline<'s> {
             event: event_id,
         })
     }
+}
+
+/// Extraction, text layer, features and fingerprint of one document (no embedding yet).
+fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
+    let mut article = extract::extract(&raw);
+    if article.paragraphs.is_empty() {
+        let why = article
+            .diagnostics
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "no article text found".into());
+        return Err(PipelineError::Input {
+            source_name: raw.source,
+            why,
+        });
+    }
+    article.segments = lang::segment(&article.paragraphs);
+    let features = cluster::Features::of(&article, Vec::new());
+    let links = link::analyse(&article);
+    Ok(Analysed {
+        raw,
+        hash,
+        article,
+        features,
+        links,
+        inner: Vec::new(),
+    })
+}
+
+/// Embed every prepared document's texts in one parallel batch and set their vectors.
+fn embed_all(
+    encoder: Option<&embed::Encoder>,
+    mut prepared: Vec<(usize, Result<Analysed, PipelineError>)>,
+) -> Vec<(usize, Result<Analysed, PipelineError>)> {
+    let Some(encoder) = encoder else {
+        return prepared;
+    };
+    let mut texts: Vec<String> = Vec::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (_, a) in &prepared {
+        let start = texts.len();
+        if let Ok(a) = a {
+            texts.extend(cluster::embedding_texts(&a.article));
+        }
+        spans.push((start, texts.len()));
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let vectors = encoder.embed_batch(&refs);
+    for ((_, a), (lo, hi)) in prepared.iter_mut().zip(spans) {
+        if let Ok(a) = a {
+            let vs = &vectors[lo.min(vectors.len())..hi.min(vectors.len())];
+            a.features.vector = cluster::mean_vector(vs);
+            if vs.len() > 1 {
+                let langs: Vec<String> = cluster::embedding_langs(&a.article);
+                for (i, j, s) in link::inner_translations(&langs, vs) {
+                    a.inner.push(format!(
+                        "its {} and {} parts translate each other (similarity {s:.2})",
+                        langs[i], langs[j]
+                    ));
+                }
+            }
+        }
+    }
+    prepared
+}
+
+/// Enrichment's part of a commit: the document's entities, quotes and facts, its claim
+/// candidates, and its event's claims regrouped with the candidates stored for the event.
+/// A duplicate adds its entity mentions only (its quotes and claims are the original's).
+fn add_enrichment(
+    store: &dyn Store,
+    commit: &mut Commit,
+    e: enrich::DocEnrichment,
+    event: &str,
+    is_duplicate: bool,
+) -> Result<(), PipelineError> {
+    commit.entities = e.entities;
+    if is_duplicate {
+        return Ok(());
+    }
+    let mut candidates = Vec::new();
+    for (_, blob) in store.claim_candidates(event)? {
+        candidates.extend(enrich::ClaimCandidate::decode(&blob));
+    }
+    commit.claim_candidates = Some(enrich::ClaimCandidate::encode(&e.claim_candidates));
+    candidates.extend(e.claim_candidates);
+    commit.claims = Some((event.to_string(), enrich::claims(event, &candidates)));
+    commit.quotes = e.quotes;
+    commit.facts = e.facts;
+    Ok(())
 }

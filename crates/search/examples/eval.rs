@@ -43,6 +43,7 @@ fn build(dir: &Path, inputs: &[PathBuf], encoder: &embed::Encoder) -> HashMap<St
             duplicate_of: None,
             translation_of: None,
             vector: Some(vector),
+            why: None,
             article,
         };
         store

@@ -81,6 +81,11 @@ impl Searcher {
         self.encoder.is_some()
     }
 
+    /// The loaded encoder, for ingesting with the same model.
+    pub fn encoder(&self) -> Option<&Encoder> {
+        self.encoder.as_deref()
+    }
+
     fn snapshot(&self, store: &dyn Store) -> Result<Arc<Snapshot>, StoreError> {
         let documents = store.document_count()?;
         if let Ok(guard) = self.snapshot.lock() {

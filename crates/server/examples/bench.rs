@@ -142,6 +142,7 @@ fn build(a: &Args, root: &Path) {
             duplicate_of: None,
             translation_of: None,
             vector: a.semantic.then(|| unit_vector(i as u64 + 1, embed::DIM)),
+            why: None,
             article: art,
         };
         record.article.published = Some(start.clone());

@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use model::{Claim, Entity, Event, Fact, Quote};
-use store::{DocumentSummary, Store, StoreError};
+use store::{DocumentSummary, SharedPassage, Store, StoreError};
 use wire::api::{
     ClaimView, Disagreement, DocumentView, EntityBrief, EntityView, EventSummary, EventView,
-    FactView, Page, ParagraphView, QuoteView, SourceRef, Span, StorylineView,
+    FactView, FigureView, Page, ParagraphView, QuoteView, SourceRef, Span, StorylineView,
 };
 
 use crate::error::ApiError;
@@ -68,6 +68,8 @@ pub struct Catalog {
     quotes: HashMap<String, Vec<Quote>>,
     facts: HashMap<String, Vec<Fact>>,
     claims: HashMap<String, Vec<Claim>>,
+    /// Shared passages the linker stored, by event.
+    passages: HashMap<String, Vec<SharedPassage>>,
     storylines: BTreeMap<String, Vec<usize>>,
 }
 
@@ -150,7 +152,20 @@ impl Catalog {
         for c in store.claims()? {
             claims.entry(c.event.clone()).or_default().push(c);
         }
+        let mut passages: HashMap<String, Vec<SharedPassage>> = HashMap::new();
+        for p in store.shared_passages()? {
+            let event = p.event.clone().or_else(|| {
+                p.documents
+                    .last()
+                    .and_then(|d| doc_index.get(d))
+                    .and_then(|&i| docs[i].event.clone())
+            });
+            if let Some(e) = event {
+                passages.entry(e).or_default().push(p);
+            }
+        }
         Ok(Catalog {
+            passages,
             documents: docs.len(),
             docs,
             doc_index,
@@ -247,9 +262,9 @@ impl Catalog {
                         .as_deref()
                         .is_none_or(|o| s.outlets.iter().any(|x| x.to_lowercase() == o))
                     && storyline.is_none_or(|id| s.storyline.as_deref() == Some(id))
-                    && entity_docs.as_ref().is_none_or(|docs| {
-                        e.documents.iter().any(|d| docs.contains(d.as_str()))
-                    })
+                    && entity_docs
+                        .as_ref()
+                        .is_none_or(|docs| e.documents.iter().any(|d| docs.contains(d.as_str())))
             })
             .map(|(s, _)| s)
             .collect();
@@ -280,6 +295,7 @@ impl Catalog {
             text: q.text.clone(),
             via: q.via.clone(),
             outlet: self.doc(&q.document).and_then(|d| d.outlet.clone()),
+            direct: q.direct,
         }
     }
 
@@ -330,6 +346,7 @@ impl Catalog {
             event: d.event.clone(),
             duplicate_of: d.duplicate_of.clone(),
             translation_of: d.translation_of.clone(),
+            why: d.why.clone(),
             text: a.text(),
             segments: a.segments.clone(),
             paragraphs: a
@@ -368,7 +385,8 @@ impl Catalog {
                 documents.push(v);
             }
         }
-        let passages = passages::mark_shared(&mut documents);
+        let known = self.passages.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        let passages = passages::mark_shared(&mut documents, known);
         let claims = self
             .claims
             .get(id)
@@ -401,10 +419,8 @@ impl Catalog {
         }))
     }
 
-    fn claim_view(&self, c: &Claim) -> ClaimView {
-        let sources: Vec<SourceRef> = c
-            .sources
-            .iter()
+    fn source_refs(&self, ids: &[String]) -> Vec<SourceRef> {
+        ids.iter()
             .map(|d| {
                 let s = self.doc(d);
                 SourceRef {
@@ -414,15 +430,32 @@ impl Catalog {
                     languages: s.map(|s| s.languages.clone()).unwrap_or_default(),
                 }
             })
-            .collect();
-        let mut outlets: Vec<String> = Vec::new();
-        for s in &sources {
-            push_distinct(&mut outlets, s.outlet.as_deref().unwrap_or(&s.document));
+            .collect()
+    }
+
+    fn claim_view(&self, c: &Claim) -> ClaimView {
+        let sources = self.source_refs(&c.sources);
+        let mut outlets: Vec<String> = c.outlets.clone();
+        if outlets.is_empty() {
+            for s in &sources {
+                push_distinct(&mut outlets, s.outlet.as_deref().unwrap_or(&s.document));
+            }
         }
         ClaimView {
             text: c.text.clone(),
-            single_source: outlets.len() <= 1,
+            single_source: c.single_source || outlets.len() <= 1,
+            outlets,
             sources,
+            disagreement: c
+                .disagreement
+                .iter()
+                .map(|f| FigureView {
+                    value: f.value,
+                    unit: f.unit.clone(),
+                    subject: f.subject.clone(),
+                    sources: self.source_refs(&f.sources),
+                })
+                .collect(),
         }
     }
 

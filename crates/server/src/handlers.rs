@@ -260,8 +260,8 @@ pub async fn ingest(
         Err(_) => body.to_vec(),
     };
     let max = app.config.max_body_bytes;
+    let searcher = app.searcher.clone();
     app.write(move |store| {
-        let mut pipe = pipeline::Pipeline::open(store)?;
         let mut report = IngestReport {
             ingested: 0,
             already_ingested: 0,
@@ -272,9 +272,10 @@ pub async fn ingest(
         let opts = ingest::Options {
             max_document_bytes: max,
         };
+        let mut raws = Vec::new();
         for item in ingest::read_jsonl(reader, "request", opts) {
-            let raw = match item {
-                Ok(raw) => raw,
+            match item {
+                Ok(raw) => raws.push(raw),
                 Err(e) => {
                     report.failed += 1;
                     report.results.push(IngestItem {
@@ -283,40 +284,43 @@ pub async fn ingest(
                         event: None,
                         error: Some(e.to_string()),
                     });
-                    continue;
                 }
-            };
-            let id = raw.id.clone();
-            match pipe.ingest(raw) {
+            }
+        }
+        let ids: Vec<String> = raws.iter().map(|r| r.id.clone()).collect();
+        let mut pipe = pipeline::Pipeline::with_encoder(store, searcher.encoder())?;
+        for (id, result) in ids.into_iter().zip(pipe.ingest_batch(raws)) {
+            let item = match result {
                 Ok(pipeline::Outcome::Ingested { id, event }) => {
                     report.ingested += 1;
-                    report.results.push(IngestItem {
+                    IngestItem {
                         id,
                         status: "ingested".into(),
                         event: Some(event),
                         error: None,
-                    });
+                    }
                 }
                 Ok(pipeline::Outcome::AlreadyIngested { id }) => {
                     report.already_ingested += 1;
-                    report.results.push(IngestItem {
+                    IngestItem {
                         id,
                         status: "already_ingested".into(),
                         event: None,
                         error: None,
-                    });
+                    }
                 }
                 Err(pipeline::PipelineError::Input { why, .. }) => {
                     report.failed += 1;
-                    report.results.push(IngestItem {
+                    IngestItem {
                         id,
                         status: "failed".into(),
                         event: None,
                         error: Some(why),
-                    });
+                    }
                 }
-                Err(pipeline::PipelineError::Store(e)) => return Err(e.into()),
-            }
+                Err(e) => return Err(e.into()),
+            };
+            report.results.push(item);
         }
         Ok(Json(report))
     })

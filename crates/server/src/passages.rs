@@ -1,20 +1,90 @@
-//! Shared passages on an event page: sentences that stand, word for word in the matching view,
-//! in more than one document of the event (syndicated copy such as a Xinhua paragraph that
-//! several outlets carry). Each document's paragraphs are cut into spans so the page can
-//! highlight them. Exact duplicates of another document are left out of the count, so a page
-//! stored twice does not make all of its sentences "shared".
+//! Shared passages on an event page, cut into each document's paragraphs as spans so the page
+//! can highlight them. The passages the linker stored are used where they are found in the
+//! text; otherwise the page finds its own: sentences that stand, word for word in the matching
+//! view, in more than one document of the event (syndicated copy such as a Xinhua paragraph
+//! that several outlets carry). Exact duplicates of another document are left out of that
+//! count, so a page stored twice does not make all of its sentences "shared".
 
 use std::collections::HashMap;
 
+use store::SharedPassage;
 use wire::api::{DocumentView, ParagraphView, PassageView, Span};
+
+/// A sentence's byte range in its paragraph, and its matching key when long enough.
+type Sentence = (std::ops::Range<usize>, Option<String>);
 
 /// Shortest sentence (in characters of the matching view) worth calling a shared passage.
 const MIN_CHARS: usize = 24;
 
-/// Mark shared sentences in `docs` and return the passages, in order of first appearance.
-pub fn mark_shared(docs: &mut [DocumentView]) -> Vec<PassageView> {
+/// Mark shared passages in `docs` — the stored ones (`known`) where they are found, else
+/// shared sentences — and return the passages.
+pub fn mark_shared(docs: &mut [DocumentView], known: &[SharedPassage]) -> Vec<PassageView> {
+    if !known.is_empty() {
+        if let Some(found) = mark_known(docs, known) {
+            return found;
+        }
+    }
+    mark_sentences(docs)
+}
+
+/// Mark the stored passages where their text occurs verbatim; `None` when none occurs.
+fn mark_known(docs: &mut [DocumentView], known: &[SharedPassage]) -> Option<Vec<PassageView>> {
+    let texts: Vec<&str> = known
+        .iter()
+        .map(|p| p.text.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut any = false;
+    let mut marked: Vec<Vec<ParagraphView>> = Vec::new();
+    for d in docs.iter() {
+        let mut paragraphs = Vec::new();
+        for p in d.text.split("\n\n") {
+            // Occurrences, earliest first, not overlapping.
+            let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+            for (i, t) in texts.iter().enumerate() {
+                for (at, _) in p.match_indices(t) {
+                    hits.push((at, at + t.len(), i));
+                }
+            }
+            hits.sort();
+            let mut out = Vec::new();
+            let mut at = 0;
+            for (from, to, i) in hits {
+                if from < at {
+                    continue;
+                }
+                push_span(&mut out, p.get(at..from).unwrap_or(""), None);
+                push_span(&mut out, p.get(from..to).unwrap_or(""), Some(i));
+                any = true;
+                at = to;
+            }
+            push_span(&mut out, p.get(at..).unwrap_or(""), None);
+            paragraphs.push(ParagraphView { spans: out });
+        }
+        marked.push(paragraphs);
+    }
+    if !any {
+        return None;
+    }
+    for (d, paragraphs) in docs.iter_mut().zip(marked) {
+        d.paragraphs = paragraphs;
+    }
+    Some(
+        known
+            .iter()
+            .filter(|p| !p.text.trim().is_empty())
+            .map(|p| PassageView {
+                text: p.text.trim().to_string(),
+                documents: p.documents.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// Find and mark sentences found in more than one document.
+fn mark_sentences(docs: &mut [DocumentView]) -> Vec<PassageView> {
     // Sentence spans and their keys, per document and paragraph.
-    let mut cut: Vec<Vec<Vec<(std::ops::Range<usize>, Option<String>)>>> = Vec::new();
+    let mut cut: Vec<Vec<Vec<Sentence>>> = Vec::new();
     let mut seen_in: HashMap<String, Vec<usize>> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for (di, d) in docs.iter().enumerate() {
@@ -119,6 +189,7 @@ mod tests {
             event: None,
             duplicate_of: None,
             translation_of: None,
+            why: None,
             text: text.into(),
             segments: Vec::new(),
             paragraphs: Vec::new(),
@@ -142,7 +213,7 @@ mod tests {
             ),
             doc("c", "Nothing in common with the others at all, really."),
         ];
-        let passages = mark_shared(&mut docs);
+        let passages = mark_shared(&mut docs, &[]);
         assert_eq!(passages.len(), 1, "{passages:?}");
         assert_eq!(passages[0].text, shared);
         assert_eq!(passages[0].documents, ["a", "b"]);

@@ -140,3 +140,34 @@ pub(crate) fn snippet(text: &str, terms: &[String]) -> String {
     }
     s
 }
+
+/// [`crate::Store::search_text`] for backends without a word index: each alternative through
+/// [`crate::Store::search`], documents ranked by how many groups they match.
+pub(crate) fn search_by_alternatives<S: crate::Store + ?Sized>(
+    store: &S,
+    q: &TextQuery,
+    limit: usize,
+) -> Result<Vec<crate::Hit>, crate::StoreError> {
+    let mut found: Vec<(crate::Hit, usize)> = Vec::new();
+    for group in &q.groups {
+        let mut in_group: Vec<String> = Vec::new();
+        for alt in group {
+            for h in store.search(alt, limit)? {
+                if in_group.contains(&h.document) {
+                    continue;
+                }
+                in_group.push(h.document.clone());
+                match found.iter_mut().find(|(f, _)| f.document == h.document) {
+                    Some((_, n)) => *n += 1,
+                    None => found.push((h, 1)),
+                }
+            }
+        }
+    }
+    let groups = q.groups.iter().filter(|g| !g.is_empty()).count();
+    if !q.fallback_any {
+        found.retain(|(_, n)| *n == groups);
+    }
+    found.sort_by_key(|f| std::cmp::Reverse(f.1));
+    Ok(found.into_iter().take(limit).map(|(h, _)| h).collect())
+}

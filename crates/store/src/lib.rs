@@ -1,4 +1,5 @@
-//! Storage: the [`Store`] trait every backend implements, and the embedded SQLite backend.
+//! Storage: the [`Store`] trait every backend implements, the embedded SQLite backend, the
+//! PostgreSQL backend for several workers, and [`open`], which picks one from a `--db` value.
 //!
 //! A document and everything derived from it (its event's new state, entities, quotes, facts,
 //! the event's claims) are written by one [`Store::commit`] in one transaction, so a crash leaves
@@ -6,13 +7,18 @@
 //! changes nothing.
 
 mod fulltext;
+mod postgres;
 mod record;
 mod sqlite;
 #[doc(hidden)]
 pub mod suite;
 
 pub use fulltext::{document_terms, index_terms, TextQuery};
-pub use record::{Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, StoreError};
+pub use postgres::{redact, PgStore};
+pub use record::{
+    Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
+    SharedPassage, StoreError,
+};
 pub use sqlite::SqliteStore;
 
 use model::{Claim, Entity, Event, Fact, Quote};
@@ -40,20 +46,44 @@ pub trait Store: Send {
     fn events(&self) -> Result<Vec<Event>, StoreError>;
     /// Every event with the clustering state stored for it.
     fn event_states(&self) -> Result<Vec<EventState>, StoreError>;
+    /// The events whose state may have changed since `cursor` (from a previous call; `0` the
+    /// first time), and the cursor for the next call. For several writers on one store: a
+    /// worker re-reads what the others did. Events may be returned again; none that changed is
+    /// missed. The default returns every event.
+    fn events_changed_since(&self, cursor: u64) -> Result<(Vec<EventState>, u64), StoreError> {
+        let _ = cursor;
+        Ok((self.event_states()?, 0))
+    }
 
     fn entities(&self) -> Result<Vec<Entity>, StoreError>;
     fn quotes(&self) -> Result<Vec<Quote>, StoreError>;
     fn facts(&self) -> Result<Vec<Fact>, StoreError>;
     fn claims(&self) -> Result<Vec<Claim>, StoreError>;
+    /// The stored claim candidates (an opaque blob per document, see [`Commit`]) of the
+    /// documents in `event`, in ingest order: `(document, blob)`.
+    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError>;
 
-    /// Full-text search: documents holding every word of `query` (words and stems as
-    /// [`index_terms`] makes them, in any script), best first.
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
-        self.search_text(&TextQuery::all_words(query), limit)
+    /// Passages shared between documents, in the order they were found.
+    fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError>;
+    /// The most recent `per_event` documents of each of `events`, oldest first, with what the
+    /// linker compares.
+    fn link_candidates(
+        &self,
+        events: &[String],
+        per_event: usize,
+    ) -> Result<Vec<LinkCandidate>, StoreError>;
+
+    /// Documents matching every word of `query`, best first. The SQLite backend matches words
+    /// and stems as [`index_terms`] makes them, in any script; a backend without a word index
+    /// may match substrings.
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;
+
+    /// Search with groups of alternatives (see [`TextQuery`]), best first. The default runs
+    /// [`Store::search`] for every alternative and ranks documents by the groups they match;
+    /// the SQLite backend runs one query on its full-text index.
+    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        fulltext::search_by_alternatives(self, query, limit)
     }
-
-    /// Full-text search with groups of alternatives (see [`TextQuery`]), best first.
-    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError>;
 
     /// Every document without its text, in ingest order.
     fn document_summaries(&self) -> Result<Vec<DocumentSummary>, StoreError> {
@@ -66,13 +96,27 @@ pub trait Store: Send {
     }
 
     /// Every stored document vector, with its document id, in ingest order.
-    fn for_each_vector(
-        &self,
-        f: &mut VectorVisitor<'_>,
-    ) -> Result<(), StoreError> {
+    fn for_each_vector(&self, f: &mut VectorVisitor<'_>) -> Result<(), StoreError> {
         self.for_each_document(&mut |d| match &d.vector {
             Some(v) => f(&d.article.id, v),
             None => Ok(()),
         })
     }
+}
+
+/// Open the store a `--db` value names: a `postgres://` or `postgresql://` URL is a PostgreSQL
+/// database ([`PgStore`]), anything else a directory for the embedded store ([`SqliteStore`],
+/// created if missing).
+pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
+    if is_postgres_url(spec) {
+        Ok(Box::new(PgStore::connect(spec)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(spec))?))
+    }
+}
+
+/// Whether a `--db` value names a PostgreSQL database rather than a directory.
+pub fn is_postgres_url(spec: &str) -> bool {
+    let lower = spec.get(..13).unwrap_or(spec).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }

@@ -50,6 +50,29 @@ pub struct DocumentRecord {
     /// The document embedding, where one was computed.
     #[serde(skip)]
     pub vector: Option<Vec<f32>>,
+    /// Why the document is in its event (the signals that put it there).
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+/// Text that several documents share (syndicated agency copy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedPassage {
+    /// The event of the document that found it.
+    pub event: Option<String>,
+    /// The earlier document first, then the one that reprinted it.
+    pub documents: Vec<String>,
+    pub text: String,
+}
+
+/// A stored document as the linker needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkCandidate {
+    pub id: String,
+    pub event: Option<String>,
+    pub translation_of: Option<String>,
+    pub vector: Option<Vec<f32>>,
+    pub fingerprint: Option<Vec<u8>>,
 }
 
 /// An event with the opaque state the clusterer keeps for it.
@@ -71,6 +94,15 @@ pub struct Commit {
     pub facts: Vec<Fact>,
     /// The event's claims, replacing those stored for it (claims are recomputed per event).
     pub claims: Option<(String, Vec<Claim>)>,
+    /// The linker's fingerprint of the document (opaque bytes).
+    pub fingerprint: Option<Vec<u8>>,
+    /// Passages this document shares with earlier ones.
+    pub passages: Vec<SharedPassage>,
+    /// Other events whose storyline was set by this document's clustering (event id, storyline).
+    pub storylines: Vec<(String, String)>,
+    /// What this document contributes to its event's claims, as an opaque blob (enrichment's
+    /// claim candidates, JSON), kept so claims can be recomputed without re-reading documents.
+    pub claim_candidates: Option<String>,
 }
 
 impl Commit {
@@ -82,6 +114,10 @@ impl Commit {
             quotes: Vec::new(),
             facts: Vec::new(),
             claims: None,
+            fingerprint: None,
+            passages: Vec::new(),
+            storylines: Vec::new(),
+            claim_candidates: None,
         }
     }
 }

@@ -12,11 +12,12 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::fulltext::{document_terms, fts_expression, snippet, TextQuery};
 use crate::record::{
-    Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, StoreError,
+    Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
+    SharedPassage, StoreError,
 };
 use crate::{Store, VectorVisitor};
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS documents (
@@ -31,7 +32,9 @@ CREATE TABLE IF NOT EXISTS documents (
     translation_of TEXT,
     article TEXT NOT NULL,
     search TEXT NOT NULL,
-    vector BLOB
+    vector BLOB,
+    why TEXT,
+    fingerprint BLOB
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event);
@@ -64,7 +67,8 @@ CREATE TABLE IF NOT EXISTS quotes (
     document TEXT NOT NULL,
     speaker TEXT,
     text TEXT NOT NULL,
-    via TEXT
+    via TEXT,
+    direct INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS quotes_document ON quotes(document);
 CREATE TABLE IF NOT EXISTS facts (
@@ -75,18 +79,60 @@ CREATE TABLE IF NOT EXISTS facts (
     subject TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document);
+CREATE TABLE IF NOT EXISTS passages (
+    event TEXT,
+    documents TEXT NOT NULL,
+    text TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS claims (
     event TEXT NOT NULL,
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
     sources TEXT NOT NULL,
+    detail TEXT,
     PRIMARY KEY (event, position)
+);
+CREATE TABLE IF NOT EXISTS claim_candidates (
+    document TEXT PRIMARY KEY,
+    data TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
     terms,
     tokenize = "unicode61 remove_diacritics 0"
 );
 "#;
+
+/// Columns added after schema 1, for stores written by an older storyline.
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("documents", "why", "TEXT"),
+    ("documents", "fingerprint", "BLOB"),
+    ("quotes", "direct", "INTEGER NOT NULL DEFAULT 1"),
+    ("claims", "detail", "TEXT"),
+];
+
+fn add_missing_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, decl) in ADDED_COLUMNS {
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(1))?
+            .collect::<Result<_, _>>()?;
+        if !names.iter().any(|n| n == column) {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The claim fields beyond the contract's, stored as one JSON column.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ClaimDetail {
+    #[serde(default)]
+    pub(crate) outlets: Vec<String>,
+    #[serde(default)]
+    pub(crate) single_source: bool,
+    #[serde(default)]
+    pub(crate) disagreement: Vec<model::Figure>,
+}
 
 /// The embedded store: `DIR/storyline.sqlite`.
 pub struct SqliteStore {
@@ -122,6 +168,7 @@ impl SqliteStore {
         }
         conn.execute_batch(SCHEMA)
             .map_err(|e| open_err(e.to_string()))?;
+        add_missing_columns(&conn).map_err(|e| open_err(e.to_string()))?;
         conn.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(|e| open_err(e.to_string()))?;
         let mut store = SqliteStore { conn, path };
@@ -258,7 +305,7 @@ fn kind_from_str(s: &str) -> EntityKind {
     }
 }
 
-const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector";
+const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector, why";
 
 fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError> {
     let id: String = r.get(0)?;
@@ -275,6 +322,7 @@ fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError
         duplicate_of: r.get(3)?,
         translation_of: r.get(4)?,
         vector: vector.map(|b| blob_to_vector(&b)),
+        why: r.get(7)?,
     })
 }
 
@@ -310,8 +358,8 @@ impl Store for SqliteStore {
         let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
         let search = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase();
         tx.execute(
-            "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector, why, fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 a.id,
                 c.document.hash,
@@ -324,12 +372,29 @@ impl Store for SqliteStore {
                 article_json,
                 search,
                 c.document.vector.as_deref().map(vector_to_blob),
+                c.document.why,
+                c.fingerprint,
             ],
         )?;
+        // Right after the document: last_insert_rowid() is its seq.
         tx.execute(
             "INSERT INTO documents_fts (rowid, terms) VALUES (last_insert_rowid(), ?1)",
             [document_terms(a)],
         )?;
+        for (event, storyline) in &c.storylines {
+            tx.execute(
+                "UPDATE events SET storyline = ?2 WHERE id = ?1",
+                params![event, storyline],
+            )?;
+        }
+        for p in &c.passages {
+            let docs =
+                serde_json::to_string(&p.documents).map_err(|e| StoreError::Db(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO passages (event, documents, text) VALUES (?1, ?2, ?3)",
+                params![p.event, docs, p.text],
+            )?;
+        }
         if let Some(es) = &c.event {
             let e = &es.event;
             tx.execute(
@@ -359,8 +424,8 @@ impl Store for SqliteStore {
         }
         for q in &c.quotes {
             tx.execute(
-                "INSERT INTO quotes (document, speaker, text, via) VALUES (?1, ?2, ?3, ?4)",
-                params![q.document, q.speaker, q.text, q.via],
+                "INSERT INTO quotes (document, speaker, text, via, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![q.document, q.speaker, q.text, q.via, q.direct],
             )?;
         }
         for f in &c.facts {
@@ -374,11 +439,23 @@ impl Store for SqliteStore {
             for (i, cl) in claims.iter().enumerate() {
                 let sources = serde_json::to_string(&cl.sources)
                     .map_err(|e| StoreError::Db(e.to_string()))?;
+                let detail = serde_json::to_string(&ClaimDetail {
+                    outlets: cl.outlets.clone(),
+                    single_source: cl.single_source,
+                    disagreement: cl.disagreement.clone(),
+                })
+                .map_err(|e| StoreError::Db(e.to_string()))?;
                 tx.execute(
-                    "INSERT INTO claims (event, position, text, sources) VALUES (?1, ?2, ?3, ?4)",
-                    params![event, i as i64, cl.text, sources],
+                    "INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![event, i as i64, cl.text, sources, detail],
                 )?;
             }
+        }
+        if let Some(data) = &c.claim_candidates {
+            tx.execute(
+                "INSERT OR REPLACE INTO claim_candidates (document, data) VALUES (?1, ?2)",
+                params![a.id, data],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -522,13 +599,14 @@ impl Store for SqliteStore {
     fn quotes(&self) -> Result<Vec<Quote>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT document, speaker, text, via FROM quotes ORDER BY rowid")?;
+            .prepare("SELECT document, speaker, text, via, direct FROM quotes ORDER BY rowid")?;
         let rows = stmt.query_map([], |r| {
             Ok(Quote {
                 document: r.get(0)?,
                 speaker: r.get(1)?,
                 text: r.get(2)?,
                 via: r.get(3)?,
+                direct: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -553,28 +631,104 @@ impl Store for SqliteStore {
     fn claims(&self) -> Result<Vec<Claim>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT event, text, sources FROM claims ORDER BY event, position")?;
+            .prepare("SELECT event, text, sources, detail FROM claims ORDER BY event, position")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (event, text, sources, detail) = row?;
+            let corrupt = |e: serde_json::Error| StoreError::Corrupt {
+                what: format!("claim of event {event}"),
+                why: e.to_string(),
+            };
+            let sources = serde_json::from_str(&sources).map_err(corrupt)?;
+            let detail: ClaimDetail = match detail {
+                Some(d) => serde_json::from_str(&d).map_err(corrupt)?,
+                None => ClaimDetail::default(),
+            };
+            out.push(Claim {
+                event,
+                text,
+                sources,
+                outlets: detail.outlets,
+                single_source: detail.single_source,
+                disagreement: detail.disagreement,
+            });
+        }
+        Ok(out)
+    }
+
+    fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event, documents, text FROM passages ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (event, text, sources) = row?;
-            let sources = serde_json::from_str(&sources).map_err(|e| StoreError::Corrupt {
-                what: format!("claim of event {event}"),
+            let (event, docs, text) = row?;
+            let documents = serde_json::from_str(&docs).map_err(|e| StoreError::Corrupt {
+                what: "shared passage".into(),
                 why: e.to_string(),
             })?;
-            out.push(Claim {
+            out.push(SharedPassage {
                 event,
+                documents,
                 text,
-                sources,
             });
         }
         Ok(out)
+    }
+
+    fn link_candidates(
+        &self,
+        events: &[String],
+        per_event: usize,
+    ) -> Result<Vec<LinkCandidate>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, event, translation_of, vector, fingerprint FROM documents
+             WHERE event = ?1 ORDER BY seq DESC LIMIT ?2",
+        )?;
+        let mut out = Vec::new();
+        for e in events {
+            let rows = stmt.query_map(params![e, per_event as i64], |r| {
+                Ok(LinkCandidate {
+                    id: r.get(0)?,
+                    event: r.get(1)?,
+                    translation_of: r.get(2)?,
+                    vector: r.get::<_, Option<Vec<u8>>>(3)?.map(|b| blob_to_vector(&b)),
+                    fingerprint: r.get(4)?,
+                })
+            })?;
+            let mut these: Vec<LinkCandidate> = rows.collect::<Result<_, _>>()?;
+            these.reverse();
+            out.extend(these);
+        }
+        Ok(out)
+    }
+
+    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.document, c.data FROM claim_candidates c JOIN documents d ON d.id = c.document
+             WHERE d.event = ?1 ORDER BY d.seq",
+        )?;
+        let rows = stmt.query_map([event], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        self.search_text(&TextQuery::all_words(query), limit)
     }
 
     fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
@@ -638,10 +792,7 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn for_each_vector(
-        &self,
-        f: &mut VectorVisitor<'_>,
-    ) -> Result<(), StoreError> {
+    fn for_each_vector(&self, f: &mut VectorVisitor<'_>) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, vector FROM documents WHERE vector IS NOT NULL ORDER BY seq")?;

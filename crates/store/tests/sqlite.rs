@@ -14,6 +14,14 @@ fn sqlite_passes_the_store_suite() {
 }
 
 #[test]
+fn sqlite_search_matches_words_across_scripts_and_stems() {
+    let dir = tempfile::tempdir().unwrap();
+    store::suite::search_matches_words_across_scripts_and_stems(Box::new(
+        SqliteStore::open(dir.path()).unwrap(),
+    ));
+}
+
+#[test]
 fn data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     {
@@ -37,4 +45,28 @@ fn a_store_path_that_is_a_file_is_a_clear_error() {
         err.contains("cannot open the store") && err.contains("not-a-dir"),
         "{err}"
     );
+}
+
+#[test]
+fn a_schema_1_store_gains_the_new_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("storyline.sqlite")).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE quotes (document TEXT NOT NULL, speaker TEXT, text TEXT NOT NULL, via TEXT);
+             INSERT INTO quotes VALUES ('d0', 'xi-jinping', 'old quote', NULL);
+             CREATE TABLE claims (event TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL,
+                 sources TEXT NOT NULL, PRIMARY KEY (event, position));
+             INSERT INTO claims VALUES ('e0', 0, 'old claim', '[\"d0\"]');
+             PRAGMA user_version=1;",
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(dir.path()).unwrap();
+    let q = s.quotes().unwrap();
+    assert_eq!(q.len(), 1);
+    assert!(q[0].direct);
+    let c = s.claims().unwrap();
+    assert_eq!(c[0].sources, ["d0"]);
+    assert!(!c[0].single_source);
 }

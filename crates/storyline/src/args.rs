@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "storyline", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// The store directory.
+    /// The store: a directory (embedded, created if missing) or a PostgreSQL URL
+    /// (`postgres://user@host:port/dbname`) shared by several workers.
     #[arg(
         long,
         global = true,
@@ -63,6 +64,9 @@ pub enum Command {
         id: String,
         #[arg(long)]
         json: bool,
+        /// Say for each document which signals put it in this event.
+        #[arg(long)]
+        why: bool,
     },
     /// Search documents; one hit per line, starting with the document id.
     Search {

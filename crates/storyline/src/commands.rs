@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> Result<Done> {
         Command::Export => export(&cli.db),
         Command::Embed { input } => embed(input.as_deref()),
         Command::Events { json } => events(&cli.db, json),
-        Command::Event { id, json } => event(&cli.db, &id, json),
+        Command::Event { id, json, why } => event(&cli.db, &id, json, why),
         Command::Search {
             query,
             limit,
@@ -53,13 +53,23 @@ pub fn run(cli: Cli) -> Result<Done> {
     }
 }
 
-fn open_store(db: &Path) -> Result<SqliteStore> {
-    Ok(SqliteStore::open(db)?)
+/// The store `--db` names: a `postgres://` URL or a directory (see `store::open`).
+fn open_store(db: &Path) -> Result<Box<dyn Store>> {
+    match db.to_str() {
+        Some(spec) => Ok(store::open(spec)?),
+        None => Ok(Box::new(SqliteStore::open(db)?)),
+    }
+}
+
+/// The `--db` value as it may be printed (a URL without its password).
+fn shown(db: &Path) -> String {
+    store::redact(&db.display().to_string())
 }
 
 /// An existing store, for commands that only read.
-fn existing_store(db: &Path) -> Result<SqliteStore> {
-    if !db.join("storyline.sqlite").exists() {
+fn existing_store(db: &Path) -> Result<Box<dyn Store>> {
+    let is_database = db.to_str().is_some_and(store::is_postgres_url);
+    if !is_database && !db.join("storyline.sqlite").exists() {
         anyhow::bail!(
             "no store at {} (run `storyline ingest --db {} INPUT...` first)",
             db.display(),
@@ -91,16 +101,34 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
     }
 }
 
+/// Documents analysed together (in parallel) before they are committed one by one.
+const BATCH: usize = 64;
+
 fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> Result<Done> {
     let mut store = open_store(db)?;
-    let mut pipe =
-        pipeline::Pipeline::open(&mut store).context("cannot load the store's events")?;
+    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
+        .context("cannot load the multilingual encoder")?;
+    let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
+        .context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
-    for item in ingest::read_paths(inputs, ingest_options(max_doc_mib)) {
-        bar.inc(1);
-        match item {
-            Ok(raw) => match pipe.ingest(raw) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut items = ingest::read_paths(inputs, ingest_options(max_doc_mib)).peekable();
+    while items.peek().is_some() || !batch.is_empty() {
+        match items.next() {
+            Some(Ok(raw)) => batch.push(raw),
+            Some(Err(e)) => {
+                read_errors += 1;
+                bar.suspend(|| eprintln!("storyline: {e}"));
+            }
+            None => {}
+        }
+        if batch.len() < BATCH && items.peek().is_some() {
+            continue;
+        }
+        let n = batch.len() as u64;
+        for r in pipe.ingest_batch(std::mem::take(&mut batch)) {
+            match r {
                 Ok(_) => {}
                 Err(pipeline::PipelineError::Input { source_name, why }) => {
                     bar.suspend(|| eprintln!("storyline: {source_name}: {why}"));
@@ -108,12 +136,9 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
                 Err(e @ pipeline::PipelineError::Store(_)) => {
                     return Err(e).context("cannot store a document")
                 }
-            },
-            Err(e) => {
-                read_errors += 1;
-                bar.suspend(|| eprintln!("storyline: {e}"));
             }
         }
+        bar.inc(n);
     }
     bar.finish_and_clear();
     let s = pipe.summary.clone();
@@ -125,7 +150,7 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
     if as_json {
         let v = json!({
             "ingested": s.ingested, "already_ingested": s.already, "duplicates": s.duplicates,
-            "failed": failed, "documents": documents, "events": events, "store": db.display().to_string(),
+            "failed": failed, "documents": documents, "events": events, "store": shown(db),
         });
         writeln!(out, "{v}")?;
     } else {
@@ -138,7 +163,7 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
             s.duplicates,
             plural(s.duplicates),
             failed,
-            db.display(),
+            shown(db),
             documents,
             events
         )?;
@@ -222,7 +247,7 @@ fn extract(inputs: &[PathBuf], format: Format, max_doc_mib: usize) -> Result<Don
 fn export(db: &Path) -> Result<Done> {
     let store = existing_store(db)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let n = wire::export(&store, &mut out).map_err(|e| match e {
+    let n = wire::export(store.as_ref(), &mut out).map_err(|e| match e {
         wire::ExportError::Write(io) => anyhow::Error::new(io),
         other => anyhow::Error::new(other),
     })?;
@@ -319,7 +344,7 @@ fn events(db: &Path, as_json: bool) -> Result<Done> {
     })
 }
 
-fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
+fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
     let store = existing_store(db)?;
     let Some(e) = store.event(id)? else {
         eprintln!("storyline: no event `{id}` (list them with `storyline events`)");
@@ -360,9 +385,17 @@ fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
                 a.languages().join(","),
                 a.title.as_deref().unwrap_or(""),
                 rec.duplicate_of
+                    .as_ref()
                     .map(|o| format!("  (duplicate of {o})"))
                     .unwrap_or_default()
             )?;
+            if why {
+                writeln!(
+                    out,
+                    "      why: {}",
+                    rec.why.as_deref().unwrap_or("(not recorded)")
+                )?;
+            }
         }
     }
     Ok(Done::Ok)
@@ -370,8 +403,8 @@ fn event(db: &Path, id: &str, as_json: bool) -> Result<Done> {
 
 fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -> Result<Done> {
     let store = existing_store(db)?;
-    let searcher = search::Searcher::load(semantic && search::has_vectors(&store));
-    let hits = searcher.search(&store, query, limit)?.hits;
+    let searcher = search::Searcher::load(semantic && search::has_vectors(store.as_ref()));
+    let hits = searcher.search(store.as_ref(), query, limit)?.hits;
     let mut out = std::io::stdout().lock();
     for h in &hits {
         if as_json {
@@ -405,13 +438,18 @@ fn serve(db: &Path, config: server::Config, semantic: bool) -> Result<Done> {
         );
     }
     let store = open_store(db)?;
+    // The encoder ranks searches when documents carry vectors, and embeds what is ingested
+    // over HTTP (as `storyline ingest` does).
     let searcher = std::sync::Arc::new(search::Searcher::load(
-        semantic && search::has_vectors(&store),
+        semantic && (config.allow_ingest || search::has_vectors(store.as_ref())),
     ));
     drop(store);
     let db = db.to_path_buf();
     let open = move || -> Result<Box<dyn Store>, store::StoreError> {
-        Ok(Box::new(SqliteStore::open(&db)?))
+        match db.to_str() {
+            Some(spec) => store::open(spec),
+            None => Ok(Box::new(SqliteStore::open(&db)?)),
+        }
     };
     let addr = config.addr;
     let app = server::App::new(config, &open, searcher).context("cannot open the store")?;

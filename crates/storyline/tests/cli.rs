@@ -314,3 +314,74 @@ fn killed_ingest_resumes_with_every_document_once() {
     ids.dedup();
     assert_eq!(ids.len(), n, "a document was stored twice");
 }
+
+/// The sample articles against `examples/seeds.gold.json`: three events grouped as the gold
+/// says, with their dates and places, one storyline, and the passages 000 and 002 share.
+#[test]
+fn seeds_make_the_gold_events_storyline_and_shared_passages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let o = run(&db, &["ingest", seeds().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let gold: Value =
+        serde_json::from_str(&std::fs::read_to_string(seeds().join("../seeds.gold.json")).unwrap())
+            .unwrap();
+    let records = export(&db);
+    let events: Vec<&Value> = records.iter().filter(|r| r["type"] == "event").collect();
+    let mut storylines = std::collections::BTreeSet::new();
+    for (name, g) in gold["events"].as_object().unwrap() {
+        let want: Vec<&str> = g["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
+        let found = events
+            .iter()
+            .find(|e| {
+                e["documents"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|d| d == want[0])
+            })
+            .unwrap_or_else(|| panic!("no event holds {}", want[0]));
+        let mut got: Vec<&str> = found["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
+        got.sort_unstable();
+        let mut want = want.clone();
+        want.sort_unstable();
+        assert_eq!(got, want, "{name}: {found}");
+        assert_eq!(found["start"], g["start"], "{name} start: {found}");
+        assert_eq!(found["end"], g["end"], "{name} end: {found}");
+        assert_eq!(found["place"], g["place"], "{name} place: {found}");
+        storylines.insert(found["storyline"].to_string());
+    }
+    assert_eq!(events.len(), 3, "exactly three events");
+    assert_eq!(storylines.len(), 1, "one storyline: {storylines:?}");
+    assert!(!storylines.contains("null"), "the events have a storyline");
+    let shared = records.iter().any(|r| {
+        r["type"] == "shared_passage" && {
+            let docs: Vec<&str> = r["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap())
+                .collect();
+            docs.iter().any(|d| d.starts_with("000_")) && docs.iter().any(|d| d.starts_with("002_"))
+        }
+    });
+    assert!(shared, "no shared passage between 000 and 002");
+    // Every document says why it is where it is.
+    for d in records.iter().filter(|r| r["type"] == "document") {
+        assert!(d["why"].as_str().is_some_and(|w| !w.is_empty()), "{d}");
+    }
+    let ev = events[0]["id"].as_str().unwrap();
+    let o = run(&db, &["event", ev, "--why"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("why:"), "{}", stdout(&o));
+}

@@ -55,8 +55,21 @@ pub struct SourceRef {
 pub struct ClaimView {
     pub text: String,
     pub sources: Vec<SourceRef>,
+    /// The outlets behind the sources.
+    pub outlets: Vec<String>,
     /// Only one outlet makes this claim.
     pub single_source: bool,
+    /// Figures on the same subject that other sources give differently.
+    pub disagreement: Vec<FigureView>,
+}
+
+/// A figure as some sources give it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureView {
+    pub value: f64,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
+    pub sources: Vec<SourceRef>,
 }
 
 /// A quote, with its speaker's display name where the speaker is a stored entity.
@@ -69,6 +82,8 @@ pub struct QuoteView {
     pub text: String,
     pub via: Option<String>,
     pub outlet: Option<String>,
+    /// In quotation marks (true) or reported speech.
+    pub direct: bool,
 }
 
 /// A figure and the document giving it.
@@ -125,6 +140,8 @@ pub struct DocumentView {
     pub event: Option<String>,
     pub duplicate_of: Option<String>,
     pub translation_of: Option<String>,
+    /// Why the document is in its event, where the clusterer said.
+    pub why: Option<String>,
     /// The clean text (paragraphs separated by blank lines).
     pub text: String,
     pub segments: Vec<model::Segment>,

@@ -9,7 +9,7 @@ use std::io::Write;
 use model::{Article, Claim, Entity, Event, Fact, Quote};
 use serde::Serialize;
 use serde_json::{json, Value};
-use store::{DocumentRecord, Store, StoreError};
+use store::{DocumentRecord, SharedPassage, Store, StoreError};
 
 /// `storyline extract` output for one document.
 pub fn extract_record(a: &Article) -> Value {
@@ -50,6 +50,17 @@ pub fn document_record(d: &DocumentRecord) -> Value {
         "editor": a.editor,
         "dateline": a.dateline,
         "segments": a.segments,
+        "why": d.why,
+    })
+}
+
+/// Export `shared_passage` record: text several documents share (syndicated copy).
+pub fn shared_passage_record(p: &SharedPassage) -> Value {
+    json!({
+        "type": "shared_passage",
+        "event": p.event,
+        "documents": p.documents,
+        "text": p.text,
     })
 }
 
@@ -104,7 +115,8 @@ fn line(out: &mut dyn Write, v: &Value) -> Result<(), ExportError> {
     out.write_all(b"\n").map_err(ExportError::Write)
 }
 
-/// Write the whole analysis as JSON Lines: documents, events, entities, quotes, facts, claims.
+/// Write the whole analysis as JSON Lines: documents, events, shared passages, entities,
+/// quotes, facts, claims.
 /// Returns the number of records written.
 pub fn export(store: &dyn Store, out: &mut dyn Write) -> Result<usize, ExportError> {
     let mut n = 0;
@@ -121,6 +133,10 @@ pub fn export(store: &dyn Store, out: &mut dyn Write) -> Result<usize, ExportErr
         .map_err(|e| write_err.take().unwrap_or(ExportError::Store(e)))?;
     for e in store.events().map_err(ExportError::Store)? {
         line(out, &event_record(&e))?;
+        n += 1;
+    }
+    for p in store.shared_passages().map_err(ExportError::Store)? {
+        line(out, &shared_passage_record(&p))?;
         n += 1;
     }
     for e in store.entities().map_err(ExportError::Store)? {

@@ -1,0 +1,638 @@
+//! The online [`Clusterer`]: each arriving article joins the best-matching existing event or
+//! starts a new one; nothing already assigned moves.
+//!
+//! Candidates come from the [`Hnsw`] index (the events of the nearest documents, plus the
+//! centroid of every event restored from the store), so the cost per article grows with the log
+//! of the store, not its size. Each candidate is scored on the multilingual embedding (against
+//! the event's centroid and its nearest member), shared names and figures weighted by rarity,
+//! the event day (an article days or months away from an event cannot join it) and the place.
+//! New events are linked into a storyline with an earlier event about the same actors.
+
+use std::collections::{BTreeMap, HashMap};
+
+use model::{Article, Event};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::ann::Hnsw;
+use crate::dates::{self, Day};
+use crate::features::Features;
+
+/// Names and figures kept per event (the most frequent).
+const KEEP_TERMS: usize = 120;
+/// Nearest documents looked at per article.
+const NEIGHBOURS: usize = 24;
+const EF_SEARCH: usize = 64;
+
+/// The weights and thresholds of the decision (see [`Params::default`] for the tuned values).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Score at or above which an article joins an event.
+    pub join: f32,
+    /// Added to the score of an event none of whose documents is in the article's language:
+    /// names rarely match across scripts, so figures and the embedding must carry it.
+    pub cross_lingual: f32,
+    /// Weight of the shared names and figures.
+    pub lexical: f32,
+    /// Weight of the share of the article's figures the event also gives (translations keep
+    /// every figure; other reports of the same story share some).
+    pub figures: f32,
+    /// Weight of the event centroid similarity (the rest goes to the nearest member).
+    pub centroid: f32,
+    /// Bonus for the same day (±1), penalty per day beyond `date_slack`.
+    pub same_day: f32,
+    pub date_slack: i32,
+    pub per_day: f32,
+    /// Gap (days) beyond which an article cannot join.
+    pub date_limit: i32,
+    pub same_place: f32,
+    pub other_place: f32,
+    /// Penalty for another place when either place comes from a dateline.
+    pub other_dateline_place: f32,
+    /// Storyline: embedding similarity and shared-name score needed to link two events.
+    pub storyline_sim: f32,
+    pub storyline_lex: f32,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            join: 0.95,
+            cross_lingual: 0.25,
+            lexical: 1.0,
+            figures: 0.4,
+            centroid: 0.5,
+            same_day: 0.05,
+            date_slack: 7,
+            per_day: 0.005,
+            date_limit: 90,
+            same_place: 0.1,
+            other_place: 0.05,
+            other_dateline_place: 0.35,
+            storyline_sim: 0.55,
+            storyline_lex: 0.25,
+        }
+    }
+}
+
+/// What the clusterer keeps per event between documents (stored opaque by the store).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct State {
+    documents: usize,
+    /// Sum of the members' unit vectors.
+    #[serde(default)]
+    sum: Vec<f32>,
+    /// Event days told by members (day → votes) and the range they span.
+    #[serde(default)]
+    days: BTreeMap<Day, u32>,
+    #[serde(default)]
+    first: Option<Day>,
+    #[serde(default)]
+    last: Option<Day>,
+    #[serde(default)]
+    places: BTreeMap<String, u32>,
+    #[serde(default)]
+    terms: BTreeMap<String, u32>,
+    #[serde(default)]
+    langs: BTreeMap<String, u32>,
+    /// Places given by members' datelines.
+    #[serde(default)]
+    dateline_places: BTreeMap<String, u32>,
+}
+
+struct Entry {
+    event: Event,
+    state: State,
+}
+
+/// The event a document was put in, its new state, and why.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub event: Event,
+    pub state: Vec<u8>,
+    /// Which signals decided it, for `storyline event ID --why`.
+    pub why: String,
+    /// An earlier event whose storyline this new event joined (its record changes too).
+    pub storyline_of: Option<Event>,
+    /// Events near this article that it did not join, best first (event id, score).
+    pub runners_up: Vec<(String, f32)>,
+}
+
+/// Online clusterer over the events already stored.
+pub struct Clusterer {
+    params: Params,
+    events: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    index: Hnsw,
+    /// ANN point → event number.
+    point_event: Vec<u32>,
+    /// In how many events each name or figure occurs.
+    df: HashMap<String, u32>,
+}
+
+impl Default for Clusterer {
+    fn default() -> Clusterer {
+        Clusterer::new(Params::default())
+    }
+}
+
+impl std::fmt::Debug for Clusterer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Clusterer")
+            .field("events", &self.events.len())
+            .field("points", &self.index.len())
+            .finish()
+    }
+}
+
+/// One scored candidate.
+#[derive(Debug, Clone)]
+struct Scored {
+    event: usize,
+    score: f32,
+    sim: f32,
+    member_sim: f32,
+    lexical: f32,
+    figures: f32,
+    shared: Vec<String>,
+    date: Option<(i32, f32)>,
+    place: Option<(String, f32)>,
+    blocked: Option<String>,
+}
+
+impl Clusterer {
+    pub fn new(params: Params) -> Clusterer {
+        Clusterer {
+            params,
+            events: Vec::new(),
+            by_id: HashMap::new(),
+            index: Hnsw::new(embed_dim()),
+            point_event: Vec::new(),
+            df: HashMap::new(),
+        }
+    }
+
+    /// Rebuild from stored events and their states. Each event enters the index by its
+    /// centroid; documents added from now on enter one by one.
+    pub fn from_states(states: impl IntoIterator<Item = (Event, Vec<u8>)>) -> Clusterer {
+        let mut c = Clusterer::default();
+        for (event, bytes) in states {
+            let state: State = serde_json::from_slice(&bytes).unwrap_or_default();
+            let n = c.events.len();
+            for t in state.terms.keys() {
+                *c.df.entry(t.clone()).or_insert(0) += 1;
+            }
+            if let Some(v) = unit(&state.sum) {
+                c.index.insert(&v);
+                c.point_event.push(n as u32);
+            }
+            c.by_id.insert(event.id.clone(), n);
+            c.events.push(Entry { event, state });
+        }
+        c
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Put one document in an event. `duplicate_event` is the event of a document it copies
+    /// (exact or near duplicate): it joins that event whatever the rest says.
+    pub fn assign(
+        &mut self,
+        article: &Article,
+        features: &Features,
+        duplicate_event: Option<&str>,
+    ) -> Assignment {
+        if let Some(&n) = duplicate_event.and_then(|id| self.by_id.get(id)) {
+            let why = format!(
+                "copy of a document already in {}: joins it",
+                self.events[n].event.id
+            );
+            return self.join(n, article, features, why, Vec::new());
+        }
+        let mut scored = self.candidates(features);
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let runners: Vec<(String, f32)> = scored
+            .iter()
+            .take(4)
+            .map(|s| (self.events[s.event].event.id.clone(), s.score))
+            .collect();
+        if let Some(best) = scored
+            .iter()
+            .find(|s| s.blocked.is_none() && s.score >= self.params.join)
+        {
+            let why = self.explain(best, true);
+            let n = best.event;
+            let runners = runners
+                .into_iter()
+                .filter(|(id, _)| *id != self.events[n].event.id)
+                .collect();
+            return self.join(n, article, features, why, runners);
+        }
+        let mut why = match scored.first() {
+            Some(best) => format!(
+                "started a new event; nearest was {}",
+                self.explain(best, false)
+            ),
+            None => "started a new event: no earlier event is near".to_string(),
+        };
+        // Storyline: the best earlier event on the same actors, kept apart by date or place.
+        let link = scored
+            .iter()
+            .filter(|s| {
+                s.sim.max(s.member_sim) >= self.params.storyline_sim
+                    && s.lexical >= self.params.storyline_lex
+            })
+            .max_by(|a, b| (a.sim + a.lexical).total_cmp(&(b.sim + b.lexical)))
+            .map(|s| s.event);
+        let n = self.start(article, features);
+        let mut storyline_of = None;
+        if let Some(m) = link {
+            let sid = match self.events[m].event.storyline.clone() {
+                Some(s) => s,
+                None => {
+                    let s = storyline_id(&self.events[m].event.id);
+                    self.events[m].event.storyline = Some(s.clone());
+                    storyline_of = Some(self.events[m].event.clone());
+                    s
+                }
+            };
+            why.push_str(&format!(
+                "; continues the storyline {sid} of {}",
+                self.events[m].event.id
+            ));
+            self.events[n].event.storyline = Some(sid);
+        }
+        let e = &self.events[n];
+        Assignment {
+            event: e.event.clone(),
+            state: serde_json::to_vec(&e.state).unwrap_or_default(),
+            why,
+            storyline_of,
+            runners_up: runners,
+        }
+    }
+
+    /// The state bytes of an event (after [`Clusterer::assign`] changed it).
+    pub fn state_of(&self, event: &str) -> Option<Vec<u8>> {
+        let n = *self.by_id.get(event)?;
+        serde_json::to_vec(&self.events[n].state).ok()
+    }
+
+    fn candidates(&self, f: &Features) -> Vec<Scored> {
+        let mut best_member: HashMap<usize, f32> = HashMap::new();
+        for (p, sim) in self.index.search(&f.vector, NEIGHBOURS, EF_SEARCH) {
+            let Some(&e) = self.point_event.get(p as usize) else {
+                continue;
+            };
+            let slot = best_member.entry(e as usize).or_insert(f32::NEG_INFINITY);
+            *slot = slot.max(sim);
+        }
+        let doc_terms = terms_of(f);
+        let mut out: Vec<Scored> = best_member
+            .into_iter()
+            .map(|(e, member_sim)| self.score(e, member_sim, f, &doc_terms))
+            .collect();
+        out.sort_by_key(|s| s.event);
+        out
+    }
+
+    fn idf(&self, term: &str) -> f32 {
+        let n = self.events.len() as f32 + 1.0;
+        let df = self.df.get(term).copied().unwrap_or(0) as f32;
+        ((n + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+
+    fn score(
+        &self,
+        e: usize,
+        member_sim: f32,
+        f: &Features,
+        doc_terms: &BTreeMap<String, u32>,
+    ) -> Scored {
+        let p = &self.params;
+        let st = &self.events[e].state;
+        let sim = unit(&st.sum).map_or(0.0, |c| dot(&c, &f.vector));
+        let emb = p.centroid * sim + (1.0 - p.centroid) * member_sim.max(sim);
+        // Lexical: tf-idf cosine of names and figures (event counts damped by member count).
+        let (mut num, mut dn, mut en) = (0.0f32, 0.0f32, 0.0f32);
+        let mut shared: Vec<(f32, String)> = Vec::new();
+        for (t, &c) in doc_terms {
+            let w = self.idf(t);
+            let a = (1.0 + (c as f32).ln()) * w;
+            dn += a * a;
+            if let Some(&ec) = st.terms.get(t) {
+                let b = (1.0
+                    + (ec as f32 / st.documents.max(1) as f32)
+                        .max(0.2)
+                        .ln()
+                        .max(0.0))
+                    * w;
+                num += a * b;
+                shared.push((a * b, t.clone()));
+            }
+        }
+        for (t, &ec) in &st.terms {
+            let w = self.idf(t);
+            let b = (1.0
+                + (ec as f32 / st.documents.max(1) as f32)
+                    .max(0.2)
+                    .ln()
+                    .max(0.0))
+                * w;
+            en += b * b;
+        }
+        let lexical = if dn > 0.0 && en > 0.0 {
+            num / (dn.sqrt() * en.sqrt())
+        } else {
+            0.0
+        };
+        shared.sort_by(|a, b| b.0.total_cmp(&a.0));
+        // Figures: the share of the article's (two or more) figures the event gives too.
+        let figs: Vec<&String> = doc_terms.keys().filter(|t| t.starts_with('#')).collect();
+        let figures = if figs.len() >= 2 {
+            figs.iter()
+                .filter(|t| st.terms.contains_key(t.as_str()))
+                .count() as f32
+                / figs.len() as f32
+        } else {
+            0.0
+        };
+        let cross = !st.langs.is_empty()
+            && !st.langs.contains_key(&f.lang)
+            && !f.langs.iter().any(|l| st.langs.contains_key(l));
+        let mut score = if cross {
+            emb + p.figures * figures + p.cross_lingual
+        } else {
+            emb + p.lexical * lexical
+        };
+        let mut blocked = None;
+        let date = match (f.day, st.first, st.last) {
+            (Some(d), Some(a), Some(b)) => {
+                let gap = if d < a {
+                    a - d
+                } else if d > b {
+                    d - b
+                } else {
+                    0
+                };
+                let adj = if gap <= 1 {
+                    p.same_day
+                } else if gap <= p.date_slack {
+                    0.0
+                } else {
+                    (-p.per_day * (gap - p.date_slack) as f32).max(-0.3)
+                };
+                if gap > p.date_limit {
+                    blocked = Some(format!(
+                        "{} is {gap} days from the event's {}..{}",
+                        dates::iso(d),
+                        dates::iso(a),
+                        dates::iso(b)
+                    ));
+                }
+                score += adj;
+                Some((gap, adj))
+            }
+            _ => None,
+        };
+        let place = match (&f.place, top(&st.places)) {
+            (Some(a), Some(b)) => {
+                let adj = if a.eq_ignore_ascii_case(&b) {
+                    p.same_place
+                } else if st.places.keys().any(|k| k.eq_ignore_ascii_case(a)) {
+                    0.0
+                } else if f.place_from_dateline || !st.dateline_places.is_empty() {
+                    -p.other_dateline_place
+                } else {
+                    -p.other_place
+                };
+                score += adj;
+                Some((b, adj))
+            }
+            _ => None,
+        };
+        Scored {
+            event: e,
+            score,
+            sim,
+            member_sim,
+            lexical,
+            figures,
+            shared: shared.into_iter().take(6).map(|(_, t)| t).collect(),
+            date,
+            place,
+            blocked,
+        }
+    }
+
+    fn explain(&self, s: &Scored, joined: bool) -> String {
+        let e = &self.events[s.event].event;
+        let mut parts = vec![format!(
+            "{} ({}): similarity {:.2} to the event, {:.2} to its nearest document",
+            e.id, e.title, s.sim, s.member_sim
+        )];
+        if !s.shared.is_empty() {
+            parts.push(format!(
+                "shared names/figures {:.2} ({})",
+                s.lexical,
+                s.shared.join(", ")
+            ));
+        }
+        if s.figures > 0.0 {
+            parts.push(format!(
+                "{:.0}% of its figures in the event",
+                s.figures * 100.0
+            ));
+        }
+        match s.date {
+            Some((gap, _)) if gap <= 1 => parts.push("same day".into()),
+            Some((gap, _)) => parts.push(format!("{gap} days apart")),
+            None => parts.push("no date to compare".into()),
+        }
+        if let Some((place, adj)) = &s.place {
+            parts.push(if *adj > 0.0 {
+                format!("same place ({place})")
+            } else if *adj < 0.0 {
+                format!("other place (event: {place})")
+            } else {
+                format!("place among the event's ({place})")
+            });
+        }
+        let verdict = match (&s.blocked, joined) {
+            (Some(b), _) => format!("kept apart: {b}"),
+            (None, true) => format!("score {:.2} ≥ {:.2}: joined", s.score, self.params.join),
+            (None, false) => format!("score {:.2} < {:.2}", s.score, self.params.join),
+        };
+        parts.push(verdict);
+        parts.join("; ")
+    }
+
+    fn add_point(&mut self, n: usize, f: &Features) {
+        if f.vector.len() == self.index_dim() {
+            self.index.insert(&f.vector);
+            self.point_event.push(n as u32);
+        }
+    }
+
+    fn index_dim(&self) -> usize {
+        embed_dim()
+    }
+
+    fn absorb(&mut self, n: usize, article: &Article, f: &Features) {
+        let Entry {
+            event: e,
+            state: st,
+        } = &mut self.events[n];
+        st.documents += 1;
+        if st.sum.len() != f.vector.len() && !f.vector.is_empty() {
+            st.sum = vec![0.0; f.vector.len()];
+        }
+        st.sum.iter_mut().zip(&f.vector).for_each(|(a, b)| *a += b);
+        if let Some((lo, hi)) = f.range {
+            st.first = Some(st.first.map_or(lo, |a| a.min(lo)));
+            st.last = Some(st.last.map_or(hi, |b| b.max(hi)));
+        }
+        if let Some(d) = f.day {
+            *st.days.entry(d).or_insert(0) += 1;
+        }
+        if let Some(p) = &f.place {
+            *st.places.entry(p.clone()).or_insert(0) += 1;
+            if f.place_from_dateline {
+                *st.dateline_places.entry(p.clone()).or_insert(0) += 1;
+            }
+        }
+        *st.langs.entry(f.lang.clone()).or_insert(0) += 1;
+        for l in &f.langs {
+            if *l != f.lang {
+                *st.langs.entry(l.clone()).or_insert(0) += 1;
+            }
+        }
+        let before: Vec<String> = st.terms.keys().cloned().collect();
+        for (t, c) in terms_of(f) {
+            *st.terms.entry(t).or_insert(0) += c.min(3);
+        }
+        if st.terms.len() > KEEP_TERMS {
+            let mut v: Vec<(String, u32)> = std::mem::take(&mut st.terms).into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(KEEP_TERMS);
+            st.terms = v.into_iter().collect();
+        }
+        let new_terms: Vec<String> = st
+            .terms
+            .keys()
+            .filter(|t| before.binary_search(t).is_err())
+            .cloned()
+            .collect();
+        e.documents.push(article.id.clone());
+        e.start = st.first.map(dates::iso);
+        e.end = st.last.map(dates::iso);
+        e.place = top(&st.places);
+        if e.title.is_empty() {
+            e.title = title_of(article);
+        }
+        for t in new_terms {
+            *self.df.entry(t).or_insert(0) += 1;
+        }
+    }
+
+    fn join(
+        &mut self,
+        n: usize,
+        article: &Article,
+        f: &Features,
+        why: String,
+        runners_up: Vec<(String, f32)>,
+    ) -> Assignment {
+        self.absorb(n, article, f);
+        self.add_point(n, f);
+        let e = &self.events[n];
+        Assignment {
+            event: e.event.clone(),
+            state: serde_json::to_vec(&e.state).unwrap_or_default(),
+            why,
+            storyline_of: None,
+            runners_up,
+        }
+    }
+
+    fn start(&mut self, article: &Article, f: &Features) -> usize {
+        let n = self.events.len();
+        let mut id = event_id(&article.id);
+        // Another event may already carry this id (the same document id ingested into an
+        // event before, in another store merged in): make it unique.
+        let mut k = 1;
+        while self.by_id.contains_key(&id) {
+            id = event_id(&format!("{}#{k}", article.id));
+            k += 1;
+        }
+        let event = Event {
+            id: id.clone(),
+            title: title_of(article),
+            ..Event::default()
+        };
+        self.by_id.insert(id, n);
+        self.events.push(Entry {
+            event,
+            state: State::default(),
+        });
+        self.absorb(n, article, f);
+        self.add_point(n, f);
+        n
+    }
+}
+
+fn embed_dim() -> usize {
+    512
+}
+
+/// The names and figures of a document as one bag (figures prefixed with `#`).
+fn terms_of(f: &Features) -> BTreeMap<String, u32> {
+    let mut t: BTreeMap<String, u32> = f.names.clone();
+    for (n, c) in &f.numbers {
+        t.insert(format!("#{n}"), *c);
+    }
+    t
+}
+
+fn top(m: &BTreeMap<String, u32>) -> Option<String> {
+    m.iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(k, _)| k.clone())
+}
+
+fn unit(v: &[f32]) -> Option<Vec<f32>> {
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    (n > 0.0).then(|| v.iter().map(|x| x / n).collect())
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn title_of(article: &Article) -> String {
+    article
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| first_words(&article.text(), 12))
+}
+
+/// A stable event id derived from the id of the document that started it.
+fn event_id(doc: &str) -> String {
+    let h = Sha256::digest(doc.as_bytes());
+    format!("ev-{}", &hex::encode(h)[..12])
+}
+
+fn storyline_id(event: &str) -> String {
+    let h = Sha256::digest(event.as_bytes());
+    format!("sl-{}", &hex::encode(h)[..12])
+}
+
+fn first_words(text: &str, n: usize) -> String {
+    text.split_whitespace()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
+}

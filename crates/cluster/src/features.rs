@@ -1,0 +1,497 @@
+//! What separates one event from another, read off one article: its event day, the places and
+//! names it mentions, the figures it gives. The multilingual embedding is computed by the caller
+//! (the encoder is a loaded model) and joins these in [`Features`].
+//!
+//! Everything here is language-light on purpose: capitalised words and numbers work across
+//! Latin and Cyrillic scripts; Chinese contributes numbers, dates and places from datelines, and
+//! leaves topic identity to the embedding.
+
+use std::collections::BTreeMap;
+
+use model::Article;
+use serde::{Deserialize, Serialize};
+
+use crate::dates::{self, Day, DaySource};
+
+/// The signals of one article.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Features {
+    /// Unit-length multilingual embedding of the lead (may be empty when no encoder ran).
+    #[serde(skip)]
+    pub vector: Vec<f32>,
+    /// The day the reported event happened, as best told.
+    pub day: Option<Day>,
+    pub day_source: Option<DaySource>,
+    /// The days the lead speaks of (a three-day visit), for the event's start and end.
+    pub range: Option<(Day, Day)>,
+    /// Where it happened, as written (English where the dateline gave it).
+    pub place: Option<String>,
+    /// Distinctive words (names, places), lowercased, with counts.
+    pub names: BTreeMap<String, u32>,
+    /// Figures written in the text, normalised (`3.6`, `240.1`, `2024`).
+    pub numbers: BTreeMap<String, u32>,
+    /// Whether the place came from a dateline (strong) rather than the lead (a guess).
+    #[serde(default)]
+    pub place_from_dateline: bool,
+    /// Main language.
+    pub lang: String,
+    /// Every language with a substantial part of the text (a bilingual page has two).
+    #[serde(default)]
+    pub langs: Vec<String>,
+}
+
+/// How much of the text is read for names and numbers (characters).
+const READ_CHARS: usize = 6000;
+/// How much of the text is the lead, for the event day.
+const LEAD_CHARS: usize = 700;
+
+impl Features {
+    /// Read the signals of `article`; `vector` is its embedding.
+    pub fn of(article: &Article, vector: Vec<f32>) -> Features {
+        let text = article.text();
+        let head: String = text.chars().take(READ_CHARS).collect();
+        let lead: String = text.chars().take(LEAD_CHARS).collect();
+        let published = article
+            .published
+            .as_deref()
+            .and_then(dates::parse_published);
+        let when = event_day(article, &lead, published);
+        let mut names = BTreeMap::new();
+        if let Some(t) = &article.title {
+            collect_names(t, &mut names);
+        }
+        collect_names(&head, &mut names);
+        let mut numbers = BTreeMap::new();
+        collect_numbers(&head, &mut numbers);
+        let dateline_place = article
+            .dateline
+            .as_ref()
+            .and_then(|d| d.place.clone())
+            .map(|p| title_case(&p));
+        // A dateline place in another script: prefer the English dateline of a bilingual page.
+        let dateline_place = match dateline_place {
+            Some(p) if !p.chars().any(|c| c.is_ascii_alphabetic()) => {
+                english_dateline(&article.paragraphs).or(Some(p))
+            }
+            other => other,
+        };
+        let place_from_dateline = dateline_place.is_some();
+        let place = dateline_place.or_else(|| place_in(&lead));
+        let total: usize = article.segments.iter().map(|s| s.text.len()).sum();
+        let mut langs: Vec<String> = Vec::new();
+        for s in &article.segments {
+            if s.text.len() * 4 >= total && !langs.contains(&s.lang) {
+                langs.push(s.lang.clone());
+            }
+        }
+        Features {
+            vector,
+            day: when.day,
+            day_source: when.source,
+            range: when.range,
+            place,
+            place_from_dateline,
+            langs,
+            names,
+            numbers,
+            lang: article
+                .segments
+                .iter()
+                .max_by_key(|s| s.text.len())
+                .map(|s| s.lang.clone())
+                .unwrap_or_else(|| "und".into()),
+        }
+    }
+}
+
+/// The event day and the range of days the lead speaks of.
+fn event_day(article: &Article, lead: &str, published: Option<Day>) -> DayInfo {
+    let near = |d: Day, r: Option<Day>| r.is_none_or(|p| d <= p + 1 && d >= p - 10);
+    let dateline = article
+        .dateline
+        .as_ref()
+        .and_then(|d| d.date.as_deref())
+        .and_then(dates::parse_published)
+        .filter(|d| near(*d, published));
+    let reference = dateline.or(published);
+    let relative = reference.and_then(|r| dates::relative_offset(lead, r).map(|off| r - off));
+    // Without a publication date or dateline, a written date may be history (a birth date).
+    let written: Vec<Day> = dates::written_dates(lead, reference)
+        .into_iter()
+        .filter(|d| reference.is_some() && near(*d, reference))
+        .take(3)
+        .collect();
+    let strong: Vec<Day> = dateline
+        .into_iter()
+        .chain(relative)
+        .chain(written.iter().copied())
+        .collect();
+    let (day, source) = if let Some(d) = dateline {
+        (Some(d), Some(DaySource::Dateline))
+    } else if let Some(d) = relative {
+        (Some(d), Some(DaySource::Relative))
+    } else if let Some(&d) = written.first() {
+        (Some(d), Some(DaySource::Written))
+    } else if let Some(p) = published {
+        (Some(p), Some(DaySource::Published))
+    } else {
+        (None, None)
+    };
+    let range = match (strong.iter().min(), strong.iter().max()) {
+        (Some(&a), Some(&b)) => Some((a, b)),
+        _ => day.map(|d| (d, d)),
+    };
+    DayInfo { day, source, range }
+}
+
+struct DayInfo {
+    day: Option<Day>,
+    source: Option<DaySource>,
+    range: Option<(Day, Day)>,
+}
+
+/// Capitalised words that start no sentence or are part of a capitalised run.
+const STOP: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "of",
+    "and",
+    "or",
+    "but",
+    "for",
+    "to",
+    "with",
+    "by",
+    "from",
+    "as",
+    "is",
+    "was",
+    "are",
+    "were",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "there",
+    "here",
+    "what",
+    "who",
+    "why",
+    "how",
+    "some",
+    "many",
+    "more",
+    "most",
+    "one",
+    "two",
+    "new",
+    "last",
+    "first",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "photo",
+    "video",
+    "read",
+    "also",
+    "said",
+    "says",
+    "according",
+    "but",
+    "not",
+    "no",
+    "yes",
+    "all",
+    "we",
+    "us",
+    "my",
+    "в",
+    "и",
+    "на",
+    "по",
+    "с",
+    "не",
+    "что",
+    "это",
+    "как",
+];
+
+fn is_stop(w: &str) -> bool {
+    STOP.contains(&w)
+}
+
+/// Capitalised Latin and Cyrillic words (lowercased), Russian ones cut to a stem-like prefix.
+fn collect_names(text: &str, out: &mut BTreeMap<String, u32>) {
+    let mut sentence_start = true;
+    for raw in text.split(|c: char| c.is_whitespace()) {
+        let word: String = raw
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '.')
+            .collect();
+        let word = word.trim_end_matches('.').to_string();
+        let ends_sentence = raw.ends_with(['.', '!', '?', ':']) || raw.ends_with('"');
+        let first = word.chars().next();
+        let cap = first.is_some_and(|c| c.is_uppercase())
+            && word
+                .chars()
+                .skip(1)
+                .any(|c| c.is_lowercase() || c.is_uppercase())
+            && word.chars().count() >= 2;
+        let all_caps = word.chars().all(|c| !c.is_lowercase());
+        if cap && (!all_caps || word.chars().count() <= 5) {
+            let lower = word.to_lowercase();
+            if !(is_stop(&lower) || sentence_start && is_common_opener(&lower)) {
+                let key = if first.is_some_and(|c| ('А'..='я').contains(&c) || c == 'Ё') {
+                    lower.chars().take(5).collect()
+                } else {
+                    lower.trim_end_matches("'s").to_string()
+                };
+                *out.entry(key).or_insert(0) += 1;
+            }
+        }
+        sentence_start = ends_sentence;
+    }
+}
+
+/// Sentence-initial words that are capitalised for grammar, not because they are names.
+fn is_common_opener(w: &str) -> bool {
+    w.len() <= 3
+        || matches!(
+            w,
+            "however" | "meanwhile" | "although" | "since" | "during" | "under" | "until"
+        )
+}
+
+/// Figures: digit runs with their decimal part, thousands separators dropped. One-digit
+/// numbers say little and are skipped.
+fn collect_numbers(text: &str, out: &mut BTreeMap<String, u32>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let mut s = String::new();
+            let mut j = i;
+            while j < chars.len() {
+                let c = chars[j];
+                if c.is_ascii_digit() {
+                    s.push(c);
+                } else if (c == ',' || c == '.' || c == ' ')
+                    && chars.get(j + 1).is_some_and(|n| n.is_ascii_digit())
+                    && j > i
+                {
+                    if c == '.' {
+                        s.push('.');
+                    } else if c == ' '
+                        && !chars
+                            .get(j + 1..j + 4)
+                            .is_some_and(|w| w.iter().all(|c| c.is_ascii_digit()))
+                    {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+                j += 1;
+            }
+            let s = s.trim_end_matches('.').to_string();
+            if s.len() >= 2 {
+                *out.entry(s).or_insert(0) += 1;
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The place of an English dateline (`KAZAN, Russia, Oct. 22 (Xinhua) --`) opening a paragraph.
+fn english_dateline(paragraphs: &[String]) -> Option<String> {
+    paragraphs.iter().find_map(|p| {
+        let head: String = p.chars().take(100).collect();
+        let end = head.find(" --").or_else(|| head.find(" —"))?;
+        let place = head[..end].split(',').next()?.trim();
+        let ok = place.chars().count() >= 3
+            && place
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == ' ' || c == '.' || c == '-');
+        ok.then(|| title_case(place))
+    })
+}
+
+fn title_case(s: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let mut cs = w.chars();
+        if let Some(f) = cs.next() {
+            out.extend(f.to_uppercase());
+            out.push_str(&cs.as_str().to_lowercase());
+        }
+    }
+    out
+}
+
+/// Words that follow "in" but are no place of an event.
+const NOT_PLACES: &[&str] = &[
+    "China",
+    "Russia",
+    "Chinese",
+    "Russian",
+    "The",
+    "English",
+    "A",
+    "An",
+    "This",
+    "That",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Europe",
+    "Asia",
+    "Africa",
+    "America",
+    "Addition",
+    "Particular",
+    "Total",
+    "Fact",
+    "Order",
+    "General",
+    "Recent",
+    "Response",
+];
+
+/// The place of the lead: the most repeated capitalised word after "in"/"at", when no dateline
+/// gave one. Country names are left out (a visit *to* a country happens in one of its cities).
+fn place_in(lead: &str) -> Option<String> {
+    let mut counts: BTreeMap<&str, (u32, usize)> = BTreeMap::new();
+    let words: Vec<&str> = lead.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if !matches!(*w, "in" | "In") {
+            continue;
+        }
+        let Some(next) = words.get(i + 1) else {
+            continue;
+        };
+        let name = next.trim_matches(|c: char| !c.is_alphanumeric());
+        let ok = name.chars().next().is_some_and(|c| c.is_uppercase())
+            && name.chars().skip(1).all(|c| c.is_lowercase())
+            && name.chars().count() >= 3
+            && !NOT_PLACES.contains(&name);
+        if ok {
+            let e = counts.entry(name).or_insert((0, i));
+            e.0 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+        .map(|(n, _)| n.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_skip_sentence_openers_and_numbers_normalise() {
+        let mut names = BTreeMap::new();
+        collect_names(
+            "The Angels made an offer to Mark Teixeira. It was big.",
+            &mut names,
+        );
+        assert!(names.contains_key("teixeira") && names.contains_key("angels"));
+        assert!(!names.contains_key("the") && !names.contains_key("it"));
+        let mut nums = BTreeMap::new();
+        collect_numbers(
+            "trade reached $240.1 billion, 1,200 people, 3.6% and 5",
+            &mut nums,
+        );
+        let keys: Vec<_> = nums.keys().cloned().collect();
+        assert_eq!(keys, ["1200", "240.1", "3.6"]);
+    }
+
+    #[test]
+    fn place_after_in() {
+        assert_eq!(
+            place_in("Xi held talks with Putin, who is in China on a visit, at the Great Hall in Beijing on Thursday.")
+                .as_deref(),
+            Some("Beijing")
+        );
+    }
+}

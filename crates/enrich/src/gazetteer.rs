@@ -1,0 +1,629 @@
+//! The gazetteer: known people, organisations and places with their names in English, Chinese
+//! and Russian, each under one language-independent id.
+//!
+//! It is filled, in order of precedence, from a small built-in table (news outlets and
+//! international organisations, whose short and long forms news mixes freely: Xinhua / Xinhua
+//! News Agency / 新华社 / 新华网 / Синьхуа), from ISO 3166 country names in zh/ru (the iso-codes
+//! data shipped in PyPI `pycountry`), and from CC-CEDICT's proper names (普京 → Vladimir Putin,
+//! 喀山 → Kazan, 金砖国家 → BRICS). A later source never takes a name an earlier one holds;
+//! instead its other names join the earlier entry, which is how 新华社 ("Xinhua News Agency" in
+//! CEDICT) ends up under the built-in Xinhua.
+
+use std::collections::HashMap;
+
+use model::EntityKind;
+
+use crate::names::{ru_key, slug};
+
+/// One known entity.
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub id: String,
+    pub kind: EntityKind,
+    /// English name.
+    pub name: String,
+    /// A news outlet or agency (a possible `via` of a quote).
+    pub outlet: bool,
+}
+
+/// What a name lookup found.
+pub type KnownId = u32;
+
+/// Names → known entities, per language group.
+#[derive(Debug, Default, Clone)]
+pub struct Gazetteer {
+    entries: Vec<Known>,
+    by_id: HashMap<String, KnownId>,
+    en: HashMap<String, KnownId>,
+    zh: HashMap<String, KnownId>,
+    ru: HashMap<String, KnownId>,
+    /// Lowercase surname (or a whole romanised Chinese name without spaces) → known persons.
+    surnames: HashMap<String, Vec<KnownId>>,
+    max_zh_chars: usize,
+}
+
+/// Built-in entries: kind, outlet, English names (the first is the name), Chinese names
+/// (Simplified), Russian names (nominative; inflected forms are matched by stem).
+type Row = (
+    EntityKind,
+    bool,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const ORG: EntityKind = EntityKind::Organization;
+
+#[rustfmt::skip]
+const BUILTIN: &[Row] = &[
+    (ORG, true, &["Xinhua", "Xinhua News Agency", "Xinhuanet", "Xinhua News Network"], &["新华社", "新华网", "新华通讯社"], &["Синьхуа"]),
+    (ORG, true, &["TASS", "ITAR-TASS"], &["塔斯社", "俄通社-塔斯社"], &["ТАСС", "ИТАР-ТАСС"]),
+    (ORG, true, &["RIA Novosti", "RIA"], &["俄新社"], &["РИА Новости"]),
+    (ORG, true, &["Interfax"], &["国际文传电讯社"], &["Интерфакс"]),
+    (ORG, true, &["Sputnik"], &["卫星通讯社"], &["Спутник"]),
+    (ORG, true, &["RT", "Russia Today"], &["今日俄罗斯"], &["RT"]),
+    (ORG, true, &["Kommersant"], &["生意人报"], &["Коммерсантъ"]),
+    (ORG, true, &["Izvestia"], &["消息报"], &["Известия"]),
+    (ORG, true, &["Global Times"], &["环球时报"], &["Global Times"]),
+    (ORG, true, &["People's Daily"], &["人民日报"], &["Жэньминь жибао"]),
+    (ORG, true, &["China Daily"], &["中国日报"], &["China Daily"]),
+    (ORG, true, &["CGTN", "China Global Television Network"], &["中国国际电视台"], &["CGTN"]),
+    (ORG, true, &["CCTV", "China Central Television"], &["中央电视台", "央视"], &["CCTV"]),
+    (ORG, true, &["China News Service"], &["中新社", "中国新闻社"], &[]),
+    (ORG, true, &["China Business Network", "CBN", "Yicai"], &["第一财经"], &[]),
+    (ORG, true, &["Caixin"], &["财新"], &[]),
+    (ORG, true, &["South China Morning Post", "SCMP"], &["南华早报"], &[]),
+    (ORG, true, &["Reuters"], &["路透社"], &["Рейтер", "Reuters"]),
+    (ORG, true, &["Associated Press", "AP"], &["美联社"], &["Ассошиэйтед Пресс"]),
+    (ORG, true, &["Agence France-Presse", "AFP"], &["法新社"], &["Франс Пресс"]),
+    (ORG, true, &["Bloomberg"], &["彭博社"], &["Bloomberg"]),
+    (ORG, true, &["BBC"], &["英国广播公司"], &["Би-би-си"]),
+    (ORG, true, &["CNN"], &["美国有线电视新闻网"], &["CNN"]),
+    (ORG, true, &["The New York Times", "New York Times"], &["纽约时报"], &["Нью-Йорк таймс"]),
+    (ORG, true, &["The Washington Post", "Washington Post"], &["华盛顿邮报"], &[]),
+    (ORG, true, &["The Wall Street Journal", "Wall Street Journal"], &["华尔街日报"], &[]),
+    (ORG, true, &["Financial Times"], &["金融时报"], &["Financial Times"]),
+    (ORG, true, &["The Guardian", "Guardian"], &["卫报"], &[]),
+    (ORG, true, &["Kyodo News", "Kyodo"], &["共同社"], &["Киодо"]),
+    (ORG, true, &["Yonhap"], &["韩联社"], &["Ренхап"]),
+    (ORG, false, &["BRICS"], &["金砖国家", "金砖"], &["БРИКС"]),
+    (ORG, false, &["Shanghai Cooperation Organization", "SCO", "Shanghai Cooperation Organisation"], &["上海合作组织", "上合组织"], &["Шанхайская организация сотрудничества", "ШОС"]),
+    (ORG, false, &["United Nations", "UN", "U.N."], &["联合国"], &["ООН", "Организация Объединённых Наций"]),
+    (ORG, false, &["UN Security Council", "United Nations Security Council", "Security Council"], &["联合国安理会", "安理会"], &["Совбез ООН", "Совет Безопасности ООН"]),
+    (ORG, false, &["European Union", "EU"], &["欧盟", "欧洲联盟"], &["Евросоюз", "ЕС", "Европейский союз"]),
+    (ORG, false, &["NATO"], &["北约", "北大西洋公约组织"], &["НАТО"]),
+    (ORG, false, &["Asia-Pacific Economic Cooperation", "APEC"], &["亚太经合组织", "亚洲太平洋经济合作组织"], &["АТЭС"]),
+    (ORG, false, &["G20", "Group of 20"], &["二十国集团"], &["G20", "Большая двадцатка"]),
+    (ORG, false, &["G7", "Group of Seven"], &["七国集团"], &["G7", "Большая семерка"]),
+    (ORG, false, &["Eurasian Economic Union", "EAEU"], &["欧亚经济联盟"], &["Евразийский экономический союз", "ЕАЭС"]),
+    (ORG, false, &["World Trade Organization", "WTO"], &["世界贸易组织", "世贸组织"], &["ВТО", "Всемирная торговая организация"]),
+    (ORG, false, &["Association of Southeast Asian Nations", "ASEAN"], &["东盟", "东南亚国家联盟"], &["АСЕАН"]),
+    (ORG, false, &["International Monetary Fund", "IMF"], &["国际货币基金组织"], &["МВФ"]),
+    (ORG, false, &["World Bank"], &["世界银行"], &["Всемирный банк"]),
+    (ORG, false, &["Communist Party of China", "CPC", "Chinese Communist Party", "CCP"], &["中国共产党", "中共"], &["КПК", "Коммунистическая партия Китая"]),
+    (ORG, false, &["Kremlin"], &["克里姆林宫"], &["Кремль"]),
+    (ORG, false, &["Belt and Road Initiative"], &["一带一路"], &["Один пояс, один путь"]),
+];
+
+/// Country names whose ISO 3166 name is not the one news uses, with the Russian short form.
+const COUNTRY_NAMES: &[(&str, &str, &str)] = &[
+    ("Russian Federation", "Russia", "Россия"),
+    ("Viet Nam", "Vietnam", "Вьетнам"),
+    ("Korea, Republic of", "South Korea", "Южная Корея"),
+    (
+        "Korea, Democratic People's Republic of",
+        "North Korea",
+        "КНДР",
+    ),
+    ("Iran, Islamic Republic of", "Iran", "Иран"),
+    ("Syrian Arab Republic", "Syria", "Сирия"),
+    ("Lao People's Democratic Republic", "Laos", "Лаос"),
+    ("Türkiye", "Turkey", "Турция"),
+    ("Moldova, Republic of", "Moldova", "Молдавия"),
+    ("Tanzania, United Republic of", "Tanzania", "Танзания"),
+    (
+        "Venezuela, Bolivarian Republic of",
+        "Venezuela",
+        "Венесуэла",
+    ),
+    ("Bolivia, Plurinational State of", "Bolivia", "Боливия"),
+    ("Taiwan, Province of China", "Taiwan", "Тайвань"),
+    ("Palestine, State of", "Palestine", "Палестина"),
+    ("United States", "United States", "США"),
+    ("United Kingdom", "United Kingdom", "Великобритания"),
+    ("China", "China", "Китай"),
+];
+
+/// Russian abbreviations of country names.
+const RU_SHORT: &[(&str, &str)] = &[
+    ("China", "КНР"),
+    ("Russia", "РФ"),
+    ("United States", "Соединенные Штаты"),
+    ("North Korea", "Северная Корея"),
+];
+
+impl Gazetteer {
+    /// The built-in table only.
+    pub fn builtin() -> Gazetteer {
+        let mut g = Gazetteer::default();
+        for (kind, outlet, en, zh, ru) in BUILTIN {
+            let Some(first) = en.first() else { continue };
+            let id = g.add(first, *kind, *outlet);
+            for n in *en {
+                g.add_en(id, n);
+            }
+            for n in *zh {
+                g.add_zh(id, n);
+            }
+            for n in *ru {
+                g.add_ru(id, n);
+            }
+        }
+        g
+    }
+
+    /// Add an entry (or find the one with the same id); returns its handle.
+    pub fn add(&mut self, name: &str, kind: EntityKind, outlet: bool) -> KnownId {
+        let id = slug(name);
+        if let Some(&k) = self.by_id.get(&id) {
+            return k;
+        }
+        let k = self.entries.len() as KnownId;
+        self.entries.push(Known {
+            id: id.clone(),
+            kind,
+            name: name.to_string(),
+            outlet,
+        });
+        self.by_id.insert(id, k);
+        if kind == EntityKind::Person {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            if let Some(last) = words.last() {
+                if words.len() > 1 {
+                    self.surnames
+                        .entry(last.to_lowercase())
+                        .or_default()
+                        .push(k);
+                }
+            }
+            self.surnames
+                .entry(name.to_lowercase().replace([' ', '-', '\''], ""))
+                .or_default()
+                .push(k);
+        }
+        k
+    }
+
+    pub fn add_en(&mut self, k: KnownId, name: &str) {
+        self.en.entry(name.to_lowercase()).or_insert(k);
+    }
+
+    /// A Chinese name in either script.
+    pub fn add_zh(&mut self, k: KnownId, name: &str) {
+        self.add_zh_simplified(k, &lang::to_simplified(name));
+    }
+
+    fn add_zh_simplified(&mut self, k: KnownId, simplified: &str) {
+        self.max_zh_chars = self.max_zh_chars.max(simplified.chars().count());
+        self.zh.entry(simplified.to_string()).or_insert(k);
+    }
+
+    pub fn add_ru(&mut self, k: KnownId, name: &str) {
+        self.ru.entry(ru_key(name)).or_insert(k);
+    }
+
+    pub fn get(&self, k: KnownId) -> Option<&Known> {
+        self.entries.get(k as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// An English name (any case).
+    pub fn en(&self, name: &str) -> Option<KnownId> {
+        self.en.get(&name.to_lowercase()).copied()
+    }
+
+    /// A Chinese name in Simplified characters.
+    pub fn zh(&self, simplified: &str) -> Option<KnownId> {
+        self.zh.get(simplified).copied()
+    }
+
+    /// A Russian name in any case form.
+    pub fn ru(&self, name: &str) -> Option<KnownId> {
+        self.ru.get(&ru_key(name)).copied()
+    }
+
+    /// The one known person with this surname (or this whole romanised name), if only one.
+    pub fn person_by_surname(&self, latin: &str) -> Option<KnownId> {
+        match self
+            .surnames
+            .get(&latin.to_lowercase().replace([' ', '-', '\''], ""))
+        {
+            Some(v) if v.len() == 1 => Some(v[0]),
+            _ => None,
+        }
+    }
+
+    pub fn max_zh_chars(&self) -> usize {
+        self.max_zh_chars
+    }
+
+    /// Add ISO 3166 countries: English names from `iso3166-1.json` and translations from the
+    /// gettext catalogues (`msgid` English → `msgstr`) for zh-Hans, zh-Hant and ru.
+    pub fn add_countries(
+        &mut self,
+        json: &str,
+        zh_hans: &HashMap<String, String>,
+        zh_hant: &HashMap<String, String>,
+        ru: &HashMap<String, String>,
+    ) -> usize {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+            return 0;
+        };
+        let Some(list) = v.get("3166-1").and_then(|l| l.as_array()) else {
+            return 0;
+        };
+        let mut n = 0;
+        for c in list {
+            let Some(iso) = c.get("name").and_then(|s| s.as_str()) else {
+                continue;
+            };
+            let common = c.get("common_name").and_then(|s| s.as_str());
+            let fixed = COUNTRY_NAMES.iter().find(|(i, _, _)| *i == iso);
+            let name = fixed.map(|f| f.1).or(common).unwrap_or(iso);
+            let k = self.add(name, EntityKind::Place, false);
+            for en in [Some(name), Some(iso), common]
+                .into_iter()
+                .flatten()
+                .chain(c.get("official_name").and_then(|s| s.as_str()))
+            {
+                self.add_en(k, en);
+            }
+            if let Some(f) = fixed {
+                self.add_ru(k, f.2);
+            }
+            for (en, ru) in RU_SHORT {
+                if *en == name {
+                    self.add_ru(k, ru);
+                }
+            }
+            for key in [Some(iso), common].into_iter().flatten() {
+                if let Some(t) = zh_hans.get(key) {
+                    self.add_zh(k, t);
+                }
+                if let Some(t) = zh_hant.get(key) {
+                    self.add_zh(k, t);
+                }
+                if let Some(t) = ru.get(key) {
+                    self.add_ru(k, t);
+                }
+            }
+            n += 1;
+        }
+        n
+    }
+
+    /// Add CC-CEDICT's proper names that read as people, organisations or places. Returns how
+    /// many Chinese names were added.
+    pub fn add_cedict(&mut self, dict: &lang::Cedict) -> usize {
+        let mut n = 0;
+        for e in dict.proper_names() {
+            let chars = e.simplified.chars().count();
+            if !(2..=12).contains(&chars) || e.is_surname() {
+                continue;
+            }
+            if self.zh.contains_key(&e.simplified) {
+                continue;
+            }
+            // A headword that is also an ordinary word (友好 "friendly", 新兴 "emerging") is
+            // not taken as a name: in running text it almost always is the word.
+            if dict
+                .by_simplified(&e.simplified)
+                .iter()
+                .any(|o| !o.is_proper_name())
+            {
+                continue;
+            }
+            let Some((name, kind, abbreviation)) = cedict_name(dict, e) else {
+                continue;
+            };
+            let k = match self.en(&name) {
+                Some(k) => k,
+                None => {
+                    let k = self.add(&name, kind, false);
+                    self.add_en(k, &name);
+                    k
+                }
+            };
+            if let Some(a) = abbreviation {
+                self.add_en(k, &a);
+            }
+            self.add_zh_simplified(k, &e.simplified);
+            n += 1;
+        }
+        n
+    }
+}
+
+/// Words of a CEDICT gloss that tell what kind of name it is.
+const PERSON_HINTS: &[&str] = &[
+    "politician",
+    "president",
+    "leader",
+    "emperor",
+    "writer",
+    "poet",
+    "singer",
+    "actor",
+    "actress",
+    "minister",
+    "general",
+    "king",
+    "queen",
+    "philosopher",
+    "scientist",
+    "painter",
+    "player",
+    "composer",
+    "founder",
+    "chairman",
+    "premier",
+    "secretary",
+    "novelist",
+    "author",
+    "musician",
+    "director",
+    "businessman",
+    "economist",
+    "diplomat",
+    "dynasty",
+    "prime",
+];
+const PLACE_HINTS: &[&str] = &[
+    "city",
+    "capital",
+    "province",
+    "county",
+    "country",
+    "river",
+    "mountain",
+    "lake",
+    "island",
+    "prefecture",
+    "district",
+    "region",
+    "state",
+    "republic",
+    "town",
+    "village",
+    "municipality",
+    "sea",
+    "ocean",
+    "peninsula",
+    "kingdom",
+    "autonomous",
+    "oblast",
+    "port",
+    "desert",
+    "valley",
+    "strait",
+    "bay",
+];
+const ORG_HINTS: &[&str] = &[
+    "organization",
+    "organisation",
+    "agency",
+    "union",
+    "bank",
+    "university",
+    "party",
+    "company",
+    "corporation",
+    "association",
+    "institute",
+    "council",
+    "committee",
+    "ministry",
+    "news",
+    "newspaper",
+    "times",
+    "daily",
+    "group",
+    "federation",
+    "alliance",
+    "bloc",
+    "league",
+    "college",
+    "academy",
+    "school",
+    "network",
+    "fund",
+    "forum",
+    "parliament",
+    "army",
+    "station",
+    "kremlin",
+    "congress",
+    "assembly",
+    "court",
+    "office",
+    "commission",
+    "bureau",
+    "department",
+    "brics",
+];
+
+/// The English name of a CEDICT proper-name entry, its kind, and an abbreviation given in
+/// parentheses ("Shanghai Cooperation Organization (SCO)"). Follows "see X" references.
+fn cedict_name(
+    dict: &lang::Cedict,
+    e: &lang::Entry,
+) -> Option<(String, EntityKind, Option<String>)> {
+    let mut glosses: Vec<String> = e.glosses.clone();
+    if glosses.first().is_some_and(|g| g.starts_with("see ")) {
+        // "see 哈爾濱市|哈尔滨市[Ha1 er3 bin1 Shi4]"
+        let target = glosses[0]
+            .trim_start_matches("see ")
+            .split('[')
+            .next()
+            .unwrap_or("")
+            .rsplit('|')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        if let Some(t) = dict
+            .lookup(&target)
+            .into_iter()
+            .find(|t| t.is_proper_name())
+        {
+            glosses = t.glosses.clone();
+        }
+    }
+    let gloss = glosses
+        .iter()
+        .find(|g| !g.starts_with("see ") && !g.starts_with("surname"))?;
+    let text = gloss
+        .trim_start_matches("(Tw) ")
+        .trim_start_matches("(bound form) ")
+        .trim_start_matches("abbr. for ");
+    let head = text.split([',', '(', ';', '/']).next().unwrap_or("").trim();
+    let mut words: Vec<&str> = Vec::new();
+    for w in head.split_whitespace() {
+        let cap = w.starts_with(|c: char| c.is_uppercase());
+        if cap || (!words.is_empty() && matches!(w, "of" | "the" | "and" | "de" | "for" | "on")) {
+            words.push(w);
+        } else if words.is_empty() && w == "the" {
+            continue;
+        } else {
+            break;
+        }
+    }
+    while words
+        .last()
+        .is_some_and(|w| matches!(*w, "of" | "the" | "and" | "de" | "for" | "on"))
+    {
+        words.pop();
+    }
+    if words.is_empty() {
+        return None;
+    }
+    let name = words.join(" ");
+    const NOT_NAMES: &[&str] = &[
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    if NOT_NAMES.contains(&name.as_str()) || name.contains('-') && words.len() == 1 {
+        return None;
+    }
+    let demonym = words.len() == 1
+        && ["ian", "ese", "ean", "ish"]
+            .iter()
+            .any(|s| name.ends_with(s));
+    if demonym {
+        return None;
+    }
+    // What follows the name in the gloss must be nothing, punctuation, or a word saying what
+    // it is ("Beijing municipality", "Heilongjiang province"); "Beijing resident" is no name.
+    let rest = head[head
+        .find(words[words.len() - 1])
+        .map_or(0, |i| i + words[words.len() - 1].len())..]
+        .trim()
+        .to_lowercase();
+    if let Some(next) = rest.split_whitespace().next() {
+        if !PLACE_HINTS.contains(&next) && !ORG_HINTS.contains(&next) {
+            return None;
+        }
+    }
+    let lower = gloss.to_lowercase();
+    let has = |hints: &[&str]| {
+        hints
+            .iter()
+            .any(|h| lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *h))
+    };
+    let years = lower.contains("–)") || lower.contains("-)") || lower.contains("(19");
+    let name_lower = name.to_lowercase();
+    let kind = if has(ORG_HINTS)
+        && ORG_HINTS
+            .iter()
+            .any(|h| name_lower.split_whitespace().any(|w| w == *h))
+        || name_lower == "brics"
+    {
+        EntityKind::Organization
+    } else if years || has(PERSON_HINTS) && !has(PLACE_HINTS) {
+        EntityKind::Person
+    } else if has(PLACE_HINTS) || words.len() == 1 && head == text.trim() {
+        // A bare one-word name ("Kazan", "Russia") is almost always a place in CEDICT.
+        EntityKind::Place
+    } else if has(ORG_HINTS) {
+        EntityKind::Organization
+    } else {
+        return None;
+    };
+    let abbreviation = text
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split(')').next())
+        .filter(|a| a.len() >= 2 && a.chars().all(|c| c.is_ascii_uppercase()))
+        .map(str::to_string);
+    Some((name, kind, abbreviation))
+}
+
+/// Parse a GNU gettext `.mo` catalogue into `msgid → msgstr` (first plural form).
+/// Malformed input gives whatever could be read.
+pub fn parse_mo(bytes: &[u8]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let u32_at = |at: usize, le: bool| -> Option<u32> {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    };
+    let le = match u32_at(0, true) {
+        Some(0x950412de) => true,
+        Some(0xde120495) => false,
+        _ => return out,
+    };
+    let (Some(n), Some(orig), Some(trans)) = (u32_at(8, le), u32_at(12, le), u32_at(16, le)) else {
+        return out;
+    };
+    let string = |table: u32, i: u32| -> Option<&str> {
+        let at = table as usize + i as usize * 8;
+        let len = u32_at(at, le)? as usize;
+        let off = u32_at(at + 4, le)? as usize;
+        let raw = bytes.get(off..off + len)?;
+        let first = raw.split(|&b| b == 0).next()?;
+        std::str::from_utf8(first).ok()
+    };
+    for i in 0..n.min(1_000_000) {
+        if let (Some(k), Some(v)) = (string(orig, i), string(trans, i)) {
+            if !k.is_empty() && !v.is_empty() {
+                out.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    out
+}

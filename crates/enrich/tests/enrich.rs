@@ -1,0 +1,267 @@
+//! Enrichment's public behaviour: the sample articles against the gold file (every entity once
+//! with its aliases merged across scripts, every quote with speaker and outlet, every fact with
+//! value and unit), Chinese and Russian sentences of our own, claims across documents, and bad
+//! input that must not panic.
+
+mod score;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use enrich::{analyse, claims, DocEnrichment, Resources};
+use model::{Article, EntityKind, Segment};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn res() -> &'static Resources {
+    static R: OnceLock<Resources> = OnceLock::new();
+    R.get_or_init(Resources::load)
+}
+
+fn doc(id: &str, lang: &str, paragraphs: &[&str]) -> Article {
+    Article {
+        id: id.into(),
+        paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+        segments: vec![Segment {
+            lang: lang.into(),
+            text: paragraphs.join("\n\n"),
+        }],
+        ..Article::default()
+    }
+}
+
+fn entity_id(e: &DocEnrichment, alias: &str) -> Option<String> {
+    e.entities
+        .iter()
+        .find(|x| x.aliases.values().flatten().any(|a| a == alias))
+        .map(|x| x.id.clone())
+}
+
+#[test]
+fn sample_articles_meet_the_gold() {
+    let r = score::seeds(&root(), res());
+    r.print(true);
+    assert_eq!(r.entities_found, r.entities_total, "{:#?}", r.misses);
+    assert!(
+        r.split.is_empty(),
+        "entities split across scripts: {:?}",
+        r.split
+    );
+    assert_eq!(r.aliases_found, r.aliases_total, "{:#?}", r.misses);
+    assert_eq!(r.quotes_found, r.quotes_total, "{:#?}", r.misses);
+    assert_eq!(r.quotes_speaker, r.quotes_total, "{:#?}", r.misses);
+    assert_eq!(r.quotes_via, r.quotes_total, "{:#?}", r.misses);
+    assert_eq!(r.facts_found, r.facts_total, "{:#?}", r.misses);
+}
+
+#[test]
+fn chinese_names_quotes_and_figures() {
+    let a = doc(
+        "zh1",
+        "zh-Hans",
+        &[
+            "俄罗斯总统普京周二在莫斯科表示：“俄中关系处于历史最好水平，我们将继续深化各领域合作。”",
+            "据塔斯社报道，2023年中俄贸易额达到2401亿美元，同比增长26.3%。",
+            "中国人民大学教授王小明周三告诉《环球时报》，两国在金砖国家框架内的合作前景广阔。",
+        ],
+    );
+    let e = analyse(&a, res());
+    assert_eq!(entity_id(&e, "普京").as_deref(), Some("vladimir-putin"));
+    assert_eq!(entity_id(&e, "莫斯科").as_deref(), Some("moscow"));
+    assert_eq!(entity_id(&e, "金砖国家").as_deref(), Some("brics"));
+    assert_eq!(entity_id(&e, "王小明").as_deref(), Some("wang-xiaoming"));
+    let q = &e.quotes[0];
+    assert!(q.direct && q.text.starts_with("俄中关系"), "{q:?}");
+    assert_eq!(q.speaker.as_deref(), Some("vladimir-putin"));
+    let wang = e
+        .quotes
+        .iter()
+        .find(|q| q.speaker.as_deref() == Some("wang-xiaoming"))
+        .expect("indirect quote of Wang Xiaoming");
+    assert_eq!(wang.via.as_deref(), Some("Global Times"));
+    let has = |v: f64, u: &str| {
+        e.facts
+            .iter()
+            .any(|f| (f.value - v).abs() < 1e-6 * v && f.unit.as_deref() == Some(u))
+    };
+    assert!(has(240_100_000_000.0, "USD"), "{:?}", e.facts);
+    assert!(has(26.3, "percent"), "{:?}", e.facts);
+    assert!(
+        !e.facts.iter().any(|f| f.value == 2023.0),
+        "a year is not a fact"
+    );
+}
+
+#[test]
+fn traditional_chinese_is_the_same_entity() {
+    let a = doc(
+        "zh2",
+        "zh-Hant",
+        &["習近平指出，今年是中俄建交75週年，金磚國家合作機制是重要平臺。"],
+    );
+    let e = analyse(&a, res());
+    assert_eq!(entity_id(&e, "習近平").as_deref(), Some("xi-jinping"));
+    assert_eq!(entity_id(&e, "金磚國家").as_deref(), Some("brics"));
+    let xi = e.entities.iter().find(|x| x.id == "xi-jinping").unwrap();
+    assert!(xi.aliases.contains_key("zh-Hant"));
+    assert!(e
+        .facts
+        .iter()
+        .any(|f| f.value == 75.0 && f.unit.as_deref() == Some("anniversary")));
+    let q = e.quotes.first().expect("indirect quote");
+    assert_eq!(q.speaker.as_deref(), Some("xi-jinping"));
+}
+
+#[test]
+fn russian_names_inflect_and_link() {
+    let a = doc(
+        "ru1",
+        "ru",
+        &[
+            "Президент России Владимир Путин заявил, что отношения с Китаем находятся на беспрецедентно высоком уровне.",
+            "«Мы будем укреплять сотрудничество с нашими китайскими друзьями», — сказал Путин в интервью ТАСС.",
+            "Председатель КНР Си Цзиньпин поблагодарил Путина за поддержку в рамках БРИКС.",
+            "Товарооборот между странами в 2023 году достиг 240,1 млрд долларов, рост составил 26,3%.",
+        ],
+    );
+    let e = analyse(&a, res());
+    let putin = e
+        .entities
+        .iter()
+        .find(|x| x.id == "vladimir-putin")
+        .expect("Putin");
+    assert_eq!(putin.kind, EntityKind::Person);
+    let forms = &putin.aliases["ru"];
+    assert!(forms.iter().any(|f| f == "Путина"), "{forms:?}");
+    assert_eq!(entity_id(&e, "Си Цзиньпин").as_deref(), Some("xi-jinping"));
+    assert_eq!(entity_id(&e, "БРИКС").as_deref(), Some("brics"));
+    let direct = e.quotes.iter().find(|q| q.direct).expect("direct quote");
+    assert_eq!(direct.speaker.as_deref(), Some("vladimir-putin"));
+    assert_eq!(direct.via.as_deref(), Some("TASS"));
+    let indirect = e.quotes.iter().find(|q| !q.direct).expect("indirect quote");
+    assert_eq!(indirect.speaker.as_deref(), Some("vladimir-putin"));
+    assert!(
+        indirect.text.starts_with("отношения с Китаем"),
+        "{indirect:?}"
+    );
+    assert!(e
+        .facts
+        .iter()
+        .any(|f| (f.value - 240.1e9).abs() < 1.0 && f.unit.as_deref() == Some("USD")));
+    assert!(e
+        .facts
+        .iter()
+        .any(|f| f.value == 26.3 && f.unit.as_deref() == Some("percent")));
+}
+
+#[test]
+fn english_titles_appositions_and_short_forms() {
+    let a = doc(
+        "en1",
+        "en",
+        &[
+            "Chinese President Xi Jinping met Russian President Vladimir Putin in Kazan on Tuesday.",
+            "Anna Petrova, a professor at Moscow State University, told Reuters that the meeting set the tone for the summit.",
+            "\"Both sides want stability above all else,\" Petrova said.",
+            "\"We will keep working together on many fronts,\" the Russian president said, according to TASS.",
+            "Trade rose 5.2% to $56.68 billion, from 187,000 to 600,000 tourists visited, on the 75th anniversary.",
+        ],
+    );
+    let e = analyse(&a, res());
+    assert_eq!(entity_id(&e, "Xi Jinping").as_deref(), Some("xi-jinping"));
+    assert_eq!(entity_id(&e, "Kazan").as_deref(), Some("kazan"));
+    assert_eq!(entity_id(&e, "Petrova").as_deref(), Some("anna-petrova"));
+    let q: Vec<_> = e.quotes.iter().filter(|q| q.direct).collect();
+    assert_eq!(q[0].speaker.as_deref(), Some("anna-petrova"));
+    assert_eq!(
+        q[0].via.as_deref(),
+        Some("Reuters"),
+        "inherited from the paragraph before"
+    );
+    assert_eq!(q[1].speaker.as_deref(), Some("vladimir-putin"));
+    assert_eq!(q[1].via.as_deref(), Some("TASS"));
+    for (v, u) in [
+        (5.2, "percent"),
+        (56.68e9, "USD"),
+        (187_000.0, "people"),
+        (600_000.0, "people"),
+        (75.0, "anniversary"),
+    ] {
+        assert!(
+            e.facts
+                .iter()
+                .any(|f| (f.value - v).abs() < 1e-6 * v && f.unit.as_deref() == Some(u)),
+            "{v} {u}: {:?}",
+            e.facts
+        );
+    }
+}
+
+#[test]
+fn claims_group_documents_and_flag_disagreement() {
+    let a = doc(
+        "a",
+        "en",
+        &["Last year, the two-way trade reached a record $240.1 billion, officials said on Monday."],
+    );
+    let mut b = doc(
+        "b",
+        "en",
+        &["Last year, the two-way trade reached a record $240.1 billion, officials said on Monday in Beijing."],
+    );
+    b.outlet = Some("Other Outlet".into());
+    let c = doc(
+        "c",
+        "en",
+        &["The two-way trade reached $240 billion last year, the ministry said."],
+    );
+    let mut cands = Vec::new();
+    for d in [&a, &b, &c] {
+        let e = analyse(d, res());
+        let blob = enrich::ClaimCandidate::encode(&e.claim_candidates);
+        cands.extend(enrich::ClaimCandidate::decode(&blob));
+    }
+    let out = claims("ev", &cands);
+    let shared = out
+        .iter()
+        .find(|c| c.sources.len() == 2)
+        .expect("a claim made by two documents");
+    assert_eq!(shared.sources, ["a", "b"]);
+    assert!(!shared.single_source);
+    assert!(
+        !shared.disagreement.is_empty(),
+        "240.1 vs 240 billion: {shared:?}"
+    );
+    let alone = out
+        .iter()
+        .find(|c| c.sources == ["c"])
+        .expect("c's own claim");
+    assert!(alone.single_source);
+}
+
+#[test]
+fn bad_input_does_not_panic() {
+    let long = "Putin said, \"".repeat(2000);
+    let inputs: Vec<&str> = vec![
+        "",
+        "\"",
+        "“”«»「」",
+        "$",
+        "99999999999999999999999999 billion",
+        "第一百亿万",
+        "·",
+        "阿·",
+        "Путин «",
+        "🙂🙂🙂 said that 🙂",
+        &long,
+    ];
+    for s in inputs {
+        for lang in ["en", "zh-Hans", "zh-Hant", "ru", "und"] {
+            let _ = analyse(&doc("x", lang, &[s]), res());
+        }
+    }
+    let _ = claims("ev", &[]);
+    assert!(enrich::ClaimCandidate::decode("not json").is_empty());
+}

@@ -1,0 +1,1018 @@
+//! The PostgreSQL backend, for deployments where several ingest workers share one database.
+//!
+//! [`PgStore::connect`] takes a connection URL (`postgres://user@host:port/dbname`), creates the
+//! schema `storyline` and its tables if they are missing (idempotently, under an advisory lock,
+//! with a schema version row) and keeps one connection. It means exactly what [`SqliteStore`]
+//! means; what differs is what several writers need:
+//!
+//! - Each [`Store::commit`] is one transaction. The document row is inserted first with
+//!   `ON CONFLICT DO NOTHING`: when another worker stored the same id first (its transaction
+//!   commits, ours waits on the primary key and then sees it), ours is rolled back and the commit
+//!   is a no-op if the stored content is the same, an error if it differs. So two workers on
+//!   overlapping inputs store every document exactly once and neither run fails.
+//! - The rows of one event (its state, its claims) are changed under a transaction-scoped
+//!   advisory lock keyed by the event id (`pg_advisory_xact_lock`), so claims replaced by two
+//!   workers at once do not interleave.
+//! - Deadlocks and serialisation failures are retried; a lost connection is re-established and
+//!   the commit retried (safe: a commit that did land is recognised as above).
+//! - [`Store::events_changed_since`] returns the events whose state changed since a cursor (a
+//!   transaction id horizon), so a worker can re-read what other workers did.
+//!
+//! [`SqliteStore`]: crate::SqliteStore
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls, Row};
+
+use crate::record::{
+    Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
+};
+use crate::Store;
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// Any constant will do: it only has to be the same for every storyline process.
+const SCHEMA_LOCK: i64 = 0x5354_4f52_594c_494e; // "STORYLIN"
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS schema_version (
+    version BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    seq BIGSERIAL NOT NULL UNIQUE,
+    id TEXT COLLATE "C" PRIMARY KEY,
+    hash TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    outlet TEXT,
+    event TEXT COLLATE "C",
+    duplicate_of TEXT,
+    translation_of TEXT,
+    article TEXT NOT NULL,
+    search TEXT NOT NULL,
+    vector BYTEA,
+    why TEXT,
+    fingerprint BYTEA
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
+CREATE INDEX IF NOT EXISTS documents_event ON documents(event);
+CREATE TABLE IF NOT EXISTS events (
+    seq BIGSERIAL NOT NULL UNIQUE,
+    id TEXT COLLATE "C" PRIMARY KEY,
+    title TEXT NOT NULL,
+    start TEXT COLLATE "C",
+    "end" TEXT,
+    place TEXT,
+    storyline TEXT,
+    state BYTEA NOT NULL,
+    changed_by BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_changed_by ON events(changed_by);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    seq BIGSERIAL NOT NULL,
+    entity TEXT COLLATE "C" NOT NULL,
+    lang TEXT COLLATE "C" NOT NULL,
+    alias TEXT NOT NULL,
+    PRIMARY KEY (entity, lang, alias)
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    entity TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (entity, document)
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    seq BIGSERIAL PRIMARY KEY,
+    document TEXT NOT NULL,
+    speaker TEXT,
+    text TEXT NOT NULL,
+    via TEXT
+);
+CREATE INDEX IF NOT EXISTS quotes_document ON quotes(document);
+CREATE TABLE IF NOT EXISTS facts (
+    seq BIGSERIAL PRIMARY KEY,
+    document TEXT NOT NULL,
+    value DOUBLE PRECISION NOT NULL,
+    unit TEXT,
+    text TEXT NOT NULL,
+    subject TEXT
+);
+CREATE INDEX IF NOT EXISTS facts_document ON facts(document);
+CREATE TABLE IF NOT EXISTS passages (
+    seq BIGSERIAL PRIMARY KEY,
+    event TEXT,
+    documents TEXT[] NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims (
+    event TEXT COLLATE "C" NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    sources TEXT[] NOT NULL,
+    PRIMARY KEY (event, position)
+);
+ALTER TABLE quotes ADD COLUMN IF NOT EXISTS direct BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS detail TEXT;
+CREATE TABLE IF NOT EXISTS claim_candidates (
+    document TEXT COLLATE "C" PRIMARY KEY,
+    data TEXT NOT NULL
+);
+"#;
+
+/// How often a commit is tried when the server reports a deadlock, a serialisation failure or a
+/// lost connection.
+const ATTEMPTS: u32 = 6;
+
+/// A store in a PostgreSQL database (schema `storyline`).
+pub struct PgStore {
+    /// The connection; reads take `&self`, so it sits behind a lock.
+    client: Mutex<Client>,
+    config: Config,
+    /// The URL without its password, for messages.
+    url: String,
+}
+
+impl PgStore {
+    /// Connect to `url` (`postgres://user[:password]@host[:port]/dbname`, or any form libpq's
+    /// connection strings take) and create the schema if needed.
+    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let shown = redact(url);
+        let open_err = |why: String| StoreError::Open {
+            path: shown.clone(),
+            why,
+        };
+        let mut config = Config::from_str(url).map_err(|e| open_err(describe(&e)))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("storyline");
+        }
+        let mut client = connect_client(&config).map_err(|e| open_err(describe(&e)))?;
+        create_schema(&mut client, &shown)?;
+        Ok(PgStore {
+            client: Mutex::new(client),
+            config,
+            url: shown,
+        })
+    }
+
+    /// The connection URL, without its password.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Client> {
+        // A panic while holding the lock cannot leave the client half-used in a way that matters:
+        // the next statement either works or reports the broken connection.
+        self.client.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Run `f` on the connection; when the connection was lost, reconnect and run it again.
+    /// `f` must be safe to repeat (reads are; [`Store::commit`] is, see the module docs).
+    fn with_client<T>(
+        &self,
+        mut f: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let mut client = self.lock();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match f(&mut client) {
+                Ok(v) => return Ok(v),
+                Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
+                    std::thread::sleep(Duration::from_millis(20 << attempt.min(5)));
+                }
+                Err(e) if attempt < ATTEMPTS && (e.is_closed() || client.is_closed()) => {
+                    match self.reconnect(&mut client) {
+                        Ok(()) => {}
+                        Err(why) => {
+                            return Err(StoreError::Db(format!(
+                                "lost the connection to {} ({}) and could not reconnect: {why}",
+                                self.url,
+                                describe(&e)
+                            )))
+                        }
+                    }
+                }
+                Err(e) => return Err(self.db_error(&e)),
+            }
+        }
+    }
+
+    /// Replace a broken connection, waiting up to about half a minute for the server to return.
+    fn reconnect(&self, client: &mut Client) -> Result<(), String> {
+        let mut last = String::new();
+        for wait_ms in [0u64, 200, 500, 1000, 2000, 4000, 8000, 15000] {
+            std::thread::sleep(Duration::from_millis(wait_ms));
+            match connect_client(&self.config) {
+                Ok(c) => {
+                    *client = c;
+                    return Ok(());
+                }
+                Err(e) => last = describe(&e),
+            }
+        }
+        Err(last)
+    }
+
+    fn db_error(&self, e: &postgres::Error) -> StoreError {
+        if e.is_closed() {
+            StoreError::Db(format!(
+                "lost the connection to {}: {}",
+                self.url,
+                describe(e)
+            ))
+        } else {
+            StoreError::Db(describe(e))
+        }
+    }
+
+    fn documents_of_events(
+        client: &mut Client,
+    ) -> Result<HashMap<String, Vec<String>>, postgres::Error> {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for r in client.query(
+            "SELECT event, id FROM documents WHERE event IS NOT NULL ORDER BY seq",
+            &[],
+        )? {
+            map.entry(r.get(0)).or_default().push(r.get(1));
+        }
+        Ok(map)
+    }
+
+    fn event_states_where(&self, since: Option<i64>) -> Result<(Vec<EventState>, i64), StoreError> {
+        self.with_client(|client| {
+            // One snapshot for the horizon, the events and their documents.
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            // Every transaction that had not committed when this snapshot was taken has an id at
+            // or above its xmin: reading `changed_by >= xmin` next time misses none of them.
+            let horizon: i64 = tx
+                .query_one(
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+                    &[],
+                )?
+                .get(0);
+            let docs = {
+                let mut map: HashMap<String, Vec<String>> = HashMap::new();
+                for r in tx.query(
+                    "SELECT event, id FROM documents WHERE event IS NOT NULL ORDER BY seq",
+                    &[],
+                )? {
+                    map.entry(r.get(0)).or_default().push(r.get(1));
+                }
+                map
+            };
+            let rows = match since {
+                None => tx.query(
+                    "SELECT id, title, start, \"end\", place, storyline, state FROM events ORDER BY seq",
+                    &[],
+                )?,
+                Some(cursor) => tx.query(
+                    "SELECT id, title, start, \"end\", place, storyline, state FROM events
+                     WHERE changed_by >= $1 ORDER BY seq",
+                    &[&cursor],
+                )?,
+            };
+            tx.commit()?;
+            let out = rows
+                .iter()
+                .map(|r| {
+                    let mut event = event_from_row(r);
+                    event.documents = docs.get(&event.id).cloned().unwrap_or_default();
+                    EventState {
+                        event,
+                        state: r.get(6),
+                    }
+                })
+                .collect();
+            Ok((out, horizon))
+        })
+    }
+}
+
+fn connect_client(config: &Config) -> Result<Client, postgres::Error> {
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute("SET search_path TO storyline")?;
+    Ok(client)
+}
+
+fn create_schema(client: &mut Client, shown: &str) -> Result<(), StoreError> {
+    let open_err = |e: postgres::Error| StoreError::Open {
+        path: shown.to_string(),
+        why: describe(&e),
+    };
+    let mut tx = client.transaction().map_err(open_err)?;
+    // Two workers starting at once must not both create the tables.
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+        .map_err(open_err)?;
+    tx.batch_execute("CREATE SCHEMA IF NOT EXISTS storyline")
+        .map_err(open_err)?;
+    tx.batch_execute(SCHEMA).map_err(open_err)?;
+    let found: Option<i64> = tx
+        .query_one("SELECT max(version) FROM schema_version", &[])
+        .map_err(open_err)?
+        .get(0);
+    match found {
+        Some(found) if found > SCHEMA_VERSION => {
+            return Err(StoreError::Schema {
+                path: shown.to_string(),
+                found,
+                known: SCHEMA_VERSION,
+            })
+        }
+        Some(_) => {}
+        None => {
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES ($1)",
+                &[&SCHEMA_VERSION],
+            )
+            .map_err(open_err)?;
+        }
+    }
+    tx.commit().map_err(open_err)
+}
+
+/// A connection URL (or key=value string) as it may be shown: without its password. Anything
+/// else is returned as it is.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // key=value form
+        return url
+            .split_whitespace()
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => "password=***",
+                _ => kv,
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let hidden = if user.len() < userinfo.len() {
+                ":***"
+            } else {
+                ""
+            };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// The whole error: the client's `Display` says only "db error" for what the server reported.
+fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut s = db.message().to_string();
+        if let Some(detail) = db.detail() {
+            s.push_str(" (");
+            s.push_str(detail);
+            s.push(')');
+        }
+        return s;
+    }
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    s
+}
+
+fn is_transient(e: &postgres::Error) -> bool {
+    matches!(
+        e.code(),
+        Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE
+    )
+}
+
+/// PostgreSQL text cannot hold NUL; everything else passes unchanged.
+fn text(s: &str) -> Cow<'_, str> {
+    if s.contains('\0') {
+        Cow::Owned(s.replace('\0', "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn opt_text(s: &Option<String>) -> Option<Cow<'_, str>> {
+    s.as_deref().map(text)
+}
+
+fn vector_to_blob(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn blob_to_vector(b: &[u8]) -> Vec<f32> {
+    b.chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+fn event_from_row(r: &Row) -> Event {
+    Event {
+        id: r.get(0),
+        title: r.get(1),
+        start: r.get(2),
+        end: r.get(3),
+        place: r.get(4),
+        storyline: r.get(5),
+        documents: Vec::new(),
+    }
+}
+
+fn kind_from_str(s: &str) -> EntityKind {
+    match s {
+        "person" => EntityKind::Person,
+        "organization" => EntityKind::Organization,
+        "place" => EntityKind::Place,
+        _ => EntityKind::Other,
+    }
+}
+
+const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector, why";
+
+fn document_from_row(r: &Row) -> Result<DocumentRecord, StoreError> {
+    let id: String = r.get(0);
+    let json: &str = r.get(5);
+    let article: Article = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        what: format!("document {id}"),
+        why: e.to_string(),
+    })?;
+    let vector: Option<Vec<u8>> = r.get(6);
+    Ok(DocumentRecord {
+        article,
+        hash: r.get(1),
+        event: r.get(2),
+        duplicate_of: r.get(3),
+        translation_of: r.get(4),
+        vector: vector.map(|b| blob_to_vector(&b)),
+        why: r.get(7),
+    })
+}
+
+/// What one attempt at a commit concluded.
+enum Attempt {
+    Stored,
+    /// The id was already stored (by another worker, or before): with this hash.
+    IdTaken(String),
+}
+
+/// One attempt at writing `c` in one transaction.
+fn try_commit(
+    client: &mut Client,
+    c: &Commit,
+    article_json: &str,
+    search: &str,
+) -> Result<Attempt, postgres::Error> {
+    let a = &c.document.article;
+    let mut tx = client.transaction()?;
+    // First, so that a worker racing us for the same id waits here (on the primary key) until we
+    // commit or roll back, and then sees our row.
+    let inserted = tx.execute(
+        "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector, why, fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (id) DO NOTHING",
+        &[
+            &text(&a.id),
+            &c.document.hash,
+            &opt_text(&a.title),
+            &opt_text(&a.published),
+            &opt_text(&a.outlet),
+            &opt_text(&c.document.event),
+            &opt_text(&c.document.duplicate_of),
+            &opt_text(&c.document.translation_of),
+            &article_json,
+            &search,
+            &c.document.vector.as_deref().map(vector_to_blob),
+            &opt_text(&c.document.why),
+            &c.fingerprint,
+        ],
+    )?;
+    if inserted == 0 {
+        let stored: String = tx
+            .query_one("SELECT hash FROM documents WHERE id = $1", &[&text(&a.id)])?
+            .get(0);
+        tx.rollback()?;
+        return Ok(Attempt::IdTaken(stored));
+    }
+    // The events this commit changes, locked in a fixed order (no deadlock between workers).
+    let events: BTreeSet<&str> = c
+        .event
+        .iter()
+        .map(|e| e.event.id.as_str())
+        .chain(c.claims.iter().map(|(e, _)| e.as_str()))
+        .chain(c.storylines.iter().map(|(e, _)| e.as_str()))
+        .collect();
+    for ev in &events {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            &[&text(ev)],
+        )?;
+    }
+    for (event, storyline) in &c.storylines {
+        tx.execute(
+            "UPDATE events SET storyline = $2, changed_by = pg_current_xact_id()::text::bigint
+             WHERE id = $1",
+            &[&text(event), &text(storyline)],
+        )?;
+    }
+    for p in &c.passages {
+        let docs: Vec<Cow<'_, str>> = p.documents.iter().map(|d| text(d)).collect();
+        tx.execute(
+            "INSERT INTO passages (event, documents, text) VALUES ($1, $2, $3)",
+            &[&opt_text(&p.event), &docs, &text(&p.text)],
+        )?;
+    }
+    if let Some(es) = &c.event {
+        let e = &es.event;
+        tx.execute(
+            "INSERT INTO events (id, title, start, \"end\", place, storyline, state, changed_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, pg_current_xact_id()::text::bigint)
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, start = excluded.start,
+             \"end\" = excluded.\"end\", place = excluded.place, storyline = excluded.storyline,
+             state = excluded.state, changed_by = excluded.changed_by",
+            &[
+                &text(&e.id),
+                &text(&e.title),
+                &opt_text(&e.start),
+                &opt_text(&e.end),
+                &opt_text(&e.place),
+                &opt_text(&e.storyline),
+                &es.state,
+            ],
+        )?;
+    }
+    // Entities in id order, so that two workers adding the same entities lock them in the same
+    // order (a stable sort keeps each entity's aliases in their given order).
+    let mut entities: Vec<&Entity> = c.entities.iter().collect();
+    entities.sort_by(|x, y| x.id.cmp(&y.id));
+    for ent in entities {
+        tx.execute(
+            "INSERT INTO entities (id, kind, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            &[&text(&ent.id), &ent.kind.as_str(), &text(&ent.name)],
+        )?;
+        for (lang, aliases) in &ent.aliases {
+            for alias in aliases {
+                tx.execute(
+                    "INSERT INTO entity_aliases (entity, lang, alias) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                    &[&text(&ent.id), &text(lang), &text(alias)],
+                )?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO mentions (entity, document) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&text(&ent.id), &text(&a.id)],
+        )?;
+    }
+    for q in &c.quotes {
+        tx.execute(
+            "INSERT INTO quotes (document, speaker, text, via, direct) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &text(&q.document),
+                &opt_text(&q.speaker),
+                &text(&q.text),
+                &opt_text(&q.via),
+                &q.direct,
+            ],
+        )?;
+    }
+    for f in &c.facts {
+        tx.execute(
+            "INSERT INTO facts (document, value, unit, text, subject) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &text(&f.document),
+                &f.value,
+                &opt_text(&f.unit),
+                &text(&f.text),
+                &opt_text(&f.subject),
+            ],
+        )?;
+    }
+    if let Some((event, claims)) = &c.claims {
+        tx.execute("DELETE FROM claims WHERE event = $1", &[&text(event)])?;
+        for (i, cl) in claims.iter().enumerate() {
+            let sources: Vec<Cow<'_, str>> = cl.sources.iter().map(|s| text(s)).collect();
+            let position = i32::try_from(i).unwrap_or(i32::MAX);
+            let detail = serde_json::to_string(&crate::sqlite::ClaimDetail {
+                outlets: cl.outlets.clone(),
+                single_source: cl.single_source,
+                disagreement: cl.disagreement.clone(),
+            })
+            .unwrap_or_default(); // plain data: serialising it cannot fail
+            tx.execute(
+                "INSERT INTO claims (event, position, text, sources, detail) VALUES ($1, $2, $3, $4, $5)",
+                &[&text(event), &position, &text(&cl.text), &sources, &detail],
+            )?;
+        }
+    }
+    if let Some(data) = &c.claim_candidates {
+        tx.execute(
+            "INSERT INTO claim_candidates (document, data) VALUES ($1, $2)
+             ON CONFLICT (document) DO UPDATE SET data = excluded.data",
+            &[&text(&a.id), &text(data)],
+        )?;
+    }
+    tx.commit()?;
+    Ok(Attempt::Stored)
+}
+
+impl Store for PgStore {
+    fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
+        let id = text(id);
+        // One statement, one snapshot: with two queries, a worker committing this very id in
+        // between would make it look like the same content under another id.
+        let row = self.with_client(|client| {
+            client.query_opt(
+                "SELECT id, hash FROM documents WHERE id = $1 OR hash = $2
+                 ORDER BY (id = $1) DESC, seq LIMIT 1",
+                &[&id, &hash],
+            )
+        })?;
+        let Some(row) = row else {
+            return Ok(DocStatus::New);
+        };
+        let (stored_id, stored_hash): (String, String) = (row.get(0), row.get(1));
+        Ok(if stored_id != id {
+            DocStatus::SameContentAs(stored_id)
+        } else if stored_hash == hash {
+            DocStatus::AlreadyIngested
+        } else {
+            DocStatus::IdConflict
+        })
+    }
+
+    /// One transaction. When the document's id is already stored, nothing is written: with the
+    /// same content that is success (another worker got there first), with other content it is
+    /// an error, as on every backend.
+    fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
+        let a = &c.document.article;
+        let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
+        let search =
+            text(&format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase())
+                .into_owned();
+        match self.with_client(|client| try_commit(client, c, &article_json, &search))? {
+            Attempt::Stored => Ok(()),
+            Attempt::IdTaken(stored) if stored == c.document.hash => Ok(()),
+            Attempt::IdTaken(_) => Err(StoreError::Db(format!(
+                "document id `{}` is already stored with different content; the stored document is kept",
+                a.id
+            ))),
+        }
+    }
+
+    fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
+        let id = text(id);
+        let row = self.with_client(|client| {
+            client.query_opt(
+                &format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = $1"),
+                &[&id],
+            )
+        })?;
+        row.map(|r| document_from_row(&r)).transpose()
+    }
+
+    /// In batches, without holding the connection while `f` runs (so `f` may use the store).
+    fn for_each_document(
+        &self,
+        f: &mut dyn FnMut(DocumentRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        const BATCH: i64 = 256;
+        let mut after = 0i64;
+        loop {
+            let rows = self.with_client(|client| {
+                client.query(
+                    &format!(
+                        "SELECT {DOC_COLUMNS}, seq FROM documents WHERE seq > $1 ORDER BY seq LIMIT $2"
+                    ),
+                    &[&after, &BATCH],
+                )
+            })?;
+            let Some(last) = rows.last() else {
+                return Ok(());
+            };
+            after = last.get(8);
+            for r in &rows {
+                f(document_from_row(r)?)?;
+            }
+        }
+    }
+
+    fn document_count(&self) -> Result<usize, StoreError> {
+        let n: i64 = self.with_client(|client| {
+            Ok(client
+                .query_one("SELECT COUNT(*) FROM documents", &[])?
+                .get(0))
+        })?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
+        let id = text(id);
+        self.with_client(|client| {
+            let Some(row) = client.query_opt(
+                "SELECT id, title, start, \"end\", place, storyline FROM events WHERE id = $1",
+                &[&id],
+            )?
+            else {
+                return Ok(None);
+            };
+            let mut ev = event_from_row(&row);
+            ev.documents = client
+                .query(
+                    "SELECT id FROM documents WHERE event = $1 ORDER BY seq",
+                    &[&id],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            Ok(Some(ev))
+        })
+    }
+
+    fn events(&self) -> Result<Vec<Event>, StoreError> {
+        self.with_client(|client| {
+            let docs = PgStore::documents_of_events(client)?;
+            let mut out: Vec<Event> = client
+                .query(
+                    "SELECT id, title, start, \"end\", place, storyline FROM events
+                     ORDER BY start IS NULL, start, id",
+                    &[],
+                )?
+                .iter()
+                .map(event_from_row)
+                .collect();
+            for e in &mut out {
+                e.documents = docs.get(&e.id).cloned().unwrap_or_default();
+            }
+            out.retain(|e| !e.documents.is_empty());
+            Ok(out)
+        })
+    }
+
+    fn event_states(&self) -> Result<Vec<EventState>, StoreError> {
+        Ok(self.event_states_where(None)?.0)
+    }
+
+    fn events_changed_since(&self, cursor: u64) -> Result<(Vec<EventState>, u64), StoreError> {
+        let since = i64::try_from(cursor).unwrap_or(i64::MAX);
+        let (events, horizon) = self.event_states_where(Some(since))?;
+        Ok((events, u64::try_from(horizon).unwrap_or(0)))
+    }
+
+    fn entities(&self) -> Result<Vec<Entity>, StoreError> {
+        self.with_client(|client| {
+            let mut aliases: HashMap<String, BTreeMap<String, Vec<String>>> = HashMap::new();
+            for r in client.query(
+                "SELECT entity, lang, alias FROM entity_aliases ORDER BY entity, lang, seq",
+                &[],
+            )? {
+                aliases
+                    .entry(r.get(0))
+                    .or_default()
+                    .entry(r.get(1))
+                    .or_default()
+                    .push(r.get(2));
+            }
+            let mut docs: HashMap<String, Vec<String>> = HashMap::new();
+            for r in client.query(
+                "SELECT m.entity, m.document FROM mentions m JOIN documents d ON d.id = m.document
+                 ORDER BY d.seq",
+                &[],
+            )? {
+                docs.entry(r.get(0)).or_default().push(r.get(1));
+            }
+            let rows = client.query("SELECT id, kind, name FROM entities ORDER BY id", &[])?;
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let id: String = r.get(0);
+                    Entity {
+                        kind: kind_from_str(r.get(1)),
+                        name: r.get(2),
+                        aliases: aliases.remove(&id).unwrap_or_default(),
+                        documents: docs.remove(&id).unwrap_or_default(),
+                        id,
+                    }
+                })
+                .collect())
+        })
+    }
+
+    fn quotes(&self) -> Result<Vec<Quote>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT document, speaker, text, via, direct FROM quotes ORDER BY seq",
+                    &[],
+                )?
+                .iter()
+                .map(|r| Quote {
+                    document: r.get(0),
+                    speaker: r.get(1),
+                    text: r.get(2),
+                    via: r.get(3),
+                    direct: r.get(4),
+                })
+                .collect())
+        })
+    }
+
+    fn facts(&self) -> Result<Vec<Fact>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT document, value, unit, text, subject FROM facts ORDER BY seq",
+                    &[],
+                )?
+                .iter()
+                .map(|r| Fact {
+                    document: r.get(0),
+                    value: r.get(1),
+                    unit: r.get(2),
+                    text: r.get(3),
+                    subject: r.get(4),
+                })
+                .collect())
+        })
+    }
+
+    fn claims(&self) -> Result<Vec<Claim>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT event, text, sources, detail FROM claims ORDER BY event, position",
+                    &[],
+                )?
+                .iter()
+                .map(|r| {
+                    let detail: crate::sqlite::ClaimDetail = r
+                        .get::<_, Option<String>>(3)
+                        .and_then(|d| serde_json::from_str(&d).ok())
+                        .unwrap_or_default();
+                    Claim {
+                        event: r.get(0),
+                        text: r.get(1),
+                        sources: r.get(2),
+                        outlets: detail.outlets,
+                        single_source: detail.single_source,
+                        disagreement: detail.disagreement,
+                    }
+                })
+                .collect())
+        })
+    }
+
+    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT c.document, c.data FROM claim_candidates c JOIN documents d ON d.id = c.document
+                     WHERE d.event = $1 ORDER BY d.seq",
+                    &[&text(event)],
+                )?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect())
+        })
+    }
+
+    fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query(
+                    "SELECT event, documents, text FROM passages ORDER BY seq",
+                    &[],
+                )?
+                .iter()
+                .map(|r| SharedPassage {
+                    event: r.get(0),
+                    documents: r.get(1),
+                    text: r.get(2),
+                })
+                .collect())
+        })
+    }
+
+    fn link_candidates(
+        &self,
+        events: &[String],
+        per_event: usize,
+    ) -> Result<Vec<LinkCandidate>, StoreError> {
+        let events: Vec<Cow<'_, str>> = events.iter().map(|e| text(e)).collect();
+        let per_event = i64::try_from(per_event).unwrap_or(i64::MAX);
+        // The newest `per_event` of each asked event, oldest first, events in the asked order.
+        let rows = self.with_client(|client| {
+            client.query(
+                "SELECT d.id, d.event, d.translation_of, d.vector, d.fingerprint
+                 FROM unnest($1::text[]) WITH ORDINALITY AS e(id, n)
+                 CROSS JOIN LATERAL (
+                     SELECT id, event, translation_of, vector, fingerprint, seq FROM documents
+                     WHERE event = e.id ORDER BY seq DESC LIMIT $2
+                 ) d
+                 ORDER BY e.n, d.seq",
+                &[&events, &per_event],
+            )
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| LinkCandidate {
+                id: r.get(0),
+                event: r.get(1),
+                translation_of: r.get(2),
+                vector: r.get::<_, Option<Vec<u8>>>(3).map(|b| blob_to_vector(&b)),
+                fingerprint: r.get(4),
+            })
+            .collect())
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let q = text(&query.trim().to_lowercase()).into_owned();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.with_client(|client| {
+            client.query(
+                "SELECT id, title, event, search, pos FROM
+                   (SELECT seq, id, title, event, search, strpos(search, $1) AS pos FROM documents) d
+                 WHERE pos > 0 ORDER BY pos, seq LIMIT $2",
+                &[&q, &limit],
+            )
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let pos: i32 = r.get(4);
+                let body: &str = r.get(3);
+                Hit {
+                    snippet: snippet(
+                        body,
+                        usize::try_from(pos - 1).unwrap_or(0),
+                        q.chars().count(),
+                    ),
+                    score: 1.0 / (1.0 + pos as f32),
+                    document: r.get(0),
+                    title: r.get(1),
+                    event: r.get(2),
+                }
+            })
+            .collect())
+    }
+}
+
+/// About 40 characters either side of a match, on character boundaries.
+fn snippet(text: &str, char_pos: usize, match_chars: usize) -> String {
+    // strpos() counts characters, not bytes.
+    let chars: Vec<char> = text.chars().collect();
+    let at = char_pos.min(chars.len());
+    let from = at.saturating_sub(40);
+    let to = (at + match_chars + 40).min(chars.len());
+    chars[from..to]
+        .iter()
+        .collect::<String>()
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redact("postgres://me:secret@db:5432/news"),
+            "postgres://me:***@db:5432/news"
+        );
+        assert_eq!(
+            redact("postgres://me@127.0.0.1/news"),
+            "postgres://me@127.0.0.1/news"
+        );
+        assert_eq!(
+            redact("host=/tmp password=secret dbname=x"),
+            "host=/tmp password=*** dbname=x"
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! The shared store suite on the PostgreSQL backend, plus what several writers need.
+//!
+//! Needs a server: `STORYLINE_TEST_PG=postgres://…` (a role that may create databases), which
+//! `scripts/with-postgres.sh` (and so `scripts/test`) provides. Without it these tests skip
+//! loudly, or fail when `CI` is set. Each store gets a database of its own.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use store::{Commit, DocStatus, PgStore, Store};
+
+/// The server URL, or `None` (after saying why) when the tests should skip.
+fn server() -> Option<String> {
+    match std::env::var("STORYLINE_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("STORYLINE_TEST_PG is not set and CI is: run the tests through scripts/test (scripts/with-postgres.sh)")
+        }
+        _ => {
+            eprintln!(
+                "\n*** SKIPPED: PostgreSQL tests (set STORYLINE_TEST_PG=postgres://…, or run scripts/with-postgres.sh cargo test -p store) ***\n"
+            );
+            None
+        }
+    }
+}
+
+/// A URL for a fresh, empty database on the same server.
+fn fresh_database(url: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "storyline_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    // One statement each: neither may run inside a transaction block.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        admin.batch_execute(&sql).unwrap();
+    }
+    with_database(url, &name)
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    format!("{}/{name}{query}", &base[..host_end])
+}
+
+/// A document in event `ev`, with the event, a quote and the event's claims.
+fn commit_in(id: &str, text: &str, ev: &str) -> Commit {
+    let mut d = store::suite::doc(id, text);
+    d.event = Some(ev.into());
+    let mut c = Commit::document_only(d);
+    c.event = Some(store::EventState {
+        event: model::Event {
+            id: ev.into(),
+            title: format!("event {ev}"),
+            start: Some("2024-05-16".into()),
+            end: None,
+            place: None,
+            storyline: None,
+            documents: Vec::new(),
+        },
+        state: id.as_bytes().to_vec(),
+    });
+    c.quotes = vec![model::Quote {
+        document: id.into(),
+        speaker: None,
+        text: format!("quoted in {id}"),
+        via: None,
+        direct: true,
+    }];
+    c.claims = Some((
+        ev.into(),
+        vec![model::Claim {
+            event: ev.into(),
+            text: format!("the latest claim, from {id}"),
+            sources: vec![id.into()],
+            outlets: vec![format!("outlet of {id}")],
+            single_source: true,
+            disagreement: Vec::new(),
+        }],
+    ));
+    c
+}
+
+#[test]
+fn postgres_passes_the_store_suite() {
+    let Some(url) = server() else { return };
+    store::suite::run_all(&mut || {
+        Box::new(PgStore::connect(&fresh_database(&url)).unwrap()) as Box<dyn Store>
+    });
+}
+
+#[test]
+fn connecting_twice_keeps_the_data_and_the_schema() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    {
+        let mut s = PgStore::connect(&db).unwrap();
+        s.commit(&Commit::document_only(store::suite::doc("d1", "kept")))
+            .unwrap();
+    }
+    let s = store::open(&db).unwrap();
+    assert_eq!(s.document_count().unwrap(), 1);
+}
+
+#[test]
+fn a_server_that_is_not_there_is_a_clear_error() {
+    // Port 1 on loopback: nothing listens there.
+    let err = PgStore::connect("postgres://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("cannot open the store"), "{err}");
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(!err.contains("secret"), "{err}");
+}
+
+/// Two connections racing to store the same id: one stores it, the other's commit is a no-op
+/// (same content) or an error (other content); never two rows, never a failed run.
+#[test]
+fn a_commit_that_lost_the_race_for_its_id_is_a_no_op() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    let mut a = PgStore::connect(&db).unwrap();
+    let mut b = PgStore::connect(&db).unwrap();
+    let d = store::suite::doc("d1", "same text");
+    // Both saw "new" before either committed.
+    assert_eq!(a.status("d1", &d.hash).unwrap(), DocStatus::New);
+    assert_eq!(b.status("d1", &d.hash).unwrap(), DocStatus::New);
+    a.commit(&Commit::document_only(d.clone())).unwrap();
+    b.commit(&Commit::document_only(d.clone())).unwrap();
+    assert_eq!(a.document_count().unwrap(), 1);
+    let other = store::suite::doc("d1", "other text");
+    let err = b.commit(&Commit::document_only(other)).unwrap_err();
+    assert!(err.to_string().contains("different content"), "{err}");
+    assert_eq!(
+        b.document("d1").unwrap().unwrap().article.paragraphs,
+        ["same text"]
+    );
+}
+
+/// Many threads, each with its own connection, committing overlapping documents into the same
+/// few events: every document once, every event present, claims not interleaved.
+#[test]
+fn concurrent_writers_store_each_document_once() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    drop(PgStore::connect(&db).unwrap());
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut s = PgStore::connect(&db).unwrap();
+                // Each thread does 0..60 from a different starting point: every id is written
+                // by all four.
+                for k in 0..60 {
+                    let i = (k + t * 15) % 60;
+                    let id = format!("d{i}");
+                    let mut c = commit_in(&id, &format!("text {i}"), &format!("e{}", i % 5));
+                    c.entities.push(model::Entity {
+                        id: format!("ent{}", (i + t) % 3),
+                        kind: model::EntityKind::Other,
+                        name: "x".into(),
+                        aliases: Default::default(),
+                        documents: Vec::new(),
+                    });
+                    s.commit(&c).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let s = PgStore::connect(&db).unwrap();
+    assert_eq!(s.document_count().unwrap(), 60);
+    assert_eq!(s.events().unwrap().len(), 5);
+    let mut docs = 0;
+    s.for_each_document(&mut |_| {
+        docs += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(docs, 60);
+    assert_eq!(s.quotes().unwrap().len(), 60);
+    assert_eq!(s.claims().unwrap().len(), 5);
+}
+
+/// `events_changed_since` returns what changed after the cursor, and everything the first time.
+#[test]
+fn events_changed_since_follows_other_writers() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    let mut writer = PgStore::connect(&db).unwrap();
+    let reader = PgStore::connect(&db).unwrap();
+    writer.commit(&commit_in("d1", "one", "e1")).unwrap();
+    let (first, cursor) = reader.events_changed_since(0).unwrap();
+    assert_eq!(first.len(), 1);
+    writer.commit(&commit_in("d2", "two", "e2")).unwrap();
+    let (changed, _) = reader.events_changed_since(cursor).unwrap();
+    let ids: Vec<&str> = changed.iter().map(|e| e.event.id.as_str()).collect();
+    assert!(ids.contains(&"e2"), "{ids:?}");
+}

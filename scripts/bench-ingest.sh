@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# End-to-end ingest throughput (a benchmark, not a test). Builds a synthetic but realistic stream
+# from the eval sets in ../shared/eval/clustering (or $EVAL_DIR): every article repeated with a
+# new id, its dates moved by whole weeks and a numbered opening line, so each copy is new
+# content. Ingests it in chunks of $CHUNK articles into one fresh store and prints, per chunk,
+# articles/s and the peak resident memory of the ingest process, so the per-article cost at
+# 100k stored articles can be compared with that at 10k.
+#   scripts/bench-ingest.sh [TOTAL] [CHUNK]      (default: 100000 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOTAL=${1:-100000}
+CHUNK=${2:-10000}
+EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
+TARGET=${CARGO_TARGET_DIR:-target}
+cargo build --release --quiet -p storyline --bin storyline
+BIN="$TARGET/release/storyline"
+WORK=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$WORK"
+python3 - "$EVAL_DIR" "$WORK" "$TOTAL" "$CHUNK" <<'PY'
+import json, sys, datetime, os
+src, work, total, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+docs = []
+for s in ("newswcl50", "ntrex-dev", "ecbplus-dev"):
+    with open(os.path.join(src, s, "docs.jsonl"), encoding="utf-8") as f:
+        docs += [json.loads(l) for l in f if l.strip()]
+docs = [d for d in docs if (d.get("text") or "").strip()]
+out, n, k = None, 0, 0
+while n < total:
+    for d in docs:
+        if n >= total:
+            break
+        if n % chunk == 0:
+            if out:
+                out.close()
+            out = open(os.path.join(work, "chunk-%03d.jsonl" % (n // chunk)), "w", encoding="utf-8")
+        e = dict(d)
+        e["id"] = "%s~%d" % (d["id"], k)
+        p = d.get("published")
+        try:
+            day = datetime.date.fromisoformat((p or "")[:10]) + datetime.timedelta(weeks=k)
+            e["published"] = day.isoformat()
+        except ValueError:
+            pass
+        e["text"] = "Report %d.\n%s" % (k, d["text"])
+        out.write(json.dumps(e, ensure_ascii=False) + "\n")
+        n += 1
+    k += 1
+out.close()
+PY
+chars=$(python3 -c "import json,glob;t=[len(json.loads(l)['text']) for l in open(sorted(glob.glob('$WORK/chunk-*.jsonl'))[0])];print(sum(t)//len(t))")
+echo "stream: $TOTAL articles in chunks of $CHUNK, mean $chars characters; store in $WORK/db"
+stored=0
+for f in "$WORK"/chunk-*.jsonl; do
+  n=$(wc -l <"$f")
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$WORK/rss" "$BIN" --db "$WORK/db" ingest "$f" >/dev/null 2>"$WORK/err" || true
+  end=$(date +%s.%N)
+  stored=$((stored + n))
+  rss_mb=$(( $(tail -1 "$WORK/rss") / 1024 ))
+  echo "$stored stored: $(echo "scale=1; $n / ($end - $start)" | bc) articles/s over the last $n, peak memory ${rss_mb} MB"
+done
