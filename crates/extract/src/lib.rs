@@ -2,9 +2,9 @@
 //!
 //! Pure: takes a [`model::RawDocument`], returns a [`model::Article`] whose `segments` are left
 //! empty (the text layer fills them). Never panics on input; what went wrong goes to
-//! `Article::diagnostics`. HTML goes through a bounded single-pass reader ([`html`]), main-text
-//! selection ([`content`]) and metadata signals ([`meta`]); both HTML and plain text then pass the
-//! line-level furniture filter ([`text`]) and dateline detection ([`dateline`]).
+//! `Article::diagnostics`. HTML goes through a bounded single-pass reader (`html`), main-text
+//! selection (`content`) and metadata signals (`meta`); both HTML and plain text then pass the
+//! line-level furniture filter (`text`) and dateline detection (`dateline`).
 
 mod content;
 mod dateline;

@@ -145,7 +145,7 @@ fn bad_inputs_are_named_and_the_rest_is_ingested() {
     let before = export(&db);
     std::fs::write(
         input.join("batch.jsonl"),
-        "{\"id\":\"ok1\",\"text\":\"different text under the same id\"}\n",
+        "{\"id\":\"ok1\",\"text\":\"A different report under the same id: Vladimir Putin met Xi Jinping in Kazan on Tuesday to discuss trade, energy and security cooperation between the two countries.\"}\n",
     )
     .unwrap();
     let o = run(
