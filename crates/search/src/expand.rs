@@ -190,6 +190,8 @@ pub fn expand(query: &str, dict: &Dictionary) -> Expansion {
             out.translations.push((w, tr));
         }
     }
-    out.query.fallback_any = out.query.groups.len() > 1;
+    // Documents matching only some words are wanted when a translation may be missing (a
+    // word translated, its neighbour not); an untranslated query asks for all its words.
+    out.query.fallback_any = out.query.groups.len() > 1 && !out.translations.is_empty();
     out
 }
