@@ -99,35 +99,45 @@ pub(crate) fn fts_expression(q: &TextQuery, joiner: &str) -> Option<(String, Vec
 }
 
 /// About 40 characters either side of the first place where one of `terms` (analysed, so
-/// lowercase, Simplified and possibly stemmed) occurs in `text`; the start of the text when none
-/// is found verbatim.
+/// lowercase, Simplified and possibly stemmed: a stem is a prefix of the word) occurs in
+/// `text`; the start of the text when none is found verbatim.
 pub(crate) fn snippet(text: &str, terms: &[String]) -> String {
+    // Search the lowercased original (same characters, so positions carry over), for each
+    // term as analysed and in Traditional form (习近平 → 習近平).
     let lower = text.to_lowercase();
-    let simplified = lang::to_simplified(&lower);
-    // OpenCC t2s keeps character counts for nearly all text; fall back when it does not.
-    let hay = if simplified.chars().count() == lower.chars().count() {
-        simplified
-    } else {
-        lower
-    };
-    let chars: Vec<char> = hay.chars().collect();
     let orig: Vec<char> = text.chars().collect();
-    let mut best: Option<(usize, usize)> = None;
-    for t in terms {
-        for word in t.split(' ') {
-            if word.is_empty() {
-                continue;
-            }
-            if let Some(byte) = hay.find(word) {
-                let at = hay[..byte].chars().count();
-                if best.is_none_or(|(b, _)| at < b) {
-                    best = Some((at, word.chars().count()));
+    let earliest = |forms: &mut dyn Iterator<Item = String>| {
+        let mut best: Option<(usize, usize)> = None;
+        for form in forms.filter(|f| !f.is_empty()) {
+            for f in [lang::to_traditional(&form), form] {
+                if let Some(byte) = lower.find(&f) {
+                    let at = lower[..byte].chars().count();
+                    if best.is_none_or(|(b, _)| at < b) {
+                        best = Some((at, f.chars().count()));
+                    }
                 }
             }
         }
-    }
+        best
+    };
+    // Whole phrases first (Chinese words of a phrase stand without spaces: 金 砖 → 金砖),
+    // then single words.
+    let whole = earliest(&mut terms.iter().map(|t| {
+        if t.chars().any(|c| c.is_ascii_alphanumeric()) {
+            t.clone()
+        } else {
+            t.replace(' ', "")
+        }
+    }));
+    let best = whole.or_else(|| {
+        earliest(
+            &mut terms
+                .iter()
+                .flat_map(|t| t.split(' ').map(str::to_string).collect::<Vec<_>>()),
+        )
+    });
     let (at, len) = best.unwrap_or((0, 0));
-    let n = chars.len().min(orig.len());
+    let n = orig.len();
     let from = at.min(n).saturating_sub(40);
     let to = (at + len + 40).min(n);
     let mut s: String = orig[from..to].iter().collect();
