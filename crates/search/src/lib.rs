@@ -5,7 +5,7 @@
 //! word itself plus its translations through CC-CEDICT (金砖 → BRICS, Putin → 普京) and through
 //! the aliases of stored entities (Путин ↔ 普京 ↔ Putin) — and [`Searcher`] runs that query,
 //! then, when the multilingual encoder is loaded and documents carry vectors, ranks documents
-//! by cosine to the query's embedding and fuses both lists (reciprocal-rank fusion).
+//! by cosine to the query's embedding and fuses both lists; the best full-text hits also bring their nearest documents by vector (their coverage in other languages).
 
 mod expand;
 mod searcher;

@@ -15,6 +15,13 @@ use crate::vectors::VectorIndex;
 /// unrelated news leads score about 0.1–0.3 with USE-m3; a headline against its article in
 /// another language well above 0.5).
 const MIN_COSINE: f32 = 0.45;
+/// Full-text hits whose vectors refine the query vector.
+const FEEDBACK_DOCS: usize = 2;
+/// Nearest documents placed after each of the best full-text hits, and how close they must be.
+const COMPANIONS: usize = 3;
+const COMPANION_COSINE: f32 = 0.6;
+/// Weight of the weaker of a document's two ranks.
+const BOTH_BONUS: f32 = 0.2;
 /// Reciprocal-rank fusion constant.
 const RRF_K: f32 = 60.0;
 
@@ -133,16 +140,62 @@ impl Searcher {
         let mut semantic = false;
         let mut vector_hits: Vec<(String, f32)> = Vec::new();
         if let (Some(enc), false) = (&self.encoder, snap.vectors.is_empty()) {
-            let q = enc.embed(&lang::to_simplified(query));
+            let mut q = enc.embed(&lang::to_simplified(query));
+            // Pseudo-relevance feedback: the best full-text hits' own vectors pull the query
+            // towards their coverage in other languages (a document and its translation sit
+            // far closer together than a short query and either of them).
+            let feedback: Vec<&[f32]> = text_hits
+                .iter()
+                .take(FEEDBACK_DOCS)
+                .filter_map(|h| snap.vectors.get(&h.document))
+                .collect();
+            if !feedback.is_empty() {
+                for v in &feedback {
+                    for (a, b) in q.iter_mut().zip(v.iter()) {
+                        *a += b / feedback.len() as f32;
+                    }
+                }
+                let n = q.iter().map(|a| a * a).sum::<f32>().sqrt().max(1e-6);
+                q.iter_mut().for_each(|a| *a /= n);
+            }
+            let min = std::env::var("STORYLINE_MIN_COSINE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(MIN_COSINE);
             vector_hits = snap
                 .vectors
-                .top(&q, limit.max(20), MIN_COSINE)
+                .top(&q, limit.max(20), min)
                 .into_iter()
                 .map(|(id, s)| (id.to_string(), s))
                 .collect();
             semantic = true;
         }
-        let hits = fuse(store, text_hits, &vector_hits, limit)?;
+        // Coverage of the best full-text hits in other languages: their nearest documents by
+        // vector (a translation or rewrite of the same report), placed right after them.
+        let mut companions: Vec<(String, Vec<String>)> = Vec::new();
+        if semantic {
+            for h in text_hits.iter().take(FEEDBACK_DOCS) {
+                if let Some(v) = snap.vectors.get(&h.document) {
+                    let near: Vec<String> = snap
+                        .vectors
+                        .top(v, COMPANIONS + 1, COMPANION_COSINE)
+                        .into_iter()
+                        .map(|(id, _)| id.to_string())
+                        .filter(|id| *id != h.document)
+                        .take(COMPANIONS)
+                        .collect();
+                    companions.push((h.document.clone(), near));
+                }
+            }
+        }
+        let mut hits = fuse(
+            store,
+            text_hits,
+            &vector_hits,
+            limit + COMPANIONS * FEEDBACK_DOCS,
+        )?;
+        place_companions(store, &mut hits, &companions)?;
+        hits.truncate(limit);
         Ok(Results {
             hits,
             translations: expansion.translations,
@@ -151,7 +204,7 @@ impl Searcher {
     }
 }
 
-/// Reciprocal-rank fusion of the full-text and vector lists; documents only the vectors found
+/// Fusion of the full-text and vector lists by best reciprocal rank; documents only the vectors found
 /// are read from the store for their title and opening.
 fn fuse(
     store: &dyn Store,
@@ -164,14 +217,20 @@ fn fuse(
         text.truncate(limit);
         return Ok(text);
     }
-    let mut score: HashMap<String, f32> = HashMap::new();
+    // Each document's best reciprocal rank in either list, plus a little for being in both:
+    // a document only the vectors find (the coverage in another language) can rank as high
+    // as the best full-text hit instead of trailing every document both lists hold.
+    let mut ranks: HashMap<String, (f32, f32)> = HashMap::new();
     for (rank, h) in text.iter().enumerate() {
-        *score.entry(h.document.clone()).or_default() += 1.0 / (RRF_K + rank as f32 + 1.0);
+        ranks.entry(h.document.clone()).or_default().0 = 1.0 / (RRF_K + rank as f32 + 1.0);
     }
     for (rank, (id, _)) in vectors.iter().enumerate() {
-        *score.entry(id.clone()).or_default() += 1.0 / (RRF_K + rank as f32 + 1.0);
+        ranks.entry(id.clone()).or_default().1 = 1.0 / (RRF_K + rank as f32 + 1.0);
     }
-    let mut order: Vec<(String, f32)> = score.into_iter().collect();
+    let mut order: Vec<(String, f32)> = ranks
+        .into_iter()
+        .map(|(id, (t, v))| (id, t.max(v) + BOTH_BONUS * t.min(v)))
+        .collect();
     order.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     order.truncate(limit);
     let mut by_id: HashMap<String, Hit> =
@@ -194,6 +253,40 @@ fn fuse(
         }
     }
     Ok(out)
+}
+
+/// Move (or add) each hit's companions to just after it.
+fn place_companions(
+    store: &dyn Store,
+    hits: &mut Vec<Hit>,
+    companions: &[(String, Vec<String>)],
+) -> Result<(), StoreError> {
+    for (anchor, near) in companions {
+        let Some(mut at) = hits.iter().position(|h| &h.document == anchor) else {
+            continue;
+        };
+        for id in near {
+            let existing = hits.iter().position(|h| &h.document == id);
+            let hit = match existing {
+                Some(i) if i <= at => continue,
+                Some(i) => hits.remove(i),
+                None => match store.document(id)? {
+                    Some(d) => Hit {
+                        snippet: opening(&d.article.text()),
+                        title: d.article.title.clone(),
+                        event: d.event.clone(),
+                        document: id.clone(),
+                        score: 0.0,
+                    },
+                    None => continue,
+                },
+            };
+            at += 1;
+            let score = hits.get(at - 1).map_or(0.0, |h| h.score);
+            hits.insert(at.min(hits.len()), Hit { score, ..hit });
+        }
+    }
+    Ok(())
 }
 
 /// The first 120 characters of a text, on one line.

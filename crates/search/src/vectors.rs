@@ -6,6 +6,7 @@
 #[derive(Debug, Default)]
 pub struct VectorIndex {
     ids: Vec<String>,
+    rows: std::collections::HashMap<String, usize>,
     dim: usize,
     data: Vec<f32>,
 }
@@ -19,8 +20,15 @@ impl VectorIndex {
         if v.len() != self.dim || v.is_empty() {
             return;
         }
+        self.rows.insert(id.to_string(), self.ids.len());
         self.ids.push(id.to_string());
         self.data.extend_from_slice(v);
+    }
+
+    /// The vector stored for `id`.
+    pub fn get(&self, id: &str) -> Option<&[f32]> {
+        let &i = self.rows.get(id)?;
+        self.data.get(i * self.dim..(i + 1) * self.dim)
     }
 
     pub fn is_empty(&self) -> bool {
