@@ -3,7 +3,7 @@
 //!
 //! Reads go through a small pool of store connections on blocking threads; what lists and
 //! filters need (document summaries, events, entities, quotes, facts, claims) is kept in a
-//! [`catalog::Catalog`] snapshot that is rebuilt when the store's document count changes.
+//! catalog snapshot (module `catalog`) that is rebuilt when the store's document count changes.
 //! Everything the UI shows is escaped by the template engine; the only write endpoint
 //! (`POST /api/ingest`) is off unless enabled and then needs a bearer token.
 
