@@ -14,5 +14,5 @@ mod handlers;
 mod passages;
 mod ui;
 
-pub use app::{router, serve, App, Config, StoreFactory};
+pub use app::{api_paths, router, serve, App, Config, StoreFactory};
 pub use error::ApiError;

@@ -53,6 +53,7 @@ impl Templates {
             }
         }
         env.add_filter("langname", lang_name);
+        env.add_test("web_url", is_web_url);
         Templates { env }
     }
 
@@ -68,6 +69,12 @@ impl Default for Templates {
     fn default() -> Templates {
         Templates::new()
     }
+}
+
+/// Whether a stored URL may become a link: only `http(s)://` (no `javascript:`, `data:`, ...).
+fn is_web_url(url: String) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace)
 }
 
 /// A readable name for a language tag.

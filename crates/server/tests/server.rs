@@ -16,7 +16,7 @@ fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds")
 }
 
-const HOSTILE: &str = r#"{"id": "hostile\"><script>alert('id')</script>", "title": "<script>alert('title')</script> Talks \" onmouseover=\"alert(1)", "source": "<b>Evil</b> Outlet", "published": "2024-05-16", "text": "Leaders met in Beijing on Thursday. <script>alert('text')</script> The talks covered trade. \"><img src=x onerror=alert('img')> More text follows here to make a paragraph."}"#;
+const HOSTILE: &str = r#"{"id": "hostile\"><script>alert('id')</script>", "title": "<script>alert('title')</script> Talks \" onmouseover=\"alert(1)", "source": "<b>Evil</b> Outlet", "published": "2024-05-16", "url": "javascript:alert('url')", "text": "Leaders met in Beijing on Thursday. <script>alert('text')</script> The talks covered trade. \"><img src=x onerror=alert('img')> More text follows here to make a paragraph."}"#;
 
 /// A store holding the seeds and a hostile article.
 fn store_with_seeds(dir: &Path) {
@@ -170,7 +170,7 @@ fn get(addr: SocketAddr, path: &str) -> Reply {
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
                 (b as char).to_string()
             } else {
                 format!("%{b:02X}")
@@ -205,6 +205,43 @@ fn api_pages_search_and_escaping_over_the_seeds() {
         get(addr, "/api/events?limit=abc").json()["code"],
         "bad_request"
     );
+
+    // The entity filter: the events an entity appears in, as its own page lists them.
+    let ents = get(addr, "/api/entities?limit=500").json();
+    let busiest = ents["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|e| e["documents"].as_u64())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let with = get(addr, &format!("/api/events?entity={}", enc(&busiest))).json();
+    let view = get(addr, &format!("/api/entities/{}", enc(&busiest))).json();
+    let ids = |v: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert!(with["total"].as_u64().unwrap() >= 1, "{with}");
+    assert_eq!(ids(&with["items"]), ids(&view["events"]));
+    assert_eq!(
+        get(addr, "/api/events?entity=no-such-entity").json()["total"],
+        0
+    );
+    // Language filter: every event listed has a document in that language.
+    for e in get(addr, "/api/events?lang=ru").json()["items"]
+        .as_array()
+        .unwrap()
+    {
+        assert!(e["languages"].as_array().unwrap().iter().any(|l| l == "ru"));
+    }
 
     // One event with its documents and their spans.
     let ev = get(addr, &format!("/api/events/{}", enc(&first))).json();
@@ -307,6 +344,16 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     for p in ["/entities", "/storylines", "/static/style.css", "/search"] {
         assert_eq!(get(addr, p).status, 200, "{p}");
     }
+    let page = get(addr, &format!("/entities/{}", enc(&busiest)));
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains(&format!("/events/{}", enc(&ids(&view["events"])[0]))));
+    let lines = get(addr, "/api/storylines").json();
+    for l in lines.as_array().unwrap() {
+        let id = l["id"].as_str().unwrap();
+        assert_eq!(get(addr, &format!("/storylines/{}", enc(id))).status, 200);
+    }
     let missing = get(addr, "/events/nope");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("not_found"));
@@ -321,6 +368,8 @@ fn api_pages_search_and_escaping_over_the_seeds() {
         "/".to_string(),
         format!("/search?q={}", enc("<script>alert")),
         format!("/search?q={}", enc("talks covered trade")),
+        "/entities".to_string(),
+        "/storylines".to_string(),
     ] {
         let r = get(addr, &path);
         assert_eq!(r.status, 200, "{path}");
@@ -332,30 +381,70 @@ fn api_pages_search_and_escaping_over_the_seeds() {
             !body.contains("\" onmouseover=\""),
             "{path}: attribute injection"
         );
+        assert!(
+            !body.contains("href=\"javascript:"),
+            "{path}: javascript: link"
+        );
     }
+    // The API gives the hostile text back as data: JSON that round-trips it unchanged, served
+    // as JSON and not to be sniffed as HTML.
+    let r = get(addr, &format!("/api/documents/{}", enc(hostile_id)));
+    let headers = r.headers.to_ascii_lowercase();
+    assert!(
+        headers.contains("content-type: application/json"),
+        "{headers}"
+    );
+    assert!(headers.contains("x-content-type-options: nosniff"));
+    let d = r.json();
+    assert_eq!(d["id"], hostile_id);
+    assert!(d["text"]
+        .as_str()
+        .unwrap()
+        .contains("<script>alert('text')</script>"));
+    assert_eq!(d["url"], "javascript:alert('url')");
+    let hits = get(
+        addr,
+        &format!("/api/search?q={}", enc("talks covered trade")),
+    );
+    assert!(hits
+        .headers
+        .to_ascii_lowercase()
+        .contains("application/json"));
+    assert!(hits.body.contains("hostile"), "{}", hits.body);
     let r = get(addr, &format!("/documents/{}", enc(hostile_id)));
     assert!(
         r.body.contains("&lt;script&gt;"),
         "escaped text should be shown"
     );
 
-    // The OpenAPI description covers every API route.
+    // The OpenAPI description lists exactly the routed API paths, each with its operation, and
+    // every path it describes is answered by its own handler (not the API's 404 fallback).
     let spec = get(addr, "/api/openapi.json").json();
     assert_eq!(spec["openapi"], "3.1.0");
-    for p in [
-        "/api/events",
-        "/api/events/{id}",
-        "/api/documents/{id}",
-        "/api/entities",
-        "/api/entities/{id}",
-        "/api/storylines",
-        "/api/storylines/{id}",
-        "/api/search",
-        "/api/ingest",
-    ] {
+    let mut described: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    described.sort();
+    let mut routed = server::api_paths();
+    routed.sort();
+    assert_eq!(described, routed);
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let method = if path == "/api/ingest" { "post" } else { "get" };
+        let op = &item[method];
+        assert!(op["responses"].is_object(), "{path}: no {method} operation");
+        assert!(op["summary"].is_string(), "{path}: no summary");
+        let concrete = path.replace("{id}", "x");
+        let r = if method == "post" {
+            request(addr, "POST", &concrete, &[], b"{}")
+        } else {
+            get(addr, &concrete)
+        };
         assert!(
-            spec["paths"][p].is_object(),
-            "{p} missing from openapi.json"
+            !r.body.contains("this API path"),
+            "{path} is described but not routed"
         );
     }
 }
