@@ -53,6 +53,9 @@ fn set(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Most events, documents and quotes an entity view lists.
+pub const ENTITY_LIST: usize = 100;
+
 /// A snapshot of the store for lists and lookups.
 pub struct Catalog {
     /// Documents in the store when this was built (the staleness check).
@@ -482,35 +485,51 @@ impl Catalog {
 
     pub fn entity_view(&self, id: &str) -> Option<EntityView> {
         let e = &self.entities[*self.entity_index.get(id)?];
-        let docs: Vec<DocumentSummary> = e
-            .documents
+        let mut docs: Vec<&DocumentSummary> =
+            e.documents.iter().filter_map(|d| self.doc(d)).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut events: Vec<usize> = docs
             .iter()
-            .filter_map(|d| self.doc(d).cloned())
+            .filter_map(|d| d.event.as_deref())
+            .filter_map(|ev| self.event_index.get(ev).copied())
+            .filter(|&i| seen.insert(i))
             .collect();
-        let mut events: Vec<&EventSummary> = Vec::new();
-        for d in &docs {
-            if let Some(s) = d.event.as_deref().and_then(|ev| self.event_summary(ev)) {
-                if !events.iter().any(|x| x.id == s.id) {
-                    events.push(s);
-                }
-            }
-        }
-        events.sort_by_key(|s| self.event_index.get(&s.id).copied().unwrap_or(usize::MAX));
-        let quotes = e
+        let events_total = events.len();
+        // Newest first: by start date, then by store order.
+        events.sort_by(|&a, &b| {
+            self.summaries[b]
+                .start
+                .cmp(&self.summaries[a].start)
+                .then(b.cmp(&a))
+        });
+        events.truncate(ENTITY_LIST);
+        let documents_total = docs.len();
+        docs.sort_by(|a, b| b.published.cmp(&a.published));
+        docs.truncate(ENTITY_LIST);
+        let quotes: Vec<&Quote> = e
             .documents
             .iter()
             .flat_map(|d| self.quotes.get(d).map(Vec::as_slice).unwrap_or(&[]))
             .filter(|q| q.speaker.as_deref() == Some(&e.id))
-            .map(|q| self.quote_view(q))
             .collect();
         Some(EntityView {
             id: e.id.clone(),
             kind: e.kind.as_str().into(),
             name: e.name.clone(),
             aliases: e.aliases.clone(),
-            documents: docs,
-            events: events.into_iter().cloned().collect(),
-            quotes,
+            documents: docs.into_iter().cloned().collect(),
+            documents_total,
+            events: events
+                .into_iter()
+                .map(|i| self.summaries[i].clone())
+                .collect(),
+            events_total,
+            quotes_total: quotes.len(),
+            quotes: quotes
+                .into_iter()
+                .take(ENTITY_LIST)
+                .map(|q| self.quote_view(q))
+                .collect(),
         })
     }
 

@@ -184,9 +184,16 @@ pub struct EntityView {
     pub kind: String,
     pub name: String,
     pub aliases: std::collections::BTreeMap<String, Vec<String>>,
+    /// The newest documents mentioning it (at most a page; `documents_total` counts all).
     pub documents: Vec<DocumentBrief>,
+    pub documents_total: usize,
+    /// The newest events with such documents (at most a page; `events_total` counts all; the
+    /// event list filtered by the entity pages through all of them).
     pub events: Vec<EventSummary>,
+    pub events_total: usize,
+    /// Quotes it is the speaker of (at most a page; `quotes_total` counts all).
     pub quotes: Vec<QuoteView>,
+    pub quotes_total: usize,
 }
 
 /// Related events over time.
