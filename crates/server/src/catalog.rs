@@ -542,7 +542,10 @@ impl Catalog {
 
     pub fn storyline(&self, id: &str) -> Option<StorylineView> {
         let evs = self.storylines.get(id)?;
-        let events: Vec<EventSummary> = evs.iter().map(|&i| self.summaries[i].clone()).collect();
+        let mut events: Vec<EventSummary> =
+            evs.iter().map(|&i| self.summaries[i].clone()).collect();
+        // Oldest first: a storyline reads as a chain.
+        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
         let start = events.iter().filter_map(|e| e.start.clone()).min();
         let end = events
             .iter()
@@ -558,9 +561,19 @@ impl Catalog {
     }
 }
 
-/// A storyline's title: the entities its events share are not known here, so the earliest
-/// event's title stands for it.
+/// A storyline's title: the chain of its events' places when they have them, else the earliest
+/// event's title. `events` are oldest first.
 fn storyline_title(events: &[EventSummary]) -> String {
+    // Where it went, oldest first (`Moscow → Beijing → Kazan`), when the events have places.
+    let mut places: Vec<&str> = Vec::new();
+    for p in events.iter().filter_map(|e| e.place.as_deref()) {
+        if places.last() != Some(&p) {
+            places.push(p);
+        }
+    }
+    if places.len() >= 2 {
+        return places.join(" → ");
+    }
     events
         .first()
         .map(|e| e.title.clone())

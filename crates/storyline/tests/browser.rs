@@ -1,7 +1,8 @@
 //! The web UI in a real browser: headless Chromium (the Debian `chromium` package) against
 //! `storyline serve` on a loopback port with the sample corpus. Checks that the timeline shows
 //! the events, that an event page opens with its coverage table and documents, and that a
-//! search for 金砖 shows the English BRICS coverage; saves screenshots (into
+//! search for 金砖 shows the English BRICS coverage, that the storyline page chains the three
+//! events oldest first and that an entity page lists its events; saves screenshots (into
 //! `docs/screenshots/` with `UPDATE_SCREENSHOTS=1`, else into a temporary directory).
 //!
 //! Without Chromium the test is skipped with a loud message, unless `CI` is set: then it fails.
@@ -157,7 +158,11 @@ fn timeline_event_and_search_in_headless_chromium() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(!events.is_empty());
+    assert_eq!(
+        events.len(),
+        3,
+        "the sample corpus holds three events (Moscow, Beijing, Kazan): {events:?}"
+    );
 
     let server = serve(&db);
     let profile = tempfile::tempdir().unwrap();
@@ -225,6 +230,75 @@ fn timeline_event_and_search_in_headless_chromium() {
     );
     assert!(dom.contains(">en<"), "no English hit");
 
+    // The storyline page: the three events as one chain, oldest first.
+    let dom = dump_dom(
+        &chrome,
+        profile.path(),
+        &format!("{}/storylines", server.url),
+    );
+    let storyline_href = dom
+        .split("href=\"/storylines/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to a storyline page")
+        .to_string();
+    let storyline_url = format!("{}/storylines/{storyline_href}", server.url);
+    let dom = dump_dom(&chrome, profile.path(), &storyline_url);
+    let mut by_date = events.clone();
+    by_date.sort_by(|a, b| a["start"].as_str().cmp(&b["start"].as_str()));
+    let at: Vec<usize> = by_date
+        .iter()
+        .map(|e| {
+            let title = e["title"].as_str().unwrap();
+            dom.find(&title.replace('&', "&amp;"))
+                .unwrap_or_else(|| panic!("storyline lacks {title:?}"))
+        })
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "storyline events are not oldest first: {at:?}"
+    );
+    assert!(
+        dom.contains("Moscow → Beijing → Kazan"),
+        "the storyline is not titled by its places"
+    );
+
+    // An entity page: the most mentioned entity, with its events.
+    let dom = dump_dom(&chrome, profile.path(), &format!("{}/entities", server.url));
+    let entity_href = dom
+        .split("href=\"/entities/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to an entity page")
+        .to_string();
+    let entity_url = format!("{}/entities/{entity_href}", server.url);
+    let dom = dump_dom(&chrome, profile.path(), &entity_url);
+    assert!(
+        dom.contains("href=\"/events/"),
+        "entity page without events"
+    );
+
+    screenshot(
+        &chrome,
+        profile.path(),
+        &storyline_url,
+        &shots.join("storyline.png"),
+        "1280,900",
+    );
+    screenshot(
+        &chrome,
+        profile.path(),
+        &entity_url,
+        &shots.join("entity.png"),
+        "1280,900",
+    );
+    screenshot(
+        &chrome,
+        profile.path(),
+        &biggest_url,
+        &shots.join("event-phone.png"),
+        "390,844",
+    );
     screenshot(
         &chrome,
         profile.path(),
