@@ -192,10 +192,15 @@ async fn harden(req: Request<axum::body::Body>, next: Next) -> Response {
         let replaced = match res.status() {
             StatusCode::PAYLOAD_TOO_LARGE => Some(ApiError::TooLarge(limit)),
             StatusCode::REQUEST_TIMEOUT => Some(ApiError::Timeout),
+            StatusCode::METHOD_NOT_ALLOWED => Some(ApiError::MethodNotAllowed),
             _ => None,
         };
         if let Some(e) = replaced {
+            let allow = res.headers().get(header::ALLOW).cloned();
             res = e.into_response();
+            if let Some(allow) = allow {
+                res.headers_mut().insert(header::ALLOW, allow);
+            }
         }
     }
     let h = res.headers_mut();

@@ -21,6 +21,8 @@ pub enum ApiError {
     TooLarge(usize),
     #[error("the request took too long")]
     Timeout,
+    #[error("this API path does not take that method")]
+    MethodNotAllowed,
     #[error("internal error")]
     Internal(String),
 }
@@ -35,6 +37,7 @@ impl ApiError {
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -68,5 +71,46 @@ impl IntoResponse for ApiError {
             );
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code the server answers with is listed in the OpenAPI description, with the
+    /// status the table gives it.
+    #[test]
+    fn every_code_is_described() {
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!("../openapi.json")).unwrap();
+        let listed = spec["components"]["schemas"]["Error"]["properties"]["code"]["enum"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let all = [
+            ApiError::NotFound("x".into()),
+            ApiError::BadRequest("x".into()),
+            ApiError::IngestDisabled,
+            ApiError::Unauthorized,
+            ApiError::TooLarge(1),
+            ApiError::Timeout,
+            ApiError::MethodNotAllowed,
+            ApiError::Internal("x".into()),
+        ];
+        assert_eq!(listed.len(), all.len());
+        let description = spec["info"]["description"].as_str().unwrap();
+        for e in all {
+            let (status, code) = e.status_and_code();
+            assert!(
+                listed.iter().any(|c| c == code),
+                "{code} not in openapi.json"
+            );
+            assert!(
+                description.contains(&format!("{code} ({})", status.as_u16())),
+                "{code} ({status}) not in the description"
+            );
+            assert_eq!(e.body().code, code);
+        }
     }
 }

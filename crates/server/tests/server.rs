@@ -293,6 +293,12 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     let r = get(addr, "/api/no/such/path");
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["code"], "not_found");
+    let r = get(addr, "/api/ingest");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json()["code"], "method_not_allowed");
+    assert!(r.headers.to_ascii_lowercase().contains("allow: post"));
+    let r = request(addr, "DELETE", "/api/events", &[], b"");
+    assert_eq!(r.json()["code"], "method_not_allowed");
     let r = get(addr, "/api/search");
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["code"], "bad_request");
