@@ -237,6 +237,7 @@ fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<App>>)> {
         ("/api/openapi.json", get(handlers::openapi)),
         ("/api/events", get(handlers::events)),
         ("/api/events/{id}", get(handlers::event)),
+        ("/api/documents", get(handlers::documents)),
         ("/api/documents/{id}", get(handlers::document)),
         ("/api/entities", get(handlers::entities)),
         ("/api/entities/{id}", get(handlers::entity)),

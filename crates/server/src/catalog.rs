@@ -49,6 +49,17 @@ impl EventFilter {
     }
 }
 
+/// Filters of the document list.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct DocumentFilter {
+    pub lang: Option<String>,
+    pub outlet: Option<String>,
+    pub event: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
 fn set(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -460,6 +471,30 @@ impl Catalog {
                 })
                 .collect(),
         }
+    }
+
+    /// Documents, newest first, filtered by language, outlet and event.
+    pub fn documents_page(&self, f: &DocumentFilter) -> Page<DocumentSummary> {
+        let lang = set(&f.lang).map(str::to_lowercase);
+        let outlet = set(&f.outlet).map(str::to_lowercase);
+        let event = set(&f.event);
+        let mut matching: Vec<&DocumentSummary> = self
+            .docs
+            .iter()
+            .filter(|d| {
+                lang.as_deref().is_none_or(|l| {
+                    d.languages.iter().any(|x| {
+                        let x = x.to_lowercase();
+                        x == l || x.strip_prefix(l).is_some_and(|r| r.starts_with('-'))
+                    })
+                }) && outlet
+                    .as_deref()
+                    .is_none_or(|o| d.outlet.as_deref().is_some_and(|x| x.to_lowercase() == o))
+                    && event.is_none_or(|e| d.event.as_deref() == Some(e))
+            })
+            .collect();
+        matching.sort_by(|a, b| b.published.cmp(&a.published));
+        page(matching.into_iter().cloned(), f.offset, f.limit)
     }
 
     pub fn entities_page(

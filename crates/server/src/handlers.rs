@@ -12,7 +12,7 @@ use serde::Deserialize;
 use wire::api::{IngestItem, IngestReport, SearchHit, SearchResults, Status, Translation};
 
 use crate::app::App;
-use crate::catalog::{Catalog, EventFilter};
+use crate::catalog::{Catalog, DocumentFilter, EventFilter};
 use crate::error::ApiError;
 
 type Api<T> = Result<Json<T>, ApiError>;
@@ -70,6 +70,15 @@ pub async fn event(
             .ok_or_else(|| ApiError::NotFound(format!("event `{id}`")))
     })
     .await
+}
+
+pub async fn documents(
+    State(app): State<Arc<App>>,
+    f: Q<DocumentFilter>,
+) -> Api<wire::api::Page<wire::api::DocumentBrief>> {
+    let f = query(f)?;
+    app.read(move |_, _, c| Ok(Json(c.documents_page(&f))))
+        .await
 }
 
 pub async fn document(

@@ -280,6 +280,32 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     let page = get(addr, "/events/ev-wire");
     assert!(page.body.contains("<mark class=\"shared\""));
 
+    // The document list: all, by event, by language (newest first).
+    let all = get(addr, "/api/documents?limit=200").json();
+    assert_eq!(all["total"], 8);
+    let wire_docs = get(addr, "/api/documents?event=ev-wire").json();
+    assert_eq!(wire_docs["total"], 2, "{wire_docs}");
+    let zh = get(addr, "/api/documents?lang=zh").json();
+    assert!(zh["total"].as_u64().unwrap() >= 1);
+    for d in zh["items"].as_array().unwrap() {
+        assert!(d["languages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().starts_with("zh-")));
+    }
+    let dates: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["published"].as_str())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert_eq!(
+        get(addr, "/api/documents?offset=-1").json()["code"],
+        "bad_request"
+    );
+
     // One document.
     let doc_id = docs[0]["id"].as_str().unwrap();
     let d = get(addr, &format!("/api/documents/{}", enc(doc_id))).json();
