@@ -139,6 +139,7 @@ impl Searcher {
         let text_hits = store.search_text(&expansion.query, limit.max(20))?;
         let mut semantic = false;
         let mut vector_hits: Vec<(String, f32)> = Vec::new();
+        let mut companions: Vec<(String, Vec<String>)> = Vec::new();
         if let (Some(enc), false) = (&self.encoder, snap.vectors.is_empty()) {
             let mut q = enc.embed(&lang::to_simplified(query));
             // Pseudo-relevance feedback: the best full-text hits' own vectors pull the query
@@ -162,31 +163,37 @@ impl Searcher {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(MIN_COSINE);
-            vector_hits = snap
-                .vectors
-                .top(&q, limit.max(20), min)
+            // One pass over the vectors: the query, and each of the best full-text hits for
+            // its coverage in other languages (nearest documents: a translation or rewrite of
+            // the same report), placed right after it.
+            let anchors: Vec<(&str, &[f32])> = text_hits
+                .iter()
+                .take(FEEDBACK_DOCS)
+                .filter_map(|h| Some((h.document.as_str(), snap.vectors.get(&h.document)?)))
+                .collect();
+            let mut queries: Vec<(&[f32], usize, f32)> = vec![(&q, limit.max(20), min)];
+            queries.extend(
+                anchors
+                    .iter()
+                    .map(|&(_, v)| (v, COMPANIONS + 1, COMPANION_COSINE)),
+            );
+            let mut found = snap.vectors.top_many(&queries).into_iter();
+            vector_hits = found
+                .next()
+                .unwrap_or_default()
                 .into_iter()
                 .map(|(id, s)| (id.to_string(), s))
                 .collect();
-            semantic = true;
-        }
-        // Coverage of the best full-text hits in other languages: their nearest documents by
-        // vector (a translation or rewrite of the same report), placed right after them.
-        let mut companions: Vec<(String, Vec<String>)> = Vec::new();
-        if semantic {
-            for h in text_hits.iter().take(FEEDBACK_DOCS) {
-                if let Some(v) = snap.vectors.get(&h.document) {
-                    let near: Vec<String> = snap
-                        .vectors
-                        .top(v, COMPANIONS + 1, COMPANION_COSINE)
-                        .into_iter()
-                        .map(|(id, _)| id.to_string())
-                        .filter(|id| *id != h.document)
-                        .take(COMPANIONS)
-                        .collect();
-                    companions.push((h.document.clone(), near));
-                }
+            for ((anchor, _), near) in anchors.iter().zip(found) {
+                let near: Vec<String> = near
+                    .into_iter()
+                    .map(|(id, _)| id.to_string())
+                    .filter(|id| id != anchor)
+                    .take(COMPANIONS)
+                    .collect();
+                companions.push((anchor.to_string(), near));
             }
+            semantic = true;
         }
         let mut hits = fuse(
             store,
