@@ -460,6 +460,16 @@ fn main() {
         "dictionary and encoder loaded in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    println!(
+        "store: the sample corpus and ../shared/eval/clustering/{{ntrex-dev,newswcl50,ecbplus-dev}} \
+         through the full pipeline (real extraction, encoder vectors, clustering, enrichment) \
+         into {}.base; then copies k = 1, 2, … of those documents written through Store::commit \
+         until {} documents: id ID~k, one non-lead paragraph dropped and two swapped, dates k \
+         months later, the encoder's vector plus noise (cosine ≈ 0.99), events, storylines, \
+         entities, quotes, facts, claims and shared passages mapped to copy k",
+        a.db.display(),
+        a.docs
+    );
     build(&a, &root, &searcher);
     let searcher = if a.semantic {
         Arc::new(searcher)
