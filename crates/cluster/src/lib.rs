@@ -5,7 +5,8 @@
 //! figures) next to its multilingual embedding; [`Clusterer::assign`] finds candidate events
 //! through an HNSW index ([`ann`]), scores them and says why ([`Assignment::why`]).
 //! [`embedding_texts`] says what of an article the encoder should read. [`metrics`] scores a
-//! clustering against gold labels (pairwise and BCubed).
+//! clustering against gold labels (pairwise and BCubed). [`commit_order`] puts the documents
+//! that arrive together in an order of their own, so that their arrival order does not matter.
 
 pub mod ann;
 mod clusterer;
@@ -17,6 +18,7 @@ pub use clusterer::{Assignment, Clusterer, Params};
 pub use features::Features;
 
 use model::Article;
+use sha2::{Digest, Sha256};
 
 /// Characters of each language segment given to the encoder.
 pub const LEAD_FOR_EMBEDDING: usize = 600;
@@ -80,6 +82,42 @@ fn embedded_segments(article: &Article) -> Vec<&model::Segment> {
     }
     segs.truncate(3);
     segs
+}
+
+/// The order in which documents that arrive together (one batch) should be assigned, as
+/// indices into `docs` (document id and features): the documents that say most about their
+/// event first — a dateline (day and place), then a day read off the lead, then a publication
+/// date, then none; with a place before without — then by event day, then by a hash of the id. Events are
+/// thus founded by their best-anchored reports, and documents that give no date or place join
+/// them afterwards instead of founding events of their own; and the result of a batch does not
+/// depend on the order its documents came in. Documents sharing an id keep their input order
+/// (the first one is the one stored).
+pub fn commit_order(docs: &[(&str, &Features)]) -> Vec<usize> {
+    use std::collections::HashMap;
+    let key = |f: &Features, id: &str| {
+        let rank = match f.day_source {
+            Some(dates::DaySource::Dateline) => 0u8,
+            Some(dates::DaySource::Relative | dates::DaySource::Written) => 1,
+            Some(dates::DaySource::Published) => 2,
+            None => 3,
+        };
+        // A hash, not the id itself: ids often encode their source or story, and an order
+        // keyed on them would carry that into the clustering.
+        let h = Sha256::digest(id.as_bytes());
+        (rank, f.place.is_none(), f.day, h)
+    };
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, (id, _)) in docs.iter().enumerate() {
+        first.entry(id).or_insert(i);
+    }
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    // Stable: documents with one id share the key of its first occurrence.
+    order.sort_by_cached_key(|&i| {
+        let (id, _) = docs[i];
+        let (_, f) = docs[first[id]];
+        key(f, id)
+    });
+    order
 }
 
 /// The mean of unit vectors, made unit again.

@@ -119,7 +119,27 @@ impl<'s> Pipeline<'s> {
                 .collect();
             embed_all(encoder, prepared)
         };
-        for (i, a) in analysed {
+        // Committed in an order of their own (see `cluster::commit_order`), so that the order
+        // in which a batch's documents arrive does not change its events.
+        let order = {
+            let keyed: Vec<(&str, &cluster::Features)> = analysed
+                .iter()
+                .filter_map(|(_, a)| a.as_ref().ok().map(|a| (a.raw.id.as_str(), &a.features)))
+                .collect();
+            cluster::commit_order(&keyed)
+        };
+        let (ok, failed): (Vec<_>, Vec<_>) = analysed.into_iter().partition(|(_, a)| a.is_ok());
+        for (i, a) in failed {
+            if let Err(e) = a {
+                results[i] = Some(Err(e));
+            }
+        }
+        let mut ok: Vec<Option<(usize, Result<Analysed, PipelineError>)>> =
+            ok.into_iter().map(Some).collect();
+        for k in order {
+            let Some((i, a)) = ok.get_mut(k).and_then(Option::take) else {
+                continue;
+            };
             let r = a.and_then(|a| self.commit_one(a));
             results[i] = Some(r);
         }
