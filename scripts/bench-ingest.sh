@@ -4,7 +4,9 @@
 # new id, its dates moved by whole weeks and a numbered opening line, so each copy is new
 # content. Ingests it in chunks of $CHUNK articles into one fresh store and prints, per chunk,
 # articles/s and the peak resident memory of the ingest process, so the per-article cost at
-# 100k stored articles can be compared with that at 10k.
+# 100k stored articles can be compared with that at 10k. The machine may be shared: the CPU
+# time per article (user + system, all threads) is printed too, with the rate it implies on
+# this machine's cores when they are free.
 #   scripts/bench-ingest.sh [TOTAL] [CHUNK]      (default: 100000 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,9 +55,12 @@ stored=0
 for f in "$WORK"/chunk-*.jsonl; do
   n=$(wc -l <"$f")
   start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$WORK/rss" "$BIN" --db "$WORK/db" ingest "$f" >/dev/null 2>"$WORK/err" || true
+  /usr/bin/time -f "%M %U %S" -o "$WORK/rss" "$BIN" --db "$WORK/db" ingest "$f" >/dev/null 2>"$WORK/err" || true
   end=$(date +%s.%N)
   stored=$((stored + n))
-  rss_mb=$(( $(tail -1 "$WORK/rss") / 1024 ))
-  echo "$stored stored: $(echo "scale=1; $n / ($end - $start)" | bc) articles/s over the last $n, peak memory ${rss_mb} MB"
+  read -r rss user sys < <(tail -1 "$WORK/rss")
+  cpu_ms=$(echo "scale=1; 1000 * ($user + $sys) / $n" | bc)
+  echo "$stored stored: $(echo "scale=1; $n / ($end - $start)" | bc) articles/s over the last $n" \
+    "(CPU ${cpu_ms} ms/article: $(echo "scale=1; $(nproc) * 1000 / $cpu_ms" | bc) articles/s on $(nproc) free cores)," \
+    "peak memory $((rss / 1024)) MB"
 done
