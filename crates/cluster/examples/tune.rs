@@ -71,6 +71,7 @@ fn set(p: &mut cluster::Params, key: &str, v: f32) {
         "same_place" => p.same_place = v,
         "other_place" => p.other_place = v,
         "other_dateline_place" => p.other_dateline_place = v,
+        "min_sim" => p.min_sim = v,
         _ => eprintln!("unknown key {key}"),
     }
 }

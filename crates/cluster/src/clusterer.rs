@@ -52,6 +52,9 @@ pub struct Params {
     /// Storyline: embedding similarity and shared-name score needed to link two events.
     pub storyline_sim: f32,
     pub storyline_lex: f32,
+    /// Embedding similarity (to the event or its nearest document) below which an article
+    /// cannot join, whatever names it shares: the same actors in another story.
+    pub min_sim: f32,
 }
 
 impl Default for Params {
@@ -71,6 +74,7 @@ impl Default for Params {
             other_dateline_place: 0.35,
             storyline_sim: 0.55,
             storyline_lex: 0.25,
+            min_sim: 0.0,
         }
     }
 }
@@ -368,6 +372,13 @@ impl Clusterer {
             emb + p.lexical * lexical
         };
         let mut blocked = None;
+        if sim.max(member_sim) < p.min_sim {
+            blocked = Some(format!(
+                "similarity {:.2} is below {:.2}",
+                sim.max(member_sim),
+                p.min_sim
+            ));
+        }
         let date = match (f.day, st.first, st.last) {
             (Some(d), Some(a), Some(b)) => {
                 let gap = if d < a {
