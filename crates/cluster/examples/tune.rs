@@ -72,6 +72,7 @@ fn set(p: &mut cluster::Params, key: &str, v: f32) {
         "other_place" => p.other_place = v,
         "other_dateline_place" => p.other_dateline_place = v,
         "min_sim" => p.min_sim = v,
+        "lexical_from" => p.lexical_from = v,
         _ => eprintln!("unknown key {key}"),
     }
 }

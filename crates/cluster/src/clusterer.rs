@@ -55,6 +55,9 @@ pub struct Params {
     /// Embedding similarity (to the event or its nearest document) below which an article
     /// cannot join, whatever names it shares: the same actors in another story.
     pub min_sim: f32,
+    /// Shared names confirm a close embedding rather than stand in for it: their weight rises
+    /// from 0 at this embedding similarity to `lexical` at 0.2 above it.
+    pub lexical_from: f32,
 }
 
 impl Default for Params {
@@ -75,6 +78,7 @@ impl Default for Params {
             storyline_sim: 0.55,
             storyline_lex: 0.25,
             min_sim: 0.0,
+            lexical_from: 0.5,
         }
     }
 }
@@ -366,10 +370,11 @@ impl Clusterer {
         let cross = !st.langs.is_empty()
             && !st.langs.contains_key(&f.lang)
             && !f.langs.iter().any(|l| st.langs.contains_key(l));
+        let ramp = ((sim.max(member_sim) - p.lexical_from) / 0.2).clamp(0.0, 1.0);
         let mut score = if cross {
-            emb + p.figures * figures + p.cross_lingual
+            emb + ramp * p.figures * figures + p.cross_lingual
         } else {
-            emb + p.lexical * lexical
+            emb + ramp * p.lexical * lexical
         };
         let mut blocked = None;
         if sim.max(member_sim) < p.min_sim {
