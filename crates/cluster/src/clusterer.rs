@@ -162,6 +162,8 @@ struct Scored {
     member_sim: f32,
     lexical: f32,
     figures: f32,
+    /// How much the names and figures counted (0..1, by embedding similarity).
+    ramp: f32,
     shared: Vec<String>,
     date: Option<(i32, f32)>,
     place: Option<(String, f32)>,
@@ -436,6 +438,7 @@ impl Clusterer {
             member_sim,
             lexical,
             figures,
+            ramp,
             shared: shared.into_iter().take(6).map(|(_, t)| t).collect(),
             date,
             place,
@@ -451,9 +454,14 @@ impl Clusterer {
         )];
         if !s.shared.is_empty() {
             parts.push(format!(
-                "shared names/figures {:.2} ({})",
+                "shared names/figures {:.2} ({}){}",
                 s.lexical,
-                s.shared.join(", ")
+                s.shared.join(", "),
+                if s.ramp < 1.0 {
+                    format!(", counted at {:.0}% at this similarity", s.ramp * 100.0)
+                } else {
+                    String::new()
+                }
             ));
         }
         if s.figures > 0.0 {
