@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end ingest throughput (a benchmark, not a test). Builds a synthetic but realistic stream
 # from the eval sets in ../shared/eval/clustering (or $EVAL_DIR): every article repeated with a
-# new id, its dates moved by whole weeks and a numbered opening line, so each copy is new
-# content. Ingests it in chunks of $CHUNK articles into one fresh store and prints, per chunk,
+# new id, a publication date 120 days after the previous copy's and a numbered opening line, so
+# each copy is new content. Ingests it in chunks of $CHUNK articles into one fresh store and prints, per chunk,
 # articles/s and the peak resident memory of the ingest process, so the per-article cost at
-# 100k stored articles can be compared with that at 10k.
+# 100k stored articles can be compared with that at 10k. The machine may be shared: the CPU
+# time per article (user + system, all threads) is printed too, with the rate it implies on
+# this machine's cores when they are free.
 #   scripts/bench-ingest.sh [TOTAL] [CHUNK]      (default: 100000 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,12 +37,14 @@ while n < total:
             out = open(os.path.join(work, "chunk-%03d.jsonl" % (n // chunk)), "w", encoding="utf-8")
         e = dict(d)
         e["id"] = "%s~%d" % (d["id"], k)
-        p = d.get("published")
+        # Every article gets a publication date (the eval sets mostly have none), each copy
+        # 120 days after the previous one: stories recur, but a copy is news of its own time
+        # and starts events of its own instead of growing the first copy's events forever.
         try:
-            day = datetime.date.fromisoformat((p or "")[:10]) + datetime.timedelta(weeks=k)
-            e["published"] = day.isoformat()
+            base = datetime.date.fromisoformat((d.get("published") or "")[:10])
         except ValueError:
-            pass
+            base = datetime.date(2018, 1, 1)
+        e["published"] = (base + datetime.timedelta(days=120 * k)).isoformat()
         e["text"] = "Report %d.\n%s" % (k, d["text"])
         out.write(json.dumps(e, ensure_ascii=False) + "\n")
         n += 1
@@ -53,9 +57,12 @@ stored=0
 for f in "$WORK"/chunk-*.jsonl; do
   n=$(wc -l <"$f")
   start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$WORK/rss" "$BIN" --db "$WORK/db" ingest "$f" >/dev/null 2>"$WORK/err" || true
+  /usr/bin/time -f "%M %U %S" -o "$WORK/rss" "$BIN" --db "$WORK/db" ingest "$f" >/dev/null 2>"$WORK/err" || true
   end=$(date +%s.%N)
   stored=$((stored + n))
-  rss_mb=$(( $(tail -1 "$WORK/rss") / 1024 ))
-  echo "$stored stored: $(echo "scale=1; $n / ($end - $start)" | bc) articles/s over the last $n, peak memory ${rss_mb} MB"
+  read -r rss user sys < <(tail -1 "$WORK/rss")
+  cpu_ms=$(echo "scale=1; 1000 * ($user + $sys) / $n" | bc)
+  echo "$stored stored: $(echo "scale=1; $n / ($end - $start)" | bc) articles/s over the last $n" \
+    "(CPU ${cpu_ms} ms/article: $(echo "scale=1; $(nproc) * 1000 / $cpu_ms" | bc) articles/s on $(nproc) free cores)," \
+    "peak memory $((rss / 1024)) MB"
 done

@@ -2,8 +2,10 @@
 # Clustering evaluation: ingest each set in ../shared/eval/clustering (or $EVAL_DIR) into a fresh
 # store, export, and print pairwise precision/recall/F1 and BCubed F1 against its labels.json.
 #   scripts/eval-cluster.sh [SET...]     (default: ntrex-dev newswcl50 ecbplus-dev)
-#   SHUFFLE=SEED scripts/eval-cluster.sh  also ingests a seeded shuffle of each set and prints its
-#                                         scores (order independence, measured)
+#   SHUFFLES=N scripts/eval-cluster.sh   also ingests N seeded shuffles of each set and prints
+#                                         the scores of each and the spread of pairwise F1
+#                                         (order independence, measured; the CLI commits in
+#                                         batches of 64, ordered within each batch)
 # Targets: ntrex-dev pairwise F1 ≥ 0.95, newswcl50 BCubed F1 ≥ 0.90, ecbplus-dev BCubed F1 ≥ 0.85.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,10 +36,17 @@ for set in "${SETS[@]}"; do
   "$SCORE" "$WORK/$set.jsonl" "$dir/labels.json" "$set"
   [ -n "${KEEP_EXPORT:-}" ] && cp "$WORK/$set.jsonl" "${KEEP_EXPORT}-$set.jsonl"
   echo "               ingest $(echo "$end - $start" | bc) s"
-  if [ -n "${SHUFFLE:-}" ]; then
-    shuf --random-source=<(yes "$SHUFFLE") "$dir/docs.jsonl" >"$WORK/$set.shuffled.jsonl"
-    "$BIN" --db "$db-shuffled" ingest "$WORK/$set.shuffled.jsonl" >/dev/null 2>&1 || true
-    "$BIN" --db "$db-shuffled" export >"$WORK/$set.shuffled.out.jsonl"
-    "$SCORE" "$WORK/$set.shuffled.out.jsonl" "$dir/labels.json" "$set~shuffled"
+  if [ -n "${SHUFFLES:-}" ]; then
+    f1s=()
+    for seed in $(seq 1 "$SHUFFLES"); do
+      shuf --random-source=<(yes "$seed") "$dir/docs.jsonl" >"$WORK/$set.shuffled.jsonl"
+      rm -rf "$db-shuffled"
+      "$BIN" --db "$db-shuffled" ingest "$WORK/$set.shuffled.jsonl" >/dev/null 2>&1 || true
+      "$BIN" --db "$db-shuffled" export >"$WORK/$set.shuffled.out.jsonl"
+      line=$("$SCORE" "$WORK/$set.shuffled.out.jsonl" "$dir/labels.json" "$set~$seed")
+      echo "$line"
+      f1s+=("$(echo "$line" | sed -E 's/.*pairwise P [0-9.]+ R [0-9.]+ F1 ([0-9.]+).*/\1/')")
+    done
+    printf '%s\n' "${f1s[@]}" | sort -n | awk -v set="$set" '{a[NR]=$1; s+=$1} END {printf "%-14s pairwise F1 over %d shuffles: min %.3f mean %.3f max %.3f\n", set, NR, a[1], s/NR, a[NR]}'
   fi
 done

@@ -3,7 +3,8 @@
 //! cached (`$TMPDIR/storyline-tune-SET.json`), so a run takes seconds.
 //!
 //! `tune DIR... -- key=value...` (keys: the fields of `cluster::Params`; `join` may be a
-//! comma-separated list to scan).
+//! comma-separated list to scan). `SHUFFLES=N` also runs N seeded shuffles of each set and
+//! prints the spread of pairwise F1; `TUNE_SHOW=1` prints the errors.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,9 +31,12 @@ fn load(dir: &Path, encoder: &mut Option<embed::Encoder>) -> Vec<Doc> {
         embed::Encoder::from_cache(&assets::Cache::from_env()).expect("encoder")
     });
     let mut out = Vec::new();
-    for raw in ingest::read_paths(&[dir.join("docs.jsonl")], ingest::Options::default())
-        .filter_map(Result::ok)
-    {
+    // A set is `docs.jsonl` or, failing that, a `docs` folder of pages.
+    let input = match dir.join("docs.jsonl") {
+        p if p.exists() => p,
+        _ => dir.join("docs"),
+    };
+    for raw in ingest::read_paths(&[input], ingest::Options::default()).filter_map(Result::ok) {
         let mut a = extract::extract(&raw);
         if a.paragraphs.is_empty() {
             continue;
@@ -67,6 +71,8 @@ fn set(p: &mut cluster::Params, key: &str, v: f32) {
         "same_place" => p.same_place = v,
         "other_place" => p.other_place = v,
         "other_dateline_place" => p.other_dateline_place = v,
+        "min_sim" => p.min_sim = v,
+        "lexical_from" => p.lexical_from = v,
         _ => eprintln!("unknown key {key}"),
     }
 }
@@ -102,36 +108,18 @@ fn main() {
             )
         })
         .collect();
+    let shuffles: usize = std::env::var("SHUFFLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     for j in joins {
         let mut p = params;
         p.join = j;
         let mut line = format!("join {j:.2}");
         for (name, docs, labels) in &sets {
-            let mut c = cluster::Clusterer::new(p);
-            let mut pred = HashMap::new();
-            for d in docs {
-                let a = model::Article {
-                    id: d.id.clone(),
-                    title: d.title.clone(),
-                    ..model::Article::default()
-                };
-                let mut f = d.features.clone();
-                f.vector = d.vector.clone();
-                let asg = c.assign(&a, &f, None);
-                pred.insert(d.id.clone(), asg.event.id);
-            }
+            let pred = run(p, docs.iter());
             if std::env::var_os("TUNE_SHOW").is_some() {
-                let mut by: std::collections::BTreeMap<&String, Vec<&String>> = Default::default();
-                for (d, e) in &pred {
-                    by.entry(e).or_default().push(d);
-                }
-                for (e, ds) in by {
-                    let golds: std::collections::BTreeSet<Option<&String>> =
-                        ds.iter().map(|d| labels.get(*d)).collect();
-                    if golds.len() > 1 {
-                        println!("{name} {e}: {ds:?}");
-                    }
-                }
+                show(name, docs, &pred, labels);
             }
             let pw = cluster::metrics::pairwise(&pred, labels);
             let b3 = cluster::metrics::bcubed(&pred, labels);
@@ -139,7 +127,134 @@ fn main() {
                 "  | {name} pw {:.3} (P {:.2} R {:.2}) b3 {:.3}",
                 pw.f1, pw.precision, pw.recall, b3.f1
             ));
+            if shuffles > 0 {
+                // Seeded shuffles (a small LCG): spread of pairwise F1 and the worst share of
+                // pair decisions that differ from the file order's.
+                let mut x: u64 = 0x5EED;
+                let (mut lo, mut hi, mut worst) = (pw.f1, pw.f1, 0.0f64);
+                for _ in 0..shuffles {
+                    let mut order: Vec<&Doc> = docs.iter().collect();
+                    for i in (1..order.len()).rev() {
+                        x = x
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        order.swap(i, (x >> 33) as usize % (i + 1));
+                    }
+                    if std::env::var_os("TUNE_WHY").is_some() {
+                        println!("-- shuffle");
+                    }
+                    let got = run(p, order.into_iter());
+                    let f1 = cluster::metrics::pairwise(&got, labels).f1;
+                    lo = lo.min(f1);
+                    hi = hi.max(f1);
+                    worst = worst.max(disagreement(&pred, &got));
+                }
+                line.push_str(&format!(
+                    " shuffled pw {lo:.3}..{hi:.3} worst {:.2}% pairs differ",
+                    worst * 100.0
+                ));
+            }
         }
         println!("{line}");
+    }
+}
+
+fn run<'a>(p: cluster::Params, docs: impl Iterator<Item = &'a Doc>) -> HashMap<String, String> {
+    let mut c = cluster::Clusterer::new(p);
+    let mut pred = HashMap::new();
+    // As the pipeline does: batches of BATCH documents, each in `cluster::commit_order`.
+    let docs: Vec<&Doc> = docs.collect();
+    let batch: usize = std::env::var("BATCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
+    let mut ordered = Vec::new();
+    for chunk in docs.chunks(batch.max(1)) {
+        let keyed: Vec<(&str, &cluster::Features)> =
+            chunk.iter().map(|d| (d.id.as_str(), &d.features)).collect();
+        ordered.extend(cluster::commit_order(&keyed).into_iter().map(|i| chunk[i]));
+    }
+    for d in ordered {
+        let a = model::Article {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            ..model::Article::default()
+        };
+        let mut f = d.features.clone();
+        f.vector = d.vector.clone();
+        let asg = c.assign(&a, &f, None);
+        if std::env::var_os("TUNE_WHY").is_some() {
+            println!("{} -> {}", d.id, asg.why);
+        }
+        pred.insert(d.id.clone(), asg.event.id);
+    }
+    pred
+}
+
+/// Share of document pairs together in one clustering and apart in the other.
+fn disagreement(a: &HashMap<String, String>, b: &HashMap<String, String>) -> f64 {
+    let ids: Vec<&String> = a.keys().collect();
+    let (mut differ, mut pairs) = (0u64, 0u64);
+    for i in 0..ids.len() {
+        for j in i + 1..ids.len() {
+            pairs += 1;
+            let ta = a[ids[i]] == a[ids[j]];
+            let tb = b.get(ids[i]) == b.get(ids[j]);
+            differ += u64::from(ta != tb);
+        }
+    }
+    differ as f64 / pairs.max(1) as f64
+}
+
+/// Print the errors: predicted events mixing gold clusters, gold clusters split over events.
+fn show(
+    name: &str,
+    docs: &[Doc],
+    pred: &HashMap<String, String>,
+    labels: &HashMap<String, String>,
+) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let title: HashMap<&String, String> = docs
+        .iter()
+        .map(|d| {
+            let t: String = d
+                .title
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(50)
+                .collect();
+            (&d.id, t)
+        })
+        .collect();
+    let mut by: BTreeMap<&String, Vec<&String>> = BTreeMap::new();
+    for (d, e) in pred {
+        by.entry(e).or_default().push(d);
+    }
+    for (e, ds) in &by {
+        let golds: BTreeSet<Option<&String>> = ds.iter().map(|d| labels.get(*d)).collect();
+        if golds.len() > 1 {
+            println!("{name} MIXED {e}:");
+            for d in ds {
+                println!("    {d} gold {:?} {}", labels.get(*d), title[d]);
+            }
+        }
+    }
+    let mut gold: BTreeMap<&String, Vec<&String>> = BTreeMap::new();
+    for (d, g) in labels {
+        gold.entry(g).or_default().push(d);
+    }
+    for (g, ds) in &gold {
+        let evs: BTreeSet<Option<&String>> = ds.iter().map(|d| pred.get(*d)).collect();
+        if evs.len() > 1 {
+            println!("{name} SPLIT gold {g}:");
+            for d in ds {
+                println!(
+                    "    {d} -> {:?} {}",
+                    pred.get(*d),
+                    title.get(d).cloned().unwrap_or_default()
+                );
+            }
+        }
     }
 }

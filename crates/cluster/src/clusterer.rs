@@ -52,6 +52,12 @@ pub struct Params {
     /// Storyline: embedding similarity and shared-name score needed to link two events.
     pub storyline_sim: f32,
     pub storyline_lex: f32,
+    /// Embedding similarity (to the event or its nearest document) below which an article
+    /// cannot join, whatever names it shares: the same actors in another story.
+    pub min_sim: f32,
+    /// Shared names confirm a close embedding rather than stand in for it: their weight rises
+    /// from 0 at this embedding similarity to `lexical` at 0.2 above it.
+    pub lexical_from: f32,
 }
 
 impl Default for Params {
@@ -71,6 +77,8 @@ impl Default for Params {
             other_dateline_place: 0.35,
             storyline_sim: 0.55,
             storyline_lex: 0.25,
+            min_sim: 0.0,
+            lexical_from: 0.5,
         }
     }
 }
@@ -154,6 +162,8 @@ struct Scored {
     member_sim: f32,
     lexical: f32,
     figures: f32,
+    /// How much the names and figures counted (0..1, by embedding similarity).
+    ramp: f32,
     shared: Vec<String>,
     date: Option<(i32, f32)>,
     place: Option<(String, f32)>,
@@ -362,12 +372,20 @@ impl Clusterer {
         let cross = !st.langs.is_empty()
             && !st.langs.contains_key(&f.lang)
             && !f.langs.iter().any(|l| st.langs.contains_key(l));
+        let ramp = ((sim.max(member_sim) - p.lexical_from) / 0.2).clamp(0.0, 1.0);
         let mut score = if cross {
-            emb + p.figures * figures + p.cross_lingual
+            emb + ramp * p.figures * figures + p.cross_lingual
         } else {
-            emb + p.lexical * lexical
+            emb + ramp * p.lexical * lexical
         };
         let mut blocked = None;
+        if sim.max(member_sim) < p.min_sim {
+            blocked = Some(format!(
+                "similarity {:.2} is below {:.2}",
+                sim.max(member_sim),
+                p.min_sim
+            ));
+        }
         let date = match (f.day, st.first, st.last) {
             (Some(d), Some(a), Some(b)) => {
                 let gap = if d < a {
@@ -420,6 +438,7 @@ impl Clusterer {
             member_sim,
             lexical,
             figures,
+            ramp,
             shared: shared.into_iter().take(6).map(|(_, t)| t).collect(),
             date,
             place,
@@ -435,9 +454,14 @@ impl Clusterer {
         )];
         if !s.shared.is_empty() {
             parts.push(format!(
-                "shared names/figures {:.2} ({})",
+                "shared names/figures {:.2} ({}){}",
                 s.lexical,
-                s.shared.join(", ")
+                s.shared.join(", "),
+                if s.ramp < 1.0 {
+                    format!(", counted at {:.0}% at this similarity", s.ramp * 100.0)
+                } else {
+                    String::new()
+                }
             ));
         }
         if s.figures > 0.0 {

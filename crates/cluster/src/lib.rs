@@ -5,7 +5,8 @@
 //! figures) next to its multilingual embedding; [`Clusterer::assign`] finds candidate events
 //! through an HNSW index ([`ann`]), scores them and says why ([`Assignment::why`]).
 //! [`embedding_texts`] says what of an article the encoder should read. [`metrics`] scores a
-//! clustering against gold labels (pairwise and BCubed).
+//! clustering against gold labels (pairwise and BCubed). [`commit_order`] puts the documents
+//! that arrive together in an order of their own, so that their arrival order does not matter.
 
 pub mod ann;
 mod clusterer;
@@ -17,9 +18,36 @@ pub use clusterer::{Assignment, Clusterer, Params};
 pub use features::Features;
 
 use model::Article;
+use sha2::{Digest, Sha256};
 
-/// Characters of each language segment given to the encoder.
+/// How much of each language segment the encoder reads, in Latin-script characters: the
+/// title and lead say what the event is, and the rest costs encoder time.
 pub const LEAD_FOR_EMBEDDING: usize = 600;
+
+/// Han, kana and hangul characters each count as this many Latin ones towards the lead: a
+/// Chinese text says in one character what English says in about three (NTREX translations:
+/// 700 Chinese characters for 1,960 English), so translations give the encoder the same part
+/// of the story.
+const WIDE_CHAR_WEIGHT: usize = 3;
+
+/// The opening of `text` worth [`LEAD_FOR_EMBEDDING`] Latin characters.
+fn lead(text: &str) -> &str {
+    let mut budget = LEAD_FOR_EMBEDDING;
+    for (i, c) in text.char_indices() {
+        let w = if is_wide(c) { WIDE_CHAR_WEIGHT } else { 1 };
+        if w > budget {
+            return &text[..i];
+        }
+        budget -= w;
+    }
+    text
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
+}
 
 /// The texts to embed for an article: the lead of each substantial language segment
 /// (Traditional Chinese converted to Simplified first), the title before the first. Their
@@ -34,7 +62,7 @@ pub fn embedding_texts(article: &Article) -> Vec<String> {
                 t.push('\n');
             }
         }
-        t.extend(s.text.chars().take(LEAD_FOR_EMBEDDING));
+        t.push_str(lead(&s.text));
         if s.lang == "zh-Hant" {
             t = lang::to_simplified(&t);
         }
@@ -43,7 +71,7 @@ pub fn embedding_texts(article: &Article) -> Vec<String> {
     if out.is_empty() {
         let mut t = article.title.clone().unwrap_or_default();
         t.push('\n');
-        t.extend(article.text().chars().take(LEAD_FOR_EMBEDDING));
+        t.push_str(lead(&article.text()));
         out.push(t);
     }
     out
@@ -80,6 +108,42 @@ fn embedded_segments(article: &Article) -> Vec<&model::Segment> {
     }
     segs.truncate(3);
     segs
+}
+
+/// The order in which documents that arrive together (one batch) should be assigned, as
+/// indices into `docs` (document id and features): the documents that say most about their
+/// event first — a dateline (day and place), then a day read off the lead, then a publication
+/// date, then none; with a place before without — then by event day, then by a hash of the id. Events are
+/// thus founded by their best-anchored reports, and documents that give no date or place join
+/// them afterwards instead of founding events of their own; and the result of a batch does not
+/// depend on the order its documents came in. Documents sharing an id keep their input order
+/// (the first one is the one stored).
+pub fn commit_order(docs: &[(&str, &Features)]) -> Vec<usize> {
+    use std::collections::HashMap;
+    let key = |f: &Features, id: &str| {
+        let rank = match f.day_source {
+            Some(dates::DaySource::Dateline) => 0u8,
+            Some(dates::DaySource::Relative | dates::DaySource::Written) => 1,
+            Some(dates::DaySource::Published) => 2,
+            None => 3,
+        };
+        // A hash, not the id itself: ids often encode their source or story, and an order
+        // keyed on them would carry that into the clustering.
+        let h = Sha256::digest(id.as_bytes());
+        (rank, f.place.is_none(), f.day, h)
+    };
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, (id, _)) in docs.iter().enumerate() {
+        first.entry(id).or_insert(i);
+    }
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    // Stable: documents with one id share the key of its first occurrence.
+    order.sort_by_cached_key(|&i| {
+        let (id, _) = docs[i];
+        let (_, f) = docs[first[id]];
+        key(f, id)
+    });
+    order
 }
 
 /// The mean of unit vectors, made unit again.

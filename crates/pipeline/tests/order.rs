@@ -1,8 +1,10 @@
-//! Order independence: the sample articles ingested in shuffled orders give (nearly) the same
-//! events. Measured as the share of document pairs whose together/apart decision differs from
-//! the file order's; the stated tolerance is 0 for the sample (its events are separated by
-//! months and places) and the eval script reports the same measure on the eval sets
-//! (`SHUFFLE=1 scripts/eval-cluster.sh`).
+//! Order independence: the sample articles ingested in shuffled orders give the same events.
+//! Measured as the share of document pairs whose together/apart decision differs from the file
+//! order's. Documents that arrive in one batch are committed in an order of their own
+//! (`cluster::commit_order`), so the tolerance for one batch is 0 (measured: 0 of 10 pairs in
+//! each of 8 shuffles; before that order, the worst shuffle changed 3 of 10). Across batches the
+//! online clusterer still depends on arrival order: `SHUFFLES=N scripts/eval-cluster.sh`
+//! measures how much on the eval sets.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -51,7 +53,6 @@ fn disagreement(a: &HashMap<String, String>, b: &HashMap<String, String>) -> f64
 }
 
 #[test]
-#[ignore = "known failure, issue 5 open: the worst of 8 seeded shuffles of the seeds changes 30% of pair decisions"]
 fn shuffled_seeds_give_the_same_events() {
     let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).unwrap();
     let docs = seeds();
