@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use model::EntityKind;
 
-use crate::names::{ru_key, slug};
+use crate::names::{ru_key, ru_stems, slug};
 
 /// One known entity.
 #[derive(Debug, Clone)]
@@ -235,8 +235,44 @@ impl Gazetteer {
     }
 
     /// A Russian name in any case form.
+    ///
+    /// Each word may have several stems ([`ru_stems`]); the combinations are tried with the
+    /// likeliest first, at most 16 of them.
     pub fn ru(&self, name: &str) -> Option<KnownId> {
-        self.ru.get(&ru_key(name)).copied()
+        let words: Vec<Vec<String>> = name
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+            .map(ru_stems)
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        let mut choice = vec![0usize; words.len()];
+        for _ in 0..16 {
+            let key = words
+                .iter()
+                .zip(&choice)
+                .map(|(w, &i)| w[i].as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(&k) = self.ru.get(&key) {
+                return Some(k);
+            }
+            // Next combination, the last word's stems varying fastest.
+            let mut p = words.len();
+            loop {
+                if p == 0 {
+                    return None;
+                }
+                p -= 1;
+                choice[p] += 1;
+                if choice[p] < words[p].len() {
+                    break;
+                }
+                choice[p] = 0;
+            }
+        }
+        None
     }
 
     /// The one known person with this surname (or this whole romanised name), if only one.
