@@ -528,7 +528,7 @@ impl Gazetteer {
                 if !r.contains([' ', '-']) {
                     self.ru_city_nominative.insert(lower.clone());
                 }
-                if lower.ends_with(['о', 'е', 'и', 'у', 'ю', 'э']) {
+                if ends_indeclinable(&lower) {
                     self.ru_exact.entry(lower).or_insert(k);
                     continue;
                 }
@@ -562,6 +562,13 @@ fn common_english_words(dict: &lang::Cedict) -> HashSet<String> {
         }
     }
     out
+}
+
+/// Whether a Russian place name ends like a foreign name that does not decline (Сочи, Токио,
+/// Ханчжоу).
+fn ends_indeclinable(name: &str) -> bool {
+    name.to_lowercase()
+        .ends_with(['о', 'е', 'и', 'у', 'ю', 'э'])
 }
 
 /// Lowercase English words CC-CEDICT gives as people's names: "Jackson (name)", "Honda
@@ -652,7 +659,12 @@ fn city_ru_names(city: &City) -> Vec<String> {
             .split(' ')
             .all(|w| w.starts_with(|c: char| c.is_uppercase()));
         // A short stem (Китами → кит) would catch ordinary words' case forms.
-        let short = ru_key(alt).chars().filter(|c| c.is_alphabetic()).count() < 4;
+        // Indeclinable names (Сочи) are matched whole, not by stem.
+        let short = if ends_indeclinable(alt) {
+            alt.chars().count() < 3
+        } else {
+            ru_key(alt).chars().filter(|c| c.is_alphabetic()).count() < 4
+        };
         if !russian || !capitalised || short || out.contains(alt) {
             continue;
         }
@@ -993,5 +1005,9 @@ mod tests {
         assert_eq!(nn.id, "nizhniy-novgorod");
         assert!(g.en("Hamlet").is_none(), "below the population threshold");
         assert!(g.is_ru_city_nominative("Тверь"));
+        let mut g = Gazetteer::builtin();
+        g.add_cities(&[city("Sochi", 300_000, &["Сочи"])], &HashSet::new(), None);
+        assert_eq!(g.ru("Сочи").and_then(|k| g.get(k)).unwrap().id, "sochi");
+        assert!(g.ru("Сочем").is_none(), "Сочи does not decline");
     }
 }

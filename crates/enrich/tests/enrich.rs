@@ -431,7 +431,7 @@ fn cities_are_one_place_across_scripts_and_cases() {
             "ru",
             &[
                 "Делегации прибыли в Казань во вторник.",
-                "Переговоры в Казани продолжатся, а затем стороны отправятся в Ханчжоу.",
+                "Переговоры в Казани продолжатся, а затем стороны отправятся в Ханчжоу и Сочи.",
                 "Глава делегации Владимир Путин заявил, что переговоры России и Китая прошли успешно.",
             ],
         ),
@@ -458,6 +458,7 @@ fn cities_are_one_place_across_scripts_and_cases() {
         );
     }
     assert_eq!(entity_id(&ru, "Казань").as_deref(), Some("kazan"));
+    assert_eq!(entity_id(&ru, "Сочи").as_deref(), Some("sochi"));
     // Genitive country names after another one.
     assert_eq!(entity_id(&ru, "России").as_deref(), Some("russia"));
     assert_eq!(entity_id(&ru, "Китая").as_deref(), Some("china"));

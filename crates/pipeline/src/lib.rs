@@ -74,7 +74,9 @@ impl<'s> Pipeline<'s> {
     ) -> Result<Pipeline<'s>, PipelineError> {
         let states = store.event_states()?;
         // Load enrichment's dictionaries now rather than inside the first document.
-        let _ = enrich::Resources::shared();
+        if !enrichment_off() {
+            let _ = enrich::Resources::shared();
+        }
         let clusterer =
             cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
         Ok(Pipeline {
@@ -206,7 +208,11 @@ impl<'s> Pipeline<'s> {
                 text: p.text.clone(),
             })
             .collect();
-        let enrichment = enrich::analyse(&article, enrich::Resources::shared());
+        let enrichment = if enrichment_off() {
+            enrich::DocEnrichment::default()
+        } else {
+            enrich::analyse(&article, enrich::Resources::shared())
+        };
         let is_duplicate = duplicate_of.is_some();
         let record = DocumentRecord {
             article,
@@ -243,6 +249,12 @@ impl<'s> Pipeline<'s> {
             event: event_id,
         })
     }
+}
+
+/// `STORYLINE_ENRICH=off` skips enrichment (no entities, quotes, facts or claims are stored),
+/// so that its share of the ingest time can be measured (`scripts/bench-enrich.sh`).
+fn enrichment_off() -> bool {
+    std::env::var_os("STORYLINE_ENRICH").is_some_and(|v| v == "off")
 }
 
 /// Extraction, text layer, features and fingerprint of one document (no embedding yet).
