@@ -1,9 +1,10 @@
 //! The pipeline: raw documents in, committed analyses out.
 //!
 //! [`Pipeline::ingest_batch`] runs the pure, costly stages (extract → text layer → features,
-//! fingerprint, embedding) over a batch of documents in parallel on rayon's pool, then, one
-//! document at a time and in input order, links it to earlier documents, puts it in an event and
-//! commits the document and everything derived from it to the [`Store`] in one transaction.
+//! fingerprint, enrichment, embedding) over a batch of documents in parallel on rayon's pool,
+//! then, one document at a time and in input order, links it to earlier documents, puts it in an
+//! event and commits the document and everything derived from it to the [`Store`] in one
+//! transaction.
 //! Stages are pure; this crate only sequences them and talks to the store.
 
 use model::{Article, RawDocument};
@@ -58,6 +59,8 @@ struct Analysed {
     links: link::Analysed,
     /// Segment-level translation inside one page, for the "why".
     inner: Vec<String>,
+    /// Entities, quotes, facts and claim candidates (pure, so computed in the parallel stage).
+    enrichment: enrich::DocEnrichment,
 }
 
 impl<'s> Pipeline<'s> {
@@ -73,9 +76,10 @@ impl<'s> Pipeline<'s> {
         encoder: Option<&'s embed::Encoder>,
     ) -> Result<Pipeline<'s>, PipelineError> {
         let states = store.event_states()?;
-        // Load enrichment's dictionaries now rather than inside the first document.
+        // Load enrichment's dictionaries in the background, while the first batch is read
+        // and embedded; its first analysis waits for them.
         if !enrichment_off() {
-            let _ = enrich::Resources::shared();
+            std::thread::spawn(enrich::Resources::shared);
         }
         let clusterer =
             cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
@@ -149,6 +153,7 @@ impl<'s> Pipeline<'s> {
             features,
             links,
             inner,
+            enrichment,
         } = a;
         // Checked again: an earlier document of the same batch may have had this content or id.
         let duplicate_of = match self.store.status(&raw.id, &hash)? {
@@ -208,11 +213,6 @@ impl<'s> Pipeline<'s> {
                 text: p.text.clone(),
             })
             .collect();
-        let enrichment = if enrichment_off() {
-            enrich::DocEnrichment::default()
-        } else {
-            enrich::analyse(&article, enrich::Resources::shared())
-        };
         let is_duplicate = duplicate_of.is_some();
         let record = DocumentRecord {
             article,
@@ -274,6 +274,11 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
     article.segments = lang::segment(&article.paragraphs);
     let features = cluster::Features::of(&article, Vec::new());
     let links = link::analyse(&article);
+    let enrichment = if enrichment_off() {
+        enrich::DocEnrichment::default()
+    } else {
+        enrich::analyse(&article, enrich::Resources::shared())
+    };
     Ok(Analysed {
         raw,
         hash,
@@ -281,6 +286,7 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
         features,
         links,
         inner: Vec::new(),
+        enrichment,
     })
 }
 
