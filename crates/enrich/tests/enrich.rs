@@ -414,3 +414,71 @@ fn attributed_speech_groups_across_languages_by_speaker_and_participants() {
         "one claim from both languages: {out:?}"
     );
 }
+
+#[test]
+fn cities_are_one_place_across_scripts_and_cases() {
+    let zh = analyse(
+        &doc(
+            "zh-city",
+            "zh-Hans",
+            &["普京周二抵达喀山，随后前往杭州与中方代表会谈。"],
+        ),
+        res(),
+    );
+    let ru = analyse(
+        &doc(
+            "ru-city",
+            "ru",
+            &[
+                "Делегации прибыли в Казань во вторник.",
+                "Переговоры в Казани продолжатся, а затем стороны отправятся в Ханчжоу и Сочи.",
+                "Глава делегации Владимир Путин заявил, что переговоры России и Китая прошли успешно.",
+            ],
+        ),
+        res(),
+    );
+    let en = analyse(
+        &doc(
+            "en-city",
+            "en",
+            &["The delegations met in Kazan before flying to Hangzhou. Senator Warren said nothing."],
+        ),
+        res(),
+    );
+    for (e, kazan, hangzhou) in [
+        (&zh, "喀山", "杭州"),
+        (&ru, "Казани", "Ханчжоу"),
+        (&en, "Kazan", "Hangzhou"),
+    ] {
+        assert_eq!(entity_id(e, kazan).as_deref(), Some("kazan"), "{kazan}");
+        assert_eq!(
+            entity_id(e, hangzhou).as_deref(),
+            Some("hangzhou"),
+            "{hangzhou}"
+        );
+    }
+    assert_eq!(entity_id(&ru, "Казань").as_deref(), Some("kazan"));
+    assert_eq!(entity_id(&ru, "Сочи").as_deref(), Some("sochi"));
+    // Genitive country names after another one.
+    assert_eq!(entity_id(&ru, "России").as_deref(), Some("russia"));
+    assert_eq!(entity_id(&ru, "Китая").as_deref(), Some("china"));
+    // A city's name used as a first name or a surname stays the person's.
+    assert!(
+        !ru.entities.iter().any(|x| x.id == "vladimir"),
+        "{:?}",
+        ru.entities
+    );
+    assert_eq!(
+        entity_id(&ru, "Владимир Путин").as_deref(),
+        Some("vladimir-putin")
+    );
+    let warren = en
+        .entities
+        .iter()
+        .find(|x| x.aliases.values().flatten().any(|a| a.contains("Warren")));
+    assert!(
+        warren.is_some_and(|w| w.kind == EntityKind::Person),
+        "{:?}",
+        en.entities
+    );
+}

@@ -1,9 +1,10 @@
 //! The pipeline: raw documents in, committed analyses out.
 //!
 //! [`Pipeline::ingest_batch`] runs the pure, costly stages (extract → text layer → features,
-//! fingerprint, embedding) over a batch of documents in parallel on rayon's pool, then, one
-//! document at a time and in input order, links it to earlier documents, puts it in an event and
-//! commits the document and everything derived from it to the [`Store`] in one transaction.
+//! fingerprint, enrichment, embedding) over a batch of documents in parallel on rayon's pool,
+//! then, one document at a time and in input order, links it to earlier documents, puts it in an
+//! event and commits the document and everything derived from it to the [`Store`] in one
+//! transaction.
 //! Stages are pure; this crate only sequences them and talks to the store.
 
 use model::{Article, RawDocument};
@@ -58,6 +59,8 @@ struct Analysed {
     links: link::Analysed,
     /// Segment-level translation inside one page, for the "why".
     inner: Vec<String>,
+    /// Entities, quotes, facts and claim candidates (pure, so computed in the parallel stage).
+    enrichment: enrich::DocEnrichment,
 }
 
 impl<'s> Pipeline<'s> {
@@ -73,8 +76,11 @@ impl<'s> Pipeline<'s> {
         encoder: Option<&'s embed::Encoder>,
     ) -> Result<Pipeline<'s>, PipelineError> {
         let states = store.event_states()?;
-        // Load enrichment's dictionaries now rather than inside the first document.
-        let _ = enrich::Resources::shared();
+        // Load enrichment's dictionaries in the background, while the first batch is read
+        // and embedded; its first analysis waits for them.
+        if !enrichment_off() {
+            std::thread::spawn(enrich::Resources::shared);
+        }
         let clusterer =
             cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
         Ok(Pipeline {
@@ -167,6 +173,7 @@ impl<'s> Pipeline<'s> {
             features,
             links,
             inner,
+            enrichment,
         } = a;
         // Checked again: an earlier document of the same batch may have had this content or id.
         let duplicate_of = match self.store.status(&raw.id, &hash)? {
@@ -226,7 +233,6 @@ impl<'s> Pipeline<'s> {
                 text: p.text.clone(),
             })
             .collect();
-        let enrichment = enrich::analyse(&article, enrich::Resources::shared());
         let is_duplicate = duplicate_of.is_some();
         let record = DocumentRecord {
             article,
@@ -266,6 +272,12 @@ impl<'s> Pipeline<'s> {
     }
 }
 
+/// `STORYLINE_ENRICH=off` skips enrichment (no entities, quotes, facts or claims are stored),
+/// so that its share of the ingest time can be measured (`scripts/bench-enrich.sh`).
+fn enrichment_off() -> bool {
+    std::env::var_os("STORYLINE_ENRICH").is_some_and(|v| v == "off")
+}
+
 /// Extraction, text layer, features and fingerprint of one document (no embedding yet).
 fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
     let mut article = extract::extract(&raw);
@@ -283,6 +295,11 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
     article.segments = lang::segment(&article.paragraphs);
     let features = cluster::Features::of(&article, Vec::new());
     let links = link::analyse(&article);
+    let enrichment = if enrichment_off() {
+        enrich::DocEnrichment::default()
+    } else {
+        enrich::analyse(&article, enrich::Resources::shared())
+    };
     Ok(Analysed {
         raw,
         hash,
@@ -290,6 +307,7 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
         features,
         links,
         inner: Vec::new(),
+        enrichment,
     })
 }
 
