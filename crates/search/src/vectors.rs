@@ -15,6 +15,10 @@ const QUANT_SLACK: f32 = 0.05;
 /// Rows scored as one block by every query in turn (256 × 512 bytes: fits in L2).
 const BLOCK_ROWS: usize = 256;
 
+/// Matrices of at least this many rows are scanned by several threads, at most this many.
+const PARALLEL_ROWS: usize = 20_000;
+const MAX_THREADS: usize = 4;
+
 /// Document ids and their vectors, row by row.
 #[derive(Debug, Default)]
 pub struct VectorIndex {
@@ -87,36 +91,42 @@ impl VectorIndex {
             .filter(|&i| queries[i].0.len() == self.dim && self.dim > 0 && queries[i].1 > 0)
             .collect();
         let quantized: Vec<(Vec<i8>, f32)> = queries.iter().map(|q| quantize(q.0)).collect();
-        // Pass 1: int8 scores, keeping a generous candidate list per query.
-        let mut candidates: Vec<Vec<(usize, f32)>> = queries
-            .iter()
-            .map(|&(_, k, _)| Vec::with_capacity(candidate_count(k) + 1))
-            .collect();
-        if !live.is_empty() {
-            // Rows in blocks that stay in cache while every query scores them; scores first,
-            // candidate bookkeeping after, so the scoring loop is a tight vectorised one.
-            let mut scores = vec![0.0f32; BLOCK_ROWS];
-            let block_len = BLOCK_ROWS * self.dim;
-            for (block_i, block) in self.quantized.chunks(block_len).enumerate() {
-                let first = block_i * BLOCK_ROWS;
-                let inv = &self.inverse_scale[first..first + block.len() / self.dim];
-                for &qi in &live {
-                    let (_, k, min) = queries[qi];
-                    let (q, q_inv) = &quantized[qi];
-                    score_block(block, self.dim, q, inv, *q_inv, &mut scores);
-                    let c = candidate_count(k);
-                    let b = &mut candidates[qi];
-                    for (j, &s) in scores.iter().take(inv.len()).enumerate() {
-                        if s < min - QUANT_SLACK || (b.len() == c && s <= b[c - 1].1) {
-                            continue;
-                        }
-                        let at = b.partition_point(|&(_, x)| x >= s);
-                        b.insert(at, (first + j, s));
-                        b.truncate(c);
-                    }
+        // Pass 1: int8 scores, keeping a generous candidate list per query; large matrices
+        // are split between threads (their candidate lists are simply joined: pass 2 sorts).
+        let blocks = self.ids.len().div_ceil(BLOCK_ROWS);
+        let threads = if self.ids.len() >= PARALLEL_ROWS {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+        } else {
+            1
+        };
+        let per_thread = blocks.div_ceil(threads.max(1)).max(1);
+        let candidates: Vec<Vec<(usize, f32)>> = if live.is_empty() {
+            vec![Vec::new(); queries.len()]
+        } else if threads <= 1 {
+            self.scan(0..blocks, queries, &quantized, &live)
+        } else {
+            let parts: Vec<Vec<Vec<(usize, f32)>>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..blocks)
+                    .step_by(per_thread)
+                    .map(|start| {
+                        let range = start..(start + per_thread).min(blocks);
+                        let (quantized, live) = (&quantized, &live);
+                        scope.spawn(move || self.scan(range, queries, quantized, live))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+            let mut joined = vec![Vec::new(); queries.len()];
+            for part in parts {
+                for (all, these) in joined.iter_mut().zip(part) {
+                    all.extend(these);
                 }
             }
-        }
+            joined
+        };
         // Pass 2: exact scores of the candidates.
         candidates
             .into_iter()
@@ -135,6 +145,52 @@ impl VectorIndex {
                     .collect()
             })
             .collect()
+    }
+}
+
+impl VectorIndex {
+    /// Pass 1 over the row blocks `blocks`: per query, its best int8 candidates.
+    fn scan(
+        &self,
+        blocks: std::ops::Range<usize>,
+        queries: &[(&[f32], usize, f32)],
+        quantized: &[(Vec<i8>, f32)],
+        live: &[usize],
+    ) -> Vec<Vec<(usize, f32)>> {
+        let mut candidates: Vec<Vec<(usize, f32)>> = queries
+            .iter()
+            .map(|&(_, k, _)| Vec::with_capacity(candidate_count(k) + 1))
+            .collect();
+        // Rows in blocks that stay in cache while every query scores them; scores first,
+        // candidate bookkeeping after, so the scoring loop is a tight vectorised one.
+        let mut scores = vec![0.0f32; BLOCK_ROWS];
+        let block_len = BLOCK_ROWS * self.dim;
+        for block_i in blocks {
+            let first = block_i * BLOCK_ROWS;
+            let Some(block) = self
+                .quantized
+                .get(first * self.dim..(first * self.dim + block_len).min(self.quantized.len()))
+            else {
+                continue;
+            };
+            let inv = &self.inverse_scale[first..first + block.len() / self.dim];
+            for &qi in live {
+                let (_, k, min) = queries[qi];
+                let (q, q_inv) = &quantized[qi];
+                score_block(block, self.dim, q, inv, *q_inv, &mut scores);
+                let c = candidate_count(k);
+                let b = &mut candidates[qi];
+                for (j, &s) in scores.iter().take(inv.len()).enumerate() {
+                    if s < min - QUANT_SLACK || (b.len() == c && s <= b[c - 1].1) {
+                        continue;
+                    }
+                    let at = b.partition_point(|&(_, x)| x >= s);
+                    b.insert(at, (first + j, s));
+                    b.truncate(c);
+                }
+            }
+        }
+        candidates
     }
 }
 
@@ -295,5 +351,31 @@ mod tests {
             let strict = ix.top(&q, 10, exact[3].1 + 1e-6);
             assert_eq!(strict.len(), 3, "the threshold applies to the exact score");
         }
+    }
+
+    #[test]
+    fn a_matrix_scanned_by_several_threads_gives_the_same_nearest_rows() {
+        let dim = 16;
+        let rows = unit_vectors(PARALLEL_ROWS + 300, dim, 11);
+        let mut ix = VectorIndex::default();
+        for (i, v) in rows.iter().enumerate() {
+            ix.push(&format!("d{i}"), v);
+        }
+        let q = &rows[PARALLEL_ROWS + 299];
+        let mut exact: Vec<(usize, f32)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i, v.iter().zip(q).map(|(a, b)| a * b).sum()))
+            .collect();
+        exact.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let got = ix.top(q, 5, -1.0);
+        let want: Vec<String> = exact.iter().take(5).map(|(i, _)| format!("d{i}")).collect();
+        let got: Vec<String> = got.iter().map(|(id, _)| id.to_string()).collect();
+        assert_eq!(got, want);
+        assert_eq!(
+            got[0],
+            format!("d{}", PARALLEL_ROWS + 299),
+            "the last row, in the last block"
+        );
     }
 }
