@@ -218,10 +218,14 @@ impl SqliteStore {
     /// Run one FTS5 match expression, best (lowest bm25) first.
     fn fts(&self, expr: &str, terms: &[String], limit: usize) -> Result<Vec<Hit>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
+            // Ranked inside the full-text index first, so only the best `limit` rows are
+            // joined to their documents and have their paragraphs read (a common word
+            // matches tens of thousands of rows).
             "SELECT d.id, d.title, d.event, json_extract(d.article, '$.paragraphs'), f.rank
-             FROM documents_fts f
+             FROM (SELECT rowid, rank FROM documents_fts
+                   WHERE documents_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
              JOIN documents d ON d.seq = f.rowid
-             WHERE documents_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
+             ORDER BY f.rank",
         )?;
         let rows = stmt.query_map(params![expr, limit as i64], |r| {
             Ok((
