@@ -749,7 +749,7 @@ impl Store for PgStore {
         }
     }
 
-    /// A transaction holding a transaction-scoped advisory lock ([`DECISION_LOCK`]) that every
+    /// A transaction holding a transaction-scoped advisory lock (`DECISION_LOCK`) that every
     /// decision of every worker takes: decisions (and their commits) happen one at a time, while
     /// the costly analysis before them runs in parallel. The lock goes with the transaction, so a
     /// worker killed or cut off mid-decision holds nobody up.
