@@ -101,6 +101,7 @@ def hwm_mb(pid):
     return 0
 
 
+base = disk_bytes()  # an empty PostgreSQL database is not empty on disk
 proc = subprocess.Popen([binary, "--db", db, "ingest", "--json", "-"], stdin=subprocess.PIPE,
                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
@@ -154,6 +155,7 @@ for mark in (1000, 10_000, 100_000, 1_000_000):
         ms = (hi - lo) * 1000 / (mark - mark * 9 // 10)
         print(f"per-article cost at {mark:>9,}: {ms:.1f} ms ({1000 / ms:.1f} articles/s)")
 size = disk_bytes()
-print(f"disk: {size / 2**20:.1f} MB, {size / max(final, 1) / 1024:.1f} KB per article")
+print(f"disk: {size / 2**20:.1f} MB ({base / 2**20:.1f} MB before the ingest), "
+      f"{(size - base) / max(final, 1) / 1024:.1f} KB per article")
 print(f"peak memory of the ingest process: {peak} MB")
 sys.exit(proc.returncode)
