@@ -4,7 +4,9 @@
 //! [`SEGMENT`] tokens becomes several overlapping windows, see `forward`), and the segments are
 //! grouped into micro-batches of about [`TOKEN_BUDGET`] tokens that run on rayon's pool, one
 //! micro-batch per worker, a few micro-batches per worker at a time. Working memory is therefore
-//! bounded (a few MB per worker) whatever the length of a text; what grows with the text is only
+//! bounded (a few MB per worker, plus the shared per-token-id cache: at most
+//! [`DEFAULT_TOKEN_CACHE`] ids of ~12 KB unless set with [`Encoder::with_token_cache`]) whatever
+//! the length of a text; what grows with the text is only
 //! its token ids (4 bytes a token), its segment list, and the tokenizer's lattice (about 17 bytes
 //! per byte of normalised text). Nothing is truncated: the vector of a long text is exactly the
 //! reference's. Time grows linearly with length: a megabyte of one letter (about 330k tokens) takes
@@ -14,7 +16,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::cache::TokenCache;
 use crate::forward::{self, Segment, HALO};
+use crate::simd::Kernels;
 use crate::spm::Tokenizer;
 use crate::weights::{Weights, FEAT_DIM};
 use crate::EmbedError;
@@ -26,10 +30,31 @@ pub const TOKEN_BUDGET: usize = 512;
 /// Texts handled per round of `embed_batch`, bounding the pooled sums held at once.
 const TEXTS_PER_ROUND: usize = 1024;
 
+/// Token ids whose per-id rows are kept by default (about 12 KB each, so about 190 MB when
+/// full). See [`Encoder::with_token_cache`].
+pub const DEFAULT_TOKEN_CACHE: usize = 16384;
+
 /// A loaded encoder. Cheap to share across threads (`&Encoder` is `Sync`).
 pub struct Encoder {
     tokenizer: Tokenizer,
     weights: Weights,
+    cache: TokenCache,
+    kernels: Kernels,
+}
+
+/// What the per-token-id cache holds, how often it served a look-up (one look-up per distinct
+/// id of a micro-batch of about 512 tokens), and how much work the forward pass did, since the
+/// cache was made: for benchmarks and capacity tuning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkStats {
+    pub capacity: usize,
+    pub ids: usize,
+    pub hits: u64,
+    pub misses: u64,
+    /// Tokens whose features were computed (overlaps of long-text windows excluded).
+    pub tokens: u64,
+    /// Multiply-adds of the sparse second convolution (nonzero inputs × 256 outputs).
+    pub sparse_macs: u64,
 }
 
 impl Encoder {
@@ -57,7 +82,44 @@ impl Encoder {
                 ),
             });
         }
-        Ok(Encoder { tokenizer, weights })
+        Ok(Encoder {
+            tokenizer,
+            weights,
+            cache: TokenCache::new(DEFAULT_TOKEN_CACHE),
+            kernels: Kernels::detect(),
+        })
+    }
+
+    /// The same encoder with a cache of `capacity` token ids (0 turns it off: every token is then
+    /// computed from scratch). Vectors do not depend on it, only speed and memory do.
+    pub fn with_token_cache(mut self, capacity: usize) -> Encoder {
+        self.cache = TokenCache::new(capacity);
+        self
+    }
+
+    /// The same encoder on the portable inner loops even where AVX-512 is available (for tests
+    /// and comparisons; vectors agree to float rounding).
+    pub fn portable(mut self) -> Encoder {
+        self.kernels = Kernels::Portable;
+        self
+    }
+
+    /// Whether the AVX-512 inner loops run.
+    pub fn uses_avx512(&self) -> bool {
+        self.kernels == Kernels::Avx512
+    }
+
+    /// The state of the per-token-id cache and the work done so far.
+    pub fn stats(&self) -> WorkStats {
+        let [hits, misses, tokens, sparse_macs] = self.cache.counts();
+        WorkStats {
+            capacity: self.cache.capacity(),
+            ids: self.cache.len(),
+            hits,
+            misses,
+            tokens,
+            sparse_macs,
+        }
     }
 
     /// SentencePiece ids with BOS and EOS.
@@ -83,7 +145,7 @@ impl Encoder {
             for batches in batches.chunks(wave) {
                 let partial: Vec<Vec<f32>> = batches
                     .par_iter()
-                    .map(|b| forward::pooled_features(&self.weights, b))
+                    .map(|b| forward::pooled_features(&self.weights, &self.cache, self.kernels, b))
                     .collect();
                 for (batch, part) in batches.iter().zip(&partial) {
                     for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {

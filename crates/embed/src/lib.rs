@@ -7,12 +7,14 @@
 //! ≥ 0.999, checked by `tests/parity.rs`) without Python. Vectors are 512-d and unit length, so a
 //! dot product is a cosine.
 
+mod cache;
 mod encoder;
 mod forward;
+mod simd;
 mod spm;
 mod weights;
 
-pub use encoder::Encoder;
+pub use encoder::{Encoder, WorkStats, DEFAULT_TOKEN_CACHE};
 
 /// Embedding width.
 pub const DIM: usize = 512;

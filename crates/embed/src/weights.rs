@@ -33,14 +33,42 @@ pub struct Matrix {
     pub data: Vec<f32>,
 }
 
-/// One CNN branch: two n-gram convolutions as `(n·256) × 256` matrices, the window starting
-/// `left` tokens before the current one.
+/// One CNN branch: two n-gram convolutions, the window starting `left` tokens before the
+/// current one. The reference stores each as an `(n·256) × 256` matrix whose row block `j`
+/// applies to window position `j`.
 pub struct Branch {
+    pub n: usize,
     pub left: usize,
-    pub w1: Matrix,
+    /// Both convolutions applied to one token's branch input at every window position:
+    /// `256 × (2n·256)`, columns `[j·256, (j+1)·256)` are block `j` of the first convolution and
+    /// columns `[(n+j)·256, (n+j+1)·256)` block `j` of the second.
+    pub both: Matrix,
     pub b1: Vec<f32>,
-    pub w2: Matrix,
+    /// The second convolution as the reference stores it (row `j·256 + k` is input `k` at window
+    /// position `j`), in half precision: read row by row for the nonzero inputs.
+    pub w2: Vec<half::f16>,
     pub b2: Vec<f32>,
+}
+
+/// `[w1 blocks | w2 blocks]` side by side: block `j` of an `(n·256) × 256` matrix is its rows
+/// `j·256 .. (j+1)·256`.
+fn side_by_side(n: usize, w1: &[f32], w2: &[f32]) -> Matrix {
+    let cols = 2 * n * CNN_DIM;
+    let mut data = vec![0.0f32; CNN_DIM * cols];
+    for (m, w) in [w1, w2].into_iter().enumerate() {
+        for j in 0..n {
+            for k in 0..CNN_DIM {
+                let src = &w[(j * CNN_DIM + k) * CNN_DIM..(j * CNN_DIM + k + 1) * CNN_DIM];
+                let at = k * cols + (m * n + j) * CNN_DIM;
+                data[at..at + CNN_DIM].copy_from_slice(src);
+            }
+        }
+    }
+    Matrix {
+        rows: CNN_DIM,
+        cols,
+        data,
+    }
 }
 
 pub struct Weights {
@@ -48,6 +76,8 @@ pub struct Weights {
     pub blocks: Vec<Vec<u8>>,
     /// `lut[c][q]` = `q as f32 * scale[c] + lo[c]`.
     pub lut: Vec<[f32; 256]>,
+    /// Per block: `(scale, lo)`.
+    pub scale_lo: Vec<(f32, f32)>,
     /// The three branch input projections side by side: 512 × 768, then a layer norm over 768.
     pub proj_w: Matrix,
     pub proj_b: Vec<f32>,
@@ -195,6 +225,7 @@ impl Weights {
 
         let scale = f32s("scale")?;
         let lo = f32s("lo")?;
+        let scale_lo: Vec<(f32, f32)> = scale.iter().copied().zip(lo.iter().copied()).collect();
         let lut = scale
             .iter()
             .zip(&lo)
@@ -221,11 +252,14 @@ impl Weights {
             proj_b.extend(f32s(&format!("proj_b{n}"))?);
             ln_g_all.extend(f32s(&format!("ln_g{n}"))?);
             ln_b_all.extend(f32s(&format!("ln_b{n}"))?);
+            let w1 = f32s(&format!("w1_{n}"))?;
+            let w2 = mat(f32s(&format!("w2_{n}"))?, n * CNN_DIM, CNN_DIM)?;
             branches.push(Branch {
+                n,
                 left,
-                w1: mat(f32s(&format!("w1_{n}"))?, n * CNN_DIM, CNN_DIM)?,
+                both: side_by_side(n, &w1, &w2.data),
                 b1: f32s(&format!("b1_{n}"))?,
-                w2: mat(f32s(&format!("w2_{n}"))?, n * CNN_DIM, CNN_DIM)?,
+                w2: w2.data.iter().map(|&v| half::f16::from_f32(v)).collect(),
                 b2: f32s(&format!("b2_{n}"))?,
             });
         }
@@ -253,6 +287,7 @@ impl Weights {
         Ok(Weights {
             blocks,
             lut,
+            scale_lo,
             proj_w,
             proj_b,
             ln_g_all,
@@ -275,6 +310,16 @@ impl Weights {
     /// How many token ids the embedding table covers.
     pub fn vocab_rows(&self) -> usize {
         NUM_CHUNKS * VOCAB_ROWS
+    }
+
+    /// The quantised embedding row of `id` (`id < vocab_rows()`) and its block's `(scale, lo)`.
+    pub fn quantised_row(&self, id: u32) -> (&[u8], (f32, f32)) {
+        let id = id as usize;
+        let (chunk, row) = (id % NUM_CHUNKS, id / NUM_CHUNKS);
+        (
+            &self.blocks[chunk][row * EMB_DIM..(row + 1) * EMB_DIM],
+            self.scale_lo[chunk],
+        )
     }
 
     /// The dequantised embedding row of `id` (`id < vocab_rows()`, checked at load).

@@ -185,3 +185,49 @@ fn the_encoder_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Encoder>();
 }
+
+#[test]
+fn portable_kernels_and_a_tiny_cache_match_the_reference() {
+    // The fallback inner loops (what runs without AVX-512), with a cache so small that ids are
+    // evicted and recomputed within one batch: same vectors as the reference and as the default
+    // encoder (the per-id rows are deterministic, so eviction must not change anything).
+    let enc = encoder();
+    let portable = Encoder::from_cache(&assets::Cache::from_env())
+        .unwrap()
+        .portable()
+        .with_token_cache(16);
+    assert!(!portable.uses_avx512());
+    let cases = fixture().cases;
+    let texts: Vec<&str> = cases.iter().map(|c| c.text.as_str()).collect();
+    let ours = portable.embed_batch(&texts);
+    let default = enc.embed_batch(&texts);
+    for (i, c) in cases.iter().enumerate() {
+        assert_unit(&ours[i], &format!("case {i}"));
+        let cos = cosine(&ours[i], &c.vector);
+        assert!(cos >= 0.999, "case {i}: cosine {cos} with the reference");
+        let same = cosine(&ours[i], &default[i]);
+        assert!(
+            same > 0.99999,
+            "case {i}: portable vs default cosine {same}"
+        );
+    }
+    let stats = portable.stats();
+    assert!(stats.ids <= 16 && stats.misses > 16, "{stats:?}");
+}
+
+#[test]
+fn the_cache_is_warm_on_a_second_pass() {
+    let enc = Encoder::from_cache(&assets::Cache::from_env())
+        .unwrap()
+        .with_token_cache(4096);
+    let texts = ["Talks in Moscow", "会谈在莫斯科举行", "Переговоры в Москве"];
+    let first = enc.embed_batch(&texts);
+    let after_first = enc.stats();
+    let second = enc.embed_batch(&texts);
+    let after_second = enc.stats();
+    assert_eq!(after_second.misses, after_first.misses, "{after_second:?}");
+    assert!(after_second.hits > after_first.hits);
+    for (a, b) in first.iter().zip(&second) {
+        assert!(cosine(a, b) > 0.999999);
+    }
+}

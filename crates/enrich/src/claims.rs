@@ -3,17 +3,20 @@
 //! claims only one outlet makes are marked, and figures about the same subject that sources
 //! give differently are flagged.
 //!
-//! A document contributes [`ClaimCandidate`]s when it is analysed: its statement sentences
-//! (a speech verb, a figure, or two entities), each with a language-independent key — its
-//! content words in the matching view, the entities it names and the figures it gives. The
+//! A document contributes [`ClaimCandidate`]s when it is analysed: the sentences a
+//! fact-checker can check — a figure, words attributed to a speaker, or an event verb with a
+//! named person or organisation ("signed", "签署", "подписали") — each with a
+//! language-independent key: its content words in the matching view, the entities it names,
+//! the figures it gives and its speaker. The
 //! store keeps them, so [`claims`] can regroup an event whenever a document joins it without
 //! reading old documents again. Two candidates state the same claim when their words overlap
 //! enough (the same language, syndicated copy) or, across languages, when they name the same
-//! entities and give the same figure.
+//! entities and give the same figure, or have the same speaker talk about the same two other
+//! entities.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use model::{Claim, Fact, Figure};
+use model::{Claim, EntityKind, Fact, Figure};
 use serde::{Deserialize, Serialize};
 
 use crate::doc::Para;
@@ -32,6 +35,13 @@ pub struct ClaimCandidate {
     /// Entity ids named in the sentence.
     pub entities: Vec<String>,
     pub figures: Vec<CandidateFigure>,
+    /// Why the sentence is checkable: `figure`, `quote` (words attributed to a speaker) or
+    /// `event` (an action with named participants).
+    #[serde(default)]
+    pub kind: String,
+    /// The speaker's entity id when the statement is attributed to one.
+    #[serde(default)]
+    pub speaker: Option<String>,
 }
 
 impl ClaimCandidate {
@@ -67,26 +77,119 @@ const EN_STOP: &[&str] = &[
     "who", "also", "not", "but", "both", "two", "than", "such", "more", "most", "all",
 ];
 
-const STATEMENT_HINTS: &[&str] = &[
-    "said",
-    "says",
-    "noted",
-    "stressed",
-    "added",
-    "agreed",
+/// Verbs of events a fact-checker can verify (who did what): with a named person or
+/// organisation in the sentence they make it a claim. Speech verbs are not here: speech is
+/// a claim only when the quote finder attributes it.
+const EVENT_VERBS: &[&str] = &[
     "signed",
+    "agreed",
     "announced",
-    "told",
-    "表示",
-    "指出",
-    "强调",
+    "approved",
+    "launched",
+    "met",
+    "visited",
+    "killed",
+    "arrested",
+    "elected",
+    "won",
+    "lost",
+    "voted",
+    "banned",
+    "imposed",
+    "lifted",
+    "sanctioned",
+    "attacked",
+    "invaded",
+    "seized",
+    "released",
+    "resigned",
+    "appointed",
+    "fired",
+    "sued",
+    "charged",
+    "convicted",
+    "sentenced",
+    "acquired",
+    "bought",
+    "sold",
+    "invested",
+    "raised",
+    "cut",
+    "increased",
+    "decreased",
+    "rose",
+    "fell",
+    "reached",
+    "opened",
+    "closed",
+    "ratified",
+    "vetoed",
+    "passed",
+    "rejected",
+    "withdrew",
+    "deployed",
+    "declared",
+    "confirmed",
+    "denied",
     "签署",
     "宣布",
-    "заявил",
-    "сообщил",
+    "达成",
+    "会见",
+    "会晤",
+    "访问",
+    "批准",
+    "启动",
+    "通过",
+    "任命",
+    "逮捕",
+    "制裁",
+    "增长",
+    "下降",
+    "达到",
+    "举行",
+    "发射",
+    "退出",
+    "否认",
+    "确认",
     "подписали",
-    "отметил",
+    "подписал",
+    "подписала",
+    "объявил",
+    "объявила",
+    "одобрил",
+    "утвердил",
+    "встретился",
+    "посетил",
+    "назначил",
+    "арестовали",
+    "ввели",
+    "отменили",
+    "выросла",
+    "вырос",
+    "снизился",
+    "достиг",
+    "достигла",
+    "состоялся",
+    "состоялась",
+    "провели",
+    "запустил",
+    "отказался",
+    "подтвердил",
+    "опроверг",
 ];
+
+/// Whether `text` holds one of `EVENT_VERBS` as a word (Latin and Cyrillic) or anywhere
+/// (Chinese).
+fn has_event_verb(text: &str, zh: bool) -> bool {
+    if zh {
+        let s = lang::to_simplified(text);
+        return EVENT_VERBS
+            .iter()
+            .any(|v| v.chars().all(crate::names::is_han) && s.contains(v));
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| EVENT_VERBS.contains(&w.to_lowercase().as_str()))
+}
 
 fn content_words(text: &str) -> Vec<String> {
     let mut set: BTreeSet<String> = BTreeSet::new();
@@ -139,17 +242,37 @@ pub fn candidates(
                     subject: f.subject.clone(),
                 })
                 .collect();
-            let quoted = quotes
+            // A quote counts when the quote finder gave it a speaker.
+            let quote = quotes.iter().find(|q| {
+                q.para == p.index
+                    && q.span.start < s.end
+                    && s.start < q.span.end
+                    && q.quote.speaker.is_some()
+            });
+            let participants = ents
+                .mentions
                 .iter()
-                .any(|q| q.para == p.index && q.span.start < s.end && s.start < q.span.end);
-            let lower = text.to_lowercase();
-            let statement = quoted
-                || !figures.is_empty()
-                || entities.len() >= 2
-                || STATEMENT_HINTS.iter().any(|h| lower.contains(h));
-            if !statement {
+                .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= s.end)
+                .any(|m| {
+                    matches!(
+                        ents.entities[m.entity].kind,
+                        EntityKind::Person | EntityKind::Organization
+                    )
+                });
+            let kind = if !figures.is_empty() {
+                "figure"
+            } else if quote.is_some() {
+                "quote"
+            } else if participants && has_event_verb(text, p.is_zh()) {
+                "event"
+            } else {
                 continue;
-            }
+            };
+            let speaker = quote.and_then(|q| {
+                q.speaker_entity
+                    .and_then(|e| ents.entities.get(e))
+                    .map(|e| e.id.clone())
+            });
             out.push(ClaimCandidate {
                 document: document.to_string(),
                 outlet: outlet.map(str::to_string),
@@ -158,6 +281,8 @@ pub fn candidates(
                 words: content_words(text),
                 entities: entities.into_iter().collect(),
                 figures,
+                kind: kind.to_string(),
+                speaker,
             });
         }
     }
@@ -207,13 +332,24 @@ fn same_claim(a: &ClaimCandidate, b: &ClaimCandidate) -> bool {
     if script_group(&a.lang) == script_group(&b.lang) {
         return jaccard(&a.words, &b.words) >= SAME_WORDS;
     }
-    // Across languages: the same figure about the same entities.
+    // Across languages: the same figure about the same entities, or the same speaker saying
+    // something about the same two other entities.
     let shared_entity = a.entities.iter().any(|e| b.entities.contains(e));
     let shared_figure = a
         .figures
         .iter()
         .any(|x| b.figures.iter().any(|y| same_figure(x, y)));
-    shared_entity && shared_figure
+    if shared_entity && shared_figure {
+        return true;
+    }
+    let same_speaker = a.speaker.is_some() && a.speaker == b.speaker;
+    let others = a
+        .entities
+        .iter()
+        .filter(|e| Some(*e) != a.speaker.as_ref() && b.entities.contains(e))
+        .count();
+    let no_figures = a.figures.is_empty() && b.figures.is_empty();
+    same_speaker && others >= 2 && no_figures
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -290,7 +426,8 @@ pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
         let mut disagreement: Vec<Figure> = Vec::new();
         for &i in members {
             for f in &cands[i].figures {
-                if let Some(list) = disagreements.get(&figure_key(f)) {
+                let keys = [figure_key(f), entity_key(f, &cands[i])];
+                for list in keys.iter().filter_map(|k| disagreements.get(k)) {
                     for fig in list {
                         if !disagreement.contains(fig) {
                             disagreement.push(fig.clone());
@@ -322,6 +459,15 @@ fn figure_key(f: &CandidateFigure) -> String {
     )
 }
 
+/// The key of a figure by the entities its sentence names, for sentences that give one figure.
+fn entity_key(f: &CandidateFigure, c: &ClaimCandidate) -> String {
+    format!(
+        "entities|{}|{}",
+        f.unit.as_deref().unwrap_or(""),
+        c.entities.join(" ")
+    )
+}
+
 fn subject_key(subject: Option<&str>) -> String {
     let Some(s) = subject else {
         return String::new();
@@ -340,26 +486,33 @@ fn disagreements(cands: &[ClaimCandidate]) -> HashMap<String, Vec<Figure>> {
     let mut by_key: HashMap<String, Vec<Figure>> = HashMap::new();
     for c in cands {
         for f in &c.figures {
-            if f.subject.is_none() {
-                continue;
+            // Keyed by the subject's words (one language) and by the entities the sentence
+            // names (any language).
+            let mut keys = Vec::new();
+            if f.subject.is_some() {
+                keys.push(figure_key(f));
             }
-            let key = figure_key(f);
-            let list = by_key.entry(key).or_default();
-            match list
-                .iter_mut()
-                .find(|x| (x.value - f.value).abs() <= 1e-9 * f.value.abs().max(1.0))
-            {
-                Some(x) => {
-                    if !x.sources.contains(&c.document) {
-                        x.sources.push(c.document.clone());
+            if c.entities.len() >= 2 && c.figures.len() == 1 {
+                keys.push(entity_key(f, c));
+            }
+            for key in keys {
+                let list = by_key.entry(key).or_default();
+                match list
+                    .iter_mut()
+                    .find(|x| (x.value - f.value).abs() <= 1e-9 * f.value.abs().max(1.0))
+                {
+                    Some(x) => {
+                        if !x.sources.contains(&c.document) {
+                            x.sources.push(c.document.clone());
+                        }
                     }
+                    None => list.push(Figure {
+                        value: f.value,
+                        unit: f.unit.clone(),
+                        subject: f.subject.clone(),
+                        sources: vec![c.document.clone()],
+                    }),
                 }
-                None => list.push(Figure {
-                    value: f.value,
-                    unit: f.unit.clone(),
-                    subject: f.subject.clone(),
-                    sources: vec![c.document.clone()],
-                }),
             }
         }
     }

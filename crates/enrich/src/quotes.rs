@@ -30,6 +30,207 @@ pub struct FoundQuote {
     pub direct: bool,
     /// Entity index of the speaker, when resolved.
     pub speaker_entity: Option<usize>,
+    /// Which rule chose the speaker ("name-before-verb", "pronoun", …; empty when none did).
+    pub why: &'static str,
+}
+
+/// The document's entities as attribution reads them: with the paragraphs (for sentence
+/// bounds) and the gender the text gives each person, so a pronoun finds its antecedent.
+struct Ents<'a> {
+    doc: &'a DocEntities,
+    paras: &'a [Para],
+    /// Per entity: `Some(true)` female, `Some(false)` male, `None` when the text does not say.
+    female: Vec<Option<bool>>,
+}
+
+impl std::ops::Deref for Ents<'_> {
+    type Target = DocEntities;
+    fn deref(&self) -> &DocEntities {
+        self.doc
+    }
+}
+
+const FEMALE_TITLES: &[&str] = &[
+    "mrs",
+    "ms",
+    "miss",
+    "madam",
+    "chairwoman",
+    "congresswoman",
+    "spokeswoman",
+    "businesswoman",
+    "queen",
+    "princess",
+    "госпожа",
+    "г-жа",
+];
+const MALE_TITLES: &[&str] = &[
+    "mr",
+    "chairman",
+    "congressman",
+    "spokesman",
+    "businessman",
+    "king",
+    "prince",
+    "господин",
+    "г-н",
+];
+const FEMALE_WORDS: &[&str] = &["she", "her", "hers", "herself", "она", "её", "ее", "ей"];
+const MALE_WORDS: &[&str] = &["he", "him", "his", "himself", "он", "его", "ему"];
+
+impl<'a> Ents<'a> {
+    /// Gender from titles ("Mrs.", "Chairwoman") and from pronouns in sentences that name
+    /// one person only ("Warren said she …").
+    fn new(doc: &'a DocEntities, paras: &'a [Para]) -> Self {
+        let mut votes = vec![(0u32, 0u32); doc.entities.len()];
+        for m in &doc.mentions {
+            let (Some(p), Some(v)) = (paras.get(m.para), votes.get_mut(m.entity)) else {
+                continue;
+            };
+            if doc.entities[m.entity].kind != EntityKind::Person || m.span.end > p.text.len() {
+                continue;
+            }
+            let title = p.text[..m.span.start]
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .trim_end_matches('.')
+                .to_lowercase();
+            if FEMALE_TITLES.contains(&title.as_str()) {
+                v.0 += 2;
+            } else if MALE_TITLES.contains(&title.as_str()) {
+                v.1 += 2;
+            }
+            let s = p.sentence_at(m.span.start);
+            let people = doc
+                .mentions
+                .iter()
+                .filter(|o| o.para == m.para && o.span.start >= s.start && o.span.end <= s.end)
+                .filter(|o| doc.entities[o.entity].kind == EntityKind::Person)
+                .any(|o| o.entity != m.entity);
+            if people {
+                continue;
+            }
+            let sentence = &p.text[s.clone()];
+            if p.is_zh() {
+                v.0 += u32::from(sentence.contains('她'));
+                v.1 += u32::from(sentence.contains('他'));
+                continue;
+            }
+            for w in sentence.split(|c: char| !c.is_alphabetic()) {
+                let w = w.to_lowercase();
+                v.0 += u32::from(FEMALE_WORDS.contains(&w.as_str()));
+                v.1 += u32::from(MALE_WORDS.contains(&w.as_str()));
+            }
+        }
+        let female = votes
+            .iter()
+            .map(|&(f, m)| match f.cmp(&m) {
+                std::cmp::Ordering::Greater => Some(true),
+                std::cmp::Ordering::Less => Some(false),
+                std::cmp::Ordering::Equal => None,
+            })
+            .collect();
+        Ents { doc, paras, female }
+    }
+
+    /// The person a pronoun at (`para`, `at`) refers to: of the people whose gender fits, the
+    /// subject (first named) of the pronoun's own sentence before it, else of the nearest
+    /// sentence before that names one, up to three paragraphs back.
+    fn antecedent(&self, para: usize, at: usize, female: Option<bool>) -> Option<usize> {
+        let fits = |e: usize| {
+            self.doc.entities[e].kind == EntityKind::Person
+                && (female.is_none()
+                    || self.female.get(e).copied().flatten().is_none()
+                    || self.female[e] == female)
+        };
+        let sentence_start = |para: usize, at: usize| {
+            self.paras
+                .get(para)
+                .map_or(0, |p| p.sentence_at(at).start.min(at))
+        };
+        let before = || {
+            self.doc
+                .mentions
+                .iter()
+                .filter(move |m| (m.para, m.span.start) < (para, at))
+        };
+        before()
+            .filter(|m| m.para + 3 >= para && fits(m.entity))
+            .max_by_key(|m| {
+                (
+                    m.para,
+                    sentence_start(m.para, m.span.start),
+                    std::cmp::Reverse(m.span.start),
+                )
+            })
+            .or_else(|| {
+                before()
+                    .filter(|m| fits(m.entity))
+                    .max_by_key(|m| (m.para, m.span.start))
+            })
+            .map(|m| m.entity)
+    }
+}
+
+/// The gender a pronoun gives: `Some(true)` for she, `Some(false)` for he.
+fn pronoun_gender(w: &str) -> Option<bool> {
+    let w = w.to_lowercase();
+    if FEMALE_WORDS.contains(&w.as_str()) || w == "她" {
+        Some(true)
+    } else if MALE_WORDS.contains(&w.as_str()) || w == "他" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Days and months: capitalised words after a speech verb that name no speaker.
+const NOT_NAMES: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "today",
+    "yesterday",
+    "tonight",
+    "last",
+    "next",
+    "this",
+    "after",
+    "before",
+    "in",
+    "on",
+    "at",
+    "the",
+    "a",
+    "an",
+];
+
+/// Whether a period in `clause` ends a sentence: after an ordinary lowercase word of three
+/// letters or more (not after an initial, a title such as "Sen." or "(D-Mo.)").
+fn has_sentence_break(clause: &str) -> bool {
+    clause.contains(['?', '!'])
+        || clause.split_whitespace().any(|w| {
+            w.ends_with('.')
+                && w.chars().next().is_some_and(char::is_lowercase)
+                && w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        })
 }
 
 const EN_VERBS: &[&str] = &[
@@ -91,6 +292,44 @@ const EN_VERBS: &[&str] = &[
     "posted",
     "saying",
     "according",
+    "asks",
+    "recalls",
+    "reads",
+    "demanded",
+    "demands",
+    "testified",
+    "conceded",
+    "concedes",
+    "joked",
+    "quipped",
+    "complained",
+    "complains",
+    "vowed",
+    "promised",
+    "pledged",
+    "countered",
+    "responded",
+    "responds",
+    "lamented",
+    "boasted",
+    "yelled",
+    "yells",
+    "shouted",
+    "contended",
+    "maintained",
+    "alleged",
+    "charged",
+    "tweets",
+    "recounted",
+    "acknowledges",
+    "warns",
+    "scolded",
+    "agreed",
+    "agrees",
+    "described",
+    "mused",
+    "sings",
+    "sang",
 ];
 
 const ZH_VERBS: &[&str] = &[
@@ -164,7 +403,9 @@ fn quoted_spans(text: &str) -> Vec<Range<usize>> {
             i += 1;
             continue;
         };
-        match chars[i + 1..].iter().position(|&(_, c)| c == close) {
+        // A curly opening mark closed by a straight one ("“…,\"") still pairs.
+        let closes = |c: char| c == close || ch == '“' && c == '"';
+        match chars[i + 1..].iter().position(|&(_, c)| closes(c)) {
             Some(k) => {
                 let (end_at, end_ch) = chars[i + 1 + k];
                 out.push(at..end_at + end_ch.len_utf8());
@@ -191,6 +432,7 @@ fn long_enough(content: &str, zh: bool) -> bool {
 
 /// Find the quotes of a document.
 pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQuote> {
+    let ents = &Ents::new(ents, paras);
     let mut out: Vec<FoundQuote> = Vec::new();
     for p in paras {
         let spans = quoted_spans(&p.text);
@@ -220,7 +462,8 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
             }
             let sentence = p.sentence_at(span.start);
             direct_sentences.push(sentence.start.min(span.start)..sentence.end.max(span.end));
-            let mut attribution = attribute(p, span.clone(), &spans, ents);
+            let mut attribution = transcript_speaker(p, inner_start, ents)
+                .unwrap_or_else(|| attribute(p, span.clone(), &spans, ents));
             if attribution.speaker.is_none() && span.start == 0 {
                 // A paragraph that is all quote continues the speaker quoted just before.
                 if let Some(prev) = out.iter().rev().find(|q| q.direct && q.para + 1 == p.index) {
@@ -229,6 +472,7 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
                         entity: prev.speaker_entity,
                         at: None,
                         via: prev.quote.via.clone(),
+                        why: "continuation",
                     };
                 }
             }
@@ -249,6 +493,7 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
                 speaker_at: attribution.at.clone().map(|r| (p.index, r)),
                 direct: true,
                 speaker_entity: attribution.entity,
+                why: attribution.why,
             });
         }
         // Indirect speech in sentences without a direct quote.
@@ -311,19 +556,49 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
 
 #[derive(Debug, Default, Clone)]
 struct Attribution {
+    /// Which rule chose the speaker (for diagnostics).
+    why: &'static str,
     speaker: Option<String>,
     entity: Option<usize>,
     at: Option<Range<usize>>,
     via: Option<String>,
 }
 
+/// A transcript line inside the marks: "PENCE: Well, look, …" names its speaker in capitals.
+fn transcript_speaker(p: &Para, inner_start: usize, ents: &Ents) -> Option<Attribution> {
+    let rest = &p.text[inner_start..];
+    let colon = rest.find(':')?;
+    let name = &rest[..colon];
+    let words = name.split_whitespace().count();
+    let caps = name.chars().any(char::is_alphabetic)
+        && name
+            .chars()
+            .all(|c| c.is_uppercase() || c == ' ' || c == '.' || c == '-' || c == '\'');
+    if !(1..=3).contains(&words) || !caps || name.chars().filter(|c| c.is_alphabetic()).count() < 2
+    {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    let entity = ents.mentions.iter().map(|m| m.entity).find(|&e| {
+        ents.entities[e].kind == EntityKind::Person
+            && ents.entities[e]
+                .name
+                .to_lowercase()
+                .split_whitespace()
+                .last()
+                == lower.split_whitespace().last()
+    });
+    Some(Attribution {
+        speaker: Some(entity.map_or_else(|| name.to_string(), |e| ents.entities[e].id.clone())),
+        entity,
+        at: Some(inner_start..inner_start + name.len()),
+        via: None,
+        why: "transcript",
+    })
+}
+
 /// Who said the quote at `span`: the speech verb nearest the quote in the text around it.
-fn attribute(
-    p: &Para,
-    span: Range<usize>,
-    spans: &[Range<usize>],
-    ents: &DocEntities,
-) -> Attribution {
+fn attribute(p: &Para, span: Range<usize>, spans: &[Range<usize>], ents: &Ents) -> Attribution {
     let text = &p.text;
     let next_quote = spans
         .iter()
@@ -375,6 +650,7 @@ fn attribute(
                 entity: Some(m.entity),
                 at: Some(m.span.clone()),
                 via: None,
+                why: "subject-no-verb",
             };
         }
         let head = text[s.start..span.start]
@@ -382,12 +658,13 @@ fn attribute(
             .next()
             .unwrap_or("");
         if matches!(head, "He" | "She") {
-            if let Some(e) = ents.last_person_before(p.index, s.start) {
+            if let Some(e) = ents.antecedent(p.index, s.start, pronoun_gender(head)) {
                 return Attribution {
                     speaker: Some(ents.entities[e].id.clone()),
                     entity: Some(e),
                     at: Some(s.start..s.start + head.len()),
                     via: None,
+                    why: "he-she-no-verb",
                 };
             }
         }
@@ -418,7 +695,7 @@ enum Side {
 fn find_attribution(
     p: &Para,
     range: Range<usize>,
-    ents: &DocEntities,
+    ents: &Ents,
     side: Side,
     quote_at: usize,
 ) -> Option<Attribution> {
@@ -464,7 +741,7 @@ fn find_attribution(
         let vt = toks[v];
         let v_start = range.start + vt.start;
         let v_end = range.start + vt.end;
-        if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, quote_at) {
+        if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, 0) {
             a.via = a.via.or(via.clone());
             return Some(a);
         }
@@ -480,15 +757,16 @@ fn subject_of(
     range: Range<usize>,
     v_start: usize,
     v_end: usize,
-    ents: &DocEntities,
-    quote_at: usize,
+    ents: &Ents,
+    depth: u8,
 ) -> Option<Attribution> {
     let text = &p.text;
-    let resolved = |e: usize, at: Range<usize>| Attribution {
+    let resolved = |e: usize, at: Range<usize>, why: &'static str| Attribution {
         speaker: Some(ents.entities[e].id.clone()),
         entity: Some(e),
         at: Some(at),
         via: None,
+        why,
     };
     let is_speaker_kind = |e: usize| {
         matches!(
@@ -496,6 +774,35 @@ fn subject_of(
             EntityKind::Person | EntityKind::Organization
         )
     };
+    let verb_word = text[v_start..v_end].to_lowercase();
+    // "…, saying …" / "…, adding …": the speaker is the subject of the main clause.
+    if matches!(verb_word.as_str(), "saying" | "adding" | "asking") && depth == 0 {
+        let s = p.sentence_at(v_start);
+        let first = ents
+            .mentions
+            .iter()
+            .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= v_start)
+            .find(|m| is_speaker_kind(m.entity));
+        if let Some(m) = first {
+            let gap = &text[s.start..m.span.start];
+            if gap.split_whitespace().count() <= 4 {
+                return Some(resolved(m.entity, m.span.clone(), "participle-subject"));
+            }
+        }
+        let head = text[s.start..v_start]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if let Some(g) = pronoun_gender(head).filter(|_| matches!(head, "He" | "She")) {
+            if let Some(e) = ents.antecedent(p.index, s.start, Some(g)) {
+                return Some(resolved(
+                    e,
+                    s.start..s.start + head.len(),
+                    "participle-pronoun",
+                ));
+            }
+        }
+    }
     // A name right before the verb, possibly with an apposition between ("Wei Jinshen, a …,
     // said"; "Li Haidong, a professor at …, told"): the nearest person whose gap to the verb is
     // short or a whole apposition; an organisation right before the verb as a fallback.
@@ -518,10 +825,10 @@ fn subject_of(
             continue;
         }
         if ents.entities[m.entity].kind == EntityKind::Person {
-            return Some(resolved(m.entity, m.span.clone()));
+            return Some(resolved(m.entity, m.span.clone(), "name-before-verb"));
         }
         if short && fallback.is_none() {
-            fallback = Some(resolved(m.entity, m.span.clone()));
+            fallback = Some(resolved(m.entity, m.span.clone(), "org-before-verb"));
         }
     }
     if let Some(f) = fallback {
@@ -529,39 +836,138 @@ fn subject_of(
     }
     let pre = &text[range.start..v_start];
     let pre_words: Vec<&str> = pre.split_whitespace().collect();
-    // Pronoun: "he said", "he also said".
+    // Pronoun: "he said", "he also said"; "they said", "it wrote" as written.
     for w in pre_words.iter().rev().take(2) {
-        let w = w
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        if PRONOUNS_PERSON.contains(&w.as_str()) {
-            let at = v_start - pre.len() + pre.rfind(|c: char| c.is_alphabetic()).unwrap_or(0);
-            return ents
-                .last_person_before(p.index, quote_at.min(v_start))
-                .map(|e| {
-                    let mut a = resolved(e, at..at);
-                    a.at = pronoun_span(text, range.start, v_start);
-                    a
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let lw = w.to_lowercase();
+        let Some(span) = pronoun_span(text, range.start, v_start) else {
+            if matches!(lw.as_str(), "they" | "it" | "we" | "i") && pre_words.last() == Some(&w) {
+                let at = range.start + pre.rfind(w).unwrap_or(0);
+                return Some(Attribution {
+                    speaker: Some(w.to_string()),
+                    entity: None,
+                    at: Some(at..at + w.len()),
+                    via: None,
+                    why: "pronoun-as-written",
                 });
+            }
+            continue;
+        };
+        if PRONOUNS_PERSON.contains(&lw.as_str()) {
+            // "Lynch said she recalled …": the pronoun opens a reported clause; the speaker is
+            // the subject of the verb that reports it.
+            let before = text[range.start..span.start].trim_end();
+            let prev = before
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            if depth == 0 && before.len() > prev.len() && EN_VERBS.contains(&prev.as_str()) {
+                let pv_end = range.start + before.len();
+                let pv_start = pv_end - prev.len();
+                if let Some(a) = subject_of(p, range.clone(), pv_start, pv_end, ents, 1) {
+                    return Some(a);
+                }
+            }
+            return Some(
+                match ents.antecedent(p.index, span.start, pronoun_gender(&lw)) {
+                    Some(e) => resolved(e, span.clone(), "pronoun"),
+                    None => Attribution {
+                        speaker: Some(w.to_string()),
+                        entity: None,
+                        at: Some(span.clone()),
+                        via: None,
+                        why: "pronoun-unresolved",
+                    },
+                },
+            );
         }
     }
-    // After the verb: "said Xi", "заявил Путин".
-    let after: Vec<_> = ents
-        .mentions
-        .iter()
-        .filter(|m| m.para == p.index && m.span.start >= v_end && m.span.end <= range.end)
-        .filter(|m| is_speaker_kind(m.entity))
-        .collect();
     let verb = text[v_start..v_end].to_lowercase();
     let addressee = matches!(verb.as_str(), "told" | "tells" | "according" | "asked");
-    if let Some(m) = after.first().filter(|_| !addressee) {
-        let gap = &text[v_end..m.span.start];
-        if gap.split_whitespace().count() <= 2 && !gap.contains(['.', '"', '“', '«']) {
-            return Some(resolved(m.entity, m.span.clone()));
+    // The clause before the verb, back to the quote or a punctuation mark.
+    let clause_start = pre
+        .rfind([',', '"', '”', '“', '»', '—', ';', ':'])
+        .map(|i| after_char(pre, i))
+        .unwrap_or(0);
+    let clause = pre[clause_start..].trim();
+    // Inverted ("…,” said Xi; "— заявил Путин"): nothing stands between the quote and the verb.
+    let inverted = clause.is_empty()
+        || clause
+            .split_whitespace()
+            .all(|w| matches!(w.to_lowercase().as_str(), "also" | "then" | "later" | "—"));
+    // "…,” Vann R. Newkirk II, a writer for The Atlantic, said": a name, then an apposition
+    // closed by a comma right before the verb.
+    if clause.is_empty() && pre.trim_end().ends_with(',') {
+        let lead = pre.len() - pre.trim_start_matches([',', ' ', '\u{a0}']).len();
+        let head = &pre[lead..];
+        if let Some(comma) = head.find(',') {
+            let name = head[..comma].trim();
+            let words = name.split_whitespace().count();
+            if (1..=7).contains(&words)
+                && name.starts_with(|c: char| c.is_uppercase())
+                && !has_sentence_break(name)
+                && !NOT_NAMES.contains(
+                    &name
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .as_str(),
+                )
+            {
+                let at = range.start + lead;
+                let found = ents
+                    .mentions
+                    .iter()
+                    .filter(|m| m.para == p.index && m.span.start >= at && m.span.end <= at + comma)
+                    .find(|m| is_speaker_kind(m.entity));
+                return Some(match found {
+                    Some(m) => resolved(m.entity, m.span.clone(), "name-apposition"),
+                    None => Attribution {
+                        speaker: Some(name.to_string()),
+                        entity: None,
+                        at: Some(at..at + name.len()),
+                        via: None,
+                        why: "name-apposition-text",
+                    },
+                });
+            }
         }
     }
-    // "said Rep. G.K. Butterfield (D-N.C.)": a name after the verb that is no known entity.
-    if !addressee {
+    if inverted && !addressee {
+        // "said one Democratic source on the panel": a description after the verb.
+        let after_text = text[v_end..range.end].trim_start();
+        let first = after_text.split_whitespace().next().unwrap_or("");
+        if matches!(first, "a" | "an" | "one" | "the" | "two" | "several") {
+            let end = after_text
+                .find([',', '.', ';', '"', '“', '”'])
+                .unwrap_or(after_text.len());
+            let desc = after_text[..end].trim();
+            if (2..=8).contains(&desc.split_whitespace().count()) {
+                let at = v_end + (text[v_end..range.end].len() - after_text.len());
+                return Some(Attribution {
+                    speaker: Some(desc.to_string()),
+                    entity: None,
+                    at: Some(at..at + desc.len()),
+                    via: None,
+                    why: "description-after-verb",
+                });
+            }
+        }
+        // After the verb: "said Xi", "заявил Путин".
+        let after = ents
+            .mentions
+            .iter()
+            .filter(|m| m.para == p.index && m.span.start >= v_end && m.span.end <= range.end)
+            .find(|m| is_speaker_kind(m.entity));
+        if let Some(m) = after {
+            let gap = &text[v_end..m.span.start];
+            if gap.split_whitespace().count() <= 2 && !gap.contains(['.', '"', '“', '«']) {
+                return Some(resolved(m.entity, m.span.clone(), "name-after-verb"));
+            }
+        }
+        // "said Rep. G.K. Butterfield (D-N.C.)": a name after the verb that is no known entity.
         let after_text = &text[v_end..range.end];
         let lead = after_text.len() - after_text.trim_start().len();
         if after_text
@@ -574,11 +980,6 @@ fn subject_of(
         }
     }
     // A description: "the Russian president emphasized".
-    let clause_start = pre
-        .rfind([',', '"', '”', '“', '»', '—', ';'])
-        .map(|i| after_char(pre, i))
-        .unwrap_or(0);
-    let clause = pre[clause_start..].trim();
     let lower = clause.to_lowercase();
     let np = lower
         .strip_prefix("the ")
@@ -588,12 +989,37 @@ fn subject_of(
     if !np.is_empty() {
         if let Some(&e) = ents.descriptors.get(&np) {
             let at = range.start + clause_start..v_start;
-            return Some(resolved(e, at));
+            return Some(resolved(e, at, "descriptor"));
         }
     }
-    // As written: "officials said", "a source told".
+    // As written: "officials said", "a source told", "Mr. Podesta said" (a person of the
+    // document when the last word is their surname).
     let n = clause.split_whitespace().count();
-    if (1..=6).contains(&n) && !clause.contains(['.', '?', '!']) {
+    if (1..=8).contains(&n) && !has_sentence_break(clause) {
+        let offset = pre[clause_start..].find(clause).unwrap_or(0);
+        let at = range.start + clause_start + offset;
+        let last = clause
+            .split_whitespace()
+            .rfind(|w| !w.starts_with('('))
+            .unwrap_or("")
+            .trim_matches(|c: char| !c.is_alphanumeric());
+        if last.starts_with(|c: char| c.is_uppercase())
+            && !NOT_NAMES.contains(&last.to_lowercase().as_str())
+        {
+            let by_surname = ents
+                .mentions
+                .iter()
+                .filter(|m| (m.para, m.span.start) < (p.index, v_start))
+                .rev()
+                .map(|m| m.entity)
+                .find(|&e| {
+                    ents.entities[e].kind == EntityKind::Person
+                        && ents.entities[e].name.split_whitespace().last() == Some(last)
+                });
+            if let Some(e) = by_surname {
+                return Some(resolved(e, at..at + clause.len(), "surname"));
+            }
+        }
         let first = clause
             .split_whitespace()
             .next()
@@ -602,16 +1028,22 @@ fn subject_of(
         if matches!(
             first.as_str(),
             "it" | "this" | "that" | "they" | "we" | "i" | "you" | "and" | "but"
-        ) {
+        ) || NOT_NAMES[..12].contains(&first.trim_end_matches(','))
+            || first == "after"
+            || first.ends_with("ly")
+            || first.ends_with("ing")
+            || clause
+                .split_whitespace()
+                .any(|w| matches!(w, "who" | "which" | "that") || EN_VERBS.contains(&w))
+        {
             return None;
         }
-        let offset = pre[clause_start..].find(clause).unwrap_or(0);
-        let at = range.start + clause_start + offset;
         return Some(Attribution {
             speaker: Some(clause.to_string()),
             entity: None,
             at: Some(at..at + clause.len()),
             via: None,
+            why: "as-written",
         });
     }
     None
@@ -619,7 +1051,7 @@ fn subject_of(
 
 /// A person named by capitalised words at byte `at` ("Rep. G.K. Butterfield", "Pamela
 /// Padilla"): the entity mentioned there, else the words as written.
-fn name_run(p: &Para, at: usize, ents: &DocEntities) -> Option<Attribution> {
+fn name_run(p: &Para, at: usize, ents: &Ents) -> Option<Attribution> {
     let text = &p.text;
     if let Some(m) = ents
         .mentions
@@ -632,10 +1064,24 @@ fn name_run(p: &Para, at: usize, ents: &DocEntities) -> Option<Attribution> {
                 entity: Some(m.entity),
                 at: Some(m.span.clone()),
                 via: None,
+                why: "name-run-entity",
             });
         }
     }
     let rest = &text[at..];
+    let first = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if NOT_NAMES.contains(&first.as_str())
+        || rest
+            .split(' ')
+            .next()
+            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
+    {
+        return None;
+    }
     let mut end = 0;
     let mut n = 0;
     for w in rest.split(' ') {
@@ -658,6 +1104,7 @@ fn name_run(p: &Para, at: usize, ents: &DocEntities) -> Option<Attribution> {
         entity: None,
         at: Some(at..at + name.len()),
         via: None,
+        why: "name-run-text",
     })
 }
 
@@ -685,7 +1132,7 @@ fn pronoun_span(text: &str, from: usize, to: usize) -> Option<Range<usize>> {
 fn zh_attribution(
     p: &Para,
     range: Range<usize>,
-    ents: &DocEntities,
+    ents: &Ents,
     side: Side,
     quote_at: usize,
 ) -> Option<Attribution> {
@@ -734,6 +1181,7 @@ fn zh_attribution(
                     entity: Some(m.entity),
                     at: Some(m.span.clone()),
                     via: None,
+                    why: "zh-name",
                 });
             }
         }
@@ -743,13 +1191,15 @@ fn zh_attribution(
         };
         let at = range.start + last_at;
         if last == '他' || last == '她' {
+            let _ = quote_at;
             return ents
-                .last_person_before(p.index, quote_at.min(v_start))
+                .antecedent(p.index, at, pronoun_gender(&last.to_string()))
                 .map(|e| Attribution {
                     speaker: Some(ents.entities[e].id.clone()),
                     entity: Some(e),
                     at: Some(at..at + last.len_utf8()),
                     via: None,
+                    why: "zh-pronoun",
                 });
         }
         // A lone surname: 李指出 → the last person whose Chinese name starts with 李.
@@ -776,6 +1226,7 @@ fn zh_attribution(
                 entity: Some(e),
                 at: Some(at..at + last.len_utf8()),
                 via: None,
+                why: "zh-surname",
             });
         }
     }
@@ -792,12 +1243,7 @@ fn original_byte(original: &str, converted: &str, at: usize) -> usize {
 }
 
 /// The outlet named in `range` as the one the words were given to or taken from.
-fn via_in(
-    p: &Para,
-    range: Range<usize>,
-    ents: &DocEntities,
-    exclude: &[Range<usize>],
-) -> Option<String> {
+fn via_in(p: &Para, range: Range<usize>, ents: &Ents, exclude: &[Range<usize>]) -> Option<String> {
     let text = &p.text;
     let outside = |r: &Range<usize>| !exclude.iter().any(|x| x.start <= r.start && r.end <= x.end);
     for m in ents.mentions.iter().filter(|m| {
@@ -873,7 +1319,7 @@ fn via_in(
 }
 
 /// Reported speech in one sentence without quotation marks.
-fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Option<FoundQuote> {
+fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option<FoundQuote> {
     let text = &p.text;
     let sentence = &text[s.clone()];
     if p.is_zh() {
@@ -902,7 +1348,7 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Op
                     || sentence[t.end..].trim().is_empty()
                     || toks.len() <= i + 4)
         };
-        let Some(a) = subject_of(p, s.clone(), v_start, v_end, ents, v_start) else {
+        let Some(a) = subject_of(p, s.clone(), v_start, v_end, ents, 0) else {
             continue;
         };
         if a.entity.is_none() && w == "according" {
@@ -956,17 +1402,13 @@ fn indirect(document: &str, p: &Para, s: Range<usize>, ents: &DocEntities) -> Op
             speaker_at: a.at.map(|r| (p.index, r)),
             direct: false,
             speaker_entity: a.entity,
+            why: a.why,
         });
     }
     None
 }
 
-fn zh_indirect(
-    document: &str,
-    p: &Para,
-    s: Range<usize>,
-    ents: &DocEntities,
-) -> Option<FoundQuote> {
+fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option<FoundQuote> {
     let text = &p.text;
     let sentence = &text[s.clone()];
     // "X表示，…" / "…，X指出。"
@@ -1022,5 +1464,6 @@ fn zh_indirect(
         speaker_at: a.at.map(|r| (p.index, r)),
         direct: false,
         speaker_entity: a.entity,
+        why: a.why,
     })
 }

@@ -265,3 +265,152 @@ fn bad_input_does_not_panic() {
     let _ = claims("ev", &[]);
     assert!(enrich::ClaimCandidate::decode("not json").is_empty());
 }
+
+#[test]
+fn syndicated_passages_of_the_sample_event_are_one_claim() {
+    let gold: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/seeds.gold.json")).unwrap(),
+    )
+    .unwrap();
+    let event_docs = [
+        "000_21cd010cafc9b1ef",
+        "002_27885933036f0cc7",
+        "004_48b45f1752d154fa",
+    ];
+    let mut cands = Vec::new();
+    for id in event_docs {
+        let a = score::article(&root(), id);
+        cands.extend(analyse(&a, res()).claim_candidates);
+    }
+    let out = claims("E2", &cands);
+    let mut found = 0;
+    for p in gold["shared_passages"].as_array().unwrap() {
+        let text = p["text"].as_str().unwrap();
+        let docs: Vec<&str> = p["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap())
+            .collect();
+        let hit = out.iter().any(|c| {
+            c.text.contains(text)
+                || docs.iter().all(|d| c.sources.iter().any(|s| s == d))
+                    && cands
+                        .iter()
+                        .any(|x| x.text.contains(text) && x.text == c.text)
+        });
+        if hit {
+            found += 1;
+        } else {
+            eprintln!("not grouped: {text}");
+        }
+        let grouped = out
+            .iter()
+            .filter(|c| c.sources.len() > 1)
+            .any(|c| docs.iter().all(|d| c.sources.iter().any(|s| s == d)));
+        assert!(grouped, "no claim made by {docs:?}");
+    }
+    assert!(found >= 2, "{found} of 3 shared passages found as claims");
+    assert!(out.iter().any(|c| c.single_source));
+}
+
+#[test]
+fn claims_are_checkable_sentences_grouped_across_languages() {
+    let en = doc(
+        "en1",
+        "en",
+        &[
+            "Russia and China signed 15 agreements worth $2 billion on Tuesday, Putin said.",
+            "The weather in the city was pleasant and many people walked along the river.",
+        ],
+    );
+    let zh = doc(
+        "zh1",
+        "zh-Hans",
+        &[
+            "普京表示，俄罗斯和中国签署了15项协议，总额达20亿美元。",
+            "这座城市的天气很好，很多人在河边散步。",
+        ],
+    );
+    let ru = doc(
+        "ru1",
+        "ru",
+        &[
+            "Путин заявил, что Россия и Китай подписали 15 соглашений на сумму 2 млрд долларов.",
+            "Погода в городе была хорошей, и многие гуляли вдоль реки.",
+        ],
+    );
+    let mut other = doc(
+        "ru2",
+        "ru",
+        &["Путин заявил, что Россия и Китай подписали соглашения на сумму 3 млрд долларов."],
+    );
+    other.outlet = Some("Another".into());
+    let mut cands = Vec::new();
+    for d in [&en, &zh, &ru, &other] {
+        let e = analyse(d, res());
+        // The weather sentences state nothing checkable.
+        assert_eq!(
+            e.claim_candidates.len(),
+            1,
+            "{}: {:?}",
+            d.id,
+            e.claim_candidates
+        );
+        assert_eq!(e.claim_candidates[0].kind, "figure");
+        cands.extend(e.claim_candidates);
+    }
+    let out = claims("ev", &cands);
+    let shared = out
+        .iter()
+        .find(|c| c.sources.len() == 3)
+        .unwrap_or_else(|| panic!("en, zh and ru as one claim: {out:?}"));
+    assert!(!shared.single_source);
+    assert!(
+        shared.text.contains("signed"),
+        "the English text: {}",
+        shared.text
+    );
+    let alone = out
+        .iter()
+        .find(|c| c.sources == ["ru2"])
+        .expect("the 3 billion claim stands apart");
+    assert!(alone.single_source);
+    assert!(
+        alone.disagreement.iter().any(|f| f.value == 2e9)
+            || shared.disagreement.iter().any(|f| f.value == 3e9),
+        "2 vs 3 billion flagged: {out:?}"
+    );
+}
+
+#[test]
+fn attributed_speech_groups_across_languages_by_speaker_and_participants() {
+    let en = doc(
+        "a",
+        "en",
+        &["\"Russia and China will keep strengthening their cooperation,\" Putin said in Kazan."],
+    );
+    let ru = doc(
+        "b",
+        "ru",
+        &["«Россия и Китай будут и дальше укреплять сотрудничество», — заявил Путин."],
+    );
+    let mut cands = Vec::new();
+    for d in [&en, &ru] {
+        let e = analyse(d, res());
+        assert!(
+            e.claim_candidates
+                .iter()
+                .any(|c| c.kind == "quote" && c.speaker.as_deref() == Some("vladimir-putin")),
+            "{}: {:?}",
+            d.id,
+            e.claim_candidates
+        );
+        cands.extend(e.claim_candidates);
+    }
+    let out = claims("ev", &cands);
+    assert!(
+        out.iter().any(|c| c.sources.len() == 2),
+        "one claim from both languages: {out:?}"
+    );
+}

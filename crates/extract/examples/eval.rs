@@ -138,6 +138,12 @@ fn trafilatura_set(root: &Path, timer: &mut Timer, verbose: bool) {
                 tn += 1
             }
         }
+        if std::env::var_os("EVAL_POS").is_some() {
+            for w in &extra {
+                let pos = text.find(w).unwrap_or(0) as f64 / text.len().max(1) as f64;
+                println!("POS {pos:.2} {file} {w:?}");
+            }
+        }
         if verbose && (!miss.is_empty() || !extra.is_empty()) {
             println!(
                 "  {file}: {} chars; missed {miss:?} kept {extra:?}",
@@ -294,7 +300,9 @@ fn dates_set(root: &Path, timer: &mut Timer, verbose: bool) {
                     none += 1;
                 }
                 if verbose {
-                    println!("  {file}: {mine:?}, gold {gold}  {url}");
+                    let html = decode(&bytes);
+                    let (src, meta_date) = extract::debug_date(&html, Some(url));
+                    println!("  {file}: {mine:?}, gold {gold}  [{src}: {meta_date:?}]  {url}");
                 }
             }
         }

@@ -137,7 +137,7 @@ fn strong_negative(class_id: &str) -> bool {
         if tok.starts_with("widget") || tok.contains("widget-area") {
             return true;
         }
-        if STRONG_NEG.iter().any(|p| tok.contains(p))
+        if STRONG_NEG.iter().any(|p| contains_at_word_start(tok, p))
             && !tok.contains("commentary")
             && !tok.contains("promoted")
         {
@@ -164,6 +164,17 @@ fn strong_negative(class_id: &str) -> bool {
         }
     }
     false
+}
+
+/// `frag` occurs in `tok` at the start of a word of the name (after `-`, `_`, `.` or a digit):
+/// `article-sharing` and `sharebar` hit `shar…`, `apageroot` does not hit `pager`.
+fn contains_at_word_start(tok: &str, frag: &str) -> bool {
+    let (t, f) = (tok.as_bytes(), frag.as_bytes());
+    if f.len() > t.len() {
+        return false;
+    }
+    (0..=t.len() - f.len())
+        .any(|i| (i == 0 || !t[i - 1].is_ascii_lowercase()) && t[i..].starts_with(f))
 }
 
 fn positive(class_id: &str) -> bool {

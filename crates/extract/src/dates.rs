@@ -222,7 +222,7 @@ const MONTHS_RE: &str = r"(?:jan(?:uary|uar|vier|v\.?|eiro|uari)?|j[äa]nner|ene
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?x)\b((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?
+        r"(?x)(?:^|[^\d])((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?
           (?:(?:T|\s*,?\s*)(\d{1,2})[:时時](\d{2})(?:[:分](\d{2}))?)?",
     )
     .expect("static regex")
@@ -230,7 +230,7 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?x)\b(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*((?:19|20)\d\d)\b
+        r"(?x)(?:^|[^\d])(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*((?:19|20)\d\d)\b
           (?:(?:\s*,?\s*(?:um|à|a\s+las|at|в)?\s*|\s*-\s*)(\d{1,2})[:h.](\d{2})(?::(\d{2}))?)?",
     )
     .expect("static regex")
@@ -280,7 +280,7 @@ pub fn find_all(s: &str) -> Vec<Found> {
             continue;
         };
         if let Some(date) = Date::new(y as i32, m, d) {
-            let whole = c.get(0).map_or(0..0, |m| m.range());
+            let whole = c.get(1).map_or(0, |m| m.start())..c.get(0).map_or(0, |m| m.end());
             out.push(Found {
                 date: date.with_time(num(c.get(4)), num(c.get(5)), num(c.get(6))),
                 start: whole.start,
@@ -295,7 +295,7 @@ pub fn find_all(s: &str) -> Vec<Found> {
         // Day first unless that is impossible.
         let date = Date::new(y as i32, b, a).or_else(|| Date::new(y as i32, a, b));
         if let Some(date) = date {
-            let whole = c.get(0).map_or(0..0, |m| m.range());
+            let whole = c.get(1).map_or(0, |m| m.start())..c.get(0).map_or(0, |m| m.end());
             out.push(Found {
                 date: date.with_time(num(c.get(4)), num(c.get(5)), num(c.get(6))),
                 start: whole.start,
@@ -396,6 +396,23 @@ pub fn parse_value(s: &str) -> Option<Date> {
     None
 }
 
+/// The UTC offset in minutes of a metadata date-time (`…T06:35:29+00:00`, `…Z`, `…+0530`);
+/// `None` when there is no time or no offset.
+pub fn utc_offset(s: &str) -> Option<i32> {
+    static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\d:\d{1,2}(?::\d{1,2})?(?:[.,]\d+)?\s*(?:(Z|UTC|GMT)|([+-])(\d{2}):?(\d{2}))\s*$",
+        )
+        .expect("static regex")
+    });
+    let c = OFFSET.captures(s.trim())?;
+    if c.get(1).is_some() {
+        return Some(0);
+    }
+    let sign = if c.get(2)?.as_str() == "-" { -1 } else { 1 };
+    Some(sign * (num(c.get(3))? as i32 * 60 + num(c.get(4))? as i32))
+}
+
 /// A date in a URL path (`/2024/10/23/`, `/2024-10-23/`, `/20241023/`); `(date, day_known)`.
 pub fn from_url(url: &str) -> Option<(Date, bool)> {
     // Separators must be consistent: all present (`2006/12/04`, `2006-1-4`) or all absent
@@ -415,6 +432,18 @@ pub fn from_url(url: &str) -> Option<(Date, bool)> {
         let slug_digit = c.get(3).is_some_and(|d| d.len() == 1)
             && (whole.ends_with('-') || whole.ends_with('_'));
         if let (Some(y), Some(m), Some(d), false) = (num(c.get(1)), m, d, slug_digit) {
+            if let Some(date) = Date::new(y as i32, m, d) {
+                return Some((date, true));
+            }
+        }
+    }
+    // `/news/23-01-2022-a-story/`, `/meldungen/29-10-2021`: day first.
+    static URL_DMY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/(0?[1-9]|[12]\d|3[01])[-_.](0?[1-9]|1[0-2])[-_.]((?:19|20)\d\d)(?:[/_.-]|$)")
+            .expect("static regex")
+    });
+    if let Some(c) = URL_DMY.captures(url) {
+        if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             if let Some(date) = Date::new(y as i32, m, d) {
                 return Some((date, true));
             }
@@ -483,6 +512,42 @@ mod tests {
                 .as_deref(),
             Some("2019-04-12")
         );
+    }
+
+    #[test]
+    fn day_first_url_dates() {
+        let u = |s: &str| from_url(s).map(|(d, full)| (d.date_iso(), full));
+        assert_eq!(
+            u("https://x.it/de/newsroom/23-01-2022-wierer-jubelt/17-378.html"),
+            Some(("2022-01-23".into(), true))
+        );
+        assert_eq!(
+            u("https://x.de/meldungen/29-10-2021"),
+            Some(("2022-10-29".replace("2022", "2021"), true))
+        );
+        assert_eq!(u("https://x.de/a/12-34-2021-x"), None);
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(utc_offset("2023-11-09T06:35:29+00:00"), Some(0));
+        assert_eq!(utc_offset("2021-11-04T23:00Z"), Some(0));
+        assert_eq!(utc_offset("2020-10-02T18:16:21+05:30"), Some(330));
+        assert_eq!(utc_offset("2020-01-20T09:49:32-0400"), Some(-240));
+        assert_eq!(utc_offset("2020-01-20T09:49:32"), None);
+        assert_eq!(utc_offset("2020-01-20"), None);
+    }
+
+    #[test]
+    fn dates_glued_to_letters() {
+        // Labels and names printed without a space before the date (`입력2023.11.02.`).
+        let f = |s: &str| find_first(s).map(|d| d.date_iso());
+        assert_eq!(
+            f("입력2023.11.02. 오후 8:06").as_deref(),
+            Some("2023-11-02")
+        );
+        assert_eq!(f("Tanja Karrasch3.11.2023").as_deref(), Some("2023-11-03"));
+        assert_eq!(f("v12023-11-02").as_deref(), None);
     }
 
     #[test]

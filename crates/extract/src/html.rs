@@ -334,6 +334,7 @@ impl Reader {
         let mut role = String::new();
         let mut hidden = false;
         let mut datetime = None;
+        let mut data_key = String::new();
         for (k, v) in attrs(attr_text) {
             let k = k.to_ascii_lowercase();
             match k.as_str() {
@@ -357,6 +358,19 @@ impl Reader {
                 "content" if itemprop_is_date(attr_text) && !v.trim().is_empty() => {
                     datetime = Some(entities::decode(v.trim()))
                 }
+                // `data-date-time="2023-11-02 20:06:13"`, `data-published="…"`.
+                _ if datetime.is_none()
+                    && k.starts_with("data-")
+                    && (k.contains("date") || k.contains("publish"))
+                    && !k.contains("update")
+                    && !k.contains("modif")
+                    && v.len() >= 8
+                    && v.len() <= 40
+                    && v.bytes().filter(u8::is_ascii_digit).count() >= 6 =>
+                {
+                    datetime = Some(v.trim().to_string());
+                    data_key = k.clone();
+                }
                 "lang" if tag == "html" && !v.is_empty() => self.page.lang = Some(v.to_string()),
                 _ => {}
             }
@@ -364,7 +378,10 @@ impl Reader {
         let parent = self.top();
         let idx = self.page.elems.len();
         if let Some(dt) = datetime {
-            let hint = format!("{tag} {itemprop} {class_id}");
+            let hint = format!(
+                "{tag} {itemprop} {class_id} {data_key} {}",
+                date_property(attr_text)
+            );
             self.page.times.push(TimeTag {
                 datetime: dt,
                 elem: idx,
@@ -405,12 +422,31 @@ impl Reader {
 }
 
 fn itemprop_is_date(attr_text: &str) -> bool {
+    !date_property(attr_text).is_empty()
+}
+
+/// The schema.org date named by `itemprop` or RDFa `property` (`schema:dateCreated`), if any.
+fn date_property(attr_text: &str) -> &'static str {
     let l = attr_text.to_ascii_lowercase();
-    l.contains("itemprop=\"datepublished\"")
-        || l.contains("itemprop='datepublished'")
-        || l.contains("itemprop=datepublished")
-        || l.contains("itemprop=\"datecreated\"")
-        || l.contains("itemprop=\"datemodified\"")
+    let named = |what: &str| {
+        ["itemprop=", "property="].iter().any(|k| {
+            l.match_indices(k).any(|(i, _)| {
+                let v = l[i + k.len()..].trim_start_matches(['"', '\'']);
+                let v = &v[..v.find(['"', '\'', ' ', '>']).unwrap_or(v.len())];
+                // `schema:dateCreated`: the name after a vocabulary prefix.
+                v.rsplit(':').next() == Some(what)
+            })
+        })
+    };
+    if named("datepublished") {
+        "datepublished"
+    } else if named("datecreated") {
+        "datecreated"
+    } else if named("datemodified") {
+        "datemodified"
+    } else {
+        ""
+    }
 }
 
 /// Find `needle` (ASCII, lowercase) in `hay` ignoring ASCII case, from byte `from`.

@@ -86,7 +86,9 @@ fn cap<'a>(s: &'a str, max: usize, diagnostics: &mut Vec<String>) -> &'a str {
 fn from_html(h: &str, raw: &RawDocument) -> Article {
     let page = html::read(h);
     let pm = meta::page_meta(&page, raw.meta.url.as_deref());
-    let paragraphs = content::main_text(&page);
+    let mut paragraphs = content::main_text(&page);
+    // Related links, "read more" boxes and calls to action after the article.
+    text::trim_tail(&mut paragraphs);
     let cleaned = text::clean(&paragraphs, text::Mode::Html);
     // Metadata lines (`發佈時間:… | 來源:… | 責任編輯:…`) often sit outside the main text.
     let short: Vec<String> = page
@@ -134,15 +136,20 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
         .into_iter()
         .find(|b| !b.is_empty())
         .unwrap_or_default();
+    let mut published = pm.published.or(cleaned.published).or(side.published);
+    if published.is_none() {
+        let source = meta::date_in_source(h);
+        published = source
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .or(pm.published_guess)
+            .or(source.map(|s| s.0))
+            .or(pm.published_furniture);
+    }
     Article {
         url: pm.url,
         title: pm.title.or(cleaned.title),
-        published: pm
-            .published
-            .or(cleaned.published)
-            .or(side.published)
-            .or(pm.published_guess)
-            .map(|d| d.iso()),
+        published: published.map(|d| d.iso()),
         outlet: pm.outlet.or(cleaned.outlet).or(side.outlet),
         byline,
         editor: cleaned.editor.or(side.editor),
@@ -168,4 +175,18 @@ fn from_text(t: &str) -> Article {
 #[doc(hidden)]
 pub fn debug_html(html: &str) -> String {
     content::debug_blocks(&html::read(html))
+}
+
+/// Which signal gave the publication date of an HTML page, and the date, for tuning by hand.
+#[doc(hidden)]
+pub fn debug_date(html: &str, url: Option<&str>) -> (&'static str, Option<String>) {
+    let page = html::read(html);
+    let pm = meta::page_meta(&page, url);
+    (
+        pm.date_source,
+        pm.published
+            .or(pm.published_guess)
+            .or(pm.published_furniture)
+            .map(|d| d.iso()),
+    )
 }

@@ -6,7 +6,9 @@
 use crate::content::boilerplate;
 use crate::dates::{self, Date};
 use crate::html::Page;
+use regex::Regex;
 use serde_json::Value;
+use std::sync::LazyLock;
 
 /// What the page says about itself.
 #[derive(Debug, Default)]
@@ -16,9 +18,15 @@ pub struct PageMeta {
     /// The most frequent visible date near the headline: a guess, weaker than labelled date
     /// lines in the text.
     pub published_guess: Option<Date>,
+    /// The most frequent date printed only in the page furniture (a share bar, a side
+    /// column): weaker still.
+    pub published_furniture: Option<Date>,
     pub outlet: Option<String>,
     pub authors: Vec<String>,
     pub url: Option<String>,
+    /// Which signal gave the date (`meta`, `json-ld`, `time`, `url`, `visible-line`, `guess`…),
+    /// for diagnostics.
+    pub date_source: &'static str,
 }
 
 /// Schema.org types that describe the article itself.
@@ -277,8 +285,11 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
         .retain(|a| !a.is_empty() && a.chars().count() < 80);
     m.authors.dedup();
 
-    m.published = published(page, &ld_sorted, m.url.as_deref());
+    let found = published(page, &ld_sorted, m.url.as_deref());
+    m.date_source = found.map_or("", |f| f.1);
+    m.published = found.map(|f| f.0);
     if m.published.is_none() {
+        m.date_source = "guess";
         let url_date = m.url.as_deref().and_then(dates::from_url);
         // A year and month in the URL: a visible date in that month, else the month itself.
         m.published_guess = date_by_frequency(page, &boilerplate(page))
@@ -287,11 +298,14 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
                 None => true,
             })
             .or(url_date.map(|u| u.0));
+        if m.published_guess.is_none() {
+            m.published_furniture = date_by_frequency(page, &vec![false; page.elems.len()]);
+        }
     }
     m
 }
 
-fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
+fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<(Date, &'static str)> {
     // A full date in the URL is the local publication day; metadata times are often UTC.
     let url_date = url.and_then(dates::from_url);
     let agree = |d: Date| -> Date {
@@ -303,34 +317,77 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<Date> {
             _ => d,
         }
     };
-    if let Some(d) = published_signals(page, ld, url_date) {
-        return Some(agree(d));
+    if let Some((d, src)) = published_signals(page, ld, url_date) {
+        return Some((agree(d), src));
     }
-    url_date.filter(|u| u.1).map(|(d, _)| d)
+    url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
 }
 
-fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>) -> Option<Date> {
+fn published_signals(
+    page: &Page,
+    ld: &[&Value],
+    url_date: Option<(Date, bool)>,
+) -> Option<(Date, &'static str)> {
+    // Metadata dates, best first, with their raw values (for the UTC offset).
+    let mut declared: Vec<(Date, &str, &'static str)> = Vec::new();
     for key in DATE_KEYS {
         for meta in page.metas.iter().filter(|x| x.key == *key) {
             if let Some(d) = dates::parse_value(&meta.value) {
-                return Some(d);
+                declared.push((d, meta.value.as_str(), "meta"));
             }
         }
     }
     for v in ld {
         for k in ["datePublished", "dateCreated", "uploadDate", "startDate"] {
-            if let Some(d) = v
+            if let Some((d, raw)) = v
                 .get(k)
                 .and_then(Value::as_str)
-                .and_then(dates::parse_value)
+                .and_then(|raw| Some((dates::parse_value(raw)?, raw)))
             {
-                return Some(d);
+                declared.push((d, raw, "json-ld"));
             }
         }
+    }
+    if let Some(&(d, raw, src)) = declared.first() {
+        // A time given in UTC is not the local publication day near midnight. Prefer the same
+        // moment given with a local offset, else a visible date line one day away.
+        if dates::utc_offset(raw) == Some(0) && d.time.is_some() {
+            let instant = |d: &Date, off: i32| {
+                let (h, m, _) = d.time.unwrap_or((0, 0, None));
+                d.day_number() * 1440 + i64::from(h * 60 + m) - i64::from(off)
+            };
+            if let Some(local) = declared.iter().find(|c| {
+                dates::utc_offset(c.1)
+                    .is_some_and(|o| o != 0 && (instant(&c.0, o) - instant(&d, 0)).abs() <= 1)
+            }) {
+                return Some((local.0, local.2));
+            }
+            // West of Greenwich the local day is the day before for early UTC hours, east of
+            // it the day after for late ones.
+            let hour = d.time.map_or(12, |t| t.0);
+            if let Some(v) = date_from_blocks(page) {
+                let diff = v.day_number() - d.day_number();
+                if (diff == -1 && hour < 10) || (diff == 1 && hour >= 14) {
+                    return Some((v, "visible-line-local"));
+                }
+            }
+        }
+        // The page shows readers the date it was updated and never the first one: that is the
+        // date the page stands by.
+        if let Some(m) = modified_date(page, ld) {
+            if m.day_number() != d.day_number() {
+                let shown = visible_days(page);
+                if shown.contains(&m.day_number()) && !shown.contains(&d.day_number()) {
+                    return Some((m, "meta-modified-shown"));
+                }
+            }
+        }
+        return Some((d, src));
     }
     // <time> and itemprop dates: published hints first, then any inside the content.
     let boiler = boilerplate(page);
     let mut first_time = None;
+    let mut any_time = None;
     for t in &page.times {
         let h = t.hint.to_ascii_lowercase();
         let Some(d) = dates::parse_value(&t.datetime) else {
@@ -341,7 +398,11 @@ fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>)
             || h.contains("publish")
             || h.contains("datecreated")
         {
-            return Some(d);
+            return Some((d, "time-hint"));
+        }
+        let plain = !h.contains("modif") && !h.contains("update") && !h.contains("comment");
+        if any_time.is_none() && plain {
+            any_time = Some(d);
         }
         if first_time.is_none()
             && !h.contains("modif")
@@ -353,27 +414,31 @@ fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>)
         }
     }
     if let Some(d) = first_time {
-        return Some(d);
+        return Some((d, "time"));
     }
     if let Some((d, true)) = url_date {
-        return Some(d);
+        return Some((d, "url"));
     }
     // Visible date lines in date-like elements, then short date lines anywhere.
     if let Some(d) = date_from_blocks(page) {
         if let Some((u, false)) = url_date {
             if u.y == d.y && u.m == d.m {
-                return Some(d);
+                return Some((d, "visible-line"));
             }
         } else {
-            return Some(d);
+            return Some((d, "visible-line"));
         }
+    }
+    // A `<time>` in the page furniture (a side column with the publication details).
+    if let Some(d) = any_time {
+        return Some((d, "time-furniture"));
     }
     for key in MODIFIED_KEYS {
         if let Some(d) = page
             .meta(&key.to_ascii_lowercase())
             .and_then(dates::parse_value)
         {
-            return Some(d);
+            return Some((d, "meta-modified"));
         }
     }
     for v in ld {
@@ -382,10 +447,37 @@ fn published_signals(page: &Page, ld: &[&Value], url_date: Option<(Date, bool)>)
             .and_then(Value::as_str)
             .and_then(dates::parse_value)
         {
-            return Some(d);
+            return Some((d, "json-ld-modified"));
         }
     }
-    url_date.filter(|u| u.1).map(|(d, _)| d)
+    url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
+}
+
+fn modified_date(page: &Page, ld: &[&Value]) -> Option<Date> {
+    MODIFIED_KEYS
+        .iter()
+        .find_map(|key| {
+            page.meta(&key.to_ascii_lowercase())
+                .and_then(dates::parse_value)
+        })
+        .or_else(|| {
+            ld.iter().find_map(|v| {
+                v.get("dateModified")
+                    .and_then(Value::as_str)
+                    .and_then(dates::parse_value)
+            })
+        })
+}
+
+/// Days of the dates printed in short text blocks of the page.
+fn visible_days(page: &Page) -> Vec<i64> {
+    let mut out = Vec::new();
+    for b in page.blocks.iter().filter(|b| b.chars <= 300) {
+        for f in dates::find_all(&b.text) {
+            out.push(f.date.day_number());
+        }
+    }
+    out
 }
 
 const DATE_CLASS: &[&str] = &[
@@ -417,6 +509,11 @@ const DATE_LABELS: &[&str] = &[
     "published",
     "posted",
     "veröffentlicht",
+    "erschienen",
+    "written",
+    "geschrieben",
+    "publié le",
+    "posted on",
     "publié",
     "publicado",
     "pubblicato",
@@ -468,50 +565,80 @@ fn date_by_frequency(page: &Page, boiler: &[bool]) -> Option<Date> {
         .map(|c| c.0)
 }
 
+/// Words before a date that say it is not the publication date.
+const UPDATED_WORDS: &[&str] = &[
+    "modif",
+    "updated",
+    "update:",
+    "aktualisiert",
+    "änderung",
+    "geändert",
+    "mis à jour",
+    "actualizado",
+    "aggiornato",
+    "обновлено",
+    "更新",
+];
+
+/// Words before a date that put it in a comment or a copyright line.
+const NOT_ARTICLE_WORDS: &[&str] = &["comment", "kommentar", "©", "copyright", "(c) "];
+
+/// Visible date lines: a date in a date-like element, after a publication label, or a short
+/// line that is mostly a date. Only the words just before each date count, so a meta line
+/// `Published 16.12.2012 / Categories… / Leave a comment` is read, and `Updated: … Published: …`
+/// gives the second date.
 fn date_from_blocks(page: &Page) -> Option<Date> {
-    // 1. Blocks whose element or ancestors look like date holders.
+    let h1 = page.blocks.iter().position(|b| b.heading == 1);
     let mut cands: Vec<(u32, usize, Date)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
-        if b.chars > 200 {
+        if b.chars > 600 {
             continue;
         }
         let found = dates::find_all(&b.text);
-        let Some(f) = found.first() else { continue };
-        let lower = b.text.to_lowercase();
-        let mut rank = 0u32;
-        let classy = page.ancestors(b.elem).take(4).any(|a| {
-            let c = &page.elems[a].class_id;
-            DATE_CLASS.iter().any(|k| c.contains(k))
-        });
-        if classy {
-            rank += 2;
-        }
-        if DATE_LABELS.iter().any(|l| lower.contains(l)) {
-            rank += 2;
-        }
-        if lower.contains("modif")
-            || lower.contains("updated")
-            || lower.contains("aktualisiert")
-            || lower.contains("更新")
-        {
-            rank = rank.saturating_sub(1);
-        }
-        if lower.contains("comment")
-            || lower.contains("kommentar")
-            || lower.contains("©")
-            || lower.contains("copyright")
-        {
+        if found.is_empty() {
             continue;
         }
-        // Mostly a date: short leftovers around it.
-        let rest = b
-            .chars
-            .saturating_sub(b.text[f.start..f.end].chars().count());
-        if rest < 40 {
-            rank += 1;
-        }
-        if rank >= 2 {
-            cands.push((rank, i, f.date));
+        let classy = b.chars <= 200
+            && page.ancestors(b.elem).take(4).any(|a| {
+                let c = &page.elems[a].class_id;
+                DATE_CLASS.iter().any(|k| c.contains(k))
+            });
+        let mut prev_end = 0;
+        for f in found.iter().take(4) {
+            // The words just before this date (after the previous one).
+            let mut from = f.start.saturating_sub(80).max(prev_end);
+            while !b.text.is_char_boundary(from) {
+                from += 1;
+            }
+            let before = b.text[from..f.start].to_lowercase();
+            prev_end = f.end;
+            if NOT_ARTICLE_WORDS.iter().any(|w| before.contains(w)) {
+                continue;
+            }
+            let mut rank = 0u32;
+            if classy {
+                rank += 2;
+            }
+            if DATE_LABELS.iter().any(|l| before.contains(l)) {
+                rank += 2;
+            }
+            if UPDATED_WORDS.iter().any(|w| before.contains(w)) {
+                rank = rank.saturating_sub(2);
+            }
+            // Mostly a date: short leftovers around it.
+            let rest = b
+                .chars
+                .saturating_sub(b.text[f.start..f.end].chars().count());
+            if rest < 40 {
+                rank += 1;
+            }
+            // Article dates sit by the headline; teaser lists elsewhere carry their own.
+            if rank >= 2 && h1.is_some_and(|h| i + 3 >= h && i <= h + 15) {
+                rank += 1;
+            }
+            if rank >= 2 {
+                cands.push((rank, i, f.date));
+            }
         }
     }
     cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
@@ -634,12 +761,54 @@ fn author_from_page(page: &Page) -> Vec<String> {
                 })
         });
         if is_author {
-            let t = clean_byline(&b.text);
+            let t = clean_byline(b.text.trim_start_matches(['■', '□', '●', '◎', '•', ' ']));
             let t = t.split('\n').next().unwrap_or("");
-            if t.chars().count() >= 2 && !t.chars().any(|c| c.is_ascii_digit()) {
+            // Links about the author (`该作者文章`, `More posts by`) are not the name.
+            let lower = t.to_lowercase();
+            let about = ["文章", "作者", "更多", "posts", "articles", "more "]
+                .iter()
+                .any(|w| lower.contains(w));
+            if t.chars().count() >= 2 && !about && !t.chars().any(|c| c.is_ascii_digit()) {
                 return split_names(t);
             }
         }
     }
     Vec::new()
+}
+
+/// Last resort for pages whose visible text and metadata carry no date: dates in the page
+/// source (scripts, JSON state, attributes). A date under a publication key
+/// (`"datePublished":`, `"createdAt":`, `publish_date=`) comes back with `true`; otherwise the
+/// most frequent ISO date-time in the source, with `false` (weaker than a visible guess).
+pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
+    static KEYED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?i)["']?(?:date_?published|published_?(?:at|date|time|on)|publish_?(?:date|time|at)|date_?created|created_?at|created_?date|first_?published(?:_?at|_?date)?|pub_?date)["']?\s*[:=]\s*["']?((?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d)?)"#,
+        )
+        .expect("static regex")
+    });
+    static ISO_DT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[^\d]((?:19|20)\d\d-\d\d-\d\d)T\d\d:\d\d").expect("static regex")
+    });
+    if let Some(d) = KEYED
+        .captures_iter(html)
+        .filter_map(|c| c.get(1).and_then(|m| dates::parse_value(m.as_str())))
+        .next()
+    {
+        return Some((d, true));
+    }
+    let mut counts: Vec<(Date, usize, usize)> = Vec::new();
+    for (i, c) in ISO_DT.captures_iter(html).take(2000).enumerate() {
+        let Some(d) = c.get(1).and_then(|m| dates::parse_value(m.as_str())) else {
+            continue;
+        };
+        match counts.iter_mut().find(|x| x.0 == d) {
+            Some(x) => x.1 += 1,
+            None => counts.push((d, 1, i)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|c| (c.0, false))
 }

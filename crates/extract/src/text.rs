@@ -71,21 +71,160 @@ static REPORTER_CN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[（(]\s*(?:记者|記者|通讯员|通訊員)\s*([\p{Han}·・ 　、，,]{2,40}?)\s*[）)]")
         .expect("static regex")
 });
+/// Reporter labels in Chinese bylines.
+const REPORTER_LABELS: &[&str] = &[
+    "特约撰稿人",
+    "撰稿人",
+    "执笔人",
+    "執筆人",
+    "记者",
+    "記者",
+    "实习生",
+    "實習生",
+    "通讯员",
+    "通訊員",
+    "撰稿",
+    "执笔",
+    "執筆",
+];
+
+fn is_han_name(t: &str) -> bool {
+    let n = t.chars().count();
+    (2..=4).contains(&n) && t.chars().all(|c| crate::content::is_cjk(c) || c == '·')
+}
+
 /// A line that is only a reporter byline: `本报记者 葛灵丹`, `光明日报记者 王建宏 张文攀`,
-/// `□ 本报实习生 刘国栋 周炜`, `文/张三`, `文｜李四`.
-static REPORTER_LINE_CN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[□■●◎\s]*(?:[\p{Han}\s]{0,12}?(?:记者|記者|实习生|實習生|通讯员|通訊員|特约撰稿人|撰稿)|文\s*[/｜|])\s*[:：]?\s*((?:\p{Han}{2,4}[\s　、，,]*){1,6})$")
-        .expect("static regex")
-});
+/// `□ 本报实习生 刘国栋 周炜 本报记者 王燕平 2003-7-24`, `记者 彭冲 山东冠县报道`, `文/张三`,
+/// `文｜李四`, `张三 发表于 2005-9-15 11:46`. Returns the names.
+fn reporter_line(line: &str) -> Option<Vec<String>> {
+    let has_label = REPORTER_LABELS.iter().any(|l| line.contains(l))
+        || line.contains("发表于")
+        || line.contains("發表於")
+        || line
+            .trim_start_matches(['□', '■', '●', '◎', ' '])
+            .starts_with('文');
+    if !has_label {
+        return None;
+    }
+    let mut t = line.trim_start_matches(['□', '■', '●', '◎', ' ', '\u{3000}']);
+    // A trailing date (`… 2003-7-24`, `发表于 2005-9-15 11:46:00`).
+    if let Some(f) = dates::find_all(t).last() {
+        if t[f.end..]
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .len()
+            <= 3
+        {
+            t = t[..f.start].trim_end();
+        }
+    }
+    if let Some(head) = t
+        .strip_suffix("发表于")
+        .or_else(|| t.strip_suffix("發表於"))
+        .map(str::trim)
+    {
+        // `ggjjzhzz 发表于 …`: a user name posting.
+        let ok = !head.is_empty()
+            && head.chars().count() <= 20
+            && !head.contains(char::is_whitespace)
+            && head
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '·');
+        return ok.then(|| vec![head.to_string()]);
+    }
+    let mut names = Vec::new();
+    let mut labels = 0;
+    let mut outlet_seen = false;
+    let mut rest = t;
+    // `文/张三`, `文｜李四`.
+    if let Some(r) = rest
+        .strip_prefix('文')
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix(['/', '｜', '|', '／']))
+    {
+        labels += 1;
+        rest = r;
+    }
+    for tok in
+        rest.split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ',' | '\u{3000}'))
+    {
+        let labelled = tok.ends_with([':', '：']);
+        let tok = tok.trim_matches([':', '：']);
+        if tok.is_empty() {
+            continue;
+        }
+        // Another field (`编辑：`, `来源：`): a metadata line, read field by field elsewhere.
+        if label_field(tok).is_some_and(|f| f != Field::Author) {
+            return None;
+        }
+        // A label, possibly with the outlet before it and a name glued after it.
+        if let Some((i, l)) = REPORTER_LABELS
+            .iter()
+            .find_map(|l| tok.find(l).map(|i| (i, *l)))
+        {
+            let before = &tok[..i];
+            let after = tok[i + l.len()..].trim_start_matches([':', '：']);
+            if before.chars().count() <= 8 && before.chars().all(crate::content::is_cjk) {
+                labels += 1;
+                if !after.is_empty() {
+                    if !is_han_name(after) {
+                        return None;
+                    }
+                    names.push(after.to_string());
+                }
+                continue;
+            }
+            return None;
+        }
+        if labelled {
+            return None;
+        }
+        if labels == 0 {
+            // The outlet before the label: `新华网黑龙江频道 记者 伊琳`.
+            if names.is_empty()
+                && !outlet_seen
+                && tok.chars().count() <= 12
+                && tok.chars().all(crate::content::is_cjk)
+            {
+                outlet_seen = true;
+                continue;
+            }
+            return None;
+        }
+        if is_han_name(tok) {
+            names.push(tok.to_string());
+        } else if tok.ends_with("报道") || tok.ends_with("報導") {
+            // `记者 彭冲 山东冠县报道`: the place of the report is not a name.
+            if tok.chars().count() > 12 {
+                return None;
+            }
+        } else {
+            return None;
+        }
+    }
+    names.retain(|n| !n.ends_with("报道") && !n.ends_with("報導"));
+    (labels > 0 && !names.is_empty() && names.len() <= 8).then_some(names)
+}
+
 /// Reporters credited in parentheses at the end of the article: `（记者 胡晓蓉）`,
 /// `(信报记者 蔡雪婧)`, or names alone: `（常书香 马丹阳）`.
 static REPORTER_TAIL_CN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(]\s*(?:\p{Han}{0,6}?(?:记者|記者|实习生|實習生|通讯员|通訊員)\s*)?((?:\p{Han}{2,3}[\s　、，,]+)*\p{Han}{2,3})\s*[）)]\s*$")
+    Regex::new(r"[（(]\s*(?:\p{Han}{0,6}?(?:记者|記者|实习生|實習生|通讯员|通訊員)\s*)?((?:\p{Han}{2,3}[\s　、，,]+)*\p{Han}{2,3})(?:\s+\p{Han}{1,8}?(?:报道|報導))?\s*[）)]\s*$")
         .expect("static regex")
 });
 static EDITOR_INLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[（(\[【]\s*(?:责任编辑|責任編輯|编辑|編輯|责编|責編)\s*[:：]?\s*([\p{Han}·・ ]{2,20}?)\s*[）)\]】]\s*$")
         .expect("static regex")
+});
+
+/// A Chinese metadata label with its colon after a space, inside a line.
+static LABEL_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s+((?:责任编辑|責任編輯|编辑|編輯|责编|責編|来源|來源|作者|记者|記者|执笔人|執筆人|发布时间|發佈時間|發布時間|时间|時間|日期|点击|點擊|浏览|瀏覽)\s*[:：])")
+        .expect("static regex")
+});
+
+/// One to four Chinese names in brackets: `[ 黄宇 ]`, `【张三 李四】`.
+static BRACKET_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\[【]\s*(\p{Han}{2,4}(?:\s+\p{Han}{2,4}){0,3})\s*[\]】]").expect("static regex")
 });
 
 /// Labels of metadata fields and what they fill.
@@ -129,7 +268,9 @@ fn label_field(label: &str) -> Option<Field> {
             Field::Source
         }
         "作者" | "author" | "authors" | "记者" | "記者" | "文" | "автор" | "autor" | "auteur"
-        | "by" => Field::Author,
+        | "by" | "执笔人" | "執筆人" | "执笔" | "執筆" | "撰文" | "撰稿" | "撰稿人" => {
+            Field::Author
+        }
         "责任编辑" | "責任編輯" | "编辑" | "編輯" | "责编" | "責編" | "editor" | "edited by"
         | "редактор" | "本文编辑" => Field::Editor,
         "hits" | "views" | "点击" | "點擊" | "阅读" | "閱讀" | "浏览" | "瀏覽" | "字号"
@@ -140,11 +281,19 @@ fn label_field(label: &str) -> Option<Field> {
     })
 }
 
+/// A byline value that can be names: no sentence punctuation, no markup debris, short names.
+fn plausible_names(v: &str) -> bool {
+    !v.contains(['？', '?', '。', '！', '!', '=', '"', '<', '>'])
+        && split_names(v).iter().all(|n| n.chars().count() <= 40)
+}
+
 /// Try to read a line as a metadata line; fills `c` and returns true if it is one.
 fn meta_line(line: &str, c: &mut Cleaned) -> bool {
     if weighted_len(line) > 240 {
         return false;
     }
+    // `执笔人：A B 编辑： C 来源： D`: a new label starts a new field.
+    let line = &*LABEL_START.replace_all(line, "|$1");
     let fields: Vec<&str> = line
         .split(['|', '｜', '\u{3000}'])
         .flat_map(|f| f.split("  "))
@@ -174,10 +323,12 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                     source = Some(v.to_string());
                 }
             }
-            Some((Field::Author, v)) => {
+            Some((Field::Author, v)) if plausible_names(v) => {
                 recognised += 1;
                 authors = split_names(v);
             }
+            // `记者：你通过什么渠道…？`: an interview question, not a byline.
+            Some((Field::Author, _)) => unknown += 1,
             Some((Field::Editor, v)) => {
                 recognised += 1;
                 if !v.is_empty() {
@@ -186,6 +337,12 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
             }
             Some((Field::Ignore, _)) => recognised += 1,
             None => {
+                // A name in brackets next to the date (`2004年7月16日08:19 [ 黄宇 ]`), as
+                // Chinese portals print the author.
+                let bracketed = BRACKET_NAME
+                    .captures(f)
+                    .and_then(|c| c.get(1))
+                    .map(|m| split_names(m.as_str()));
                 // An unlabelled date field.
                 let found = dates::find_all(f);
                 if let Some(d) = found.first() {
@@ -193,8 +350,18 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                     if rest <= 30 {
                         recognised += 1;
                         date = date.or(Some(d.date));
+                        if let (Some(b), true) = (bracketed, authors.is_empty()) {
+                            authors = b;
+                        }
                         continue;
                     }
+                }
+                if let (Some(b), true) = (bracketed, fields.len() > 1) {
+                    recognised += 1;
+                    if authors.is_empty() {
+                        authors = b;
+                    }
+                    continue;
                 }
                 unknown += 1;
             }
@@ -282,14 +449,31 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     let mut c = Cleaned::default();
     let mut kept: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut last_reporter = false;
     for raw in lines {
         let line =
             raw.trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{feff}' || ch == '\u{200b}');
         if line.is_empty() {
             continue;
         }
+        let prev_reporter = std::mem::take(&mut last_reporter);
         if is_furniture(line) {
             continue;
+        }
+        if line.chars().count() <= 60 {
+            if let Some(names) = reporter_line(line) {
+                if c.byline.is_empty() {
+                    c.byline = names;
+                } else if prev_reporter {
+                    // `本报实习生 A B` then `本报记者 C D` on the next line.
+                    c.byline.extend(names);
+                }
+                if c.published.is_none() {
+                    c.published = dates::find_all(line).last().map(|f| f.date);
+                }
+                last_reporter = true;
+                continue;
+            }
         }
         if meta_line(line, &mut c) {
             continue;
@@ -298,18 +482,6 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
             if let Some(cap) = BY_LINE.captures(line) {
                 if c.byline.is_empty() {
                     c.byline = split_names(cap.get(1).map_or("", |m| m.as_str()));
-                }
-                continue;
-            }
-        }
-        if line.chars().count() <= 40 {
-            if let Some(cap) = REPORTER_LINE_CN.captures(line) {
-                if c.byline.is_empty() {
-                    // `记者 彭冲 山东冠县报道`: the place of the report is not a name.
-                    c.byline = split_names(cap.get(1).map_or("", |m| m.as_str()))
-                        .into_iter()
-                        .filter(|n| !n.ends_with("报道") && !n.ends_with("報導"))
-                        .collect();
                 }
                 continue;
             }
@@ -400,4 +572,76 @@ pub fn lines(text: &str) -> Vec<String> {
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
         .collect()
+}
+
+/// A short line that opens the add-ons after an article: related links, "read more", about the
+/// author, comments, tags.
+static TAIL_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:related(?: articles| stories| posts| content| news| coverage)?|read (?:more|also|next)|more (?:from|on|about|stories|news|like this)|you (?:may|might) also (?:like|enjoy|be interested)|recommended(?: for you| articles| stories| reading)?|about the author|further reading|see also|also on\b|most (?:read|popular|viewed)|popular (?:posts|stories|articles)|trending|tags?|topics|leave a (?:reply|comment)|\d* ?comments?|share (?:this|on|the article|it)|like it\?|mehr zum thema|mehr themen|mehr (?:dazu|zum)|lesen sie (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|das thema könnte|weitere (?:artikel|beiträge|themen|nachrichten|news)|empfohlene (?:beiträge|artikel)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|beiträge|themen)|zum weiterlesen|passend dazu|über (?:den autor|die autorin)|schlagwörter|schlagworte|kommentare|keine kommentare|jetzt teilen|artikel teilen|à lire aussi|lire aussi|sur le même sujet|articles similaires|voir aussi|te puede interesar|lee también|noticias relacionadas|más noticias|leggi anche|articoli correlati|czytaj (?:także|też)|zobacz (?:także|też)|相关阅读|相關閱讀|相关新闻|相關新聞|相关文章|相關文章|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热门文章|熱門文章|猜你喜欢|相关报道|相關報導)\b[^=]{0,40}$",
+    )
+    .expect("static regex")
+});
+
+/// A short line that opens the comments: everything after it goes, however long.
+static COMMENTS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:leave a (?:reply|comment)|post a comment|add a comment|\d+ (?:comments?|responses?|replies)|comments? \(\d+\)|kommentar schreiben|kommentare \(\d+\)|\d+ kommentare|laisser un commentaire|deja un comentario|发表评论|發表評論|网友评论|網友評論|最新评论|最新評論|我来说两句|我來說兩句|评论区|評論區|已有\d+条评论|共\s*\d+\s*条评论)[^=]{0,30}$",
+    )
+    .expect("static regex")
+});
+
+/// Calls to action and page widgets that end an article: newsletters, follow us, share, rate.
+static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:newsletter|subscribe|sign up|log ?in (?:to|for)|follow (?:us|me|the|\w+ on)|keep up with|join (?:us|our)|share (?:this|it)|jetzt teilen|artikel teilen|abonnier|registrier|einloggen|anmelden|folge[n]? (?:sie |du )?uns|war (?:der|dieser) artikel|wie bewerten sie|bewertungen?\)|noch keine bewertung|síguenos|suscr[ií]b|únete|hazte miembro|abonnez|inscrivez|zapraszamy|subskrypc|telegram|whatsapp-kanal|newsletter abonnieren)",
+    )
+    .expect("static regex")
+});
+
+/// Drop the add-ons after an article: from a tail marker in the last half of the text on, and
+/// calls to action among the short lines of the last third.
+pub fn trim_tail(paragraphs: &mut Vec<String>) {
+    let lens: Vec<usize> = paragraphs.iter().map(|p| weighted_len(p)).collect();
+    let total: usize = lens.iter().sum();
+    if total == 0 || paragraphs.len() < 3 {
+        return;
+    }
+    let mut before = 0usize;
+    let mut cut = None;
+    for (i, p) in paragraphs.iter().enumerate() {
+        // In the second half, with at most a third of the text after it (a "more on this"
+        // box inside the article is followed by more article).
+        let after = total - before - lens[i];
+        let line = p.trim();
+        // Comments may be longer than the article: a quarter of the text before them is enough
+        // (a comment count under the headline has nothing before it).
+        if lens[i] <= 80
+            && ((before * 2 >= total && after * 3 <= total && TAIL_MARKER.is_match(line))
+                || (before * 4 >= total && COMMENTS_MARKER.is_match(line)))
+        {
+            cut = Some(i);
+            break;
+        }
+        before += lens[i];
+    }
+    if let Some(i) = cut {
+        if std::env::var_os("EXTRACT_DEBUG_TAIL").is_some() {
+            eprintln!("tail cut at {:?}", paragraphs[i]);
+        }
+        paragraphs.truncate(i);
+    }
+    let total: usize = paragraphs.iter().map(|p| weighted_len(p)).sum();
+    let mut before = 0usize;
+    let mut out = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs.drain(..) {
+        let wl = weighted_len(&p);
+        let late = before * 3 >= total * 2;
+        before += wl;
+        if late && wl <= 200 && CALL_TO_ACTION.is_match(&p) {
+            continue;
+        }
+        out.push(p);
+    }
+    *paragraphs = out;
 }

@@ -396,3 +396,265 @@ fn chinese_reporter_bylines() {
     assert_eq!(tail("（常书香 马丹阳 ）"), ["常书香", "马丹阳"]);
     assert!(!tail("（新华社）").contains(&"新华社".to_string()));
 }
+
+#[test]
+fn publication_label_inside_a_long_meta_line() {
+    // The line also names categories and a comment link; only the words before the date count.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p class='entry-meta'>Author: kim | Published on 16.12.2012 \
+         / Categories: Harbour, Town, Weather, Storms, Boats / Tags: quay, storm, reopening, \
+         council, harbour master / Leave a comment</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2012-12-16"));
+    // A footer with "last changed" before "published": the second date is the one.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "</div><p>Letzte Änderung: 31.10.2023 - 14:49:39<br>Erschienen am: 01.11.2023<br>\
+         © bei der Autorin</p>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2023-11-01"));
+}
+
+#[test]
+fn date_glued_to_a_label_and_date_attributes() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><div class='datestamp'><span>입력2023.11.02. 오후 8:06</span></div>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-02")
+    );
+    // RDFa `property="schema:dateCreated"` with a content attribute.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><span property='schema:dateCreated' \
+         content='2022-01-28T12:45:46+00:00'></span>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2022-01-28")
+    );
+    // A `<time>` in a side column is better than no date.
+    let s = page_with(
+        "<aside><span class='x'><time datetime='2020-06-22T09:30:00+02:00'>28 minutes ago</time></span></aside><div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-06-22")
+    );
+}
+
+#[test]
+fn utc_metadata_time_yields_to_the_local_day() {
+    // The same moment given with the local offset.
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2020-12-24T23:59:50+00:00'>\
+         <script type='application/ld+json'>{\"@type\":\"NewsArticle\",\
+         \"datePublished\":\"2020-12-25T01:59:50+02:00\"}</script></head><div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-12-25")
+    );
+    // An early UTC hour and a visible date line the day before (a page west of Greenwich).
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2023-11-09T06:35:29+00:00'></head>\
+         <div><h1>Quay to reopen</h1><p class='date'>Posted: November 8, 2023 / 10:35 PM PST</p>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-08")
+    );
+    // Midday UTC: the metadata day stands.
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2023-11-09T12:35:29+00:00'></head>\
+         <div><h1>Quay to reopen</h1><p class='date'>Posted: November 8, 2023</p>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-09")
+    );
+}
+
+#[test]
+fn chinese_byline_variants() {
+    // The outlet before the label, and two labelled groups on consecutive lines with a date.
+    let a = html(&zh_page(&format!(
+        "<p>新华网黑龙江频道 记者 伊琳 李清芬</p>{ZH_PARA}<p>记者：你们通过什么渠道获取这些信息？</p>{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["伊琳", "李清芬"]);
+    let a = html(&zh_page(&format!(
+        "<p>本报实习生 刘国栋 周炜</p><p>本报记者 王燕平 方云凤 2003-7-24</p>{ZH_PARA}{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["刘国栋", "周炜", "王燕平", "方云凤"]);
+    // An interview question is not a byline.
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}<p>记者：你们通过什么渠道获取这些信息？</p>{ZH_PARA}"
+    )));
+    assert!(
+        a.byline.iter().all(|n| !n.contains("渠道")),
+        "{:?}",
+        a.byline
+    );
+    // Several labels on one line: each field is read on its own.
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}{ZH_PARA}<p>执笔人：闵乐夫 赵兰波 编辑： 吕峥 来源： 千龙网</p>"
+    )));
+    assert_eq!(a.byline, ["闵乐夫", "赵兰波"]);
+    assert_eq!(a.editor.as_deref(), Some("吕峥"));
+    // Credited at the end with the place of the report.
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}<p>该人士表示，改革将继续推进。（姚峰 上海报道）</p>"
+    )));
+    assert_eq!(a.byline, ["姚峰"]);
+}
+
+#[test]
+fn date_only_in_the_page_source() {
+    // A date under a publication key in a script is better than none; a visible date near the
+    // headline is not needed for it.
+    let s = page_with(
+        "<script>window.__STATE__={\"id\":7,\"createdAt\":\"2022-01-31T15:58:43+01:00\"}</script>\
+         <div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2022-01-31")
+    );
+    // No key: the most frequent ISO date-time in the source.
+    let s = page_with(
+        "<script>var a=['2020-03-18T13:52:08+0100','2020-03-18T12:20:48+0100','2019-01-02T10:00:00'];</script>\
+         <div><h1>Quay to reopen</h1>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-03-18")
+    );
+}
+
+#[test]
+fn updated_date_shown_instead_of_the_first_one() {
+    let head = "<head><meta property='article:published_time' content='2021-11-29T14:13:37'>\
+                <meta property='article:modified_time' content='2022-01-12T09:00:00'></head>";
+    // The page prints only the update date: that one.
+    let s = page_with(
+        &format!("{head}<div><h1>Quay to reopen</h1><p class='date'>12.01.2022</p>"),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2022-01-12")
+    );
+    // It prints the first date too: the publication date stands.
+    let s = page_with(
+        &format!(
+            "{head}<div><h1>Quay to reopen</h1><p class='date'>29.11.2021, updated 12.01.2022</p>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2021-11-29")
+    );
+}
+
+#[test]
+fn add_ons_after_the_article_are_dropped() {
+    // A "more on this" box and a newsletter prompt after the article's last paragraph.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<p>Ferry operators said they would publish the new timetable on their websites by Friday.</p>\
+         <p>Sign up for our newsletter to get the latest harbour news in your inbox.</p>\
+         <h3>Read more</h3><p>Storm damage closes coastal road</p><p>Council approves new budget</p></div>",
+    );
+    let a = html(&s);
+    let t = a.text();
+    assert!(t.contains("new timetable"), "{t}");
+    assert!(!t.contains("newsletter"), "{t}");
+    assert!(!t.contains("Council approves"), "{t}");
+    // The same words early in the article, followed by most of it, stay.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>Related</p>",
+        "<p>Ferry operators said they would publish the new timetable on their websites by Friday.</p></div>",
+    );
+    assert!(html(&s).text().contains("Engineers replaced"));
+}
+
+#[test]
+fn boilerplate_class_words_count_only_at_word_starts() {
+    // `apageroot` is not a pager, `m-lazyloader-section` holds the article.
+    let s = "<html><body><nav><a href='/'>Home</a></nav><section class='APageRoot__SectionWrapper'>\
+        <div class='ATheContent__Section m-lazyloader-section'><h1>Packaging without waste</h1>\
+        <p>We have dropped the paper delivery note for all of our suppliers, which saves about forty tonnes of paper each year.</p>\
+        <p>The savings go to our cardboard suppliers, who use them to make their boxes lighter and easier to recycle.</p>\
+        <p>Customers will see the new boxes in all stores from next spring, the company said in a statement.</p>\
+        </div></section><div class='pager'><a href='/2'>2</a></div></body></html>";
+    let a = html(s);
+    assert!(
+        a.text().contains("paper delivery note"),
+        "{:?}",
+        a.paragraphs
+    );
+}
+
+#[test]
+fn comments_section_ends_the_article_however_long() {
+    let comments: String = (0..12)
+        .map(|i| {
+            format!(
+                "<p>读者{i}回复：这篇文章写得很好，我完全同意作者对于这个问题的看法和分析。</p>"
+            )
+        })
+        .collect();
+    let a = html(&zh_page(&format!(
+        "{ZH_PARA}<p>公园建设资金主要来自市级财政，各区按照一比一的比例配套，确保工程按期完工并向市民开放。</p>\
+         <p>市园林局表示，明年还将新建十座公园，并对二十个老旧公园进行提升改造，让市民在家门口就能享受绿色。</p>\
+         <p>发表评论</p>{comments}"
+    )));
+    let t = a.text();
+    assert!(t.contains("口袋公园"), "{t}");
+    assert!(!t.contains("回复"), "{t}");
+}
+
+#[test]
+fn date_printed_only_in_the_share_bar() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<div class='social-share'><h5>23.01.2019</h5><a href='/s'>Share</a></div></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2019-01-23"));
+}
+
+#[test]
+fn chinese_author_in_brackets_by_the_date() {
+    let a = html(&zh_page(&format!(
+        "<p>2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]</p>{ZH_PARA}{ZH_PARA}"
+    )));
+    assert_eq!(a.byline, ["黄宇"]);
+    assert_eq!(a.published.as_deref(), Some("2004-07-16T08:19"));
+    // A bracketed heading inside the text is not a byline.
+    let a = html(&zh_page(&format!("{ZH_PARA}<p>【公园建设】</p>{ZH_PARA}")));
+    assert!(
+        !a.byline.contains(&"公园建设".to_string()),
+        "{:?}",
+        a.byline
+    );
+}
+
+#[test]
+fn link_about_the_author_is_not_the_author() {
+    let a = html(&format!(
+        "<html><body><div class='content'><h1>全市新建公园二十座</h1>\
+         <p>2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]</p>\
+         <div class='author'><a href='/a'>■该作者文章</a></div>{ZH_PARA}{ZH_PARA}</div></body></html>"
+    ));
+    assert_eq!(a.byline, ["黄宇"]);
+}

@@ -16,3 +16,13 @@ mod warc;
 pub use decode::{decode, Decoded};
 pub use error::IngestError;
 pub use reader::{read_paths, Format, Options, Reader};
+
+/// Read ingest JSON Lines (one article per line) from any reader, e.g. a request body; `shown`
+/// names the input in errors (`shown:line`).
+pub fn read_jsonl(
+    reader: Box<dyn std::io::BufRead>,
+    shown: &str,
+    opts: Options,
+) -> impl Iterator<Item = Result<model::RawDocument, IngestError>> {
+    jsonl::Records::new(reader, shown.to_string(), opts)
+}

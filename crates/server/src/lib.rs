@@ -1,1 +1,18 @@
-//! HTTP JSON API and web UI.
+//! The HTTP side of Storyline: a JSON API under `/api` and a server-rendered web UI, both over
+//! one [`store::Store`], served by [`serve`].
+//!
+//! Reads go through a small pool of store connections on blocking threads; what lists and
+//! filters need (document summaries, events, entities, quotes, facts, claims) is kept in a
+//! catalog snapshot (module `catalog`) that is rebuilt when the store's document count changes.
+//! Everything the UI shows is escaped by the template engine; the only write endpoint
+//! (`POST /api/ingest`) is off unless enabled and then needs a bearer token.
+
+mod app;
+mod catalog;
+mod error;
+mod handlers;
+mod passages;
+mod ui;
+
+pub use app::{api_paths, router, serve, App, Config, StoreFactory};
+pub use error::ApiError;

@@ -6,19 +6,25 @@
 //! either all of it or none. Re-ingesting identical content is recognised by [`Store::status`] and
 //! changes nothing.
 
+mod fulltext;
 mod postgres;
 mod record;
 mod sqlite;
 #[doc(hidden)]
 pub mod suite;
 
+pub use fulltext::{document_terms, index_terms, TextQuery};
 pub use postgres::{redact, PgStore};
 pub use record::{
-    Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
+    Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
+    SharedPassage, StoreError,
 };
 pub use sqlite::SqliteStore;
 
 use model::{Claim, Entity, Event, Fact, Quote};
+
+/// Called with each stored document vector and its document id.
+pub type VectorVisitor<'a> = dyn FnMut(&str, &[f32]) -> Result<(), StoreError> + 'a;
 
 /// What the pipeline, the CLI and the server need from storage.
 pub trait Store: Send {
@@ -86,8 +92,35 @@ pub trait Store: Send {
         per_event: usize,
     ) -> Result<Vec<LinkCandidate>, StoreError>;
 
-    /// Documents whose title or text contains `query` (case-insensitive), best first.
+    /// Documents matching every word of `query`, best first. The SQLite backend matches words
+    /// and stems as [`index_terms`] makes them, in any script; a backend without a word index
+    /// may match substrings.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;
+
+    /// Search with groups of alternatives (see [`TextQuery`]), best first. The default runs
+    /// [`Store::search`] for every alternative and ranks documents by the groups they match;
+    /// the SQLite backend runs one query on its full-text index.
+    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        fulltext::search_by_alternatives(self, query, limit)
+    }
+
+    /// Every document without its text, in ingest order.
+    fn document_summaries(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_document(&mut |d| {
+            out.push(DocumentSummary::of(&d));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every stored document vector, with its document id, in ingest order.
+    fn for_each_vector(&self, f: &mut VectorVisitor<'_>) -> Result<(), StoreError> {
+        self.for_each_document(&mut |d| match &d.vector {
+            Some(v) => f(&d.article.id, v),
+            None => Ok(()),
+        })
+    }
 }
 
 /// Open the store a `--db` value names: a `postgres://` or `postgresql://` URL is a PostgreSQL

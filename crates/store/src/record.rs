@@ -132,3 +132,31 @@ pub struct Hit {
     /// A short passage around the match.
     pub snippet: String,
 }
+
+/// What lists and filters need of a document, without its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentSummary {
+    pub id: String,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub outlet: Option<String>,
+    pub event: Option<String>,
+    pub duplicate_of: Option<String>,
+    /// Distinct languages, in order of first appearance.
+    pub languages: Vec<String>,
+}
+
+impl DocumentSummary {
+    pub fn of(d: &DocumentRecord) -> DocumentSummary {
+        let a = &d.article;
+        DocumentSummary {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            published: a.published.clone(),
+            outlet: a.outlet.clone(),
+            event: d.event.clone(),
+            duplicate_of: d.duplicate_of.clone(),
+            languages: a.languages(),
+        }
+    }
+}

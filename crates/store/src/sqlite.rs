@@ -10,10 +10,12 @@ use std::time::Duration;
 use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::fulltext::{document_terms, fts_expression, snippet, TextQuery};
 use crate::record::{
-    Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
+    Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
+    SharedPassage, StoreError,
 };
-use crate::Store;
+use crate::{Store, VectorVisitor};
 
 const SCHEMA_VERSION: i64 = 2;
 
@@ -94,6 +96,10 @@ CREATE TABLE IF NOT EXISTS claim_candidates (
     document TEXT PRIMARY KEY,
     data TEXT NOT NULL
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
+    terms,
+    tokenize = "unicode61 remove_diacritics 0"
+);
 "#;
 
 /// Columns added after schema 1, for stores written by an older storyline.
@@ -167,11 +173,93 @@ impl SqliteStore {
         add_missing_columns(&conn).map_err(|e| open_err(e.to_string()))?;
         conn.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(|e| open_err(e.to_string()))?;
-        Ok(SqliteStore {
+        let mut store = SqliteStore {
             conn,
             path,
             deciding: false,
-        })
+        };
+        store
+            .index_missing()
+            .map_err(|e| open_err(format!("cannot build the search index: {e}")))?;
+        Ok(store)
+    }
+
+    /// Index documents stored before the full-text index existed (a store from an older
+    /// version), in one transaction.
+    fn index_missing(&mut self) -> Result<(), StoreError> {
+        let missing: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM documents WHERE seq NOT IN (SELECT rowid FROM documents_fts)",
+            [],
+            |r| r.get(0),
+        )?;
+        if missing == 0 {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT seq, id, article FROM documents WHERE seq NOT IN (SELECT rowid FROM documents_fts)",
+            )?;
+            let mut insert =
+                tx.prepare("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let seq: i64 = r.get(0)?;
+                let id: String = r.get(1)?;
+                let json: String = r.get(2)?;
+                let article: Article =
+                    serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                        what: format!("document {id}"),
+                        why: e.to_string(),
+                    })?;
+                insert.execute(params![seq, document_terms(&article)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Run one FTS5 match expression, best (lowest bm25) first.
+    fn fts(&self, expr: &str, terms: &[String], limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.title, d.event, json_extract(d.article, '$.paragraphs'), f.rank
+             FROM documents_fts f
+             JOIN documents d ON d.seq = f.rowid
+             WHERE documents_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![expr, limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, f64>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (document, title, event, paragraphs, rank) = row?;
+            // The snippet comes from the original text (title, then paragraphs).
+            let paragraphs: Vec<String> = paragraphs
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or_default();
+            let text = format!(
+                "{}\n{}",
+                title.as_deref().unwrap_or(""),
+                paragraphs.join("\n\n")
+            );
+            out.push(Hit {
+                snippet: snippet(&text, terms),
+                // bm25 is lower-is-better and negative; report higher-is-better.
+                score: (-rank) as f32,
+                document,
+                title,
+                event,
+            });
+        }
+        Ok(out)
     }
 
     pub fn path(&self) -> &Path {
@@ -268,6 +356,11 @@ fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
                 c.fingerprint,
             ],
         )?;
+    // Right after the document, in the same transaction: last_insert_rowid() is its seq.
+    tx.execute(
+        "INSERT INTO documents_fts (rowid, terms) VALUES (last_insert_rowid(), ?1)",
+        [document_terms(a)],
+    )?;
     for (event, storyline) in &c.storylines {
         tx.execute(
             "UPDATE events SET storyline = ?2 WHERE id = ?1",
@@ -701,47 +794,80 @@ impl Store for SqliteStore {
     }
 
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
-        let q = query.trim().to_lowercase();
-        if q.is_empty() {
+        self.search_text(&TextQuery::all_words(query), limit)
+    }
+
+    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        if limit == 0 {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, event, search, instr(search, ?1) AS pos FROM documents WHERE pos > 0
-             ORDER BY pos, seq LIMIT ?2",
+        let Some((all, terms)) = fts_expression(query, "AND") else {
+            return Ok(Vec::new());
+        };
+        let mut hits = self.fts(&all, &terms, limit)?;
+        if query.fallback_any && hits.len() < limit && query.groups.len() > 1 {
+            if let Some((any, _)) = fts_expression(query, "OR") {
+                for h in self.fts(&any, &terms, limit)? {
+                    if hits.len() >= limit {
+                        break;
+                    }
+                    if !hits.iter().any(|k| k.document == h.document) {
+                        hits.push(h);
+                    }
+                }
+            }
+        }
+        Ok(hits)
+    }
+
+    fn document_summaries(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        // Languages come from the stored article's segments, read by SQLite's JSON functions
+        // so the texts are not deserialised here.
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, d.title, d.published, d.outlet, d.event, d.duplicate_of,
+                    (SELECT json_group_array(lang) FROM (
+                        SELECT json_extract(s.value, '$.lang') AS lang, MIN(s.key) AS k
+                        FROM json_each(d.article, '$.segments') s GROUP BY lang ORDER BY k))
+             FROM documents d ORDER BY d.seq",
         )?;
-        let rows = stmt.query_map(params![q, limit as i64], |r| {
+        let rows = stmt.query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
+                DocumentSummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    published: r.get(2)?,
+                    outlet: r.get(3)?,
+                    event: r.get(4)?,
+                    duplicate_of: r.get(5)?,
+                    languages: Vec::new(),
+                },
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (document, title, event, text, pos) = row?;
-            out.push(Hit {
-                snippet: snippet(&text, (pos - 1) as usize, q.chars().count()),
-                score: 1.0 / (1.0 + pos as f32),
-                document,
-                title,
-                event,
-            });
+            let (mut d, langs) = row?;
+            if let Some(l) = langs {
+                d.languages = serde_json::from_str(&l).map_err(|e| StoreError::Corrupt {
+                    what: format!("languages of document {}", d.id),
+                    why: e.to_string(),
+                })?;
+            }
+            out.push(d);
         }
         Ok(out)
     }
-}
 
-/// About 40 characters either side of a match, on character boundaries.
-fn snippet(text: &str, char_pos: usize, match_chars: usize) -> String {
-    // instr() counts characters, not bytes.
-    let chars: Vec<char> = text.chars().collect();
-    let at = char_pos.min(chars.len());
-    let from = at.saturating_sub(40);
-    let to = (at + match_chars + 40).min(chars.len());
-    chars[from..to]
-        .iter()
-        .collect::<String>()
-        .replace('\n', " ")
+    fn for_each_vector(&self, f: &mut VectorVisitor<'_>) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, vector FROM documents WHERE vector IS NOT NULL ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let blob: Vec<u8> = r.get(1)?;
+            f(&id, &blob_to_vector(&blob))?;
+        }
+        Ok(())
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use model::{Article, Claim, Entity, EntityKind, Event, Fact, Figure, Quote, Segment};
 
-use crate::{Commit, DocStatus, DocumentRecord, EventState, Store};
+use crate::{Commit, DocStatus, DocumentRecord, EventState, Store, TextQuery};
 
 /// A small document with a fixed id and text.
 pub fn doc(id: &str, text: &str) -> DocumentRecord {
@@ -64,6 +64,8 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     claims_are_replaced_per_event(fresh());
     events_are_ordered_and_list_their_documents(fresh());
     search_finds_substrings_in_any_script(fresh());
+    search_takes_alternatives(fresh());
+    summaries_and_vectors(fresh());
     claim_candidates_are_kept_per_document_of_an_event(fresh());
     links_passages_and_storylines(fresh());
     decisions_commit_or_write_nothing(fresh());
@@ -302,6 +304,96 @@ fn search_finds_substrings_in_any_script(mut s: Box<dyn Store>) {
     assert!(zh[0].snippet.contains("金砖"));
     assert_eq!(s.search("казани", 10).unwrap()[0].document, "ru");
     assert!(s.search("nothing like this", 10).unwrap().is_empty());
+    assert!(s.search("", 10).unwrap().is_empty());
+    assert!(s.search("\"*) OR NEAR(", 10).unwrap().is_empty());
+}
+
+/// What a backend with a word index promises beyond [`run_all`] (the SQLite backend; a
+/// substring backend does not stem or fold scripts).
+pub fn search_matches_words_across_scripts_and_stems(mut s: Box<dyn Store>) {
+    let mut zh = doc("zh", "習近平出席金磚國家領導人會晤。");
+    zh.article.segments[0].lang = "zh-Hant".into();
+    let mut ru = doc("ru", "Путин встретился с лидерами в Казани.");
+    ru.article.segments[0].lang = "ru".into();
+    s.commit(&Commit::document_only(zh)).unwrap();
+    s.commit(&Commit::document_only(ru)).unwrap();
+    s.commit(&Commit::document_only(doc("en", "Leaders met in Kazan.")))
+        .unwrap();
+    // Simplified query, Traditional document.
+    let hits = s.search("习近平", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].document, "zh");
+    assert!(hits[0].snippet.contains("習近平"), "{}", hits[0].snippet);
+    // Another case of the same Russian word.
+    assert_eq!(s.search("Казань", 10).unwrap()[0].document, "ru");
+    // Every word must match.
+    assert!(s.search("Kazan Putin", 10).unwrap().is_empty());
+    assert_eq!(s.search("leaders kazan", 10).unwrap()[0].document, "en");
+}
+
+fn search_takes_alternatives(mut s: Box<dyn Store>) {
+    s.commit(&Commit::document_only(doc(
+        "en",
+        "The BRICS summit opened.",
+    )))
+    .unwrap();
+    s.commit(&Commit::document_only(doc("zh", "金砖国家峰会开幕。")))
+        .unwrap();
+    s.commit(&Commit::document_only(doc("other", "A summit elsewhere.")))
+        .unwrap();
+    let q = TextQuery {
+        groups: vec![vec!["金砖".into(), "BRICS".into()]],
+        fallback_any: false,
+    };
+    let mut found: Vec<String> = s
+        .search_text(&q, 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    found.sort();
+    assert_eq!(found, ["en", "zh"]);
+    // Both groups must match, unless falling back to any.
+    let mut q = TextQuery {
+        groups: vec![vec!["BRICS".into()], vec!["opened".into()]],
+        fallback_any: false,
+    };
+    assert_eq!(s.search_text(&q, 10).unwrap().len(), 1);
+    q.groups[1] = vec!["elsewhere".into()];
+    assert!(s.search_text(&q, 10).unwrap().is_empty());
+    q.fallback_any = true;
+    assert_eq!(s.search_text(&q, 10).unwrap().len(), 2);
+    assert_eq!(s.search_text(&q, 1).unwrap().len(), 1);
+}
+
+fn summaries_and_vectors(mut s: Box<dyn Store>) {
+    let mut d = doc("bi", "Xi met Putin.");
+    d.article.segments.push(Segment {
+        lang: "zh-Hans".into(),
+        text: "习近平会见普京。".into(),
+    });
+    d.article.segments.push(Segment {
+        lang: "en".into(),
+        text: "More.".into(),
+    });
+    d.article.outlet = Some("Xinhua".into());
+    s.commit(&Commit::document_only(d)).unwrap();
+    let mut plain = doc("plain", "no vector");
+    plain.vector = None;
+    s.commit(&Commit::document_only(plain)).unwrap();
+    let sums = s.document_summaries().unwrap();
+    assert_eq!(sums.len(), 2);
+    assert_eq!(sums[0].id, "bi");
+    assert_eq!(sums[0].languages, ["en", "zh-Hans"]);
+    assert_eq!(sums[0].outlet.as_deref(), Some("Xinhua"));
+    assert_eq!(sums[0].event.as_deref(), Some("ev-bi"));
+    let mut vectors = Vec::new();
+    s.for_each_vector(&mut |id, v| {
+        vectors.push((id.to_string(), v.to_vec()));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(vectors, [("bi".to_string(), vec![0.5, -0.25, 1.0])]);
 }
 
 fn claim_candidates_are_kept_per_document_of_an_event(mut s: Box<dyn Store>) {

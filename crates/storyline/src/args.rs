@@ -81,6 +81,33 @@ pub enum Command {
         limit: usize,
         #[arg(long)]
         json: bool,
+        /// Full text and dictionary translations only; do not load the multilingual encoder.
+        #[arg(long)]
+        no_semantic: bool,
+    },
+    /// Serve the JSON API (under /api, described at /api/openapi.json) and the web UI.
+    ///
+    /// Binds the loopback interface unless told otherwise. Ingest over HTTP is off unless
+    /// `--allow-ingest` is given together with a token (`--token` or STORYLINE_TOKEN).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Enable POST /api/ingest (needs a token).
+        #[arg(long)]
+        allow_ingest: bool,
+        /// Bearer token for POST /api/ingest.
+        #[arg(long, env = "STORYLINE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Largest request body, in MiB.
+        #[arg(long, default_value_t = 16)]
+        max_body_mib: usize,
+        /// Longest a request may take, in seconds.
+        #[arg(long, default_value_t = 30)]
+        timeout_secs: u64,
+        /// Do not load the multilingual encoder for search.
+        #[arg(long)]
+        no_semantic: bool,
     },
 }
 

@@ -27,7 +27,30 @@ pub fn run(cli: Cli) -> Result<Done> {
         Command::Embed { input } => embed(input.as_deref()),
         Command::Events { json } => events(&cli.db, json),
         Command::Event { id, json, why } => event(&cli.db, &id, json, why),
-        Command::Search { query, limit, json } => search(&cli.db, &query.join(" "), limit, json),
+        Command::Search {
+            query,
+            limit,
+            json,
+            no_semantic,
+        } => search(&cli.db, &query.join(" "), limit, json, !no_semantic),
+        Command::Serve {
+            addr,
+            allow_ingest,
+            token,
+            max_body_mib,
+            timeout_secs,
+            no_semantic,
+        } => {
+            let config = server::Config {
+                addr,
+                allow_ingest,
+                token,
+                max_body_bytes: max_body_mib.max(1) << 20,
+                timeout: std::time::Duration::from_secs(timeout_secs.max(1)),
+                ..server::Config::default()
+            };
+            serve(&cli.db, config, !no_semantic)
+        }
     }
 }
 
@@ -415,9 +438,10 @@ fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
     Ok(Done::Ok)
 }
 
-fn search(db: &Path, query: &str, limit: usize, as_json: bool) -> Result<Done> {
+fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -> Result<Done> {
     let store = existing_store(db)?;
-    let hits = store.search(query, limit)?;
+    let searcher = search::Searcher::load(semantic && search::has_vectors(store.as_ref()));
+    let hits = searcher.search(store.as_ref(), query, limit)?.hits;
     let mut out = std::io::stdout().lock();
     for h in &hits {
         if as_json {
@@ -438,4 +462,51 @@ fn search(db: &Path, query: &str, limit: usize, as_json: bool) -> Result<Done> {
     } else {
         Done::Ok
     })
+}
+
+fn serve(db: &Path, config: server::Config, semantic: bool) -> Result<Done> {
+    if config.allow_ingest && config.token.as_deref().is_none_or(str::is_empty) {
+        anyhow::bail!("--allow-ingest needs a token: give --token TOKEN or set STORYLINE_TOKEN");
+    }
+    if !config.addr.ip().is_loopback() {
+        eprintln!(
+            "storyline: warning: listening on {}, reachable from other machines",
+            config.addr
+        );
+    }
+    let store = open_store(db)?;
+    // The encoder ranks searches when documents carry vectors, and embeds what is ingested
+    // over HTTP (as `storyline ingest` does).
+    let searcher = std::sync::Arc::new(search::Searcher::load(
+        semantic && (config.allow_ingest || search::has_vectors(store.as_ref())),
+    ));
+    drop(store);
+    let db = db.to_path_buf();
+    let open = move || -> Result<Box<dyn Store>, store::StoreError> {
+        match db.to_str() {
+            Some(spec) => store::open(spec),
+            None => Ok(Box::new(SqliteStore::open(&db)?)),
+        }
+    };
+    let addr = config.addr;
+    let app = server::App::new(config, &open, searcher).context("cannot open the store")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let bound = listener.local_addr()?;
+        println!(
+            "storyline: serving http://{bound}/ (API under /api, description at /api/openapi.json)"
+        );
+        let _ = std::io::stdout().flush();
+        server::serve(app, listener)
+            .await
+            .context("the server stopped")?;
+        anyhow::Ok(())
+    })?;
+    Ok(Done::Ok)
 }

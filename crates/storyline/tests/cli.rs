@@ -182,11 +182,19 @@ fn exit_codes_follow_the_contract() {
     assert_eq!(run(&db, &["event", "ev-nope"]).status.code(), Some(1));
     let hits = run(&db, &["search", "金砖"]);
     assert_eq!(hits.status.code(), Some(0));
-    assert!(
-        stdout(&hits).starts_with("000_21cd010cafc9b1ef\t"),
-        "{}",
-        stdout(&hits)
-    );
+    // 金砖 is BRICS: the Chinese report of the Kazan summit and the English reports that
+    // mention BRICS.
+    let ids: Vec<String> = stdout(&hits)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .collect();
+    for id in ["000_21cd010cafc9b1ef", "001_1797282344cdefbc"] {
+        assert!(
+            ids.iter().any(|i| i == id),
+            "{id} not found: {}",
+            stdout(&hits)
+        );
+    }
     let o = run(
         &db,
         &["ingest", dir.path().join("missing.html").to_str().unwrap()],

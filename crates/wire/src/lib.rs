@@ -1,5 +1,8 @@
 //! Wire formats: the one place that knows the JSON shapes of the export and extract contracts
-//! (DESIGN.md, "Contracts"). Fields named there must stay; more are welcome.
+//! (DESIGN.md, "Contracts"). Fields named there must stay; more are welcome. [`api`] holds the
+//! bodies of the HTTP API.
+
+pub mod api;
 
 use std::io::Write;
 

@@ -236,6 +236,8 @@ pub struct PolnearReport {
     pub gold_quoted: usize,
     pub quoted_found: usize,
     pub quoted_speaker_ok: usize,
+    /// Per speaker rule: (right, wrong) on found quoted quotes.
+    pub by_rule: BTreeMap<&'static str, (usize, usize)>,
     pub seconds: f64,
 }
 
@@ -263,6 +265,17 @@ impl PolnearReport {
             self.quoted_found,
             100.0 * self.quoted_speaker_ok as f64 / self.quoted_found.max(1) as f64
         );
+        let rules: Vec<String> = self
+            .by_rule
+            .iter()
+            .map(|(k, (ok, bad))| {
+                format!(
+                    "{}: {ok} right, {bad} wrong",
+                    if k.is_empty() { "none" } else { k }
+                )
+            })
+            .collect();
+        println!("speaker rules: {}", rules.join("; "));
         println!("({:.2} s)", self.seconds);
     }
 }
@@ -442,13 +455,35 @@ pub fn polnear(dir: &Path, res: &Resources, verbose: bool) -> PolnearReport {
                             .split_whitespace()
                             .any(|s| s.trim_matches(|c: char| !c.is_alphanumeric()) == w)
                 });
+                let slot = r.by_rule.entry(q.why).or_default();
                 if by_span || by_name || g.source.is_empty() && q.quote.speaker.is_none() {
                     r.quoted_speaker_ok += 1;
-                } else if verbose {
-                    println!(
-                        "  speaker: {base}: got {:?}, gold {:?}: {:.60}",
-                        q.quote.speaker, g.source_text, q.quote.text
-                    );
+                    slot.0 += 1;
+                } else {
+                    slot.1 += 1;
+                    if verbose {
+                        let at: String = q
+                            .speaker_at
+                            .as_ref()
+                            .map(|(p, sp)| paragraphs[*p][sp.clone()].to_string())
+                            .unwrap_or_default();
+                        let gold_para: String = g
+                            .source
+                            .first()
+                            .map(|&(s, _)| {
+                                let pi = offsets.iter().rposition(|&o| o <= s).unwrap_or(0);
+                                if pi == q.para {
+                                    "same para".into()
+                                } else {
+                                    format!("para {pi} vs {}", q.para)
+                                }
+                            })
+                            .unwrap_or_default();
+                        println!(
+                            "  speaker [{}]: {base}: got {:?} at {at:?}, gold {:?} ({gold_para}): {}",
+                            q.why, q.quote.speaker, g.source_text, paragraphs[q.para]
+                        );
+                    }
                 }
             }
         }

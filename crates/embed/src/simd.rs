@@ -1,0 +1,434 @@
+//! The crate's only unsafe code: the dense matrix product (through `gemm`, whose API takes raw
+//! pointers) and the two inner loops of the sparse forward pass in AVX-512, chosen at run time.
+//!
+//! Every other module calls the safe functions here. [`Kernels::detect`] picks AVX-512 when the
+//! CPU reports `avx512f` (checked with `is_x86_feature_detected!`) and the portable loops
+//! otherwise; [`Kernels::Portable`] can also be chosen explicitly, so the tests cover both.
+
+use half::f16;
+
+use crate::weights::Matrix;
+
+/// Width of the rows the sparse kernels work on (the CNN branch width).
+pub const ROW: usize = 256;
+
+/// Which implementation of the inner loops runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernels {
+    /// AVX-512F intrinsics: only constructed by [`Kernels::detect`] after the CPU check.
+    Avx512,
+    /// Plain Rust, on any CPU.
+    Portable,
+}
+
+impl Kernels {
+    /// The fastest implementation this CPU supports.
+    pub fn detect() -> Kernels {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            return Kernels::Avx512;
+        }
+        Kernels::Portable
+    }
+
+    /// Layer-norm statistics of one feature row and the running sum of normalised rows:
+    /// `out += inv · feat` with `inv = 1 / √(var + eps)`; returns `inv · mean`.
+    pub fn ln_accumulate(self, feat: &[f32], out: &mut [f32], eps: f32) -> f32 {
+        assert_eq!(feat.len(), out.len(), "ln_accumulate: lengths");
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx512 => {
+                // SAFETY: `Avx512` is only constructed after `is_x86_feature_detected!("avx512f")`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::ln_accumulate(feat, out, eps)
+                }
+            }
+            _ => ln_accumulate(feat, out, eps),
+        }
+    }
+
+    /// `out[i] = q[i] as f32 * scale + lo`, the embedding table's dequantisation (the same two
+    /// float operations as the reference, so the same bits).
+    pub fn dequantise(self, q: &[u8], scale: f32, lo: f32, out: &mut [f32]) {
+        assert_eq!(q.len(), out.len(), "dequantise: lengths");
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx512 => {
+                // SAFETY: as in `ln_accumulate`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::dequantise(q, scale, lo, out)
+                }
+            }
+            _ => dequantise(q, scale, lo, out),
+        }
+    }
+
+    /// The first convolution of one row, from cached products: `pre = bias + Σ srcs`; writes
+    /// `relu(pre)` to `relu` and appends its nonzero entries (position, value) to `idx`/`val`.
+    pub fn conv1_row(
+        self,
+        bias: &[f32],
+        srcs: &[&[f16]],
+        relu: &mut [f32],
+        idx: &mut Vec<u32>,
+        val: &mut Vec<f32>,
+    ) {
+        let bias: &[f32; ROW] = bias.try_into().expect("conv1_row: bias of 256");
+        let relu: &mut [f32; ROW] = relu.try_into().expect("conv1_row: row of 256");
+        let n = srcs.len();
+        let srcs = rows_of(srcs);
+        let mut ix = [0u32; ROW];
+        let mut vs = [0.0f32; ROW];
+        let count = match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx512 => {
+                // SAFETY: `Avx512` is only constructed after `is_x86_feature_detected!("avx512f")`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::conv1_row(bias, &srcs[..n], relu, &mut ix, &mut vs)
+                }
+            }
+            _ => {
+                *relu = *bias;
+                for src in &srcs[..n] {
+                    for (d, s) in relu.iter_mut().zip(src.iter()) {
+                        *d += s.to_f32();
+                    }
+                }
+                let mut count = 0;
+                for (i, p) in relu.iter_mut().enumerate() {
+                    if *p > 0.0 {
+                        ix[count] = i as u32;
+                        vs[count] = *p;
+                        count += 1;
+                    } else {
+                        *p = 0.0;
+                    }
+                }
+                count
+            }
+        };
+        idx.extend_from_slice(&ix[..count]);
+        val.extend_from_slice(&vs[..count]);
+    }
+
+    /// The second convolution and residuals of one row:
+    /// `out = relu(bias + Σ dense + Σ sparse) + relu1 + x`, where each dense term is a cached
+    /// product and each sparse term `(idx, val, w)` is a sparse row times a `256 × 256` matrix.
+    pub fn conv2_row(
+        self,
+        bias: &[f32],
+        dense: &[&[f16]],
+        sparse: &[Sparse],
+        relu1: &[f32],
+        x: &[f16],
+        out: &mut [f32],
+    ) {
+        let bias: &[f32; ROW] = bias.try_into().expect("conv2_row: bias of 256");
+        let relu1: &[f32; ROW] = relu1.try_into().expect("conv2_row: row of 256");
+        let x: &[f16; ROW] = x.try_into().expect("conv2_row: row of 256");
+        let out: &mut [f32; ROW] = out.try_into().expect("conv2_row: row of 256");
+        let n = dense.len();
+        let dense = rows_of(dense);
+        for t in sparse {
+            assert_eq!(
+                t.idx.len(),
+                t.val.len(),
+                "conv2_row: index and value counts"
+            );
+            assert_eq!(t.w.len(), ROW * ROW, "conv2_row: matrix shape");
+            assert!(
+                t.idx.iter().all(|&k| (k as usize) < ROW),
+                "conv2_row: index"
+            );
+        }
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx512 => {
+                // SAFETY: as in `conv1_row`; the indices were checked above.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::conv2_row(bias, &dense[..n], sparse, relu1, x, out)
+                }
+            }
+            _ => {
+                *out = *bias;
+                for src in &dense[..n] {
+                    for (d, s) in out.iter_mut().zip(src.iter()) {
+                        *d += s.to_f32();
+                    }
+                }
+                for t in sparse {
+                    for (&k, &v) in t.idx.iter().zip(t.val) {
+                        let row = &t.w[k as usize * ROW..(k as usize + 1) * ROW];
+                        for (a, &w) in out.iter_mut().zip(row) {
+                            *a += v * w.to_f32();
+                        }
+                    }
+                }
+                for ((o, &r), xv) in out.iter_mut().zip(relu1).zip(x) {
+                    *o = o.max(0.0) + r + xv.to_f32();
+                }
+            }
+        }
+    }
+}
+
+/// Plain Rust of [`Kernels::ln_accumulate`], also compiled for AVX-512 in `avx512`.
+#[inline(always)]
+fn ln_accumulate(feat: &[f32], out: &mut [f32], eps: f32) -> f32 {
+    let n = feat.len() as f32;
+    let mean = lane_sum(feat, |x| x) / n;
+    let var = lane_sum(feat, |x| (x - mean) * (x - mean)) / n;
+    let inv = 1.0 / (var + eps).sqrt();
+    for (o, &f) in out.iter_mut().zip(feat) {
+        *o += inv * f;
+    }
+    inv * mean
+}
+
+/// Sum of a slice in 16 independent lanes, so the compiler can keep it in SIMD registers.
+#[inline(always)]
+pub fn lane_sum(v: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [0.0f32; 16];
+    let chunks = v.chunks_exact(16);
+    let tail: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += f(x);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// Plain Rust of [`Kernels::dequantise`], also compiled for AVX-512 in `avx512`.
+#[inline(always)]
+fn dequantise(q: &[u8], scale: f32, lo: f32, out: &mut [f32]) {
+    for (o, &b) in out.iter_mut().zip(q) {
+        *o = b as f32 * scale + lo;
+    }
+}
+
+/// A sparse row (`val[i]` at position `idx[i]`) and the `256 × 256` row-major matrix it
+/// multiplies, in half precision (half the memory traffic of the scattered row reads).
+pub struct Sparse<'a> {
+    pub idx: &'a [u32],
+    pub val: &'a [f32],
+    pub w: &'a [f16],
+}
+
+/// Cached rows as fixed-size arrays (panics on a wrong length: a bug, not input).
+fn rows_of<'a>(srcs: &[&'a [f16]]) -> [&'a [f16; ROW]; MAX_TERMS] {
+    assert!(srcs.len() <= MAX_TERMS, "at most {MAX_TERMS} cached rows");
+    std::array::from_fn(|i| {
+        srcs.get(i).map_or(&ZERO_ROW, |s| {
+            <&[f16; ROW]>::try_from(*s).expect("a cached row is 256 values")
+        })
+    })
+}
+
+/// Most window positions of a convolution (the widest n-gram).
+pub const MAX_TERMS: usize = 5;
+static ZERO_ROW: [f16; ROW] = [f16::ZERO; ROW];
+
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use half::f16;
+
+    use super::{Sparse, ROW};
+
+    /// The plain-Rust loop compiled with AVX-512 enabled.
+    ///
+    /// SAFETY (callers): the CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn ln_accumulate(feat: &[f32], out: &mut [f32], eps: f32) -> f32 {
+        super::ln_accumulate(feat, out, eps)
+    }
+
+    /// The plain-Rust loop compiled with AVX-512 enabled.
+    ///
+    /// SAFETY (callers): the CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dequantise(q: &[u8], scale: f32, lo: f32, out: &mut [f32]) {
+        super::dequantise(q, scale, lo, out)
+    }
+
+    /// 16 lanes of a half-float row.
+    ///
+    /// SAFETY (callers): AVX-512F available; `16 * r + 16 <= ROW`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn half16(src: &[f16; ROW], r: usize) -> __m512 {
+        // SAFETY: `f16` is a transparent `u16`, so 16 of them are the 32 bytes read; in bounds by
+        // the caller's contract; unaligned loads are allowed.
+        unsafe {
+            _mm512_cvtph_ps(_mm256_loadu_si256(
+                src.as_ptr().add(16 * r).cast::<__m256i>(),
+            ))
+        }
+    }
+
+    /// SAFETY (callers): the CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn conv1_row(
+        bias: &[f32; ROW],
+        srcs: &[&[f16; ROW]],
+        relu: &mut [f32; ROW],
+        ix: &mut [u32; ROW],
+        vs: &mut [f32; ROW],
+    ) -> usize {
+        // SAFETY (all blocks below): offsets are 16·r with r < 16, inside ROW-long arrays; the
+        // compress stores write popcount(mask) ≤ 16 values at `count`, and `count` grows by at
+        // most 16 per r, so `count + 16 ≤ ROW` before each store.
+        let mut a: [__m512; 16] =
+            std::array::from_fn(|r| unsafe { _mm512_loadu_ps(bias.as_ptr().add(16 * r)) });
+        for src in srcs {
+            for (r, ar) in a.iter_mut().enumerate() {
+                *ar = _mm512_add_ps(*ar, unsafe { half16(src, r) });
+            }
+        }
+        let lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        let zero = _mm512_setzero_ps();
+        let mut count = 0usize;
+        for (r, ar) in a.iter().enumerate() {
+            let v = _mm512_max_ps(*ar, zero);
+            unsafe { _mm512_storeu_ps(relu.as_mut_ptr().add(16 * r), v) };
+            let m = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(*ar, zero);
+            if m != 0 {
+                let pos = _mm512_add_epi32(lanes, _mm512_set1_epi32(16 * r as i32));
+                unsafe {
+                    _mm512_mask_compressstoreu_ps(vs.as_mut_ptr().add(count).cast(), m, v);
+                    _mm512_mask_compressstoreu_epi32(ix.as_mut_ptr().add(count).cast(), m, pos);
+                }
+                count += m.count_ones() as usize;
+            }
+        }
+        count
+    }
+
+    /// SAFETY (callers): the CPU must support AVX-512F, and every `idx` entry is below ROW.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn conv2_row(
+        bias: &[f32; ROW],
+        dense: &[&[f16; ROW]],
+        sparse: &[Sparse],
+        relu1: &[f32; ROW],
+        x: &[f16; ROW],
+        out: &mut [f32; ROW],
+    ) {
+        // The 256 sums stay in 16 registers while the nonzero inputs stream their weight rows.
+        // SAFETY (all blocks below): offsets 16·r < ROW in ROW-long arrays; a weight row starts at
+        // k·ROW with k < ROW (caller's contract) in a ROW·ROW-long matrix of f16 (a transparent
+        // u16), and its r-th 32-byte chunk (r < 16) is halves 16·r .. 16·r + 16 of that row.
+        let mut a: [__m512; 16] =
+            std::array::from_fn(|r| unsafe { _mm512_loadu_ps(bias.as_ptr().add(16 * r)) });
+        for src in dense {
+            for (r, ar) in a.iter_mut().enumerate() {
+                *ar = _mm512_add_ps(*ar, unsafe { half16(src, r) });
+            }
+        }
+        for t in sparse {
+            for (i, (&k, &v)) in t.idx.iter().zip(t.val).enumerate() {
+                // The rows of a term are scattered over a 256 KB matrix: fetch the next one while
+                // this one is multiplied (a prefetch never faults, so its address needs no check).
+                if let Some(&next) = t.idx.get(i + 1) {
+                    let p = t.w.as_ptr().wrapping_add(next as usize * ROW).cast::<i8>();
+                    for line in 0..ROW * 2 / 64 {
+                        _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(64 * line));
+                    }
+                }
+                let row = unsafe { t.w.as_ptr().add(k as usize * ROW).cast::<__m256i>() };
+                let vb = _mm512_set1_ps(v);
+                for (r, ar) in a.iter_mut().enumerate() {
+                    let w = unsafe { _mm512_cvtph_ps(_mm256_loadu_si256(row.add(r))) };
+                    *ar = _mm512_fmadd_ps(vb, w, *ar);
+                }
+            }
+        }
+        let zero = _mm512_setzero_ps();
+        for (r, ar) in a.iter().enumerate() {
+            unsafe {
+                let h = _mm512_add_ps(_mm512_loadu_ps(relu1.as_ptr().add(16 * r)), half16(x, r));
+                _mm512_storeu_ps(
+                    out.as_mut_ptr().add(16 * r),
+                    _mm512_add_ps(_mm512_max_ps(*ar, zero), h),
+                );
+            }
+        }
+    }
+}
+
+/// Ask the CPU to start loading `data` into its caches (a hint: no effect on results). The
+/// forward pass reads cached rows scattered over ~100 MB, so it asks a few tokens ahead.
+#[allow(unsafe_code)]
+pub fn prefetch<T>(data: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let p = data.as_ptr().cast::<i8>();
+        for off in (0..std::mem::size_of_val(data)).step_by(64) {
+            // SAFETY: SSE is part of every x86_64 CPU; a prefetch reads nothing the program can
+            // observe and never faults, and the address lies inside `data` anyway.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(off)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
+}
+
+/// `c = a · b`, or `c += a · b` when `accumulate`: `a` is `m × k` with rows `lda` apart, `b` a
+/// contiguous `k × n` [`Matrix`], `c` is `m × n` with rows `ldc` apart starting at `c_off`.
+#[allow(unsafe_code)]
+#[allow(clippy::too_many_arguments)]
+pub fn matmul(
+    a: &[f32],
+    lda: usize,
+    b: &Matrix,
+    c: &mut [f32],
+    ldc: usize,
+    c_off: usize,
+    m: usize,
+    accumulate: bool,
+) {
+    let (k, n) = (b.rows, b.cols);
+    if m == 0 {
+        return;
+    }
+    // Rows of `a` may overlap (lda < k): it is only read.
+    assert!((m - 1) * lda + k <= a.len(), "matmul: lhs out of bounds");
+    assert!(
+        n <= ldc && c_off + (m - 1) * ldc + n <= c.len(),
+        "matmul: dst out of bounds"
+    );
+    assert!(b.data.len() == k * n, "matmul: rhs shape");
+    // SAFETY: the assertions above bound every index gemm reads (a, b) or writes (c); the three
+    // slices are distinct borrows, so dst does not alias the inputs.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr().add(c_off),
+            1,
+            ldc as isize,
+            accumulate,
+            a.as_ptr(),
+            1,
+            lda as isize,
+            b.data.as_ptr(),
+            1,
+            n as isize,
+            if accumulate { 1.0 } else { 0.0 },
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}

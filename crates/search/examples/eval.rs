@@ -1,0 +1,221 @@
+//! Cross-lingual search evaluation: does a Chinese query find the English and Russian coverage
+//! of the same event in the top 10?
+//!
+//! ```sh
+//! cargo run --release -p search --example eval -- [DIR_WITH_docs.jsonl_AND_labels.json]
+//! ```
+//!
+//! Default set: `../shared/eval/clustering/ntrex-dev` (the same article in en, zh-Hans, zh-Hant
+//! and ru). Each Chinese document's title is the query; a hit counts when the English (or
+//! Russian) document with the same label is among the first 10. Documents go through the
+//! real pipeline (the vectors `storyline ingest` stores), and the query runs two ways: full
+//! text with CEDICT and entity-name translations only, and with the encoder's vectors fused in.
+//! The sample corpus runs too, through the real pipeline: 金砖 must find the English BRICS
+//! report, and each document's first Chinese sentence should rank the English documents of its
+//! gold event (examples/seeds.gold.json) before those of other events.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use store::{SqliteStore, Store};
+
+/// Ingest `inputs` through the real pipeline (the vectors and events `storyline ingest` stores);
+/// each document's first language, by id.
+fn build(
+    store: &mut SqliteStore,
+    inputs: &[PathBuf],
+    encoder: &embed::Encoder,
+) -> HashMap<String, String> {
+    {
+        let mut pipe = pipeline::Pipeline::with_encoder(store, Some(encoder)).expect("pipeline");
+        let raws: Vec<_> = ingest::read_paths(inputs, ingest::Options::default())
+            .filter_map(Result::ok)
+            .collect();
+        for chunk in raws.chunks(32) {
+            for r in pipe.ingest_batch(chunk.to_vec()) {
+                if let Err(e) = r {
+                    eprintln!("ingest: {e}");
+                }
+            }
+        }
+    }
+    let mut langs = HashMap::new();
+    store
+        .for_each_document(&mut |d| {
+            langs.insert(
+                d.article.id.clone(),
+                d.article.languages().first().cloned().unwrap_or_default(),
+            );
+            Ok(())
+        })
+        .expect("read");
+    langs
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let set = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/eval/clustering/ntrex-dev"));
+    let encoder =
+        Arc::new(embed::Encoder::from_cache(&assets::Cache::from_env()).expect("load the encoder"));
+    let cedict = lang::Cedict::load().expect("load CC-CEDICT");
+    let with_vectors = search::Searcher::new(Some(&cedict), Some(encoder.clone()));
+    let text_only = search::Searcher::new(Some(&cedict), None);
+
+    // The sample corpus, through the real pipeline (the vectors and events `storyline ingest`
+    // stores). Gold events from examples/seeds.gold.json. Each document with Chinese text asks
+    // with its first Chinese sentence; the other documents of its gold event with English (or
+    // Russian) text should come before any document of another event.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = SqliteStore::open(tmp.path()).expect("open");
+    {
+        let mut pipe =
+            pipeline::Pipeline::with_encoder(&mut store, Some(&encoder)).expect("pipeline");
+        for raw in ingest::read_paths(&[root.join("examples/seeds")], ingest::Options::default()) {
+            pipe.ingest(raw.expect("read seeds")).expect("ingest seeds");
+        }
+    }
+    let gold: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("examples/seeds.gold.json")).expect("read gold"),
+    )
+    .expect("parse gold");
+    let gold_event = |id: &str| gold["documents"][id]["event"].as_str().map(str::to_string);
+    let mut seeds: Vec<store::DocumentRecord> = Vec::new();
+    store
+        .for_each_document(&mut |d| {
+            seeds.push(d);
+            Ok(())
+        })
+        .expect("read");
+    let has = |d: &store::DocumentRecord, lang: &str| {
+        d.article.segments.iter().any(|s| s.lang.starts_with(lang))
+    };
+    for (name, s) in [
+        ("text+cedict", &text_only),
+        ("text+cedict+vectors", &with_vectors),
+    ] {
+        let r = s.search(&store, "金砖", 10).expect("search");
+        let english_brics = r.hits.iter().position(|h| {
+            store
+                .document(&h.document)
+                .ok()
+                .flatten()
+                .is_some_and(|d| has(&d, "en") && d.article.text().contains("BRICS"))
+        });
+        println!(
+            "seeds [{name}]: 金砖 → {} hits, English BRICS report at rank {}",
+            r.hits.len(),
+            english_brics.map_or("-".into(), |i| (i + 1).to_string())
+        );
+        let (mut wanted, mut found, mut before_others) = (0, 0, 0);
+        for d in &seeds {
+            let Some(seg) = d.article.segments.iter().find(|s| s.lang.starts_with("zh")) else {
+                continue;
+            };
+            let query: String = seg
+                .text
+                .split(['。', '\n'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect();
+            let Some(event) = gold_event(&d.article.id) else {
+                continue;
+            };
+            let r = s.search(&store, &query, 10).expect("search");
+            let rank_of = |id: &str| r.hits.iter().position(|h| h.document == id);
+            let first_other = r
+                .hits
+                .iter()
+                .position(|h| gold_event(&h.document).is_some_and(|e| e != event));
+            let targets: Vec<&store::DocumentRecord> = seeds
+                .iter()
+                .filter(|o| {
+                    o.article.id != d.article.id
+                        && gold_event(&o.article.id).as_deref() == Some(event.as_str())
+                        && (has(o, "en") || has(o, "ru"))
+                })
+                .collect();
+            let ranks: Vec<String> = targets
+                .iter()
+                .map(|o| rank_of(&o.article.id).map_or("-".into(), |i| (i + 1).to_string()))
+                .collect();
+            for o in &targets {
+                wanted += 1;
+                if let Some(i) = rank_of(&o.article.id) {
+                    found += 1;
+                    before_others += first_other.is_none_or(|f| i < f) as usize;
+                }
+            }
+            println!(
+                "seeds [{name}]: {query} ({event}) → same-event en/ru documents at ranks [{}], first other event at {}",
+                ranks.join(", "),
+                first_other.map_or("-".into(), |i| (i + 1).to_string())
+            );
+        }
+        println!(
+            "seeds [{name}]: same-event en/ru documents found in the top 10: {found}/{wanted}, ranked before every other event: {before_others}/{wanted} (the sample has no Russian document)"
+        );
+    }
+
+    // The labelled set.
+    let labels: HashMap<String, String> = serde_json::from_str(
+        &std::fs::read_to_string(set.join("labels.json")).expect("read labels.json"),
+    )
+    .expect("parse labels.json");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = SqliteStore::open(tmp.path()).expect("open");
+    let langs = build(&mut store, &[set.join("docs.jsonl")], &encoder);
+    let mut titles: Vec<(String, String)> = Vec::new();
+    store
+        .for_each_document(&mut |d| {
+            if langs
+                .get(&d.article.id)
+                .is_some_and(|l| l.starts_with("zh"))
+            {
+                if let Some(t) = &d.article.title {
+                    titles.push((d.article.id.clone(), t.clone()));
+                }
+            }
+            Ok(())
+        })
+        .expect("read");
+    for (name, s) in [
+        ("text+cedict", &text_only),
+        ("text+cedict+vectors", &with_vectors),
+    ] {
+        let (mut en, mut ru, mut both) = (0, 0, 0);
+        let mut times = Vec::new();
+        for (id, title) in &titles {
+            let label = &labels[id];
+            let t = std::time::Instant::now();
+            let r = s.search(&store, title, 10).expect("search");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            let found = |want: &str| {
+                r.hits.iter().any(|h| {
+                    labels.get(&h.document) == Some(label)
+                        && langs.get(&h.document).is_some_and(|l| l == want)
+                })
+            };
+            let (e, u) = (found("en"), found("ru"));
+            en += e as usize;
+            ru += u as usize;
+            both += (e && u) as usize;
+        }
+        times.sort_by(f64::total_cmp);
+        let n = titles.len().max(1);
+        println!(
+            "{} [{name}]: {} Chinese title queries; English in top 10: {:.2}, Russian: {:.2}, both: {:.2}; median {:.1} ms",
+            set.file_name().and_then(|s| s.to_str()).unwrap_or("set"),
+            titles.len(),
+            en as f64 / n as f64,
+            ru as f64 / n as f64,
+            both as f64 / n as f64,
+            times.get(times.len() / 2).copied().unwrap_or(0.0),
+        );
+    }
+}

@@ -1,0 +1,292 @@
+//! The application: configuration, the store connections, the catalog snapshot, the router and
+//! the listener.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use search::Searcher;
+use store::{Store, StoreError};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::catalog::Catalog;
+use crate::error::ApiError;
+use crate::{handlers, ui};
+
+/// Opens a connection to the store; called once per pooled connection.
+pub type StoreFactory = dyn Fn() -> Result<Box<dyn Store>, StoreError> + Send + Sync;
+
+/// How the server runs. Defaults are safe: loopback, no ingest.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (default `127.0.0.1:8080`).
+    pub addr: SocketAddr,
+    /// Whether `POST /api/ingest` is enabled (it also needs `token`).
+    pub allow_ingest: bool,
+    /// The bearer token `POST /api/ingest` requires.
+    pub token: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered with `timeout`.
+    pub timeout: Duration,
+    /// Read connections to the store.
+    pub readers: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            allow_ingest: false,
+            token: None,
+            max_body_bytes: 16 << 20,
+            timeout: Duration::from_secs(30),
+            readers: 4,
+        }
+    }
+}
+
+/// Shared state of a running server.
+pub struct App {
+    pub(crate) config: Config,
+    readers: Vec<Mutex<Box<dyn Store>>>,
+    next: AtomicUsize,
+    writer: Option<Mutex<Box<dyn Store>>>,
+    pub(crate) searcher: Arc<Searcher>,
+    catalog: RwLock<Arc<Catalog>>,
+    rebuild: Mutex<()>,
+    pub(crate) templates: ui::Templates,
+}
+
+impl App {
+    /// Open the store connections and build the first catalog.
+    pub fn new(
+        config: Config,
+        open: &StoreFactory,
+        searcher: Arc<Searcher>,
+    ) -> Result<Arc<App>, StoreError> {
+        let mut readers = Vec::new();
+        for _ in 0..config.readers.max(1) {
+            readers.push(Mutex::new(open()?));
+        }
+        let writer = if config.allow_ingest {
+            Some(Mutex::new(open()?))
+        } else {
+            None
+        };
+        let catalog = {
+            let first = readers[0]
+                .lock()
+                .map_err(|_| StoreError::Db("store connection poisoned".into()))?;
+            Catalog::build(first.as_ref())?
+        };
+        Ok(Arc::new(App {
+            config,
+            readers,
+            next: AtomicUsize::new(0),
+            writer,
+            searcher,
+            catalog: RwLock::new(Arc::new(catalog)),
+            rebuild: Mutex::new(()),
+            templates: ui::Templates::new(),
+        }))
+    }
+
+    /// The catalog for the store's current state, rebuilt when documents were added.
+    fn catalog(&self, store: &dyn Store) -> Result<Arc<Catalog>, ApiError> {
+        let count = store.document_count()?;
+        let current = self
+            .catalog
+            .read()
+            .map_err(|_| ApiError::Internal("catalog lock poisoned".into()))?
+            .clone();
+        if current.documents == count {
+            return Ok(current);
+        }
+        let _one_at_a_time = self
+            .rebuild
+            .lock()
+            .map_err(|_| ApiError::Internal("catalog lock poisoned".into()))?;
+        let again = self
+            .catalog
+            .read()
+            .map_err(|_| ApiError::Internal("catalog lock poisoned".into()))?
+            .clone();
+        if again.documents == count {
+            return Ok(again);
+        }
+        let fresh = Arc::new(Catalog::build(store)?);
+        if let Ok(mut slot) = self.catalog.write() {
+            *slot = fresh.clone();
+        }
+        Ok(fresh)
+    }
+
+    /// Run `f` with a read connection and the catalog, on a blocking thread, within the timeout.
+    pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&App, &dyn Store, &Catalog) -> Result<T, ApiError> + Send + 'static,
+    {
+        let app = self.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let i = app.next.fetch_add(1, Ordering::Relaxed) % app.readers.len();
+            let store = app.readers[i]
+                .lock()
+                .map_err(|_| ApiError::Internal("store connection poisoned".into()))?;
+            let catalog = app.catalog(store.as_ref())?;
+            f(&app, store.as_ref(), &catalog)
+        });
+        match tokio::time::timeout(self.config.timeout, job).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => Err(ApiError::Internal(format!("request task failed: {e}"))),
+            Err(_) => Err(ApiError::Timeout),
+        }
+    }
+
+    /// Run `f` with the write connection, on a blocking thread (no timeout: a started ingest
+    /// finishes its current document).
+    pub(crate) async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let app = self.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let writer = app.writer.as_ref().ok_or(ApiError::IngestDisabled)?;
+            let mut store = writer
+                .lock()
+                .map_err(|_| ApiError::Internal("store connection poisoned".into()))?;
+            f(store.as_mut())
+        });
+        job.await
+            .map_err(|e| ApiError::Internal(format!("ingest task failed: {e}")))?
+    }
+}
+
+/// Security headers and a `Server-Timing` header on every answer; JSON bodies for the limits'
+/// own plain answers.
+async fn harden(req: Request<axum::body::Body>, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let limit = req
+        .extensions()
+        .get::<BodyLimit>()
+        .map(|b| b.0)
+        .unwrap_or_default();
+    let started = std::time::Instant::now();
+    let mut res = next.run(req).await;
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if api && !is_json {
+        let replaced = match res.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Some(ApiError::TooLarge(limit)),
+            StatusCode::REQUEST_TIMEOUT => Some(ApiError::Timeout),
+            StatusCode::METHOD_NOT_ALLOWED => Some(ApiError::MethodNotAllowed),
+            _ => None,
+        };
+        if let Some(e) = replaced {
+            let allow = res.headers().get(header::ALLOW).cloned();
+            res = e.into_response();
+            if let Some(allow) = allow {
+                res.headers_mut().insert(header::ALLOW, allow);
+            }
+        }
+    }
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Time spent in the server (routing, store, rendering), for benchmarks and browsers' tools.
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={took:.2}")) {
+        h.insert("server-timing", v);
+    }
+    res
+}
+
+#[derive(Clone, Copy)]
+struct BodyLimit(usize);
+
+/// The JSON API: every path with its method router. `openapi.json` describes exactly these
+/// paths (the server test checks both directions).
+fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<App>>)> {
+    vec![
+        ("/api/status", get(handlers::status)),
+        ("/api/openapi.json", get(handlers::openapi)),
+        ("/api/events", get(handlers::events)),
+        ("/api/events/{id}", get(handlers::event)),
+        ("/api/documents", get(handlers::documents)),
+        ("/api/documents/{id}", get(handlers::document)),
+        ("/api/entities", get(handlers::entities)),
+        ("/api/entities/{id}", get(handlers::entity)),
+        ("/api/storylines", get(handlers::storylines)),
+        ("/api/storylines/{id}", get(handlers::storyline)),
+        ("/api/search", get(handlers::search)),
+        ("/api/ingest", post(handlers::ingest)),
+    ]
+}
+
+/// The paths of the JSON API, as routed (for checking the OpenAPI description against them).
+pub fn api_paths() -> Vec<&'static str> {
+    api_routes().into_iter().map(|(p, _)| p).collect()
+}
+
+/// All routes, with limits and timeouts.
+pub fn router(app: Arc<App>) -> Router {
+    let limit = app.config.max_body_bytes;
+    let timeout = app.config.timeout + Duration::from_secs(5);
+    let api = api_routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, method)| r.route(path, method));
+    api.route("/api/{*rest}", get(handlers::api_not_found))
+        .route("/", get(ui::timeline))
+        .route("/events/{id}", get(ui::event))
+        .route("/documents/{id}", get(ui::document))
+        .route("/entities", get(ui::entities))
+        .route("/entities/{id}", get(ui::entity))
+        .route("/storylines", get(ui::storylines))
+        .route("/storylines/{id}", get(ui::storyline))
+        .route("/search", get(ui::search))
+        .route("/static/style.css", get(ui::stylesheet))
+        .fallback(ui::not_found)
+        .with_state(app)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(middleware::from_fn(harden))
+        .layer(axum::Extension(BodyLimit(limit)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+}
+
+/// Serve on `listener` until Ctrl-C.
+pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,670 @@
+//! [`Catalog`]: what lists, filters and pages need of the whole store, held in memory — document
+//! summaries, events with their outlets and languages, entities, quotes, facts and claims
+//! grouped for lookup — plus the functions that build API values from it. Full texts stay in
+//! the store and are read per page.
+
+use std::collections::{BTreeMap, HashMap};
+
+use model::{Claim, Entity, Event, Fact, Quote};
+use store::{DocumentSummary, SharedPassage, Store, StoreError};
+use wire::api::{
+    ClaimView, Disagreement, DocumentView, EntityBrief, EntityView, EventSummary, EventView,
+    FactView, FigureView, Page, ParagraphView, QuoteView, SourceRef, Span, StorylineView,
+};
+
+use crate::error::ApiError;
+use crate::passages;
+
+/// Most documents shown in full on an event page.
+pub const MAX_EVENT_DOCUMENTS: usize = 40;
+/// Largest page of a list.
+pub const MAX_PAGE: usize = 200;
+
+/// Filters of the event list; dates are ISO (`2024-05-16`), compared as text.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct EventFilter {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub lang: Option<String>,
+    pub outlet: Option<String>,
+    pub entity: Option<String>,
+    pub storyline: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+impl EventFilter {
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.from,
+            &self.to,
+            &self.lang,
+            &self.outlet,
+            &self.entity,
+            &self.storyline,
+        ]
+        .iter()
+        .all(|f| f.as_deref().is_none_or(|s| s.trim().is_empty()))
+    }
+}
+
+/// Filters of the document list.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct DocumentFilter {
+    pub lang: Option<String>,
+    pub outlet: Option<String>,
+    pub event: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+fn set(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Most events, documents and quotes an entity view lists.
+pub const ENTITY_LIST: usize = 100;
+
+/// A snapshot of the store for lists and lookups.
+pub struct Catalog {
+    /// Documents in the store when this was built (the staleness check).
+    pub documents: usize,
+    docs: Vec<DocumentSummary>,
+    doc_index: HashMap<String, usize>,
+    events: Vec<Event>,
+    summaries: Vec<EventSummary>,
+    event_index: HashMap<String, usize>,
+    entities: Vec<Entity>,
+    entity_index: HashMap<String, usize>,
+    doc_entities: HashMap<String, Vec<usize>>,
+    quotes: HashMap<String, Vec<Quote>>,
+    facts: HashMap<String, Vec<Fact>>,
+    claims: HashMap<String, Vec<Claim>>,
+    /// Shared passages the linker stored, by event.
+    passages: HashMap<String, Vec<SharedPassage>>,
+    storylines: BTreeMap<String, Vec<usize>>,
+}
+
+fn push_distinct(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+impl Catalog {
+    pub fn build(store: &dyn Store) -> Result<Catalog, StoreError> {
+        let docs = store.document_summaries()?;
+        let doc_index: HashMap<String, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        let events = store.events()?;
+        let mut summaries = Vec::with_capacity(events.len());
+        let mut storylines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, e) in events.iter().enumerate() {
+            let mut outlets = Vec::new();
+            let mut languages = Vec::new();
+            for d in e.documents.iter().filter_map(|d| doc_index.get(d)) {
+                let d = &docs[*d];
+                if let Some(o) = &d.outlet {
+                    push_distinct(&mut outlets, o);
+                }
+                for l in &d.languages {
+                    push_distinct(&mut languages, l);
+                }
+            }
+            if let Some(s) = &e.storyline {
+                storylines.entry(s.clone()).or_default().push(i);
+            }
+            summaries.push(EventSummary {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                start: e.start.clone(),
+                end: e.end.clone(),
+                place: e.place.clone(),
+                storyline: e.storyline.clone(),
+                documents: e.documents.len(),
+                outlets,
+                languages,
+            });
+        }
+        let event_index = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        let mut entities = store.entities()?;
+        entities.sort_by(|a, b| {
+            b.documents
+                .len()
+                .cmp(&a.documents.len())
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let mut doc_entities: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entities.iter().enumerate() {
+            for d in &e.documents {
+                doc_entities.entry(d.clone()).or_default().push(i);
+            }
+        }
+        let entity_index = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        let mut quotes: HashMap<String, Vec<Quote>> = HashMap::new();
+        for q in store.quotes()? {
+            quotes.entry(q.document.clone()).or_default().push(q);
+        }
+        let mut facts: HashMap<String, Vec<Fact>> = HashMap::new();
+        for f in store.facts()? {
+            facts.entry(f.document.clone()).or_default().push(f);
+        }
+        let mut claims: HashMap<String, Vec<Claim>> = HashMap::new();
+        for c in store.claims()? {
+            claims.entry(c.event.clone()).or_default().push(c);
+        }
+        let mut passages: HashMap<String, Vec<SharedPassage>> = HashMap::new();
+        for p in store.shared_passages()? {
+            let event = p.event.clone().or_else(|| {
+                p.documents
+                    .last()
+                    .and_then(|d| doc_index.get(d))
+                    .and_then(|&i| docs[i].event.clone())
+            });
+            if let Some(e) = event {
+                passages.entry(e).or_default().push(p);
+            }
+        }
+        Ok(Catalog {
+            passages,
+            documents: docs.len(),
+            docs,
+            doc_index,
+            events,
+            summaries,
+            event_index,
+            entities,
+            entity_index,
+            doc_entities,
+            quotes,
+            facts,
+            claims,
+            storylines,
+        })
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.entities.len()
+    }
+
+    pub fn storyline_count(&self) -> usize {
+        self.storylines.len()
+    }
+
+    pub fn doc(&self, id: &str) -> Option<&DocumentSummary> {
+        self.doc_index.get(id).map(|&i| &self.docs[i])
+    }
+
+    pub fn event_summary(&self, id: &str) -> Option<&EventSummary> {
+        self.event_index.get(id).map(|&i| &self.summaries[i])
+    }
+
+    /// Outlets and languages seen over all documents, for filter menus.
+    pub fn facets(&self) -> (Vec<String>, Vec<String>) {
+        let mut outlets: BTreeMap<String, usize> = BTreeMap::new();
+        let mut langs: BTreeMap<String, usize> = BTreeMap::new();
+        for d in &self.docs {
+            if let Some(o) = &d.outlet {
+                *outlets.entry(o.clone()).or_default() += 1;
+            }
+            for l in &d.languages {
+                *langs.entry(l.clone()).or_default() += 1;
+            }
+        }
+        let top = |m: BTreeMap<String, usize>| {
+            let mut v: Vec<(String, usize)> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v.into_iter().take(50).map(|(k, _)| k).collect()
+        };
+        (top(outlets), top(langs))
+    }
+
+    /// A page of the timeline, earliest first, filtered.
+    pub fn events_page(&self, f: &EventFilter) -> Page<EventSummary> {
+        let from = set(&f.from);
+        let to = set(&f.to);
+        let lang = set(&f.lang).map(str::to_lowercase);
+        let outlet = set(&f.outlet).map(str::to_lowercase);
+        let entity_docs: Option<std::collections::HashSet<&str>> = set(&f.entity).map(|id| {
+            self.entity_index
+                .get(id)
+                .map(|&i| {
+                    self.entities[i]
+                        .documents
+                        .iter()
+                        .map(String::as_str)
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let storyline = set(&f.storyline);
+        let matching: Vec<&EventSummary> = self
+            .summaries
+            .iter()
+            .zip(&self.events)
+            .filter(|(s, e)| {
+                let start = s.start.as_deref();
+                let end = s.end.as_deref().or(start);
+                from.is_none_or(|from| end.is_some_and(|d| d >= from))
+                    && to.is_none_or(|to| {
+                        start.is_some_and(|d| d.get(..to.len().min(d.len())).unwrap_or(d) <= to)
+                    })
+                    && lang.as_deref().is_none_or(|l| {
+                        s.languages.iter().any(|x| {
+                            let x = x.to_lowercase();
+                            x == l || x.starts_with(&format!("{l}-"))
+                        })
+                    })
+                    && outlet
+                        .as_deref()
+                        .is_none_or(|o| s.outlets.iter().any(|x| x.to_lowercase() == o))
+                    && storyline.is_none_or(|id| s.storyline.as_deref() == Some(id))
+                    && entity_docs
+                        .as_ref()
+                        .is_none_or(|docs| e.documents.iter().any(|d| docs.contains(d.as_str())))
+            })
+            .map(|(s, _)| s)
+            .collect();
+        page(matching.into_iter().cloned(), f.offset, f.limit)
+    }
+
+    fn fact_view(&self, f: &Fact) -> FactView {
+        FactView {
+            document: f.document.clone(),
+            outlet: self.doc(&f.document).and_then(|d| d.outlet.clone()),
+            value: f.value,
+            unit: f.unit.clone(),
+            subject: f.subject.clone(),
+            text: f.text.clone(),
+        }
+    }
+
+    fn quote_view(&self, q: &Quote) -> QuoteView {
+        let entity = q
+            .speaker
+            .as_deref()
+            .and_then(|s| self.entity_index.get(s))
+            .map(|&i| &self.entities[i]);
+        QuoteView {
+            document: q.document.clone(),
+            speaker: entity.map(|e| e.name.clone()).or_else(|| q.speaker.clone()),
+            speaker_entity: entity.map(|e| e.id.clone()),
+            text: q.text.clone(),
+            via: q.via.clone(),
+            outlet: self.doc(&q.document).and_then(|d| d.outlet.clone()),
+            direct: q.direct,
+        }
+    }
+
+    fn entity_brief(&self, e: &Entity) -> EntityBrief {
+        EntityBrief {
+            id: e.id.clone(),
+            kind: e.kind.as_str().into(),
+            name: e.name.clone(),
+            documents: e.documents.len(),
+        }
+    }
+
+    fn entities_of(&self, docs: &[String]) -> Vec<EntityBrief> {
+        let mut seen: Vec<usize> = Vec::new();
+        for d in docs {
+            for &i in self.doc_entities.get(d).map(Vec::as_slice).unwrap_or(&[]) {
+                if !seen.contains(&i) {
+                    seen.push(i);
+                }
+            }
+        }
+        seen.sort_unstable();
+        seen.into_iter()
+            .map(|i| self.entity_brief(&self.entities[i]))
+            .collect()
+    }
+
+    /// One document in full (its text read from the store).
+    pub fn document_view(
+        &self,
+        store: &dyn Store,
+        id: &str,
+    ) -> Result<Option<DocumentView>, ApiError> {
+        let Some(d) = store.document(id)? else {
+            return Ok(None);
+        };
+        let a = &d.article;
+        let ids = [a.id.clone()];
+        Ok(Some(DocumentView {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            url: a.url.clone(),
+            published: a.published.clone(),
+            outlet: a.outlet.clone(),
+            byline: a.byline.clone(),
+            dateline: a.dateline.as_ref().map(|d| d.text.clone()),
+            languages: a.languages(),
+            event: d.event.clone(),
+            duplicate_of: d.duplicate_of.clone(),
+            translation_of: d.translation_of.clone(),
+            why: d.why.clone(),
+            text: a.text(),
+            segments: a.segments.clone(),
+            paragraphs: a
+                .paragraphs
+                .iter()
+                .map(|p| ParagraphView {
+                    spans: vec![Span {
+                        text: p.clone(),
+                        passage: None,
+                    }],
+                })
+                .collect(),
+            quotes: self
+                .quotes
+                .get(id)
+                .map(|qs| qs.iter().map(|q| self.quote_view(q)).collect())
+                .unwrap_or_default(),
+            facts: self
+                .facts
+                .get(id)
+                .map(|fs| fs.iter().map(|f| self.fact_view(f)).collect())
+                .unwrap_or_default(),
+            entities: self.entities_of(&ids),
+        }))
+    }
+
+    /// One event with its documents, shared passages, claims, quotes, facts and disagreements.
+    pub fn event_view(&self, store: &dyn Store, id: &str) -> Result<Option<EventView>, ApiError> {
+        let Some(&i) = self.event_index.get(id) else {
+            return Ok(None);
+        };
+        let event = &self.events[i];
+        let mut documents = Vec::new();
+        for d in event.documents.iter().take(MAX_EVENT_DOCUMENTS) {
+            if let Some(v) = self.document_view(store, d)? {
+                documents.push(v);
+            }
+        }
+        let known = self.passages.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        let passages = passages::mark_shared(&mut documents, known);
+        let claims = self
+            .claims
+            .get(id)
+            .map(|cs| cs.iter().map(|c| self.claim_view(c)).collect())
+            .unwrap_or_default();
+        let quotes: Vec<QuoteView> = documents.iter().flat_map(|d| d.quotes.clone()).collect();
+        let facts: Vec<FactView> = documents.iter().flat_map(|d| d.facts.clone()).collect();
+        let disagreements = disagreements(&facts);
+        let related = event
+            .storyline
+            .as_ref()
+            .and_then(|s| self.storylines.get(s))
+            .map(|evs| {
+                evs.iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| self.summaries[j].clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Some(EventView {
+            summary: self.summaries[i].clone(),
+            entities: self.entities_of(&event.documents),
+            documents,
+            passages,
+            claims,
+            quotes,
+            facts,
+            disagreements,
+            related,
+        }))
+    }
+
+    fn source_refs(&self, ids: &[String]) -> Vec<SourceRef> {
+        ids.iter()
+            .map(|d| {
+                let s = self.doc(d);
+                SourceRef {
+                    document: d.clone(),
+                    outlet: s.and_then(|s| s.outlet.clone()),
+                    title: s.and_then(|s| s.title.clone()),
+                    languages: s.map(|s| s.languages.clone()).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    fn claim_view(&self, c: &Claim) -> ClaimView {
+        let sources = self.source_refs(&c.sources);
+        let mut outlets: Vec<String> = c.outlets.clone();
+        if outlets.is_empty() {
+            for s in &sources {
+                push_distinct(&mut outlets, s.outlet.as_deref().unwrap_or(&s.document));
+            }
+        }
+        ClaimView {
+            text: c.text.clone(),
+            single_source: c.single_source || outlets.len() <= 1,
+            outlets,
+            sources,
+            disagreement: c
+                .disagreement
+                .iter()
+                .map(|f| FigureView {
+                    value: f.value,
+                    unit: f.unit.clone(),
+                    subject: f.subject.clone(),
+                    sources: self.source_refs(&f.sources),
+                })
+                .collect(),
+        }
+    }
+
+    /// Documents, newest first, filtered by language, outlet and event.
+    pub fn documents_page(&self, f: &DocumentFilter) -> Page<DocumentSummary> {
+        let lang = set(&f.lang).map(str::to_lowercase);
+        let outlet = set(&f.outlet).map(str::to_lowercase);
+        let event = set(&f.event);
+        let mut matching: Vec<&DocumentSummary> = self
+            .docs
+            .iter()
+            .filter(|d| {
+                lang.as_deref().is_none_or(|l| {
+                    d.languages.iter().any(|x| {
+                        let x = x.to_lowercase();
+                        x == l || x.strip_prefix(l).is_some_and(|r| r.starts_with('-'))
+                    })
+                }) && outlet
+                    .as_deref()
+                    .is_none_or(|o| d.outlet.as_deref().is_some_and(|x| x.to_lowercase() == o))
+                    && event.is_none_or(|e| d.event.as_deref() == Some(e))
+            })
+            .collect();
+        matching.sort_by(|a, b| b.published.cmp(&a.published));
+        page(matching.into_iter().cloned(), f.offset, f.limit)
+    }
+
+    pub fn entities_page(
+        &self,
+        q: Option<&str>,
+        kind: Option<&str>,
+        offset: Option<usize>,
+        limit: Option<usize>,
+    ) -> Page<EntityBrief> {
+        let q = q.map(lang::normalize).filter(|s| !s.is_empty());
+        let matching = self.entities.iter().filter(|e| {
+            kind.is_none_or(|k| k.is_empty() || e.kind.as_str() == k)
+                && q.as_deref().is_none_or(|q| {
+                    lang::normalize(&e.name).contains(q)
+                        || e.aliases
+                            .values()
+                            .flatten()
+                            .any(|a| lang::normalize(a).contains(q))
+                })
+        });
+        page(matching.map(|e| self.entity_brief(e)), offset, limit)
+    }
+
+    pub fn entity_view(&self, id: &str) -> Option<EntityView> {
+        let e = &self.entities[*self.entity_index.get(id)?];
+        let mut docs: Vec<&DocumentSummary> =
+            e.documents.iter().filter_map(|d| self.doc(d)).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut events: Vec<usize> = docs
+            .iter()
+            .filter_map(|d| d.event.as_deref())
+            .filter_map(|ev| self.event_index.get(ev).copied())
+            .filter(|&i| seen.insert(i))
+            .collect();
+        let events_total = events.len();
+        // Newest first: by start date, then by store order.
+        events.sort_by(|&a, &b| {
+            self.summaries[b]
+                .start
+                .cmp(&self.summaries[a].start)
+                .then(b.cmp(&a))
+        });
+        events.truncate(ENTITY_LIST);
+        let documents_total = docs.len();
+        docs.sort_by(|a, b| b.published.cmp(&a.published));
+        docs.truncate(ENTITY_LIST);
+        let quotes: Vec<&Quote> = e
+            .documents
+            .iter()
+            .flat_map(|d| self.quotes.get(d).map(Vec::as_slice).unwrap_or(&[]))
+            .filter(|q| q.speaker.as_deref() == Some(&e.id))
+            .collect();
+        Some(EntityView {
+            id: e.id.clone(),
+            kind: e.kind.as_str().into(),
+            name: e.name.clone(),
+            aliases: e.aliases.clone(),
+            documents: docs.into_iter().cloned().collect(),
+            documents_total,
+            events: events
+                .into_iter()
+                .map(|i| self.summaries[i].clone())
+                .collect(),
+            events_total,
+            quotes_total: quotes.len(),
+            quotes: quotes
+                .into_iter()
+                .take(ENTITY_LIST)
+                .map(|q| self.quote_view(q))
+                .collect(),
+        })
+    }
+
+    pub fn storylines(&self) -> Vec<StorylineView> {
+        self.storylines
+            .keys()
+            .filter_map(|id| self.storyline(id))
+            .collect()
+    }
+
+    pub fn storyline(&self, id: &str) -> Option<StorylineView> {
+        let evs = self.storylines.get(id)?;
+        let mut events: Vec<EventSummary> =
+            evs.iter().map(|&i| self.summaries[i].clone()).collect();
+        // Oldest first: a storyline reads as a chain.
+        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+        let start = events.iter().filter_map(|e| e.start.clone()).min();
+        let end = events
+            .iter()
+            .filter_map(|e| e.end.clone().or_else(|| e.start.clone()))
+            .max();
+        Some(StorylineView {
+            id: id.to_string(),
+            title: storyline_title(&events),
+            start,
+            end,
+            events,
+        })
+    }
+}
+
+/// A storyline's title: the chain of its events' places when they have them, else the earliest
+/// event's title. `events` are oldest first.
+fn storyline_title(events: &[EventSummary]) -> String {
+    // Where it went, oldest first (`Moscow → Beijing → Kazan`), when the events have places.
+    let mut places: Vec<&str> = Vec::new();
+    for p in events.iter().filter_map(|e| e.place.as_deref()) {
+        if places.last() != Some(&p) {
+            places.push(p);
+        }
+    }
+    if places.len() >= 2 {
+        return places.join(" → ");
+    }
+    events
+        .first()
+        .map(|e| e.title.clone())
+        .unwrap_or_else(|| "storyline".into())
+}
+
+fn page<T>(items: impl Iterator<Item = T>, offset: Option<usize>, limit: Option<usize>) -> Page<T> {
+    let offset = offset.unwrap_or(0);
+    let limit = limit.unwrap_or(50).clamp(1, MAX_PAGE);
+    let mut total = 0;
+    let mut out = Vec::new();
+    for (i, item) in items.enumerate() {
+        total += 1;
+        if i >= offset && out.len() < limit {
+            out.push(item);
+        }
+    }
+    Page {
+        items: out,
+        total,
+        offset,
+        limit,
+    }
+}
+
+/// Figures on the same subject and unit that differ between documents (beyond rounding).
+fn disagreements(facts: &[FactView]) -> Vec<Disagreement> {
+    let mut groups: BTreeMap<(String, String), Vec<&FactView>> = BTreeMap::new();
+    for f in facts {
+        let Some(subject) = f
+            .subject
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            continue;
+        };
+        groups
+            .entry((subject.to_lowercase(), f.unit.clone().unwrap_or_default()))
+            .or_default()
+            .push(f);
+    }
+    let mut out = Vec::new();
+    for ((_, unit), fs) in groups {
+        let docs: std::collections::HashSet<&str> =
+            fs.iter().map(|f| f.document.as_str()).collect();
+        let min = fs.iter().map(|f| f.value).fold(f64::INFINITY, f64::min);
+        let max = fs.iter().map(|f| f.value).fold(f64::NEG_INFINITY, f64::max);
+        let differ = max - min > 0.005 * max.abs().max(min.abs()).max(1e-9);
+        if docs.len() > 1 && differ {
+            out.push(Disagreement {
+                subject: fs[0].subject.clone().unwrap_or_default(),
+                unit: (!unit.is_empty()).then_some(unit),
+                facts: fs.into_iter().cloned().collect(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,348 @@
+//! JSON API handlers (`/api/...`). Bodies are the shapes of `wire::api`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use wire::api::{IngestItem, IngestReport, SearchHit, SearchResults, Status, Translation};
+
+use crate::app::App;
+use crate::catalog::{Catalog, DocumentFilter, EventFilter};
+use crate::error::ApiError;
+
+type Api<T> = Result<Json<T>, ApiError>;
+
+/// A query string that may not parse: the rejection becomes a `bad_request`.
+pub(crate) type Q<T> = Result<Query<T>, QueryRejection>;
+
+pub(crate) fn query<T>(q: Q<T>) -> Result<T, ApiError> {
+    q.map(|Query(v)| v)
+        .map_err(|e| ApiError::BadRequest(format!("bad query string: {}", e.body_text())))
+}
+
+/// The OpenAPI description, written by hand and embedded.
+const OPENAPI: &str = include_str!("../openapi.json");
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+pub async fn api_not_found() -> ApiError {
+    ApiError::NotFound("this API path".into())
+}
+
+pub async fn status(State(app): State<Arc<App>>) -> Api<Status> {
+    let semantic = app.searcher.has_encoder();
+    let ingest = app.config.allow_ingest;
+    app.read(move |_, _, c| {
+        Ok(Json(Status {
+            documents: c.documents,
+            events: c.event_count(),
+            entities: c.entity_count(),
+            storylines: c.storyline_count(),
+            ingest,
+            semantic_search: semantic,
+        }))
+    })
+    .await
+}
+
+pub async fn events(
+    State(app): State<Arc<App>>,
+    f: Q<EventFilter>,
+) -> Api<wire::api::Page<wire::api::EventSummary>> {
+    let f = query(f)?;
+    app.read(move |_, _, c| Ok(Json(c.events_page(&f)))).await
+}
+
+pub async fn event(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Api<wire::api::EventView> {
+    app.read(move |_, s, c| {
+        c.event_view(s, &id)?
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(format!("event `{id}`")))
+    })
+    .await
+}
+
+pub async fn documents(
+    State(app): State<Arc<App>>,
+    f: Q<DocumentFilter>,
+) -> Api<wire::api::Page<wire::api::DocumentBrief>> {
+    let f = query(f)?;
+    app.read(move |_, _, c| Ok(Json(c.documents_page(&f))))
+        .await
+}
+
+pub async fn document(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Api<wire::api::DocumentView> {
+    app.read(move |_, s, c| {
+        c.document_view(s, &id)?
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(format!("document `{id}`")))
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EntityQuery {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+pub async fn entities(
+    State(app): State<Arc<App>>,
+    q: Q<EntityQuery>,
+) -> Api<wire::api::Page<wire::api::EntityBrief>> {
+    let q = query(q)?;
+    app.read(move |_, _, c| {
+        Ok(Json(c.entities_page(
+            q.q.as_deref(),
+            q.kind.as_deref(),
+            q.offset,
+            q.limit,
+        )))
+    })
+    .await
+}
+
+pub async fn entity(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Api<wire::api::EntityView> {
+    app.read(move |_, _, c| {
+        c.entity_view(&id)
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(format!("entity `{id}`")))
+    })
+    .await
+}
+
+pub async fn storylines(State(app): State<Arc<App>>) -> Api<Vec<wire::api::StorylineView>> {
+    app.read(move |_, _, c| Ok(Json(c.storylines()))).await
+}
+
+pub async fn storyline(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Api<wire::api::StorylineView> {
+    app.read(move |_, _, c| {
+        c.storyline(&id)
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(format!("storyline `{id}`")))
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// Longest query accepted, in characters.
+const MAX_QUERY_CHARS: usize = 500;
+
+/// Run a search and describe its hits from the catalog.
+pub(crate) fn run_search(
+    app: &App,
+    store: &dyn store::Store,
+    c: &Catalog,
+    q: &str,
+    limit: usize,
+) -> Result<SearchResults, ApiError> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "the query is longer than {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    let r = app.searcher.search(store, q, limit.clamp(1, 100))?;
+    Ok(SearchResults {
+        query: q.to_string(),
+        hits: r
+            .hits
+            .into_iter()
+            .map(|h| {
+                let d = c.doc(&h.document);
+                SearchHit {
+                    event_title: h
+                        .event
+                        .as_deref()
+                        .and_then(|e| c.event_summary(e))
+                        .map(|e| e.title.clone()),
+                    outlet: d.and_then(|d| d.outlet.clone()),
+                    published: d.and_then(|d| d.published.clone()),
+                    languages: d.map(|d| d.languages.clone()).unwrap_or_default(),
+                    document: h.document,
+                    title: h.title,
+                    event: h.event,
+                    score: h.score,
+                    snippet: h.snippet,
+                }
+            })
+            .collect(),
+        translations: r
+            .translations
+            .into_iter()
+            .map(|(word, alternatives)| Translation { word, alternatives })
+            .collect(),
+        semantic: r.semantic,
+    })
+}
+
+pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Api<SearchResults> {
+    let q = query(q)?;
+    let query = q.q.unwrap_or_default();
+    if query.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "give a query: /api/search?q=WORDS".into(),
+        ));
+    }
+    let limit = q.limit.unwrap_or(20);
+    app.read(move |app, s, c| run_search(app, s, c, &query, limit).map(Json))
+        .await
+}
+
+/// Whether the request carries the configured bearer token (compared in constant time).
+fn authorised(app: &App, headers: &HeaderMap) -> bool {
+    let Some(token) = app.config.token.as_deref().filter(|t| !t.is_empty()) else {
+        return false;
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// `POST /api/ingest`: one article as a JSON object, or JSON Lines (one article per line).
+pub async fn ingest(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Api<IngestReport> {
+    if !app.config.allow_ingest {
+        return Err(ApiError::IngestDisabled);
+    }
+    if !authorised(&app, &headers) {
+        return Err(ApiError::Unauthorized);
+    }
+    let body = body.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(app.config.max_body_bytes)
+        } else {
+            ApiError::BadRequest(format!("cannot read the request body: {e}"))
+        }
+    })?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::BadRequest(
+            "the body is empty: send one article as JSON, or JSON Lines".into(),
+        ));
+    }
+    // One pretty-printed JSON object spans lines: make it one line first.
+    let body: Vec<u8> = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(v @ serde_json::Value::Object(_)) => v.to_string().into_bytes(),
+        Ok(_) => {
+            return Err(ApiError::BadRequest(
+                "send one article as a JSON object, or JSON Lines".into(),
+            ))
+        }
+        Err(_) => body.to_vec(),
+    };
+    let max = app.config.max_body_bytes;
+    let searcher = app.searcher.clone();
+    app.write(move |store| {
+        let mut report = IngestReport {
+            ingested: 0,
+            already_ingested: 0,
+            failed: 0,
+            results: Vec::new(),
+        };
+        let reader = Box::new(std::io::Cursor::new(body));
+        let opts = ingest::Options {
+            max_document_bytes: max,
+        };
+        let mut raws = Vec::new();
+        for item in ingest::read_jsonl(reader, "request", opts) {
+            match item {
+                Ok(raw) => raws.push(raw),
+                Err(e) => {
+                    report.failed += 1;
+                    report.results.push(IngestItem {
+                        id: e.input.clone(),
+                        status: "failed".into(),
+                        event: None,
+                        error: Some(e.to_string()),
+                    });
+                }
+            }
+        }
+        let ids: Vec<String> = raws.iter().map(|r| r.id.clone()).collect();
+        let mut pipe = pipeline::Pipeline::with_encoder(store, searcher.encoder())?;
+        for (id, result) in ids.into_iter().zip(pipe.ingest_batch(raws)) {
+            let item = match result {
+                Ok(pipeline::Outcome::Ingested { id, event }) => {
+                    report.ingested += 1;
+                    IngestItem {
+                        id,
+                        status: "ingested".into(),
+                        event: Some(event),
+                        error: None,
+                    }
+                }
+                Ok(pipeline::Outcome::AlreadyIngested { id }) => {
+                    report.already_ingested += 1;
+                    IngestItem {
+                        id,
+                        status: "already_ingested".into(),
+                        event: None,
+                        error: None,
+                    }
+                }
+                Err(pipeline::PipelineError::Input { why, .. }) => {
+                    report.failed += 1;
+                    IngestItem {
+                        id,
+                        status: "failed".into(),
+                        event: None,
+                        error: Some(why),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            };
+            report.results.push(item);
+        }
+        Ok(Json(report))
+    })
+    .await
+}
+
+impl From<pipeline::PipelineError> for ApiError {
+    fn from(e: pipeline::PipelineError) -> ApiError {
+        match e {
+            pipeline::PipelineError::Input { source_name, why } => {
+                ApiError::BadRequest(format!("{source_name}: {why}"))
+            }
+            pipeline::PipelineError::Store(e) => e.into(),
+        }
+    }
+}

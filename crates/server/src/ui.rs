@@ -1,0 +1,320 @@
+//! The web UI: server-rendered pages (minijinja templates embedded at compile time, HTML
+//! auto-escaping on) and one stylesheet. No scripts, nothing from elsewhere: the Content
+//! Security Policy set in `app` forbids both.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::{context, Environment};
+use serde::Serialize;
+
+use crate::app::App;
+use crate::catalog::EventFilter;
+use crate::error::ApiError;
+use crate::handlers::{query, run_search, EntityQuery, SearchQuery, Q};
+
+const STYLE: &str = include_str!("../static/style.css");
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("timeline.html", include_str!("../templates/timeline.html")),
+    ("event.html", include_str!("../templates/event.html")),
+    ("document.html", include_str!("../templates/document.html")),
+    ("entities.html", include_str!("../templates/entities.html")),
+    ("entity.html", include_str!("../templates/entity.html")),
+    (
+        "storylines.html",
+        include_str!("../templates/storylines.html"),
+    ),
+    (
+        "storyline.html",
+        include_str!("../templates/storyline.html"),
+    ),
+    ("search.html", include_str!("../templates/search.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+/// The compiled templates.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn new() -> Templates {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            // The templates are part of the binary and checked by the tests; a broken one
+            // shows as an error page when rendered, not as a failure to start.
+            if let Err(e) = env.add_template(name, source) {
+                tracing::error!(template = name, error = %e, "template does not compile");
+            }
+        }
+        env.add_filter("langname", lang_name);
+        env.add_test("web_url", is_web_url);
+        Templates { env }
+    }
+
+    fn render<S: Serialize>(&self, name: &str, ctx: S) -> Result<String, ApiError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| ApiError::Internal(format!("template {name}: {e:#}")))
+    }
+}
+
+impl Default for Templates {
+    fn default() -> Templates {
+        Templates::new()
+    }
+}
+
+/// Whether a stored URL may become a link: only `http(s)://` (no `javascript:`, `data:`, ...).
+fn is_web_url(url: String) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace)
+}
+
+/// A readable name for a language tag.
+fn lang_name(tag: String) -> String {
+    match tag.as_str() {
+        "en" => "English",
+        "ru" => "Russian",
+        "zh-Hans" => "Chinese (Simplified)",
+        "zh-Hant" => "Chinese (Traditional)",
+        "zh" => "Chinese",
+        "fr" => "French",
+        "de" => "German",
+        "es" => "Spanish",
+        "ar" => "Arabic",
+        "ja" => "Japanese",
+        "und" => "undetermined",
+        _ => return tag,
+    }
+    .to_string()
+}
+
+/// An HTML error page with the status of the error table.
+fn error_page(app: &App, e: ApiError) -> Response {
+    let (status, code) = e.status_and_code();
+    if let ApiError::Internal(why) = &e {
+        tracing::error!(error = %why, "page failed");
+    }
+    let body = app
+        .templates
+        .render(
+            "error.html",
+            context! { code => code, message => e.to_string(), status => status.as_u16() },
+        )
+        .unwrap_or_else(|_| "error".into());
+    (status, Html(body)).into_response()
+}
+
+/// Render `name` with what `f` computes, or an error page.
+async fn page<F>(app: Arc<App>, name: &'static str, f: F) -> Response
+where
+    F: FnOnce(
+            &App,
+            &dyn store::Store,
+            &crate::catalog::Catalog,
+        ) -> Result<minijinja::Value, ApiError>
+        + Send
+        + 'static,
+{
+    let result = app
+        .read(move |app, s, c| {
+            let ctx = f(app, s, c)?;
+            app.templates.render(name, ctx)
+        })
+        .await;
+    match result {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => error_page(&app, e),
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+pub async fn not_found(State(app): State<Arc<App>>) -> Response {
+    error_page(&app, ApiError::NotFound("this page".into()))
+}
+
+pub async fn timeline(State(app): State<Arc<App>>, f: Q<EventFilter>) -> Response {
+    let f = match query(f) {
+        Ok(f) => f,
+        Err(e) => return error_page(&app, e),
+    };
+    page(app, "timeline.html", move |_, _, c| {
+        let page = c.events_page(&f);
+        let (outlets, languages) = c.facets();
+        let next = (page.offset + page.limit < page.total).then_some(page.offset + page.limit);
+        let prev = (page.offset > 0).then(|| page.offset.saturating_sub(page.limit));
+        let mut base = f.clone();
+        base.offset = None;
+        base.limit = None;
+        Ok(context! {
+            page => page, filter => f, filtered => !f.is_empty(), outlets => outlets,
+            languages => languages, next => next, prev => prev,
+            query => serde_urlencoded_lite(&base),
+            documents => c.documents,
+        })
+    })
+    .await
+}
+
+/// The filter as a query string (without paging), for the pager links.
+fn serde_urlencoded_lite(f: &EventFilter) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("from", &f.from),
+        ("to", &f.to),
+        ("lang", &f.lang),
+        ("outlet", &f.outlet),
+        ("entity", &f.entity),
+        ("storyline", &f.storyline),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            parts.push(format!("{k}={}", percent_encode(v)));
+        }
+    }
+    parts.join("&")
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    page(app, "event.html", move |_, s, c| {
+        let ev = c
+            .event_view(s, &id)?
+            .ok_or_else(|| ApiError::NotFound(format!("event `{id}`")))?;
+        // Outlet × language table: who reported it, in which language.
+        let mut reporters: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+        for d in &ev.documents {
+            let outlet = d.outlet.clone().unwrap_or_else(|| "unknown outlet".into());
+            let row = match reporters.iter().position(|r| r.0 == outlet) {
+                Some(i) => &mut reporters[i],
+                None => {
+                    reporters.push((outlet, Vec::new(), Vec::new()));
+                    let last = reporters.len() - 1;
+                    &mut reporters[last]
+                }
+            };
+            for l in &d.languages {
+                if !row.1.contains(l) {
+                    row.1.push(l.clone());
+                }
+            }
+            row.2.push(d.id.clone());
+        }
+        let more = ev.summary.documents.saturating_sub(ev.documents.len());
+        Ok(context! { ev => ev, reporters => reporters, more => more })
+    })
+    .await
+}
+
+pub async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    page(app, "document.html", move |_, s, c| {
+        let d = c
+            .document_view(s, &id)?
+            .ok_or_else(|| ApiError::NotFound(format!("document `{id}`")))?;
+        let event = d.event.as_deref().and_then(|e| c.event_summary(e)).cloned();
+        Ok(context! { d => d, event => event })
+    })
+    .await
+}
+
+pub async fn entities(State(app): State<Arc<App>>, q: Q<EntityQuery>) -> Response {
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(e) => return error_page(&app, e),
+    };
+    page(app, "entities.html", move |_, _, c| {
+        let page = c.entities_page(q.q.as_deref(), q.kind.as_deref(), q.offset, q.limit);
+        let next = (page.offset + page.limit < page.total).then_some(page.offset + page.limit);
+        Ok(context! { page => page, q => q.q, kind => q.kind, next => next })
+    })
+    .await
+}
+
+pub async fn entity(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    page(app, "entity.html", move |_, _, c| {
+        let e = c
+            .entity_view(&id)
+            .ok_or_else(|| ApiError::NotFound(format!("entity `{id}`")))?;
+        Ok(context! { e => e })
+    })
+    .await
+}
+
+pub async fn storylines(State(app): State<Arc<App>>) -> Response {
+    page(app, "storylines.html", move |_, _, c| {
+        Ok(context! { storylines => c.storylines() })
+    })
+    .await
+}
+
+pub async fn storyline(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    page(app, "storyline.html", move |_, _, c| {
+        let s = c
+            .storyline(&id)
+            .ok_or_else(|| ApiError::NotFound(format!("storyline `{id}`")))?;
+        Ok(context! { s => s })
+    })
+    .await
+}
+
+pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response {
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(e) => return error_page(&app, e),
+    };
+    let query = q.q.unwrap_or_default();
+    let limit = q.limit.unwrap_or(30);
+    if query.trim().is_empty() {
+        let empty: Option<wire::api::SearchResults> = None;
+        return page(app, "search.html", move |_, _, _| {
+            Ok(context! { q => "", r => empty })
+        })
+        .await;
+    }
+    page(app, "search.html", move |app, s, c| {
+        let r = run_search(app, s, c, &query, limit)?;
+        Ok(context! { q => query, r => r })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        }
+    }
+}

@@ -1,0 +1,570 @@
+//! The server end to end over a real socket: the API on the sample corpus, error bodies, the
+//! ingest guard (disabled, token, size limit), escaping of hostile article text, the OpenAPI
+//! description, and the pages.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+use store::{SqliteStore, Store};
+
+const TOKEN: &str = "s3cret-token";
+
+fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds")
+}
+
+const HOSTILE: &str = r#"{"id": "hostile\"><script>alert('id')</script>", "title": "<script>alert('title')</script> Talks \" onmouseover=\"alert(1)", "source": "<b>Evil</b> Outlet", "published": "2024-05-16", "url": "javascript:alert('url')", "text": "Leaders met in Beijing on Thursday. <script>alert('text')</script> The talks covered trade. \"><img src=x onerror=alert('img')> More text follows here to make a paragraph."}"#;
+
+/// A store holding the seeds and a hostile article.
+fn store_with_seeds(dir: &Path) {
+    let mut store = SqliteStore::open(dir).unwrap();
+    let mut pipe = pipeline::Pipeline::open(&mut store).unwrap();
+    for raw in ingest::read_paths(&[seeds()], ingest::Options::default()) {
+        pipe.ingest(raw.unwrap()).unwrap();
+    }
+    let hostile = ingest::read_jsonl(
+        Box::new(std::io::Cursor::new(HOSTILE.as_bytes().to_vec())),
+        "hostile",
+        ingest::Options::default(),
+    );
+    for raw in hostile {
+        pipe.ingest(raw.unwrap()).unwrap();
+    }
+    drop(pipe);
+    // Two outlets carrying the same wire sentence, in one event (whatever the clusterer does).
+    let shared = "The two sides signed a joint statement on deepening the comprehensive strategic partnership.";
+    for (id, outlet, own) in [
+        (
+            "wire-a",
+            "Outlet A",
+            "Outlet A adds its own first sentence here.",
+        ),
+        (
+            "wire-b",
+            "Outlet B",
+            "A different opening line from the second outlet.",
+        ),
+    ] {
+        let mut d = store::suite::doc(id, &format!("{own} {shared}"));
+        d.article.outlet = Some(outlet.into());
+        d.event = Some("ev-wire".into());
+        let mut c = store::Commit::document_only(d);
+        c.event = Some(store::EventState {
+            event: model::Event {
+                id: "ev-wire".into(),
+                title: "Joint statement signed".into(),
+                start: Some("2024-05-16".into()),
+                end: Some("2024-05-16".into()),
+                ..model::Event::default()
+            },
+            state: Vec::new(),
+        });
+        store.commit(&c).unwrap();
+    }
+}
+
+struct Running {
+    addr: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn start(dir: &Path, config: server::Config) -> Running {
+    let db = dir.to_path_buf();
+    let open = move || -> Result<Box<dyn Store>, store::StoreError> {
+        Ok(Box::new(SqliteStore::open(&db)?))
+    };
+    let searcher = Arc::new(search::Searcher::load(false));
+    let app = server::App::new(config, &open, searcher).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(server::serve(app, listener));
+    Running {
+        addr,
+        _runtime: runtime,
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// A minimal HTTP/1.1 client: one request per connection.
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    // A server may answer (413) before reading everything; ignore a reset while sending.
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    Reply {
+        status,
+        headers: head.to_string(),
+        body,
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+fn get(addr: SocketAddr, path: &str) -> Reply {
+    request(addr, "GET", path, &[], b"")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn api_pages_search_and_escaping_over_the_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_seeds(dir.path());
+    let s = start(dir.path(), server::Config::default());
+    let addr = s.addr;
+
+    // Status and the timeline.
+    let status = get(addr, "/api/status").json();
+    assert_eq!(status["documents"], 8);
+    assert_eq!(status["ingest"], false);
+    let events = get(addr, "/api/events").json();
+    let items = events["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert_eq!(events["total"].as_u64().unwrap() as usize, items.len());
+    let first = items[0]["id"].as_str().unwrap().to_string();
+
+    // Filters: a language no document has, an outlet, a date range.
+    assert_eq!(get(addr, "/api/events?lang=xx").json()["total"], 0);
+    assert_eq!(get(addr, "/api/events?from=2099-01-01").json()["total"], 0);
+    let paged = get(addr, "/api/events?limit=1&offset=1").json();
+    assert!(paged["items"].as_array().unwrap().len() <= 1);
+    assert_eq!(
+        get(addr, "/api/events?limit=abc").json()["code"],
+        "bad_request"
+    );
+
+    // The entity filter: the events an entity appears in, as its own page lists them.
+    let ents = get(addr, "/api/entities?limit=500").json();
+    let busiest = ents["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|e| e["documents"].as_u64())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let with = get(addr, &format!("/api/events?entity={}", enc(&busiest))).json();
+    let view = get(addr, &format!("/api/entities/{}", enc(&busiest))).json();
+    let ids = |v: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert!(with["total"].as_u64().unwrap() >= 1, "{with}");
+    assert_eq!(ids(&with["items"]), ids(&view["events"]));
+    assert_eq!(
+        get(addr, "/api/events?entity=no-such-entity").json()["total"],
+        0
+    );
+    // Language filter: every event listed has a document in that language.
+    for e in get(addr, "/api/events?lang=ru").json()["items"]
+        .as_array()
+        .unwrap()
+    {
+        assert!(e["languages"].as_array().unwrap().iter().any(|l| l == "ru"));
+    }
+
+    // One event with its documents and their spans.
+    let ev = get(addr, &format!("/api/events/{}", enc(&first))).json();
+    assert_eq!(ev["id"], first.as_str());
+    let docs = ev["documents"].as_array().unwrap();
+    assert!(!docs.is_empty());
+    assert!(docs[0]["paragraphs"][0]["spans"][0]["text"].is_string());
+    for key in [
+        "passages",
+        "claims",
+        "quotes",
+        "facts",
+        "disagreements",
+        "entities",
+    ] {
+        assert!(ev[key].is_array(), "{key} missing");
+    }
+
+    // Shared passages: the wire sentence both outlets carry, marked in both documents.
+    let ev = get(addr, "/api/events/ev-wire").json();
+    let passages = ev["passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 1, "{ev}");
+    assert_eq!(
+        passages[0]["documents"],
+        serde_json::json!(["wire-a", "wire-b"])
+    );
+    for d in ev["documents"].as_array().unwrap() {
+        let spans = d["paragraphs"][0]["spans"].as_array().unwrap();
+        assert_eq!(spans.len(), 2, "{d}");
+        assert_eq!(spans[1]["passage"], 0);
+        assert!(spans[1]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("The two sides"));
+    }
+    let page = get(addr, "/events/ev-wire");
+    assert!(page.body.contains("<mark class=\"shared\""));
+
+    // The document list: all, by event, by language (newest first).
+    let all = get(addr, "/api/documents?limit=200").json();
+    assert_eq!(all["total"], 8);
+    let wire_docs = get(addr, "/api/documents?event=ev-wire").json();
+    assert_eq!(wire_docs["total"], 2, "{wire_docs}");
+    let zh = get(addr, "/api/documents?lang=zh").json();
+    assert!(zh["total"].as_u64().unwrap() >= 1);
+    for d in zh["items"].as_array().unwrap() {
+        assert!(d["languages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().starts_with("zh-")));
+    }
+    let dates: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["published"].as_str())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert_eq!(
+        get(addr, "/api/documents?offset=-1").json()["code"],
+        "bad_request"
+    );
+
+    // One document.
+    let doc_id = docs[0]["id"].as_str().unwrap();
+    let d = get(addr, &format!("/api/documents/{}", enc(doc_id))).json();
+    assert_eq!(d["id"], doc_id);
+    assert!(d["text"].as_str().unwrap().len() > 100);
+
+    // Errors: JSON with a stable code and the status of the table.
+    let r = get(addr, "/api/events/no-such-event");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["code"], "not_found");
+    let r = get(addr, "/api/no/such/path");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["code"], "not_found");
+    let r = get(addr, "/api/ingest");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json()["code"], "method_not_allowed");
+    assert!(r.headers.to_ascii_lowercase().contains("allow: post"));
+    let r = request(addr, "DELETE", "/api/events", &[], b"");
+    assert_eq!(r.json()["code"], "method_not_allowed");
+    let r = get(addr, "/api/search");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["code"], "bad_request");
+    let r = get(addr, &format!("/api/search?q={}", "x".repeat(600)));
+    assert_eq!(r.status, 400);
+
+    // Cross-lingual search: 金砖 finds the English BRICS coverage.
+    let r = get(addr, &format!("/api/search?q={}", enc("金砖"))).json();
+    let hits = r["hits"].as_array().unwrap();
+    assert!(
+        hits.iter().any(
+            |h| h["languages"].as_array().unwrap().iter().any(|l| l == "en")
+                && h["snippet"].as_str().unwrap().contains("BRICS")
+        ),
+        "{r}"
+    );
+    // And a query with FTS syntax in it is just words.
+    assert_eq!(
+        get(addr, &format!("/api/search?q={}", enc("\"a* OR NEAR("))).status,
+        200
+    );
+
+    // Ingest is off by default.
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", "Bearer x")],
+        b"{}",
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(r.json()["code"], "ingest_disabled");
+
+    // Pages.
+    let home = get(addr, "/");
+    assert_eq!(home.status, 200);
+    assert!(home
+        .headers
+        .to_ascii_lowercase()
+        .contains("content-security-policy"));
+    assert!(home.body.contains("Timeline"));
+    assert!(home.body.contains(&format!("/events/{}", enc(&first))) || home.body.contains(&first));
+    let page = get(addr, &format!("/events/{}", enc(&first)));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Who reported it"));
+    let page = get(addr, &format!("/search?q={}", enc("金砖")));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("BRICS"));
+    for p in ["/entities", "/storylines", "/static/style.css", "/search"] {
+        assert_eq!(get(addr, p).status, 200, "{p}");
+    }
+    let page = get(addr, &format!("/entities/{}", enc(&busiest)));
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains(&format!("/events/{}", enc(&ids(&view["events"])[0]))));
+    let lines = get(addr, "/api/storylines").json();
+    for l in lines.as_array().unwrap() {
+        let id = l["id"].as_str().unwrap();
+        assert_eq!(get(addr, &format!("/storylines/{}", enc(id))).status, 200);
+    }
+    let missing = get(addr, "/events/nope");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("not_found"));
+
+    // Hostile article text, title, outlet and id are escaped on every page that shows them.
+    let hostile_id = "hostile\"><script>alert('id')</script>";
+    let d = get(addr, &format!("/api/documents/{}", enc(hostile_id))).json();
+    let hostile_event = d["event"].as_str().unwrap().to_string();
+    for path in [
+        format!("/documents/{}", enc(hostile_id)),
+        format!("/events/{}", enc(&hostile_event)),
+        "/".to_string(),
+        format!("/search?q={}", enc("<script>alert")),
+        format!("/search?q={}", enc("talks covered trade")),
+        "/entities".to_string(),
+        "/storylines".to_string(),
+    ] {
+        let r = get(addr, &path);
+        assert_eq!(r.status, 200, "{path}");
+        let body = r.body.to_lowercase();
+        assert!(!body.contains("<script"), "{path}: unescaped script tag");
+        assert!(!body.contains("<img"), "{path}: unescaped img tag");
+        assert!(!body.contains("<b>evil"), "{path}: unescaped markup");
+        assert!(
+            !body.contains("\" onmouseover=\""),
+            "{path}: attribute injection"
+        );
+        assert!(
+            !body.contains("href=\"javascript:"),
+            "{path}: javascript: link"
+        );
+    }
+    // The API gives the hostile text back as data: JSON that round-trips it unchanged, served
+    // as JSON and not to be sniffed as HTML.
+    let r = get(addr, &format!("/api/documents/{}", enc(hostile_id)));
+    let headers = r.headers.to_ascii_lowercase();
+    assert!(
+        headers.contains("content-type: application/json"),
+        "{headers}"
+    );
+    assert!(headers.contains("x-content-type-options: nosniff"));
+    let d = r.json();
+    assert_eq!(d["id"], hostile_id);
+    assert!(d["text"]
+        .as_str()
+        .unwrap()
+        .contains("<script>alert('text')</script>"));
+    assert_eq!(d["url"], "javascript:alert('url')");
+    let hits = get(
+        addr,
+        &format!("/api/search?q={}", enc("talks covered trade")),
+    );
+    assert!(hits
+        .headers
+        .to_ascii_lowercase()
+        .contains("application/json"));
+    assert!(hits.body.contains("hostile"), "{}", hits.body);
+    let r = get(addr, &format!("/documents/{}", enc(hostile_id)));
+    assert!(
+        r.body.contains("&lt;script&gt;"),
+        "escaped text should be shown"
+    );
+
+    // The OpenAPI description lists exactly the routed API paths, each with its operation, and
+    // every path it describes is answered by its own handler (not the API's 404 fallback).
+    let spec = get(addr, "/api/openapi.json").json();
+    assert_eq!(spec["openapi"], "3.1.0");
+    let mut described: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    described.sort();
+    let mut routed = server::api_paths();
+    routed.sort();
+    assert_eq!(described, routed);
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let method = if path == "/api/ingest" { "post" } else { "get" };
+        let op = &item[method];
+        assert!(op["responses"].is_object(), "{path}: no {method} operation");
+        assert!(op["summary"].is_string(), "{path}: no summary");
+        let concrete = path.replace("{id}", "x");
+        let r = if method == "post" {
+            request(addr, "POST", &concrete, &[], b"{}")
+        } else {
+            get(addr, &concrete)
+        };
+        assert!(
+            !r.body.contains("this API path"),
+            "{path} is described but not routed"
+        );
+    }
+}
+
+#[test]
+fn ingest_needs_the_flag_and_the_token_and_respects_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = server::Config {
+        allow_ingest: true,
+        token: Some(TOKEN.into()),
+        max_body_bytes: 64 * 1024,
+        ..server::Config::default()
+    };
+    let s = start(dir.path(), config);
+    let addr = s.addr;
+    let article = br#"{"id": "a1", "title": "Summit opens in Kazan", "published": "2024-10-22", "source": "Test Wire", "text": "The BRICS summit opened in Kazan on Tuesday with leaders from many countries attending the meeting."}"#;
+
+    let r = request(addr, "POST", "/api/ingest", &[], article);
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["code"], "unauthorized");
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", "Bearer wrong-token!")],
+        article,
+    );
+    assert_eq!(r.status, 401);
+
+    let auth = format!("Bearer {TOKEN}");
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        article,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rep = r.json();
+    assert_eq!(rep["ingested"], 1);
+    assert_eq!(rep["results"][0]["status"], "ingested");
+    // Again: already ingested.
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        article,
+    );
+    assert_eq!(r.json()["already_ingested"], 1);
+    // A JSONL batch with one bad line.
+    let batch = b"{\"id\": \"a2\", \"text\": \"Second article about the summit in Kazan with enough words to count.\"}\nnot json\n";
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        batch,
+    )
+    .json();
+    assert_eq!(r["ingested"], 1);
+    assert_eq!(r["failed"], 1);
+    // Empty body.
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        b"  ",
+    );
+    assert_eq!(r.status, 400);
+    // Too large.
+    let big = vec![b'x'; 200 * 1024];
+    let r = request(
+        addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        &big,
+    );
+    assert_eq!(r.status, 413);
+    assert_eq!(r.json()["code"], "payload_too_large");
+
+    // What was ingested is served and searchable at once.
+    assert_eq!(get(addr, "/api/status").json()["documents"], 2);
+    let hits = get(addr, "/api/search?q=kazan").json();
+    assert_eq!(hits["hits"].as_array().unwrap().len(), 2, "{hits}");
+}

@@ -1,0 +1,183 @@
+//! Full-text analysis shared by the index and its queries: the one function that turns text into
+//! index terms, and [`TextQuery`], a query already expanded into groups of alternatives.
+//!
+//! Terms come from the text layer's matching view ([`lang::TextLayer::terms`]): NFKC, lowercase,
+//! Traditional → Simplified Chinese, Chinese cut into words by jieba, Russian and other Snowball
+//! languages stemmed. Index and query go through the same function, so 習近平 finds 习近平 and
+//! «Казани» finds «Казань».
+
+/// Index terms of `text`. Stemming goes by script, not by detected language, so a one-word
+/// query stems exactly as the documents did: Cyrillic words with the Russian stemmer, Latin
+/// words with the English one (harmless for other Latin-script languages: both sides agree).
+pub fn index_terms(text: &str) -> Vec<String> {
+    lang::TextLayer::shared().terms(text, "en")
+}
+
+/// The text indexed for a document: its title and its segments (or its text), as terms separated by
+/// spaces (the FTS tokenizer only splits at spaces and punctuation after this).
+pub fn document_terms(article: &model::Article) -> String {
+    let mut terms = Vec::new();
+    if let Some(t) = &article.title {
+        terms.extend(index_terms(t));
+    }
+    if article.segments.is_empty() {
+        terms.extend(index_terms(&article.text()));
+    }
+    for s in &article.segments {
+        terms.extend(index_terms(&s.text));
+    }
+    terms.join(" ")
+}
+
+/// A full-text query: every group must match, and a group matches when any one of its
+/// alternatives does. An alternative is a word or phrase, analysed like the index (a phrase's
+/// terms must follow each other).
+///
+/// `金砖 峰会` with cross-lingual expansion becomes `[[金砖, BRICS], [峰会, summit]]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextQuery {
+    pub groups: Vec<Vec<String>>,
+    /// When no document matches every group, return documents matching any (fewer groups
+    /// matched rank lower).
+    pub fallback_any: bool,
+}
+
+impl TextQuery {
+    /// One group per word of `query` (words as the index cuts them), no alternatives.
+    pub fn all_words(query: &str) -> TextQuery {
+        TextQuery {
+            groups: lang::TextLayer::shared()
+                .words(query)
+                .into_iter()
+                .map(|t| vec![t])
+                .collect(),
+            fallback_any: false,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.iter().all(|g| g.is_empty())
+    }
+}
+
+/// Quote one analysed alternative as an FTS5 string (a phrase when it has several terms);
+/// `None` when nothing of it survives analysis.
+fn fts_phrase(alternative: &str) -> Option<String> {
+    let terms = index_terms(alternative);
+    if terms.is_empty() {
+        return None;
+    }
+    let joined = terms.join(" ");
+    Some(format!("\"{}\"", joined.replace('"', "\"\"")))
+}
+
+/// The FTS5 match expression for groups joined by `joiner` (`AND` / `OR`), plus the analysed
+/// terms (for snippets). `None` when the query has no terms.
+pub(crate) fn fts_expression(q: &TextQuery, joiner: &str) -> Option<(String, Vec<String>)> {
+    let mut parts = Vec::new();
+    let mut terms = Vec::new();
+    for group in &q.groups {
+        let mut alts: Vec<String> = Vec::new();
+        for a in group {
+            if let Some(p) = fts_phrase(a) {
+                if !alts.contains(&p) {
+                    terms.push(p.trim_matches('"').replace("\"\"", "\""));
+                    alts.push(p);
+                }
+            }
+        }
+        match alts.len() {
+            0 => {}
+            1 => parts.push(alts.remove(0)),
+            _ => parts.push(format!("({})", alts.join(" OR "))),
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some((parts.join(&format!(" {joiner} ")), terms))
+}
+
+/// About 40 characters either side of the first place where one of `terms` (analysed, so
+/// lowercase, Simplified and possibly stemmed: a stem is a prefix of the word) occurs in
+/// `text`; the start of the text when none is found verbatim.
+pub(crate) fn snippet(text: &str, terms: &[String]) -> String {
+    // Search the lowercased original (same characters, so positions carry over), for each
+    // term as analysed and in Traditional form (习近平 → 習近平).
+    let lower = text.to_lowercase();
+    let orig: Vec<char> = text.chars().collect();
+    let earliest = |forms: &mut dyn Iterator<Item = String>| {
+        let mut best: Option<(usize, usize)> = None;
+        for form in forms.filter(|f| !f.is_empty()) {
+            for f in [lang::to_traditional(&form), form] {
+                if let Some(byte) = lower.find(&f) {
+                    let at = lower[..byte].chars().count();
+                    if best.is_none_or(|(b, _)| at < b) {
+                        best = Some((at, f.chars().count()));
+                    }
+                }
+            }
+        }
+        best
+    };
+    // Whole phrases first (Chinese words of a phrase stand without spaces: 金 砖 → 金砖),
+    // then single words.
+    let whole = earliest(&mut terms.iter().map(|t| {
+        if t.chars().any(|c| c.is_ascii_alphanumeric()) {
+            t.clone()
+        } else {
+            t.replace(' ', "")
+        }
+    }));
+    let best = whole.or_else(|| {
+        earliest(
+            &mut terms
+                .iter()
+                .flat_map(|t| t.split(' ').map(str::to_string).collect::<Vec<_>>()),
+        )
+    });
+    let (at, len) = best.unwrap_or((0, 0));
+    let n = orig.len();
+    let from = at.min(n).saturating_sub(40);
+    let to = (at + len + 40).min(n);
+    let mut s: String = orig[from..to].iter().collect();
+    s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if from > 0 {
+        s.insert(0, '…');
+    }
+    if to < n {
+        s.push('…');
+    }
+    s
+}
+
+/// [`crate::Store::search_text`] for backends without a word index: each alternative through
+/// [`crate::Store::search`], documents ranked by how many groups they match.
+pub(crate) fn search_by_alternatives<S: crate::Store + ?Sized>(
+    store: &S,
+    q: &TextQuery,
+    limit: usize,
+) -> Result<Vec<crate::Hit>, crate::StoreError> {
+    let mut found: Vec<(crate::Hit, usize)> = Vec::new();
+    for group in &q.groups {
+        let mut in_group: Vec<String> = Vec::new();
+        for alt in group {
+            for h in store.search(alt, limit)? {
+                if in_group.contains(&h.document) {
+                    continue;
+                }
+                in_group.push(h.document.clone());
+                match found.iter_mut().find(|(f, _)| f.document == h.document) {
+                    Some((_, n)) => *n += 1,
+                    None => found.push((h, 1)),
+                }
+            }
+        }
+    }
+    let groups = q.groups.iter().filter(|g| !g.is_empty()).count();
+    if !q.fallback_any {
+        found.retain(|(_, n)| *n == groups);
+    }
+    found.sort_by_key(|f| std::cmp::Reverse(f.1));
+    Ok(found.into_iter().take(limit).map(|(h, _)| h).collect())
+}

@@ -1,0 +1,268 @@
+//! The JSON bodies of the HTTP API (`/api/...`). The web UI renders the same values, so a page
+//! and its API twin always agree. Every error is an [`ErrorBody`] with a stable `code`.
+
+use serde::{Deserialize, Serialize};
+use store::DocumentSummary;
+
+/// An error answer: a stable machine-readable `code` and a human message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+/// One event in the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventSummary {
+    pub id: String,
+    pub title: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub place: Option<String>,
+    pub storyline: Option<String>,
+    /// Number of documents.
+    pub documents: usize,
+    /// Distinct outlets, as named by the documents.
+    pub outlets: Vec<String>,
+    /// Distinct languages over all documents.
+    pub languages: Vec<String>,
+}
+
+/// A page of a list, with the filters that made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Items matching the filters, over all pages.
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// A document as lists show it.
+pub type DocumentBrief = DocumentSummary;
+
+/// One source behind a claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRef {
+    pub document: String,
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    pub languages: Vec<String>,
+}
+
+/// A claim of an event with the documents that make it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimView {
+    pub text: String,
+    pub sources: Vec<SourceRef>,
+    /// The outlets behind the sources.
+    pub outlets: Vec<String>,
+    /// Only one outlet makes this claim.
+    pub single_source: bool,
+    /// Figures on the same subject that other sources give differently.
+    pub disagreement: Vec<FigureView>,
+}
+
+/// A figure as some sources give it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureView {
+    pub value: f64,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// A quote, with its speaker's display name where the speaker is a stored entity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteView {
+    pub document: String,
+    pub speaker: Option<String>,
+    /// Entity id of the speaker, when resolved.
+    pub speaker_entity: Option<String>,
+    pub text: String,
+    pub via: Option<String>,
+    pub outlet: Option<String>,
+    /// In quotation marks (true) or reported speech.
+    pub direct: bool,
+}
+
+/// A figure and the document giving it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactView {
+    pub document: String,
+    pub outlet: Option<String>,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
+    pub text: String,
+}
+
+/// Figures about the same thing (same subject and unit) that differ between documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disagreement {
+    pub subject: String,
+    pub unit: Option<String>,
+    pub facts: Vec<FactView>,
+}
+
+/// A passage (sentence) that appears in several documents of an event: syndicated copy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageView {
+    pub text: String,
+    pub documents: Vec<String>,
+}
+
+/// A stretch of a document's text, marked when it is a shared passage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Span {
+    pub text: String,
+    /// Index into the event's `passages`, when this stretch is one.
+    pub passage: Option<usize>,
+}
+
+/// A paragraph of clean text, cut into spans.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphView {
+    pub spans: Vec<Span>,
+}
+
+/// One document in full: metadata, analysis, clean text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentView {
+    pub id: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub outlet: Option<String>,
+    pub byline: Vec<String>,
+    pub dateline: Option<String>,
+    pub languages: Vec<String>,
+    pub event: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub translation_of: Option<String>,
+    /// Why the document is in its event, where the clusterer said.
+    pub why: Option<String>,
+    /// The clean text (paragraphs separated by blank lines).
+    pub text: String,
+    pub segments: Vec<model::Segment>,
+    /// The clean text as paragraphs, shared passages marked (on event pages).
+    pub paragraphs: Vec<ParagraphView>,
+    pub quotes: Vec<QuoteView>,
+    pub facts: Vec<FactView>,
+    pub entities: Vec<EntityBrief>,
+}
+
+/// One event with everything known about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventView {
+    #[serde(flatten)]
+    pub summary: EventSummary,
+    pub documents: Vec<DocumentView>,
+    pub passages: Vec<PassageView>,
+    pub claims: Vec<ClaimView>,
+    pub quotes: Vec<QuoteView>,
+    pub facts: Vec<FactView>,
+    pub disagreements: Vec<Disagreement>,
+    pub entities: Vec<EntityBrief>,
+    /// Other events of the same storyline.
+    pub related: Vec<EventSummary>,
+}
+
+/// An entity as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityBrief {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub documents: usize,
+}
+
+/// One entity with its names and where it appears.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityView {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub aliases: std::collections::BTreeMap<String, Vec<String>>,
+    /// The newest documents mentioning it (at most a page; `documents_total` counts all).
+    pub documents: Vec<DocumentBrief>,
+    pub documents_total: usize,
+    /// The newest events with such documents (at most a page; `events_total` counts all; the
+    /// event list filtered by the entity pages through all of them).
+    pub events: Vec<EventSummary>,
+    pub events_total: usize,
+    /// Quotes it is the speaker of (at most a page; `quotes_total` counts all).
+    pub quotes: Vec<QuoteView>,
+    pub quotes_total: usize,
+}
+
+/// Related events over time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StorylineView {
+    pub id: String,
+    pub title: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub events: Vec<EventSummary>,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub document: String,
+    pub title: Option<String>,
+    pub event: Option<String>,
+    pub event_title: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub languages: Vec<String>,
+    pub score: f32,
+    pub snippet: String,
+}
+
+/// A search answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+    /// Query word → translations searched too.
+    pub translations: Vec<Translation>,
+    /// Whether the multilingual encoder ranked documents too.
+    pub semantic: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Translation {
+    pub word: String,
+    pub alternatives: Vec<String>,
+}
+
+/// What `POST /api/ingest` did with each article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngestReport {
+    pub ingested: usize,
+    pub already_ingested: usize,
+    pub failed: usize,
+    pub results: Vec<IngestItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngestItem {
+    /// Document id, or `path:line` of a line that could not be read.
+    pub id: String,
+    /// `ingested`, `already_ingested` or `failed`.
+    pub status: String,
+    pub event: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Counts for `/api/status`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    pub documents: usize,
+    pub events: usize,
+    pub entities: usize,
+    pub storylines: usize,
+    pub ingest: bool,
+    pub semantic_search: bool,
+}
