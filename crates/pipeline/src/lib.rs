@@ -2,10 +2,20 @@
 //!
 //! [`Pipeline::ingest_batch`] runs the pure, costly stages (extract → text layer → features,
 //! fingerprint, enrichment, embedding) over a batch of documents in parallel on rayon's pool,
-//! then, one document at a time and in input order, links it to earlier documents, puts it in an
-//! event and commits the document and everything derived from it to the [`Store`] in one
+//! then, one document at a time in the batch's commit order (`cluster::commit_order`), links it
+//! to earlier documents, puts it in an event and commits the document and everything derived from it to the [`Store`] in one
 //! transaction.
 //! Stages are pure; this crate only sequences them and talks to the store.
+//!
+//! Several workers (processes) may share one store. The link, cluster and commit step of each
+//! document is a *decision* ([`Store::begin_decision`]): one worker at a time, and before it
+//! decides, the worker catches up with the documents the others committed since its last
+//! decision by replaying them through its clusterer (the clusterer is deterministic, so a replay
+//! reaches the decision its worker reached). The result is the one a single worker gets by
+//! ingesting the documents in the order they were committed; only the costly analysis runs in
+//! parallel.
+
+use std::collections::HashSet;
 
 use model::{Article, RawDocument};
 use rayon::prelude::*;
@@ -33,6 +43,13 @@ pub enum PipelineError {
     Store(#[from] StoreError),
 }
 
+/// Documents fetched per query when catching up with other workers.
+const CATCH_UP_BATCH: usize = 256;
+
+/// How often one document's decision is tried when the store fails in the middle of it (a lost
+/// connection, a restarted server).
+const DECISION_ATTEMPTS: u32 = 3;
+
 /// Counts for the ingest summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -47,6 +64,10 @@ pub struct Pipeline<'s> {
     store: &'s mut dyn Store,
     encoder: Option<&'s embed::Encoder>,
     clusterer: cluster::Clusterer,
+    /// Position of the last stored document the clusterer knows about.
+    cursor: u64,
+    /// Documents this worker committed after `cursor` (not to be replayed).
+    mine: HashSet<String>,
     pub summary: Summary,
 }
 
@@ -75,20 +96,88 @@ impl<'s> Pipeline<'s> {
         store: &'s mut dyn Store,
         encoder: Option<&'s embed::Encoder>,
     ) -> Result<Pipeline<'s>, PipelineError> {
-        let states = store.event_states()?;
         // Load enrichment's dictionaries in the background, while the first batch is read
         // and embedded; its first analysis waits for them.
         if !enrichment_off() {
             std::thread::spawn(enrich::Resources::shared);
         }
-        let clusterer =
-            cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
-        Ok(Pipeline {
+        let mut pipeline = Pipeline {
             store,
             encoder,
-            clusterer,
+            clusterer: cluster::Clusterer::default(),
+            cursor: 0,
+            mine: HashSet::new(),
             summary: Summary::default(),
-        })
+        };
+        pipeline.reload()?;
+        Ok(pipeline)
+    }
+
+    /// Rebuild the clusterer from the stored events, and the position it knows, in one
+    /// decision (so no document is counted twice or missed).
+    fn reload(&mut self) -> Result<(), PipelineError> {
+        self.store.begin_decision()?;
+        let loaded = self
+            .store
+            .last_position()
+            .and_then(|p| Ok((p, self.store.event_states()?)));
+        self.store.end_decision()?;
+        let (cursor, states) = loaded?;
+        self.clusterer =
+            cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
+        self.cursor = cursor;
+        self.mine.clear();
+        Ok(())
+    }
+
+    /// Inside a decision: replay, in commit order, the documents other workers committed since
+    /// this one last looked, so its clusterer is where a single worker's would be.
+    fn catch_up(&mut self) -> Result<(), PipelineError> {
+        loop {
+            let docs = self.store.documents_since(self.cursor, CATCH_UP_BATCH)?;
+            let Some(&(last, _)) = docs.last() else { break };
+            for (_, record) in docs {
+                if !self.mine.remove(&record.article.id) {
+                    self.replay(record)?;
+                }
+            }
+            self.cursor = last;
+        }
+        self.mine.clear();
+        Ok(())
+    }
+
+    /// Put a document another worker committed through the clusterer as that worker did.
+    fn replay(&mut self, record: DocumentRecord) -> Result<(), PipelineError> {
+        let Some(event) = record.event else {
+            return Ok(());
+        };
+        // An exact copy joined its original's event without a look at the rest (see
+        // `commit_one`); a near duplicate went through the clusterer.
+        let duplicate_event = match &record.duplicate_of {
+            Some(other) => self
+                .store
+                .document(other)?
+                .filter(|o| o.hash == record.hash)
+                .and_then(|o| o.event),
+            None => None,
+        };
+        let features = features_of(&record.article, record.vector.unwrap_or_default());
+        let replayed =
+            self.clusterer
+                .assign(&record.article, &features, duplicate_event.as_deref());
+        if replayed.event.id != event {
+            // Cannot happen while every worker runs the same clusterer; if it does (workers of
+            // different versions), fall back to the stored events' states.
+            eprintln!(
+                "warning: replaying document {} gave event {} where its worker chose {event}; reloading the events from the store",
+                record.article.id, replayed.event.id
+            );
+            let states = self.store.event_states()?;
+            self.clusterer =
+                cluster::Clusterer::from_states(states.into_iter().map(|s| (s.event, s.state)));
+        }
+        Ok(())
     }
 
     /// Analyse and store one document.
@@ -146,7 +235,7 @@ impl<'s> Pipeline<'s> {
             let Some((i, a)) = ok.get_mut(k).and_then(Option::take) else {
                 continue;
             };
-            let r = a.and_then(|a| self.commit_one(a));
+            let r = a.and_then(|a| self.decide(a));
             results[i] = Some(r);
         }
         results
@@ -165,22 +254,55 @@ impl<'s> Pipeline<'s> {
             .collect()
     }
 
-    fn commit_one(&mut self, a: Analysed) -> Result<Outcome, PipelineError> {
-        let Analysed {
-            raw,
-            hash,
-            article,
-            features,
-            links,
-            inner,
-            enrichment,
-        } = a;
+    /// Link, cluster and commit one analysed document as one decision; when the store fails in
+    /// the middle, reload what is stored and try again (a commit that did land is then
+    /// recognised as already stored).
+    fn decide(&mut self, a: Analysed) -> Result<Outcome, PipelineError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let r = self
+                .store
+                .begin_decision()
+                .map_err(PipelineError::from)
+                .and_then(|()| self.catch_up())
+                .and_then(|()| self.commit_one(&a));
+            // Ends a decision the commit did not end (an input error, a failed read). A failure
+            // here is the connection's, and the server ends the transaction itself then.
+            let _ = self.store.end_decision();
+            match r {
+                Ok(outcome) => {
+                    if let Outcome::Ingested { id, .. } = &outcome {
+                        self.mine.insert(id.clone());
+                    }
+                    return Ok(outcome);
+                }
+                Err(e @ PipelineError::Input { .. }) => return Err(e),
+                Err(e) => {
+                    // The clusterer may hold this document's effect, or miss others': reload.
+                    let reloaded = self.reload();
+                    if attempt >= DECISION_ATTEMPTS {
+                        return Err(e);
+                    }
+                    reloaded?;
+                }
+            }
+        }
+    }
+
+    fn commit_one(&mut self, a: &Analysed) -> Result<Outcome, PipelineError> {
+        let raw = &a.raw;
+        let hash = a.hash.clone();
+        let article = a.article.clone();
+        let (features, links, inner) = (&a.features, &a.links, &a.inner);
         // Checked again: an earlier document of the same batch may have had this content or id.
         let duplicate_of = match self.store.status(&raw.id, &hash)? {
-            DocStatus::AlreadyIngested => return Ok(Outcome::AlreadyIngested { id: raw.id }),
+            DocStatus::AlreadyIngested => {
+                return Ok(Outcome::AlreadyIngested { id: raw.id.clone() })
+            }
             DocStatus::IdConflict => {
                 return Err(PipelineError::Input {
-                    source_name: raw.source,
+                    source_name: raw.source.clone(),
                     why: format!(
                         "id `{}` is already stored with different content; the stored document is kept (give this one another id)",
                         raw.id
@@ -199,7 +321,7 @@ impl<'s> Pipeline<'s> {
         }
         let assignment = self
             .clusterer
-            .assign(&article, &features, duplicate_event.as_deref());
+            .assign(&article, features, duplicate_event.as_deref());
         let event_id = assignment.event.id.clone();
         // Link against the documents of the chosen event and the runners-up.
         let mut events = vec![event_id.clone()];
@@ -217,9 +339,9 @@ impl<'s> Pipeline<'s> {
                 })
             })
             .collect();
-        let found = link::compare(&links, &features.vector, &candidates);
+        let found = link::compare(links, &features.vector, &candidates);
         let mut why = assignment.why.clone();
-        for note in found.notes.iter().chain(&inner) {
+        for note in found.notes.iter().chain(inner) {
             why.push_str("; ");
             why.push_str(note);
         }
@@ -233,6 +355,7 @@ impl<'s> Pipeline<'s> {
                 text: p.text.clone(),
             })
             .collect();
+        let enrichment = a.enrichment.clone();
         let is_duplicate = duplicate_of.is_some();
         let record = DocumentRecord {
             article,
@@ -278,7 +401,8 @@ fn enrichment_off() -> bool {
     std::env::var_os("STORYLINE_ENRICH").is_some_and(|v| v == "off")
 }
 
-/// Extraction, text layer, features and fingerprint of one document (no embedding yet).
+/// Extraction, text layer, features, fingerprint and enrichment of one document (no embedding
+/// yet).
 fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
     let mut article = extract::extract(&raw);
     if article.paragraphs.is_empty() {
@@ -293,7 +417,7 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
         });
     }
     article.segments = lang::segment(&article.paragraphs);
-    let features = cluster::Features::of(&article, Vec::new());
+    let features = features_of(&article, Vec::new());
     let links = link::analyse(&article);
     let enrichment = if enrichment_off() {
         enrich::DocEnrichment::default()
@@ -309,6 +433,12 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
         inner: Vec::new(),
         enrichment,
     })
+}
+
+/// The clusterer's features of an article with its embedding (empty without an encoder): the
+/// same for a new document and for one replayed from the store.
+fn features_of(article: &Article, vector: Vec<f32>) -> cluster::Features {
+    cluster::Features::of(article, vector)
 }
 
 /// Embed every prepared document's texts in one parallel batch and set their vectors.

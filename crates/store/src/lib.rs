@@ -33,6 +33,25 @@ pub trait Store: Send {
     /// Store one document and all that was derived from it, atomically.
     fn commit(&mut self, commit: &Commit) -> Result<(), StoreError>;
 
+    /// Start a clustering decision. Until the next [`Store::commit`] (which ends it) or
+    /// [`Store::end_decision`], no other writer of this store commits, and reads see everything
+    /// the others committed before: a worker refreshes what it knows from
+    /// [`Store::documents_since`], decides, and commits as if it were the only worker. Several
+    /// `begin_decision` calls before the commit are one decision.
+    fn begin_decision(&mut self) -> Result<(), StoreError>;
+    /// End a decision without a commit (the document failed): nothing of it is written.
+    /// Does nothing when no decision is open.
+    fn end_decision(&mut self) -> Result<(), StoreError>;
+    /// Up to `limit` documents stored after position `after` (`0`: from the first), in ingest
+    /// order, each with its position, for a worker to catch up with what others committed.
+    fn documents_since(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, DocumentRecord)>, StoreError>;
+    /// The position of the last document stored (`0` when there is none).
+    fn last_position(&self) -> Result<u64, StoreError>;
+
     fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError>;
     /// Every document, in ingest order.
     fn for_each_document(

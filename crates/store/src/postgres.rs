@@ -23,12 +23,13 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
 use postgres::error::SqlState;
-use postgres::{Client, Config, NoTls, Row};
+use postgres::{Client, Config, GenericClient, NoTls, Row};
 
 use crate::record::{
     Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
@@ -39,6 +40,10 @@ const SCHEMA_VERSION: i64 = 1;
 
 /// Any constant will do: it only has to be the same for every storyline process.
 const SCHEMA_LOCK: i64 = 0x5354_4f52_594c_494e; // "STORYLIN"
+
+/// The lock a clustering decision holds (see [`Store::begin_decision`]); the same for every
+/// storyline process, and other than [`SCHEMA_LOCK`].
+const DECISION_LOCK: i64 = 0x5354_4f52_5944_4543; // "STORYDEC"
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -140,6 +145,8 @@ pub struct PgStore {
     config: Config,
     /// The URL without its password, for messages.
     url: String,
+    /// A transaction opened by [`Store::begin_decision`] is open on the connection.
+    deciding: AtomicBool,
 }
 
 impl PgStore {
@@ -164,6 +171,7 @@ impl PgStore {
             client: Mutex::new(client),
             config,
             url: shown,
+            deciding: AtomicBool::new(false),
         })
     }
 
@@ -190,6 +198,16 @@ impl PgStore {
             attempt += 1;
             match f(&mut client) {
                 Ok(v) => return Ok(v),
+                // Inside a decision nothing is repeated: the transaction, and the lock it held,
+                // are gone, so the decision is over (the caller starts it again).
+                Err(e) if self.deciding.load(Ordering::SeqCst) => {
+                    let _ = client.batch_execute("ROLLBACK");
+                    self.deciding.store(false, Ordering::SeqCst);
+                    return Err(StoreError::Db(format!(
+                        "a clustering decision was interrupted: {}",
+                        self.db_error(&e)
+                    )));
+                }
                 Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
                     std::thread::sleep(Duration::from_millis(20 << attempt.min(5)));
                 }
@@ -252,6 +270,10 @@ impl PgStore {
     }
 
     fn event_states_where(&self, since: Option<i64>) -> Result<(Vec<EventState>, i64), StoreError> {
+        if self.deciding.load(Ordering::SeqCst) {
+            // No other writer commits during a decision: its transaction is snapshot enough.
+            return self.with_client(|client| event_states_in(client, since));
+        }
         self.with_client(|client| {
             // One snapshot for the horizon, the events and their documents.
             let mut tx = client
@@ -259,6 +281,22 @@ impl PgStore {
                 .isolation_level(postgres::IsolationLevel::RepeatableRead)
                 .read_only(true)
                 .start()?;
+            let out = event_states_in(&mut tx, since)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+}
+
+/// The events (all, or those changed by transactions from `since` on) with their states and
+/// documents, and the cursor for the next call; one snapshot when `client` is a repeatable-read
+/// transaction.
+fn event_states_in<C: GenericClient>(
+    tx: &mut C,
+    since: Option<i64>,
+) -> Result<(Vec<EventState>, i64), postgres::Error> {
+    {
+        {
             // Every transaction that had not committed when this snapshot was taken has an id at
             // or above its xmin: reading `changed_by >= xmin` next time misses none of them.
             let horizon: i64 = tx
@@ -288,7 +326,6 @@ impl PgStore {
                     &[&cursor],
                 )?,
             };
-            tx.commit()?;
             let out = rows
                 .iter()
                 .map(|r| {
@@ -301,7 +338,7 @@ impl PgStore {
                 })
                 .collect();
             Ok((out, horizon))
-        })
+        }
     }
 }
 
@@ -479,15 +516,42 @@ enum Attempt {
     IdTaken(String),
 }
 
-/// One attempt at writing `c` in one transaction.
+/// One attempt at writing `c` in one transaction: its own, or the one a decision opened
+/// (`in_decision`), which this ends.
 fn try_commit(
     client: &mut Client,
     c: &Commit,
     article_json: &str,
     search: &str,
+    in_decision: bool,
+) -> Result<Attempt, postgres::Error> {
+    if in_decision {
+        let r = write_commit(client, c, article_json, search)?;
+        let end = match r {
+            Attempt::Stored => "COMMIT",
+            Attempt::IdTaken(_) => "ROLLBACK",
+        };
+        client.batch_execute(end)?;
+        return Ok(r);
+    }
+    let mut tx = client.transaction()?;
+    let r = write_commit(&mut tx, c, article_json, search)?;
+    match r {
+        Attempt::Stored => tx.commit()?,
+        Attempt::IdTaken(_) => tx.rollback()?,
+    }
+    Ok(r)
+}
+
+/// The writes of one commit, inside a transaction the caller ends (committed when it returns
+/// [`Attempt::Stored`], rolled back otherwise).
+fn write_commit<C: GenericClient>(
+    tx: &mut C,
+    c: &Commit,
+    article_json: &str,
+    search: &str,
 ) -> Result<Attempt, postgres::Error> {
     let a = &c.document.article;
-    let mut tx = client.transaction()?;
     // First, so that a worker racing us for the same id waits here (on the primary key) until we
     // commit or roll back, and then sees our row.
     let inserted = tx.execute(
@@ -514,7 +578,6 @@ fn try_commit(
         let stored: String = tx
             .query_one("SELECT hash FROM documents WHERE id = $1", &[&text(&a.id)])?
             .get(0);
-        tx.rollback()?;
         return Ok(Attempt::IdTaken(stored));
     }
     // The events this commit changes, locked in a fixed order (no deadlock between workers).
@@ -635,7 +698,6 @@ fn try_commit(
             &[&text(&a.id), &text(data)],
         )?;
     }
-    tx.commit()?;
     Ok(Attempt::Stored)
 }
 
@@ -673,7 +735,11 @@ impl Store for PgStore {
         let search =
             text(&format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase())
                 .into_owned();
-        match self.with_client(|client| try_commit(client, c, &article_json, &search))? {
+        let in_decision = self.deciding.load(Ordering::SeqCst);
+        let attempt =
+            self.with_client(|client| try_commit(client, c, &article_json, &search, in_decision));
+        self.deciding.store(false, Ordering::SeqCst);
+        match attempt? {
             Attempt::Stored => Ok(()),
             Attempt::IdTaken(stored) if stored == c.document.hash => Ok(()),
             Attempt::IdTaken(_) => Err(StoreError::Db(format!(
@@ -681,6 +747,74 @@ impl Store for PgStore {
                 a.id
             ))),
         }
+    }
+
+    /// A transaction holding a transaction-scoped advisory lock (`DECISION_LOCK`) that every
+    /// decision of every worker takes: decisions (and their commits) happen one at a time, while
+    /// the costly analysis before them runs in parallel. The lock goes with the transaction, so a
+    /// worker killed or cut off mid-decision holds nobody up.
+    fn begin_decision(&mut self) -> Result<(), StoreError> {
+        if self.deciding.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        self.with_client(|client| {
+            let r = client.batch_execute("BEGIN").and_then(|()| {
+                client
+                    .execute("SELECT pg_advisory_xact_lock($1)", &[&DECISION_LOCK])
+                    .map(drop)
+            });
+            if r.is_err() {
+                let _ = client.batch_execute("ROLLBACK");
+            }
+            r
+        })?;
+        self.deciding.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn end_decision(&mut self) -> Result<(), StoreError> {
+        if self.deciding.swap(false, Ordering::SeqCst) {
+            let mut client = self.lock();
+            // A lost connection has rolled back already.
+            if let Err(e) = client.batch_execute("ROLLBACK") {
+                if !(e.is_closed() || client.is_closed()) {
+                    return Err(self.db_error(&e));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn documents_since(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, DocumentRecord)>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.with_client(|client| {
+            client.query(
+                &format!(
+                    "SELECT {DOC_COLUMNS}, seq FROM documents WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ),
+                &[&after, &limit],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                let seq: i64 = r.get(8);
+                Ok((u64::try_from(seq).unwrap_or(0), document_from_row(r)?))
+            })
+            .collect()
+    }
+
+    fn last_position(&self) -> Result<u64, StoreError> {
+        let seq: Option<i64> = self.with_client(|client| {
+            Ok(client
+                .query_one("SELECT max(seq) FROM documents", &[])?
+                .get(0))
+        })?;
+        Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
     }
 
     fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {

@@ -138,6 +138,8 @@ pub(crate) struct ClaimDetail {
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// A transaction opened by [`Store::begin_decision`] is open.
+    deciding: bool,
 }
 
 impl SqliteStore {
@@ -171,7 +173,11 @@ impl SqliteStore {
         add_missing_columns(&conn).map_err(|e| open_err(e.to_string()))?;
         conn.execute_batch(&format!("PRAGMA user_version={SCHEMA_VERSION}"))
             .map_err(|e| open_err(e.to_string()))?;
-        let mut store = SqliteStore { conn, path };
+        let mut store = SqliteStore {
+            conn,
+            path,
+            deciding: false,
+        };
         store
             .index_missing()
             .map_err(|e| open_err(format!("cannot build the search index: {e}")))?;
@@ -330,6 +336,114 @@ fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError
     })
 }
 
+/// The writes of one commit, inside a transaction the caller opened and ends.
+fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
+    let a = &c.document.article;
+    let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
+    let search = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase();
+    tx.execute(
+            "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector, why, fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                a.id,
+                c.document.hash,
+                a.title,
+                a.published,
+                a.outlet,
+                c.document.event,
+                c.document.duplicate_of,
+                c.document.translation_of,
+                article_json,
+                search,
+                c.document.vector.as_deref().map(vector_to_blob),
+                c.document.why,
+                c.fingerprint,
+            ],
+        )?;
+    // Right after the document, in the same transaction: last_insert_rowid() is its seq.
+    tx.execute(
+        "INSERT INTO documents_fts (rowid, terms) VALUES (last_insert_rowid(), ?1)",
+        [document_terms(a)],
+    )?;
+    for (event, storyline) in &c.storylines {
+        tx.execute(
+            "UPDATE events SET storyline = ?2 WHERE id = ?1",
+            params![event, storyline],
+        )?;
+    }
+    for p in &c.passages {
+        let docs =
+            serde_json::to_string(&p.documents).map_err(|e| StoreError::Db(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO passages (event, documents, text) VALUES (?1, ?2, ?3)",
+            params![p.event, docs, p.text],
+        )?;
+    }
+    if let Some(es) = &c.event {
+        let e = &es.event;
+        tx.execute(
+                "INSERT INTO events (id, title, start, \"end\", place, storyline, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, \"end\" = excluded.\"end\",
+                 place = excluded.place, storyline = excluded.storyline, state = excluded.state",
+                params![e.id, e.title, e.start, e.end, e.place, e.storyline, es.state],
+            )?;
+    }
+    for ent in &c.entities {
+        tx.execute(
+            "INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
+            params![ent.id, ent.kind.as_str(), ent.name],
+        )?;
+        for (lang, aliases) in &ent.aliases {
+            for alias in aliases {
+                tx.execute(
+                        "INSERT OR IGNORE INTO entity_aliases (entity, lang, alias) VALUES (?1, ?2, ?3)",
+                        params![ent.id, lang, alias],
+                    )?;
+            }
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO mentions (entity, document) VALUES (?1, ?2)",
+            params![ent.id, a.id],
+        )?;
+    }
+    for q in &c.quotes {
+        tx.execute(
+            "INSERT INTO quotes (document, speaker, text, via, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![q.document, q.speaker, q.text, q.via, q.direct],
+        )?;
+    }
+    for f in &c.facts {
+        tx.execute(
+            "INSERT INTO facts (document, value, unit, text, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![f.document, f.value, f.unit, f.text, f.subject],
+        )?;
+    }
+    if let Some((event, claims)) = &c.claims {
+        tx.execute("DELETE FROM claims WHERE event = ?1", [event])?;
+        for (i, cl) in claims.iter().enumerate() {
+            let sources =
+                serde_json::to_string(&cl.sources).map_err(|e| StoreError::Db(e.to_string()))?;
+            let detail = serde_json::to_string(&ClaimDetail {
+                outlets: cl.outlets.clone(),
+                single_source: cl.single_source,
+                disagreement: cl.disagreement.clone(),
+            })
+            .map_err(|e| StoreError::Db(e.to_string()))?;
+            tx.execute(
+                    "INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![event, i as i64, cl.text, sources, detail],
+                )?;
+        }
+    }
+    if let Some(data) = &c.claim_candidates {
+        tx.execute(
+            "INSERT OR REPLACE INTO claim_candidates (document, data) VALUES (?1, ?2)",
+            params![a.id, data],
+        )?;
+    }
+    Ok(())
+}
+
 impl Store for SqliteStore {
     fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
         let stored: Option<String> = self
@@ -355,114 +469,66 @@ impl Store for SqliteStore {
     }
 
     fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
+        if self.deciding {
+            // The transaction `begin_decision` opened: this commit ends it.
+            self.deciding = false;
+            return match write_commit(&self.conn, c) {
+                Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e)
+                }
+            };
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let a = &c.document.article;
-        let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
-        let search = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase();
-        tx.execute(
-            "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector, why, fingerprint)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
-                a.id,
-                c.document.hash,
-                a.title,
-                a.published,
-                a.outlet,
-                c.document.event,
-                c.document.duplicate_of,
-                c.document.translation_of,
-                article_json,
-                search,
-                c.document.vector.as_deref().map(vector_to_blob),
-                c.document.why,
-                c.fingerprint,
-            ],
-        )?;
-        // Right after the document: last_insert_rowid() is its seq.
-        tx.execute(
-            "INSERT INTO documents_fts (rowid, terms) VALUES (last_insert_rowid(), ?1)",
-            [document_terms(a)],
-        )?;
-        for (event, storyline) in &c.storylines {
-            tx.execute(
-                "UPDATE events SET storyline = ?2 WHERE id = ?1",
-                params![event, storyline],
-            )?;
-        }
-        for p in &c.passages {
-            let docs =
-                serde_json::to_string(&p.documents).map_err(|e| StoreError::Db(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO passages (event, documents, text) VALUES (?1, ?2, ?3)",
-                params![p.event, docs, p.text],
-            )?;
-        }
-        if let Some(es) = &c.event {
-            let e = &es.event;
-            tx.execute(
-                "INSERT INTO events (id, title, start, \"end\", place, storyline, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, \"end\" = excluded.\"end\",
-                 place = excluded.place, storyline = excluded.storyline, state = excluded.state",
-                params![e.id, e.title, e.start, e.end, e.place, e.storyline, es.state],
-            )?;
-        }
-        for ent in &c.entities {
-            tx.execute(
-                "INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
-                params![ent.id, ent.kind.as_str(), ent.name],
-            )?;
-            for (lang, aliases) in &ent.aliases {
-                for alias in aliases {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO entity_aliases (entity, lang, alias) VALUES (?1, ?2, ?3)",
-                        params![ent.id, lang, alias],
-                    )?;
-                }
-            }
-            tx.execute(
-                "INSERT OR IGNORE INTO mentions (entity, document) VALUES (?1, ?2)",
-                params![ent.id, a.id],
-            )?;
-        }
-        for q in &c.quotes {
-            tx.execute(
-                "INSERT INTO quotes (document, speaker, text, via, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![q.document, q.speaker, q.text, q.via, q.direct],
-            )?;
-        }
-        for f in &c.facts {
-            tx.execute(
-                "INSERT INTO facts (document, value, unit, text, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![f.document, f.value, f.unit, f.text, f.subject],
-            )?;
-        }
-        if let Some((event, claims)) = &c.claims {
-            tx.execute("DELETE FROM claims WHERE event = ?1", [event])?;
-            for (i, cl) in claims.iter().enumerate() {
-                let sources = serde_json::to_string(&cl.sources)
-                    .map_err(|e| StoreError::Db(e.to_string()))?;
-                let detail = serde_json::to_string(&ClaimDetail {
-                    outlets: cl.outlets.clone(),
-                    single_source: cl.single_source,
-                    disagreement: cl.disagreement.clone(),
-                })
-                .map_err(|e| StoreError::Db(e.to_string()))?;
-                tx.execute(
-                    "INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![event, i as i64, cl.text, sources, detail],
-                )?;
-            }
-        }
-        if let Some(data) = &c.claim_candidates {
-            tx.execute(
-                "INSERT OR REPLACE INTO claim_candidates (document, data) VALUES (?1, ?2)",
-                params![a.id, data],
-            )?;
-        }
+        write_commit(&tx, c)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn begin_decision(&mut self) -> Result<(), StoreError> {
+        if !self.deciding {
+            // The write lock now, so that other processes on this store wait for our commit.
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.deciding = true;
+        }
+        Ok(())
+    }
+
+    fn end_decision(&mut self) -> Result<(), StoreError> {
+        if self.deciding {
+            self.deciding = false;
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+
+    fn documents_since(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, DocumentRecord)>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {DOC_COLUMNS}, seq FROM documents WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        let mut rows = stmt.query(params![after, limit])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(8)?;
+            out.push((u64::try_from(seq).unwrap_or(0), document_from_row(r)?));
+        }
+        Ok(out)
+    }
+
+    fn last_position(&self) -> Result<u64, StoreError> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row("SELECT max(seq) FROM documents", [], |r| r.get(0))?;
+        Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
     }
 
     fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {

@@ -68,6 +68,46 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     summaries_and_vectors(fresh());
     claim_candidates_are_kept_per_document_of_an_event(fresh());
     links_passages_and_storylines(fresh());
+    decisions_commit_or_write_nothing(fresh());
+}
+
+/// A decision ends with its commit (stored) or with `end_decision` (nothing stored, and the
+/// store usable again); `documents_since` lists documents after a position, in ingest order.
+fn decisions_commit_or_write_nothing(mut s: Box<dyn Store>) {
+    assert_eq!(s.last_position().unwrap(), 0);
+    assert!(s.documents_since(0, 10).unwrap().is_empty());
+    s.begin_decision().unwrap();
+    s.begin_decision().unwrap(); // the same decision
+    assert_eq!(s.status("a", &doc("a", "x").hash).unwrap(), DocStatus::New);
+    s.commit(&full_commit("a", "first text", "ev-1")).unwrap();
+    s.end_decision().unwrap(); // nothing open: does nothing
+    s.begin_decision().unwrap();
+    s.commit(&full_commit("b", "second text", "ev-1")).unwrap();
+    // A commit that fails inside a decision ends it; the store goes on.
+    s.begin_decision().unwrap();
+    assert!(s.commit(&full_commit("a", "other text", "ev-2")).is_err());
+    s.end_decision().unwrap();
+    s.begin_decision().unwrap();
+    s.end_decision().unwrap();
+    s.commit(&full_commit("d", "fourth text", "ev-2")).unwrap();
+    let after_a = s.documents_since(0, 1).unwrap();
+    assert_eq!(after_a.len(), 1);
+    assert_eq!(after_a[0].1.article.id, "a");
+    let rest: Vec<String> = s
+        .documents_since(after_a[0].0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|(_, d)| d.article.id)
+        .collect();
+    assert_eq!(rest, ["b", "d"]);
+    let all = s.documents_since(0, 10).unwrap();
+    assert_eq!(s.last_position().unwrap(), all.last().unwrap().0);
+    assert!(all.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(s.document_count().unwrap(), 3);
+    assert_eq!(
+        s.document("a").unwrap().unwrap().hash,
+        doc("a", "first text").hash
+    );
 }
 
 fn links_passages_and_storylines(mut s: Box<dyn Store>) {

@@ -37,6 +37,11 @@ pub enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Keep watching the input directories: ingest the files there, then each new file once
+        /// it is complete (its size stopped changing, or it was renamed into place), until
+        /// SIGINT or SIGTERM.
+        #[arg(long)]
+        follow: bool,
     },
     /// Extract clean text and metadata, without storing anything.
     Extract {

@@ -16,7 +16,8 @@ pub fn run(cli: Cli) -> Result<Done> {
             inputs,
             max_doc_mib,
             json,
-        } => ingest(&cli.db, &inputs, max_doc_mib, json),
+            follow,
+        } => ingest(&cli.db, &inputs, max_doc_mib, json, follow),
         Command::Extract {
             inputs,
             format,
@@ -104,7 +105,22 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
 /// Documents analysed together (in parallel) before they are committed one by one.
 const BATCH: usize = 64;
 
-fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> Result<Done> {
+/// Ingest `inputs` (or, with `follow`, keep watching them). The input is read on another
+/// thread into a bounded channel; SIGINT or SIGTERM stop the run cleanly: what was read is
+/// analysed and committed, the summary printed, and the exit status is that of a finished run.
+fn ingest(
+    db: &Path,
+    inputs: &[PathBuf],
+    max_doc_mib: usize,
+    as_json: bool,
+    follow: bool,
+) -> Result<Done> {
+    if follow {
+        if let Some(bad) = inputs.iter().find(|p| !p.is_dir()) {
+            anyhow::bail!("--follow watches directories; {} is not one", bad.display());
+        }
+    }
+    let stop = crate::stream::Stop::on_signals().context("cannot catch SIGINT and SIGTERM")?;
     let mut store = open_store(db)?;
     let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
         .context("cannot load the multilingual encoder")?;
@@ -112,22 +128,36 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
         .context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut items = ingest::read_paths(inputs, ingest_options(max_doc_mib)).peekable();
-    while items.peek().is_some() || !batch.is_empty() {
-        match items.next() {
-            Some(Ok(raw)) => batch.push(raw),
-            Some(Err(e)) => {
-                read_errors += 1;
-                bar.suspend(|| eprintln!("storyline: {e}"));
+    let items = crate::stream::spawn_reader(
+        inputs.to_vec(),
+        ingest_options(max_doc_mib),
+        follow,
+        BATCH,
+        stop.clone(),
+    );
+    let mut drained = false;
+    loop {
+        let mut batch = crate::stream::next_batch(&items, BATCH, &stop);
+        if batch.is_empty() && stop.requested() && !drained {
+            // Documents already read are finished, not dropped (once: the reader may go on).
+            batch = crate::stream::drain(&items);
+            drained = true;
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let mut docs = Vec::with_capacity(batch.len());
+        for item in batch {
+            match item {
+                Ok(raw) => docs.push(raw),
+                Err(e) => {
+                    read_errors += 1;
+                    bar.suspend(|| eprintln!("storyline: {e}"));
+                }
             }
-            None => {}
         }
-        if batch.len() < BATCH && items.peek().is_some() {
-            continue;
-        }
-        let n = batch.len() as u64;
-        for r in pipe.ingest_batch(std::mem::take(&mut batch)) {
+        let n = docs.len() as u64;
+        for r in pipe.ingest_batch(docs) {
             match r {
                 Ok(_) => {}
                 Err(pipeline::PipelineError::Input { source_name, why }) => {
@@ -139,6 +169,13 @@ fn ingest(db: &Path, inputs: &[PathBuf], max_doc_mib: usize, as_json: bool) -> R
             }
         }
         bar.inc(n);
+    }
+    if stop.requested() {
+        bar.suspend(|| {
+            eprintln!(
+                "storyline: stopped by a signal; every document read was committed (run the same ingest again to resume)"
+            )
+        });
     }
     bar.finish_and_clear();
     let s = pipe.summary.clone();

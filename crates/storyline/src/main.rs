@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod stream;
 
 use std::process::ExitCode;
 

@@ -196,6 +196,219 @@ fn three_workers_on_overlapping_inputs_store_each_document_once() {
     assert_eq!(summary["store"], db.as_str(), "{summary}");
 }
 
+/// `stories` news stories, `per_story` articles each, as ingest JSONL in story order: each story
+/// has its own place, people, date and figures, and its articles word it differently, so the
+/// clusterer has real decisions to make (joins, new events, near misses).
+fn stories(stories: usize, per_story: usize) -> Vec<String> {
+    const PLACES: [&str; 12] = [
+        "Lisbon", "Nairobi", "Osaka", "Quito", "Tallinn", "Dakar", "Hanoi", "Bergen", "Cusco",
+        "Tbilisi", "Perth", "Accra",
+    ];
+    const PEOPLE: [&str; 12] = [
+        "Maria Okafor",
+        "Jonas Lindqvist",
+        "Aiko Tanaka",
+        "Pedro Alvarado",
+        "Kadri Tamm",
+        "Fatou Diop",
+        "Nguyen Van Minh",
+        "Ingrid Solberg",
+        "Rosa Quispe",
+        "Giorgi Beridze",
+        "Liam Fraser",
+        "Kwame Mensah",
+    ];
+    const WHAT: [&str; 6] = [
+        "a flood that closed the harbour",
+        "a strike at the central railway station",
+        "the opening of a new bridge",
+        "a fire in a textile factory",
+        "an agreement on fishing quotas",
+        "a power cut across the region",
+    ];
+    const OPENERS: [&str; 4] = [
+        "Officials in {place} said on {day} May 2024 that {what} had affected thousands of residents.",
+        "{person} told reporters in {place} that {what} would be investigated.",
+        "Residents of {place} described {what} as the worst in decades, according to {person}.",
+        "The city of {place} reported {what} on {day} May 2024, and {person} promised help.",
+    ];
+    let mut out = Vec::new();
+    for s in 0..stories {
+        // Stories `s` and `s + 6` share their place and what happened, some share people: only
+        // the date and the people tell them apart.
+        let (place, person, what) = (PLACES[s % 6], PEOPLE[s % 5], WHAT[s % WHAT.len()]);
+        let day = (s * 2) % 26 + 1;
+        for a in 0..per_story {
+            let fill = |t: &str| {
+                t.replace("{place}", place)
+                    .replace("{person}", person)
+                    .replace("{what}", what)
+                    .replace("{day}", &day.to_string())
+            };
+            let text = format!(
+                "{}\n\n{}\n\nAbout {} people were affected and damage was put at {} million euros. {} said more details would follow, in report {a}.",
+                fill(OPENERS[a % OPENERS.len()]),
+                fill(OPENERS[(a + 1 + s) % OPENERS.len()]),
+                (s + 2) * 1000,
+                s * 3 + 4,
+                person,
+            );
+            out.push(
+                serde_json::json!({
+                    "id": format!("story-{s}-{a}"),
+                    "title": format!("{}{} in {place}", what[..1].to_uppercase(), &what[1..]),
+                    "published": format!("2024-05-{:02}", day.min(27) + a % 2),
+                    "outlet": format!("outlet-{}", a % 3),
+                    "text": text,
+                })
+                .to_string(),
+            );
+        }
+    }
+    out
+}
+
+/// The documents of an export in ingest order, each with its event.
+fn exported_events(db: &str) -> Vec<(String, String)> {
+    let o = bin().arg("--db").arg(db).arg("export").output().unwrap();
+    assert!(o.status.success(), "export failed: {}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["type"] == "document")
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["event"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A seeded shuffle (a small LCG: the same order on every run).
+fn shuffled<T: Clone>(items: &[T], seed: u64) -> Vec<T> {
+    let mut v = items.to_vec();
+    let mut x = seed;
+    for i in (1..v.len()).rev() {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        v.swap(i, (x >> 33) as usize % (i + 1));
+    }
+    v
+}
+
+/// Several workers on a shuffled, overlapping split of a corpus reach the same events as one
+/// worker: the comparison is with one worker ingesting the same documents in the order the
+/// workers committed them (the order a single process would have had to see them in), and it is
+/// exact: every document in the same event, with the same event id. Also: the workers'
+/// summaries add up (each document counted as ingested once, its second copy as already
+/// ingested), and the events are not trivial (several events, some with several documents).
+#[test]
+fn several_workers_reach_the_events_of_one_worker() {
+    let Some(url) = server() else { return };
+    let _turn = turn();
+    let db = fresh_database(&url);
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = stories(12, 8);
+    let n = corpus.len();
+    let order = shuffled(&corpus, 7);
+    // Three workers; each document is in two inputs (worker k has thirds k and k+1).
+    let third = n / 3;
+    let mut inputs = Vec::new();
+    for k in 0..3 {
+        let lines: Vec<String> = (0..2 * third)
+            .map(|j| order[(k * third + j) % n].clone())
+            .collect();
+        let path = dir.path().join(format!("part-{k}.jsonl"));
+        write_lines(&path, &shuffled(&lines, k as u64 + 11));
+        inputs.push(path);
+    }
+    let workers: Vec<_> = inputs
+        .iter()
+        .map(|p| {
+            ingest(&db, p)
+                .arg("--json")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let (mut ingested, mut already) = (0, 0);
+    for w in workers {
+        let o = w.wait_with_output().unwrap();
+        assert!(o.status.success(), "a worker failed: {}", stderr(&o));
+        let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
+        eprintln!("worker: {summary}");
+        ingested += summary["ingested"].as_u64().unwrap();
+        already += summary["already_ingested"].as_u64().unwrap();
+    }
+    assert_eq!(ingested as usize, n, "documents counted as ingested");
+    assert_eq!(
+        already as usize, n,
+        "second copies counted as already ingested"
+    );
+
+    let together = exported_events(&db);
+    let ids: Vec<String> = together.iter().map(|(id, _)| id.clone()).collect();
+    let mut stored = ids.clone();
+    stored.sort();
+    let mut expected: Vec<String> = corpus
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(stored, expected, "every document stored once");
+
+    // One worker, the same documents in the workers' commit order.
+    let by_id: BTreeMap<String, &String> = corpus
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["id"].as_str().unwrap().to_string(), l)
+        })
+        .collect();
+    let replay: Vec<String> = ids.iter().map(|id| by_id[id].clone()).collect();
+    let replay_path = dir.path().join("commit-order.jsonl");
+    write_lines(&replay_path, &replay);
+    let single_db = fresh_database(&url);
+    let o = ingest(&single_db, &replay_path).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let alone = exported_events(&single_db);
+
+    let events: BTreeMap<&str, usize> = together.iter().fold(BTreeMap::new(), |mut m, (_, e)| {
+        *m.entry(e.as_str()).or_default() += 1;
+        m
+    });
+    eprintln!(
+        "{} documents in {} events; largest {}",
+        n,
+        events.len(),
+        events.values().max().unwrap()
+    );
+    assert!(
+        events.len() > 1 && events.values().any(|&c| c > 1),
+        "trivial events, the comparison would prove nothing: {events:?}"
+    );
+    let differ: Vec<_> = together
+        .iter()
+        .zip(&alone)
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert!(
+        differ.is_empty() && together.len() == alone.len(),
+        "{} of {n} documents differ (several workers, one worker): {:?}",
+        differ.len(),
+        &differ[..differ.len().min(10)]
+    );
+}
+
 /// Start an ingest of `n` documents and wait until more than 50 are committed (or it ends).
 fn ingest_until_some_are_stored(db: &str, input: &Path) -> (std::process::Child, usize) {
     let mut child = ingest(db, input)

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Scale benchmark (a benchmark, not a test): TOTAL articles (default 1,000,000) streamed into the
+# embedded store and into PostgreSQL, one long-running `storyline ingest -` each. Prints
+# articles/s over time, the per-article cost at 10k/100k/1M, disk per article and peak memory.
+#
+#   scripts/bench-scale.sh [TOTAL] [embedded|postgres|both] [INTERVAL_SECONDS]
+#
+# PostgreSQL: a throwaway server from scripts/with-postgres.sh (or STORYLINE_TEST_PG's server).
+# The article stream is built from ../shared/eval/clustering (EVAL_DIR); see bench-scale.py.
+# The projection for 10M/100M articles is in README.md ("Scale").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOTAL=${1:-1000000}
+WHICH=${2:-both}
+INTERVAL=${3:-30}
+TARGET=${CARGO_TARGET_DIR:-target}
+# STORYLINE_BIN: an already built binary (e.g. to try the script quickly); else a release build.
+if [ -n "${STORYLINE_BIN:-}" ]; then
+    BIN="$(realpath "$STORYLINE_BIN")"
+else
+    cargo build --release --quiet -p storyline --bin storyline
+    BIN="$(realpath "$TARGET/release/storyline")"
+fi
+WORK=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$WORK"
+echo "bench-scale: $TOTAL articles; work directory $WORK; $(nproc) cores"
+if [ "$WHICH" = embedded ] || [ "$WHICH" = both ]; then
+    echo "== embedded store ($WORK/db)"
+    python3 scripts/bench-scale.py "$BIN" "$WORK/db" "$TOTAL" "$INTERVAL"
+fi
+if [ "$WHICH" = postgres ] || [ "$WHICH" = both ]; then
+    echo "== PostgreSQL"
+    scripts/with-postgres.sh bash -c '
+        set -euo pipefail
+        db="${STORYLINE_TEST_PG%/*}/storyline_bench_$$"
+        psql "$STORYLINE_TEST_PG" -qc "CREATE DATABASE storyline_bench_$$"
+        python3 scripts/bench-scale.py "$0" "$db" "$1" "$2"
+    ' "$BIN" "$TOTAL" "$INTERVAL"
+fi
