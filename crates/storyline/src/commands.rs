@@ -102,8 +102,18 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
     }
 }
 
-/// Documents analysed together (in parallel) before they are committed one by one.
+/// Documents analysed together (in parallel) before they are committed one by one, unless
+/// `STORYLINE_BATCH` says otherwise (1..=4096; 1 commits in exactly the input order, since the
+/// pipeline orders each batch's commits by its own rule — see `cluster::commit_order`).
 const BATCH: usize = 64;
+
+fn batch_size() -> usize {
+    std::env::var("STORYLINE_BATCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| (1..=4096).contains(n))
+        .unwrap_or(BATCH)
+}
 
 /// Ingest `inputs` (or, with `follow`, keep watching them). The input is read on another
 /// thread into a bounded channel; SIGINT or SIGTERM stop the run cleanly: what was read is
@@ -128,16 +138,17 @@ fn ingest(
         .context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
+    let batch_size = batch_size();
     let items = crate::stream::spawn_reader(
         inputs.to_vec(),
         ingest_options(max_doc_mib),
         follow,
-        BATCH,
+        batch_size,
         stop.clone(),
     );
     let mut drained = false;
     loop {
-        let mut batch = crate::stream::next_batch(&items, BATCH, &stop);
+        let mut batch = crate::stream::next_batch(&items, batch_size, &stop);
         if batch.is_empty() && stop.requested() && !drained {
             // Documents already read are finished, not dropped (once: the reader may go on).
             batch = crate::stream::drain(&items);
