@@ -2,9 +2,9 @@
 //! the listener.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, TryLockError};
+use std::time::{Duration, Instant};
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request, StatusCode};
@@ -63,8 +63,17 @@ pub struct App {
     pub(crate) searcher: Arc<Searcher>,
     catalog: RwLock<Arc<Catalog>>,
     rebuild: Mutex<()>,
+    /// When the catalog was last built.
+    built: Mutex<Instant>,
+    /// Set by this server's own writes: the next read waits for a fresh catalog.
+    written: AtomicBool,
     pub(crate) templates: ui::Templates,
 }
+
+/// While another process ingests, the catalog is rebuilt at most this often; requests in
+/// between, and requests that arrive while a rebuild runs, are served the previous catalog
+/// (at most this much behind the store), so a busy ingest does not stall every reader.
+const MIN_REBUILD_INTERVAL: Duration = Duration::from_secs(2);
 
 impl App {
     /// Open the store connections and build the first catalog.
@@ -96,36 +105,46 @@ impl App {
             searcher,
             catalog: RwLock::new(Arc::new(catalog)),
             rebuild: Mutex::new(()),
+            built: Mutex::new(Instant::now()),
+            written: AtomicBool::new(false),
             templates: ui::Templates::new(),
         }))
     }
 
-    /// The catalog for the store's current state, rebuilt when documents were added.
+    /// The catalog for the store's current state, rebuilt when documents were added: at once
+    /// after this server's own writes, otherwise at most every [`MIN_REBUILD_INTERVAL`] and by
+    /// one request at a time while the others are served the previous catalog.
     fn catalog(&self, store: &dyn Store) -> Result<Arc<Catalog>, ApiError> {
+        let poisoned = || ApiError::Internal("catalog lock poisoned".into());
         let count = store.document_count()?;
-        let current = self
-            .catalog
-            .read()
-            .map_err(|_| ApiError::Internal("catalog lock poisoned".into()))?
-            .clone();
+        let current = self.catalog.read().map_err(|_| poisoned())?.clone();
         if current.documents == count {
             return Ok(current);
         }
-        let _one_at_a_time = self
-            .rebuild
-            .lock()
-            .map_err(|_| ApiError::Internal("catalog lock poisoned".into()))?;
-        let again = self
-            .catalog
-            .read()
-            .map_err(|_| ApiError::Internal("catalog lock poisoned".into()))?
-            .clone();
+        let must = self.written.load(Ordering::Acquire);
+        let _one_at_a_time = if must {
+            self.rebuild.lock().map_err(|_| poisoned())?
+        } else {
+            if self.built.lock().map_err(|_| poisoned())?.elapsed() < MIN_REBUILD_INTERVAL {
+                return Ok(current);
+            }
+            match self.rebuild.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::WouldBlock) => return Ok(current),
+                Err(TryLockError::Poisoned(_)) => return Err(poisoned()),
+            }
+        };
+        let again = self.catalog.read().map_err(|_| poisoned())?.clone();
         if again.documents == count {
             return Ok(again);
         }
+        self.written.store(false, Ordering::Release);
         let fresh = Arc::new(Catalog::build(store)?);
         if let Ok(mut slot) = self.catalog.write() {
             *slot = fresh.clone();
+        }
+        if let Ok(mut built) = self.built.lock() {
+            *built = Instant::now();
         }
         Ok(fresh)
     }
@@ -165,7 +184,9 @@ impl App {
             let mut store = writer
                 .lock()
                 .map_err(|_| ApiError::Internal("store connection poisoned".into()))?;
-            f(store.as_mut())
+            let r = f(store.as_mut());
+            app.written.store(true, Ordering::Release);
+            r
         });
         job.await
             .map_err(|e| ApiError::Internal(format!("ingest task failed: {e}")))?
