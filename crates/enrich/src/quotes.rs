@@ -15,7 +15,7 @@ use std::ops::Range;
 use model::{EntityKind, Quote};
 
 use crate::doc::{tokens, Para};
-use crate::entities::DocEntities;
+use crate::entities::{DocEntities, DocEntity};
 
 /// A quote with where it and its speaker stand.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,25 @@ struct Ents<'a> {
     paras: &'a [Para],
     /// Per entity: `Some(true)` female, `Some(false)` male, `None` when the text does not say.
     female: Vec<Option<bool>>,
+}
+
+impl Ents<'_> {
+    /// The person mentioned last before `(paragraph, offset)` that `matches`.
+    fn last_person_before(
+        &self,
+        before: (usize, usize),
+        matches: impl Fn(&DocEntity) -> bool,
+    ) -> Option<usize> {
+        self.mentions
+            .iter()
+            .filter(|m| (m.para, m.span.start) < before)
+            .rev()
+            .map(|m| m.entity)
+            .find(|&e| {
+                let person = &self.entities[e];
+                person.kind == EntityKind::Person && matches(person)
+            })
+    }
 }
 
 impl std::ops::Deref for Ents<'_> {
@@ -1006,16 +1025,9 @@ fn subject_of(
         if last.starts_with(|c: char| c.is_uppercase())
             && !NOT_NAMES.contains(&last.to_lowercase().as_str())
         {
-            let by_surname = ents
-                .mentions
-                .iter()
-                .filter(|m| (m.para, m.span.start) < (p.index, v_start))
-                .rev()
-                .map(|m| m.entity)
-                .find(|&e| {
-                    ents.entities[e].kind == EntityKind::Person
-                        && ents.entities[e].name.split_whitespace().last() == Some(last)
-                });
+            let by_surname = ents.last_person_before((p.index, v_start), |person| {
+                person.name.split_whitespace().last() == Some(last)
+            });
             if let Some(e) = by_surname {
                 return Some(resolved(e, at..at + clause.len(), "surname"));
             }
@@ -1204,22 +1216,14 @@ fn zh_attribution(
         }
         // A lone surname: 李指出 → the last person whose Chinese name starts with 李.
         let surname = lang::to_simplified(&last.to_string());
-        let by_surname = ents
-            .mentions
-            .iter()
-            .filter(|m| (m.para, m.span.start) < (p.index, v_start))
-            .rev()
-            .map(|m| m.entity)
-            .find(|&e| {
-                ents.entities[e].kind == EntityKind::Person
-                    && ents.entities[e].aliases.iter().any(|(l, names)| {
-                        l.starts_with("zh")
-                            && names.iter().any(|n| {
-                                n.chars().count() >= 2
-                                    && lang::to_simplified(n).starts_with(&surname)
-                            })
+        let by_surname = ents.last_person_before((p.index, v_start), |person| {
+            person.aliases.iter().any(|(l, names)| {
+                l.starts_with("zh")
+                    && names.iter().any(|n| {
+                        n.chars().count() >= 2 && lang::to_simplified(n).starts_with(&surname)
                     })
-            });
+            })
+        });
         if let Some(e) = by_surname {
             return Some(Attribution {
                 speaker: Some(ents.entities[e].id.clone()),

@@ -33,6 +33,16 @@ impl EntityKind {
             EntityKind::Other => "other",
         }
     }
+
+    /// The kind [`EntityKind::as_str`] wrote; anything else is `Other`.
+    pub fn from_name(name: &str) -> EntityKind {
+        match name {
+            "person" => EntityKind::Person,
+            "organization" => EntityKind::Organization,
+            "place" => EntityKind::Place,
+            _ => EntityKind::Other,
+        }
+    }
 }
 
 /// A person, organisation or place, with its names in each language.

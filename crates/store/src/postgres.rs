@@ -33,6 +33,7 @@ use postgres::{Client, Config, GenericClient, NoTls, Row};
 
 use crate::record::{
     Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
+    DOC_COLUMNS,
 };
 use crate::Store;
 
@@ -478,17 +479,6 @@ fn event_from_row(r: &Row) -> Event {
         documents: Vec::new(),
     }
 }
-
-fn kind_from_str(s: &str) -> EntityKind {
-    match s {
-        "person" => EntityKind::Person,
-        "organization" => EntityKind::Organization,
-        "place" => EntityKind::Place,
-        _ => EntityKind::Other,
-    }
-}
-
-const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector, why";
 
 fn document_from_row(r: &Row) -> Result<DocumentRecord, StoreError> {
     let id: String = r.get(0);
@@ -944,7 +934,7 @@ impl Store for PgStore {
                 .map(|r| {
                     let id: String = r.get(0);
                     Entity {
-                        kind: kind_from_str(r.get(1)),
+                        kind: EntityKind::from_name(r.get(1)),
                         name: r.get(2),
                         aliases: aliases.remove(&id).unwrap_or_default(),
                         documents: docs.remove(&id).unwrap_or_default(),

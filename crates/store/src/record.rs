@@ -160,3 +160,8 @@ impl DocumentSummary {
         }
     }
 }
+
+/// The `documents` columns both backends read a [`DocumentRecord`] from, in the order their
+/// row decoders expect.
+pub(crate) const DOC_COLUMNS: &str =
+    "id, hash, event, duplicate_of, translation_of, article, vector, why";

@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::fulltext::{document_terms, fts_expression, snippet, TextQuery};
 use crate::record::{
     Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
-    SharedPassage, StoreError,
+    SharedPassage, StoreError, DOC_COLUMNS,
 };
 use crate::{Store, VectorVisitor};
 
@@ -305,17 +305,6 @@ fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
         documents: Vec::new(),
     })
 }
-
-fn kind_from_str(s: &str) -> EntityKind {
-    match s {
-        "person" => EntityKind::Person,
-        "organization" => EntityKind::Organization,
-        "place" => EntityKind::Place,
-        _ => EntityKind::Other,
-    }
-}
-
-const DOC_COLUMNS: &str = "id, hash, event, duplicate_of, translation_of, article, vector, why";
 
 fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError> {
     let id: String = r.get(0)?;
@@ -656,7 +645,7 @@ impl Store for SqliteStore {
         for row in rows {
             let (id, kind, name) = row?;
             out.push(Entity {
-                kind: kind_from_str(&kind),
+                kind: EntityKind::from_name(&kind),
                 name,
                 aliases: aliases.remove(&id).unwrap_or_default(),
                 documents: docs.remove(&id).unwrap_or_default(),
