@@ -420,3 +420,60 @@ fn claim_candidates_are_kept_per_document_of_an_event(mut s: Box<dyn Store>) {
         .all(|c| c.single_source && c.disagreement.len() == 1));
     assert_eq!(claims[0].outlets, ["Xinhua"]);
 }
+
+/// What PostgreSQL tests share: finding the test server and making a fresh database on it.
+pub mod pg {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The test server's URL from `STORYLINE_TEST_PG`, or `None` after saying loudly that the
+    /// tests named by `what` are skipped. Panics when `CI` is set, because CI must run them.
+    pub fn server(what: &str) -> Option<String> {
+        match std::env::var("STORYLINE_TEST_PG") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ if std::env::var_os("CI").is_some() => {
+                panic!("STORYLINE_TEST_PG is not set and CI is: run the tests through scripts/test (scripts/with-postgres.sh)")
+            }
+            _ => {
+                eprintln!(
+                    "\n*** SKIPPED: {what} (set STORYLINE_TEST_PG=postgres://…, or run them through scripts/with-postgres.sh) ***\n"
+                );
+                None
+            }
+        }
+    }
+
+    /// A URL for a fresh, empty database on the server at `url`, named `{prefix}_{pid}_{n}`.
+    pub fn fresh_database(url: &str, prefix: &str) -> String {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "{prefix}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to the test server {url}: {e}"));
+        // One statement each: neither may run inside a transaction block.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            admin
+                .batch_execute(&sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        with_database(url, &name)
+    }
+
+    /// `url` with its database name replaced by `name`.
+    pub fn with_database(url: &str, name: &str) -> String {
+        let (base, query) = match url.split_once('?') {
+            Some((b, q)) => (b, format!("?{q}")),
+            None => (url, String::new()),
+        };
+        let scheme_end = base.find("://").map_or(0, |i| i + 3);
+        let host_end = base[scheme_end..]
+            .find('/')
+            .map_or(base.len(), |i| scheme_end + i);
+        format!("{}/{name}{query}", &base[..host_end])
+    }
+}

@@ -4,56 +4,14 @@
 //! `scripts/with-postgres.sh` (and so `scripts/test`) provides. Without it these tests skip
 //! loudly, or fail when `CI` is set. Each store gets a database of its own.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use store::{Commit, DocStatus, PgStore, Store};
 
-/// The server URL, or `None` (after saying why) when the tests should skip.
 fn server() -> Option<String> {
-    match std::env::var("STORYLINE_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("STORYLINE_TEST_PG is not set and CI is: run the tests through scripts/test (scripts/with-postgres.sh)")
-        }
-        _ => {
-            eprintln!(
-                "\n*** SKIPPED: PostgreSQL tests (set STORYLINE_TEST_PG=postgres://…, or run scripts/with-postgres.sh cargo test -p store) ***\n"
-            );
-            None
-        }
-    }
+    store::suite::pg::server("PostgreSQL store tests")
 }
 
-/// A URL for a fresh, empty database on the same server.
 fn fresh_database(url: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "storyline_test_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
-    // One statement each: neither may run inside a transaction block.
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        admin.batch_execute(&sql).unwrap();
-    }
-    with_database(url, &name)
-}
-
-/// `url` with its database name replaced.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    format!("{}/{name}{query}", &base[..host_end])
+    store::suite::pg::fresh_database(url, "storyline_test")
 }
 
 /// A document in event `ev`, with the event, a quote and the event's claims.

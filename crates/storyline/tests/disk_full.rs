@@ -8,18 +8,12 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use serde_json::Value;
 use store::Store;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_storyline"))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::*;
 
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct Mount(PathBuf);
@@ -50,26 +44,6 @@ impl Drop for Mount {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(&self.0).status();
     }
-}
-
-fn stored_ids(db: &Path) -> BTreeSet<String> {
-    let o = bin().arg("--db").arg(db).arg("export").output().unwrap();
-    assert!(o.status.success(), "export failed: {}", stderr(&o));
-    let docs: Vec<Value> = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|r| r["type"] == "document")
-        .collect();
-    let ids: BTreeSet<String> = docs
-        .iter()
-        .map(|d| {
-            assert!(d["event"].is_string(), "a document without its event: {d}");
-            assert!(d["text"].as_str().is_some_and(|t| !t.is_empty()), "{d}");
-            d["id"].as_str().unwrap().to_string()
-        })
-        .collect();
-    assert_eq!(ids.len(), docs.len(), "a document stored twice");
-    ids
 }
 
 #[test]

@@ -8,13 +8,15 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use store::Store;
+
+mod common;
+use common::*;
 
 static TURNS: Mutex<()> = Mutex::new(());
 
@@ -22,51 +24,12 @@ fn turn() -> MutexGuard<'static, ()> {
     TURNS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The server URL, or `None` (after saying why) when the tests should skip.
 fn server() -> Option<String> {
-    match std::env::var("STORYLINE_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("STORYLINE_TEST_PG is not set and CI is: run the tests through scripts/test (scripts/with-postgres.sh)")
-        }
-        _ => {
-            eprintln!(
-                "\n*** SKIPPED: PostgreSQL CLI tests (set STORYLINE_TEST_PG=postgres://…, or run scripts/with-postgres.sh cargo test -p storyline) ***\n"
-            );
-            None
-        }
-    }
+    store::suite::pg::server("PostgreSQL CLI tests")
 }
 
-/// A URL for a fresh, empty database on the same server.
 fn fresh_database(url: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "storyline_cli_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
-    // One statement each: neither may run inside a transaction block.
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        admin.batch_execute(&sql).unwrap();
-    }
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    format!("{}/{name}{query}", &base[..host_end])
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_storyline"))
+    store::suite::pg::fresh_database(url, "storyline_cli")
 }
 
 fn ingest(db: &str, input: &Path) -> Command {
@@ -75,18 +38,10 @@ fn ingest(db: &str, input: &Path) -> Command {
     c
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// The document ids in `storyline export`, in export order.
 fn exported_ids(db: &str) -> Vec<String> {
-    let o = bin().arg("--db").arg(db).arg("export").output().unwrap();
-    assert!(o.status.success(), "export failed: {}", stderr(&o));
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|r| r["type"] == "document")
+    exported_documents(db)
+        .iter()
         .map(|r| r["id"].as_str().unwrap().to_string())
         .collect()
 }

@@ -12,13 +12,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use store::Store;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_storyline"))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::*;
 
 /// One ingest JSONL line.
 fn line(i: usize) -> String {
@@ -67,26 +62,6 @@ fn signal(child: &Child, sig: &str) {
         .unwrap()
         .success();
     assert!(ok, "kill -{sig} failed");
-}
-
-/// The stored documents: ids, each once and each with its event (nothing half-stored).
-fn stored_ids(db: &Path) -> BTreeSet<String> {
-    let o = bin().arg("--db").arg(db).arg("export").output().unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let docs: Vec<Value> = String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|r| r["type"] == "document")
-        .collect();
-    let ids: BTreeSet<String> = docs
-        .iter()
-        .map(|d| {
-            assert!(d["event"].is_string(), "a document without its event: {d}");
-            d["id"].as_str().unwrap().to_string()
-        })
-        .collect();
-    assert_eq!(ids.len(), docs.len(), "a document stored twice");
-    ids
 }
 
 fn summary(o: &Output) -> Value {
