@@ -163,6 +163,11 @@ const DATE_KEYS: &[&str] = &[
     "parsely-pub-date",
     "dc.date.issued",
     "dcterms.issued",
+];
+
+/// Meta keys that usually give the publication date but that some sites fill with another day;
+/// when they give a bare day or a creation time, schema.org `datePublished` outranks them.
+const GENERIC_DATE_KEYS: &[&str] = &[
     "dc.date",
     "dcterms.date",
     "dc.date.created",
@@ -329,11 +334,23 @@ fn published_signals(
     url_date: Option<(Date, bool)>,
 ) -> Option<(Date, &'static str)> {
     // Metadata dates, best first, with their raw values (for the UTC offset).
+    // Meta keys first, then schema.org `datePublished`; a bare day under a generic key (`dc.date`,
+    // `date`) or a creation time comes last, as it is often another day than the publication.
     let mut declared: Vec<(Date, &str, &'static str)> = Vec::new();
-    for key in DATE_KEYS {
-        for meta in page.metas.iter().filter(|x| x.key == *key) {
-            if let Some(d) = dates::parse_value(&meta.value) {
-                declared.push((d, meta.value.as_str(), "meta"));
+    let mut generic: Vec<(Date, &str, &'static str)> = Vec::new();
+    for (keys, is_generic) in [(DATE_KEYS, false), (GENERIC_DATE_KEYS, true)] {
+        for key in keys {
+            for meta in page.metas.iter().filter(|x| x.key == *key) {
+                if let Some(d) = dates::parse_value(&meta.value) {
+                    // A creation time is when the draft was started, not published.
+                    let created = key.ends_with("created");
+                    let to = if is_generic && (d.time.is_none() || created) {
+                        &mut generic
+                    } else {
+                        &mut declared
+                    };
+                    to.push((d, meta.value.as_str(), "meta"));
+                }
             }
         }
     }
@@ -348,6 +365,7 @@ fn published_signals(
             }
         }
     }
+    declared.append(&mut generic);
     if let Some(&(d, raw, src)) = declared.first() {
         // A time given in UTC is not the local publication day near midnight. Prefer the same
         // moment given with a local offset, else a visible date line one day away.

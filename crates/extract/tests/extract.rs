@@ -658,3 +658,44 @@ fn link_about_the_author_is_not_the_author() {
     ));
     assert_eq!(a.byline, ["黄宇"]);
 }
+
+#[test]
+fn creation_time_and_bare_generic_day_yield_to_schema_date_published() {
+    let ld = "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\
+              \"datePublished\":\"2023-11-09T03:02:34-05:00\"}</script>";
+    // A draft's creation time the evening before.
+    let s = page_with(
+        &format!(
+            "<head><meta name='dcterms.created' content='2023-11-08T20:25:25-05:00'>{ld}</head>\
+             <div><h1>Quay to reopen</h1>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-09")
+    );
+    // A bare day under `dc.date`.
+    let s = page_with(
+        &format!(
+            "<head><meta name='dc.date' content='2023-11-08'>{ld}</head><div><h1>Quay to reopen</h1>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-09")
+    );
+    // A timed generic `date` still comes before the schema date.
+    let s = page_with(
+        &format!(
+            "<head><meta name='date' content='2023-11-10T14:11:58+01:00'>{ld}</head>\
+             <div><h1>Quay to reopen</h1>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-10")
+    );
+}
