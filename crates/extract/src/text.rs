@@ -644,4 +644,20 @@ pub fn trim_tail(paragraphs: &mut Vec<String>) {
         out.push(p);
     }
     *paragraphs = out;
+    // Short lines that are not sentences after the last one (`Artikel bewerten`, `Autour de :`,
+    // `Photo credits: …`, a lone section title of a teaser box) are page furniture.
+    while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| is_trailing_label(p)) {
+        paragraphs.pop();
+    }
+}
+
+/// A short line without numbers that does not end a sentence: a label, a button, a section title.
+fn is_trailing_label(p: &str) -> bool {
+    let t = p.trim();
+    weighted_len(t) <= 40
+        // Numbers make data lines: list entries, quantities, addresses.
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && !t.ends_with([
+            '.', '!', '?', '。', '！', '？', '"', '”', '»', '“', '…', ')', '）', '」', '』', '\'',
+        ])
 }

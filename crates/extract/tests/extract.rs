@@ -699,3 +699,22 @@ fn creation_time_and_bare_generic_day_yield_to_schema_date_published() {
         Some("2023-11-10")
     );
 }
+
+#[test]
+fn short_labels_after_the_last_sentence_are_dropped() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<p>Rate this article</p><p>Photo credits: Harbour Board</p><p>Around the topic:</p></div>",
+    );
+    let t = html(&s).text();
+    assert!(t.contains("how berths are shared out."), "{t}");
+    assert!(!t.contains("Rate this article"), "{t}");
+    assert!(!t.contains("Photo credits"), "{t}");
+    assert!(!t.contains("Around the topic"), "{t}");
+    // Data lines with numbers (an address, a quantity) and sentences stay.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<p>Harbour Office, Quay Street 14</p></div>",
+    );
+    assert!(html(&s).text().contains("Quay Street 14"));
+}
