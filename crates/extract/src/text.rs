@@ -521,6 +521,21 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
             }
         }
     }
+    // An author's name alone on the line under the headline: `犬儒病(上)` / `胡平` / text.
+    if c.byline.is_empty() && kept.len() >= 3 {
+        // A part number closing the headline (`(上)`, `（下）`) is not a sentence end.
+        let first = kept[0]
+            .trim_end()
+            .strip_suffix([')', '）'])
+            .and_then(|t| t.rsplit_once(['(', '（']))
+            .filter(|(_, part)| part.chars().count() <= 4)
+            .map_or(kept[0].as_str(), |(head, _)| head);
+        let name = kept[1].trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{3000}');
+        if weighted_len(first) <= 120 && !ends_like_sentence(first) && is_han_name(name) {
+            c.byline = vec![name.to_string()];
+            kept.remove(1);
+        }
+    }
     // Reporters named in a lead paragraph: `(记者 郝薇薇 黃河)`.
     if c.byline.is_empty() {
         for p in kept.iter().take(3) {

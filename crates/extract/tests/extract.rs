@@ -718,3 +718,24 @@ fn short_labels_after_the_last_sentence_are_dropped() {
     );
     assert!(html(&s).text().contains("Quay Street 14"));
 }
+
+#[test]
+fn chinese_author_name_alone_under_the_headline() {
+    let a = html(&zh_page(&format!("<p>胡平</p>{ZH_PARA}{ZH_PARA}")));
+    assert_eq!(a.byline, ["胡平"]);
+    assert!(
+        !a.paragraphs.iter().any(|p| p == "胡平"),
+        "{:?}",
+        a.paragraphs
+    );
+    // A part number closing the headline.
+    let a = html(
+        &zh_page(&format!("<p>胡平</p>{ZH_PARA}{ZH_PARA}"))
+            .replace("二十座</h1>", "二十座(上)</h1>"),
+    );
+    assert_eq!(a.byline, ["胡平"]);
+    // A short subheading after a paragraph is not a name.
+    let a = html(&zh_page(&format!("{ZH_PARA}<p>看点</p>{ZH_PARA}")));
+    assert!(!a.byline.contains(&"看点".to_string()), "{:?}", a.byline);
+    assert!(a.paragraphs.iter().any(|p| p == "看点"));
+}
