@@ -615,7 +615,7 @@ static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Drop the add-ons after an article: from a tail marker in the last half of the text on, and
-/// calls to action among the short lines of the last third.
+/// calls to action (short lines anywhere, lines up to 200 weighted chars in the last third).
 pub fn trim_tail(paragraphs: &mut Vec<String>) {
     let lens: Vec<usize> = paragraphs.iter().map(|p| weighted_len(p)).collect();
     let total: usize = lens.iter().sum();
@@ -653,7 +653,7 @@ pub fn trim_tail(paragraphs: &mut Vec<String>) {
         let wl = weighted_len(&p);
         let late = before * 3 >= total * 2;
         before += wl;
-        if late && wl <= 200 && CALL_TO_ACTION.is_match(&p) {
+        if (late && wl <= 200 || wl <= 90) && CALL_TO_ACTION.is_match(&p) {
             continue;
         }
         out.push(p);

@@ -739,3 +739,14 @@ fn chinese_author_name_alone_under_the_headline() {
     assert!(!a.byline.contains(&"看点".to_string()), "{:?}", a.byline);
     assert!(a.paragraphs.iter().any(|p| p == "看点"));
 }
+
+#[test]
+fn short_call_to_action_inside_the_article_is_dropped() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>Harbour Newsletter: sign up to get the week's news</p>",
+        "</div>",
+    );
+    let t = html(&s).text();
+    assert!(!t.contains("Newsletter"), "{t}");
+    assert!(t.contains("Engineers replaced"), "{t}");
+}
