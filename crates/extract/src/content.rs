@@ -469,16 +469,38 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
                 .position(|b| std::ptr::eq(b, *first))
                 .unwrap_or(0);
             let lo = first_idx.saturating_sub(15);
-            if let Some(h) = page.blocks[lo..first_idx]
-                .iter()
-                .rev()
-                .find(|b| b.heading == 1 && b.link_chars * 2 < b.chars)
-            {
-                out.insert(0, h);
+            if let Some(hi) = (lo..first_idx).rev().find(|&i| {
+                let b = &page.blocks[i];
+                b.heading == 1 && b.link_chars * 2 < b.chars
+            }) {
+                // So does the lead between the headline and the body (a teaser or standfirst
+                // paragraph in the article header).
+                let lead = page.blocks[hi + 1..first_idx].iter().filter(|b| {
+                    !boiler[b.elem]
+                        && b.heading == 0
+                        && b.link_chars * 4 < b.chars
+                        && weighted_len(&b.text) >= 60
+                        && !is_picture_caption(page, b)
+                });
+                let head: Vec<&Block> = std::iter::once(&page.blocks[hi]).chain(lead).collect();
+                out.splice(0..0, head);
             }
         }
     }
     out
+}
+
+/// A picture's caption or credit: inside a `<figure>`, or carrying a photo credit.
+fn is_picture_caption(page: &Page, b: &Block) -> bool {
+    const CREDITS: &[&str] = &[
+        "foto:", "photo:", "bild:", "kuva:", "(foto", "(photo", "©", "图片",
+    ];
+    let lower = b.text.to_lowercase();
+    CREDITS.iter().any(|c| lower.contains(c))
+        || page
+            .ancestors(b.elem)
+            .take(6)
+            .any(|a| matches!(page.elems[a].tag.as_str(), "figure" | "figcaption"))
 }
 
 /// A line per text block with its element path and boilerplate flag, for tuning by hand.

@@ -750,3 +750,33 @@ fn short_call_to_action_inside_the_article_is_dropped() {
     assert!(!t.contains("Newsletter"), "{t}");
     assert!(t.contains("Engineers replaced"), "{t}");
 }
+
+#[test]
+fn lead_between_the_headline_and_the_body_is_kept() {
+    // Headline and standfirst in a header outside the container that wins, with a picture
+    // credit between them.
+    let s = "<html><body><nav><a href='/'>Home</a></nav><div class='head'><h1>Quay to reopen</h1>\
+         <div class='teaser-text'><p>After a winter of storm damage and two hundred metres of new sea wall, the northern quay is ready for ferries again.</p></div>\
+         <figure><img src='q.jpg'><figcaption>The northern quay at dawn on Monday, seen from the lighthouse across the harbour basin</figcaption></figure></div>\
+         <div class='body'>\
+         <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
+         <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+         <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+         </div><footer><p>Contact us</p></footer></body></html>";
+    let a = html(s);
+    assert_eq!(
+        a.paragraphs.first().map(String::as_str),
+        Some("Quay to reopen")
+    );
+    assert!(
+        a.text().contains("ready for ferries again"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(
+        !a.text().contains("seen from the lighthouse"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(a.text().contains("how berths are shared out"));
+}
