@@ -43,6 +43,12 @@ const STRONG_NEG: &[&str] = &[
     "author-bio",
     "authorbio",
     "about-author",
+    "author-box",
+    "authorbox",
+    "author-description",
+    "author-info",
+    "table-of-contents",
+    "ez-toc",
     "outbrain",
     "taboola",
     "disqus",
@@ -229,7 +235,7 @@ pub fn boilerplate(page: &Page) -> Vec<bool> {
         let structural = e.hidden
             || matches!(
                 e.tag.as_str(),
-                "nav" | "aside" | "footer" | "menu" | "dialog"
+                "nav" | "aside" | "footer" | "menu" | "dialog" | "figcaption"
             )
             || matches!(
                 e.role.as_str(),

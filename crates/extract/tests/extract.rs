@@ -780,3 +780,18 @@ fn lead_between_the_headline_and_the_body_is_kept() {
     );
     assert!(a.text().contains("how berths are shared out"));
 }
+
+#[test]
+fn picture_captions_author_boxes_and_tables_of_contents_are_furniture() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>\
+         <div class='ez-toc-container'><p>Table of contents</p><ul><li>Repairs</li><li>Ferries</li></ul></div>\
+         <figure><img src='q.jpg'><figcaption>The northern quay at dawn on Monday, seen from the lighthouse across the basin.</figcaption></figure>",
+        "<section class='author-box'><p>Jane Doe has covered the harbour and its ferries for the Gazette since the year two thousand and ten.</p></section></div>",
+    );
+    let t = html(&s).text();
+    assert!(t.contains("how berths are shared out"), "{t}");
+    assert!(!t.contains("seen from the lighthouse"), "{t}");
+    assert!(!t.contains("Table of contents"), "{t}");
+    assert!(!t.contains("covered the harbour"), "{t}");
+}
