@@ -475,9 +475,29 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
                 .position(|b| std::ptr::eq(b, *first))
                 .unwrap_or(0);
             let lo = first_idx.saturating_sub(15);
+            // The headline: an `h1`, or on a page without one, a smaller heading that repeats the
+            // page's title.
+            let norm = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+            let titles: Vec<String> = [page.meta("og:title"), page.title.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(norm)
+                .collect();
+            let has_h1 = page
+                .blocks
+                .iter()
+                .any(|b| b.heading == 1 && !boiler[b.elem]);
+            let is_title = |b: &Block| {
+                let t = norm(&b.text);
+                !has_h1
+                    && (2..=3).contains(&b.heading)
+                    && !boiler[b.elem]
+                    && t.chars().count() >= 10
+                    && titles.iter().any(|x| x.contains(&t))
+            };
             if let Some(hi) = (lo..first_idx).rev().find(|&i| {
                 let b = &page.blocks[i];
-                b.heading == 1 && b.link_chars * 2 < b.chars
+                (b.heading == 1 || is_title(b)) && b.link_chars * 2 < b.chars
             }) {
                 // So does the lead between the headline and the body (a teaser or standfirst
                 // paragraph in the article header).

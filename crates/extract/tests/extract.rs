@@ -795,3 +795,24 @@ fn picture_captions_author_boxes_and_tables_of_contents_are_furniture() {
     assert!(!t.contains("Table of contents"), "{t}");
     assert!(!t.contains("covered the harbour"), "{t}");
 }
+
+#[test]
+fn title_in_a_smaller_heading_leads_in_the_standfirst() {
+    // No `h1`: the headline is an `h2` that repeats the page title, followed by a standfirst
+    // outside the container that wins.
+    let s = "<html><head><meta property='og:title' content='Quay to reopen after storm repairs'></head>\
+         <body><nav><a href='/'>Home</a></nav><div class='head'><h2>Quay to reopen after storm repairs</h2>\
+         <div class='intro'><p>After a winter of storm damage and two hundred metres of new sea wall, the northern quay is ready for ferries again.</p></div></div>\
+         <div class='body'>\
+         <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
+         <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+         <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+         </div><footer><p>Contact us</p></footer></body></html>";
+    let a = html(s);
+    assert!(
+        a.text().contains("ready for ferries again"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(a.text().contains("how berths are shared out"));
+}
