@@ -322,7 +322,14 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<(Date, &'s
             _ => d,
         }
     };
-    if let Some((d, src)) = published_signals(page, ld, url_date) {
+    let mut offset = None;
+    if let Some((d, src)) = published_signals(page, ld, url_date, &mut offset) {
+        // A time declared with its local offset names the local day itself, where it and the
+        // URL's day are a day apart (a republished page keeps the URL's first day).
+        let near_url = url_date.is_some_and(|(u, _)| (u.day_number() - d.day_number()).abs() <= 1);
+        if offset.is_some_and(|o| o != 0) && d.time.is_some() && near_url {
+            return Some((d, src));
+        }
         return Some((agree(d), src));
     }
     url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
@@ -332,6 +339,7 @@ fn published_signals(
     page: &Page,
     ld: &[&Value],
     url_date: Option<(Date, bool)>,
+    offset: &mut Option<i32>,
 ) -> Option<(Date, &'static str)> {
     // Metadata dates, best first, with their raw values (for the UTC offset).
     // Meta keys first, then schema.org `datePublished`; a bare day under a generic key (`dc.date`,
@@ -378,6 +386,7 @@ fn published_signals(
                 dates::utc_offset(c.1)
                     .is_some_and(|o| o != 0 && (instant(&c.0, o) - instant(&d, 0)).abs() <= 1)
             }) {
+                *offset = dates::utc_offset(local.1);
                 return Some((local.0, local.2));
             }
             // West of Greenwich the local day is the day before for early UTC hours, east of
@@ -400,6 +409,7 @@ fn published_signals(
                 }
             }
         }
+        *offset = dates::utc_offset(raw);
         return Some((d, src));
     }
     // <time> and itemprop dates: published hints first, then any inside the content.

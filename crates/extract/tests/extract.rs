@@ -816,3 +816,43 @@ fn title_in_a_smaller_heading_leads_in_the_standfirst() {
     );
     assert!(a.text().contains("how berths are shared out"));
 }
+
+#[test]
+fn metadata_time_with_a_local_offset_names_the_day_against_the_url() {
+    let with_url = |meta: &str, url: &str| {
+        let s = page_with(
+            &format!("<head><meta property='article:published_time' content='{meta}'></head><div>"),
+            "</div>",
+        );
+        let mut r = raw("u", Content::Html(s));
+        r.meta.url = Some(url.into());
+        extract::extract(&r).published.map(|d| d[..10].to_string())
+    };
+    // The URL carries the day the story was filed; the local publication time is the next day.
+    assert_eq!(
+        with_url(
+            "2020-02-19T18:37:32+01:00",
+            "https://example.org/2020/02/18/story.html"
+        )
+        .as_deref(),
+        Some("2020-02-19")
+    );
+    // Without an offset (or in UTC) the URL's day stands.
+    assert_eq!(
+        with_url(
+            "2020-02-19T18:37:32",
+            "https://example.org/2020/02/18/story.html"
+        )
+        .as_deref(),
+        Some("2020-02-18")
+    );
+    // Republished years later: the URL keeps the first day.
+    assert_eq!(
+        with_url(
+            "2019-06-17T18:28:00+02:00",
+            "https://example.org/2017/07/12/story"
+        )
+        .as_deref(),
+        Some("2017-07-12")
+    );
+}
