@@ -404,7 +404,7 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
     }
     // Siblings of the best candidate that score well join it.
     let parent = page.elems[best].parent;
-    let threshold = (best_score * 0.2).max(10.0);
+    let threshold = (best_score * 0.1).max(8.0);
     let mut roots: Vec<usize> = vec![best];
     for i in best + 1..n {
         if page.elems[i].parent == parent && i != best && !boiler[i] && score[i] >= threshold {

@@ -856,3 +856,19 @@ fn metadata_time_with_a_local_offset_names_the_day_against_the_url() {
         Some("2017-07-12")
     );
 }
+
+#[test]
+fn a_shorter_section_beside_the_article_body_joins_it() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><nav><a href='/'>Home</a></nav><div id='wrap'><div class='story'>{}</div>\
+         <div class='part-two'><p>Later that afternoon, the council, agreed to publish the full cost of the repairs.</p>\
+         <p>Ferry crews said, they hoped the berths would be shared out fairly and soon.</p>\
+         <p>Dockers asked the council, for a meeting before the quay opens again.</p>\
+         <p>Harbour pilots expect, the first ferry to berth there on Thursday morning.</p></div>\
+         </div><footer><p>Contact us</p></footer></body></html>",
+        para.repeat(10)
+    );
+    let t = html(&s).text();
+    assert!(t.contains("publish the full cost"), "{t}");
+}
