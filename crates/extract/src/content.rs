@@ -43,6 +43,12 @@ const STRONG_NEG: &[&str] = &[
     "author-bio",
     "authorbio",
     "about-author",
+    "author-box",
+    "authorbox",
+    "author-description",
+    "author-info",
+    "table-of-contents",
+    "ez-toc",
     "outbrain",
     "taboola",
     "disqus",
@@ -229,7 +235,7 @@ pub fn boilerplate(page: &Page) -> Vec<bool> {
         let structural = e.hidden
             || matches!(
                 e.tag.as_str(),
-                "nav" | "aside" | "footer" | "menu" | "dialog"
+                "nav" | "aside" | "footer" | "menu" | "dialog" | "figcaption"
             )
             || matches!(
                 e.role.as_str(),
@@ -398,7 +404,7 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
     }
     // Siblings of the best candidate that score well join it.
     let parent = page.elems[best].parent;
-    let threshold = (best_score * 0.2).max(10.0);
+    let threshold = (best_score * 0.1).max(8.0);
     let mut roots: Vec<usize> = vec![best];
     for i in best + 1..n {
         if page.elems[i].parent == parent && i != best && !boiler[i] && score[i] >= threshold {
@@ -469,16 +475,58 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
                 .position(|b| std::ptr::eq(b, *first))
                 .unwrap_or(0);
             let lo = first_idx.saturating_sub(15);
-            if let Some(h) = page.blocks[lo..first_idx]
+            // The headline: an `h1`, or on a page without one, a smaller heading that repeats the
+            // page's title.
+            let norm = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+            let titles: Vec<String> = [page.meta("og:title"), page.title.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(norm)
+                .collect();
+            let has_h1 = page
+                .blocks
                 .iter()
-                .rev()
-                .find(|b| b.heading == 1 && b.link_chars * 2 < b.chars)
-            {
-                out.insert(0, h);
+                .any(|b| b.heading == 1 && !boiler[b.elem]);
+            let is_title = |b: &Block| {
+                let t = norm(&b.text);
+                !has_h1
+                    && (2..=3).contains(&b.heading)
+                    && !boiler[b.elem]
+                    && t.chars().count() >= 10
+                    && titles.iter().any(|x| x.contains(&t))
+            };
+            if let Some(hi) = (lo..first_idx).rev().find(|&i| {
+                let b = &page.blocks[i];
+                (b.heading == 1 || is_title(b)) && b.link_chars * 2 < b.chars
+            }) {
+                // So does the lead between the headline and the body (a teaser or standfirst
+                // paragraph in the article header).
+                let lead = page.blocks[hi + 1..first_idx].iter().filter(|b| {
+                    !boiler[b.elem]
+                        && b.heading == 0
+                        && b.link_chars * 4 < b.chars
+                        && weighted_len(&b.text) >= 60
+                        && !is_picture_caption(page, b)
+                });
+                let head: Vec<&Block> = std::iter::once(&page.blocks[hi]).chain(lead).collect();
+                out.splice(0..0, head);
             }
         }
     }
     out
+}
+
+/// A picture's caption or credit: inside a `<figure>`, or carrying a photo credit.
+fn is_picture_caption(page: &Page, b: &Block) -> bool {
+    const CREDITS: &[&str] = &[
+        "foto:", "photo:", "bild:", "kuva:", "(foto", "(photo", "©", "图片",
+    ];
+    let lower = b.text.to_lowercase();
+    CREDITS.iter().any(|c| lower.contains(c))
+        || page
+            .ancestors(b.elem)
+            .take(6)
+            .any(|a| matches!(page.elems[a].tag.as_str(), "figure" | "figcaption"))
 }
 
 /// A line per text block with its element path and boilerplate flag, for tuning by hand.

@@ -163,6 +163,11 @@ const DATE_KEYS: &[&str] = &[
     "parsely-pub-date",
     "dc.date.issued",
     "dcterms.issued",
+];
+
+/// Meta keys that usually give the publication date but that some sites fill with another day;
+/// when they give a bare day or a creation time, schema.org `datePublished` outranks them.
+const GENERIC_DATE_KEYS: &[&str] = &[
     "dc.date",
     "dcterms.date",
     "dc.date.created",
@@ -317,7 +322,14 @@ fn published(page: &Page, ld: &[&Value], url: Option<&str>) -> Option<(Date, &'s
             _ => d,
         }
     };
-    if let Some((d, src)) = published_signals(page, ld, url_date) {
+    let mut offset = None;
+    if let Some((d, src)) = published_signals(page, ld, url_date, &mut offset) {
+        // A time declared with its local offset names the local day itself, where it and the
+        // URL's day are a day apart (a republished page keeps the URL's first day).
+        let near_url = url_date.is_some_and(|(u, _)| (u.day_number() - d.day_number()).abs() <= 1);
+        if offset.is_some_and(|o| o != 0) && d.time.is_some() && near_url {
+            return Some((d, src));
+        }
         return Some((agree(d), src));
     }
     url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
@@ -327,13 +339,26 @@ fn published_signals(
     page: &Page,
     ld: &[&Value],
     url_date: Option<(Date, bool)>,
+    offset: &mut Option<i32>,
 ) -> Option<(Date, &'static str)> {
     // Metadata dates, best first, with their raw values (for the UTC offset).
+    // Meta keys first, then schema.org `datePublished`; a bare day under a generic key (`dc.date`,
+    // `date`) or a creation time comes last, as it is often another day than the publication.
     let mut declared: Vec<(Date, &str, &'static str)> = Vec::new();
-    for key in DATE_KEYS {
-        for meta in page.metas.iter().filter(|x| x.key == *key) {
-            if let Some(d) = dates::parse_value(&meta.value) {
-                declared.push((d, meta.value.as_str(), "meta"));
+    let mut generic: Vec<(Date, &str, &'static str)> = Vec::new();
+    for (keys, is_generic) in [(DATE_KEYS, false), (GENERIC_DATE_KEYS, true)] {
+        for key in keys {
+            for meta in page.metas.iter().filter(|x| x.key == *key) {
+                if let Some(d) = dates::parse_value(&meta.value) {
+                    // A creation time is when the draft was started, not published.
+                    let created = key.ends_with("created");
+                    let to = if is_generic && (d.time.is_none() || created) {
+                        &mut generic
+                    } else {
+                        &mut declared
+                    };
+                    to.push((d, meta.value.as_str(), "meta"));
+                }
             }
         }
     }
@@ -348,6 +373,7 @@ fn published_signals(
             }
         }
     }
+    declared.append(&mut generic);
     if let Some(&(d, raw, src)) = declared.first() {
         // A time given in UTC is not the local publication day near midnight. Prefer the same
         // moment given with a local offset, else a visible date line one day away.
@@ -360,6 +386,7 @@ fn published_signals(
                 dates::utc_offset(c.1)
                     .is_some_and(|o| o != 0 && (instant(&c.0, o) - instant(&d, 0)).abs() <= 1)
             }) {
+                *offset = dates::utc_offset(local.1);
                 return Some((local.0, local.2));
             }
             // West of Greenwich the local day is the day before for early UTC hours, east of
@@ -382,6 +409,7 @@ fn published_signals(
                 }
             }
         }
+        *offset = dates::utc_offset(raw);
         return Some((d, src));
     }
     // <time> and itemprop dates: published hints first, then any inside the content.

@@ -521,6 +521,21 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
             }
         }
     }
+    // An author's name alone on the line under the headline: `犬儒病(上)` / `胡平` / text.
+    if c.byline.is_empty() && kept.len() >= 3 {
+        // A part number closing the headline (`(上)`, `（下）`) is not a sentence end.
+        let first = kept[0]
+            .trim_end()
+            .strip_suffix([')', '）'])
+            .and_then(|t| t.rsplit_once(['(', '（']))
+            .filter(|(_, part)| part.chars().count() <= 4)
+            .map_or(kept[0].as_str(), |(head, _)| head);
+        let name = kept[1].trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{3000}');
+        if weighted_len(first) <= 120 && !ends_like_sentence(first) && is_han_name(name) {
+            c.byline = vec![name.to_string()];
+            kept.remove(1);
+        }
+    }
     // Reporters named in a lead paragraph: `(记者 郝薇薇 黃河)`.
     if c.byline.is_empty() {
         for p in kept.iter().take(3) {
@@ -600,7 +615,7 @@ static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Drop the add-ons after an article: from a tail marker in the last half of the text on, and
-/// calls to action among the short lines of the last third.
+/// calls to action (short lines anywhere, lines up to 200 weighted chars in the last third).
 pub fn trim_tail(paragraphs: &mut Vec<String>) {
     let lens: Vec<usize> = paragraphs.iter().map(|p| weighted_len(p)).collect();
     let total: usize = lens.iter().sum();
@@ -638,10 +653,26 @@ pub fn trim_tail(paragraphs: &mut Vec<String>) {
         let wl = weighted_len(&p);
         let late = before * 3 >= total * 2;
         before += wl;
-        if late && wl <= 200 && CALL_TO_ACTION.is_match(&p) {
+        if (late && wl <= 200 || wl <= 90) && CALL_TO_ACTION.is_match(&p) {
             continue;
         }
         out.push(p);
     }
     *paragraphs = out;
+    // Short lines that are not sentences after the last one (`Artikel bewerten`, `Autour de :`,
+    // `Photo credits: …`, a lone section title of a teaser box) are page furniture.
+    while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| is_trailing_label(p)) {
+        paragraphs.pop();
+    }
+}
+
+/// A short line without numbers that does not end a sentence: a label, a button, a section title.
+fn is_trailing_label(p: &str) -> bool {
+    let t = p.trim();
+    weighted_len(t) <= 40
+        // Numbers make data lines: list entries, quantities, addresses.
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && !t.ends_with([
+            '.', '!', '?', '。', '！', '？', '"', '”', '»', '“', '…', ')', '）', '」', '』', '\'',
+        ])
 }

@@ -658,3 +658,217 @@ fn link_about_the_author_is_not_the_author() {
     ));
     assert_eq!(a.byline, ["黄宇"]);
 }
+
+#[test]
+fn creation_time_and_bare_generic_day_yield_to_schema_date_published() {
+    let ld = "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\
+              \"datePublished\":\"2023-11-09T03:02:34-05:00\"}</script>";
+    // A draft's creation time the evening before.
+    let s = page_with(
+        &format!(
+            "<head><meta name='dcterms.created' content='2023-11-08T20:25:25-05:00'>{ld}</head>\
+             <div><h1>Quay to reopen</h1>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-09")
+    );
+    // A bare day under `dc.date`.
+    let s = page_with(
+        &format!(
+            "<head><meta name='dc.date' content='2023-11-08'>{ld}</head><div><h1>Quay to reopen</h1>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-09")
+    );
+    // A timed generic `date` still comes before the schema date.
+    let s = page_with(
+        &format!(
+            "<head><meta name='date' content='2023-11-10T14:11:58+01:00'>{ld}</head>\
+             <div><h1>Quay to reopen</h1>"
+        ),
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2023-11-10")
+    );
+}
+
+#[test]
+fn short_labels_after_the_last_sentence_are_dropped() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<p>Rate this article</p><p>Photo credits: Harbour Board</p><p>Around the topic:</p></div>",
+    );
+    let t = html(&s).text();
+    assert!(t.contains("how berths are shared out."), "{t}");
+    assert!(!t.contains("Rate this article"), "{t}");
+    assert!(!t.contains("Photo credits"), "{t}");
+    assert!(!t.contains("Around the topic"), "{t}");
+    // Data lines with numbers (an address, a quantity) and sentences stay.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>",
+        "<p>Harbour Office, Quay Street 14</p></div>",
+    );
+    assert!(html(&s).text().contains("Quay Street 14"));
+}
+
+#[test]
+fn chinese_author_name_alone_under_the_headline() {
+    let a = html(&zh_page(&format!("<p>胡平</p>{ZH_PARA}{ZH_PARA}")));
+    assert_eq!(a.byline, ["胡平"]);
+    assert!(
+        !a.paragraphs.iter().any(|p| p == "胡平"),
+        "{:?}",
+        a.paragraphs
+    );
+    // A part number closing the headline.
+    let a = html(
+        &zh_page(&format!("<p>胡平</p>{ZH_PARA}{ZH_PARA}"))
+            .replace("二十座</h1>", "二十座(上)</h1>"),
+    );
+    assert_eq!(a.byline, ["胡平"]);
+    // A short subheading after a paragraph is not a name.
+    let a = html(&zh_page(&format!("{ZH_PARA}<p>看点</p>{ZH_PARA}")));
+    assert!(!a.byline.contains(&"看点".to_string()), "{:?}", a.byline);
+    assert!(a.paragraphs.iter().any(|p| p == "看点"));
+}
+
+#[test]
+fn short_call_to_action_inside_the_article_is_dropped() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>Harbour Newsletter: sign up to get the week's news</p>",
+        "</div>",
+    );
+    let t = html(&s).text();
+    assert!(!t.contains("Newsletter"), "{t}");
+    assert!(t.contains("Engineers replaced"), "{t}");
+}
+
+#[test]
+fn lead_between_the_headline_and_the_body_is_kept() {
+    // Headline and standfirst in a header outside the container that wins, with a picture
+    // credit between them.
+    let s = "<html><body><nav><a href='/'>Home</a></nav><div class='head'><h1>Quay to reopen</h1>\
+         <div class='teaser-text'><p>After a winter of storm damage and two hundred metres of new sea wall, the northern quay is ready for ferries again.</p></div>\
+         <figure><img src='q.jpg'><figcaption>The northern quay at dawn on Monday, seen from the lighthouse across the harbour basin</figcaption></figure></div>\
+         <div class='body'>\
+         <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
+         <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+         <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+         </div><footer><p>Contact us</p></footer></body></html>";
+    let a = html(s);
+    assert_eq!(
+        a.paragraphs.first().map(String::as_str),
+        Some("Quay to reopen")
+    );
+    assert!(
+        a.text().contains("ready for ferries again"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(
+        !a.text().contains("seen from the lighthouse"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(a.text().contains("how berths are shared out"));
+}
+
+#[test]
+fn picture_captions_author_boxes_and_tables_of_contents_are_furniture() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1>\
+         <div class='ez-toc-container'><p>Table of contents</p><ul><li>Repairs</li><li>Ferries</li></ul></div>\
+         <figure><img src='q.jpg'><figcaption>The northern quay at dawn on Monday, seen from the lighthouse across the basin.</figcaption></figure>",
+        "<section class='author-box'><p>Jane Doe has covered the harbour and its ferries for the Gazette since the year two thousand and ten.</p></section></div>",
+    );
+    let t = html(&s).text();
+    assert!(t.contains("how berths are shared out"), "{t}");
+    assert!(!t.contains("seen from the lighthouse"), "{t}");
+    assert!(!t.contains("Table of contents"), "{t}");
+    assert!(!t.contains("covered the harbour"), "{t}");
+}
+
+#[test]
+fn title_in_a_smaller_heading_leads_in_the_standfirst() {
+    // No `h1`: the headline is an `h2` that repeats the page title, followed by a standfirst
+    // outside the container that wins.
+    let s = "<html><head><meta property='og:title' content='Quay to reopen after storm repairs'></head>\
+         <body><nav><a href='/'>Home</a></nav><div class='head'><h2>Quay to reopen after storm repairs</h2>\
+         <div class='intro'><p>After a winter of storm damage and two hundred metres of new sea wall, the northern quay is ready for ferries again.</p></div></div>\
+         <div class='body'>\
+         <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
+         <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+         <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+         </div><footer><p>Contact us</p></footer></body></html>";
+    let a = html(s);
+    assert!(
+        a.text().contains("ready for ferries again"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(a.text().contains("how berths are shared out"));
+}
+
+#[test]
+fn metadata_time_with_a_local_offset_names_the_day_against_the_url() {
+    let with_url = |meta: &str, url: &str| {
+        let s = page_with(
+            &format!("<head><meta property='article:published_time' content='{meta}'></head><div>"),
+            "</div>",
+        );
+        let mut r = raw("u", Content::Html(s));
+        r.meta.url = Some(url.into());
+        extract::extract(&r).published.map(|d| d[..10].to_string())
+    };
+    // The URL carries the day the story was filed; the local publication time is the next day.
+    assert_eq!(
+        with_url(
+            "2020-02-19T18:37:32+01:00",
+            "https://example.org/2020/02/18/story.html"
+        )
+        .as_deref(),
+        Some("2020-02-19")
+    );
+    // Without an offset (or in UTC) the URL's day stands.
+    assert_eq!(
+        with_url(
+            "2020-02-19T18:37:32",
+            "https://example.org/2020/02/18/story.html"
+        )
+        .as_deref(),
+        Some("2020-02-18")
+    );
+    // Republished years later: the URL keeps the first day.
+    assert_eq!(
+        with_url(
+            "2019-06-17T18:28:00+02:00",
+            "https://example.org/2017/07/12/story"
+        )
+        .as_deref(),
+        Some("2017-07-12")
+    );
+}
+
+#[test]
+fn a_shorter_section_beside_the_article_body_joins_it() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><nav><a href='/'>Home</a></nav><div id='wrap'><div class='story'>{}</div>\
+         <div class='part-two'><p>Later that afternoon, the council, agreed to publish the full cost of the repairs.</p>\
+         <p>Ferry crews said, they hoped the berths would be shared out fairly and soon.</p>\
+         <p>Dockers asked the council, for a meeting before the quay opens again.</p>\
+         <p>Harbour pilots expect, the first ferry to berth there on Thursday morning.</p></div>\
+         </div><footer><p>Contact us</p></footer></body></html>",
+        para.repeat(10)
+    );
+    let t = html(&s).text();
+    assert!(t.contains("publish the full cost"), "{t}");
+}
