@@ -106,7 +106,12 @@ impl Encoder {
 
     /// Whether the AVX-512 inner loops run.
     pub fn uses_avx512(&self) -> bool {
-        self.kernels == Kernels::Avx512
+        matches!(self.kernels, Kernels::Avx512 { .. })
+    }
+
+    /// Whether the int8 products run on AVX-512 VNNI (`vpdpbusd`).
+    pub fn uses_vnni(&self) -> bool {
+        self.kernels == Kernels::Avx512 { vnni: true }
     }
 
     /// The state of the per-token-id cache and the work done so far.
@@ -143,9 +148,27 @@ impl Encoder {
             let mut sums = vec![0.0f32; round.len() * FEAT_DIM];
             let wave = 4 * rayon::current_num_threads().max(1);
             for batches in batches.chunks(wave) {
+                // The wave's distinct ids, their rows computed once (shared by the workers).
+                let mut ids: Vec<u32> = batches
+                    .iter()
+                    .flatten()
+                    .flat_map(|s| s.ids.iter().copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let entries = forward::rows_for(&self.weights, &self.cache, self.kernels, &ids);
                 let partial: Vec<Vec<f32>> = batches
                     .par_iter()
-                    .map(|b| forward::pooled_features(&self.weights, &self.cache, self.kernels, b))
+                    .map(|b| {
+                        forward::pooled_features(
+                            &self.weights,
+                            &self.cache,
+                            self.kernels,
+                            b,
+                            &ids,
+                            &entries,
+                        )
+                    })
                     .collect();
                 for (batch, part) in batches.iter().zip(&partial) {
                     for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {

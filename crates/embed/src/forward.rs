@@ -38,9 +38,12 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use half::{f16, slice::HalfFloatSliceExt};
+use rayon::prelude::*;
 
 use crate::cache::{Entry, TokenCache};
-use crate::simd::{lane_sum, matmul, prefetch, Kernels, Sparse, MAX_TERMS, ROW};
+use crate::simd::{
+    lane_sum, matmul, prefetch, quantise_row, Kernels, RowScales, Sparse, MAX_TERMS, ROW,
+};
 use crate::weights::{Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
 
 /// How far a token's features reach on each side.
@@ -79,51 +82,93 @@ fn branch_offset(w: &Weights, b: usize) -> usize {
             .sum::<usize>()
 }
 
-/// Cached rows per batched computation of missing ids: enough rows for `gemm` to amortise
-/// packing the weights (64 measured ~8% slower on a cold cache than 192 or 512, which were alike),
-/// while the f32 results (~24 KB an id) stay a few MB.
+/// Most cached rows computed in one batched product: enough rows to amortise streaming the
+/// weights (each 64-column panel stays in L1 while every row passes), few enough that the f32
+/// results (~24 KB an id) stay a few MB.
 const MISS_BATCH: usize = 256;
+/// Fewest rows worth giving a worker of their own.
+const MIN_MISS_BATCH: usize = 24;
 
-/// The cached rows of `ids`, computed from scratch (dense products, batched).
-fn compute_entries(w: &Weights, ids: &[u32]) -> Vec<Entry> {
+/// The cached rows of `ids`, computed from scratch: two int8 products (the embedding's 6-bit
+/// codes are exact bytes; the layer-normalised branch inputs are quantised per row and branch).
+fn compute_entries(w: &Weights, k: Kernels, ids: &[u32]) -> Vec<Entry> {
     let m = ids.len();
-    let mut emb = vec![0.0f32; m * EMB_DIM];
-    for (row, &id) in emb.chunks_exact_mut(EMB_DIM).zip(ids) {
-        w.embedding(id, row);
+    // The embedding row is `code · scale + lo` with the block's scale and lo, so its projection
+    // is `scale · (codes · W) + lo · Σ W`: the codes go into the int8 product as they are.
+    let mut codes = vec![0u8; m * EMB_DIM];
+    let (mut scale, mut add) = (vec![0.0f32; m], vec![0.0f32; m]);
+    for (i, (dst, &id)) in codes.chunks_exact_mut(EMB_DIM).zip(ids).enumerate() {
+        let (q, (s, lo)) = w.quantised_row(id);
+        dst.copy_from_slice(q);
+        (scale[i], add[i]) = (s, lo);
     }
+    let mut zero = vec![0i32; m];
     let mut x = vec![0.0f32; m * X_LEN];
-    for row in x.chunks_exact_mut(X_LEN) {
-        row.copy_from_slice(&w.proj_b);
-    }
-    matmul(&emb, EMB_DIM, &w.proj_w, &mut x, X_LEN, 0, m, true);
+    let rows = RowScales {
+        scale: &scale,
+        zero: &zero,
+        add: &add,
+    };
+    k.qgemm(&codes, EMB_DIM, &rows, &w.proj, &mut x, X_LEN, 0, m);
     layer_norm(&mut x, X_LEN, &w.ln_g_all, &w.ln_b_all, w.eps);
 
     let len = branch_offset(w, w.branches.len());
-    let mut rows = vec![0.0f32; m * len];
-    for (dst, src) in rows.chunks_exact_mut(len).zip(x.chunks_exact(X_LEN)) {
+    let mut out = vec![0.0f32; m * len];
+    for (dst, src) in out.chunks_exact_mut(len).zip(x.chunks_exact(X_LEN)) {
         dst[..X_LEN].copy_from_slice(src);
     }
+    add.iter_mut().for_each(|a| *a = 0.0);
+    let mut q = vec![0u8; m * CNN_DIM];
     for (b, br) in w.branches.iter().enumerate() {
+        for (i, (qr, xr)) in q.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(X_LEN)).enumerate() {
+            (scale[i], zero[i]) = quantise_row(&xr[b * CNN_DIM..(b + 1) * CNN_DIM], qr);
+        }
+        let rows = RowScales {
+            scale: &scale,
+            zero: &zero,
+            add: &add,
+        };
         let off = branch_offset(w, b);
-        matmul(
-            &x[b * CNN_DIM..],
-            X_LEN,
-            &br.both,
-            &mut rows,
-            len,
-            off,
-            m,
-            false,
-        );
+        k.qgemm(&q, CNN_DIM, &rows, &br.both, &mut out, len, off, m);
     }
     let mut half = vec![f16::ZERO; len];
-    rows.chunks_exact(len)
+    out.chunks_exact(len)
         .map(|r| {
             // Vectorised (F16C) where the CPU has it.
             half.convert_from_f32_slice(r);
             Arc::from(half.as_slice())
         })
         .collect()
+}
+
+/// The cached rows of `ids` (sorted, distinct): from the cache where it has them, the others
+/// computed in batches shared among rayon's workers and added to the cache.
+pub fn rows_for(w: &Weights, cache: &TokenCache, k: Kernels, ids: &[u32]) -> Vec<Entry> {
+    let mut entries: Vec<Option<Entry>> = ids.iter().map(|&id| cache.get(id)).collect();
+    let missing: Vec<u32> = ids
+        .iter()
+        .zip(&entries)
+        .filter(|(_, e)| e.is_none())
+        .map(|(&id, _)| id)
+        .collect();
+    let per_worker = missing
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .clamp(MIN_MISS_BATCH, MISS_BATCH);
+    let computed: Vec<Entry> = missing
+        .par_chunks(per_worker)
+        .flat_map_iter(|chunk| compute_entries(w, k, chunk))
+        .collect();
+    let mut fresh = missing.iter().zip(computed);
+    for (&id, e) in ids.iter().zip(&mut entries) {
+        if e.is_none() {
+            let (&mid, row) = fresh.next().expect("a row for every missing id");
+            debug_assert_eq!(mid, id);
+            cache.put(id, row.clone());
+            *e = Some(row);
+        }
+    }
+    entries.into_iter().flatten().collect()
 }
 
 /// The nonzero values of the first convolution's ReLU output, row by row.
@@ -152,31 +197,16 @@ const AHEAD: usize = 3;
 const BLOCK: usize = 32;
 
 /// The summed, layer-normalised token features of each segment: `segments.len() × FEAT_DIM`.
+/// `ids` (sorted, distinct) and `entries` are the cached rows of at least every id in `segments`
+/// (from [`rows_for`]).
 pub fn pooled_features(
     w: &Weights,
     cache: &TokenCache,
     kernels: Kernels,
     segments: &[Segment],
+    ids: &[u32],
+    entries: &[Entry],
 ) -> Vec<f32> {
-    let mut distinct: Vec<u32> = segments
-        .iter()
-        .flat_map(|s| s.ids.iter().copied())
-        .collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let mut entries: Vec<Option<Entry>> = distinct.iter().map(|&id| cache.get(id)).collect();
-    let missing: Vec<usize> = (0..distinct.len())
-        .filter(|&i| entries[i].is_none())
-        .collect();
-    for chunk in missing.chunks(MISS_BATCH) {
-        let ids: Vec<u32> = chunk.iter().map(|&i| distinct[i]).collect();
-        for (&i, e) in chunk.iter().zip(compute_entries(w, &ids)) {
-            cache.put(distinct[i], e.clone());
-            entries[i] = Some(e);
-        }
-    }
-    let entries: Vec<Entry> = entries.into_iter().flatten().collect();
-
     let mut sums = vec![0.0f32; segments.len() * FEAT_DIM];
     let mut scratch = Scratch::default();
     let mut rows: Vec<&[f16]> = Vec::new();
@@ -184,7 +214,7 @@ pub fn pooled_features(
     for (s, out) in segments.iter().zip(sums.chunks_exact_mut(FEAT_DIM)) {
         rows.clear();
         rows.extend(s.ids.iter().map(|id| {
-            let i = distinct.binary_search(id).expect("every id has a row");
+            let i = ids.binary_search(id).expect("every id has a row");
             &*entries[i]
         }));
         macs += segment_features(w, kernels, s, &rows, out, &mut scratch);
