@@ -13,6 +13,7 @@
 //! about ten seconds on two cores; callers that cannot wait should truncate the text first.
 
 use std::path::Path;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -55,6 +56,24 @@ pub struct WorkStats {
     pub tokens: u64,
     /// Multiply-adds of the sparse second convolution (nonzero inputs × 256 outputs).
     pub sparse_macs: u64,
+    /// Wall-clock nanoseconds spent in each stage of [`Encoder::embed_batch`], indexed by
+    /// [`Stage`] (each stage runs on all workers; the stages run one after another).
+    pub stage_ns: [u64; 4],
+}
+
+/// The stages of [`Encoder::embed_batch`], for [`WorkStats::stage_ns`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// SentencePiece normalisation and Viterbi.
+    Tokenize = 0,
+    /// The per-token-id rows of ids not in the cache: embedding codes, the input projection, its
+    /// layer norm and both convolutions at every window position (int8 products).
+    Rows = 1,
+    /// Per token: the first convolution from cached rows, the sparse second convolution, the
+    /// layer norm of the token features and the pooling sum.
+    Tokens = 2,
+    /// Per text: the output projection and the DNN head.
+    Head = 3,
 }
 
 impl Encoder {
@@ -124,6 +143,7 @@ impl Encoder {
             misses,
             tokens,
             sparse_macs,
+            stage_ns: self.cache.stage_ns(),
         }
     }
 
@@ -140,8 +160,17 @@ impl Encoder {
     /// Unit-length 512-d vectors for many texts, in order, using all of rayon's workers.
     pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         let mut out = Vec::with_capacity(texts.len());
+        let mut clock = Instant::now();
+        let mut lap = |stage: Stage| {
+            let now = Instant::now();
+            let ns = now.duration_since(clock).as_nanos();
+            self.cache
+                .record_stage(stage as usize, u64::try_from(ns).unwrap_or(u64::MAX));
+            clock = now;
+        };
         for round in texts.chunks(TEXTS_PER_ROUND) {
             let ids: Vec<Vec<u32>> = round.par_iter().map(|t| self.tokenize(t)).collect();
+            lap(Stage::Tokenize);
             let batches = micro_batches(&ids);
             // A few micro-batches per worker at a time, added up in order: memory stays bounded
             // however long the texts, and the sums do not depend on thread scheduling.
@@ -157,6 +186,7 @@ impl Encoder {
                 ids.sort_unstable();
                 ids.dedup();
                 let entries = forward::rows_for(&self.weights, &self.cache, self.kernels, &ids);
+                lap(Stage::Rows);
                 let partial: Vec<Vec<f32>> = batches
                     .par_iter()
                     .map(|b| {
@@ -170,6 +200,7 @@ impl Encoder {
                         )
                     })
                     .collect();
+                lap(Stage::Tokens);
                 for (batch, part) in batches.iter().zip(&partial) {
                     for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {
                         let acc = &mut sums[seg.text * FEAT_DIM..(seg.text + 1) * FEAT_DIM];
@@ -185,6 +216,7 @@ impl Encoder {
                 .map(|(s, l)| forward::head(&self.weights, s, l))
                 .collect();
             out.extend(vecs.into_iter().flatten());
+            lap(Stage::Head);
         }
         out
     }

@@ -89,56 +89,106 @@ const MISS_BATCH: usize = 256;
 /// Fewest rows worth giving a worker of their own.
 const MIN_MISS_BATCH: usize = 24;
 
+/// Ids whose rows are computed together: a multiple of the int8 kernel's 6-row tile, and few
+/// enough that the f32 products (~24 KB an id) stay in L2 while they are converted.
+const SUB_BATCH: usize = 48;
+
+/// Working buffers of [`compute_entries`], kept per thread (so that neither the allocator nor
+/// the kernel zeroes megabytes for every batch).
+#[derive(Default)]
+struct RowScratch {
+    codes: Vec<u8>,
+    x: Vec<f32>,
+    q: Vec<u8>,
+    out: Vec<f32>,
+    half: Vec<f16>,
+    scale: Vec<f32>,
+    zero: Vec<i32>,
+    add: Vec<f32>,
+}
+
+thread_local! {
+    static ROW_SCRATCH: std::cell::RefCell<RowScratch> = std::cell::RefCell::default();
+}
+
 /// The cached rows of `ids`, computed from scratch: two int8 products (the embedding's 6-bit
 /// codes are exact bytes; the layer-normalised branch inputs are quantised per row and branch).
 fn compute_entries(w: &Weights, k: Kernels, ids: &[u32]) -> Vec<Entry> {
+    ROW_SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let mut entries = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(SUB_BATCH) {
+            compute_chunk(w, k, chunk, &mut scratch, &mut entries);
+        }
+        entries
+    })
+}
+
+fn compute_chunk(w: &Weights, k: Kernels, ids: &[u32], sc: &mut RowScratch, entries: &mut Vec<Entry>) {
     let m = ids.len();
+    let len = branch_offset(w, w.branches.len());
+    // Every element of these is written below before it is read.
+    sc.codes.resize(m * EMB_DIM, 0);
+    sc.x.resize(m * X_LEN, 0.0);
+    sc.q.resize(m * CNN_DIM, 0);
+    sc.out.resize(m * len, 0.0);
+    sc.half.resize(len, f16::ZERO);
+    sc.scale.resize(m, 0.0);
+    sc.zero.resize(m, 0);
+    sc.add.resize(m, 0.0);
+    let RowScratch {
+        codes,
+        x,
+        q,
+        out,
+        half,
+        scale,
+        zero,
+        add,
+    } = sc;
+    let (codes, x, q, out) = (
+        &mut codes[..m * EMB_DIM],
+        &mut x[..m * X_LEN],
+        &mut q[..m * CNN_DIM],
+        &mut out[..m * len],
+    );
+    let (scale, zero, add) = (&mut scale[..m], &mut zero[..m], &mut add[..m]);
     // The embedding row is `code · scale + lo` with the block's scale and lo, so its projection
     // is `scale · (codes · W) + lo · Σ W`: the codes go into the int8 product as they are.
-    let mut codes = vec![0u8; m * EMB_DIM];
-    let (mut scale, mut add) = (vec![0.0f32; m], vec![0.0f32; m]);
     for (i, (dst, &id)) in codes.chunks_exact_mut(EMB_DIM).zip(ids).enumerate() {
-        let (q, (s, lo)) = w.quantised_row(id);
-        dst.copy_from_slice(q);
-        (scale[i], add[i]) = (s, lo);
+        let (qr, (s, lo)) = w.quantised_row(id);
+        dst.copy_from_slice(qr);
+        (scale[i], zero[i], add[i]) = (s, 0, lo);
     }
-    let mut zero = vec![0i32; m];
-    let mut x = vec![0.0f32; m * X_LEN];
     let rows = RowScales {
-        scale: &scale,
-        zero: &zero,
-        add: &add,
+        scale,
+        zero,
+        add,
     };
-    k.qgemm(&codes, EMB_DIM, &rows, &w.proj, &mut x, X_LEN, 0, m);
-    layer_norm(&mut x, X_LEN, &w.ln_g_all, &w.ln_b_all, w.eps);
+    k.qgemm(codes, EMB_DIM, &rows, &w.proj, x, X_LEN, 0, m);
+    layer_norm(x, X_LEN, &w.ln_g_all, &w.ln_b_all, w.eps);
 
-    let len = branch_offset(w, w.branches.len());
-    let mut out = vec![0.0f32; m * len];
     for (dst, src) in out.chunks_exact_mut(len).zip(x.chunks_exact(X_LEN)) {
         dst[..X_LEN].copy_from_slice(src);
     }
     add.iter_mut().for_each(|a| *a = 0.0);
-    let mut q = vec![0u8; m * CNN_DIM];
     for (b, br) in w.branches.iter().enumerate() {
         for (i, (qr, xr)) in q.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(X_LEN)).enumerate() {
             (scale[i], zero[i]) = quantise_row(&xr[b * CNN_DIM..(b + 1) * CNN_DIM], qr);
         }
         let rows = RowScales {
-            scale: &scale,
-            zero: &zero,
-            add: &add,
+            scale,
+            zero,
+            add,
         };
         let off = branch_offset(w, b);
-        k.qgemm(&q, CNN_DIM, &rows, &br.both, &mut out, len, off, m);
+        k.qgemm(q, CNN_DIM, &rows, &br.both, out, len, off, m);
     }
-    let mut half = vec![f16::ZERO; len];
-    out.chunks_exact(len)
-        .map(|r| {
-            // Vectorised (F16C) where the CPU has it.
-            half.convert_from_f32_slice(r);
-            Arc::from(half.as_slice())
-        })
-        .collect()
+    for r in out.chunks_exact(len) {
+        // Vectorised (F16C) where the CPU has it.
+        half.convert_from_f32_slice(r);
+        entries.push(Arc::from(half.as_slice()));
+    }
 }
 
 /// The cached rows of `ids` (sorted, distinct): from the cache where it has them, the others

@@ -592,18 +592,20 @@ impl Kernels {
 }
 
 /// The epilogue of one 16-column block of one row: dequantise the i32 sums into `out`.
-#[inline(always)]
-fn dequantise_sums(sums: &[i32; QN], rows: &RowScales, i: usize, b: &QMatrix, j0: usize, out: &mut [f32]) {
+fn dequantise_sums(
+    sums: &[i32; QN],
+    rows: &RowScales,
+    i: usize,
+    b: &QMatrix,
+    j0: usize,
+    out: &mut [f32],
+) {
     let (s, z, add) = (rows.scale[i], rows.zero[i], rows.add[i]);
-    let cols = j0..j0 + QN;
-    for ((((o, &acc), &q), (&sc, &cs)), &bias) in out
-        .iter_mut()
-        .zip(sums)
-        .zip(&b.qsum[cols.clone()])
-        .zip(b.scale[cols.clone()].iter().zip(&b.colsum[cols.clone()]))
-        .zip(&b.bias[cols])
-    {
-        *o = (acc - z * q) as f32 * (s * sc) + add * cs + bias;
+    let out: &mut [f32; QN] = out.try_into().expect("16 outputs");
+    for (l, o) in out.iter_mut().enumerate() {
+        let j = j0 + l;
+        let exact = sums[l] - z * b.qsum[j];
+        *o = exact as f32 * (s * b.scale[j]) + add * b.colsum[j] + b.bias[j];
     }
 }
 
@@ -643,7 +645,7 @@ fn qtile(
 mod vnni {
     use std::arch::x86_64::*;
 
-    use super::{dequantise_sums, QMatrix, RowScales, QK, QN, TILE_M, TILE_N};
+    use super::{QMatrix, RowScales, QK, QN, TILE_M, TILE_N};
 
     /// Rows `i0 .. i0 + tile` (`tile ≤ TILE_M`) times the 64 columns of `panel`, with the sums of
     /// a register tile kept in registers over the whole `k`.
@@ -714,15 +716,30 @@ mod vnni {
                 }
             }
         }
-        let mut sums = [0i32; QN];
         for (r, acc_r) in acc.iter().enumerate() {
             let i = i0 + r;
-            for (t, s) in acc_r.iter().enumerate() {
-                // SAFETY: `sums` is 16 i32s, a 64-byte unaligned store.
-                unsafe { _mm512_storeu_si512(sums.as_mut_ptr().cast(), *s) };
+            let (s, z, add) = (rows.scale[i], rows.zero[i], rows.add[i]);
+            for (t, acc) in acc_r.iter().enumerate() {
                 let j0 = (panel * TILE_N + t) * QN;
                 let at = c_off + i * ldc + j0;
-                dequantise_sums(&sums, rows, i, b, j0, &mut c[at..at + QN]);
+                let out = &mut c[at..at + QN];
+                let cols = j0..j0 + QN;
+                let (qsum, scale) = (&b.qsum[cols.clone()], &b.scale[cols.clone()]);
+                let (colsum, bias) = (&b.colsum[cols.clone()], &b.bias[cols]);
+                // SAFETY: every slice above is 16 values long (bounds-checked slicing), the loads
+                // and the store are unaligned 64-byte accesses inside them.
+                unsafe {
+                    let q = _mm512_loadu_si512(qsum.as_ptr().cast());
+                    let exact = _mm512_sub_epi32(*acc, _mm512_mullo_epi32(_mm512_set1_epi32(z), q));
+                    let scale = _mm512_mul_ps(_mm512_set1_ps(s), _mm512_loadu_ps(scale.as_ptr()));
+                    let shift = _mm512_fmadd_ps(
+                        _mm512_set1_ps(add),
+                        _mm512_loadu_ps(colsum.as_ptr()),
+                        _mm512_loadu_ps(bias.as_ptr()),
+                    );
+                    let v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, shift);
+                    _mm512_storeu_ps(out.as_mut_ptr(), v);
+                }
             }
         }
     }
