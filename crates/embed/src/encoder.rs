@@ -257,3 +257,53 @@ fn micro_batches(ids: &[Vec<u32>]) -> Vec<Vec<Segment<'_>>> {
     }
     batches
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_add_up_to_the_whole_text() {
+        // A long text cut into overlapping windows gives the same pooled features as one segment
+        // over the whole text (same rows, only the order of the additions differs).
+        let enc = Encoder::from_cache(&assets::Cache::from_env())
+            .unwrap_or_else(|e| panic!("cannot load the encoder: {e}"));
+        let text = "Chinese President Xi Jinping held talks with Vladimir Putin in Moscow. "
+            .repeat(30)
+            + &"Переговоры в Москве продолжились. 会谈在莫斯科举行，双方签署了协议。".repeat(30);
+        let ids = enc.tokenize(&text);
+        assert!(ids.len() > 3 * SEGMENT, "{} tokens", ids.len());
+        let texts = [ids.clone()];
+        let batches = micro_batches(&texts);
+        assert!(batches.iter().map(Vec::len).sum::<usize>() > 3);
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let entries = forward::rows_for(&enc.weights, &enc.cache, enc.kernels, &distinct);
+        let pooled = |segments: &[Segment]| {
+            forward::pooled_features(
+                &enc.weights,
+                &enc.cache,
+                enc.kernels,
+                segments,
+                &distinct,
+                &entries,
+            )
+        };
+        let mut windowed = vec![0.0f32; FEAT_DIM];
+        for batch in &batches {
+            for row in pooled(batch).chunks_exact(FEAT_DIM) {
+                windowed.iter_mut().zip(row).for_each(|(a, v)| *a += v);
+            }
+        }
+        let whole = pooled(&[Segment {
+            text: 0,
+            ids: &ids,
+            keep: 0..ids.len(),
+        }]);
+        let scale = whole.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        for (i, (a, b)) in windowed.iter().zip(&whole).enumerate() {
+            assert!((a - b).abs() <= 1e-4 * scale, "feature {i}: {a} vs {b}");
+        }
+    }
+}

@@ -469,7 +469,7 @@ impl QMatrix {
     pub fn quantise(w: &[f32], k: usize, n: usize, bias: Option<&[f32]>) -> QMatrix {
         assert_eq!(w.len(), k * n, "QMatrix: shape");
         assert!(
-            k % QK == 0 && n % (QN * TILE_N) == 0,
+            k.is_multiple_of(QK) && n.is_multiple_of(QN * TILE_N),
             "QMatrix: {k} × {n} is not a multiple of 4 × 64"
         );
         let mut scale = vec![0.0f32; n];
@@ -495,7 +495,11 @@ impl QMatrix {
         // The column sums of the matrix as quantised, not as given: a row offset then multiplies
         // the same weights as the row's values, and the large common part of a row that is all
         // offset (the embedding's codes) cancels instead of leaving its quantisation error.
-        let colsum = qsum.iter().zip(&scale).map(|(&q, &s)| q as f32 * s).collect();
+        let colsum = qsum
+            .iter()
+            .zip(&scale)
+            .map(|(&q, &s)| q as f32 * s)
+            .collect();
         QMatrix {
             k,
             n,
@@ -707,9 +711,7 @@ mod vnni {
             for (r, acc_r) in acc.iter_mut().enumerate() {
                 // SAFETY: row i0 + r < i0 + R holds `b.k` bytes from `(i0 + r) * lda` (caller's
                 // contract), and 4·g + 4 ≤ b.k; an unaligned 4-byte read.
-                let x = unsafe {
-                    std::ptr::read_unaligned(a0.add(r * lda + g * QK).cast::<i32>())
-                };
+                let x = unsafe { std::ptr::read_unaligned(a0.add(r * lda + g * QK).cast::<i32>()) };
                 let xb = _mm512_set1_epi32(x);
                 for (s, wt) in acc_r.iter_mut().zip(&w) {
                     *s = _mm512_dpbusd_epi32(*s, xb, *wt);
@@ -740,6 +742,74 @@ mod vnni {
                     let v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, shift);
                     _mm512_storeu_ps(out.as_mut_ptr(), v);
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic pseudo-random values in `-1 .. 1`.
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+        (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                (state % 20_001) as f32 / 10_000.0 - 1.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn int8_product_matches_float_product_in_both_kernels() {
+        let (k, n) = (256, 128);
+        let w = values(k * n, 1);
+        let bias = values(n, 2);
+        let qm = QMatrix::quantise(&w, k, n, Some(&bias));
+        // 13 rows: two full 6-row tiles and a tail of one.
+        for m in [1usize, 6, 13] {
+            let x = values(m * k, 3 + m as u32);
+            let mut q = vec![0u8; m * k];
+            let (mut scale, mut zero) = (vec![0.0f32; m], vec![0i32; m]);
+            for i in 0..m {
+                (scale[i], zero[i]) =
+                    quantise_row(&x[i * k..(i + 1) * k], &mut q[i * k..(i + 1) * k]);
+            }
+            let add = vec![0.0f32; m];
+            let rows = RowScales {
+                scale: &scale,
+                zero: &zero,
+                add: &add,
+            };
+            let mut outs = Vec::new();
+            for kernels in [Kernels::detect(), Kernels::Portable] {
+                let mut c = vec![0.0f32; m * (n + 8)];
+                kernels.qgemm(&q, k, &rows, &qm, &mut c, n + 8, 4, m);
+                outs.push(c);
+            }
+            for i in 0..m {
+                for j in 0..n {
+                    let exact: f32 =
+                        (0..k).map(|kk| x[i * k + kk] * w[kk * n + j]).sum::<f32>() + bias[j];
+                    let got = outs[0][i * (n + 8) + 4 + j];
+                    // Errors of a few per cent of the product's typical size (√k / 2 ≈ 8).
+                    assert!(
+                        (got - exact).abs() < 0.25,
+                        "row {i} col {j}: {got} vs {exact}"
+                    );
+                    // The same integer sums; the epilogues may round differently (FMA).
+                    let other = outs[1][i * (n + 8) + 4 + j];
+                    assert!(
+                        (got - other).abs() <= 1e-5 * got.abs().max(1.0),
+                        "{got} vs {other}"
+                    );
+                }
+                // Outside the written columns nothing changed.
+                assert_eq!(outs[0][i * (n + 8)..i * (n + 8) + 4], [0.0; 4]);
             }
         }
     }
