@@ -89,13 +89,6 @@ fn branch_offset(w: &Weights, b: usize) -> usize {
             .sum::<usize>()
 }
 
-/// Most cached rows computed in one batched product: enough rows to amortise streaming the
-/// weights (each 64-column panel stays in L1 while every row passes), few enough that the f32
-/// results (~24 KB an id) stay a few MB.
-const MISS_BATCH: usize = 256;
-/// Fewest rows worth giving a worker of their own.
-const MIN_MISS_BATCH: usize = 24;
-
 /// Ids whose rows are computed together: a multiple of the int8 kernel's 6-row tile, and few
 /// enough that the f32 products (~24 KB an id) stay in L2 while they are converted.
 const SUB_BATCH: usize = 48;
@@ -210,12 +203,9 @@ pub fn rows_for(w: &Weights, cache: &TokenCache, k: Kernels, ids: &[u32]) -> Vec
         .filter(|(_, e)| e.is_none())
         .map(|(&id, _)| id)
         .collect();
-    let per_worker = missing
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1))
-        .clamp(MIN_MISS_BATCH, MISS_BATCH);
+    // Small chunks, so that the workers finish together (each chunk is one batched product).
     let computed: Vec<Entry> = missing
-        .par_chunks(per_worker)
+        .par_chunks(SUB_BATCH)
         .flat_map_iter(|chunk| compute_entries(w, k, chunk))
         .collect();
     let mut fresh = missing.iter().zip(computed);
