@@ -44,13 +44,11 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use half::{f16, slice::HalfFloatSliceExt};
+use half::f16;
 use rayon::prelude::*;
 
 use crate::cache::{Entry, TokenCache};
-use crate::simd::{
-    lane_sum, matmul, prefetch, quantise_row, Kernels, RowScales, Sparse, MAX_TERMS, ROW,
-};
+use crate::simd::{lane_sum, matmul, prefetch, Kernels, RowScales, Sparse, MAX_TERMS, ROW};
 use crate::weights::{Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
 
 /// How far a token's features reach on each side.
@@ -180,15 +178,14 @@ fn compute_chunk(
             .zip(x.chunks_exact(X_LEN))
             .enumerate()
         {
-            (scale[i], zero[i]) = quantise_row(&xr[b * CNN_DIM..(b + 1) * CNN_DIM], qr);
+            (scale[i], zero[i]) = k.quantise_row(&xr[b * CNN_DIM..(b + 1) * CNN_DIM], qr);
         }
         let rows = RowScales { scale, zero, add };
         let off = branch_offset(w, b);
         k.qgemm(q, CNN_DIM, &rows, &br.both, out, len, off, m);
     }
     for r in out.chunks_exact(len) {
-        // Vectorised (F16C) where the CPU has it.
-        half.convert_from_f32_slice(r);
+        k.to_half(r, half);
         entries.push(Arc::from(half.as_slice()));
     }
 }

@@ -264,6 +264,56 @@ mod avx512 {
         super::dequantise(q, scale, lo, out)
     }
 
+    /// The AVX-512 form of [`super::quantise_row`]: the same float operations (multiply, then
+    /// add; no FMA), so the same bytes.
+    ///
+    /// SAFETY (callers): the CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn quantise_row(x: &[f32; ROW], q: &mut [u8; ROW]) -> (f32, i32) {
+        // SAFETY (all blocks below): offsets 16·r with r < 16 inside ROW-long arrays.
+        let v: [__m512; 16] =
+            std::array::from_fn(|r| unsafe { _mm512_loadu_ps(x.as_ptr().add(16 * r)) });
+        let (mut lo, mut hi) = (_mm512_setzero_ps(), _mm512_setzero_ps());
+        for vr in &v {
+            lo = _mm512_min_ps(lo, *vr);
+            hi = _mm512_max_ps(hi, *vr);
+        }
+        let (lo, hi) = (_mm512_reduce_min_ps(lo), _mm512_reduce_max_ps(hi));
+        let scale = if hi > lo { (hi - lo) / 255.0 } else { 1.0 };
+        let inv = 1.0 / scale;
+        let zero = (-lo * inv + 0.5) as i32;
+        let (vinv, zf) = (_mm512_set1_ps(inv), _mm512_set1_ps(zero as f32 + 0.5));
+        let (floor, ceil) = (_mm512_setzero_ps(), _mm512_set1_ps(255.0));
+        for (r, vr) in v.iter().enumerate() {
+            let t = _mm512_add_ps(_mm512_mul_ps(*vr, vinv), zf);
+            let t = _mm512_min_ps(_mm512_max_ps(t, floor), ceil);
+            let bytes = _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(t));
+            unsafe { _mm_storeu_si128(q.as_mut_ptr().add(16 * r).cast(), bytes) };
+        }
+        (scale, zero)
+    }
+
+    /// SAFETY (callers): the CPU must support AVX-512F; `src` and `dst` have the same length.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn to_half(src: &[f32], dst: &mut [f16]) {
+        let whole = src.len() / 16 * 16;
+        for (s, d) in src[..whole]
+            .chunks_exact(16)
+            .zip(dst[..whole].chunks_exact_mut(16))
+        {
+            // SAFETY: 16 f32 read and 16 f16 (a transparent u16) written, inside the chunks.
+            unsafe {
+                let h = _mm512_cvtps_ph::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(
+                    _mm512_loadu_ps(s.as_ptr()),
+                );
+                _mm256_storeu_si256(d.as_mut_ptr().cast(), h);
+            }
+        }
+        for (s, d) in src[whole..].iter().zip(&mut dst[whole..]) {
+            *d = f16::from_f32(*s);
+        }
+    }
+
     /// 16 lanes of a half-float row.
     ///
     /// SAFETY (callers): AVX-512F available; `16 * r + 16 <= ROW`.
@@ -546,6 +596,44 @@ pub fn quantise_row(x: &[f32], q: &mut [u8]) -> (f32, i32) {
 }
 
 impl Kernels {
+    /// [`quantise_row`], with AVX-512 where available (the same operations, so the same bytes).
+    pub fn quantise_row(self, x: &[f32], q: &mut [u8]) -> (f32, i32) {
+        match (
+            self,
+            <&[f32; ROW]>::try_from(x),
+            <&mut [u8; ROW]>::try_from(&mut *q),
+        ) {
+            #[cfg(target_arch = "x86_64")]
+            (Kernels::Avx512 { .. }, Ok(x), Ok(q)) => {
+                // SAFETY: `Avx512` is only constructed after `is_x86_feature_detected!("avx512f")`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::quantise_row(x, q)
+                }
+            }
+            _ => quantise_row(x, q),
+        }
+    }
+
+    /// `dst = src` in half precision (round to nearest even, as `half` and F16C do).
+    pub fn to_half(self, src: &[f32], dst: &mut [f16]) {
+        assert_eq!(src.len(), dst.len(), "to_half: lengths");
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernels::Avx512 { .. } => {
+                // SAFETY: as in `quantise_row`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    avx512::to_half(src, dst)
+                }
+            }
+            _ => {
+                use half::slice::HalfFloatSliceExt;
+                dst.convert_from_f32_slice(src);
+            }
+        }
+    }
+
     /// `c[i][j] = rows.scale[i] · b.scale[j] · Σₖ (a[i][k] − rows.zero[i]) · bq[k][j]
     /// + rows.add[i] · Σₖ b[k][j] + bias[j]` for `m` rows of `a` (`lda` apart), written to `c`
     /// rows `ldc` apart starting at `c_off`. The integer sums are exact, whichever kernel runs.
@@ -812,5 +900,30 @@ mod tests {
                 assert_eq!(outs[0][i * (n + 8)..i * (n + 8) + 4], [0.0; 4]);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod conversion_tests {
+    use super::*;
+
+    #[test]
+    fn row_quantisation_and_half_conversion_agree_across_kernels() {
+        let x: Vec<f32> = (0..ROW)
+            .map(|i| ((i * 37 % 101) as f32 - 40.0) / 7.0)
+            .collect();
+        let (mut a, mut b) = ([0u8; ROW], [0u8; ROW]);
+        let qa = Kernels::detect().quantise_row(&x, &mut a);
+        let qb = Kernels::Portable.quantise_row(&x, &mut b);
+        assert_eq!(qa, qb);
+        assert_eq!(a, b);
+        for (v, q) in x.iter().zip(a) {
+            assert!((qa.0 * (i32::from(q) - qa.1) as f32 - v).abs() <= qa.0 * 0.51);
+        }
+        let src: Vec<f32> = (0..37).map(|i| i as f32 * 0.37 - 5.0).collect();
+        let (mut ha, mut hb) = (vec![f16::ZERO; 37], vec![f16::ZERO; 37]);
+        Kernels::detect().to_half(&src, &mut ha);
+        Kernels::Portable.to_half(&src, &mut hb);
+        assert_eq!(ha, hb);
     }
 }
