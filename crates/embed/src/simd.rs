@@ -6,7 +6,10 @@
 //! CPU reports `avx512f` (checked with `is_x86_feature_detected!`), with the VNNI int8 kernel when
 //! it also reports `avx512bw` and `avx512vnni`, and the portable loops otherwise;
 //! [`Kernels::Portable`] can also be chosen explicitly, so the tests cover both. The int8 product
-//! is exact integer arithmetic, so both implementations give the same sums.
+//! is exact integer arithmetic, so both implementations give the same sums. (`gemm` and
+//! `matrixmultiply` have no int8 product; `rten-gemm` has a u8 × i8 one with VNNI, but takes its
+//! own tensor views and returns raw i32 sums, where this kernel applies the zero points and scales
+//! in registers and writes f32 rows straight into the layout `forward` caches.)
 
 use half::f16;
 
