@@ -1,71 +1,117 @@
-//! Throughput of the encoder on a file of texts, with how close it comes to the machine's
-//! arithmetic peak. Called by `scripts/bench-embed.sh`.
+//! Throughput of the encoder on a file of texts, where its time goes, and how close it comes to
+//! the machine's arithmetic limit. Called by `scripts/bench-embed.sh`.
 //!
-//! `bench_embed TEXTS.jsonl [ROUNDS]`: one JSON string per line. After a warm-up of the thread
-//! pool the per-token-id cache is emptied; round 1 then embeds all texts with a cold cache (every
-//! distinct id is computed from scratch), rounds 2.. with the cache as round 1 left it, and the
-//! best warm round counts. Prints `key: value` lines (the script parses them).
+//! `bench_embed TEXTS.jsonl [ROUNDS] [OTHER.jsonl]`: one JSON string per line. Every figure is the
+//! best of ROUNDS (the machine is shared; slow rounds measure the neighbours):
 //!
-//! Environment: `EMBED_TOKEN_CACHE` (cache capacity in ids, default the encoder's),
-//! `EMBED_PORTABLE` (set: use the portable loops instead of AVX-512).
+//! * **cold** (the headline): each round starts from an empty per-token-id cache, so every
+//!   distinct token id of the texts is computed from scratch; texts the encoder has never seen.
+//! * **no_cache**: the cache turned off; ids are shared only within one wave of ~4k tokens.
+//! * **steady**: each round empties the cache, embeds OTHER.jsonl (different text: what a
+//!   long-running encoder has seen before), then embeds TEXTS once: the cache helps only as far
+//!   as the two share token ids.
+//! * **repeat**: the same texts again right after a cold pass (every id cached): an upper bound,
+//!   not a measure of encoding new text.
+//!
+//! Prints `key: value` lines (the script parses them). Environment: `EMBED_TOKEN_CACHE` (cache
+//! capacity in ids, default the encoder's), `EMBED_PORTABLE` (set: use the portable loops).
 
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use embed::{Encoder, Stage, WorkStats};
 
 /// Multiply-adds per token of the network as written (what the reference computes): the
 /// 512 → 768 projection and two convolutions per branch (orders 2, 3, 5; each `n·256 → 256`).
 const DENSE_MACS_PER_TOKEN: f64 = 512.0 * 768.0 + 2.0 * (2.0 + 3.0 + 5.0) * 256.0 * 256.0;
-/// Multiply-adds to compute one token id's cached row: the projection and both convolutions of
-/// every branch at every window position.
+/// int8 multiply-adds to compute one token id's cached row: the projection and both
+/// convolutions of every branch at every window position.
 const MACS_PER_MISS: f64 = 512.0 * 768.0 + 2.0 * (2.0 + 3.0 + 5.0) * 256.0 * 256.0;
-/// Additions per token besides the sparse products: 10 first- and 10 second-convolution rows and
-/// the three `x` rows (256 each), and the layer norm over 1280 features (about 4 passes).
+/// f32 additions per token besides the sparse products: 10 first- and 10 second-convolution
+/// rows and the three `x` rows (256 each), and the layer norm over 1280 features (~4 passes).
 const ADDS_PER_TOKEN: f64 = 23.0 * 256.0 + 4.0 * 1280.0;
-/// Multiply-adds per text in the head (1280 → 512 projection and the DNN).
+/// f32 multiply-adds per text in the head (1280 → 512 projection and the DNN).
 const MACS_PER_TEXT: f64 =
     1280.0 * 512.0 + 2.0 * 512.0 * 320.0 + 320.0 * 320.0 + 2.0 * 320.0 * 512.0 + 512.0 * 512.0;
 
-/// One measured pass: wall seconds, CPU seconds, and the encoder's work counters before/after.
+/// One measured pass: wall seconds, CPU seconds, and the encoder's counters before/after.
 struct Pass {
     secs: f64,
     cpu_secs: f64,
-    before: embed::WorkStats,
-    after: embed::WorkStats,
+    before: WorkStats,
+    after: WorkStats,
 }
 
 impl Pass {
-    /// Floating-point operations actually executed in this pass.
-    fn flops(&self, texts: f64) -> f64 {
-        let misses = (self.after.misses - self.before.misses) as f64;
+    fn misses(&self) -> f64 {
+        (self.after.misses - self.before.misses) as f64
+    }
+    /// int8 operations (2 per multiply-add) executed in this pass.
+    fn int8_ops(&self) -> f64 {
+        2.0 * self.misses() * MACS_PER_MISS
+    }
+    /// f32 floating-point operations executed in this pass.
+    fn f32_flops(&self, texts: f64) -> f64 {
         let tokens = (self.after.tokens - self.before.tokens) as f64;
         let sparse = (self.after.sparse_macs - self.before.sparse_macs) as f64;
-        2.0 * (misses * MACS_PER_MISS + sparse + texts * MACS_PER_TEXT) + tokens * ADDS_PER_TOKEN
+        2.0 * (sparse + texts * MACS_PER_TEXT) + tokens * ADDS_PER_TOKEN
     }
+    fn stage_secs(&self) -> [f64; 4] {
+        std::array::from_fn(|i| (self.after.stage_ns[i] - self.before.stage_ns[i]) as f64 / 1e9)
+    }
+}
+
+fn measure(enc: &Encoder, texts: &[&str]) -> Pass {
+    let before = enc.stats();
+    let (t0, c0) = (Instant::now(), cpu_time());
+    std::hint::black_box(enc.embed_batch(texts));
+    let secs = t0.elapsed().as_secs_f64();
+    let cpu_secs = match (c0, cpu_time()) {
+        (Some(c0), Some(c1)) => c1 - c0,
+        _ => f64::NAN,
+    };
+    Pass {
+        secs,
+        cpu_secs,
+        before,
+        after: enc.stats(),
+    }
+}
+
+fn best(passes: Vec<Pass>) -> Pass {
+    passes
+        .into_iter()
+        .min_by(|a, b| a.secs.total_cmp(&b.secs))
+        .expect("at least one round")
+}
+
+fn read_texts(path: &str) -> Result<Vec<String>> {
+    let raw = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+    raw.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("{path}: expected one JSON string per line"))
 }
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        bail!("usage: bench_embed TEXTS.jsonl [ROUNDS]");
+        bail!("usage: bench_embed TEXTS.jsonl [ROUNDS] [OTHER.jsonl]");
     };
     let rounds: usize = args
         .next()
         .map(|r| r.parse())
         .transpose()
         .context("ROUNDS must be a number")?
-        .unwrap_or(3);
-    let raw = std::fs::read_to_string(&path).with_context(|| format!("cannot read {path}"))?;
-    let texts: Vec<String> = raw
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("{path}: expected one JSON string per line"))?;
+        .unwrap_or(3)
+        .max(1);
+    let other = args.next().map(|p| read_texts(&p)).transpose()?;
+    let texts = read_texts(&path)?;
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 
     let t0 = Instant::now();
-    let mut enc = embed::Encoder::from_cache(&assets::Cache::from_env())?;
+    let mut enc = Encoder::from_cache(&assets::Cache::from_env())?;
     if let Ok(cap) = std::env::var("EMBED_TOKEN_CACHE") {
         enc = enc.with_token_cache(cap.parse().context("EMBED_TOKEN_CACHE must be a number")?);
     }
@@ -73,115 +119,98 @@ fn main() -> Result<()> {
         enc = enc.portable();
     }
     let load = t0.elapsed().as_secs_f64();
-
-    let tokens: usize = refs.iter().map(|t| enc.tokenize(t).len()).sum();
-    let t0 = Instant::now();
-    for t in &refs {
-        std::hint::black_box(enc.tokenize(t));
-    }
-    let tokenize_s = t0.elapsed().as_secs_f64();
-
-    enc.embed_batch(&refs[..refs.len().min(64)]); // warm up the thread pool
     let capacity = enc.stats().capacity;
-    let enc = enc.with_token_cache(capacity); // and start from an empty cache
+    let (avx512, vnni) = (enc.uses_avx512(), enc.uses_vnni());
+    let tokens: usize = refs.iter().map(|t| enc.tokenize(t).len()).sum();
+    enc.embed_batch(&refs[..refs.len().min(64)]); // warm up the thread pool and the pages
 
-    // The best warm round counts: the machine is shared, and the slow rounds measure the
-    // neighbours. CPU time (all threads) is less sensitive to neighbours than wall time.
-    let mut passes: Vec<Pass> = Vec::new();
-    for _ in 0..rounds.max(2) {
-        let before = enc.stats();
-        let (t0, c0) = (Instant::now(), cpu_time());
-        std::hint::black_box(enc.embed_batch(&refs));
-        let secs = t0.elapsed().as_secs_f64();
-        let cpu_secs = match (c0, cpu_time()) {
-            (Some(c0), Some(c1)) => c1 - c0,
-            _ => f64::NAN,
-        };
-        let after = enc.stats();
-        passes.push(Pass {
-            secs,
-            cpu_secs,
-            before,
-            after,
-        });
+    let mut cold = Vec::new();
+    let mut repeat = Vec::new();
+    for _ in 0..rounds {
+        enc = enc.with_token_cache(capacity); // empty
+        cold.push(measure(&enc, &refs));
+        repeat.push(measure(&enc, &refs));
     }
-    let cold = &passes[0];
-    let warm = passes[1..]
-        .iter()
-        .min_by(|a, b| a.secs.total_cmp(&b.secs))
-        .expect("at least two rounds");
-    let warm_cpu = passes[1..]
-        .iter()
-        .map(|p| p.cpu_secs)
-        .fold(f64::INFINITY, f64::min);
+    let (cold, repeat) = (best(cold), best(repeat));
+    enc = enc.with_token_cache(0);
+    let no_cache = best((0..rounds).map(|_| measure(&enc, &refs)).collect());
+    let mut steady = None;
+    if let Some(other) = &other {
+        let other: Vec<&str> = other.iter().map(String::as_str).collect();
+        let mut passes = Vec::new();
+        for _ in 0..rounds {
+            enc = enc.with_token_cache(capacity);
+            enc.embed_batch(&other);
+            passes.push(measure(&enc, &refs));
+        }
+        steady = Some((best(passes), other.len()));
+    }
 
     let n = refs.len() as f64;
     let threads = rayon::current_num_threads();
-    let st = enc.stats();
     println!("load_s: {load:.2}");
     println!("texts: {}", refs.len());
     println!("tokens_per_text: {:.1}", tokens as f64 / n);
-    println!(
-        "tokenize_only_texts_per_s_one_thread: {:.0}",
-        n / tokenize_s
-    );
-    println!(
-        "cache: capacity {} ids, {} held; round 1 computed {} ids ({:.1}% of {} tokens); avx512 {}",
-        st.capacity,
-        st.ids,
-        cold.after.misses - cold.before.misses,
-        100.0 * (cold.after.misses - cold.before.misses) as f64 / tokens as f64,
-        tokens,
-        enc.uses_avx512()
-    );
-    println!(
-        "warm_round_misses: {}",
-        warm.after.misses - warm.before.misses
-    );
-    println!("cold_texts_per_s: {:.1}", n / cold.secs);
-    println!("cold_texts_per_cpu_s: {:.1}", n / cold.cpu_secs);
-    println!("texts_per_s: {:.1}", n / warm.secs);
-    println!("tokens_per_s: {:.0}", tokens as f64 / warm.secs);
-    if warm_cpu.is_finite() && warm_cpu > 0.0 {
-        println!("texts_per_cpu_s: {:.1}", n / warm_cpu);
+    println!("kernels: avx512 {avx512}, vnni {vnni}; cache capacity {capacity} ids");
+    let report = |name: &str, p: &Pass| {
+        println!("{name}_texts_per_s: {:.1}", n / p.secs);
+        println!("{name}_texts_per_cpu_s: {:.1}", n / p.cpu_secs);
+        println!(
+            "{name}_ids_computed: {} ({:.1}% of tokens)",
+            p.misses(),
+            100.0 * p.misses() / tokens as f64
+        );
+    };
+    report("cold", &cold);
+    report("no_cache", &no_cache);
+    if let Some((steady, other_texts)) = &steady {
+        report("steady", steady);
+        println!("steady_warmed_on: {other_texts} other texts");
     }
+    report("repeat", &repeat);
+
+    let names = ["tokenize", "rows", "tokens", "head"];
+    let stages = cold.stage_secs();
+    let staged: f64 = stages.iter().sum();
+    let line: Vec<String> = names
+        .iter()
+        .zip(stages)
+        .map(|(name, s)| format!("{name} {:.0} ms ({:.0}%)", s * 1e3, 100.0 * s / staged))
+        .collect();
+    println!("cold_stages: {}", line.join(", "));
+    let _ = Stage::Tokenize; // the order of `stage_ns`: Tokenize, Rows, Tokens, Head
+
     let dense_flops = 2.0 * (DENSE_MACS_PER_TOKEN * tokens as f64 + MACS_PER_TEXT * n);
     println!(
         "dense_mflop_per_token: {:.2} (the network as written)",
         dense_flops / tokens as f64 / 1e6
     );
-    for (name, p) in [("cold", cold), ("warm", warm)] {
-        println!(
-            "{name}_executed_mflop_per_token: {:.3}",
-            p.flops(n) / tokens as f64 / 1e6
-        );
-    }
+    println!(
+        "cold_executed_per_token: {:.3} M int8 ops + {:.3} MFLOP f32",
+        cold.int8_ops() / tokens as f64 / 1e6,
+        cold.f32_flops(n) / tokens as f64 / 1e6
+    );
     if let Some((lanes, ghz, simd)) = cpu() {
-        // Two FMA pipes per core, each doing `lanes` multiply-adds per cycle.
-        let peak = threads as f64 * ghz * lanes as f64 * 2.0 * 2.0;
-        println!("cpu: {simd}, {lanes} f32 lanes, {ghz:.2} GHz, {threads} threads");
-        println!("peak_gflop_per_s: {peak:.0} (threads x GHz x lanes x 2 flops/FMA x 2 FMA pipes)");
-        // Per wall second against all cores' peak, and per CPU second against one core's (the
-        // latter does not count the time other processes had the cores).
-        for (name, p) in [("cold", cold), ("warm", warm)] {
-            let executed = p.flops(n) / p.secs / 1e9;
-            let per_cpu = p.flops(n) / p.cpu_secs / 1e9;
-            println!(
-                "{name}_utilisation: {:.1}% of peak ({executed:.1} GFLOP/s executed); per CPU-second {:.1}% of one core's peak",
-                100.0 * executed / peak,
-                100.0 * per_cpu / (peak / threads as f64)
-            );
-        }
-        // The dense network at 100% of peak: the ceiling for computing it as written.
+        // Two vector pipes per core: `lanes` f32 FMAs, or 4·`lanes` int8 multiply-adds
+        // (`vpdpbusd`), per pipe and cycle.
+        let f32_peak = threads as f64 * ghz * lanes as f64 * 2.0 * 2.0;
+        let int8_peak = if vnni { 4.0 * f32_peak } else { f32_peak };
+        println!("cpu: {simd}, {ghz:.2} GHz, {threads} threads");
         println!(
-            "dense_texts_per_s_at_peak: {:.0}",
-            peak * 1e9 / (dense_flops / n)
+            "peak_gop_per_s: f32 {f32_peak:.0} GFLOP/s, int8 {int8_peak:.0} GOP/s (threads x GHz x lanes x 2 ops per multiply-add x 2 pipes; int8 4x the lanes with VNNI)"
         );
         println!(
-            "warm_dense_equivalent_gflop_per_s: {:.0} ({:.1}x the peak; per CPU-second {:.1}x one core's)",
-            dense_flops / warm.secs / 1e9,
-            dense_flops / warm.secs / 1e9 / peak,
-            dense_flops / warm.cpu_secs / 1e9 / (peak / threads as f64)
+            "dense_f32_texts_per_s_at_peak: {:.0} (the network as written, at 100% of the f32 peak)",
+            f32_peak * 1e9 / (dense_flops / n)
+        );
+        // How long the cold pass's executed arithmetic takes at peak, against what it took.
+        let at_peak = cold.int8_ops() / (int8_peak * 1e9) + cold.f32_flops(n) / (f32_peak * 1e9);
+        println!(
+            "cold_arithmetic_limit_texts_per_s: {:.0} (the executed work at peak; measured {:.1}, {:.1}% of it; the rows stage alone at {:.1}% of the int8 peak)",
+            n / at_peak,
+            n / cold.secs,
+            100.0 * at_peak / cold.secs,
+            100.0 * cold.int8_ops() / (int8_peak * 1e9) / stages[1].max(1e-9)
         );
     }
     Ok(())
@@ -208,7 +237,9 @@ fn cpu() -> Option<(usize, f64, &'static str)> {
         .split_whitespace()
         .collect();
     let has = |f: &str| flags.contains(&f);
-    let (lanes, simd) = if has("avx512f") {
+    let (lanes, simd) = if has("avx512f") && has("avx512_vnni") {
+        (16, "avx512f+vnni")
+    } else if has("avx512f") {
         (16, "avx512f")
     } else if has("avx2") && has("fma") {
         (8, "avx2+fma")

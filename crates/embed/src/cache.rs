@@ -25,6 +25,8 @@ pub struct TokenCache {
     /// Tokens whose features were computed, and multiply-adds of the sparse products.
     tokens: AtomicU64,
     sparse_macs: AtomicU64,
+    /// Wall-clock nanoseconds spent in each stage of `embed_batch` (see [`crate::Stage`]).
+    stage_ns: [AtomicU64; 4],
 }
 
 impl TokenCache {
@@ -42,6 +44,7 @@ impl TokenCache {
             misses: AtomicU64::new(0),
             tokens: AtomicU64::new(0),
             sparse_macs: AtomicU64::new(0),
+            stage_ns: std::array::from_fn(|_| AtomicU64::new(0)),
         }
     }
 
@@ -90,6 +93,15 @@ impl TokenCache {
     pub fn record(&self, tokens: u64, sparse_macs: u64) {
         self.tokens.fetch_add(tokens, Ordering::Relaxed);
         self.sparse_macs.fetch_add(sparse_macs, Ordering::Relaxed);
+    }
+
+    /// Add wall-clock time spent in a stage.
+    pub fn record_stage(&self, stage: usize, ns: u64) {
+        self.stage_ns[stage].fetch_add(ns, Ordering::Relaxed);
+    }
+
+    pub fn stage_ns(&self) -> [u64; 4] {
+        std::array::from_fn(|i| self.stage_ns[i].load(Ordering::Relaxed))
     }
 
     /// Look-ups that found their id, that did not, tokens computed and sparse multiply-adds,

@@ -13,6 +13,7 @@
 //! about ten seconds on two cores; callers that cannot wait should truncate the text first.
 
 use std::path::Path;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -55,6 +56,24 @@ pub struct WorkStats {
     pub tokens: u64,
     /// Multiply-adds of the sparse second convolution (nonzero inputs × 256 outputs).
     pub sparse_macs: u64,
+    /// Wall-clock nanoseconds spent in each stage of [`Encoder::embed_batch`], indexed by
+    /// [`Stage`] (each stage runs on all workers; the stages run one after another).
+    pub stage_ns: [u64; 4],
+}
+
+/// The stages of [`Encoder::embed_batch`], for [`WorkStats::stage_ns`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// SentencePiece normalisation and Viterbi.
+    Tokenize = 0,
+    /// The per-token-id rows of ids not in the cache: embedding codes, the input projection, its
+    /// layer norm and both convolutions at every window position (int8 products).
+    Rows = 1,
+    /// Per token: the first convolution from cached rows, the sparse second convolution, the
+    /// layer norm of the token features and the pooling sum.
+    Tokens = 2,
+    /// Per text: the output projection and the DNN head.
+    Head = 3,
 }
 
 impl Encoder {
@@ -106,7 +125,12 @@ impl Encoder {
 
     /// Whether the AVX-512 inner loops run.
     pub fn uses_avx512(&self) -> bool {
-        self.kernels == Kernels::Avx512
+        matches!(self.kernels, Kernels::Avx512 { .. })
+    }
+
+    /// Whether the int8 products run on AVX-512 VNNI (`vpdpbusd`).
+    pub fn uses_vnni(&self) -> bool {
+        self.kernels == Kernels::Avx512 { vnni: true }
     }
 
     /// The state of the per-token-id cache and the work done so far.
@@ -119,6 +143,7 @@ impl Encoder {
             misses,
             tokens,
             sparse_macs,
+            stage_ns: self.cache.stage_ns(),
         }
     }
 
@@ -135,18 +160,47 @@ impl Encoder {
     /// Unit-length 512-d vectors for many texts, in order, using all of rayon's workers.
     pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         let mut out = Vec::with_capacity(texts.len());
+        let mut clock = Instant::now();
+        let mut lap = |stage: Stage| {
+            let now = Instant::now();
+            let ns = now.duration_since(clock).as_nanos();
+            self.cache
+                .record_stage(stage as usize, u64::try_from(ns).unwrap_or(u64::MAX));
+            clock = now;
+        };
         for round in texts.chunks(TEXTS_PER_ROUND) {
             let ids: Vec<Vec<u32>> = round.par_iter().map(|t| self.tokenize(t)).collect();
+            lap(Stage::Tokenize);
             let batches = micro_batches(&ids);
             // A few micro-batches per worker at a time, added up in order: memory stays bounded
             // however long the texts, and the sums do not depend on thread scheduling.
             let mut sums = vec![0.0f32; round.len() * FEAT_DIM];
             let wave = 4 * rayon::current_num_threads().max(1);
             for batches in batches.chunks(wave) {
+                // The wave's distinct ids, their rows computed once (shared by the workers).
+                let mut ids: Vec<u32> = batches
+                    .iter()
+                    .flatten()
+                    .flat_map(|s| s.ids.iter().copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let entries = forward::rows_for(&self.weights, &self.cache, self.kernels, &ids);
+                lap(Stage::Rows);
                 let partial: Vec<Vec<f32>> = batches
                     .par_iter()
-                    .map(|b| forward::pooled_features(&self.weights, &self.cache, self.kernels, b))
+                    .map(|b| {
+                        forward::pooled_features(
+                            &self.weights,
+                            &self.cache,
+                            self.kernels,
+                            b,
+                            &ids,
+                            &entries,
+                        )
+                    })
                     .collect();
+                lap(Stage::Tokens);
                 for (batch, part) in batches.iter().zip(&partial) {
                     for (seg, row) in batch.iter().zip(part.chunks_exact(FEAT_DIM)) {
                         let acc = &mut sums[seg.text * FEAT_DIM..(seg.text + 1) * FEAT_DIM];
@@ -162,6 +216,7 @@ impl Encoder {
                 .map(|(s, l)| forward::head(&self.weights, s, l))
                 .collect();
             out.extend(vecs.into_iter().flatten());
+            lap(Stage::Head);
         }
         out
     }
@@ -201,4 +256,54 @@ fn micro_batches(ids: &[Vec<u32>]) -> Vec<Vec<Segment<'_>>> {
         batches.push(batch);
     }
     batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_add_up_to_the_whole_text() {
+        // A long text cut into overlapping windows gives the same pooled features as one segment
+        // over the whole text (same rows, only the order of the additions differs).
+        let enc = Encoder::from_cache(&assets::Cache::from_env())
+            .unwrap_or_else(|e| panic!("cannot load the encoder: {e}"));
+        let text = "Chinese President Xi Jinping held talks with Vladimir Putin in Moscow. "
+            .repeat(30)
+            + &"Переговоры в Москве продолжились. 会谈在莫斯科举行，双方签署了协议。".repeat(30);
+        let ids = enc.tokenize(&text);
+        assert!(ids.len() > 3 * SEGMENT, "{} tokens", ids.len());
+        let texts = [ids.clone()];
+        let batches = micro_batches(&texts);
+        assert!(batches.iter().map(Vec::len).sum::<usize>() > 3);
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let entries = forward::rows_for(&enc.weights, &enc.cache, enc.kernels, &distinct);
+        let pooled = |segments: &[Segment]| {
+            forward::pooled_features(
+                &enc.weights,
+                &enc.cache,
+                enc.kernels,
+                segments,
+                &distinct,
+                &entries,
+            )
+        };
+        let mut windowed = vec![0.0f32; FEAT_DIM];
+        for batch in &batches {
+            for row in pooled(batch).chunks_exact(FEAT_DIM) {
+                windowed.iter_mut().zip(row).for_each(|(a, v)| *a += v);
+            }
+        }
+        let whole = pooled(&[Segment {
+            text: 0,
+            ids: &ids,
+            keep: 0..ids.len(),
+        }]);
+        let scale = whole.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        for (i, (a, b)) in windowed.iter().zip(&whole).enumerate() {
+            assert!((a - b).abs() <= 1e-4 * scale, "feature {i}: {a} vs {b}");
+        }
+    }
 }

@@ -26,8 +26,15 @@
 //! * The layer norm over the token features is folded into the sum: `Σₜ LN(fₜ) =
 //!   γ ⊙ (Σₜ invₜ fₜ − Σₜ invₜ μₜ) + N β`.
 //!
-//! Results equal the reference up to float rounding and the f16 storage of cached rows
-//! (`tests/parity.rs` holds them to cosine ≥ 0.999 on 40 cases in both kernel variants).
+//! * The cached rows are computed by int8 products (`simd::Kernels::qgemm`, AVX-512 VNNI where
+//!   the CPU has it): the embedding's 6-bit codes enter the input projection as exact bytes, the
+//!   layer-normalised branch inputs are quantised per row and branch to bytes with a zero point,
+//!   the weights per output column to `i8`. The rows of all the distinct ids of a wave of
+//!   micro-batches that the cache lacks are computed once, split among the workers.
+//!
+//! Results equal the reference up to the int8 quantisation, float rounding and the f16 storage
+//! of cached rows (`tests/parity.rs` holds them to cosine ≥ 0.999 on 40 cases in both kernel
+//! variants; the worst case measured 0.99975).
 //!
 //! Token features depend on at most [`HALO`] neighbours on each side (two stacked convolutions
 //! reaching two tokens each), so a long text is cut into [`Segment`]s that overlap by that much:
@@ -37,10 +44,11 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use half::{f16, slice::HalfFloatSliceExt};
+use half::f16;
+use rayon::prelude::*;
 
 use crate::cache::{Entry, TokenCache};
-use crate::simd::{lane_sum, matmul, prefetch, Kernels, Sparse, MAX_TERMS, ROW};
+use crate::simd::{lane_sum, matmul, prefetch, Kernels, RowScales, Sparse, MAX_TERMS, ROW};
 use crate::weights::{Weights, CNN_DIM, EMB_DIM, FEAT_DIM};
 
 /// How far a token's features reach on each side.
@@ -79,51 +87,134 @@ fn branch_offset(w: &Weights, b: usize) -> usize {
             .sum::<usize>()
 }
 
-/// Cached rows per batched computation of missing ids: enough rows for `gemm` to amortise
-/// packing the weights (64 measured ~8% slower on a cold cache than 192 or 512, which were alike),
-/// while the f32 results (~24 KB an id) stay a few MB.
-const MISS_BATCH: usize = 256;
+/// Ids whose rows are computed together: a multiple of the int8 kernel's 6-row tile, and few
+/// enough that the f32 products (~24 KB an id) stay in L2 while they are converted.
+const SUB_BATCH: usize = 48;
 
-/// The cached rows of `ids`, computed from scratch (dense products, batched).
-fn compute_entries(w: &Weights, ids: &[u32]) -> Vec<Entry> {
+/// Working buffers of [`compute_entries`], kept per thread (so that neither the allocator nor
+/// the kernel zeroes megabytes for every batch).
+#[derive(Default)]
+struct RowScratch {
+    codes: Vec<u8>,
+    x: Vec<f32>,
+    q: Vec<u8>,
+    out: Vec<f32>,
+    half: Vec<f16>,
+    scale: Vec<f32>,
+    zero: Vec<i32>,
+    add: Vec<f32>,
+}
+
+thread_local! {
+    static ROW_SCRATCH: std::cell::RefCell<RowScratch> = std::cell::RefCell::default();
+}
+
+/// The cached rows of `ids`, computed from scratch: two int8 products (the embedding's 6-bit
+/// codes are exact bytes; the layer-normalised branch inputs are quantised per row and branch).
+fn compute_entries(w: &Weights, k: Kernels, ids: &[u32]) -> Vec<Entry> {
+    ROW_SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let mut entries = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(SUB_BATCH) {
+            compute_chunk(w, k, chunk, &mut scratch, &mut entries);
+        }
+        entries
+    })
+}
+
+fn compute_chunk(
+    w: &Weights,
+    k: Kernels,
+    ids: &[u32],
+    sc: &mut RowScratch,
+    entries: &mut Vec<Entry>,
+) {
     let m = ids.len();
-    let mut emb = vec![0.0f32; m * EMB_DIM];
-    for (row, &id) in emb.chunks_exact_mut(EMB_DIM).zip(ids) {
-        w.embedding(id, row);
-    }
-    let mut x = vec![0.0f32; m * X_LEN];
-    for row in x.chunks_exact_mut(X_LEN) {
-        row.copy_from_slice(&w.proj_b);
-    }
-    matmul(&emb, EMB_DIM, &w.proj_w, &mut x, X_LEN, 0, m, true);
-    layer_norm(&mut x, X_LEN, &w.ln_g_all, &w.ln_b_all, w.eps);
-
     let len = branch_offset(w, w.branches.len());
-    let mut rows = vec![0.0f32; m * len];
-    for (dst, src) in rows.chunks_exact_mut(len).zip(x.chunks_exact(X_LEN)) {
+    // Every element of these is written below before it is read.
+    sc.codes.resize(m * EMB_DIM, 0);
+    sc.x.resize(m * X_LEN, 0.0);
+    sc.q.resize(m * CNN_DIM, 0);
+    sc.out.resize(m * len, 0.0);
+    sc.half.resize(len, f16::ZERO);
+    sc.scale.resize(m, 0.0);
+    sc.zero.resize(m, 0);
+    sc.add.resize(m, 0.0);
+    let RowScratch {
+        codes,
+        x,
+        q,
+        out,
+        half,
+        scale,
+        zero,
+        add,
+    } = sc;
+    let (codes, x, q, out) = (
+        &mut codes[..m * EMB_DIM],
+        &mut x[..m * X_LEN],
+        &mut q[..m * CNN_DIM],
+        &mut out[..m * len],
+    );
+    let (scale, zero, add) = (&mut scale[..m], &mut zero[..m], &mut add[..m]);
+    // The embedding row is `code · scale + lo` with the block's scale and lo, so its projection
+    // is `scale · (codes · W) + lo · Σ W`: the codes go into the int8 product as they are.
+    for (i, (dst, &id)) in codes.chunks_exact_mut(EMB_DIM).zip(ids).enumerate() {
+        let (qr, (s, lo)) = w.quantised_row(id);
+        dst.copy_from_slice(qr);
+        (scale[i], zero[i], add[i]) = (s, 0, lo);
+    }
+    let rows = RowScales { scale, zero, add };
+    k.qgemm(codes, EMB_DIM, &rows, &w.proj, x, X_LEN, 0, m);
+    layer_norm(x, X_LEN, &w.ln_g_all, &w.ln_b_all, w.eps);
+
+    for (dst, src) in out.chunks_exact_mut(len).zip(x.chunks_exact(X_LEN)) {
         dst[..X_LEN].copy_from_slice(src);
     }
+    add.iter_mut().for_each(|a| *a = 0.0);
     for (b, br) in w.branches.iter().enumerate() {
+        for (i, (qr, xr)) in q
+            .chunks_exact_mut(CNN_DIM)
+            .zip(x.chunks_exact(X_LEN))
+            .enumerate()
+        {
+            (scale[i], zero[i]) = k.quantise_row(&xr[b * CNN_DIM..(b + 1) * CNN_DIM], qr);
+        }
+        let rows = RowScales { scale, zero, add };
         let off = branch_offset(w, b);
-        matmul(
-            &x[b * CNN_DIM..],
-            X_LEN,
-            &br.both,
-            &mut rows,
-            len,
-            off,
-            m,
-            false,
-        );
+        k.qgemm(q, CNN_DIM, &rows, &br.both, out, len, off, m);
     }
-    let mut half = vec![f16::ZERO; len];
-    rows.chunks_exact(len)
-        .map(|r| {
-            // Vectorised (F16C) where the CPU has it.
-            half.convert_from_f32_slice(r);
-            Arc::from(half.as_slice())
-        })
-        .collect()
+    for r in out.chunks_exact(len) {
+        k.to_half(r, half);
+        entries.push(Arc::from(half.as_slice()));
+    }
+}
+
+/// The cached rows of `ids` (sorted, distinct): from the cache where it has them, the others
+/// computed in batches shared among rayon's workers and added to the cache.
+pub fn rows_for(w: &Weights, cache: &TokenCache, k: Kernels, ids: &[u32]) -> Vec<Entry> {
+    let mut entries: Vec<Option<Entry>> = ids.iter().map(|&id| cache.get(id)).collect();
+    let missing: Vec<u32> = ids
+        .iter()
+        .zip(&entries)
+        .filter(|(_, e)| e.is_none())
+        .map(|(&id, _)| id)
+        .collect();
+    // Small chunks, so that the workers finish together (each chunk is one batched product).
+    let computed: Vec<Entry> = missing
+        .par_chunks(SUB_BATCH)
+        .flat_map_iter(|chunk| compute_entries(w, k, chunk))
+        .collect();
+    let mut fresh = missing.iter().zip(computed);
+    for (&id, e) in ids.iter().zip(&mut entries) {
+        if e.is_none() {
+            let (&mid, row) = fresh.next().expect("a row for every missing id");
+            debug_assert_eq!(mid, id);
+            cache.put(id, row.clone());
+            *e = Some(row);
+        }
+    }
+    entries.into_iter().flatten().collect()
 }
 
 /// The nonzero values of the first convolution's ReLU output, row by row.
@@ -152,31 +243,16 @@ const AHEAD: usize = 3;
 const BLOCK: usize = 32;
 
 /// The summed, layer-normalised token features of each segment: `segments.len() × FEAT_DIM`.
+/// `ids` (sorted, distinct) and `entries` are the cached rows of at least every id in `segments`
+/// (from [`rows_for`]).
 pub fn pooled_features(
     w: &Weights,
     cache: &TokenCache,
     kernels: Kernels,
     segments: &[Segment],
+    ids: &[u32],
+    entries: &[Entry],
 ) -> Vec<f32> {
-    let mut distinct: Vec<u32> = segments
-        .iter()
-        .flat_map(|s| s.ids.iter().copied())
-        .collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let mut entries: Vec<Option<Entry>> = distinct.iter().map(|&id| cache.get(id)).collect();
-    let missing: Vec<usize> = (0..distinct.len())
-        .filter(|&i| entries[i].is_none())
-        .collect();
-    for chunk in missing.chunks(MISS_BATCH) {
-        let ids: Vec<u32> = chunk.iter().map(|&i| distinct[i]).collect();
-        for (&i, e) in chunk.iter().zip(compute_entries(w, &ids)) {
-            cache.put(distinct[i], e.clone());
-            entries[i] = Some(e);
-        }
-    }
-    let entries: Vec<Entry> = entries.into_iter().flatten().collect();
-
     let mut sums = vec![0.0f32; segments.len() * FEAT_DIM];
     let mut scratch = Scratch::default();
     let mut rows: Vec<&[f16]> = Vec::new();
@@ -184,7 +260,7 @@ pub fn pooled_features(
     for (s, out) in segments.iter().zip(sums.chunks_exact_mut(FEAT_DIM)) {
         rows.clear();
         rows.extend(s.ids.iter().map(|id| {
-            let i = distinct.binary_search(id).expect("every id has a row");
+            let i = ids.binary_search(id).expect("every id has a row");
             &*entries[i]
         }));
         macs += segment_features(w, kernels, s, &rows, out, &mut scratch);

@@ -14,7 +14,7 @@ mod simd;
 mod spm;
 mod weights;
 
-pub use encoder::{Encoder, WorkStats, DEFAULT_TOKEN_CACHE};
+pub use encoder::{Encoder, Stage, WorkStats, DEFAULT_TOKEN_CACHE};
 
 /// Embedding width.
 pub const DIM: usize = 512;

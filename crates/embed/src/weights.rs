@@ -2,10 +2,13 @@
 //!
 //! The archive holds the 6-bit-quantised token embedding table as 17 `uint8` blocks (`q1`…`q17`:
 //! block `c` holds the rows of the ids `≡ c-1 (mod 17)`, each block with its own `scale` and `lo`)
-//! and the float32 DAN/CNN matrices. The table stays quantised in memory (65 MB instead of 262)
-//! and rows are dequantised as tokens come in, through a 256-entry lookup table per block that
-//! computes `q * scale + lo` with the same float32 operations as the reference. Arrays are read
-//! in parallel, each from its own handle on the archive, to keep start-up short.
+//! and the float32 DAN/CNN matrices. The table stays quantised in memory (65 MB instead of 262):
+//! a row's 6-bit codes go into the int8 product of the input projection as they are, and are
+//! dequantised (`q * scale + lo`, the same float32 operations as the reference) where the token
+//! features need the embedding itself. The matrices applied once per token id (the input
+//! projection and the convolutions, see `forward`) are quantised to int8 per output column at
+//! load; the others stay float32. Arrays are read in parallel, each from its own handle on the
+//! archive, to keep start-up short.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -13,6 +16,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::simd::QMatrix;
 use crate::EmbedError;
 
 /// Rows per quantised block and the number of blocks.
@@ -41,8 +45,8 @@ pub struct Branch {
     pub left: usize,
     /// Both convolutions applied to one token's branch input at every window position:
     /// `256 × (2n·256)`, columns `[j·256, (j+1)·256)` are block `j` of the first convolution and
-    /// columns `[(n+j)·256, (n+j+1)·256)` block `j` of the second.
-    pub both: Matrix,
+    /// columns `[(n+j)·256, (n+j+1)·256)` block `j` of the second; quantised to int8 per column.
+    pub both: QMatrix,
     pub b1: Vec<f32>,
     /// The second convolution as the reference stores it (row `j·256 + k` is input `k` at window
     /// position `j`), in half precision: read row by row for the nonzero inputs.
@@ -52,7 +56,7 @@ pub struct Branch {
 
 /// `[w1 blocks | w2 blocks]` side by side: block `j` of an `(n·256) × 256` matrix is its rows
 /// `j·256 .. (j+1)·256`.
-fn side_by_side(n: usize, w1: &[f32], w2: &[f32]) -> Matrix {
+fn side_by_side(n: usize, w1: &[f32], w2: &[f32]) -> QMatrix {
     let cols = 2 * n * CNN_DIM;
     let mut data = vec![0.0f32; CNN_DIM * cols];
     for (m, w) in [w1, w2].into_iter().enumerate() {
@@ -64,23 +68,17 @@ fn side_by_side(n: usize, w1: &[f32], w2: &[f32]) -> Matrix {
             }
         }
     }
-    Matrix {
-        rows: CNN_DIM,
-        cols,
-        data,
-    }
+    QMatrix::quantise(&data, CNN_DIM, cols, None)
 }
 
 pub struct Weights {
     /// `blocks[c][k·512 .. (k+1)·512]` is the quantised row of id `k·17 + c`.
     pub blocks: Vec<Vec<u8>>,
-    /// `lut[c][q]` = `q as f32 * scale[c] + lo[c]`.
-    pub lut: Vec<[f32; 256]>,
     /// Per block: `(scale, lo)`.
     pub scale_lo: Vec<(f32, f32)>,
-    /// The three branch input projections side by side: 512 × 768, then a layer norm over 768.
-    pub proj_w: Matrix,
-    pub proj_b: Vec<f32>,
+    /// The three branch input projections side by side (512 × 768, with their biases), quantised
+    /// to int8 per column; then a layer norm over 768.
+    pub proj: QMatrix,
     pub ln_g_all: Vec<f32>,
     pub ln_b_all: Vec<f32>,
     pub branches: Vec<Branch>,
@@ -226,11 +224,6 @@ impl Weights {
         let scale = f32s("scale")?;
         let lo = f32s("lo")?;
         let scale_lo: Vec<(f32, f32)> = scale.iter().copied().zip(lo.iter().copied()).collect();
-        let lut = scale
-            .iter()
-            .zip(&lo)
-            .map(|(&s, &l)| std::array::from_fn(|q| q as f32 * s + l))
-            .collect();
 
         let xw = 3 * CNN_DIM;
         let mut proj_w = Matrix {
@@ -284,12 +277,11 @@ impl Weights {
                 _ => return Err(bad(format!("q{i}: not uint8"))),
             }
         }
+        let proj = QMatrix::quantise(&proj_w.data, EMB_DIM, xw, Some(&proj_b));
         Ok(Weights {
             blocks,
-            lut,
             scale_lo,
-            proj_w,
-            proj_b,
+            proj,
             ln_g_all,
             ln_b_all,
             branches,
@@ -320,16 +312,5 @@ impl Weights {
             &self.blocks[chunk][row * EMB_DIM..(row + 1) * EMB_DIM],
             self.scale_lo[chunk],
         )
-    }
-
-    /// The dequantised embedding row of `id` (`id < vocab_rows()`, checked at load).
-    pub fn embedding(&self, id: u32, out: &mut [f32]) {
-        let id = id as usize;
-        let (chunk, row) = (id % NUM_CHUNKS, id / NUM_CHUNKS);
-        let lut = &self.lut[chunk];
-        let q = &self.blocks[chunk][row * EMB_DIM..(row + 1) * EMB_DIM];
-        for (o, &b) in out.iter_mut().zip(q) {
-            *o = lut[b as usize];
-        }
     }
 }

@@ -157,16 +157,17 @@ fn a_megabyte_of_one_character_embeds() {
 }
 
 #[test]
-fn long_texts_are_windowed_exactly() {
-    // Windowing is exact: the fixture's two longest texts (1669 and 2883 tokens, several
-    // windows each) match the reference to within rounding.
+fn long_texts_match_the_reference() {
+    // The fixture's two longest texts (1669 and 2883 tokens, several windows each) match the
+    // reference within the parity bound (the int8 rows keep them from matching to rounding; that
+    // the windows add up to the whole text is checked exactly by a unit test in `encoder`).
     let enc = encoder();
     let cases = fixture().cases;
     let mut long_cases = 0;
     for c in cases.iter().filter(|c| c.ids.len() > 1000) {
         long_cases += 1;
         let cos = cosine(&enc.embed(&c.text), &c.vector);
-        assert!(cos > 0.9999, "{} tokens: cosine {cos}", c.ids.len());
+        assert!(cos >= 0.999, "{} tokens: cosine {cos}", c.ids.len());
     }
     assert_eq!(long_cases, 2);
     // A long text embedded alone and inside a batch agrees with itself.
