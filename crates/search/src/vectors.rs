@@ -506,7 +506,7 @@ mod tests {
     #[test]
     fn the_sign_code_pass_finds_near_rows_among_many() {
         // Background rows scattered round a common direction (as real embeddings share
-        // one), and per query a few planted rows at cosine 0.5 to 0.9: the approximate pass
+        // one), and per query a few planted rows at cosine 0.77 to 0.95: the approximate pass
         // must return the planted rows, best first, with their exact scores.
         let dim = 128;
         let n = APPROX_ROWS + 2000;
@@ -526,8 +526,8 @@ mod tests {
             let q = mix(common, q, 0.5);
             let others = unit_vectors(4, dim, 1000 + qi as u64);
             for (j, o) in others.iter().enumerate() {
-                // Cosine to q falls from about 0.9 to about 0.5.
-                let w = [3.0, 1.6, 1.1, 0.8][j];
+                // Cosine to q falls from about 0.95 to about 0.77 (the background: about 0.2).
+                let w = [3.0, 2.0, 1.5, 1.2][j];
                 ix.push(&format!("q{qi}-{j}"), &mix(&q, o, w));
             }
         }
