@@ -141,7 +141,7 @@ impl App {
                 return Ok(again);
             }
             self.written.store(false, Ordering::Release);
-            return Ok(self.rebuild_with(builder.as_ref())?);
+            return self.rebuild_with(builder.as_ref());
         }
         let (at, took) = *self.built.lock().map_err(|_| poisoned())?;
         if at.elapsed() < MIN_REBUILD_INTERVAL.max(took * REBUILD_FACTOR)
