@@ -6,6 +6,8 @@
 //! the aliases of stored entities (Путин ↔ 普京 ↔ Putin) — and [`Searcher`] runs that query,
 //! then, when the multilingual encoder is loaded and documents carry vectors, ranks documents
 //! by cosine to the query's embedding and fuses both lists; the best full-text hits also bring their nearest documents by vector (their coverage in other languages).
+//! Vectors are ranked exactly up to [`APPROX_ROWS`] documents and through sign codes with
+//! exact rescoring above (see `vectors.rs`).
 
 mod expand;
 mod searcher;
@@ -13,6 +15,7 @@ mod vectors;
 
 pub use expand::{expand, Dictionary, Expansion};
 pub use searcher::{Results, Searcher};
+pub use vectors::APPROX_ROWS;
 
 /// Whether any stored document carries a vector (worth loading the encoder for).
 pub fn has_vectors(store: &dyn store::Store) -> bool {

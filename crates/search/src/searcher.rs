@@ -1,15 +1,19 @@
 //! [`Searcher`]: the dictionary and the encoder loaded once, plus what it caches of the store
-//! (entity aliases, document vectors), refreshed when the store's document count changes.
+//! (entity aliases, document vectors), brought up to date when the store's last position
+//! moves: new documents' vectors are appended (never a reload of all of them), the entity
+//! dictionary is rebuilt (in a server, at most every few seconds while another process ingests).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, RwLock, TryLockError};
+use std::time::{Duration, Instant};
 
 use embed::Encoder;
 use lang::Cedict;
 use store::{Hit, Store, StoreError};
 
 use crate::expand::{expand, Dictionary};
-use crate::vectors::VectorIndex;
+use crate::vectors::{Scan, VectorIndex};
 
 /// Lowest cosine between the query and a document for a vector hit (short queries against
 /// unrelated news leads score about 0.1–0.3 with USE-m3; a headline against its article in
@@ -35,29 +39,64 @@ pub struct Results {
     pub semantic: bool,
 }
 
-/// What the searcher keeps of one state of the store.
-#[derive(Default)]
-struct Snapshot {
-    documents: usize,
-    dict: Dictionary,
-    vectors: VectorIndex,
+/// With lazy refreshing, the entity dictionary is rebuilt at most this often, and at most
+/// every [`DICT_REBUILD_FACTOR`] times as long as its last rebuild took.
+const DICT_REBUILD_INTERVAL: Duration = Duration::from_secs(2);
+const DICT_REBUILD_FACTOR: u32 = 10;
+/// Documents read per round when catching up with new vectors.
+const CATCH_UP_BATCH: usize = 512;
+
+/// What the searcher has read of the store, guarded by the refresh lock.
+struct Refresh {
+    /// When the dictionary was last rebuilt, and how long that took.
+    dict_built: Option<Instant>,
+    dict_took: Duration,
 }
 
 /// Runs searches against any [`Store`]. `Sync`: share one per process.
 pub struct Searcher {
     base: Dictionary,
     encoder: Option<Arc<Encoder>>,
-    snapshot: Mutex<Option<Arc<Snapshot>>>,
+    /// Base dictionary plus the stored entities' aliases.
+    dict: RwLock<Arc<Dictionary>>,
+    vectors: RwLock<VectorIndex>,
+    /// Store positions the vectors and the dictionary cover (0: nothing read yet; `u64::MAX`
+    /// marks "read again").
+    vectors_at: AtomicU64,
+    dict_at: AtomicU64,
+    refresh: Mutex<Refresh>,
+    /// See [`Searcher::set_lazy_refresh`].
+    lazy: AtomicBool,
+    /// Set by [`Searcher::invalidate`]: the next search refreshes fully, waiting if need be.
+    must: AtomicBool,
+    /// 0 auto, 1 exact, 2 approximate (see [`Searcher::set_exact_scan`]).
+    scan: AtomicU8,
 }
 
 impl Searcher {
     /// A searcher with the given dictionary (none: no dictionary translations) and encoder
     /// (none: full text only).
     pub fn new(cedict: Option<&Cedict>, encoder: Option<Arc<Encoder>>) -> Searcher {
+        let base = cedict.map(Dictionary::from_cedict).unwrap_or_default();
+        let scan = match std::env::var("STORYLINE_SCAN").as_deref() {
+            Ok("exact") => 1,
+            Ok("approx") => 2,
+            _ => 0,
+        };
         Searcher {
-            base: cedict.map(Dictionary::from_cedict).unwrap_or_default(),
+            dict: RwLock::new(Arc::new(base.clone())),
+            base,
             encoder,
-            snapshot: Mutex::new(None),
+            vectors: RwLock::new(VectorIndex::default()),
+            vectors_at: AtomicU64::new(0),
+            dict_at: AtomicU64::new(0),
+            refresh: Mutex::new(Refresh {
+                dict_built: None,
+                dict_took: Duration::ZERO,
+            }),
+            lazy: AtomicBool::new(false),
+            must: AtomicBool::new(false),
+            scan: AtomicU8::new(scan),
         }
     }
 
@@ -95,31 +134,112 @@ impl Searcher {
         self.encoder.as_deref()
     }
 
-    fn snapshot(&self, store: &dyn Store) -> Result<Arc<Snapshot>, StoreError> {
-        let documents = store.document_count()?;
-        if let Ok(guard) = self.snapshot.lock() {
-            if let Some(s) = guard.as_ref().filter(|s| s.documents == documents) {
-                return Ok(s.clone());
+    /// For a server whose store another process writes to: a search that finds the store
+    /// moved on catches up only when no other search is doing so (the others use what is
+    /// loaded, a few documents behind), and the entity dictionary is rebuilt at most every
+    /// 2 s (and at most a tenth of the time). Off (the default), every search sees every
+    /// stored document.
+    pub fn set_lazy_refresh(&self, on: bool) {
+        self.lazy.store(on, Ordering::Release);
+    }
+
+    /// The store was written through this process: the next search catches up fully, waiting
+    /// for a refresh under way if need be.
+    pub fn invalidate(&self) {
+        self.must.store(true, Ordering::Release);
+    }
+
+    /// Rank vectors exactly (int8 over every row, then exact rescoring) whatever the number
+    /// of documents, instead of through sign codes above [`crate::APPROX_ROWS`]; for
+    /// measuring what the approximation loses. `STORYLINE_SCAN=exact` (or `approx`: codes
+    /// whatever the size) sets it from the environment.
+    pub fn set_exact_scan(&self, exact: bool) {
+        self.scan.store(u8::from(exact), Ordering::Release);
+    }
+
+    /// Read what searches need of `store` now (all document vectors, the entity dictionary)
+    /// rather than in the first search.
+    pub fn warm(&self, store: &dyn Store) -> Result<(), StoreError> {
+        self.must.store(true, Ordering::Release);
+        self.catch_up(store)
+    }
+
+    fn scan_mode(&self) -> Scan {
+        match self.scan.load(Ordering::Acquire) {
+            1 => Scan::Exact,
+            2 => Scan::Approx,
+            _ => Scan::Auto,
+        }
+    }
+
+    /// Bring the vectors and the dictionary up to the store's last position (see
+    /// [`Searcher::set_lazy_refresh`] for when this may leave them behind).
+    fn catch_up(&self, store: &dyn Store) -> Result<(), StoreError> {
+        let at = store.last_position()?;
+        let must = self.must.load(Ordering::Acquire);
+        if !must
+            && self.vectors_at.load(Ordering::Acquire) == at
+            && self.dict_at.load(Ordering::Acquire) == at
+        {
+            return Ok(());
+        }
+        let lazy = self.lazy.load(Ordering::Acquire) && !must;
+        let poisoned = || StoreError::Db("search cache lock poisoned".into());
+        let mut refresh = if lazy {
+            match self.refresh.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::WouldBlock) => return Ok(()),
+                Err(TryLockError::Poisoned(_)) => return Err(poisoned()),
+            }
+        } else {
+            self.refresh.lock().map_err(|_| poisoned())?
+        };
+        self.must.store(false, Ordering::Release);
+        // Vectors: all of them the first time, then the documents stored since.
+        let from = self.vectors_at.load(Ordering::Acquire);
+        if self.encoder.is_some() && from != at {
+            if from == 0 {
+                let mut fresh = VectorIndex::default();
+                store.for_each_vector(&mut |id, v| {
+                    fresh.push(id, v);
+                    Ok(())
+                })?;
+                *self.vectors.write().map_err(|_| poisoned())? = fresh;
+            } else {
+                let mut after = from;
+                loop {
+                    let batch = store.documents_since(after, CATCH_UP_BATCH)?;
+                    let Some(&(last, _)) = batch.last() else {
+                        break;
+                    };
+                    let mut vectors = self.vectors.write().map_err(|_| poisoned())?;
+                    for (_, d) in &batch {
+                        if let Some(v) = &d.vector {
+                            vectors.push(&d.article.id, v);
+                        }
+                    }
+                    after = last;
+                    if batch.len() < CATCH_UP_BATCH {
+                        break;
+                    }
+                }
             }
         }
-        let mut dict = self.base.clone();
-        dict.add_entities(&store.entities()?);
-        let mut vectors = VectorIndex::default();
-        if self.encoder.is_some() {
-            store.for_each_vector(&mut |id, v| {
-                vectors.push(id, v);
-                Ok(())
-            })?;
-        }
-        let snap = Arc::new(Snapshot {
-            documents,
-            dict,
-            vectors,
+        self.vectors_at.store(at, Ordering::Release);
+        // The dictionary: rebuilt from every stored entity.
+        let due = refresh.dict_built.is_none_or(|t| {
+            t.elapsed() >= DICT_REBUILD_INTERVAL.max(refresh.dict_took * DICT_REBUILD_FACTOR)
         });
-        if let Ok(mut guard) = self.snapshot.lock() {
-            *guard = Some(snap.clone());
+        if self.dict_at.load(Ordering::Acquire) != at && (!lazy || due) {
+            let started = Instant::now();
+            let mut dict = self.base.clone();
+            dict.add_entities(&store.entities()?);
+            *self.dict.write().map_err(|_| poisoned())? = Arc::new(dict);
+            refresh.dict_took = started.elapsed();
+            refresh.dict_built = Some(Instant::now());
+            self.dict_at.store(at, Ordering::Release);
         }
-        Ok(snap)
+        Ok(())
     }
 
     /// Search `store` for `query`: full text with translations, fused with the vector ranking
@@ -134,13 +254,22 @@ impl Searcher {
         if query.is_empty() || limit == 0 {
             return Ok(Results::default());
         }
-        let snap = self.snapshot(store)?;
-        let expansion = expand(query, &snap.dict);
+        self.catch_up(store)?;
+        let dict = self
+            .dict
+            .read()
+            .map_err(|_| StoreError::Db("search cache lock poisoned".into()))?
+            .clone();
+        let expansion = expand(query, &dict);
         let text_hits = store.search_text(&expansion.query, limit.max(20))?;
         let mut semantic = false;
         let mut vector_hits: Vec<(String, f32)> = Vec::new();
         let mut companions: Vec<(String, Vec<String>)> = Vec::new();
-        if let (Some(enc), false) = (&self.encoder, snap.vectors.is_empty()) {
+        let vectors = self
+            .vectors
+            .read()
+            .map_err(|_| StoreError::Db("search cache lock poisoned".into()))?;
+        if let (Some(enc), false) = (&self.encoder, vectors.is_empty()) {
             let mut q = enc.embed(&lang::to_simplified(query));
             // Pseudo-relevance feedback: the best full-text hits' own vectors pull the query
             // towards their coverage in other languages (a document and its translation sit
@@ -148,7 +277,7 @@ impl Searcher {
             let feedback: Vec<&[f32]> = text_hits
                 .iter()
                 .take(FEEDBACK_DOCS)
-                .filter_map(|h| snap.vectors.get(&h.document))
+                .filter_map(|h| vectors.get(&h.document))
                 .collect();
             if !feedback.is_empty() {
                 for v in &feedback {
@@ -169,7 +298,7 @@ impl Searcher {
             let anchors: Vec<(&str, &[f32])> = text_hits
                 .iter()
                 .take(FEEDBACK_DOCS)
-                .filter_map(|h| Some((h.document.as_str(), snap.vectors.get(&h.document)?)))
+                .filter_map(|h| Some((h.document.as_str(), vectors.get(&h.document)?)))
                 .collect();
             let mut queries: Vec<(&[f32], usize, f32)> = vec![(&q, limit.max(20), min)];
             queries.extend(
@@ -177,7 +306,7 @@ impl Searcher {
                     .iter()
                     .map(|&(_, v)| (v, COMPANIONS + 1, COMPANION_COSINE)),
             );
-            let mut found = snap.vectors.top_many(&queries).into_iter();
+            let mut found = vectors.top_many(&queries, self.scan_mode()).into_iter();
             vector_hits = found
                 .next()
                 .unwrap_or_default()
@@ -195,6 +324,7 @@ impl Searcher {
             }
             semantic = true;
         }
+        drop(vectors);
         let mut hits = fuse(
             store,
             text_hits,

@@ -482,7 +482,8 @@ fn main() {
         Ok(Box::new(SqliteStore::open(&db)?))
     };
     let t = Instant::now();
-    let app = server::App::new(server::Config::default(), &open, searcher).expect("start the app");
+    let app = server::App::new(server::Config::default(), &open, searcher.clone())
+        .expect("start the app");
     println!("catalog built in {:.1} s", t.elapsed().as_secs_f64());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -690,6 +691,37 @@ fn main() {
             percentile(&client, 0.5),
             percentile(&client, 0.95),
             errors
+        );
+    }
+    // What the approximate vector ranking (sign codes above search::APPROX_ROWS documents)
+    // changes: the same searches with the exact int8 scan, top 10 compared.
+    if a.semantic && store.document_count().unwrap_or(0) > search::APPROX_ROWS {
+        let mut same = 0;
+        let mut total = 0;
+        let (mut t_approx, mut t_exact) = (0.0, 0.0);
+        for q in queries {
+            let top = |exact: bool, t: &mut f64| -> Vec<String> {
+                searcher.set_exact_scan(exact);
+                let started = Instant::now();
+                let hits = searcher
+                    .search(&store, q, 10)
+                    .map(|r| r.hits)
+                    .unwrap_or_default();
+                *t += started.elapsed().as_secs_f64() * 1000.0;
+                hits.into_iter().map(|h| h.document).collect()
+            };
+            let exact = top(true, &mut t_exact);
+            let approx = top(false, &mut t_approx);
+            same += exact.iter().filter(|d| approx.contains(d)).count();
+            total += exact.len();
+        }
+        searcher.set_exact_scan(false);
+        println!(
+            "approximate vs exact vector ranking, {} queries: {same} of {total} top-10 hits the same ({:.3}); mean search {:.1} ms approximate, {:.1} ms exact",
+            queries.len(),
+            same as f64 / total.max(1) as f64,
+            t_approx / queries.len() as f64,
+            t_exact / queries.len() as f64,
         );
     }
 }

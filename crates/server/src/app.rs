@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock, TryLockError};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::DefaultBodyLimit;
@@ -62,18 +62,27 @@ pub struct App {
     writer: Option<Mutex<Box<dyn Store>>>,
     pub(crate) searcher: Arc<Searcher>,
     catalog: RwLock<Arc<Catalog>>,
-    rebuild: Mutex<()>,
-    /// When the catalog was last built.
-    built: Mutex<Instant>,
+    /// The connection catalogs are rebuilt on (held by the one rebuild under way).
+    rebuild: Mutex<Box<dyn Store>>,
+    /// When the catalog was last built, and how long that took.
+    built: Mutex<(Instant, Duration)>,
+    /// Whether a background rebuild is under way.
+    rebuilding: AtomicBool,
     /// Set by this server's own writes: the next read waits for a fresh catalog.
     written: AtomicBool,
+    /// Requests running on blocking threads at once (the number of cores): the others wait
+    /// in line, first come first served, instead of all sharing the cores and all finishing
+    /// late.
+    permits: Arc<tokio::sync::Semaphore>,
     pub(crate) templates: ui::Templates,
 }
 
-/// While another process ingests, the catalog is rebuilt at most this often; requests in
-/// between, and requests that arrive while a rebuild runs, are served the previous catalog
-/// (at most this much behind the store), so a busy ingest does not stall every reader.
+/// While another process ingests, the catalog is rebuilt in the background at most this often
+/// (and at most a quarter of the time: every [`REBUILD_FACTOR`] times as long as the last
+/// rebuild took); requests are served the previous catalog meanwhile, so a busy ingest does
+/// not stall any reader.
 const MIN_REBUILD_INTERVAL: Duration = Duration::from_secs(2);
+const REBUILD_FACTOR: u32 = 4;
 
 impl App {
     /// Open the store connections and build the first catalog.
@@ -91,12 +100,13 @@ impl App {
         } else {
             None
         };
-        let catalog = {
-            let first = readers[0]
-                .lock()
-                .map_err(|_| StoreError::Db("store connection poisoned".into()))?;
-            Catalog::build(first.as_ref())?
-        };
+        let rebuild = open()?;
+        let started = Instant::now();
+        let catalog = Catalog::build(rebuild.as_ref())?;
+        let took = started.elapsed();
+        searcher.warm(rebuild.as_ref())?;
+        searcher.set_lazy_refresh(true);
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Arc::new(App {
             config,
             readers,
@@ -104,69 +114,102 @@ impl App {
             writer,
             searcher,
             catalog: RwLock::new(Arc::new(catalog)),
-            rebuild: Mutex::new(()),
-            built: Mutex::new(Instant::now()),
+            rebuild: Mutex::new(rebuild),
+            built: Mutex::new((Instant::now(), took)),
+            rebuilding: AtomicBool::new(false),
             written: AtomicBool::new(false),
+            permits: Arc::new(tokio::sync::Semaphore::new(cores)),
             templates: ui::Templates::new(),
         }))
     }
 
-    /// The catalog for the store's current state, rebuilt when documents were added: at once
-    /// after this server's own writes, otherwise at most every [`MIN_REBUILD_INTERVAL`] and by
-    /// one request at a time while the others are served the previous catalog.
-    fn catalog(&self, store: &dyn Store) -> Result<Arc<Catalog>, ApiError> {
+    /// The catalog for the store's current state. After this server's own writes it is
+    /// rebuilt at once (the caller waits); when another process wrote, a rebuild starts in
+    /// the background (at most every [`MIN_REBUILD_INTERVAL`]) and the caller gets the
+    /// current catalog.
+    fn catalog(self: &Arc<Self>, store: &dyn Store) -> Result<Arc<Catalog>, ApiError> {
         let poisoned = || ApiError::Internal("catalog lock poisoned".into());
-        let count = store.document_count()?;
+        let position = store.last_position()?;
         let current = self.catalog.read().map_err(|_| poisoned())?.clone();
-        if current.documents == count {
+        if current.position == position {
             return Ok(current);
         }
-        let must = self.written.load(Ordering::Acquire);
-        let _one_at_a_time = if must {
-            self.rebuild.lock().map_err(|_| poisoned())?
-        } else {
-            if self.built.lock().map_err(|_| poisoned())?.elapsed() < MIN_REBUILD_INTERVAL {
-                return Ok(current);
+        if self.written.load(Ordering::Acquire) {
+            let builder = self.rebuild.lock().map_err(|_| poisoned())?;
+            let again = self.catalog.read().map_err(|_| poisoned())?.clone();
+            if again.position == position {
+                return Ok(again);
             }
-            match self.rebuild.try_lock() {
-                Ok(guard) => guard,
-                Err(TryLockError::WouldBlock) => return Ok(current),
-                Err(TryLockError::Poisoned(_)) => return Err(poisoned()),
-            }
-        };
-        let again = self.catalog.read().map_err(|_| poisoned())?.clone();
-        if again.documents == count {
-            return Ok(again);
+            self.written.store(false, Ordering::Release);
+            return self.rebuild_with(builder.as_ref());
         }
-        self.written.store(false, Ordering::Release);
+        let (at, took) = *self.built.lock().map_err(|_| poisoned())?;
+        if at.elapsed() < MIN_REBUILD_INTERVAL.max(took * REBUILD_FACTOR)
+            || self.rebuilding.swap(true, Ordering::AcqRel)
+        {
+            return Ok(current);
+        }
+        let app = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("catalog".into())
+            .spawn(move || {
+                let built = match app.rebuild.lock() {
+                    Ok(builder) => app.rebuild_with(builder.as_ref()).map(|_| ()),
+                    Err(_) => Err(poisoned()),
+                };
+                if let Err(e) = built {
+                    tracing::error!(error = %e, "cannot rebuild the catalog");
+                }
+                app.rebuilding.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            self.rebuilding.store(false, Ordering::Release);
+        }
+        Ok(current)
+    }
+
+    /// Build a catalog on `store` and make it the current one.
+    fn rebuild_with(&self, store: &dyn Store) -> Result<Arc<Catalog>, ApiError> {
+        let started = Instant::now();
         let fresh = Arc::new(Catalog::build(store)?);
         if let Ok(mut slot) = self.catalog.write() {
             *slot = fresh.clone();
         }
         if let Ok(mut built) = self.built.lock() {
-            *built = Instant::now();
+            *built = (Instant::now(), started.elapsed());
         }
         Ok(fresh)
     }
 
-    /// Run `f` with a read connection and the catalog, on a blocking thread, within the timeout.
+    /// Run `f` with a read connection and the catalog, on a blocking thread, within the
+    /// timeout (which counts the wait for a turn).
     pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&App, &dyn Store, &Catalog) -> Result<T, ApiError> + Send + 'static,
     {
         let app = self.clone();
-        let job = tokio::task::spawn_blocking(move || {
-            let i = app.next.fetch_add(1, Ordering::Relaxed) % app.readers.len();
-            let store = app.readers[i]
-                .lock()
-                .map_err(|_| ApiError::Internal("store connection poisoned".into()))?;
-            let catalog = app.catalog(store.as_ref())?;
-            f(&app, store.as_ref(), &catalog)
-        });
+        let job = async move {
+            let permit = app
+                .permits
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiError::Internal("request permits closed".into()))?;
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                let i = app.next.fetch_add(1, Ordering::Relaxed) % app.readers.len();
+                let store = app.readers[i]
+                    .lock()
+                    .map_err(|_| ApiError::Internal("store connection poisoned".into()))?;
+                let catalog = app.catalog(store.as_ref())?;
+                f(&app, store.as_ref(), &catalog)
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("request task failed: {e}")))?
+        };
         match tokio::time::timeout(self.config.timeout, job).await {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => Err(ApiError::Internal(format!("request task failed: {e}"))),
+            Ok(r) => r,
             Err(_) => Err(ApiError::Timeout),
         }
     }
@@ -186,6 +229,7 @@ impl App {
                 .map_err(|_| ApiError::Internal("store connection poisoned".into()))?;
             let r = f(store.as_mut());
             app.written.store(true, Ordering::Release);
+            app.searcher.invalidate();
             r
         });
         job.await

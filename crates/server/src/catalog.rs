@@ -69,8 +69,11 @@ pub const ENTITY_LIST: usize = 100;
 
 /// A snapshot of the store for lists and lookups.
 pub struct Catalog {
-    /// Documents in the store when this was built (the staleness check).
+    /// Documents in the store when this was built.
     pub documents: usize,
+    /// The store's last position (`Store::last_position`) read before this was built: the
+    /// staleness check (a cheap lookup, where counting the documents reads a whole index).
+    pub position: u64,
     docs: Vec<DocumentSummary>,
     doc_index: HashMap<String, usize>,
     events: Vec<Event>,
@@ -95,6 +98,7 @@ fn push_distinct(v: &mut Vec<String>, s: &str) {
 
 impl Catalog {
     pub fn build(store: &dyn Store) -> Result<Catalog, StoreError> {
+        let position = store.last_position()?;
         let docs = store.document_summaries()?;
         let doc_index: HashMap<String, usize> = docs
             .iter()
@@ -181,6 +185,7 @@ impl Catalog {
         Ok(Catalog {
             passages,
             documents: docs.len(),
+            position,
             docs,
             doc_index,
             events,

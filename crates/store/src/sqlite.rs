@@ -102,6 +102,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
 );
 "#;
 
+/// Full-text queries in a large store rank the newest this many documents first (see
+/// [`SqliteStore::fts`]).
+const RECENT_ROWS: i64 = 20_000;
+
 /// Columns added after schema 1, for stores written by an older storyline.
 const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("documents", "why", "TEXT"),
@@ -222,18 +226,43 @@ impl SqliteStore {
     }
 
     /// Run one FTS5 match expression, best (lowest bm25) first.
+    /// The best `limit` documents for an FTS5 expression. Ranking costs time in proportion
+    /// to the matching rows (a common word matches most of a large store), so in a store of
+    /// more than twice [`RECENT_ROWS`] documents the newest [`RECENT_ROWS`] are ranked first,
+    /// and when they hold `limit` matches those are the answer; otherwise (a rarer query)
+    /// every document is ranked.
     fn fts(&self, expr: &str, terms: &[String], limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let last: Option<i64> = self
+            .conn
+            .query_row("SELECT max(seq) FROM documents", [], |r| r.get(0))?;
+        if let Some(last) = last.filter(|&l| l > 2 * RECENT_ROWS) {
+            let recent = self.fts_after(expr, terms, limit, last - RECENT_ROWS)?;
+            if recent.len() >= limit {
+                return Ok(recent);
+            }
+        }
+        self.fts_after(expr, terms, limit, 0)
+    }
+
+    /// [`SqliteStore::fts`] over the documents stored after position `after`.
+    fn fts_after(
+        &self,
+        expr: &str,
+        terms: &[String],
+        limit: usize,
+        after: i64,
+    ) -> Result<Vec<Hit>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             // Ranked inside the full-text index first, so only the best `limit` rows are
             // joined to their documents and have their paragraphs read (a common word
             // matches tens of thousands of rows).
             "SELECT d.id, d.title, d.event, json_extract(d.article, '$.paragraphs'), f.rank
              FROM (SELECT rowid, rank FROM documents_fts
-                   WHERE documents_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+                   WHERE documents_fts MATCH ?1 AND rowid > ?3 ORDER BY rank LIMIT ?2) f
              JOIN documents d ON d.seq = f.rowid
              ORDER BY f.rank",
         )?;
-        let rows = stmt.query_map(params![expr, limit as i64], |r| {
+        let rows = stmt.query_map(params![expr, limit as i64, after], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
