@@ -4,7 +4,10 @@
 //!
 //! `tune DIR... -- key=value...` (keys: the fields of `cluster::Params`; `join` may be a
 //! comma-separated list to scan). `SHUFFLES=N` also runs N seeded shuffles of each set and
-//! prints the spread of pairwise F1; `TUNE_SHOW=1` prints the errors.
+//! prints the spread of pairwise and BCubed F1 (with the file's order among them); `BATCH=N`
+//! (default 64, as the CLI) sets how many documents are put in `cluster::commit_order` at a
+//! time — `BATCH=1` keeps the arrival order, which measures how much the decisions themselves
+//! depend on it; `TUNE_SHOW=1` prints the errors; `TUNE_WHY=1` every decision's reason.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -132,6 +135,7 @@ fn main() {
                 // pair decisions that differ from the file order's.
                 let mut x: u64 = 0x5EED;
                 let (mut lo, mut hi, mut worst) = (pw.f1, pw.f1, 0.0f64);
+                let (mut blo, mut bhi) = (b3.f1, b3.f1);
                 for _ in 0..shuffles {
                     let mut order: Vec<&Doc> = docs.iter().collect();
                     for i in (1..order.len()).rev() {
@@ -147,10 +151,13 @@ fn main() {
                     let f1 = cluster::metrics::pairwise(&got, labels).f1;
                     lo = lo.min(f1);
                     hi = hi.max(f1);
+                    let b = cluster::metrics::bcubed(&got, labels).f1;
+                    blo = blo.min(b);
+                    bhi = bhi.max(b);
                     worst = worst.max(disagreement(&pred, &got));
                 }
                 line.push_str(&format!(
-                    " shuffled pw {lo:.3}..{hi:.3} worst {:.2}% pairs differ",
+                    " shuffled pw {lo:.3}..{hi:.3} b3 {blo:.3}..{bhi:.3} worst {:.2}% pairs differ",
                     worst * 100.0
                 ));
             }
