@@ -14,8 +14,14 @@ TOTAL=${1:-100000}
 CHUNK=${2:-10000}
 EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet -p storyline --bin storyline
-BIN="$TARGET/release/storyline"
+# STORYLINE_BIN: an already built binary (e.g. a copy, so that rebuilding during a long run
+# does not change what is measured); else a release build.
+if [ -n "${STORYLINE_BIN:-}" ]; then
+  BIN="$(realpath "$STORYLINE_BIN")"
+else
+  cargo build --release --quiet -p storyline --bin storyline
+  BIN="$TARGET/release/storyline"
+fi
 WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
 python3 - "$EVAL_DIR" "$WORK" "$TOTAL" "$CHUNK" <<'PY'
@@ -62,7 +68,8 @@ for f in "$WORK"/chunk-*.jsonl; do
   stored=$((stored + n))
   read -r rss user sys < <(tail -1 "$WORK/rss")
   cpu_ms=$(echo "scale=1; 1000 * ($user + $sys) / $n" | bc)
-  echo "$stored stored: $(echo "scale=1; $n / ($end - $start)" | bc) articles/s over the last $n" \
+  echo "$stored stored: load average $(cut -d' ' -f1-3 /proc/loadavg):" \
+    "$(echo "scale=1; $n / ($end - $start)" | bc) articles/s over the last $n" \
     "(CPU ${cpu_ms} ms/article: $(echo "scale=1; $(nproc) * 1000 / $cpu_ms" | bc) articles/s on $(nproc) free cores)," \
     "peak memory $((rss / 1024)) MB"
 done

@@ -4,16 +4,24 @@
 #   scripts/eval-cluster.sh [SET...]     (default: ntrex-dev newswcl50 ecbplus-dev)
 #   SHUFFLES=N scripts/eval-cluster.sh   also ingests N seeded shuffles of each set and prints
 #                                         the scores of each and the spread of pairwise F1
-#                                         (order independence, measured; the CLI commits in
-#                                         batches of 64, ordered within each batch)
+#                                         and BCubed F1 (order independence, measured; the CLI
+#                                         commits in batches of 64, ordered within each batch;
+#                                         STORYLINE_BATCH=1 keeps the arrival order, which
+#                                         measures how much the decisions themselves depend on it)
 # Targets: ntrex-dev pairwise F1 ≥ 0.95, newswcl50 BCubed F1 ≥ 0.90, ecbplus-dev BCubed F1 ≥ 0.85.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet -p storyline --bin storyline
+# STORYLINE_BIN: an already built binary (e.g. a copy kept while the tree changes); else a
+# release build.
+if [ -n "${STORYLINE_BIN:-}" ]; then
+  BIN="$(realpath "$STORYLINE_BIN")"
+else
+  cargo build --release --quiet -p storyline --bin storyline
+  BIN="$TARGET/release/storyline"
+fi
 cargo build --release --quiet -p cluster --example score
-BIN="$TARGET/release/storyline"
 SCORE="$TARGET/release/examples/score"
 SETS=("$@")
 [ ${#SETS[@]} -eq 0 ] && SETS=(ntrex-dev newswcl50 ecbplus-dev)
@@ -38,6 +46,7 @@ for set in "${SETS[@]}"; do
   echo "               ingest $(echo "$end - $start" | bc) s"
   if [ -n "${SHUFFLES:-}" ]; then
     f1s=()
+    b3s=()
     for seed in $(seq 1 "$SHUFFLES"); do
       shuf --random-source=<(yes "$seed") "$dir/docs.jsonl" >"$WORK/$set.shuffled.jsonl"
       rm -rf "$db-shuffled"
@@ -46,7 +55,10 @@ for set in "${SETS[@]}"; do
       line=$("$SCORE" "$WORK/$set.shuffled.out.jsonl" "$dir/labels.json" "$set~$seed")
       echo "$line"
       f1s+=("$(echo "$line" | sed -E 's/.*pairwise P [0-9.]+ R [0-9.]+ F1 ([0-9.]+).*/\1/')")
+      b3s+=("$(echo "$line" | sed -E 's/.*BCubed P [0-9.]+ R [0-9.]+ F1 ([0-9.]+).*/\1/')")
     done
-    printf '%s\n' "${f1s[@]}" | sort -n | awk -v set="$set" '{a[NR]=$1; s+=$1} END {printf "%-14s pairwise F1 over %d shuffles: min %.3f mean %.3f max %.3f\n", set, NR, a[1], s/NR, a[NR]}'
+    spread() { sort -n | awk -v set="$set" -v what="$1" '{a[NR]=$1; s+=$1} END {printf "%-14s %s over %d shuffles: min %.3f mean %.3f max %.3f\n", set, what, NR, a[1], s/NR, a[NR]}'; }
+    printf '%s\n' "${f1s[@]}" | spread "pairwise F1"
+    printf '%s\n' "${b3s[@]}" | spread "BCubed F1"
   fi
 done

@@ -4,7 +4,11 @@
 //!
 //! `tune DIR... -- key=value...` (keys: the fields of `cluster::Params`; `join` may be a
 //! comma-separated list to scan). `SHUFFLES=N` also runs N seeded shuffles of each set and
-//! prints the spread of pairwise F1; `TUNE_SHOW=1` prints the errors.
+//! prints the spread of pairwise and BCubed F1 (with the file's order among them); `BATCH=N`
+//! (default 64, as the CLI) sets how many documents are put in `cluster::commit_order` at a
+//! time — `BATCH=1` keeps the arrival order, which measures how much the decisions themselves
+//! depend on it; `TUNE_SHOW=1` prints the errors; `TUNE_PAIRS=1` counts the wrong pair
+//! decisions by language pair (merged: apart in the gold; split: together in the gold); `TUNE_WHY=1` every decision's reason.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -121,6 +125,9 @@ fn main() {
             if std::env::var_os("TUNE_SHOW").is_some() {
                 show(name, docs, &pred, labels);
             }
+            if std::env::var_os("TUNE_PAIRS").is_some() {
+                pair_errors(name, docs, &pred, labels);
+            }
             let pw = cluster::metrics::pairwise(&pred, labels);
             let b3 = cluster::metrics::bcubed(&pred, labels);
             line.push_str(&format!(
@@ -132,6 +139,7 @@ fn main() {
                 // pair decisions that differ from the file order's.
                 let mut x: u64 = 0x5EED;
                 let (mut lo, mut hi, mut worst) = (pw.f1, pw.f1, 0.0f64);
+                let (mut blo, mut bhi) = (b3.f1, b3.f1);
                 for _ in 0..shuffles {
                     let mut order: Vec<&Doc> = docs.iter().collect();
                     for i in (1..order.len()).rev() {
@@ -147,10 +155,13 @@ fn main() {
                     let f1 = cluster::metrics::pairwise(&got, labels).f1;
                     lo = lo.min(f1);
                     hi = hi.max(f1);
+                    let b = cluster::metrics::bcubed(&got, labels).f1;
+                    blo = blo.min(b);
+                    bhi = bhi.max(b);
                     worst = worst.max(disagreement(&pred, &got));
                 }
                 line.push_str(&format!(
-                    " shuffled pw {lo:.3}..{hi:.3} worst {:.2}% pairs differ",
+                    " shuffled pw {lo:.3}..{hi:.3} b3 {blo:.3}..{bhi:.3} worst {:.2}% pairs differ",
                     worst * 100.0
                 ));
             }
@@ -255,6 +266,40 @@ fn show(
                     title.get(d).cloned().unwrap_or_default()
                 );
             }
+        }
+    }
+}
+
+/// Wrong pair decisions by language pair: `merged` (one event, two gold clusters) and `split`
+/// (one gold cluster, two events), next to the gold pairs of that language pair.
+fn pair_errors(
+    name: &str,
+    docs: &[Doc],
+    pred: &HashMap<String, String>,
+    labels: &HashMap<String, String>,
+) {
+    use std::collections::BTreeMap;
+    let mut by: BTreeMap<(String, String), [u32; 3]> = BTreeMap::new();
+    for (i, a) in docs.iter().enumerate() {
+        for b in &docs[i + 1..] {
+            let (Some(ga), Some(gb)) = (labels.get(&a.id), labels.get(&b.id)) else {
+                continue;
+            };
+            let gold = ga == gb;
+            let got = pred.get(&a.id) == pred.get(&b.id);
+            let mut key = (a.features.lang.clone(), b.features.lang.clone());
+            if key.0 > key.1 {
+                key = (key.1, key.0);
+            }
+            let slot = by.entry(key).or_default();
+            slot[0] += u32::from(got && !gold);
+            slot[1] += u32::from(gold && !got);
+            slot[2] += u32::from(gold);
+        }
+    }
+    for ((la, lb), [merged, split, gold]) in by {
+        if merged + split > 0 {
+            println!("{name} pairs {la}-{lb}: {merged} merged, {split} split of {gold} gold pairs");
         }
     }
 }
