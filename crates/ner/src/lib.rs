@@ -87,7 +87,8 @@ pub enum NerError {
 }
 
 impl NerError {
-    pub(crate) fn format(file: impl Into<PathBuf>, why: impl std::fmt::Display) -> NerError {
+    /// A model file that is not what it should be.
+    pub fn format(file: impl Into<PathBuf>, why: impl std::fmt::Display) -> NerError {
         NerError::Format {
             file: file.into(),
             why: why.to_string(),

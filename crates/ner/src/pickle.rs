@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use serde_pickle::{DeOptions, HashableValue, Value};
+use serde_pickle::DeOptions;
 
 use crate::NerError;
 
@@ -25,25 +25,10 @@ pub(crate) fn read_perceptron(path: &Path) -> Result<Weights, NerError> {
     flate2::read::GzDecoder::new(std::io::BufReader::new(f))
         .read_to_end(&mut bytes)
         .map_err(|e| err(format!("not gzip: {e}")))?;
-    let value = serde_pickle::value_from_slice(&bytes, DeOptions::new())
-        .map_err(|e| err(format!("not a pickle: {e}")))?;
-    let Value::Tuple(parts) = value else {
-        return Err(err("expected a (weights, classes) tuple".into()));
-    };
-    let [Value::Dict(weights), classes] = parts.as_slice() else {
-        return Err(err("expected a (weights, classes) tuple".into()));
-    };
-    let classes = match classes {
-        Value::Set(s) | Value::FrozenSet(s) => s.iter().cloned().collect::<Vec<_>>(),
-        _ => return Err(err("classes: expected a set".into())),
-    };
-    let mut labels: Vec<String> = classes
-        .into_iter()
-        .filter_map(|c| match c {
-            HashableValue::String(s) => Some(s),
-            _ => None,
-        })
-        .collect();
+    type Raw = (HashMap<String, HashMap<String, f64>>, Vec<String>);
+    let (weights, classes): Raw = serde_pickle::from_slice(&bytes, DeOptions::new())
+        .map_err(|e| err(format!("not jiagu's (weights, classes) pickle: {e}")))?;
+    let mut labels = classes;
     labels.sort();
     let col: HashMap<&str, usize> = labels
         .iter()
@@ -53,27 +38,14 @@ pub(crate) fn read_perceptron(path: &Path) -> Result<Weights, NerError> {
     let k = labels.len();
     let mut features = HashMap::with_capacity(weights.len());
     let mut table = vec![0f64; weights.len() * k];
-    for (row, (feat, w)) in weights.iter().enumerate() {
-        let HashableValue::String(feat) = feat else {
-            return Err(err("a feature that is not a string".into()));
-        };
-        let Value::Dict(w) = w else {
-            return Err(err(format!("feature {feat:?}: expected a dict")));
-        };
+    for (row, (feat, w)) in weights.into_iter().enumerate() {
         for (label, weight) in w {
-            let HashableValue::String(label) = label else {
-                continue;
-            };
             let Some(&c) = col.get(label.as_str()) else {
                 return Err(err(format!("feature {feat:?}: unknown label {label:?}")));
             };
-            table[row * k + c] = match weight {
-                Value::F64(x) => *x,
-                Value::I64(x) => *x as f64,
-                _ => return Err(err(format!("feature {feat:?}: weight is not a number"))),
-            };
+            table[row * k + c] = weight;
         }
-        features.insert(feat.clone().into_boxed_str(), row as u32);
+        features.insert(feat.into_boxed_str(), row as u32);
     }
     Ok(Weights {
         labels,

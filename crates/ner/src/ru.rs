@@ -205,8 +205,8 @@ impl RuNer {
             if dims.len() != 3 || dims[2] != 3 {
                 return Err(pack.err(format!("layer {l}: kernel shape {dims:?}")));
             }
-            let weight = Array2::from_shape_vec((dims[0], dims[1] * 3), data)
-                .map_err(|e| pack.err(e))?;
+            let weight =
+                Array2::from_shape_vec((dims[0], dims[1] * 3), data).map_err(|e| pack.err(e))?;
             layers.push(Layer {
                 weight,
                 bias: pack.vector(&at("conv", "bias"))?,
@@ -421,7 +421,9 @@ pub fn word_shape(word: &str) -> String {
         Some(c) if is_ru(c) => "RU",
         Some(c) if c.is_ascii_alphabetic() => "EN",
         Some(c) if c.is_numeric() => "NUM",
-        Some(c @ ('+' | '-')) if word[c.len_utf8()..].starts_with(|d: char| d.is_numeric()) => "NUM",
+        Some(c @ ('+' | '-')) if word[c.len_utf8()..].starts_with(|d: char| d.is_numeric()) => {
+            "NUM"
+        }
         Some(c) if PUNCTS.contains(c) => "PUNCT",
         _ => "OTHER",
     };

@@ -19,6 +19,31 @@ use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
 const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
 const DICT: &str = "jiagu-0.2.3/jiagu/segment/dict/jiagu.dict";
 
+const COMPACT: &str = ".storyline-jiagu-ner-v1.bin";
+const MAGIC: &[u8] = b"SLJIAGU1";
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+}
+
 /// The Chinese tagger (Simplified Chinese). Build once (≈ 60 MB), share.
 pub struct ZhNer {
     vocab: HashMap<Box<str>, u64>,
@@ -39,9 +64,96 @@ impl std::fmt::Debug for ZhNer {
 
 impl ZhNer {
     /// Fetch jiagu through the asset cache and load the model and dictionary.
+    ///
+    /// Parsing the pickle takes most of a second, so the first load also writes the parsed
+    /// tables next to the unpacked package (`.storyline-jiagu-ner-v1.bin`, derived data only)
+    /// and later loads read that; a damaged or unwritable copy falls back to the package files.
     pub fn from_cache(cache: &assets::Cache) -> Result<ZhNer, NerError> {
         let dir = cache.package_dir(&JIAGU_PACKAGE)?;
-        ZhNer::from_files(&dir.join(NER_MODEL), &dir.join(DICT))
+        let compact = dir.join(COMPACT);
+        if let Some(z) = std::fs::read(&compact)
+            .ok()
+            .and_then(|b| ZhNer::from_compact(&b))
+        {
+            return Ok(z);
+        }
+        let z = ZhNer::from_files(&dir.join(NER_MODEL), &dir.join(DICT))?;
+        let tmp = dir.join(format!("{COMPACT}.{}", std::process::id()));
+        if std::fs::write(&tmp, z.to_compact()).is_ok() {
+            let _ = std::fs::rename(&tmp, &compact);
+        }
+        let _ = std::fs::remove_file(&tmp);
+        Ok(z)
+    }
+
+    /// The loaded tables as bytes: magic, labels, features with their weights, dictionary.
+    fn to_compact(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 << 20);
+        out.extend_from_slice(MAGIC);
+        let put_str = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        let k = self.weights.labels.len();
+        out.extend_from_slice(&(k as u32).to_le_bytes());
+        for l in &self.weights.labels {
+            put_str(&mut out, l);
+        }
+        out.extend_from_slice(&(self.weights.features.len() as u32).to_le_bytes());
+        for (f, &row) in &self.weights.features {
+            put_str(&mut out, f);
+            let row = row as usize;
+            for w in &self.weights.table[row * k..(row + 1) * k] {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(self.vocab.len() as u32).to_le_bytes());
+        for (w, &f) in &self.vocab {
+            put_str(&mut out, w);
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.max_word_len as u64).to_le_bytes());
+        out.extend_from_slice(&self.log_total.to_le_bytes());
+        out.extend_from_slice(MAGIC);
+        out
+    }
+
+    fn from_compact(bytes: &[u8]) -> Option<ZhNer> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC || !bytes.ends_with(MAGIC) {
+            return None;
+        }
+        let k = r.u32()? as usize;
+        let labels = (0..k)
+            .map(|_| r.str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()?;
+        let n = r.u32()? as usize;
+        let mut features = HashMap::with_capacity(n);
+        let mut table = Vec::with_capacity(n * k);
+        for row in 0..n {
+            features.insert(r.str()?.into(), row as u32);
+            for _ in 0..k {
+                table.push(f64::from_le_bytes(r.take(8)?.try_into().ok()?));
+            }
+        }
+        let n = r.u32()? as usize;
+        let mut vocab = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let w: Box<str> = r.str()?.into();
+            vocab.insert(w, u64::from_le_bytes(r.take(8)?.try_into().ok()?));
+        }
+        let max_word_len = u64::from_le_bytes(r.take(8)?.try_into().ok()?) as usize;
+        let log_total = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
+        (r.at + MAGIC.len() == bytes.len() && k > 0).then_some(ZhNer {
+            vocab,
+            max_word_len,
+            log_total,
+            weights: Weights {
+                labels,
+                features,
+                table,
+            },
+        })
     }
 
     /// Load from `ner.model` (gzipped pickle) and `jiagu.dict` (`word\tfreq` lines).
@@ -151,7 +263,8 @@ impl ZhNer {
         while x < n {
             let y = route[x].1 + 1;
             let range = block.start + bounds[x]..block.start + bounds[y];
-            let single_ascii = y == x + 1 && s[bounds[x]..].starts_with(|c: char| c.is_ascii_alphanumeric());
+            let single_ascii =
+                y == x + 1 && s[bounds[x]..].starts_with(|c: char| c.is_ascii_alphanumeric());
             if single_ascii {
                 match buf.as_mut() {
                     Some(b) => b.end = range.end,

@@ -19,7 +19,10 @@ fn models() -> &'static ner::Ner {
 }
 
 fn reference() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ner-reference.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ner-reference.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -47,7 +50,12 @@ fn russian_tags_words_and_spans_equal_natasha() {
         let spans: Vec<(String, String)> = ru
             .spans(text)
             .into_iter()
-            .map(|s| (text[s.start..s.end].to_string(), s.kind.as_str().to_string()))
+            .map(|s| {
+                (
+                    text[s.start..s.end].to_string(),
+                    s.kind.as_str().to_string(),
+                )
+            })
             .collect();
         let expected: Vec<(String, String)> = case["spans"]
             .as_array()
@@ -84,7 +92,17 @@ fn chinese_words_and_tags_equal_jiagu() {
 #[test]
 fn empty_and_odd_input_does_not_panic() {
     let m = models();
-    for text in ["", " ", "\r\n", "—", "…?!", "a", "1", "😀 Путин 😀", "\u{0}"] {
+    for text in [
+        "",
+        " ",
+        "\r\n",
+        "—",
+        "…?!",
+        "a",
+        "1",
+        "😀 Путин 😀",
+        "\u{0}",
+    ] {
         let _ = m.ru.as_deref().unwrap().spans(text);
         let _ = m.zh.as_deref().unwrap().spans(text);
     }
