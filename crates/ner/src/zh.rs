@@ -298,8 +298,8 @@ impl ZhNer {
         let (mut prev, mut prev2) = (START[0], START[1]);
         let mut key = String::new();
         let mut scores = vec![0f64; k];
-        for i in 0..n {
-            let w = words[i].as_ref();
+        for (i, w) in words.iter().enumerate() {
+            let w = w.as_ref();
             let j = i as isize;
             scores.iter_mut().for_each(|s| *s = 0.0);
             let mut add = |key: &str| {
