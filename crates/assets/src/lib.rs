@@ -97,7 +97,8 @@ impl Cache {
 
     /// The unpacked package directory, fetching and unpacking it on first use.
     ///
-    /// A wheel unpacks to its own layout; an npm tarball to `package/…`.
+    /// A wheel unpacks to its own layout; an npm tarball to `package/…`; a PyPI source
+    /// distribution (`name-1.2.3.tar.gz`) to `name-1.2.3/…`.
     pub fn package_dir(&self, pkg: &Package) -> Result<PathBuf, AssetError> {
         let dir = self.root.join(format!("{}-{}", pkg.name, pkg.version));
         let done = dir.join(".complete");
@@ -113,9 +114,11 @@ impl Cache {
         ));
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging).map_err(io(&staging))?;
-        match pkg.registry {
-            Registry::PyPi => unzip(&file, &staging)?,
-            Registry::Npm => untar_gz(&file, &staging)?,
+        // A wheel is a zip; an npm tarball and a PyPI source distribution are gzipped tars.
+        if pkg.file.ends_with(".tar.gz") || pkg.file.ends_with(".tgz") {
+            untar_gz(&file, &staging)?
+        } else {
+            unzip(&file, &staging)?
         }
         fs::write(staging.join(".complete"), pkg.sha256).map_err(io(&staging))?;
         // Another process may have won the race; theirs is as good as ours.

@@ -22,6 +22,8 @@ use crate::names::{
 };
 use crate::Resources;
 
+mod statistical;
+
 /// An entity as one document names it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocEntity {
@@ -147,6 +149,12 @@ enum What {
     Org(String),
     /// A single word that may be a short form of a name given elsewhere.
     Short(String),
+    /// A place or organisation a NER model found: its name and id.
+    Named {
+        kind: EntityKind,
+        name: String,
+        id: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -171,10 +179,13 @@ pub fn entities(paras: &[Para], res: &Resources) -> DocEntities {
         zh_candidates(p, res, &mut scratch, &mut zh_foreign_parts, true);
     }
     for p in paras {
+        let from = cands.len();
         if p.is_zh() {
             zh_candidates(p, res, &mut cands, &mut zh_foreign_parts, false);
+            statistical::add(p, res, &mut cands, from);
         } else if p.is_ru() {
             ru_candidates(p, res, &mut cands);
+            statistical::add(p, res, &mut cands, from);
         } else {
             en_candidates(p, res, &mut cands);
         }
@@ -273,6 +284,9 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
                 name.clone(),
                 false,
             )),
+            What::Named { kind, name, id } => {
+                Some(entity_for(&mut doc, id.clone(), *kind, name.clone(), false))
+            }
             _ => None,
         };
         assigned[i] = e;

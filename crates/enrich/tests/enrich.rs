@@ -482,3 +482,78 @@ fn cities_are_one_place_across_scripts_and_cases() {
         en.entities
     );
 }
+
+/// The same resources without the statistical NER models: what the rules alone find.
+fn rules_only() -> &'static Resources {
+    static R: OnceLock<Resources> = OnceLock::new();
+    R.get_or_init(|| Resources {
+        ner: Default::default(),
+        ..res().clone()
+    })
+}
+
+fn kind_of(e: &DocEnrichment, alias: &str) -> Option<EntityKind> {
+    e.entities
+        .iter()
+        .find(|x| x.aliases.values().flatten().any(|a| a == alias))
+        .map(|x| x.kind)
+}
+
+#[test]
+fn russian_ner_finds_names_the_rules_miss() {
+    let a = doc(
+        "ru-ner",
+        "ru",
+        &[
+            "Переговоры прошли при участии Набиуллиной и Грефа в Коммунарке.",
+            "На встрече присутствовали представители Сбербанка и Ростелекома.",
+            "Президент России Владимир Путин поблагодарил участников.",
+        ],
+    );
+    let plain = analyse(&a, rules_only());
+    let e = analyse(&a, res());
+    for (alias, kind) in [
+        ("Набиуллиной", EntityKind::Person),
+        ("Грефа", EntityKind::Person),
+        ("Сбербанка", EntityKind::Organization),
+        ("Ростелекома", EntityKind::Organization),
+        ("Коммунарке", EntityKind::Place),
+    ] {
+        assert_eq!(
+            entity_id(&plain, alias),
+            None,
+            "the rules alone find {alias}"
+        );
+        assert_eq!(kind_of(&e, alias), Some(kind), "{alias}: {:#?}", e.entities);
+    }
+    // The gazetteer keeps its say: Путин is still the one Putin.
+    assert_eq!(
+        entity_id(&e, "Владимир Путин").as_deref(),
+        Some("vladimir-putin")
+    );
+}
+
+#[test]
+fn chinese_ner_finds_names_the_rules_miss_in_both_scripts() {
+    let hans = doc(
+        "zh-ner",
+        "zh-Hans",
+        &["昨天，张伟和刘芳在长沙参加了一场讨论会，普京发来了贺信。"],
+    );
+    let hant = doc(
+        "zh-ner-t",
+        "zh-Hant",
+        &["昨天，張偉和劉芳在長沙參加了一場討論會，普京發來了賀信。"],
+    );
+    let plain = analyse(&hans, rules_only());
+    let e = analyse(&hans, res());
+    let t = analyse(&hant, res());
+    for (s, tr, id) in [("张伟", "張偉", "zhang-wei"), ("刘芳", "劉芳", "liu-fang")] {
+        assert_eq!(entity_id(&plain, s), None, "the rules alone find {s}");
+        assert_eq!(entity_id(&e, s).as_deref(), Some(id), "{:#?}", e.entities);
+        assert_eq!(entity_id(&t, tr).as_deref(), Some(id), "{:#?}", t.entities);
+        assert_eq!(kind_of(&e, s), Some(EntityKind::Person));
+    }
+    assert_eq!(entity_id(&e, "普京").as_deref(), Some("vladimir-putin"));
+    assert_eq!(entity_id(&t, "普京").as_deref(), Some("vladimir-putin"));
+}

@@ -1,0 +1,395 @@
+//! jiagu's Chinese NER run natively: its dictionary segmenter (`jiagu.seg`) and its
+//! averaged-perceptron tagger (`jiagu.ner`) over the words.
+//!
+//! Segmentation: the text is split into runs of Han characters, Latin letters, digits and
+//! `+#&._%-`, and everything else (each other character is a word; whitespace is kept). A run
+//! is cut along the most probable route through the DAG of dictionary words (jiagu.dict word
+//! frequencies; an unknown single character counts 1), single ASCII letters or digits joined.
+//! Tagging: left to right, each word scored on 14 features (its suffix, first character, the
+//! two previous tags, the words around it, …), the highest score wins (ties: the label that
+//! sorts last, as jiagu's `max` over `(score, label)`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::pickle::{read_perceptron, Weights};
+use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
+
+const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
+const DICT: &str = "jiagu-0.2.3/jiagu/segment/dict/jiagu.dict";
+
+const COMPACT: &str = ".storyline-jiagu-ner-v1.bin";
+const MAGIC: &[u8] = b"SLJIAGU1";
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+}
+
+/// The Chinese tagger (Simplified Chinese). Build once (≈ 60 MB), share.
+pub struct ZhNer {
+    vocab: HashMap<Box<str>, u64>,
+    max_word_len: usize,
+    log_total: f64,
+    weights: Weights,
+}
+
+impl std::fmt::Debug for ZhNer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZhNer")
+            .field("vocab", &self.vocab.len())
+            .field("features", &self.weights.features.len())
+            .field("labels", &self.weights.labels)
+            .finish()
+    }
+}
+
+impl ZhNer {
+    /// Fetch jiagu through the asset cache and load the model and dictionary.
+    ///
+    /// Parsing the pickle takes most of a second, so the first load also writes the parsed
+    /// tables next to the unpacked package (`.storyline-jiagu-ner-v1.bin`, derived data only)
+    /// and later loads read that; a damaged or unwritable copy falls back to the package files.
+    pub fn from_cache(cache: &assets::Cache) -> Result<ZhNer, NerError> {
+        let dir = cache.package_dir(&JIAGU_PACKAGE)?;
+        let compact = dir.join(COMPACT);
+        if let Some(z) = std::fs::read(&compact)
+            .ok()
+            .and_then(|b| ZhNer::from_compact(&b))
+        {
+            return Ok(z);
+        }
+        let z = ZhNer::from_files(&dir.join(NER_MODEL), &dir.join(DICT))?;
+        let tmp = dir.join(format!("{COMPACT}.{}", std::process::id()));
+        if std::fs::write(&tmp, z.to_compact()).is_ok() {
+            let _ = std::fs::rename(&tmp, &compact);
+        }
+        let _ = std::fs::remove_file(&tmp);
+        Ok(z)
+    }
+
+    /// The loaded tables as bytes: magic, labels, features with their weights, dictionary.
+    fn to_compact(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 << 20);
+        out.extend_from_slice(MAGIC);
+        let put_str = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        let k = self.weights.labels.len();
+        out.extend_from_slice(&(k as u32).to_le_bytes());
+        for l in &self.weights.labels {
+            put_str(&mut out, l);
+        }
+        out.extend_from_slice(&(self.weights.features.len() as u32).to_le_bytes());
+        for (f, &row) in &self.weights.features {
+            put_str(&mut out, f);
+            let row = row as usize;
+            for w in &self.weights.table[row * k..(row + 1) * k] {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(self.vocab.len() as u32).to_le_bytes());
+        for (w, &f) in &self.vocab {
+            put_str(&mut out, w);
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.max_word_len as u64).to_le_bytes());
+        out.extend_from_slice(&self.log_total.to_le_bytes());
+        out.extend_from_slice(MAGIC);
+        out
+    }
+
+    fn from_compact(bytes: &[u8]) -> Option<ZhNer> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC || !bytes.ends_with(MAGIC) {
+            return None;
+        }
+        let k = r.u32()? as usize;
+        let labels = (0..k)
+            .map(|_| r.str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()?;
+        let n = r.u32()? as usize;
+        let mut features = HashMap::with_capacity(n);
+        let mut table = Vec::with_capacity(n * k);
+        for row in 0..n {
+            features.insert(r.str()?.into(), row as u32);
+            for _ in 0..k {
+                table.push(f64::from_le_bytes(r.take(8)?.try_into().ok()?));
+            }
+        }
+        let n = r.u32()? as usize;
+        let mut vocab = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let w: Box<str> = r.str()?.into();
+            vocab.insert(w, u64::from_le_bytes(r.take(8)?.try_into().ok()?));
+        }
+        let max_word_len = u64::from_le_bytes(r.take(8)?.try_into().ok()?) as usize;
+        let log_total = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
+        (r.at + MAGIC.len() == bytes.len() && k > 0).then_some(ZhNer {
+            vocab,
+            max_word_len,
+            log_total,
+            weights: Weights {
+                labels,
+                features,
+                table,
+            },
+        })
+    }
+
+    /// Load from `ner.model` (gzipped pickle) and `jiagu.dict` (`word\tfreq` lines).
+    pub fn from_files(model: &Path, dict: &Path) -> Result<ZhNer, NerError> {
+        let weights = read_perceptron(model)?;
+        let text = std::fs::read_to_string(dict).map_err(|e| NerError::format(dict, e))?;
+        let mut vocab: HashMap<Box<str>, u64> = HashMap::with_capacity(310_000);
+        let (mut max_freq, mut total, mut max_len) = (0u64, 0u64, 0usize);
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let mut parts = line.split('\t');
+            let word = parts.next().unwrap_or_default();
+            let freq = match (parts.next(), parts.next()) {
+                (None, _) => max_freq,
+                (Some(f), None) => f.trim().parse::<u64>().map_err(|e| {
+                    NerError::format(dict, format!("line {}: frequency {f:?}: {e}", n + 1))
+                })?,
+                // jiagu skips lines with more fields.
+                (Some(_), Some(_)) => continue,
+            };
+            *vocab.entry(word.into()).or_insert(0) += freq;
+            total += freq;
+            max_freq = max_freq.max(freq);
+            max_len = max_len.max(word.chars().count());
+        }
+        if total == 0 || weights.labels.is_empty() {
+            return Err(NerError::format(dict, "empty dictionary or model"));
+        }
+        Ok(ZhNer {
+            vocab,
+            max_word_len: max_len,
+            log_total: (total as f64).ln(),
+            weights,
+        })
+    }
+
+    /// The label names, indexed as [`ZhNer::tag_ids`] returns them.
+    pub fn labels(&self) -> &[String] {
+        &self.weights.labels
+    }
+
+    /// jiagu.seg: the words of `text` as byte ranges.
+    pub fn segment(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut block_start: Option<usize> = None;
+        for (i, c) in text.char_indices() {
+            if is_block_char(c) {
+                block_start.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = block_start.take() {
+                self.cut_block(text, s..i, &mut out);
+            }
+            // Outside blocks: "\r\n" is one word, every other character one word.
+            if c == '\n' && i > 0 && text[..i].ends_with('\r') {
+                if let Some(last) = out.last_mut() {
+                    if last.end == i && &text[last.clone()] == "\r" {
+                        last.end = i + 1;
+                        continue;
+                    }
+                }
+            }
+            out.push(i..i + c.len_utf8());
+        }
+        if let Some(s) = block_start {
+            self.cut_block(text, s..text.len(), &mut out);
+        }
+        out
+    }
+
+    /// `cut_words` over one block: the best route, single ASCII alphanumerics joined.
+    fn cut_block(&self, text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
+        let s = &text[block.clone()];
+        let bounds: Vec<usize> = s
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(s.len()))
+            .collect();
+        let n = bounds.len() - 1;
+        // route[i] = (best log probability from i, end char of the first word)
+        let mut route = vec![(0f64, 0usize); n + 1];
+        for idx in (0..n).rev() {
+            let limit = idx + self.max_word_len.min(n - idx);
+            let mut best = (f64::NEG_INFINITY, idx);
+            // x = idx (a single character) is always a candidate.
+            for x in idx..limit.max(idx + 1) {
+                let word = &s[bounds[idx]..bounds[x + 1]];
+                let freq = if x == idx {
+                    Some(self.vocab.get(word).copied().unwrap_or(0))
+                } else {
+                    self.vocab.get(word).copied()
+                };
+                let Some(freq) = freq else { continue };
+                let score = (freq.max(1) as f64).ln() - self.log_total + route[x + 1].0;
+                // Python's max over (score, x): ties go to the larger x.
+                if score > best.0 || (score == best.0 && x > best.1) {
+                    best = (score, x);
+                }
+            }
+            route[idx] = best;
+        }
+        let mut x = 0;
+        let mut buf: Option<Range<usize>> = None;
+        while x < n {
+            let y = route[x].1 + 1;
+            let range = block.start + bounds[x]..block.start + bounds[y];
+            let single_ascii =
+                y == x + 1 && s[bounds[x]..].starts_with(|c: char| c.is_ascii_alphanumeric());
+            if single_ascii {
+                match buf.as_mut() {
+                    Some(b) => b.end = range.end,
+                    None => buf = Some(range),
+                }
+            } else {
+                out.extend(buf.take());
+                out.push(range);
+            }
+            x = y;
+        }
+        out.extend(buf);
+    }
+
+    /// jiagu.ner: one label index per word.
+    pub fn tag_ids<S: AsRef<str>>(&self, words: &[S]) -> Vec<usize> {
+        const START: [&str; 2] = ["-START-", "-START2-"];
+        const END: [&str; 2] = ["-END-", "-END2-"];
+        let n = words.len();
+        let context = |j: isize| -> &str {
+            match j {
+                -2 => START[0],
+                -1 => START[1],
+                j if (j as usize) < n => words[j as usize].as_ref(),
+                j if j as usize == n => END[0],
+                _ => END[1],
+            }
+        };
+        let k = self.weights.labels.len();
+        let mut labels = Vec::with_capacity(n);
+        let (mut prev, mut prev2) = (START[0], START[1]);
+        let mut key = String::new();
+        let mut scores = vec![0f64; k];
+        for (i, w) in words.iter().enumerate() {
+            let w = w.as_ref();
+            let j = i as isize;
+            scores.iter_mut().for_each(|s| *s = 0.0);
+            let mut add = |key: &str| {
+                if let Some(&row) = self.weights.features.get(key) {
+                    let row = &self.weights.table[row as usize * k..(row as usize + 1) * k];
+                    for (s, w) in scores.iter_mut().zip(row) {
+                        *s += w;
+                    }
+                }
+            };
+            let mut feature = |parts: &[&str]| {
+                key.clear();
+                for (n, p) in parts.iter().enumerate() {
+                    if n > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(p);
+                }
+                add(&key);
+            };
+            feature(&["bias"]);
+            feature(&["i suffix", suffix3(w)]);
+            let mut cbuf = [0u8; 4];
+            let first: &str = match w.chars().next() {
+                Some(c) => c.encode_utf8(&mut cbuf),
+                None => "",
+            };
+            feature(&["i pref1", first]);
+            feature(&["i-1 tag", prev]);
+            feature(&["i-2 tag", prev2]);
+            feature(&["i tag+i-2 tag", prev, prev2]);
+            feature(&["i word", w]);
+            feature(&["i-1 tag+i word", prev, w]);
+            feature(&["i-1 word", context(j - 1)]);
+            feature(&["i-1 suffix", suffix3(context(j - 1))]);
+            feature(&["i-2 word", context(j - 2)]);
+            feature(&["i+1 word", context(j + 1)]);
+            feature(&["i+1 suffix", suffix3(context(j + 1))]);
+            feature(&["i+2 word", context(j + 2)]);
+            let mut best = 0;
+            for c in 1..k {
+                if scores[c] >= scores[best] {
+                    best = c;
+                }
+            }
+            labels.push(best);
+            prev2 = prev;
+            prev = self.weights.labels[best].as_str();
+        }
+        labels
+    }
+
+    /// jiagu.ner: one label per word.
+    pub fn tags<S: AsRef<str>>(&self, words: &[S]) -> Vec<&str> {
+        self.tag_ids(words)
+            .into_iter()
+            .map(|t| self.weights.labels[t].as_str())
+            .collect()
+    }
+
+    /// Entity spans of a Simplified Chinese text: jiagu.seg words, jiagu.ner labels, BIO spans.
+    pub fn spans(&self, text: &str) -> Vec<Span> {
+        let words = self.segment(text);
+        let strs: Vec<&str> = words.iter().map(|r| &text[r.clone()]).collect();
+        let tags = self.tags(&strs);
+        bio_spans(words.into_iter().zip(tags))
+    }
+}
+
+/// Python's `word[-3:]`.
+fn suffix3(w: &str) -> &str {
+    match w.char_indices().rev().nth(2) {
+        Some((i, _)) => &w[i..],
+        None => w,
+    }
+}
+
+/// jiagu's `re_han` class: `[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]`.
+fn is_block_char(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FD5}' | 'a'..='z' | 'A'..='Z' | '0'..='9' | '+' | '#' | '&' | '.' | '_' | '%' | '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffix_is_the_last_three_characters() {
+        assert_eq!(suffix3("-START2-"), "T2-");
+        assert_eq!(suffix3("川奈"), "川奈");
+        assert_eq!(suffix3("莫斯科大学"), "科大学");
+    }
+}
