@@ -96,11 +96,7 @@ impl<'s> Pipeline<'s> {
         store: &'s mut dyn Store,
         encoder: Option<&'s embed::Encoder>,
     ) -> Result<Pipeline<'s>, PipelineError> {
-        // Load enrichment's dictionaries in the background, while the first batch is read
-        // and embedded; its first analysis waits for them.
-        if !enrichment_off() {
-            std::thread::spawn(enrich::Resources::shared);
-        }
+        preload_enrichment();
         let mut pipeline = Pipeline {
             store,
             encoder,
@@ -394,6 +390,19 @@ impl<'s> Pipeline<'s> {
             id,
             event: event_id,
         })
+    }
+}
+
+/// Start loading enrichment's dictionaries in the background (at most once per process), so
+/// they are ready by the first analysis: call it before other slow start-up work such as
+/// loading the encoder; [`Pipeline::open`] calls it too. The first batch is read, extracted
+/// and embedded meanwhile; its enrichment waits for the load to finish.
+pub fn preload_enrichment() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    if !enrichment_off() {
+        STARTED.call_once(|| {
+            std::thread::spawn(enrich::Resources::shared);
+        });
     }
 }
 
