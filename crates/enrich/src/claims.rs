@@ -374,17 +374,22 @@ pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
             by_word.entry(e.as_str()).or_default().push(i);
         }
     }
-    let mut compared: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for list in by_word.values() {
-        if list.len() > 200 {
-            continue; // too common to tell anything
-        }
-        for (x, &i) in list.iter().enumerate() {
-            for &j in &list[x + 1..] {
-                if cands[i].document == cands[j].document && cands[i].lang == cands[j].lang {
+    // Each pair that shares a word or entity (one not too common to tell anything) is
+    // compared once: for each candidate, the later ones in its words' lists, each marked with
+    // the candidate it was last compared with. (Components do not depend on the order.)
+    let mut compared_with: Vec<usize> = vec![usize::MAX; n];
+    for (i, c) in cands.iter().enumerate() {
+        for w in c.words.iter().chain(&c.entities) {
+            let Some(list) = by_word.get(w.as_str()).filter(|l| l.len() <= 200) else {
+                continue;
+            };
+            // The lists are in candidate order.
+            for &j in &list[list.partition_point(|&j| j <= i)..] {
+                if compared_with[j] == i {
                     continue;
                 }
-                if !compared.insert((i.min(j), i.max(j))) {
+                compared_with[j] = i;
+                if cands[i].document == cands[j].document && cands[i].lang == cands[j].lang {
                     continue;
                 }
                 if same_claim(&cands[i], &cands[j]) {

@@ -419,9 +419,50 @@ pub struct City {
     pub countrycode: String,
     #[serde(default)]
     pub population: u64,
-    /// Names in all languages and scripts, without language tags.
-    #[serde(default)]
+    /// Names in all languages and scripts, without language tags. Read from the file, only
+    /// the names outside ASCII are kept: the gazetteer takes Chinese and Russian names from
+    /// here, and dropping the rest while parsing saves most of the file's allocations.
+    #[serde(default, deserialize_with = "non_ascii_names")]
     pub alternatenames: Vec<String>,
+}
+
+/// A JSON list of names, keeping those with a character outside ASCII.
+fn non_ascii_names<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Names;
+    impl<'de> serde::de::Visitor<'de> for Names {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of names")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(NonAscii(name)) = seq.next_element()? {
+                out.extend(name);
+            }
+            Ok(out)
+        }
+    }
+    /// One name, kept (allocated) only when it is not all ASCII.
+    struct NonAscii(Option<String>);
+    impl<'de> serde::Deserialize<'de> for NonAscii {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<NonAscii, D::Error> {
+            struct Name;
+            impl serde::de::Visitor<'_> for Name {
+                type Value = NonAscii;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a name")
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NonAscii, E> {
+                    Ok(NonAscii((!v.is_ascii()).then(|| v.to_string())))
+                }
+            }
+            d.deserialize_str(Name)
+        }
+    }
+    d.deserialize_seq(Names)
 }
 
 /// Countries whose cities have Russian (Cyrillic) names of their own.
@@ -655,17 +696,20 @@ fn city_ru_names(city: &City) -> Vec<String> {
         let russian = alt
             .chars()
             .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | ' ' | '-'));
-        let capitalised = alt
-            .split(' ')
-            .all(|w| w.starts_with(|c: char| c.is_uppercase()));
+        let capitalised = || {
+            alt.split(' ')
+                .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+        };
         // A short stem (Китами → кит) would catch ordinary words' case forms.
         // Indeclinable names (Сочи) are matched whole, not by stem.
-        let short = if ends_indeclinable(alt) {
-            alt.chars().count() < 3
-        } else {
-            ru_key(alt).chars().filter(|c| c.is_alphabetic()).count() < 4
+        let short = || {
+            if ends_indeclinable(alt) {
+                alt.chars().count() < 3
+            } else {
+                ru_key(alt).chars().filter(|c| c.is_alphabetic()).count() < 4
+            }
         };
-        if !russian || !capitalised || short || out.contains(alt) {
+        if !russian || !capitalised() || short() || out.contains(alt) {
             continue;
         }
         let lower = alt.to_lowercase();
@@ -800,7 +844,7 @@ fn cedict_name(
     dict: &lang::Cedict,
     e: &lang::Entry,
 ) -> Option<(String, EntityKind, Option<String>)> {
-    let mut glosses: Vec<String> = e.glosses.clone();
+    let mut glosses: &[String] = &e.glosses;
     if glosses.first().is_some_and(|g| g.starts_with("see ")) {
         // "see 哈爾濱市|哈尔滨市[Ha1 er3 bin1 Shi4]"
         let target = glosses[0]
@@ -817,7 +861,7 @@ fn cedict_name(
             .into_iter()
             .find(|t| t.is_proper_name())
         {
-            glosses = t.glosses.clone();
+            glosses = &t.glosses;
         }
     }
     let gloss = glosses
@@ -893,11 +937,8 @@ fn cedict_name(
         }
     }
     let lower = gloss.to_lowercase();
-    let has = |hints: &[&str]| {
-        hints
-            .iter()
-            .any(|h| lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *h))
-    };
+    let gloss_words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+    let has = |hints: &[&str]| gloss_words.iter().any(|w| hints.contains(w));
     let years = lower.contains("–)") || lower.contains("-)") || lower.contains("(19");
     let name_lower = name.to_lowercase();
     let kind = if has(ORG_HINTS)

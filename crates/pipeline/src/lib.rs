@@ -1,7 +1,7 @@
 //! The pipeline: raw documents in, committed analyses out.
 //!
 //! [`Pipeline::ingest_batch`] runs the pure, costly stages (extract → text layer → features,
-//! fingerprint, enrichment, embedding) over a batch of documents in parallel on rayon's pool,
+//! fingerprint, embedding, then enrichment) over a batch of documents in parallel on rayon's pool,
 //! then, one document at a time in the batch's commit order (`cluster::commit_order`), links it
 //! to earlier documents, puts it in an event and commits the document and everything derived from it to the [`Store`] in one
 //! transaction.
@@ -96,11 +96,7 @@ impl<'s> Pipeline<'s> {
         store: &'s mut dyn Store,
         encoder: Option<&'s embed::Encoder>,
     ) -> Result<Pipeline<'s>, PipelineError> {
-        // Load enrichment's dictionaries in the background, while the first batch is read
-        // and embedded; its first analysis waits for them.
-        if !enrichment_off() {
-            std::thread::spawn(enrich::Resources::shared);
-        }
+        preload_enrichment();
         let mut pipeline = Pipeline {
             store,
             encoder,
@@ -212,7 +208,9 @@ impl<'s> Pipeline<'s> {
                 .into_par_iter()
                 .map(|(i, raw, hash)| (i, prepare(raw, hash)))
                 .collect();
-            embed_all(encoder, prepared)
+            let mut embedded = embed_all(encoder, prepared);
+            enrich_all(&mut embedded);
+            embedded
         };
         // Committed in an order of their own (see `cluster::commit_order`), so that the order
         // in which a batch's documents arrive does not change its events.
@@ -395,14 +393,27 @@ impl<'s> Pipeline<'s> {
     }
 }
 
+/// Start loading enrichment's dictionaries in the background (at most once per process), so
+/// they are ready by the first analysis: call it before other slow start-up work such as
+/// loading the encoder; [`Pipeline::open`] calls it too. The first batch is read, extracted
+/// and embedded meanwhile; its enrichment waits for the load to finish.
+pub fn preload_enrichment() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    if !enrichment_off() {
+        STARTED.call_once(|| {
+            std::thread::spawn(enrich::Resources::shared);
+        });
+    }
+}
+
 /// `STORYLINE_ENRICH=off` skips enrichment (no entities, quotes, facts or claims are stored),
 /// so that its share of the ingest time can be measured (`scripts/bench-enrich.sh`).
 fn enrichment_off() -> bool {
     std::env::var_os("STORYLINE_ENRICH").is_some_and(|v| v == "off")
 }
 
-/// Extraction, text layer, features, fingerprint and enrichment of one document (no embedding
-/// yet).
+/// Extraction, text layer, features and fingerprint of one document (no embedding or
+/// enrichment yet).
 fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
     let mut article = extract::extract(&raw);
     if article.paragraphs.is_empty() {
@@ -419,11 +430,6 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
     article.segments = lang::segment(&article.paragraphs);
     let features = features_of(&article, Vec::new());
     let links = link::analyse(&article);
-    let enrichment = if enrichment_off() {
-        enrich::DocEnrichment::default()
-    } else {
-        enrich::analyse(&article, enrich::Resources::shared())
-    };
     Ok(Analysed {
         raw,
         hash,
@@ -431,8 +437,22 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
         features,
         links,
         inner: Vec::new(),
-        enrichment,
+        enrichment: enrich::DocEnrichment::default(),
     })
+}
+
+/// Enrich every prepared document of a batch, in parallel. This runs after the embedding, so
+/// that loading enrichment's dictionaries (in the background, from [`Pipeline::open`]) overlaps
+/// the first batch's extraction and embedding instead of holding them up.
+fn enrich_all(prepared: &mut [(usize, Result<Analysed, PipelineError>)]) {
+    if enrichment_off() {
+        return;
+    }
+    prepared.par_iter_mut().for_each(|(_, a)| {
+        if let Ok(a) = a {
+            a.enrichment = enrich::analyse(&a.article, enrich::Resources::shared());
+        }
+    });
 }
 
 /// The clusterer's features of an article with its embedding (empty without an encoder): the

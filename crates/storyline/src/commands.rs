@@ -132,6 +132,8 @@ fn ingest(
     }
     let stop = crate::stream::Stop::on_signals().context("cannot catch SIGINT and SIGTERM")?;
     let mut store = open_store(db)?;
+    // Enrichment's dictionaries load while the encoder does.
+    pipeline::preload_enrichment();
     let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
         .context("cannot load the multilingual encoder")?;
     let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
