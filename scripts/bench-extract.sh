@@ -12,8 +12,8 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-extract}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-cargo build --release -q -p extract --example bench
-"$CARGO_TARGET_DIR/release/examples/bench" "${DIRS[@]}" --list "$WORK/pages.txt" | tee "$WORK/storyline.txt"
+cargo build --release -q -p extract --example extract_bench
+"$CARGO_TARGET_DIR/release/examples/extract_bench" "${DIRS[@]}" --list "$WORK/pages.txt" | tee "$WORK/storyline.txt"
 
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install -q trafilatura lxml_html_clean

@@ -4,7 +4,7 @@
 #
 #   scripts/bench-server.sh [N] [DB_DIR]      (default 100000, /tmp/storyline-bench)
 #
-# How the store is built (see crates/server/examples/bench.rs, which prints it too): the sample
+# How the store is built (see crates/server/examples/server_bench.rs, which prints it too): the sample
 # corpus and ../shared/eval/clustering/{ntrex-dev,newswcl50,ecbplus-dev} go through the full
 # pipeline once (DB_DIR.base, encoder vectors included); then perturbed copies of those
 # documents (a paragraph dropped, two swapped, dates shifted, vectors jittered) are written
@@ -19,4 +19,4 @@ N="${1:-100000}"
 DB="${2:-/tmp/storyline-bench}"
 shift $(( $# > 2 ? 2 : $# ))
 cd "$ROOT"
-exec cargo run --release --locked -p server --example bench -- --docs "$N" --db "$DB" "$@"
+exec cargo run --release --locked -p server --example server_bench -- --docs "$N" --db "$DB" "$@"

@@ -1,7 +1,7 @@
 //! Extraction scores on the evaluation sets in `../shared/eval` (not part of the repository):
 //!
 //! ```text
-//! cargo run --release -p extract --example eval -- ../shared/eval [--verbose]
+//! cargo run --release -p extract --example extract_eval -- ../shared/eval [--verbose]
 //! ```
 //!
 //! - `extraction/trafilatura/`: text that must be kept (`with`) and dropped (`without`) per page,

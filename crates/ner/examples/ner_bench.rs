@@ -4,7 +4,7 @@
 //! segmentation work). A benchmark that prints a report, not a test.
 //!
 //! ```sh
-//! cargo run --release -p ner --example bench -- ../shared/eval/clustering/ntrex-dev/docs.jsonl
+//! cargo run --release -p ner --example ner_bench -- ../shared/eval/clustering/ntrex-dev/docs.jsonl
 //! ```
 
 use std::time::Instant;

@@ -4,7 +4,7 @@
 //! client's (over loopback, including HTTP and transfer).
 //!
 //! ```sh
-//! cargo run --release -p server --example bench -- --docs 100000 --db /tmp/storyline-bench
+//! cargo run --release -p server --example server_bench -- --docs 100000 --db /tmp/storyline-bench
 //! ```
 //!
 //! How the store is built (ingesting 100,000 articles through the full pipeline would take

@@ -1,7 +1,7 @@
 //! Print what enrichment finds in sample articles: entities with aliases, quotes, facts.
 //!
 //! ```sh
-//! cargo run -p enrich --example dump -- 000_21cd010cafc9b1ef
+//! cargo run -p enrich --example enrich_dump -- 000_21cd010cafc9b1ef
 //! ```
 
 use std::path::Path;

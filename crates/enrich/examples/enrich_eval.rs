@@ -3,7 +3,7 @@
 //! eval folder is given, quote detection and speaker attribution on PolNeAR (brat).
 //!
 //! ```sh
-//! cargo run --release -p enrich --example eval -- ../shared/eval [--verbose]
+//! cargo run --release -p enrich --example enrich_eval -- ../shared/eval [--verbose]
 //! ```
 
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 //! - NTREX (`clustering/ntrex-dev/docs.jsonl`): each document's language/script label against its
 //!   `lang` field, and the same per line as a stress test on short text.
 //!
-//! `cargo run --release -p lang --example eval -- ../shared/eval [--opencc-dicts] [--verbose]`
+//! `cargo run --release -p lang --example lang_eval -- ../shared/eval [--opencc-dicts] [--verbose]`
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! Print what extraction makes of one file (HTML, optionally gzipped, or `.txt`):
-//! `cargo run --release -p extract --example dump -- PAGE [URL]`.
+//! `cargo run --release -p extract --example extract_dump -- PAGE [URL]`.
 
 use model::{Content, RawDocument, RawMeta};
 use std::io::Read;

@@ -2,7 +2,7 @@
 //! of the same event in the top 10?
 //!
 //! ```sh
-//! cargo run --release -p search --example eval -- [DIR_WITH_docs.jsonl_AND_labels.json]
+//! cargo run --release -p search --example search_eval -- [DIR_WITH_docs.jsonl_AND_labels.json]
 //! ```
 //!
 //! Default set: `../shared/eval/clustering/ntrex-dev` (the same article in en, zh-Hans, zh-Hant

@@ -1,5 +1,5 @@
 //! Throughput of extraction on a folder tree of HTML pages (`.html`, `.htm`, optionally `.gz`):
-//! `cargo run --release -p extract --example bench -- DIR... [--list FILE]`.
+//! `cargo run --release -p extract --example extract_bench -- DIR... [--list FILE]`.
 //! Pages are read and decoded first; only `extract::extract` is timed, on one thread and on all
 //! cores. `--list FILE` writes the page paths used, so another tool can time the same pages.
 
