@@ -7,6 +7,7 @@
 //! `PUBLISHED : WEDNESDAY, MARCH 13, 2013`) and never fails: what cannot be read is `None`.
 
 use chrono::{Datelike, NaiveDate};
+use lang::calendar::month_en;
 
 /// Days since 1970-01-01.
 pub type Day = i32;
@@ -57,40 +58,9 @@ fn year_of(day: Day) -> i32 {
         .map_or(1970, |d| d.year())
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
 const MONTHS_RU: [&str; 12] = [
     "янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
 ];
-
-fn month_en(word: &str) -> Option<u32> {
-    let w = word.to_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let w = w.trim_end_matches('.');
-    for (i, m) in MONTHS_EN.iter().enumerate() {
-        if (w == *m || w == "sept" && i == 8 || full[i] == w) && !w.is_empty() {
-            return Some(i as u32 + 1);
-        }
-    }
-    None
-}
 
 fn month_ru(word: &str) -> Option<u32> {
     let w = word.to_lowercase();

@@ -150,7 +150,8 @@ struct DayInfo {
     range: Option<(Day, Day)>,
 }
 
-/// Capitalised words that start no sentence or are part of a capitalised run.
+/// Capitalised words that start no sentence or are part of a capitalised run (with the
+/// calendar words of [`lang::calendar`]).
 const STOP: &[&str] = &[
     "the",
     "a",
@@ -212,37 +213,6 @@ const STOP: &[&str] = &[
     "new",
     "last",
     "first",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
     "photo",
     "video",
     "read",
@@ -270,7 +240,7 @@ const STOP: &[&str] = &[
 ];
 
 fn is_stop(w: &str) -> bool {
-    STOP.contains(&w)
+    STOP.contains(&w) || lang::calendar::is_weekday_en(w) || lang::calendar::is_month_en(w)
 }
 
 /// Capitalised Latin and Cyrillic words (lowercased), Russian ones cut to a stem-like prefix.

@@ -47,33 +47,6 @@ fn ru_re() -> &'static Regex {
     })
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
 const PEOPLE: &[&str] = &[
     "people",
     "persons",
@@ -199,7 +172,7 @@ fn en_facts(sentence: &str) -> Vec<Found> {
             .first()
             .map(|w| w.to_lowercase())
             .unwrap_or_default();
-        if MONTHS.contains(&prev_word.as_str()) || MONTHS.contains(&next_word.as_str()) {
+        if lang::calendar::is_month_en(&prev_word) || lang::calendar::is_month_en(&next_word) {
             continue;
         }
         let cur = c.name("cur").map(|x| x.as_str());

@@ -5,6 +5,7 @@
 //! a [`TextLayer`] built once; the free functions use a shared lazily-built one
 //! ([`TextLayer::shared`], without CEDICT names).
 
+pub mod calendar;
 mod cedict;
 mod chinese;
 mod detect;
