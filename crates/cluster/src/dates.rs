@@ -241,15 +241,6 @@ pub fn relative_offset(s: &str, published: Day) -> Option<i32> {
     let lower = s.to_lowercase();
     let pw = weekday_of(published) as i32;
     let back_to = |wd: i32| -> i32 { (pw - wd).rem_euclid(7) };
-    const EN: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     const RU: [&str; 7] = [
         "в понедельник",
         "во вторник",
@@ -266,7 +257,7 @@ pub fn relative_offset(s: &str, published: Day) -> Option<i32> {
             best = Some((pos, off));
         }
     };
-    for (wd, name) in EN.iter().enumerate() {
+    for (wd, name) in lang::calendar::WEEKDAYS_EN.iter().enumerate() {
         if let Some(p) = find_word(&lower, name) {
             consider(p, back_to(wd as i32));
         }

@@ -204,27 +204,9 @@ fn pronoun_gender(w: &str) -> Option<bool> {
     }
 }
 
-/// Days and months: capitalised words after a speech verb that name no speaker.
+/// Capitalised words after a speech verb that name no speaker, besides the days and months
+/// ([`is_not_name`]).
 const NOT_NAMES: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "today",
     "yesterday",
     "tonight",
@@ -240,6 +222,19 @@ const NOT_NAMES: &[&str] = &[
     "a",
     "an",
 ];
+
+/// The words `NOT_NAMES[..12]` used to hold when the days and months led that list: the
+/// weekdays and January to May (kept as it was; the other months are likely an omission).
+fn starts_with_day_or_early_month(lower: &str) -> bool {
+    use lang::calendar::{is_weekday_en, MONTHS_EN};
+    is_weekday_en(lower) || MONTHS_EN[..5].contains(&lower)
+}
+
+/// Whether a lowercase word names no speaker: a day, a month or one of [`NOT_NAMES`].
+fn is_not_name(lower: &str) -> bool {
+    use lang::calendar::{is_weekday_en, MONTHS_EN};
+    is_weekday_en(lower) || MONTHS_EN.contains(&lower) || NOT_NAMES.contains(&lower)
+}
 
 /// Whether a period in `clause` ends a sentence: after an ordinary lowercase word of three
 /// letters or more (not after an initial, a title such as "Sen." or "(D-Mo.)").
@@ -926,14 +921,7 @@ fn subject_of(
             if (1..=7).contains(&words)
                 && name.starts_with(|c: char| c.is_uppercase())
                 && !has_sentence_break(name)
-                && !NOT_NAMES.contains(
-                    &name
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_lowercase()
-                        .as_str(),
-                )
+                && !is_not_name(&name.split_whitespace().next().unwrap_or("").to_lowercase())
             {
                 let at = range.start + lead;
                 let found = ents
@@ -1022,9 +1010,7 @@ fn subject_of(
             .rfind(|w| !w.starts_with('('))
             .unwrap_or("")
             .trim_matches(|c: char| !c.is_alphanumeric());
-        if last.starts_with(|c: char| c.is_uppercase())
-            && !NOT_NAMES.contains(&last.to_lowercase().as_str())
-        {
+        if last.starts_with(|c: char| c.is_uppercase()) && !is_not_name(&last.to_lowercase()) {
             let by_surname = ents.last_person_before((p.index, v_start), |person| {
                 person.name.split_whitespace().last() == Some(last)
             });
@@ -1040,7 +1026,7 @@ fn subject_of(
         if matches!(
             first.as_str(),
             "it" | "this" | "that" | "they" | "we" | "i" | "you" | "and" | "but"
-        ) || NOT_NAMES[..12].contains(&first.trim_end_matches(','))
+        ) || starts_with_day_or_early_month(first.trim_end_matches(','))
             || first == "after"
             || first.ends_with("ly")
             || first.ends_with("ing")
@@ -1086,7 +1072,7 @@ fn name_run(p: &Para, at: usize, ents: &Ents) -> Option<Attribution> {
         .next()
         .unwrap_or("")
         .to_lowercase();
-    if NOT_NAMES.contains(&first.as_str())
+    if is_not_name(&first)
         || rest
             .split(' ')
             .next()
