@@ -129,11 +129,15 @@ fn follow_refuses_a_file() {
 
 /// SIGINT while documents stream in on stdin (the pipe stays open): exit 0, the summary counts
 /// exactly what is stored, and a re-run of the whole input adds the rest, each document once.
+///
+/// The first half is stored before the signal (the ingest then waits on the open pipe); the
+/// second half is written just before the signal, so the stop may land anywhere in it. Waiting
+/// for a count instead would race a fast machine that stores all of it between two polls.
 #[test]
 fn stdin_ingest_stops_cleanly_on_sigint_and_resumes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let n = 400;
+    let (n, half) = (400, 200);
     let mut child = bin()
         .arg("--db")
         .arg(&db)
@@ -144,15 +148,25 @@ fn stdin_ingest_stops_cleanly_on_sigint_and_resumes() {
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
+    let (go, rest) = std::sync::mpsc::channel::<()>();
     // Written from a thread: the pipe fills up while the ingest is behind (back-pressure).
-    let all = lines(0..n);
     let writer = std::thread::spawn(move || {
-        let _ = input.write_all(all.as_bytes());
+        let _ = input.write_all(lines(0..half).as_bytes());
+        let _ = input.flush();
+        if rest.recv().is_ok() {
+            let _ = input.write_all(lines(half..n).as_bytes());
+            let _ = input.flush();
+        }
         // Keep the pipe open, like a crawler that is still running.
         std::thread::sleep(Duration::from_secs(600));
     });
-    let at_signal = wait_for(&db, 20, &mut child);
-    assert!(at_signal < n, "everything was stored before the signal");
+    assert_eq!(
+        wait_for(&db, half, &mut child),
+        half,
+        "first half not stored"
+    );
+    go.send(()).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
     signal(&child, "INT");
     let o = child.wait_with_output().unwrap();
     drop(writer); // the thread ends with the test process
@@ -165,7 +179,7 @@ fn stdin_ingest_stops_cleanly_on_sigint_and_resumes() {
         first.len(),
         "{s}"
     );
-    assert!(first.len() >= at_signal);
+    assert!(first.len() >= half, "{s}");
 
     let path = dir.path().join("all.jsonl");
     std::fs::write(&path, lines(0..n)).unwrap();
