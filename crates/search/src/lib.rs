@@ -10,10 +10,12 @@
 //! exact rescoring above (see `vectors.rs`).
 
 mod expand;
+mod pace;
 mod searcher;
 mod vectors;
 
 pub use expand::{expand, Dictionary, Expansion};
+pub use pace::Pace;
 pub use searcher::{Results, Searcher};
 pub use vectors::APPROX_ROWS;
 

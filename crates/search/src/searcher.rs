@@ -13,6 +13,7 @@ use lang::Cedict;
 use store::{Hit, Store, StoreError};
 
 use crate::expand::{expand, Dictionary};
+use crate::pace::Pace;
 use crate::vectors::{Scan, VectorIndex};
 
 /// Lowest cosine between the query and a document for a vector hit (short queries against
@@ -39,18 +40,16 @@ pub struct Results {
     pub semantic: bool,
 }
 
-/// With lazy refreshing, the entity dictionary is rebuilt at most this often, and at most
-/// every [`DICT_REBUILD_FACTOR`] times as long as its last rebuild took.
-const DICT_REBUILD_INTERVAL: Duration = Duration::from_secs(2);
-const DICT_REBUILD_FACTOR: u32 = 10;
+/// With lazy refreshing, the entity dictionary is rebuilt at most every 2 s, and at most every
+/// ten times as long as its last rebuild took.
+const DICT_PACE: Pace = Pace::new(Duration::from_secs(2), 10);
 /// Documents read per round when catching up with new vectors.
 const CATCH_UP_BATCH: usize = 512;
 
 /// What the searcher has read of the store, guarded by the refresh lock.
 struct Refresh {
-    /// When the dictionary was last rebuilt, and how long that took.
-    dict_built: Option<Instant>,
-    dict_took: Duration,
+    /// When the dictionary may be rebuilt again.
+    dict_pace: Pace,
 }
 
 /// Runs searches against any [`Store`]. `Sync`: share one per process.
@@ -91,8 +90,7 @@ impl Searcher {
             vectors_at: AtomicU64::new(0),
             dict_at: AtomicU64::new(0),
             refresh: Mutex::new(Refresh {
-                dict_built: None,
-                dict_took: Duration::ZERO,
+                dict_pace: DICT_PACE,
             }),
             lazy: AtomicBool::new(false),
             must: AtomicBool::new(false),
@@ -227,16 +225,12 @@ impl Searcher {
         }
         self.vectors_at.store(at, Ordering::Release);
         // The dictionary: rebuilt from every stored entity.
-        let due = refresh.dict_built.is_none_or(|t| {
-            t.elapsed() >= DICT_REBUILD_INTERVAL.max(refresh.dict_took * DICT_REBUILD_FACTOR)
-        });
-        if self.dict_at.load(Ordering::Acquire) != at && (!lazy || due) {
+        if self.dict_at.load(Ordering::Acquire) != at && (!lazy || refresh.dict_pace.is_due()) {
             let started = Instant::now();
             let mut dict = self.base.clone();
             dict.add_entities(&store.entities()?);
             *self.dict.write().map_err(|_| poisoned())? = Arc::new(dict);
-            refresh.dict_took = started.elapsed();
-            refresh.dict_built = Some(Instant::now());
+            refresh.dict_pace.record(started.elapsed());
             self.dict_at.store(at, Ordering::Release);
         }
         Ok(())

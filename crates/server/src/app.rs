@@ -12,7 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
-use search::Searcher;
+use search::{Pace, Searcher};
 use store::{Store, StoreError};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -64,8 +64,8 @@ pub struct App {
     catalog: RwLock<Arc<Catalog>>,
     /// The connection catalogs are rebuilt on (held by the one rebuild under way).
     rebuild: Mutex<Box<dyn Store>>,
-    /// When the catalog was last built, and how long that took.
-    built: Mutex<(Instant, Duration)>,
+    /// When the catalog may be rebuilt again in the background.
+    pace: Mutex<Pace>,
     /// Whether a background rebuild is under way.
     rebuilding: AtomicBool,
     /// Set by this server's own writes: the next read waits for a fresh catalog.
@@ -77,12 +77,11 @@ pub struct App {
     pub(crate) templates: ui::Templates,
 }
 
-/// While another process ingests, the catalog is rebuilt in the background at most this often
-/// (and at most a quarter of the time: every [`REBUILD_FACTOR`] times as long as the last
-/// rebuild took); requests are served the previous catalog meanwhile, so a busy ingest does
-/// not stall any reader.
-const MIN_REBUILD_INTERVAL: Duration = Duration::from_secs(2);
-const REBUILD_FACTOR: u32 = 4;
+/// While another process ingests, the catalog is rebuilt in the background at most every 2 s
+/// (and at most a quarter of the time: every four times as long as the last rebuild took);
+/// requests are served the previous catalog meanwhile, so a busy ingest does not stall any
+/// reader.
+const CATALOG_PACE: Pace = Pace::new(Duration::from_secs(2), 4);
 
 impl App {
     /// Open the store connections and build the first catalog.
@@ -103,7 +102,8 @@ impl App {
         let rebuild = open()?;
         let started = Instant::now();
         let catalog = Catalog::build(rebuild.as_ref())?;
-        let took = started.elapsed();
+        let mut pace = CATALOG_PACE;
+        pace.record(started.elapsed());
         searcher.warm(rebuild.as_ref())?;
         searcher.set_lazy_refresh(true);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -115,7 +115,7 @@ impl App {
             searcher,
             catalog: RwLock::new(Arc::new(catalog)),
             rebuild: Mutex::new(rebuild),
-            built: Mutex::new((Instant::now(), took)),
+            pace: Mutex::new(pace),
             rebuilding: AtomicBool::new(false),
             written: AtomicBool::new(false),
             permits: Arc::new(tokio::sync::Semaphore::new(cores)),
@@ -125,7 +125,7 @@ impl App {
 
     /// The catalog for the store's current state. After this server's own writes it is
     /// rebuilt at once (the caller waits); when another process wrote, a rebuild starts in
-    /// the background (at most every [`MIN_REBUILD_INTERVAL`]) and the caller gets the
+    /// the background (at the pace of [`CATALOG_PACE`]) and the caller gets the
     /// current catalog.
     fn catalog(self: &Arc<Self>, store: &dyn Store) -> Result<Arc<Catalog>, ApiError> {
         let poisoned = || ApiError::Internal("catalog lock poisoned".into());
@@ -143,10 +143,8 @@ impl App {
             self.written.store(false, Ordering::Release);
             return self.rebuild_with(builder.as_ref());
         }
-        let (at, took) = *self.built.lock().map_err(|_| poisoned())?;
-        if at.elapsed() < MIN_REBUILD_INTERVAL.max(took * REBUILD_FACTOR)
-            || self.rebuilding.swap(true, Ordering::AcqRel)
-        {
+        let due = self.pace.lock().map_err(|_| poisoned())?.is_due();
+        if !due || self.rebuilding.swap(true, Ordering::AcqRel) {
             return Ok(current);
         }
         let app = self.clone();
@@ -175,8 +173,8 @@ impl App {
         if let Ok(mut slot) = self.catalog.write() {
             *slot = fresh.clone();
         }
-        if let Ok(mut built) = self.built.lock() {
-            *built = (Instant::now(), started.elapsed());
+        if let Ok(mut pace) = self.pace.lock() {
+            pace.record(started.elapsed());
         }
         Ok(fresh)
     }
