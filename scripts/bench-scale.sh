@@ -8,6 +8,12 @@
 # PostgreSQL: a throwaway server from scripts/with-postgres.sh (or STORYLINE_TEST_PG's server).
 # The article stream is built from ../shared/eval/clustering (EVAL_DIR); see bench-scale.py.
 # The projection for 10M/100M articles is in README.md ("Scale").
+#
+# Resumable on the embedded store: with BENCH_DIR set to the same directory, a run that was
+# stopped (Ctrl-C, or free disk below DISK_RESERVE_GB) goes on where the store stands, and the
+# report covers every segment (samples in BENCH_DIR/embedded.tsv). On PostgreSQL, set
+# STORYLINE_BENCH_PG to a database URL of a server you keep running to resume the same way
+# (samples in BENCH_DIR/postgres.tsv); without it the run uses a throwaway server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOTAL=${1:-1000000}
@@ -26,14 +32,19 @@ mkdir -p "$WORK"
 echo "bench-scale: $TOTAL articles; work directory $WORK; $(nproc) cores"
 if [ "$WHICH" = embedded ] || [ "$WHICH" = both ]; then
     echo "== embedded store ($WORK/db)"
-    python3 scripts/bench-scale.py "$BIN" "$WORK/db" "$TOTAL" "$INTERVAL"
+    python3 scripts/bench-scale.py "$BIN" "$WORK/db" "$TOTAL" "$INTERVAL" "$WORK/embedded.tsv"
 fi
 if [ "$WHICH" = postgres ] || [ "$WHICH" = both ]; then
     echo "== PostgreSQL"
-    scripts/with-postgres.sh bash -c '
-        set -euo pipefail
-        db="${STORYLINE_TEST_PG%/*}/storyline_bench_$$"
-        psql "$STORYLINE_TEST_PG" -qc "CREATE DATABASE storyline_bench_$$"
-        python3 scripts/bench-scale.py "$0" "$db" "$1" "$2"
-    ' "$BIN" "$TOTAL" "$INTERVAL"
+    if [ -n "${STORYLINE_BENCH_PG:-}" ]; then
+        python3 scripts/bench-scale.py "$BIN" "$STORYLINE_BENCH_PG" "$TOTAL" "$INTERVAL" \
+            "$WORK/postgres.tsv"
+    else
+        scripts/with-postgres.sh bash -c '
+            set -euo pipefail
+            db="${STORYLINE_TEST_PG%/*}/storyline_bench_$$"
+            psql "$STORYLINE_TEST_PG" -qc "CREATE DATABASE storyline_bench_$$"
+            python3 scripts/bench-scale.py "$0" "$db" "$1" "$2"
+        ' "$BIN" "$TOTAL" "$INTERVAL"
+    fi
 fi
