@@ -696,7 +696,17 @@ fn end_tag(r: &mut Reader, tag: &str) {
         r.flush();
         return;
     }
-    if is_block(tag) {
+    // An inline end tag that also closes open blocks (`<span><p>text</span>`): the text so far
+    // belongs to those blocks, not to whatever stays open.
+    let closes_block = || {
+        let Some(p) = r.stack.iter().rposition(|&e| r.page.elems[e].tag == tag) else {
+            return false;
+        };
+        r.stack[p + 1..]
+            .iter()
+            .any(|&e| is_block(&r.page.elems[e].tag))
+    };
+    if is_block(tag) || closes_block() {
         r.flush();
     }
     r.close(tag);

@@ -872,3 +872,19 @@ fn a_shorter_section_beside_the_article_body_joins_it() {
     let t = html(&s).text();
     assert!(t.contains("publish the full cost"), "{t}");
 }
+
+#[test]
+fn paragraph_closed_by_a_misnested_inline_end_tag_stays_in_the_article() {
+    // `<span><p>…</span>`: the last paragraph's end tag is missing and the `</span>` closes it;
+    // its text (and the reporter credited at its end) belongs to the article, not the table cell.
+    let para = "<p>　　全市今年新建和改造公园二十座，新增绿地面积三百多公顷，市民出门见绿的愿望正在变成现实，各区还将继续推进口袋公园建设。</p>";
+    let s = format!(
+        "<html><body><table><tr><td><a href='/'>首页</a> <a href='/news'>新闻</a></td></tr>\
+         <tr><td><span class='text'>{}<p>　　市园林局表示，明年将再建十座公园，并向市民征集命名建议。（李明 杭州报道）</span>\
+         <img src='/b.gif'></td></tr></table></body></html>",
+        para.repeat(4)
+    );
+    let a = html(&s);
+    assert!(a.text().contains("明年将再建十座公园"), "{}", a.text());
+    assert_eq!(a.byline, ["李明"]);
+}
