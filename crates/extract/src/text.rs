@@ -42,6 +42,22 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(photo|photos|photograph|image|images|picture|pic|file photo|credit|credits|source|illustration|graphic|video|图|圖|图片|圖片|照片|摄影|攝影|фото|foto|bild|quelle)\s*(\(s\))?\s*[:：/|]")
         .expect("static regex")
 });
+/// A picture credit written as a phrase: `Photograph by …`, `Foto von …`, `Titelbild: …`.
+static CREDIT_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:photograph|photo|picture|image|foto|bild)s?\s+(?:by|von|de|par|di)\s+(?-i:\p{Lu})|(?:titelbild|bildquelle|image credit|photo credit|bildnachweis|fotonachweis)\s*[:：])")
+        .expect("static regex")
+});
+/// A reading-time line: `4 Min Read`, `Lesezeit: 3 Minuten`, `5 min de lecture`.
+static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:lesezeit|reading time|read time|temps de lecture|tiempo de lectura|tempo de leitura)\s*[:：]?\s*(?:ca\.\s*)?\d+\s*(?:min\.?|mins|minutes?|minuten|minutos)|\d+\s*(?:min\.?|mins|minutes?|minuten|minutos)\s*(?:read|reading|lesezeit|de lecture|de lectura|de leitura|lectura|leitura))\s*$")
+        .expect("static regex")
+});
+/// A page control that shows or hides something: `Quellen ausblenden`, `Bild anzeigen`,
+/// `Show more`, `Mostrar más`.
+static TOGGLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\p{L}+\s+(?:anzeigen|ausblenden|einblenden|ausklappen|einklappen)|(?:show|hide)\s+(?:more|less|all|details|sources|comments|replies)|(?:mostrar|ver)\s+(?:más|menos)|afficher (?:plus|moins))$")
+        .expect("static regex")
+});
 static CAPTION_CN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(摄|攝|摄影|攝影|供图|供圖|图|圖)\s*[)）]?\s*$").expect("static regex")
 });
@@ -417,6 +433,12 @@ fn is_furniture(line: &str) -> bool {
     if CREDIT.is_match(line) && wl < 120 {
         return true;
     }
+    if (CREDIT_BY.is_match(line) || TOGGLE.is_match(line)) && wl < 120 {
+        return true;
+    }
+    if READING_TIME.is_match(line) {
+        return true;
+    }
     if CAPTION_CN.is_match(line) && wl < 400 && line.chars().any(is_cjk) {
         return true;
     }
@@ -593,7 +615,7 @@ pub fn lines(text: &str) -> Vec<String> {
 /// author, comments, tags.
 static TAIL_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:related(?: articles| stories| posts| content| news| coverage)?|read (?:more|also|next)|more (?:from|on|about|stories|news|like this)|you (?:may|might) also (?:like|enjoy|be interested)|recommended(?: for you| articles| stories| reading)?|about the author|further reading|see also|also on\b|most (?:read|popular|viewed)|popular (?:posts|stories|articles)|trending|tags?|topics|leave a (?:reply|comment)|\d* ?comments?|share (?:this|on|the article|it)|like it\?|mehr zum thema|mehr themen|mehr (?:dazu|zum)|lesen sie (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|das thema könnte|weitere (?:artikel|beiträge|themen|nachrichten|news)|empfohlene (?:beiträge|artikel)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|beiträge|themen)|zum weiterlesen|passend dazu|über (?:den autor|die autorin)|schlagwörter|schlagworte|kommentare|keine kommentare|jetzt teilen|artikel teilen|à lire aussi|lire aussi|sur le même sujet|articles similaires|voir aussi|te puede interesar|lee también|noticias relacionadas|más noticias|leggi anche|articoli correlati|czytaj (?:także|też)|zobacz (?:także|też)|相关阅读|相關閱讀|相关新闻|相關新聞|相关文章|相關文章|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热门文章|熱門文章|猜你喜欢|相关报道|相關報導)\b[^=]{0,40}$",
+        r"(?i)^(?:related(?: articles| stories| posts| content| news| coverage)?|read (?:more|also|next)|more (?:from|on|about|stories|news|like this)|you (?:may|might) also (?:like|enjoy|be interested)|recommended(?: for you| articles| stories| reading)?|about the author|further reading|see also|also on\b|most (?:read|popular|viewed)|popular (?:posts|stories|articles)|trending|tags?|topics|leave a (?:reply|comment)|\d* ?comments?|share (?:this|on|the article|it)|like it\?|mehr zum thema|mehr themen|mehr (?:dazu|zum)|lesen sie (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|das thema könnte|weitere (?:artikel|beiträge|themen|nachrichten|news)|empfohlene (?:beiträge|artikel)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|beiträge|themen)|zum weiterlesen|passend dazu|über (?:den autor|die autorin)|schlagwörter|schlagworte|kommentare|keine kommentare|jetzt teilen|artikel teilen|weiterlesen|à lire aussi|lire aussi|sur le même sujet|articles similaires|voir aussi|te puede interesar|lee también|más sobre|veja também|leia também|saiba mais|lees ook|noticias relacionadas|más noticias|leggi anche|articoli correlati|czytaj (?:także|też)|zobacz (?:także|też)|相关阅读|相關閱讀|相关新闻|相關新聞|相关文章|相關文章|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热门文章|熱門文章|猜你喜欢|相关报道|相關報導)\b[^=]{0,40}$",
     )
     .expect("static regex")
 });
@@ -609,7 +631,7 @@ static COMMENTS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 /// Calls to action and page widgets that end an article: newsletters, follow us, share, rate.
 static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:newsletter|subscribe|sign up|log ?in (?:to|for)|follow (?:us|me|the|\w+ on)|keep up with|join (?:us|our)|share (?:this|it)|jetzt teilen|artikel teilen|abonnier|registrier|einloggen|anmelden|folge[n]? (?:sie |du )?uns|war (?:der|dieser) artikel|wie bewerten sie|bewertungen?\)|noch keine bewertung|síguenos|suscr[ií]b|únete|hazte miembro|abonnez|inscrivez|zapraszamy|subskrypc|telegram|whatsapp-kanal|newsletter abonnieren)",
+        r"(?i)(?:newsletter|subscribe|sign up|log ?in (?:to|for)|follow (?:us|me|the|\w+ on)|keep up with|join (?:us|our)|share (?:this|it)|jetzt teilen|artikel teilen|abonnier|registrier|einloggen|anmelden|folge[n]? (?:sie |du )?uns|war (?:der|dieser) artikel|wie bewerten sie|bewertungen?\)|noch keine bewertung|síguenos|suscr[ií]b|únete|hazte miembro|abonnez|inscrivez|zapraszamy|subskrypc|telegram|whatsapp-kanal|newsletter abonnieren|if you (?:enjoyed|liked|value|appreciate)|consider supporting|support (?:our|us)\b|we want to hear|letter to the editor|affiliate[- ]links?|jede (?:kleine )?spende|jetzt spenden|spenden sie|unterstütze[n]? (?:sie |du )?uns|gefällt (?:dir|ihnen) (?:unser|unsere|dieser|diese|der|das))",
     )
     .expect("static regex")
 });

@@ -888,3 +888,32 @@ fn paragraph_closed_by_a_misnested_inline_end_tag_stays_in_the_article() {
     assert!(a.text().contains("明年将再建十座公园"), "{}", a.text());
     assert_eq!(a.byline, ["李明"]);
 }
+
+#[test]
+fn credits_reading_times_toggles_and_appeals_are_furniture() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1><p>3 min read</p>{para}\
+         <p>Photograph by Jane Smith, Harbour Archive</p>{para}<p>Show more</p>{para}{para}\
+         <p>If you enjoyed reading this story, would you consider supporting our reporting?</p>\
+         <p>Lesezeit: 4 Minuten</p><p>Titelbild: J. Smith/Agentur</p></article></body></html>"
+    );
+    let t = html(&s).text();
+    for gone in [
+        "3 min read",
+        "Photograph by",
+        "Show more",
+        "If you enjoyed",
+        "Lesezeit",
+        "Titelbild",
+    ] {
+        assert!(!t.contains(gone), "{gone:?} kept in {t}");
+    }
+    assert!(t.contains("northern quay would reopen"));
+    // A sentence that mentions a photographer is text.
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}<p>Photographs by local children were \
+         shown at the reopening, and the mayor thanked every one of them.</p>{para}</article></body></html>"
+    );
+    assert!(html(&s).text().contains("Photographs by local children"));
+}
