@@ -691,6 +691,10 @@ fn end_tag(r: &mut Reader, tag: &str) {
         r.line_break();
         return;
     }
+    if tag == "time" {
+        // `<time>May 2, 2019</time><time>…</time>`: two dates, not one glued word.
+        r.push_text(" ");
+    }
     if tag == "p" && !r.stack.iter().any(|&e| r.page.elems[e].tag == "p") {
         // `</p>` without `<p>`: a paragraph break.
         r.flush();
@@ -733,6 +737,12 @@ fn head_tag(page: &mut Page, tag: &str, attr_text: &str) {
             page.canonical = Some(href);
         }
         return;
+    }
+    // `DC:date`, `dcterms:issued`: the same Dublin Core keys as `dc.date`, `dcterms.issued`.
+    for (colon, dot) in [("dc:", "dc."), ("dcterms:", "dcterms.")] {
+        if let Some(rest) = key.strip_prefix(colon) {
+            key = format!("{dot}{rest}");
+        }
     }
     if !key.is_empty() && !value.is_empty() {
         page.metas.push(Meta { key, value });

@@ -88,10 +88,13 @@ fn ld_objects(page: &Page) -> Vec<Value> {
             .trim()
             .trim_start_matches("<!--")
             .trim_end_matches("-->");
-        let Ok(v) = serde_json::from_str::<Value>(raw.trim()) else {
-            continue;
-        };
-        let mut todo = vec![v];
+        // Several objects one after another, or junk after a valid one (a stray `}`): keep
+        // every value read before the first error.
+        let mut todo: Vec<Value> = serde_json::Deserializer::from_str(raw.trim())
+            .into_iter::<Value>()
+            .map_while(Result::ok)
+            .take(50)
+            .collect();
         let mut guard = 0;
         while let Some(v) = todo.pop() {
             guard += 1;
@@ -175,6 +178,8 @@ const GENERIC_DATE_KEYS: &[&str] = &[
     "dc.created",
     "citation_publication_date",
     "citation_date",
+    "bepress_citation_date",
+    "bepress_citation_publication_date",
     "prism.publicationdate",
     "originalpublicationdate",
     "release_date",
@@ -669,8 +674,69 @@ fn date_from_blocks(page: &Page) -> Option<Date> {
             }
         }
     }
+    if std::env::var_os("EXTRACT_DEBUG_DATES").is_some() {
+        for c in &cands {
+            eprintln!(
+                "cand rank {} block {} {:?} {:?}",
+                c.0,
+                c.1,
+                c.2.iso(),
+                page.blocks[c.1].text.chars().take(80).collect::<String>()
+            );
+        }
+    }
+    drop_dated_lists(page, &mut cands);
     cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
     cands.first().map(|c| c.2)
+}
+
+/// Drop the dates of a list of other pages (teasers, an archive, comments): three or more
+/// different days printed in elements of the same kind (same tags and classes, ids and numbers
+/// aside). The page's own date is printed once, or repeated with the same day.
+fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
+    let kind = |elem: usize| -> String {
+        let mut out = String::new();
+        let mut e = elem;
+        for _ in 0..2 {
+            let el = &page.elems[e];
+            out.push_str(&el.tag);
+            for tok in el.class_id.split_ascii_whitespace() {
+                if !tok.bytes().any(|b| b.is_ascii_digit()) {
+                    out.push('.');
+                    out.push_str(tok);
+                }
+            }
+            out.push('<');
+            if e == 0 {
+                break;
+            }
+            e = el.parent;
+        }
+        out
+    };
+    let kinds: Vec<String> = cands.iter().map(|c| kind(page.blocks[c.1].elem)).collect();
+    let mut listed = vec![false; cands.len()];
+    for (i, k) in kinds.iter().enumerate() {
+        let mut days: Vec<i64> = kinds
+            .iter()
+            .zip(cands.iter())
+            .filter(|(k2, _)| *k2 == k)
+            .map(|(_, c)| c.2.day_number())
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        listed[i] = days.len() >= 3;
+    }
+    // Only when a well-placed date stands outside the lists: a blog's front page or a thread is
+    // all list, and its first entry is the best there is.
+    if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 3) {
+        return;
+    }
+    let mut i = 0;
+    cands.retain(|_| {
+        i += 1;
+        !listed[i - 1]
+    });
 }
 
 fn first_h1(page: &Page) -> Option<String> {

@@ -917,3 +917,62 @@ fn credits_reading_times_toggles_and_appeals_are_furniture() {
     );
     assert!(html(&s).text().contains("Photographs by local children"));
 }
+
+#[test]
+fn json_ld_with_junk_after_the_object_is_still_read() {
+    let s = page_with(
+        "<head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", \
+         \"datePublished\": \"2021-06-03T10:00:00+02:00\"}\n}</script></head><div>",
+        "</div><aside><p class='date'>01.02.2020</p></aside>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-06-03T10:00:00"));
+}
+
+#[test]
+fn dublin_core_keys_written_with_a_colon() {
+    let s = page_with(
+        "<head><meta name='DC:date' content='2009-09-15'></head><div><h1>Quay</h1>",
+        "</div><div class='date'>Stand: 28.05.2009</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2009-09-15"));
+}
+
+#[test]
+fn adjacent_time_elements_are_separate_dates() {
+    let s = page_with(
+        "<article><h1>Quay to reopen</h1><header><time class='stamp'>Published on August 19, 2019</time>\
+         <time class='stamp-mobile'>August 19, 2019 • 31 Likes</time></header>",
+        "</article><div class='more'><p>October 8, 2020</p></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2019-08-19"));
+}
+
+#[test]
+fn dates_of_a_teaser_list_yield_to_the_article_date() {
+    // The teasers come first and each carries its own date; the article's own date line is
+    // further down, by the headline.
+    let teaser = |d: &str| {
+        format!("<div class='teaser'><a href='/x'>Another story from the archive</a><p class='date'>{d}</p></div>")
+    };
+    let s = page_with(
+        &format!(
+            "<div class='top'>{}{}{}</div><article><h1>Quay to reopen</h1><p class='date'>21. Jan 2022</p>",
+            teaser("06. Aug 2020"),
+            teaser("18. Feb 2021"),
+            teaser("17. Okt 2020")
+        ),
+        "</article>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-21"));
+    // A blog's front page is all list: its first entry stands.
+    let s = page_with(
+        &format!(
+            "<div class='posts'>{}{}{}</div><div>",
+            teaser("06. Aug 2020"),
+            teaser("18. Feb 2021"),
+            teaser("17. Okt 2020")
+        ),
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2020-08-06"));
+}
