@@ -362,7 +362,8 @@ fn published_signals(
                     } else {
                         &mut declared
                     };
-                    to.push((d, meta.value.as_str(), "meta"));
+                    let src = if is_generic { "meta-generic" } else { "meta" };
+                    to.push((d, meta.value.as_str(), src));
                 }
             }
         }
@@ -380,6 +381,25 @@ fn published_signals(
     }
     declared.append(&mut generic);
     if let Some(&(d, raw, src)) = declared.first() {
+        // A generic key (`date`, `dcterms.date`) is often the last change of the page; a date the
+        // page marks as its publication, or prints by the headline, names the day instead.
+        if src == "meta-generic" {
+            let (hinted, first_time, _) = time_elements(page);
+            let shown = hinted
+                .map(|t| (t, "time-hint"))
+                .or(first_time.map(|t| (t, "time")))
+                .or_else(|| {
+                    // A labelled date line by the headline, or the only day the page shows.
+                    date_from_blocks_ranked(page)
+                        .filter(|r| r.0 >= 4 || (r.0 >= 3 && r.2 == 1))
+                        .map(|r| (r.1, "visible-line"))
+                });
+            if let Some((v, vsrc)) = shown {
+                if v.day_number() != d.day_number() {
+                    return Some((v, vsrc));
+                }
+            }
+        }
         // A time given in UTC is not the local publication day near midnight. Prefer the same
         // moment given with a local offset, else a visible date line one day away.
         if dates::utc_offset(raw) == Some(0) && d.time.is_some() {
@@ -418,33 +438,9 @@ fn published_signals(
         return Some((d, src));
     }
     // <time> and itemprop dates: published hints first, then any inside the content.
-    let boiler = boilerplate(page);
-    let mut first_time = None;
-    let mut any_time = None;
-    for t in &page.times {
-        let h = t.hint.to_ascii_lowercase();
-        let Some(d) = dates::parse_value(&t.datetime) else {
-            continue;
-        };
-        if h.contains("datepublished")
-            || h.contains("pubdate")
-            || h.contains("publish")
-            || h.contains("datecreated")
-        {
-            return Some((d, "time-hint"));
-        }
-        let plain = !h.contains("modif") && !h.contains("update") && !h.contains("comment");
-        if any_time.is_none() && plain {
-            any_time = Some(d);
-        }
-        if first_time.is_none()
-            && !h.contains("modif")
-            && !h.contains("update")
-            && !h.contains("comment")
-            && (!boiler[t.elem.min(boiler.len().saturating_sub(1))] || h.contains("date"))
-        {
-            first_time = Some(d);
-        }
+    let (hinted, first_time, any_time) = time_elements(page);
+    if let Some(d) = hinted {
+        return Some((d, "time-hint"));
     }
     if let Some(d) = first_time {
         return Some((d, "time"));
@@ -484,6 +480,38 @@ fn published_signals(
         }
     }
     url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
+}
+
+/// `<time>` and itemprop dates: the first marked as the publication, the first outside the page
+/// furniture (or marked as a date), and the first that is not an update or a comment.
+fn time_elements(page: &Page) -> (Option<Date>, Option<Date>, Option<Date>) {
+    let boiler = boilerplate(page);
+    let mut first_time = None;
+    let mut any_time = None;
+    for t in &page.times {
+        let h = t.hint.to_ascii_lowercase();
+        let Some(d) = dates::parse_value(&t.datetime) else {
+            continue;
+        };
+        if h.contains("datepublished")
+            || h.contains("pubdate")
+            || h.contains("publish")
+            || h.contains("datecreated")
+        {
+            return (Some(d), first_time, any_time.or(Some(d)));
+        }
+        let plain = !h.contains("modif") && !h.contains("update") && !h.contains("comment");
+        if any_time.is_none() && plain {
+            any_time = Some(d);
+        }
+        if first_time.is_none()
+            && plain
+            && (!boiler[t.elem.min(boiler.len().saturating_sub(1))] || h.contains("date"))
+        {
+            first_time = Some(d);
+        }
+    }
+    (None, first_time, any_time)
 }
 
 fn modified_date(page: &Page, ld: &[&Value]) -> Option<Date> {
@@ -621,6 +649,12 @@ const NOT_ARTICLE_WORDS: &[&str] = &["comment", "kommentar", "©", "copyright", 
 /// `Published 16.12.2012 / Categories… / Leave a comment` is read, and `Updated: … Published: …`
 /// gives the second date.
 fn date_from_blocks(page: &Page) -> Option<Date> {
+    date_from_blocks_ranked(page).map(|r| r.1)
+}
+
+/// [`date_from_blocks`] with the rank of the date found (2 and up; 3 and up is a labelled or
+/// date-classed line by the headline) and how many different days the candidates name.
+fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
     let h1 = page.blocks.iter().position(|b| b.heading == 1);
     let mut cands: Vec<(u32, usize, Date)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
@@ -687,7 +721,10 @@ fn date_from_blocks(page: &Page) -> Option<Date> {
     }
     drop_dated_lists(page, &mut cands);
     cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
-    cands.first().map(|c| c.2)
+    let mut days: Vec<i64> = cands.iter().map(|c| c.2.day_number()).collect();
+    days.sort_unstable();
+    days.dedup();
+    cands.first().map(|c| (c.0, c.2, days.len()))
 }
 
 /// Drop the dates of a list of other pages (teasers, an archive, comments): three or more

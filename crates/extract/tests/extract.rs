@@ -932,7 +932,8 @@ fn json_ld_with_junk_after_the_object_is_still_read() {
 fn dublin_core_keys_written_with_a_colon() {
     let s = page_with(
         "<head><meta name='DC:date' content='2009-09-15'></head><div><h1>Quay</h1>",
-        "</div><div class='date'>Stand: 28.05.2009</div>",
+        "</div><p>Der Hafen war zuletzt am 28.05.2009 gesperrt, als ein Sturm die alte Mauer an \
+         mehreren Stellen beschädigt hatte.</p>",
     );
     assert_eq!(html(&s).published.as_deref(), Some("2009-09-15"));
 }
@@ -975,4 +976,29 @@ fn dates_of_a_teaser_list_yield_to_the_article_date() {
         "</div>",
     );
     assert_eq!(html(&s).published.as_deref(), Some("2020-08-06"));
+}
+
+#[test]
+fn generic_date_meta_yields_to_the_publication_date_the_page_shows() {
+    // `<meta name="date">` carries the last change; the page marks its publication date.
+    let s = page_with(
+        "<head><meta name='date' content='2022-01-21T15:38:44+01:00'></head><article><h1>Quay</h1>\
+         <p class='info'><time itemprop='datePublished' datetime='2022-01-27'>27.01.2022</time></p>",
+        "</article>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-27"));
+    // Or prints it, labelled, by the headline.
+    let s = page_with(
+        "<head><meta name='date' content='11/01/2023 12:43:42'></head><div><h1>Quay</h1>\
+         <p>Erstellt am: 01.11.2023</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2023-11-01"));
+    // A specific key (`article:published_time`) stands.
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2022-01-21T15:38:44+01:00'></head>\
+         <div><h1>Quay</h1><p>Erstellt am: 01.11.2023</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-21T15:38:44"));
 }
