@@ -910,7 +910,8 @@ fn author_from_page(page: &Page) -> Vec<String> {
 /// Last resort for pages whose visible text and metadata carry no date: dates in the page
 /// source (scripts, JSON state, attributes). A date under a publication key
 /// (`"datePublished":`, `"createdAt":`, `publish_date=`) comes back with `true`; otherwise the
-/// most frequent ISO date-time in the source, with `false` (weaker than a visible guess).
+/// most frequent date-time in the source (`2020-04-17T01:43`, `2020/04/17 01:43:09`), with `false`
+/// (weaker than a visible guess).
 pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
     static KEYED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -919,7 +920,8 @@ pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
         .expect("static regex")
     });
     static ISO_DT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[^\d]((?:19|20)\d\d-\d\d-\d\d)T\d\d:\d\d").expect("static regex")
+        Regex::new(r"[^\d]((?:19|20)\d\d-\d\d-\d\d|(?:19|20)\d\d/\d\d/\d\d)[T ]\d\d:\d\d")
+            .expect("static regex")
     });
     if let Some(d) = KEYED
         .captures_iter(html)

@@ -1002,3 +1002,12 @@ fn generic_date_meta_yields_to_the_publication_date_the_page_shows() {
     );
     assert_eq!(html(&s).published.as_deref(), Some("2022-01-21T15:38:44"));
 }
+
+#[test]
+fn slashed_date_time_in_a_script_is_the_last_resort() {
+    let s = page_with(
+        "<div><h1>Quay</h1><p class='meta'><script>writeDate(\"2020/04/17 01:43:09\")</script> views 7</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2020-04-17"));
+}
