@@ -259,8 +259,23 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
         .or_else(|| page.meta("dc.publisher").map(str::to_string))
         .or_else(|| page.title.as_deref().and_then(site_suffix));
 
-    // Authors.
-    for v in &ld_sorted {
+    // Authors: scholarly metadata (one `citation_author` per author) names them most plainly.
+    // `citation_author` holds one name, often `Last, First`; `citation_authors` a `;` list.
+    for key in ["citation_author", "citation_authors"] {
+        let names: Vec<String> = page
+            .metas
+            .iter()
+            .filter(|x| x.key == key)
+            .flat_map(|x| x.value.split(';'))
+            .map(|n| join_padded_names(n.trim()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !names.is_empty() {
+            m.authors = names;
+            break;
+        }
+    }
+    for v in ld_sorted.iter().filter(|_| m.authors.is_empty()) {
         if let Some(a) = v.get("author").or_else(|| v.get("creator")) {
             let names = names_of(a);
             if !names.is_empty() {
@@ -851,10 +866,45 @@ pub fn clean_byline(s: &str) -> &str {
 }
 
 /// Split "A, B and C" / "A 和 B" / "A、B" / "A B" (Chinese names) into names.
+/// Two-character Chinese names are often padded to the width of three-character ones
+/// (`赵 培`, `王\u{3000}五`): two single characters in a row are one name.
+fn join_padded_names(s: &str) -> String {
+    let single = |t: &str| {
+        let mut c = t.chars();
+        matches!((c.next(), c.next()), (Some(ch), None) if crate::content::is_cjk(ch))
+    };
+    let toks: Vec<&str> = s
+        .split([' ', '\u{3000}'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(toks[i]);
+        if single(toks[i]) && toks.get(i + 1).is_some_and(|t| single(t)) {
+            out.push_str(toks[i + 1]);
+            i += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 pub fn split_names(s: &str) -> Vec<String> {
     let s = s.trim();
     let cjk = s.chars().filter(|c| crate::content::is_cjk(*c)).count();
-    let seps: &[char] = if cjk > 0 && cjk * 2 >= s.chars().filter(|c| !c.is_whitespace()).count() {
+    let han = cjk > 0 && cjk * 2 >= s.chars().filter(|c| !c.is_whitespace()).count();
+    let joined;
+    let s = if han {
+        joined = join_padded_names(s);
+        joined.as_str()
+    } else {
+        s
+    };
+    let seps: &[char] = if han {
         &[',', '，', '、', ' ', '\u{3000}', '/', ';', '；']
     } else {
         &[',', '，', '、', '/', ';', '；', '|']

@@ -570,8 +570,16 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     // Reporters credited at the very end: `……发展。（记者 胡晓蓉）`.
     if c.byline.is_empty() {
         for p in kept.iter().rev().take(2) {
-            if let Some(names) = REPORTER_TAIL_CN.captures(p).and_then(|cap| cap.get(1)) {
+            if let Some(cap) = REPORTER_TAIL_CN.captures(p) {
+                let Some(names) = cap.get(1) else { continue };
                 let labelled = cap_labelled(p);
+                // Names alone close a sentence (`……发展。（常书香 马丹阳）`); after a headline
+                // or a link they are a category (`……盖房事件(房产)`).
+                let before = p[..cap.get(0).map_or(0, |m| m.start())].trim_end();
+                let after_sentence = before.ends_with(['。', '！', '？', '”', '"', '.', '!', '?']);
+                if !labelled && !after_sentence {
+                    continue;
+                }
                 let names = names.as_str();
                 // Without a label, names alone: not an agency or a note (`（新华社）`, `（完）`).
                 let institution = names.ends_with([

@@ -1011,3 +1011,24 @@ fn slashed_date_time_in_a_script_is_the_last_resort() {
     );
     assert_eq!(html(&s).published.as_deref(), Some("2020-04-17"));
 }
+
+#[test]
+fn scholarly_author_tags_padded_chinese_names_and_category_tails() {
+    // `citation_author` beats a publisher named in the author tag; a two-character name padded
+    // with a space is one name.
+    let s = zh_page(&format!(
+        "{ZH_PARA}{ZH_PARA}<p>市园林局表示，明年将再建十座公园。</p>"
+    ))
+    .replace(
+        "<meta name='author' content='www.example.cn'>",
+        "<meta name='author' content='学术期刊出版社'><meta name='citation_author' content='赵 培'>\
+         <meta name='citation_author' content='Smith, John'>",
+    );
+    assert_eq!(html(&s).byline, ["赵培", "Smith, John"]);
+    // A category in brackets after a link title is not a name.
+    let s = zh_page(&format!(
+        "{ZH_PARA}{ZH_PARA}<p>精彩专题：关注城市公园建设(房产)</p>"
+    ))
+    .replace("<meta name='author' content='www.example.cn'>", "");
+    assert!(html(&s).byline.is_empty(), "{:?}", html(&s).byline);
+}
