@@ -138,10 +138,11 @@ fn reporter_line(line: &str) -> Option<Vec<String>> {
         .or_else(|| t.strip_suffix("發表於"))
         .map(str::trim)
     {
-        // `ggjjzhzz 发表于 …`: a user name posting.
+        // `ggjjzhzz 发表于 …`: a user name posting (the word before the label; a title may
+        // precede it when the page printed both on one line).
+        let head = head.rsplit(char::is_whitespace).next().unwrap_or(head);
         let ok = !head.is_empty()
             && head.chars().count() <= 20
-            && !head.contains(char::is_whitespace)
             && head
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '·');
@@ -366,7 +367,10 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                     if rest <= 30 {
                         recognised += 1;
                         date = date.or(Some(d.date));
-                        if let (Some(b), true) = (bracketed, authors.is_empty()) {
+                        // The name follows the date; a bracket before it tags a category
+                        // (`[湖湘文化]陈天华《警世钟》 2005-9-15`).
+                        let after_date = BRACKET_NAME.find(f).is_some_and(|m| m.start() >= d.end);
+                        if let (Some(b), true, true) = (bracketed, authors.is_empty(), after_date) {
                             authors = b;
                         }
                         continue;

@@ -1032,3 +1032,15 @@ fn scholarly_author_tags_padded_chinese_names_and_category_tails() {
     .replace("<meta name='author' content='www.example.cn'>", "");
     assert!(html(&s).byline.is_empty(), "{:?}", html(&s).byline);
 }
+
+#[test]
+fn poster_after_a_bracketed_category_and_title() {
+    // A blog's post header: `[category]title` then `user 发表于 date` in one cell.
+    let s = format!(
+        "<html><body><table><tr><td>[城市生活]公园里的春天<br>lixiao88 发表于 2006-3-15 11:46:00</td></tr>\
+         <tr><td>{ZH_PARA}{ZH_PARA}{ZH_PARA}</td></tr></table></body></html>"
+    );
+    let a = html(&s);
+    assert_eq!(a.byline, ["lixiao88"]);
+    assert_eq!(a.published.as_deref(), Some("2006-03-15T11:46:00"));
+}
