@@ -648,6 +648,15 @@ static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Calls to action that are never article prose, whatever their length and place: paywall and
+/// newsletter boxes, app and social-media plugs, teaser links labelled `MIRA:` / `Also read:`.
+static STRONG_CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:please subscribe|subscribe (?:now|today|here)|to (?:view|read) the full (?:story|article)|sign up (?:to get|to receive|for our|now|here)|(?:download|get) (?:the|our) [\w ]{0,30}apps?|apps? for (?:ios|iphone) and android|follow (?:us|the \w+|\w+) on (?:twitter|facebook|instagram)|cancel (?:at )?any ?time|cancela cuando quieras|(?:nuestro|our|unseren?) (?:canal de youtube|youtube[- ]channel|youtube-kanal)|^(?:mira|mire|lee también|lea también|ver también|also read|read also|watch|lesen sie auch|leia também|czytaj (?:też|także)|te recomendamos)\s*:)",
+    )
+    .expect("static regex")
+});
+
 /// Drop the add-ons after an article: from a tail marker in the last half of the text on, and
 /// calls to action (short lines anywhere, lines up to 200 weighted chars in the last third).
 pub fn trim_tail(paragraphs: &mut Vec<String>) {
@@ -687,7 +696,9 @@ pub fn trim_tail(paragraphs: &mut Vec<String>) {
         let wl = weighted_len(&p);
         let late = before * 3 >= total * 2;
         before += wl;
-        if (late && wl <= 200 || wl <= 90) && CALL_TO_ACTION.is_match(&p) {
+        if (late && wl <= 200 || wl <= 90) && CALL_TO_ACTION.is_match(&p)
+            || wl <= 250 && STRONG_CALL_TO_ACTION.is_match(&p)
+        {
             continue;
         }
         out.push(p);

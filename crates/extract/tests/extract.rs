@@ -1044,3 +1044,27 @@ fn poster_after_a_bracketed_category_and_title() {
     assert_eq!(a.byline, ["lixiao88"]);
     assert_eq!(a.published.as_deref(), Some("2006-03-15T11:46:00"));
 }
+
+#[test]
+fn paywall_app_and_teaser_plugs_go_wherever_they_stand() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}\
+         <p>To read the full story, please subscribe to the Coastal Daily. You can choose a yearly plan or a weekly pass at a reduced price.</p>\
+         {para}<p>LEE TAMBIÉN: El puerto reabre tras la tormenta</p>{para}\
+         <p>Sign up to get the best stories of the week, and offers from our partners, as picked by the editors.</p>{para}{para}{para}\
+         </article></body></html>"
+    );
+    let t = html(&s).text();
+    for gone in ["please subscribe", "LEE TAMBIÉN", "Sign up to get"] {
+        assert!(!t.contains(gone), "{gone:?} kept in {t}");
+    }
+    // Prose that mentions subscribing stays.
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}<p>More than two thousand families subscribe \
+         to the ferry pass, and the council expects the number to grow once the quay reopens next week.</p>{para}{para}</article></body></html>"
+    );
+    assert!(html(&s)
+        .text()
+        .contains("More than two thousand families subscribe"));
+}
