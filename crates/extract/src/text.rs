@@ -44,7 +44,13 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A picture credit written as a phrase: `Photograph by …`, `Foto von …`, `Titelbild: …`.
 static CREDIT_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:photograph|photo|picture|image|foto|bild)s?\s+(?:by|von|de|par|di)\s+(?-i:\p{Lu})|(?:titelbild|bildquelle|image credit|photo credit|bildnachweis|fotonachweis)\s*[:：])")
+    Regex::new(r"(?i)^(?:(?:photograph|photo|picture|image|foto|bild)s?\s+(?:by|von|de|par|di)\s+(?-i:\p{Lu})|(?:titelbild|beitragsbild|bildquelle|image credit|photo credit|bildnachweis|fotonachweis)\s*(?:[:：]|$))")
+        .expect("static regex")
+});
+/// An advertising disclosure (`*Werbung. Dieser Beitrag enthält…`, `ANZEIGE -`, `Sponsored`), a
+/// disclaimer (`Alle Angaben ohne Gewähr`) or a PHP error printed into the page.
+static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^\*?\s*(?:werbung|anzeige|advertisement|sponsored|gesponsert|publicidad|publicité)\s*[-–—.:|*]|(?:beitrag|artikel|post|video) enthält (?:werbung|affiliate)|this (?:post|article) (?:contains|may contain) (?:affiliate|references to products|sponsored)|bei den (?:verlinkungen|links) handelt es sich um|alle angaben ohne gewähr|irrtümer vorbehalten|^(?:warning|notice|deprecated|fatal error|parse error): .{0,200} in /.{0,200} on line \d+)")
         .expect("static regex")
 });
 /// A reading-time line: `4 Min Read`, `Lesezeit: 3 Minuten`, `5 min de lecture`.
@@ -76,7 +82,7 @@ static CATEGORY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static NAV_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(home|sitemap|site map|menu|search|login|log in|sign in|sign up|register|subscribe|share|share this|print|email|e-mail|top|back to top|back|next|previous|prev|more|read more|related|related articles|related news|advertisement|advertising|ad|skip to content|skip to main content|close|tweet|facebook|twitter|whatsapp|linkedin|weibo|wechat|返回顶部|返回頂部|返回首页|返回首頁|返回|首页|首頁|分享|分享到|打印|关闭|關閉|收藏|更多|相关新闻|相關新聞|上一篇|下一篇|微信|微博|扫一扫|掃一掃|реклама|поделиться)\s*[:：]?$")
+    Regex::new(r"(?i)^(home|sitemap|site map|menu|search|login|log in|sign in|sign up|register|subscribe|share|share this|print|email|e-mail|top|back to top|back|next|previous|prev|more|read more|related|related articles|related news|advertisement|advertising|ad|skip to content|skip to main content|close|tweet|facebook|twitter|whatsapp|linkedin|weibo|wechat|返回顶部|返回頂部|返回首页|返回首頁|返回|首页|首頁|分享|分享到|打印|关闭|關閉|收藏|更多|相关新闻|相關新聞|上一篇|下一篇|微信|微博|扫一扫|掃一掃|реклама|поделиться|lesen sie auch|schon gelesen\?|explore further|veja também|leia também|lee también|lire aussi|à lire aussi|read also|also read|see also|next article|previous article|nächster artikel|vorheriger artikel|vorschau auf den nächsten artikel)\s*[:：]?$")
         .expect("static regex")
 });
 static BY_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -440,7 +446,7 @@ fn is_furniture(line: &str) -> bool {
     if (CREDIT_BY.is_match(line) || TOGGLE.is_match(line)) && wl < 120 {
         return true;
     }
-    if READING_TIME.is_match(line) {
+    if READING_TIME.is_match(line) || DISCLOSURE.is_match(line) && wl < 250 {
         return true;
     }
     if CAPTION_CN.is_match(line) && wl < 400 && line.chars().any(is_cjk) {
@@ -652,7 +658,7 @@ static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
 /// newsletter boxes, app and social-media plugs, teaser links labelled `MIRA:` / `Also read:`.
 static STRONG_CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:please subscribe|subscribe (?:now|today|here)|to (?:view|read) the full (?:story|article)|sign up (?:to get|to receive|for our|now|here)|(?:download|get) (?:the|our) [\w ]{0,30}apps?|apps? for (?:ios|iphone) and android|follow (?:us|the \w+|\w+) on (?:twitter|facebook|instagram)|cancel (?:at )?any ?time|cancela cuando quieras|(?:nuestro|our|unseren?) (?:canal de youtube|youtube[- ]channel|youtube-kanal)|^(?:mira|mire|lee también|lea también|ver también|also read|read also|watch|lesen sie auch|leia também|czytaj (?:też|także)|te recomendamos)\s*:)",
+        r"(?i)(?:please subscribe|subscribe (?:now|today|here)|to (?:view|read) the full (?:story|article)|sign up (?:to get|to receive|for our|now|here)|(?:download|get) (?:the|our) [\w ]{0,30}apps?|apps? for (?:ios|iphone) and android|follow (?:us|the \w+|\w+) on (?:twitter|facebook|instagram)|cancel (?:at )?any ?time|e-mail-adresse ein|enter your e-?mail|verpasse keine|verpassen sie keine|missing out on the latest|wir informieren sie regelmäßig|(?:wir respektieren|we respect) (?:deine|ihre|your) priva|cancela cuando quieras|(?:nuestro|our|unseren?) (?:canal de youtube|youtube[- ]channel|youtube-kanal)|^(?:mira|mire|lee también|lea también|ver también|also read|read also|watch|lesen sie auch|leia também|czytaj (?:też|także)|te recomendamos)\s*:)",
     )
     .expect("static regex")
 });

@@ -1068,3 +1068,33 @@ fn paywall_app_and_teaser_plugs_go_wherever_they_stand() {
         .text()
         .contains("More than two thousand families subscribe"));
 }
+
+#[test]
+fn ad_disclosures_teaser_labels_newsletter_forms_and_php_warnings_are_furniture() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1><p>*Werbung. Dieser Beitrag enthält Werbung für eine Reederei.</p>\
+         {para}<p>Schon gelesen?</p><p>Explore further</p>{para}\
+         <p>Enter your email address to get our weekly digest</p><p>We respect your privacy.</p>{para}\
+         <p>Warning: Undefined variable $x in /var/www/site/wp-content/plugins/box.php on line 12</p>\
+         <p>Alle Angaben ohne Gewähr.</p>{para}</article></body></html>"
+    );
+    let t = html(&s).text();
+    for gone in [
+        "Werbung",
+        "Schon gelesen",
+        "Explore further",
+        "Enter your email",
+        "respect your privacy",
+        "Undefined variable",
+        "ohne Gewähr",
+    ] {
+        assert!(!t.contains(gone), "{gone:?} kept in {t}");
+    }
+    // A sentence about advertising is text.
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}<p>Werbung für die neue Fähre hängt schon \
+         an jeder Haltestelle, sagte der Sprecher der Reederei am Montag.</p>{para}</article></body></html>"
+    );
+    assert!(html(&s).text().contains("Werbung für die neue Fähre"));
+}
