@@ -317,14 +317,14 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
         m.date_source = "guess";
         let url_date = m.url.as_deref().and_then(dates::from_url);
         // A year and month in the URL: a visible date in that month, else the month itself.
-        m.published_guess = date_by_frequency(page, &boilerplate(page))
-            .filter(|d| match url_date {
-                Some((u, _)) => u.y == d.y && u.m == d.m,
-                None => true,
-            })
+        // Page furniture (a post's footer line) still beats the first of the month.
+        let month = url_date.map(|(u, _)| (u.y, u.m));
+        let none = vec![false; page.elems.len()];
+        m.published_guess = date_by_frequency(page, &boilerplate(page), month)
+            .or_else(|| month.and_then(|_| date_by_frequency(page, &none, month)))
             .or(url_date.map(|u| u.0));
         if m.published_guess.is_none() {
-            m.published_furniture = date_by_frequency(page, &vec![false; page.elems.len()]);
+            m.published_furniture = date_by_frequency(page, &none, None);
         }
     }
     m
@@ -604,10 +604,10 @@ const DATE_LABELS: &[&str] = &[
     "来源",
 ];
 
-/// The visible date that occurs most often outside boilerplate, with a bonus for dates near
-/// the first `h1` (where article dates sit); ties go to the earliest. Dates inside comments and
-/// copyright lines do not count.
-fn date_by_frequency(page: &Page, boiler: &[bool]) -> Option<Date> {
+/// The visible date that occurs most often outside boilerplate (in the given year and month, if
+/// any), with a bonus for dates near the first `h1` (where article dates sit); ties go to the
+/// earliest. Dates inside comments and copyright lines do not count.
+fn date_by_frequency(page: &Page, boiler: &[bool], month: Option<(i32, u32)>) -> Option<Date> {
     let h1 = page.blocks.iter().position(|b| b.heading == 1);
     let mut cands: Vec<(Date, f64, usize)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
@@ -623,7 +623,11 @@ fn date_by_frequency(page: &Page, boiler: &[bool]) -> Option<Date> {
             continue;
         }
         let near = h1.is_some_and(|h| i >= h && i <= h + 12);
-        for f in found.iter().take(3) {
+        for f in found
+            .iter()
+            .take(3)
+            .filter(|f| month.is_none_or(|(y, m)| f.date.y == y && f.date.m == m))
+        {
             let day = Date {
                 time: None,
                 ..f.date

@@ -1098,3 +1098,33 @@ fn ad_disclosures_teaser_labels_newsletter_forms_and_php_warnings_are_furniture(
     );
     assert!(html(&s).text().contains("Werbung für die neue Fähre"));
 }
+
+#[test]
+fn dateline_date_opening_the_report_beats_a_guess() {
+    let s = format!(
+        "<html><body><div class='text'><h1>Quay to reopen</h1><p><strong>Harbourtown, (12.11.2021).</strong> \
+         The harbour authority said the northern quay would reopen after repairs, and ferries would run to the \
+         usual timetable from next week.</p><p>A meeting is planned for 21.11.2021, and a second one for \
+         21.11.2021 in the evening, the council said, and another on 21.11.2021.</p>{}</div></body></html>",
+        "<p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>"
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-11-12"));
+}
+
+#[test]
+fn month_in_the_url_takes_the_day_from_a_post_footer() {
+    // The only full date is in the post's footer line (page furniture); the URL gives the month.
+    let mut r = raw(
+        "u",
+        Content::Html(page_with(
+            "<div><h1>Quay to reopen</h1>",
+            "</div><footer><p>Dieser Beitrag wurde am 19. Mai 2010 um 23:03 Uhr gepostet und liegt \
+             in der Kategorie Allgemein.</p></footer>",
+        )),
+    );
+    r.meta.url = Some("https://blog.example.org/2010/05/quay-to-reopen/".into());
+    assert_eq!(
+        extract::extract(&r).published.as_deref().map(|d| &d[..10]),
+        Some("2010-05-19")
+    );
+}
