@@ -718,6 +718,12 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
             if rest < 40 {
                 rank += 1;
             }
+            // A short line by the headline that opens with the date (`02.02.2022 10:16 Uhr -
+            // Sport - dpa`).
+            let by_h1 = h1.is_some_and(|h| i + 3 >= h && i <= h + 3);
+            if f.start == 0 && b.chars <= 100 && by_h1 {
+                rank += 1;
+            }
             // Article dates sit by the headline; teaser lists elsewhere carry their own.
             if rank >= 2 && h1.is_some_and(|h| i + 3 >= h && i <= h + 15) {
                 rank += 1;

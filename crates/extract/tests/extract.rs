@@ -1128,3 +1128,14 @@ fn month_in_the_url_takes_the_day_from_a_post_footer() {
         Some("2010-05-19")
     );
 }
+
+#[test]
+fn short_line_opening_with_a_date_by_the_headline() {
+    let s = page_with(
+        "<div class='kicker'><span>02.02.2022 10:16 Uhr - 1. Bundesliga - Vereine, dpa/red</span></div><div><h1>Quay to reopen</h1>\
+         <p>Die Saison endet am 30.01.2022, sagte der Verband; am 30.01.2022 wird auch gewählt, \
+         und der Vorstand trifft sich ebenfalls am 30.01.2022 in der Halle.</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-02-02T10:16"));
+}
