@@ -777,18 +777,18 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
         out
     };
     let kinds: Vec<String> = cands.iter().map(|c| kind(page.blocks[c.1].elem)).collect();
-    let mut listed = vec![false; cands.len()];
-    for (i, k) in kinds.iter().enumerate() {
-        let mut days: Vec<i64> = kinds
-            .iter()
-            .zip(cands.iter())
-            .filter(|(k2, _)| *k2 == k)
-            .map(|(_, c)| c.2.day_number())
-            .collect();
+    let mut days_of: std::collections::HashMap<&str, Vec<i64>> = std::collections::HashMap::new();
+    for (k, c) in kinds.iter().zip(cands.iter()) {
+        days_of.entry(k).or_default().push(c.2.day_number());
+    }
+    for days in days_of.values_mut() {
         days.sort_unstable();
         days.dedup();
-        listed[i] = days.len() >= 3;
     }
+    let listed: Vec<bool> = kinds
+        .iter()
+        .map(|k| days_of.get(k.as_str()).is_some_and(|d| d.len() >= 3))
+        .collect();
     // Only when a well-placed date stands outside the lists: a blog's front page or a thread is
     // all list, and its first entry is the best there is.
     if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 3) {
