@@ -53,6 +53,12 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^\*?\s*(?:werbung|anzeige|advertisement|sponsored|gesponsert|publicidad|publicité)\s*[-–—.:|*]|(?:beitrag|artikel|post|video) enthält (?:werbung|affiliate)|this (?:post|article) (?:contains|may contain) (?:affiliate|references to products|sponsored)|bei den (?:verlinkungen|links) handelt es sich um|alle angaben ohne gewähr|irrtümer vorbehalten|^(?:warning|notice|deprecated|fatal error|parse error): .{0,200} in /.{0,200} on line \d+)")
         .expect("static regex")
 });
+/// Counters, pagers and trackback lines of Chinese pages and blogs: `(已被阅读178次)`,
+/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`.
+static COUNTER_PAGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback)")
+        .expect("static regex")
+});
 /// A reading-time line: `4 Min Read`, `Lesezeit: 3 Minuten`, `5 min de lecture`.
 static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:(?:lesezeit|reading time|read time|temps de lecture|tiempo de lectura|tempo de leitura)\s*[:：]?\s*(?:ca\.\s*)?\d+\s*(?:min\.?|mins|minutes?|minuten|minutos)|\d+\s*(?:min\.?|mins|minutes?|minuten|minutos)\s*(?:read|reading|lesezeit|de lecture|de lectura|de leitura|lectura|leitura))\s*$")
@@ -446,7 +452,15 @@ fn is_furniture(line: &str) -> bool {
     if (CREDIT_BY.is_match(line) || TOGGLE.is_match(line)) && wl < 120 {
         return true;
     }
-    if READING_TIME.is_match(line) || DISCLOSURE.is_match(line) && wl < 250 {
+    if READING_TIME.is_match(line)
+        || DISCLOSURE.is_match(line) && wl < 250
+        || COUNTER_PAGER.is_match(line) && wl < 150
+    {
+        return true;
+    }
+    // One Chinese character alone: a label printed vertically (`今` / `日` / `推` / `荐`).
+    let mut chars = line.chars();
+    if matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c)) {
         return true;
     }
     if CAPTION_CN.is_match(line) && wl < 400 && line.chars().any(is_cjk) {
