@@ -53,10 +53,10 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^\*?\s*(?:werbung|anzeige|advertisement|sponsored|gesponsert|publicidad|publicité)\s*[-–—.:|*]|(?:beitrag|artikel|post|video) enthält (?:werbung|affiliate)|this (?:post|article) (?:contains|may contain) (?:affiliate|references to products|sponsored)|bei den (?:verlinkungen|links) handelt es sich um|alle angaben ohne gewähr|irrtümer vorbehalten|^(?:warning|notice|deprecated|fatal error|parse error): .{0,200} in /.{0,200} on line \d+)")
         .expect("static regex")
 });
-/// Counters, pagers and trackback lines of Chinese pages and blogs: `(已被阅读178次)`,
-/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`.
+/// Counters, pagers and trackback lines of Chinese pages, blogs and forums: `(已被阅读178次)`,
+/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`, a poster's `积分: 120`.
 static COUNTER_PAGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback)")
+    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback|^(?:能力值|积分|積分|帖子|精华|精華|威望|金钱|金錢|经验|經驗|魅力|发帖|發帖|回帖|在线时间|在線時間|阅读权限|閱讀權限|uid)\s*[:：]?\s*\d+\s*$)")
         .expect("static regex")
 });
 /// A reading-time line: `4 Min Read`, `Lesezeit: 3 Minuten`, `5 min de lecture`.

@@ -1144,7 +1144,7 @@ fn short_line_opening_with_a_date_by_the_headline() {
 fn read_counters_pagers_and_vertical_labels_are_furniture() {
     let s = zh_page(&format!(
         "{ZH_PARA}<p>今</p><p>日</p><p>推</p><p>荐</p>{ZH_PARA}<p>(本文发表于首页, 已被阅读178次)</p>\
-         <p>本文引用(Trackback)链接: /trackback.php?p=17</p><p>第1页/共1页 &lt;&lt; 上一页 | 下一页 &gt;&gt;</p>{ZH_PARA}"
+         <p>本文引用(Trackback)链接: /trackback.php?p=17</p><p>第1页/共1页 &lt;&lt; 上一页 | 下一页 &gt;&gt;</p><p>积分: 1205</p>{ZH_PARA}"
     ));
     let a = html(&s);
     for l in &a.paragraphs {
