@@ -431,7 +431,7 @@ fn ends_like_sentence(s: &str) -> bool {
 /// Furniture a line is by itself (no context needed).
 fn is_furniture(line: &str) -> bool {
     let wl = weighted_len(line);
-    if BREADCRUMB.is_match(line) && wl < 120 {
+    if wl < 120 && BREADCRUMB.is_match(line) {
         return true;
     }
     if wl < 120
@@ -443,18 +443,19 @@ fn is_furniture(line: &str) -> bool {
     {
         return true;
     }
-    if IMAGE_FILE.is_match(line) && wl < 120 {
+    if wl < 120 && IMAGE_FILE.is_match(line) {
         return true;
     }
-    if CREDIT.is_match(line) && wl < 120 {
+    if wl < 120 && CREDIT.is_match(line) {
         return true;
     }
-    if (CREDIT_BY.is_match(line) || TOGGLE.is_match(line)) && wl < 120 {
+    // Length first: most lines are long prose, and these patterns are for short lines.
+    if wl < 120 && (CREDIT_BY.is_match(line) || TOGGLE.is_match(line)) {
         return true;
     }
-    if READING_TIME.is_match(line)
-        || DISCLOSURE.is_match(line) && wl < 250
-        || COUNTER_PAGER.is_match(line) && wl < 150
+    if wl < 80 && READING_TIME.is_match(line)
+        || wl < 250 && DISCLOSURE.is_match(line)
+        || wl < 150 && COUNTER_PAGER.is_match(line)
     {
         return true;
     }
@@ -463,16 +464,16 @@ fn is_furniture(line: &str) -> bool {
     if matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c)) {
         return true;
     }
-    if CAPTION_CN.is_match(line) && wl < 400 && line.chars().any(is_cjk) {
+    if wl < 400 && line.chars().any(is_cjk) && CAPTION_CN.is_match(line) {
         return true;
     }
-    if COPYRIGHT.is_match(line) && wl < 300 {
+    if wl < 300 && COPYRIGHT.is_match(line) {
         return true;
     }
-    if COOKIE.is_match(line) && COOKIE_CONTEXT.is_match(line) && wl < 600 {
+    if wl < 600 && COOKIE.is_match(line) && COOKIE_CONTEXT.is_match(line) {
         return true;
     }
-    if CATEGORY.is_match(line) && wl < 150 {
+    if wl < 150 && CATEGORY.is_match(line) {
         return true;
     }
     if NAV_WORDS.is_match(line) {
