@@ -66,6 +66,8 @@ pub struct Page {
     pub times: Vec<TimeTag>,
     pub canonical: Option<String>,
     pub lang: Option<String>,
+    /// Per-element boilerplate flags, computed once on first use (`content::boilerplate`).
+    pub boiler: std::cell::OnceCell<Vec<bool>>,
 }
 
 fn is_void(tag: &str) -> bool {

@@ -320,7 +320,7 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
         // Page furniture (a post's footer line) still beats the first of the month.
         let month = url_date.map(|(u, _)| (u.y, u.m));
         let none = vec![false; page.elems.len()];
-        m.published_guess = date_by_frequency(page, &boilerplate(page), month)
+        m.published_guess = date_by_frequency(page, boilerplate(page), month)
             .or_else(|| month.and_then(|_| date_by_frequency(page, &none, month)))
             .or(url_date.map(|u| u.0));
         if m.published_guess.is_none() {
