@@ -218,6 +218,7 @@ fn zh_set(root: &Path, timer: &mut Timer, verbose: bool) {
     let mut ps = Vec::new();
     let mut rs = Vec::new();
     let (mut dated, mut date_ok, mut authored, mut author_ok) = (0, 0, 0, 0);
+    let mut editor_ok = 0;
     for (id, v) in &body {
         let gold = v["articleBody"].as_str().unwrap_or_default();
         let Some(p) = find_page(&[dir.join("html")], &format!("{id}.html")) else {
@@ -252,6 +253,16 @@ fn zh_set(root: &Path, timer: &mut Timer, verbose: bool) {
                 .iter()
                 .flat_map(|b| b.split_whitespace())
                 .collect();
+            // The gold names the editor as the author on pages that credit only an editor;
+            // the engine keeps the two apart, so that reading is counted on its own.
+            let editor_match = got.is_empty()
+                && art
+                    .editor
+                    .as_deref()
+                    .is_some_and(|e| e.split_whitespace().collect::<Vec<_>>() == want);
+            if editor_match {
+                editor_ok += 1;
+            }
             if want == got {
                 author_ok += 1;
             } else if verbose {
@@ -264,9 +275,10 @@ fn zh_set(root: &Path, timer: &mut Timer, verbose: bool) {
     let r = rs.iter().sum::<f64>() / n;
     let f1 = 2.0 * p * r / (p + r).max(1e-9);
     println!(
-        "zh-web: {} pages  body precision {p:.3}  recall {r:.3}  F1 {f1:.3} (target >= 0.95)  date {date_ok}/{dated} = {:.1}% (target >= 95%)  author {author_ok}/{authored}",
+        "zh-web: {} pages  body precision {p:.3}  recall {r:.3}  F1 {f1:.3} (target >= 0.95)  date {date_ok}/{dated} = {:.1}% (target >= 95%)  author {author_ok}/{authored} (with the editor where no author is named: {}/{authored})",
         ps.len(),
-        100.0 * date_ok as f64 / dated.max(1) as f64
+        100.0 * date_ok as f64 / dated.max(1) as f64,
+        author_ok + editor_ok
     );
 }
 

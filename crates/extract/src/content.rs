@@ -206,7 +206,11 @@ fn commas(s: &str) -> usize {
 
 /// Per-element boilerplate flags (inherited from ancestors). A class or id hint does not
 /// remove an element that holds most of the page's paragraph text (`widget Blog` wrappers).
-pub fn boilerplate(page: &Page) -> Vec<bool> {
+pub fn boilerplate(page: &Page) -> &[bool] {
+    page.boiler.get_or_init(|| compute_boilerplate(page))
+}
+
+fn compute_boilerplate(page: &Page) -> Vec<bool> {
     let n = page.elems.len();
     let mut good = vec![0usize; n];
     let mut total = 0usize;

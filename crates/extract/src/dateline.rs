@@ -215,3 +215,21 @@ pub fn find(paragraphs: &[String], published: Option<&Date>) -> Option<Dateline>
     }
     None
 }
+
+/// A full date in a dateline that opens one of the first paragraphs: `Karlsruhe, (12.11.2021).`,
+/// `Berlin, 3. März 2022 –`, `KAZAN, Oct. 22, 2024 (Xinhua) --`: the day the report was filed.
+pub fn lead_date(paragraphs: &[String]) -> Option<Date> {
+    static PLACE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\p{Lu}[\p{L}.'’ -]{1,40}?(?:\s*/\s*\p{Lu}[\p{L} -]{1,20})?\s*(?:\([\p{L} ./&-]{1,20}\))?\s*[,(]\s*\(?\s*$")
+            .expect("static regex")
+    });
+    for p in paragraphs.iter().take(3) {
+        let Some(f) = crate::dates::find_all(p).into_iter().next() else {
+            continue;
+        };
+        if f.start <= 60 && PLACE.is_match(&p[..f.start]) {
+            return Some(f.date);
+        }
+    }
+    None
+}

@@ -66,6 +66,8 @@ pub struct Page {
     pub times: Vec<TimeTag>,
     pub canonical: Option<String>,
     pub lang: Option<String>,
+    /// Per-element boilerplate flags, computed once on first use (`content::boilerplate`).
+    pub boiler: std::cell::OnceCell<Vec<bool>>,
 }
 
 fn is_void(tag: &str) -> bool {
@@ -691,12 +693,26 @@ fn end_tag(r: &mut Reader, tag: &str) {
         r.line_break();
         return;
     }
+    if tag == "time" {
+        // `<time>May 2, 2019</time><time>…</time>`: two dates, not one glued word.
+        r.push_text(" ");
+    }
     if tag == "p" && !r.stack.iter().any(|&e| r.page.elems[e].tag == "p") {
         // `</p>` without `<p>`: a paragraph break.
         r.flush();
         return;
     }
-    if is_block(tag) {
+    // An inline end tag that also closes open blocks (`<span><p>text</span>`): the text so far
+    // belongs to those blocks, not to whatever stays open.
+    let closes_block = || {
+        let Some(p) = r.stack.iter().rposition(|&e| r.page.elems[e].tag == tag) else {
+            return false;
+        };
+        r.stack[p + 1..]
+            .iter()
+            .any(|&e| is_block(&r.page.elems[e].tag))
+    };
+    if is_block(tag) || closes_block() {
         r.flush();
     }
     r.close(tag);
@@ -723,6 +739,12 @@ fn head_tag(page: &mut Page, tag: &str, attr_text: &str) {
             page.canonical = Some(href);
         }
         return;
+    }
+    // `DC:date`, `dcterms:issued`: the same Dublin Core keys as `dc.date`, `dcterms.issued`.
+    for (colon, dot) in [("dc:", "dc."), ("dcterms:", "dcterms.")] {
+        if let Some(rest) = key.strip_prefix(colon) {
+            key = format!("{dot}{rest}");
+        }
     }
     if !key.is_empty() && !value.is_empty() {
         page.metas.push(Meta { key, value });

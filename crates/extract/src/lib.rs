@@ -136,7 +136,11 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
         .into_iter()
         .find(|b| !b.is_empty())
         .unwrap_or_default();
-    let mut published = pm.published.or(cleaned.published).or(side.published);
+    let mut published = pm
+        .published
+        .or(cleaned.published)
+        .or(side.published)
+        .or_else(|| dateline::lead_date(&paragraphs));
     if published.is_none() {
         let source = meta::date_in_source(h);
         published = source

@@ -88,10 +88,13 @@ fn ld_objects(page: &Page) -> Vec<Value> {
             .trim()
             .trim_start_matches("<!--")
             .trim_end_matches("-->");
-        let Ok(v) = serde_json::from_str::<Value>(raw.trim()) else {
-            continue;
-        };
-        let mut todo = vec![v];
+        // Several objects one after another, or junk after a valid one (a stray `}`): keep
+        // every value read before the first error.
+        let mut todo: Vec<Value> = serde_json::Deserializer::from_str(raw.trim())
+            .into_iter::<Value>()
+            .map_while(Result::ok)
+            .take(50)
+            .collect();
         let mut guard = 0;
         while let Some(v) = todo.pop() {
             guard += 1;
@@ -175,6 +178,8 @@ const GENERIC_DATE_KEYS: &[&str] = &[
     "dc.created",
     "citation_publication_date",
     "citation_date",
+    "bepress_citation_date",
+    "bepress_citation_publication_date",
     "prism.publicationdate",
     "originalpublicationdate",
     "release_date",
@@ -254,8 +259,23 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
         .or_else(|| page.meta("dc.publisher").map(str::to_string))
         .or_else(|| page.title.as_deref().and_then(site_suffix));
 
-    // Authors.
-    for v in &ld_sorted {
+    // Authors: scholarly metadata (one `citation_author` per author) names them most plainly.
+    // `citation_author` holds one name, often `Last, First`; `citation_authors` a `;` list.
+    for key in ["citation_author", "citation_authors"] {
+        let names: Vec<String> = page
+            .metas
+            .iter()
+            .filter(|x| x.key == key)
+            .flat_map(|x| x.value.split(';'))
+            .map(|n| join_padded_names(n.trim()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !names.is_empty() {
+            m.authors = names;
+            break;
+        }
+    }
+    for v in ld_sorted.iter().filter(|_| m.authors.is_empty()) {
         if let Some(a) = v.get("author").or_else(|| v.get("creator")) {
             let names = names_of(a);
             if !names.is_empty() {
@@ -297,14 +317,14 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
         m.date_source = "guess";
         let url_date = m.url.as_deref().and_then(dates::from_url);
         // A year and month in the URL: a visible date in that month, else the month itself.
-        m.published_guess = date_by_frequency(page, &boilerplate(page))
-            .filter(|d| match url_date {
-                Some((u, _)) => u.y == d.y && u.m == d.m,
-                None => true,
-            })
+        // Page furniture (a post's footer line) still beats the first of the month.
+        let month = url_date.map(|(u, _)| (u.y, u.m));
+        let none = vec![false; page.elems.len()];
+        m.published_guess = date_by_frequency(page, boilerplate(page), month)
+            .or_else(|| month.and_then(|_| date_by_frequency(page, &none, month)))
             .or(url_date.map(|u| u.0));
         if m.published_guess.is_none() {
-            m.published_furniture = date_by_frequency(page, &vec![false; page.elems.len()]);
+            m.published_furniture = date_by_frequency(page, &none, None);
         }
     }
     m
@@ -357,7 +377,8 @@ fn published_signals(
                     } else {
                         &mut declared
                     };
-                    to.push((d, meta.value.as_str(), "meta"));
+                    let src = if is_generic { "meta-generic" } else { "meta" };
+                    to.push((d, meta.value.as_str(), src));
                 }
             }
         }
@@ -375,6 +396,25 @@ fn published_signals(
     }
     declared.append(&mut generic);
     if let Some(&(d, raw, src)) = declared.first() {
+        // A generic key (`date`, `dcterms.date`) is often the last change of the page; a date the
+        // page marks as its publication, or prints by the headline, names the day instead.
+        if src == "meta-generic" {
+            let (hinted, first_time, _) = time_elements(page);
+            let shown = hinted
+                .map(|t| (t, "time-hint"))
+                .or(first_time.map(|t| (t, "time")))
+                .or_else(|| {
+                    // A labelled date line by the headline, or the only day the page shows.
+                    date_from_blocks_ranked(page)
+                        .filter(|r| r.0 >= 4 || (r.0 >= 3 && r.2 == 1))
+                        .map(|r| (r.1, "visible-line"))
+                });
+            if let Some((v, vsrc)) = shown {
+                if v.day_number() != d.day_number() {
+                    return Some((v, vsrc));
+                }
+            }
+        }
         // A time given in UTC is not the local publication day near midnight. Prefer the same
         // moment given with a local offset, else a visible date line one day away.
         if dates::utc_offset(raw) == Some(0) && d.time.is_some() {
@@ -413,33 +453,9 @@ fn published_signals(
         return Some((d, src));
     }
     // <time> and itemprop dates: published hints first, then any inside the content.
-    let boiler = boilerplate(page);
-    let mut first_time = None;
-    let mut any_time = None;
-    for t in &page.times {
-        let h = t.hint.to_ascii_lowercase();
-        let Some(d) = dates::parse_value(&t.datetime) else {
-            continue;
-        };
-        if h.contains("datepublished")
-            || h.contains("pubdate")
-            || h.contains("publish")
-            || h.contains("datecreated")
-        {
-            return Some((d, "time-hint"));
-        }
-        let plain = !h.contains("modif") && !h.contains("update") && !h.contains("comment");
-        if any_time.is_none() && plain {
-            any_time = Some(d);
-        }
-        if first_time.is_none()
-            && !h.contains("modif")
-            && !h.contains("update")
-            && !h.contains("comment")
-            && (!boiler[t.elem.min(boiler.len().saturating_sub(1))] || h.contains("date"))
-        {
-            first_time = Some(d);
-        }
+    let (hinted, first_time, any_time) = time_elements(page);
+    if let Some(d) = hinted {
+        return Some((d, "time-hint"));
     }
     if let Some(d) = first_time {
         return Some((d, "time"));
@@ -479,6 +495,38 @@ fn published_signals(
         }
     }
     url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
+}
+
+/// `<time>` and itemprop dates: the first marked as the publication, the first outside the page
+/// furniture (or marked as a date), and the first that is not an update or a comment.
+fn time_elements(page: &Page) -> (Option<Date>, Option<Date>, Option<Date>) {
+    let boiler = boilerplate(page);
+    let mut first_time = None;
+    let mut any_time = None;
+    for t in &page.times {
+        let h = t.hint.to_ascii_lowercase();
+        let Some(d) = dates::parse_value(&t.datetime) else {
+            continue;
+        };
+        if h.contains("datepublished")
+            || h.contains("pubdate")
+            || h.contains("publish")
+            || h.contains("datecreated")
+        {
+            return (Some(d), first_time, any_time.or(Some(d)));
+        }
+        let plain = !h.contains("modif") && !h.contains("update") && !h.contains("comment");
+        if any_time.is_none() && plain {
+            any_time = Some(d);
+        }
+        if first_time.is_none()
+            && plain
+            && (!boiler[t.elem.min(boiler.len().saturating_sub(1))] || h.contains("date"))
+        {
+            first_time = Some(d);
+        }
+    }
+    (None, first_time, any_time)
 }
 
 fn modified_date(page: &Page, ld: &[&Value]) -> Option<Date> {
@@ -556,10 +604,10 @@ const DATE_LABELS: &[&str] = &[
     "来源",
 ];
 
-/// The visible date that occurs most often outside boilerplate, with a bonus for dates near
-/// the first `h1` (where article dates sit); ties go to the earliest. Dates inside comments and
-/// copyright lines do not count.
-fn date_by_frequency(page: &Page, boiler: &[bool]) -> Option<Date> {
+/// The visible date that occurs most often outside boilerplate (in the given year and month, if
+/// any), with a bonus for dates near the first `h1` (where article dates sit); ties go to the
+/// earliest. Dates inside comments and copyright lines do not count.
+fn date_by_frequency(page: &Page, boiler: &[bool], month: Option<(i32, u32)>) -> Option<Date> {
     let h1 = page.blocks.iter().position(|b| b.heading == 1);
     let mut cands: Vec<(Date, f64, usize)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
@@ -575,7 +623,11 @@ fn date_by_frequency(page: &Page, boiler: &[bool]) -> Option<Date> {
             continue;
         }
         let near = h1.is_some_and(|h| i >= h && i <= h + 12);
-        for f in found.iter().take(3) {
+        for f in found
+            .iter()
+            .take(3)
+            .filter(|f| month.is_none_or(|(y, m)| f.date.y == y && f.date.m == m))
+        {
             let day = Date {
                 time: None,
                 ..f.date
@@ -616,6 +668,12 @@ const NOT_ARTICLE_WORDS: &[&str] = &["comment", "kommentar", "©", "copyright", 
 /// `Published 16.12.2012 / Categories… / Leave a comment` is read, and `Updated: … Published: …`
 /// gives the second date.
 fn date_from_blocks(page: &Page) -> Option<Date> {
+    date_from_blocks_ranked(page).map(|r| r.1)
+}
+
+/// [`date_from_blocks`] with the rank of the date found (2 and up; 3 and up is a labelled or
+/// date-classed line by the headline) and how many different days the candidates name.
+fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
     let h1 = page.blocks.iter().position(|b| b.heading == 1);
     let mut cands: Vec<(u32, usize, Date)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
@@ -660,6 +718,12 @@ fn date_from_blocks(page: &Page) -> Option<Date> {
             if rest < 40 {
                 rank += 1;
             }
+            // A short line by the headline that opens with the date (`02.02.2022 10:16 Uhr -
+            // Sport - dpa`).
+            let by_h1 = h1.is_some_and(|h| i + 3 >= h && i <= h + 3);
+            if f.start == 0 && b.chars <= 100 && by_h1 {
+                rank += 1;
+            }
             // Article dates sit by the headline; teaser lists elsewhere carry their own.
             if rank >= 2 && h1.is_some_and(|h| i + 3 >= h && i <= h + 15) {
                 rank += 1;
@@ -669,8 +733,72 @@ fn date_from_blocks(page: &Page) -> Option<Date> {
             }
         }
     }
+    if std::env::var_os("EXTRACT_DEBUG_DATES").is_some() {
+        for c in &cands {
+            eprintln!(
+                "cand rank {} block {} {:?} {:?}",
+                c.0,
+                c.1,
+                c.2.iso(),
+                page.blocks[c.1].text.chars().take(80).collect::<String>()
+            );
+        }
+    }
+    drop_dated_lists(page, &mut cands);
     cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
-    cands.first().map(|c| c.2)
+    let mut days: Vec<i64> = cands.iter().map(|c| c.2.day_number()).collect();
+    days.sort_unstable();
+    days.dedup();
+    cands.first().map(|c| (c.0, c.2, days.len()))
+}
+
+/// Drop the dates of a list of other pages (teasers, an archive, comments): three or more
+/// different days printed in elements of the same kind (same tags and classes, ids and numbers
+/// aside). The page's own date is printed once, or repeated with the same day.
+fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
+    let kind = |elem: usize| -> String {
+        let mut out = String::new();
+        let mut e = elem;
+        for _ in 0..2 {
+            let el = &page.elems[e];
+            out.push_str(&el.tag);
+            for tok in el.class_id.split_ascii_whitespace() {
+                if !tok.bytes().any(|b| b.is_ascii_digit()) {
+                    out.push('.');
+                    out.push_str(tok);
+                }
+            }
+            out.push('<');
+            if e == 0 {
+                break;
+            }
+            e = el.parent;
+        }
+        out
+    };
+    let kinds: Vec<String> = cands.iter().map(|c| kind(page.blocks[c.1].elem)).collect();
+    let mut days_of: std::collections::HashMap<&str, Vec<i64>> = std::collections::HashMap::new();
+    for (k, c) in kinds.iter().zip(cands.iter()) {
+        days_of.entry(k).or_default().push(c.2.day_number());
+    }
+    for days in days_of.values_mut() {
+        days.sort_unstable();
+        days.dedup();
+    }
+    let listed: Vec<bool> = kinds
+        .iter()
+        .map(|k| days_of.get(k.as_str()).is_some_and(|d| d.len() >= 3))
+        .collect();
+    // Only when a well-placed date stands outside the lists: a blog's front page or a thread is
+    // all list, and its first entry is the best there is.
+    if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 3) {
+        return;
+    }
+    let mut i = 0;
+    cands.retain(|_| {
+        i += 1;
+        !listed[i - 1]
+    });
 }
 
 fn first_h1(page: &Page) -> Option<String> {
@@ -748,10 +876,45 @@ pub fn clean_byline(s: &str) -> &str {
 }
 
 /// Split "A, B and C" / "A 和 B" / "A、B" / "A B" (Chinese names) into names.
+/// Two-character Chinese names are often padded to the width of three-character ones
+/// (`赵 培`, `王\u{3000}五`): two single characters in a row are one name.
+fn join_padded_names(s: &str) -> String {
+    let single = |t: &str| {
+        let mut c = t.chars();
+        matches!((c.next(), c.next()), (Some(ch), None) if crate::content::is_cjk(ch))
+    };
+    let toks: Vec<&str> = s
+        .split([' ', '\u{3000}'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(toks[i]);
+        if single(toks[i]) && toks.get(i + 1).is_some_and(|t| single(t)) {
+            out.push_str(toks[i + 1]);
+            i += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 pub fn split_names(s: &str) -> Vec<String> {
     let s = s.trim();
     let cjk = s.chars().filter(|c| crate::content::is_cjk(*c)).count();
-    let seps: &[char] = if cjk > 0 && cjk * 2 >= s.chars().filter(|c| !c.is_whitespace()).count() {
+    let han = cjk > 0 && cjk * 2 >= s.chars().filter(|c| !c.is_whitespace()).count();
+    let joined;
+    let s = if han {
+        joined = join_padded_names(s);
+        joined.as_str()
+    } else {
+        s
+    };
+    let seps: &[char] = if han {
         &[',', '，', '、', ' ', '\u{3000}', '/', ';', '；']
     } else {
         &[',', '，', '、', '/', ';', '；', '|']
@@ -807,7 +970,8 @@ fn author_from_page(page: &Page) -> Vec<String> {
 /// Last resort for pages whose visible text and metadata carry no date: dates in the page
 /// source (scripts, JSON state, attributes). A date under a publication key
 /// (`"datePublished":`, `"createdAt":`, `publish_date=`) comes back with `true`; otherwise the
-/// most frequent ISO date-time in the source, with `false` (weaker than a visible guess).
+/// most frequent date-time in the source (`2020-04-17T01:43`, `2020/04/17 01:43:09`), with `false`
+/// (weaker than a visible guess).
 pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
     static KEYED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -816,7 +980,8 @@ pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
         .expect("static regex")
     });
     static ISO_DT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[^\d]((?:19|20)\d\d-\d\d-\d\d)T\d\d:\d\d").expect("static regex")
+        Regex::new(r"[^\d]((?:19|20)\d\d-\d\d-\d\d|(?:19|20)\d\d/\d\d/\d\d)[T ]\d\d:\d\d")
+            .expect("static regex")
     });
     if let Some(d) = KEYED
         .captures_iter(html)

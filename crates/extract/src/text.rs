@@ -42,6 +42,34 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(photo|photos|photograph|image|images|picture|pic|file photo|credit|credits|source|illustration|graphic|video|图|圖|图片|圖片|照片|摄影|攝影|фото|foto|bild|quelle)\s*(\(s\))?\s*[:：/|]")
         .expect("static regex")
 });
+/// A picture credit written as a phrase: `Photograph by …`, `Foto von …`, `Titelbild: …`.
+static CREDIT_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:photograph|photo|picture|image|foto|bild)s?\s+(?:by|von|de|par|di)\s+(?-i:\p{Lu})|(?:titelbild|beitragsbild|bildquelle|image credit|photo credit|bildnachweis|fotonachweis)\s*(?:[:：]|$))")
+        .expect("static regex")
+});
+/// An advertising disclosure (`*Werbung. Dieser Beitrag enthält…`, `ANZEIGE -`, `Sponsored`), a
+/// disclaimer (`Alle Angaben ohne Gewähr`) or a PHP error printed into the page.
+static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^\*?\s*(?:werbung|anzeige|advertisement|sponsored|gesponsert|publicidad|publicité)\s*[-–—.:|*]|(?:beitrag|artikel|post|video) enthält (?:werbung|affiliate)|this (?:post|article) (?:contains|may contain) (?:affiliate|references to products|sponsored)|bei den (?:verlinkungen|links) handelt es sich um|alle angaben ohne gewähr|irrtümer vorbehalten|^(?:warning|notice|deprecated|fatal error|parse error): .{0,200} in /.{0,200} on line \d+)")
+        .expect("static regex")
+});
+/// Counters, pagers and trackback lines of Chinese pages, blogs and forums: `(已被阅读178次)`,
+/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`, a poster's `积分: 120`.
+static COUNTER_PAGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback|^(?:能力值|积分|積分|帖子|精华|精華|威望|金钱|金錢|经验|經驗|魅力|发帖|發帖|回帖|在线时间|在線時間|阅读权限|閱讀權限|uid)\s*[:：]?\s*\d+\s*$)")
+        .expect("static regex")
+});
+/// A reading-time line: `4 Min Read`, `Lesezeit: 3 Minuten`, `5 min de lecture`.
+static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:lesezeit|reading time|read time|temps de lecture|tiempo de lectura|tempo de leitura)\s*[:：]?\s*(?:ca\.\s*)?\d+\s*(?:min\.?|mins|minutes?|minuten|minutos)|\d+\s*(?:min\.?|mins|minutes?|minuten|minutos)\s*(?:read|reading|lesezeit|de lecture|de lectura|de leitura|lectura|leitura))\s*$")
+        .expect("static regex")
+});
+/// A page control that shows or hides something: `Quellen ausblenden`, `Bild anzeigen`,
+/// `Show more`, `Mostrar más`.
+static TOGGLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\p{L}+\s+(?:anzeigen|ausblenden|einblenden|ausklappen|einklappen)|(?:show|hide)\s+(?:more|less|all|details|sources|comments|replies)|(?:mostrar|ver)\s+(?:más|menos)|afficher (?:plus|moins))$")
+        .expect("static regex")
+});
 static CAPTION_CN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(摄|攝|摄影|攝影|供图|供圖|图|圖)\s*[)）]?\s*$").expect("static regex")
 });
@@ -60,7 +88,7 @@ static CATEGORY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static NAV_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(home|sitemap|site map|menu|search|login|log in|sign in|sign up|register|subscribe|share|share this|print|email|e-mail|top|back to top|back|next|previous|prev|more|read more|related|related articles|related news|advertisement|advertising|ad|skip to content|skip to main content|close|tweet|facebook|twitter|whatsapp|linkedin|weibo|wechat|返回顶部|返回頂部|返回首页|返回首頁|返回|首页|首頁|分享|分享到|打印|关闭|關閉|收藏|更多|相关新闻|相關新聞|上一篇|下一篇|微信|微博|扫一扫|掃一掃|реклама|поделиться)\s*[:：]?$")
+    Regex::new(r"(?i)^(home|sitemap|site map|menu|search|login|log in|sign in|sign up|register|subscribe|share|share this|print|email|e-mail|top|back to top|back|next|previous|prev|more|read more|related|related articles|related news|advertisement|advertising|ad|skip to content|skip to main content|close|tweet|facebook|twitter|whatsapp|linkedin|weibo|wechat|返回顶部|返回頂部|返回首页|返回首頁|返回|首页|首頁|分享|分享到|打印|关闭|關閉|收藏|更多|相关新闻|相關新聞|上一篇|下一篇|微信|微博|扫一扫|掃一掃|реклама|поделиться|lesen sie auch|schon gelesen\?|explore further|veja também|leia também|lee también|lire aussi|à lire aussi|read also|also read|see also|next article|previous article|nächster artikel|vorheriger artikel|vorschau auf den nächsten artikel)\s*[:：]?$")
         .expect("static regex")
 });
 static BY_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -122,10 +150,11 @@ fn reporter_line(line: &str) -> Option<Vec<String>> {
         .or_else(|| t.strip_suffix("發表於"))
         .map(str::trim)
     {
-        // `ggjjzhzz 发表于 …`: a user name posting.
+        // `ggjjzhzz 发表于 …`: a user name posting (the word before the label; a title may
+        // precede it when the page printed both on one line).
+        let head = head.rsplit(char::is_whitespace).next().unwrap_or(head);
         let ok = !head.is_empty()
             && head.chars().count() <= 20
-            && !head.contains(char::is_whitespace)
             && head
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '·');
@@ -350,7 +379,10 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                     if rest <= 30 {
                         recognised += 1;
                         date = date.or(Some(d.date));
-                        if let (Some(b), true) = (bracketed, authors.is_empty()) {
+                        // The name follows the date; a bracket before it tags a category
+                        // (`[湖湘文化]陈天华《警世钟》 2005-9-15`).
+                        let after_date = BRACKET_NAME.find(f).is_some_and(|m| m.start() >= d.end);
+                        if let (Some(b), true, true) = (bracketed, authors.is_empty(), after_date) {
                             authors = b;
                         }
                         continue;
@@ -399,7 +431,7 @@ fn ends_like_sentence(s: &str) -> bool {
 /// Furniture a line is by itself (no context needed).
 fn is_furniture(line: &str) -> bool {
     let wl = weighted_len(line);
-    if BREADCRUMB.is_match(line) && wl < 120 {
+    if wl < 120 && BREADCRUMB.is_match(line) {
         return true;
     }
     if wl < 120
@@ -411,22 +443,37 @@ fn is_furniture(line: &str) -> bool {
     {
         return true;
     }
-    if IMAGE_FILE.is_match(line) && wl < 120 {
+    if wl < 120 && IMAGE_FILE.is_match(line) {
         return true;
     }
-    if CREDIT.is_match(line) && wl < 120 {
+    if wl < 120 && CREDIT.is_match(line) {
         return true;
     }
-    if CAPTION_CN.is_match(line) && wl < 400 && line.chars().any(is_cjk) {
+    // Length first: most lines are long prose, and these patterns are for short lines.
+    if wl < 120 && (CREDIT_BY.is_match(line) || TOGGLE.is_match(line)) {
         return true;
     }
-    if COPYRIGHT.is_match(line) && wl < 300 {
+    if wl < 80 && READING_TIME.is_match(line)
+        || wl < 250 && DISCLOSURE.is_match(line)
+        || wl < 150 && COUNTER_PAGER.is_match(line)
+    {
         return true;
     }
-    if COOKIE.is_match(line) && COOKIE_CONTEXT.is_match(line) && wl < 600 {
+    // One Chinese character alone: a label printed vertically (`今` / `日` / `推` / `荐`).
+    let mut chars = line.chars();
+    if matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c)) {
         return true;
     }
-    if CATEGORY.is_match(line) && wl < 150 {
+    if wl < 400 && line.chars().any(is_cjk) && CAPTION_CN.is_match(line) {
+        return true;
+    }
+    if wl < 300 && COPYRIGHT.is_match(line) {
+        return true;
+    }
+    if wl < 600 && COOKIE.is_match(line) && COOKIE_CONTEXT.is_match(line) {
+        return true;
+    }
+    if wl < 150 && CATEGORY.is_match(line) {
         return true;
     }
     if NAV_WORDS.is_match(line) {
@@ -548,8 +595,16 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     // Reporters credited at the very end: `……发展。（记者 胡晓蓉）`.
     if c.byline.is_empty() {
         for p in kept.iter().rev().take(2) {
-            if let Some(names) = REPORTER_TAIL_CN.captures(p).and_then(|cap| cap.get(1)) {
+            if let Some(cap) = REPORTER_TAIL_CN.captures(p) {
+                let Some(names) = cap.get(1) else { continue };
                 let labelled = cap_labelled(p);
+                // Names alone close a sentence (`……发展。（常书香 马丹阳）`); after a headline
+                // or a link they are a category (`……盖房事件(房产)`).
+                let before = p[..cap.get(0).map_or(0, |m| m.start())].trim_end();
+                let after_sentence = before.ends_with(['。', '！', '？', '”', '"', '.', '!', '?']);
+                if !labelled && !after_sentence {
+                    continue;
+                }
                 let names = names.as_str();
                 // Without a label, names alone: not an agency or a note (`（新华社）`, `（完）`).
                 let institution = names.ends_with([
@@ -593,7 +648,7 @@ pub fn lines(text: &str) -> Vec<String> {
 /// author, comments, tags.
 static TAIL_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:related(?: articles| stories| posts| content| news| coverage)?|read (?:more|also|next)|more (?:from|on|about|stories|news|like this)|you (?:may|might) also (?:like|enjoy|be interested)|recommended(?: for you| articles| stories| reading)?|about the author|further reading|see also|also on\b|most (?:read|popular|viewed)|popular (?:posts|stories|articles)|trending|tags?|topics|leave a (?:reply|comment)|\d* ?comments?|share (?:this|on|the article|it)|like it\?|mehr zum thema|mehr themen|mehr (?:dazu|zum)|lesen sie (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|das thema könnte|weitere (?:artikel|beiträge|themen|nachrichten|news)|empfohlene (?:beiträge|artikel)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|beiträge|themen)|zum weiterlesen|passend dazu|über (?:den autor|die autorin)|schlagwörter|schlagworte|kommentare|keine kommentare|jetzt teilen|artikel teilen|à lire aussi|lire aussi|sur le même sujet|articles similaires|voir aussi|te puede interesar|lee también|noticias relacionadas|más noticias|leggi anche|articoli correlati|czytaj (?:także|też)|zobacz (?:także|też)|相关阅读|相關閱讀|相关新闻|相關新聞|相关文章|相關文章|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热门文章|熱門文章|猜你喜欢|相关报道|相關報導)\b[^=]{0,40}$",
+        r"(?i)^(?:related(?: articles| stories| posts| content| news| coverage)?|read (?:more|also|next)|more (?:from|on|about|stories|news|like this)|you (?:may|might) also (?:like|enjoy|be interested)|recommended(?: for you| articles| stories| reading)?|about the author|further reading|see also|also on\b|most (?:read|popular|viewed)|popular (?:posts|stories|articles)|trending|tags?|topics|leave a (?:reply|comment)|\d* ?comments?|share (?:this|on|the article|it)|like it\?|mehr zum thema|mehr themen|mehr (?:dazu|zum)|lesen sie (?:auch|mehr|weiter)|auch interessant|das könnte (?:dich|sie) (?:auch )?interessieren|das thema könnte|weitere (?:artikel|beiträge|themen|nachrichten|news)|empfohlene (?:beiträge|artikel)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|beiträge|themen)|zum weiterlesen|passend dazu|über (?:den autor|die autorin)|schlagwörter|schlagworte|kommentare|keine kommentare|jetzt teilen|artikel teilen|weiterlesen|à lire aussi|lire aussi|sur le même sujet|articles similaires|voir aussi|te puede interesar|lee también|más sobre|veja também|leia também|saiba mais|lees ook|noticias relacionadas|más noticias|leggi anche|articoli correlati|czytaj (?:także|też)|zobacz (?:także|też)|相关阅读|相關閱讀|相关新闻|相關新聞|相关文章|相關文章|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热门文章|熱門文章|猜你喜欢|相关报道|相關報導)\b[^=]{0,40}$",
     )
     .expect("static regex")
 });
@@ -609,7 +664,16 @@ static COMMENTS_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 /// Calls to action and page widgets that end an article: newsletters, follow us, share, rate.
 static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:newsletter|subscribe|sign up|log ?in (?:to|for)|follow (?:us|me|the|\w+ on)|keep up with|join (?:us|our)|share (?:this|it)|jetzt teilen|artikel teilen|abonnier|registrier|einloggen|anmelden|folge[n]? (?:sie |du )?uns|war (?:der|dieser) artikel|wie bewerten sie|bewertungen?\)|noch keine bewertung|síguenos|suscr[ií]b|únete|hazte miembro|abonnez|inscrivez|zapraszamy|subskrypc|telegram|whatsapp-kanal|newsletter abonnieren)",
+        r"(?i)(?:newsletter|subscribe|sign up|log ?in (?:to|for)|follow (?:us|me|the|\w+ on)|keep up with|join (?:us|our)|share (?:this|it)|jetzt teilen|artikel teilen|abonnier|registrier|einloggen|anmelden|folge[n]? (?:sie |du )?uns|war (?:der|dieser) artikel|wie bewerten sie|bewertungen?\)|noch keine bewertung|síguenos|suscr[ií]b|únete|hazte miembro|abonnez|inscrivez|zapraszamy|subskrypc|telegram|whatsapp-kanal|newsletter abonnieren|if you (?:enjoyed|liked|value|appreciate)|consider supporting|support (?:our|us)\b|we want to hear|letter to the editor|affiliate[- ]links?|jede (?:kleine )?spende|jetzt spenden|spenden sie|unterstütze[n]? (?:sie |du )?uns|gefällt (?:dir|ihnen) (?:unser|unsere|dieser|diese|der|das))",
+    )
+    .expect("static regex")
+});
+
+/// Calls to action that are never article prose, whatever their length and place: paywall and
+/// newsletter boxes, app and social-media plugs, teaser links labelled `MIRA:` / `Also read:`.
+static STRONG_CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:please subscribe|subscribe (?:now|today|here)|to (?:view|read) the full (?:story|article)|sign up (?:to get|to receive|for our|now|here)|(?:download|get) (?:the|our) [\w ]{0,30}apps?|apps? for (?:ios|iphone) and android|follow (?:us|the \w+|\w+) on (?:twitter|facebook|instagram)|cancel (?:at )?any ?time|e-mail-adresse ein|enter your e-?mail|verpasse keine|verpassen sie keine|missing out on the latest|wir informieren sie regelmäßig|(?:wir respektieren|we respect) (?:deine|ihre|your) priva|cancela cuando quieras|(?:nuestro|our|unseren?) (?:canal de youtube|youtube[- ]channel|youtube-kanal)|^(?:mira|mire|lee también|lea también|ver también|also read|read also|watch|lesen sie auch|leia também|czytaj (?:też|także)|te recomendamos)\s*:)",
     )
     .expect("static regex")
 });
@@ -653,7 +717,9 @@ pub fn trim_tail(paragraphs: &mut Vec<String>) {
         let wl = weighted_len(&p);
         let late = before * 3 >= total * 2;
         before += wl;
-        if (late && wl <= 200 || wl <= 90) && CALL_TO_ACTION.is_match(&p) {
+        if (late && wl <= 200 || wl <= 90) && CALL_TO_ACTION.is_match(&p)
+            || wl <= 250 && STRONG_CALL_TO_ACTION.is_match(&p)
+        {
             continue;
         }
         out.push(p);

@@ -872,3 +872,287 @@ fn a_shorter_section_beside_the_article_body_joins_it() {
     let t = html(&s).text();
     assert!(t.contains("publish the full cost"), "{t}");
 }
+
+#[test]
+fn paragraph_closed_by_a_misnested_inline_end_tag_stays_in_the_article() {
+    // `<span><p>…</span>`: the last paragraph's end tag is missing and the `</span>` closes it;
+    // its text (and the reporter credited at its end) belongs to the article, not the table cell.
+    let para = "<p>　　全市今年新建和改造公园二十座，新增绿地面积三百多公顷，市民出门见绿的愿望正在变成现实，各区还将继续推进口袋公园建设。</p>";
+    let s = format!(
+        "<html><body><table><tr><td><a href='/'>首页</a> <a href='/news'>新闻</a></td></tr>\
+         <tr><td><span class='text'>{}<p>　　市园林局表示，明年将再建十座公园，并向市民征集命名建议。（李明 杭州报道）</span>\
+         <img src='/b.gif'></td></tr></table></body></html>",
+        para.repeat(4)
+    );
+    let a = html(&s);
+    assert!(a.text().contains("明年将再建十座公园"), "{}", a.text());
+    assert_eq!(a.byline, ["李明"]);
+}
+
+#[test]
+fn credits_reading_times_toggles_and_appeals_are_furniture() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1><p>3 min read</p>{para}\
+         <p>Photograph by Jane Smith, Harbour Archive</p>{para}<p>Show more</p>{para}{para}\
+         <p>If you enjoyed reading this story, would you consider supporting our reporting?</p>\
+         <p>Lesezeit: 4 Minuten</p><p>Titelbild: J. Smith/Agentur</p></article></body></html>"
+    );
+    let t = html(&s).text();
+    for gone in [
+        "3 min read",
+        "Photograph by",
+        "Show more",
+        "If you enjoyed",
+        "Lesezeit",
+        "Titelbild",
+    ] {
+        assert!(!t.contains(gone), "{gone:?} kept in {t}");
+    }
+    assert!(t.contains("northern quay would reopen"));
+    // A sentence that mentions a photographer is text.
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}<p>Photographs by local children were \
+         shown at the reopening, and the mayor thanked every one of them.</p>{para}</article></body></html>"
+    );
+    assert!(html(&s).text().contains("Photographs by local children"));
+}
+
+#[test]
+fn json_ld_with_junk_after_the_object_is_still_read() {
+    let s = page_with(
+        "<head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", \
+         \"datePublished\": \"2021-06-03T10:00:00+02:00\"}\n}</script></head><div>",
+        "</div><aside><p class='date'>01.02.2020</p></aside>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-06-03T10:00:00"));
+}
+
+#[test]
+fn dublin_core_keys_written_with_a_colon() {
+    let s = page_with(
+        "<head><meta name='DC:date' content='2009-09-15'></head><div><h1>Quay</h1>",
+        "</div><p>Der Hafen war zuletzt am 28.05.2009 gesperrt, als ein Sturm die alte Mauer an \
+         mehreren Stellen beschädigt hatte.</p>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2009-09-15"));
+}
+
+#[test]
+fn adjacent_time_elements_are_separate_dates() {
+    let s = page_with(
+        "<article><h1>Quay to reopen</h1><header><time class='stamp'>Published on August 19, 2019</time>\
+         <time class='stamp-mobile'>August 19, 2019 • 31 Likes</time></header>",
+        "</article><div class='more'><p>October 8, 2020</p></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2019-08-19"));
+}
+
+#[test]
+fn dates_of_a_teaser_list_yield_to_the_article_date() {
+    // The teasers come first and each carries its own date; the article's own date line is
+    // further down, by the headline.
+    let teaser = |d: &str| {
+        format!("<div class='teaser'><a href='/x'>Another story from the archive</a><p class='date'>{d}</p></div>")
+    };
+    let s = page_with(
+        &format!(
+            "<div class='top'>{}{}{}</div><article><h1>Quay to reopen</h1><p class='date'>21. Jan 2022</p>",
+            teaser("06. Aug 2020"),
+            teaser("18. Feb 2021"),
+            teaser("17. Okt 2020")
+        ),
+        "</article>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-21"));
+    // A blog's front page is all list: its first entry stands.
+    let s = page_with(
+        &format!(
+            "<div class='posts'>{}{}{}</div><div>",
+            teaser("06. Aug 2020"),
+            teaser("18. Feb 2021"),
+            teaser("17. Okt 2020")
+        ),
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2020-08-06"));
+}
+
+#[test]
+fn generic_date_meta_yields_to_the_publication_date_the_page_shows() {
+    // `<meta name="date">` carries the last change; the page marks its publication date.
+    let s = page_with(
+        "<head><meta name='date' content='2022-01-21T15:38:44+01:00'></head><article><h1>Quay</h1>\
+         <p class='info'><time itemprop='datePublished' datetime='2022-01-27'>27.01.2022</time></p>",
+        "</article>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-27"));
+    // Or prints it, labelled, by the headline.
+    let s = page_with(
+        "<head><meta name='date' content='11/01/2023 12:43:42'></head><div><h1>Quay</h1>\
+         <p>Erstellt am: 01.11.2023</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2023-11-01"));
+    // A specific key (`article:published_time`) stands.
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2022-01-21T15:38:44+01:00'></head>\
+         <div><h1>Quay</h1><p>Erstellt am: 01.11.2023</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-21T15:38:44"));
+}
+
+#[test]
+fn slashed_date_time_in_a_script_is_the_last_resort() {
+    let s = page_with(
+        "<div><h1>Quay</h1><p class='meta'><script>writeDate(\"2020/04/17 01:43:09\")</script> views 7</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2020-04-17"));
+}
+
+#[test]
+fn scholarly_author_tags_padded_chinese_names_and_category_tails() {
+    // `citation_author` beats a publisher named in the author tag; a two-character name padded
+    // with a space is one name.
+    let s = zh_page(&format!(
+        "{ZH_PARA}{ZH_PARA}<p>市园林局表示，明年将再建十座公园。</p>"
+    ))
+    .replace(
+        "<meta name='author' content='www.example.cn'>",
+        "<meta name='author' content='学术期刊出版社'><meta name='citation_author' content='赵 培'>\
+         <meta name='citation_author' content='Smith, John'>",
+    );
+    assert_eq!(html(&s).byline, ["赵培", "Smith, John"]);
+    // A category in brackets after a link title is not a name.
+    let s = zh_page(&format!(
+        "{ZH_PARA}{ZH_PARA}<p>精彩专题：关注城市公园建设(房产)</p>"
+    ))
+    .replace("<meta name='author' content='www.example.cn'>", "");
+    assert!(html(&s).byline.is_empty(), "{:?}", html(&s).byline);
+}
+
+#[test]
+fn poster_after_a_bracketed_category_and_title() {
+    // A blog's post header: `[category]title` then `user 发表于 date` in one cell.
+    let s = format!(
+        "<html><body><table><tr><td>[城市生活]公园里的春天<br>lixiao88 发表于 2006-3-15 11:46:00</td></tr>\
+         <tr><td>{ZH_PARA}{ZH_PARA}{ZH_PARA}</td></tr></table></body></html>"
+    );
+    let a = html(&s);
+    assert_eq!(a.byline, ["lixiao88"]);
+    assert_eq!(a.published.as_deref(), Some("2006-03-15T11:46:00"));
+}
+
+#[test]
+fn paywall_app_and_teaser_plugs_go_wherever_they_stand() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}\
+         <p>To read the full story, please subscribe to the Coastal Daily. You can choose a yearly plan or a weekly pass at a reduced price.</p>\
+         {para}<p>LEE TAMBIÉN: El puerto reabre tras la tormenta</p>{para}\
+         <p>Sign up to get the best stories of the week, and offers from our partners, as picked by the editors.</p>{para}{para}{para}\
+         </article></body></html>"
+    );
+    let t = html(&s).text();
+    for gone in ["please subscribe", "LEE TAMBIÉN", "Sign up to get"] {
+        assert!(!t.contains(gone), "{gone:?} kept in {t}");
+    }
+    // Prose that mentions subscribing stays.
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}<p>More than two thousand families subscribe \
+         to the ferry pass, and the council expects the number to grow once the quay reopens next week.</p>{para}{para}</article></body></html>"
+    );
+    assert!(html(&s)
+        .text()
+        .contains("More than two thousand families subscribe"));
+}
+
+#[test]
+fn ad_disclosures_teaser_labels_newsletter_forms_and_php_warnings_are_furniture() {
+    let para = "<p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week, weather permitting.</p>";
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1><p>*Werbung. Dieser Beitrag enthält Werbung für eine Reederei.</p>\
+         {para}<p>Schon gelesen?</p><p>Explore further</p>{para}\
+         <p>Enter your email address to get our weekly digest</p><p>We respect your privacy.</p>{para}\
+         <p>Warning: Undefined variable $x in /var/www/site/wp-content/plugins/box.php on line 12</p>\
+         <p>Alle Angaben ohne Gewähr.</p>{para}</article></body></html>"
+    );
+    let t = html(&s).text();
+    for gone in [
+        "Werbung",
+        "Schon gelesen",
+        "Explore further",
+        "Enter your email",
+        "respect your privacy",
+        "Undefined variable",
+        "ohne Gewähr",
+    ] {
+        assert!(!t.contains(gone), "{gone:?} kept in {t}");
+    }
+    // A sentence about advertising is text.
+    let s = format!(
+        "<html><body><article><h1>Quay to reopen</h1>{para}<p>Werbung für die neue Fähre hängt schon \
+         an jeder Haltestelle, sagte der Sprecher der Reederei am Montag.</p>{para}</article></body></html>"
+    );
+    assert!(html(&s).text().contains("Werbung für die neue Fähre"));
+}
+
+#[test]
+fn dateline_date_opening_the_report_beats_a_guess() {
+    let s = format!(
+        "<html><body><div class='text'><h1>Quay to reopen</h1><p><strong>Harbourtown, (12.11.2021).</strong> \
+         The harbour authority said the northern quay would reopen after repairs, and ferries would run to the \
+         usual timetable from next week.</p><p>A meeting is planned for 21.11.2021, and a second one for \
+         21.11.2021 in the evening, the council said, and another on 21.11.2021.</p>{}</div></body></html>",
+        "<p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>"
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-11-12"));
+}
+
+#[test]
+fn month_in_the_url_takes_the_day_from_a_post_footer() {
+    // The only full date is in the post's footer line (page furniture); the URL gives the month.
+    let mut r = raw(
+        "u",
+        Content::Html(page_with(
+            "<div><h1>Quay to reopen</h1>",
+            "</div><footer><p>Dieser Beitrag wurde am 19. Mai 2010 um 23:03 Uhr gepostet und liegt \
+             in der Kategorie Allgemein.</p></footer>",
+        )),
+    );
+    r.meta.url = Some("https://blog.example.org/2010/05/quay-to-reopen/".into());
+    assert_eq!(
+        extract::extract(&r).published.as_deref().map(|d| &d[..10]),
+        Some("2010-05-19")
+    );
+}
+
+#[test]
+fn short_line_opening_with_a_date_by_the_headline() {
+    let s = page_with(
+        "<div class='kicker'><span>02.02.2022 10:16 Uhr - 1. Bundesliga - Vereine, dpa/red</span></div><div><h1>Quay to reopen</h1>\
+         <p>Die Saison endet am 30.01.2022, sagte der Verband; am 30.01.2022 wird auch gewählt, \
+         und der Vorstand trifft sich ebenfalls am 30.01.2022 in der Halle.</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-02-02T10:16"));
+}
+
+#[test]
+fn read_counters_pagers_and_vertical_labels_are_furniture() {
+    let s = zh_page(&format!(
+        "{ZH_PARA}<p>今</p><p>日</p><p>推</p><p>荐</p>{ZH_PARA}<p>(本文发表于首页, 已被阅读178次)</p>\
+         <p>本文引用(Trackback)链接: /trackback.php?p=17</p><p>第1页/共1页 &lt;&lt; 上一页 | 下一页 &gt;&gt;</p><p>积分: 1205</p>{ZH_PARA}"
+    ));
+    let a = html(&s);
+    for l in &a.paragraphs {
+        assert!(l.chars().count() > 1, "{l:?} kept");
+        assert!(
+            !l.contains("阅读178次") && !l.contains("Trackback") && !l.contains("共1页"),
+            "{l:?} kept"
+        );
+    }
+    assert!(a.text().contains("全市新建和改造公园二十座"));
+}
