@@ -10,6 +10,8 @@ At the end: articles/s over time, the per-article cost around each checkpoint re
 The stream is built from the clustering eval sets (EVAL_DIR, default ../shared/eval/clustering):
 every article repeated with a new id, its dates moved by whole weeks and a numbered opening
 line, so each copy is new content that clusters like real news (events recur week by week).
+ARTICLE_CHARS=3000-5000 first builds longer articles from related ones (see below); without it
+the articles are the eval sets' own (about 1.9k characters on average).
 """
 import datetime
 import json
@@ -32,6 +34,70 @@ for s in ("newswcl50", "ntrex-dev", "ecbplus-dev"):
 docs = [d for d in docs if (d.get("text") or "").strip()]
 if not docs:
     sys.exit(f"bench-scale: no articles under {eval_dir} (set EVAL_DIR)")
+
+
+def cut(text, most):
+    """`text` cut to at most `most` characters, at a paragraph end (else a space) if one is in
+    the last third."""
+    if len(text) <= most:
+        return text
+    head = text[:most]
+    for sep in ("\n", " "):
+        k = head.rfind(sep)
+        if k >= most * 2 // 3:
+            return head[:k]
+    return head
+
+
+def pack(group, least, most, out):
+    """Join the articles of `group` in order into articles of `least`..`most` characters
+    (an article longer than `most` is cut); returns what is left over (shorter than `least`)."""
+    acc = []
+    for d in group:
+        acc.append(d)
+        text = "\n".join(a["text"].strip() for a in acc)
+        if len(text) >= least:
+            e = dict(acc[0])
+            e["id"] = "+".join(a["id"] for a in acc)
+            e["text"] = cut(text, most)
+            out.append(e)
+            acc = []
+    return acc
+
+
+# ARTICLE_CHARS=MIN-MAX: articles of MIN..MAX characters ("typical 3-5k-character articles"),
+# each built from articles that belong together: first the articles of one gold event in one
+# language (labels.json), then what is left of one set and language, in file order (NTREX's
+# neighbouring articles report one story); pieces still too short are dropped.
+if os.environ.get("ARTICLE_CHARS"):
+    least, most = (int(x) for x in os.environ["ARTICLE_CHARS"].split("-"))
+    built = []
+    for s in ("newswcl50", "ntrex-dev", "ecbplus-dev"):
+        path = os.path.join(eval_dir, s, "docs.jsonl")
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8") as f:
+            set_docs = [json.loads(l) for l in f if l.strip()]
+        set_docs = [d for d in set_docs if (d.get("text") or "").strip()]
+        labels = {}
+        lpath = os.path.join(eval_dir, s, "labels.json")
+        if os.path.exists(lpath):
+            with open(lpath, encoding="utf-8") as f:
+                labels = json.load(f)
+        groups = {}
+        for d in set_docs:
+            groups.setdefault((labels.get(d["id"], d["id"]), d.get("lang")), []).append(d)
+        rest = {}
+        for (_, lang), g in groups.items():
+            rest.setdefault(lang, []).extend(pack(g, least, most, built))
+        for g in rest.values():
+            pack(g, least, most, built)
+    docs = built
+    if not docs:
+        sys.exit(f"bench-scale: no articles of {least}..{most} characters could be built")
+    sizes = sorted(len(d["text"]) for d in docs)
+    print(f"bench-scale: {len(docs)} base articles of {sizes[0]}..{sizes[-1]} characters "
+          f"(median {sizes[len(sizes) // 2]})", flush=True)
 
 
 def stream():
