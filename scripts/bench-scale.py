@@ -25,79 +25,10 @@ binary, db, total, interval = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(
 eval_dir = os.environ.get("EVAL_DIR", "../shared/eval/clustering")
 is_pg = db.startswith("postgres://") or db.startswith("postgresql://")
 
-docs = []
-for s in ("newswcl50", "ntrex-dev", "ecbplus-dev"):
-    path = os.path.join(eval_dir, s, "docs.jsonl")
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            docs += [json.loads(l) for l in f if l.strip()]
-docs = [d for d in docs if (d.get("text") or "").strip()]
-if not docs:
-    sys.exit(f"bench-scale: no articles under {eval_dir} (set EVAL_DIR)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_articles import articles  # noqa: E402
 
-
-def cut(text, most):
-    """`text` cut to at most `most` characters, at a paragraph end (else a space) if one is in
-    the last third."""
-    if len(text) <= most:
-        return text
-    head = text[:most]
-    for sep in ("\n", " "):
-        k = head.rfind(sep)
-        if k >= most * 2 // 3:
-            return head[:k]
-    return head
-
-
-def pack(group, least, most, out):
-    """Join the articles of `group` in order into articles of `least`..`most` characters
-    (an article longer than `most` is cut); returns what is left over (shorter than `least`)."""
-    acc = []
-    for d in group:
-        acc.append(d)
-        text = "\n".join(a["text"].strip() for a in acc)
-        if len(text) >= least:
-            e = dict(acc[0])
-            e["id"] = "+".join(a["id"] for a in acc)
-            e["text"] = cut(text, most)
-            out.append(e)
-            acc = []
-    return acc
-
-
-# ARTICLE_CHARS=MIN-MAX: articles of MIN..MAX characters ("typical 3-5k-character articles"),
-# each built from articles that belong together: first the articles of one gold event in one
-# language (labels.json), then what is left of one set and language, in file order (NTREX's
-# neighbouring articles report one story); pieces still too short are dropped.
-if os.environ.get("ARTICLE_CHARS"):
-    least, most = (int(x) for x in os.environ["ARTICLE_CHARS"].split("-"))
-    built = []
-    for s in ("newswcl50", "ntrex-dev", "ecbplus-dev"):
-        path = os.path.join(eval_dir, s, "docs.jsonl")
-        if not os.path.exists(path):
-            continue
-        with open(path, encoding="utf-8") as f:
-            set_docs = [json.loads(l) for l in f if l.strip()]
-        set_docs = [d for d in set_docs if (d.get("text") or "").strip()]
-        labels = {}
-        lpath = os.path.join(eval_dir, s, "labels.json")
-        if os.path.exists(lpath):
-            with open(lpath, encoding="utf-8") as f:
-                labels = json.load(f)
-        groups = {}
-        for d in set_docs:
-            groups.setdefault((labels.get(d["id"], d["id"]), d.get("lang")), []).append(d)
-        rest = {}
-        for (_, lang), g in groups.items():
-            rest.setdefault(lang, []).extend(pack(g, least, most, built))
-        for g in rest.values():
-            pack(g, least, most, built)
-    docs = built
-    if not docs:
-        sys.exit(f"bench-scale: no articles of {least}..{most} characters could be built")
-    sizes = sorted(len(d["text"]) for d in docs)
-    print(f"bench-scale: {len(docs)} base articles of {sizes[0]}..{sizes[-1]} characters "
-          f"(median {sizes[len(sizes) // 2]})", flush=True)
+docs = articles(eval_dir)
 
 
 def stream():

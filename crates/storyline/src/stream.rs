@@ -159,3 +159,43 @@ fn files_under(input: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(i: usize) -> Item {
+        Ok(RawDocument {
+            id: format!("d{i}"),
+            source: "test".into(),
+            content: model::Content::Text(format!("document {i}")),
+            meta: model::RawMeta::default(),
+            encoding: "UTF-8".into(),
+        })
+    }
+
+    /// A batch's bounds come from the input, not from how far the reader got: documents that
+    /// trickle in (a reader slower than the pipeline's first look) still fill one batch.
+    #[test]
+    fn a_batch_waits_for_documents_that_trickle_in() {
+        let (tx, rx) = mpsc::sync_channel(8);
+        let sender = std::thread::spawn(move || {
+            for i in 0..12 {
+                tx.send(doc(i)).unwrap();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        let stop = Stop(Arc::new(AtomicBool::new(false)));
+        let first = next_batch(&rx, 8, &stop);
+        let second = next_batch(&rx, 8, &stop);
+        sender.join().unwrap();
+        let ids = |b: &[Item]| -> Vec<String> {
+            b.iter()
+                .map(|d| d.as_ref().unwrap().id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&first), (0..8).map(|i| format!("d{i}")).collect::<Vec<_>>());
+        assert_eq!(ids(&second), (8..12).map(|i| format!("d{i}")).collect::<Vec<_>>());
+        assert!(next_batch(&rx, 8, &stop).is_empty(), "the input ended");
+    }
+}
