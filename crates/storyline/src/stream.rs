@@ -190,12 +190,16 @@ mod tests {
         let second = next_batch(&rx, 8, &stop);
         sender.join().unwrap();
         let ids = |b: &[Item]| -> Vec<String> {
-            b.iter()
-                .map(|d| d.as_ref().unwrap().id.clone())
-                .collect()
+            b.iter().map(|d| d.as_ref().unwrap().id.clone()).collect()
         };
-        assert_eq!(ids(&first), (0..8).map(|i| format!("d{i}")).collect::<Vec<_>>());
-        assert_eq!(ids(&second), (8..12).map(|i| format!("d{i}")).collect::<Vec<_>>());
+        assert_eq!(
+            ids(&first),
+            (0..8).map(|i| format!("d{i}")).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            ids(&second),
+            (8..12).map(|i| format!("d{i}")).collect::<Vec<_>>()
+        );
         assert!(next_batch(&rx, 8, &stop).is_empty(), "the input ended");
     }
 }
