@@ -8,6 +8,8 @@
 # time per article (user + system, all threads) is printed too, with the rate it implies on
 # this machine's cores when they are free.
 #   scripts/bench-ingest.sh [TOTAL] [CHUNK]      (default: 100000 10000)
+# ARTICLE_CHARS=3000-5000: articles of that length, built from related eval articles (see
+# scripts/bench_articles.py); without it the eval articles as they are (~1.9k characters).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOTAL=${1:-100000}
@@ -26,12 +28,10 @@ WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
 python3 - "$EVAL_DIR" "$WORK" "$TOTAL" "$CHUNK" <<'PY'
 import json, sys, datetime, os
+sys.path.insert(0, "scripts")
+from bench_articles import articles
 src, work, total, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-docs = []
-for s in ("newswcl50", "ntrex-dev", "ecbplus-dev"):
-    with open(os.path.join(src, s, "docs.jsonl"), encoding="utf-8") as f:
-        docs += [json.loads(l) for l in f if l.strip()]
-docs = [d for d in docs if (d.get("text") or "").strip()]
+docs = articles(src)
 out, n, k = None, 0, 0
 while n < total:
     for d in docs:

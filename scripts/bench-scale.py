@@ -11,6 +11,9 @@ it), disk per article, and peak memory.
 The stream is built from the clustering eval sets (EVAL_DIR, default ../shared/eval/clustering):
 every article repeated with a new id, its dates moved by whole weeks and a numbered opening
 line, so each copy is new content that clusters like real news (events recur week by week).
+ARTICLE_CHARS=3000-5000 first builds longer articles from related ones (see bench_articles.py);
+without it the articles are the eval sets' own (about 1.9k characters on average). A resumed run
+must use the same ARTICLE_CHARS as the run it resumes.
 
 Resumable: a run can be stopped (Ctrl-C, or on its own when free disk falls below
 DISK_RESERVE_GB, default 8) and started again with the same store; it goes on where the store
@@ -36,15 +39,10 @@ reserve = float(os.environ.get("DISK_RESERVE_GB", "8")) * 2**30
 is_pg = db.startswith("postgres://") or db.startswith("postgresql://")
 tick = os.sysconf("SC_CLK_TCK")
 
-docs = []
-for s in ("newswcl50", "ntrex-dev", "ecbplus-dev"):
-    path = os.path.join(eval_dir, s, "docs.jsonl")
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            docs += [json.loads(l) for l in f if l.strip()]
-docs = [d for d in docs if (d.get("text") or "").strip()]
-if not docs:
-    sys.exit(f"bench-scale: no articles under {eval_dir} (set EVAL_DIR)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_articles import articles  # noqa: E402
+
+docs = articles(eval_dir)
 
 
 def stream(skip):

@@ -7,6 +7,8 @@
 #
 # PostgreSQL: a throwaway server from scripts/with-postgres.sh (or STORYLINE_TEST_PG's server).
 # The article stream is built from ../shared/eval/clustering (EVAL_DIR); see bench-scale.py.
+# ARTICLE_CHARS=3000-5000 streams articles of that length (related eval articles joined), the
+# length the speed target speaks of; without it, the eval articles as they are (~1.9k chars).
 # The projection for 10M/100M articles is in README.md ("Scale").
 #
 # Resumable on the embedded store: with BENCH_DIR set to the same directory, a run that was

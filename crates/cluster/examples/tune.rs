@@ -7,7 +7,7 @@
 //! prints the spread of pairwise and BCubed F1 (with the file's order among them); `BATCH=N`
 //! (default 64, as the CLI) sets how many documents are put in `cluster::commit_order` at a
 //! time — `BATCH=1` keeps the arrival order, which measures how much the decisions themselves
-//! depend on it; `TUNE_SHOW=1` prints the errors; `TUNE_PAIRS=1` counts the wrong pair
+//! depend on it; `TUNE_SHOW=1` prints the errors (`TUNE_SHOW_SHUFFLES=1` those of each shuffle too); `TUNE_PAIRS=1` counts the wrong pair
 //! decisions by language pair (merged: apart in the gold; split: together in the gold); `TUNE_WHY=1` every decision's reason.
 
 use std::collections::HashMap;
@@ -152,6 +152,10 @@ fn main() {
                         println!("-- shuffle");
                     }
                     let got = run(p, order.into_iter());
+                    if std::env::var_os("TUNE_SHOW_SHUFFLES").is_some() {
+                        println!("-- {name} shuffle");
+                        show(name, docs, &got, labels);
+                    }
                     let f1 = cluster::metrics::pairwise(&got, labels).f1;
                     lo = lo.min(f1);
                     hi = hi.max(f1);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use model::RawDocument;
 
@@ -70,8 +70,15 @@ pub fn spawn_reader(
     rx
 }
 
-/// The next batch: waits for a first document (checking `stop` now and then), then takes what
-/// has already arrived, up to `max`. Empty when the input ended or a stop was requested.
+/// How long a batch waits, after its first document, for more to fill it. A file is read far
+/// faster than this, so its batches are always full and their bounds depend on the input
+/// alone, not on how fast the reader got ahead (the events depend on the batches: each batch
+/// is committed in an order of its own); a live stream waits at most this long for company.
+const FILL_WAIT: Duration = Duration::from_millis(250);
+
+/// The next batch: waits for a first document (checking `stop` now and then), then for more,
+/// up to `max` or until [`FILL_WAIT`] has passed or the input ended. Empty when the input
+/// ended or a stop was requested.
 pub fn next_batch(rx: &Receiver<Item>, max: usize, stop: &Stop) -> Vec<Item> {
     let mut batch = Vec::new();
     while batch.is_empty() {
@@ -84,8 +91,10 @@ pub fn next_batch(rx: &Receiver<Item>, max: usize, stop: &Stop) -> Vec<Item> {
             Err(RecvTimeoutError::Disconnected) => return batch,
         }
     }
-    while batch.len() < max {
-        match rx.try_recv() {
+    let deadline = Instant::now() + FILL_WAIT;
+    while batch.len() < max && !stop.requested() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
             Ok(item) => batch.push(item),
             Err(_) => break,
         }
@@ -149,4 +158,48 @@ fn files_under(input: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
             Some((e.into_path(), meta.len(), meta.modified().ok()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(i: usize) -> Item {
+        Ok(RawDocument {
+            id: format!("d{i}"),
+            source: "test".into(),
+            content: model::Content::Text(format!("document {i}")),
+            meta: model::RawMeta::default(),
+            encoding: "UTF-8".into(),
+        })
+    }
+
+    /// A batch's bounds come from the input, not from how far the reader got: documents that
+    /// trickle in (a reader slower than the pipeline's first look) still fill one batch.
+    #[test]
+    fn a_batch_waits_for_documents_that_trickle_in() {
+        let (tx, rx) = mpsc::sync_channel(8);
+        let sender = std::thread::spawn(move || {
+            for i in 0..12 {
+                tx.send(doc(i)).unwrap();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        let stop = Stop(Arc::new(AtomicBool::new(false)));
+        let first = next_batch(&rx, 8, &stop);
+        let second = next_batch(&rx, 8, &stop);
+        sender.join().unwrap();
+        let ids = |b: &[Item]| -> Vec<String> {
+            b.iter().map(|d| d.as_ref().unwrap().id.clone()).collect()
+        };
+        assert_eq!(
+            ids(&first),
+            (0..8).map(|i| format!("d{i}")).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            ids(&second),
+            (8..12).map(|i| format!("d{i}")).collect::<Vec<_>>()
+        );
+        assert!(next_batch(&rx, 8, &stop).is_empty(), "the input ended");
+    }
 }

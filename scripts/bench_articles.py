@@ -1,0 +1,81 @@
+"""The base articles of the benchmarks (bench-ingest.sh, bench-scale.py): the clustering eval
+sets' articles (EVAL_DIR, default ../shared/eval/clustering), or with ARTICLE_CHARS=MIN-MAX
+articles of MIN..MAX characters built from related ones (see `articles`)."""
+import json
+import os
+import sys
+
+SETS = ("newswcl50", "ntrex-dev", "ecbplus-dev")
+
+
+def cut(text, most):
+    """`text` cut to at most `most` characters, at a paragraph end (else a space) if one is in
+    the last third."""
+    if len(text) <= most:
+        return text
+    head = text[:most]
+    for sep in ("\n", " "):
+        k = head.rfind(sep)
+        if k >= most * 2 // 3:
+            return head[:k]
+    return head
+
+
+def pack(group, least, most, out):
+    """Join the articles of `group` in order into articles of `least`..`most` characters
+    (an article longer than `most` is cut); returns what is left over (shorter than `least`)."""
+    acc = []
+    for d in group:
+        acc.append(d)
+        text = "\n".join(a["text"].strip() for a in acc)
+        if len(text) >= least:
+            e = dict(acc[0])
+            e["id"] = "+".join(a["id"] for a in acc)
+            e["text"] = cut(text, most)
+            out.append(e)
+            acc = []
+    return acc
+
+
+def read_set(eval_dir, name):
+    path = os.path.join(eval_dir, name, "docs.jsonl")
+    if not os.path.exists(path):
+        return [], {}
+    with open(path, encoding="utf-8") as f:
+        docs = [json.loads(l) for l in f if l.strip()]
+    labels = {}
+    lpath = os.path.join(eval_dir, name, "labels.json")
+    if os.path.exists(lpath):
+        with open(lpath, encoding="utf-8") as f:
+            labels = json.load(f)
+    return [d for d in docs if (d.get("text") or "").strip()], labels
+
+
+def articles(eval_dir):
+    """The base articles. With ARTICLE_CHARS=MIN-MAX ("typical 3-5k-character articles":
+    3000-5000), each is built from articles that belong together: first those of one gold event
+    in one language (labels.json), then what is left of one set and language, in file order
+    (NTREX's neighbouring articles report one story); pieces still too short are dropped."""
+    spec = os.environ.get("ARTICLE_CHARS")
+    out = []
+    for name in SETS:
+        docs, labels = read_set(eval_dir, name)
+        if not spec:
+            out += docs
+            continue
+        least, most = (int(x) for x in spec.split("-"))
+        groups = {}
+        for d in docs:
+            groups.setdefault((labels.get(d["id"], d["id"]), d.get("lang")), []).append(d)
+        rest = {}
+        for (_, lang), g in groups.items():
+            rest.setdefault(lang, []).extend(pack(g, least, most, out))
+        for g in rest.values():
+            pack(g, least, most, out)
+    if not out:
+        sys.exit(f"bench: no articles under {eval_dir} (set EVAL_DIR; ARTICLE_CHARS={spec})")
+    sizes = sorted(len(d["text"]) for d in out)
+    print(f"bench: {len(out)} base articles of {sizes[0]}..{sizes[-1]} characters "
+          f"(median {sizes[len(sizes) // 2]}, mean {sum(sizes) // len(sizes)})",
+          file=sys.stderr, flush=True)
+    return out
