@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashMap;
+
 use ndarray::{linalg::general_mat_mul, Array1, Array2, ArrayView2};
 
 use crate::tokenize::razdel_tokens;
@@ -31,7 +33,7 @@ struct Layer {
 
 /// The Russian tagger. Build once (≈ 35 MB), share.
 pub struct RuNer {
-    words: HashMap<Box<str>, u32>,
+    words: FxHashMap<Box<str>, u32>,
     unk: u32,
     /// navec: `vectors × qdim` centroid indexes and `qdim × centroids × chunk` codes.
     pq_indexes: Vec<u8>,
@@ -39,7 +41,7 @@ pub struct RuNer {
     qdim: usize,
     centroids: usize,
     chunk: usize,
-    shapes: HashMap<Box<str>, u32>,
+    shapes: FxHashMap<Box<str>, u32>,
     shape_emb: Array2<f32>,
     layers: Vec<Layer>,
     proj_w: Array2<f32>,
@@ -179,12 +181,12 @@ impl RuNer {
             .iter()
             .position(|w| w == "<unk>")
             .ok_or_else(|| pack.err("word vocabulary without <unk>"))? as u32;
-        let words: HashMap<Box<str>, u32> = words
+        let words: FxHashMap<Box<str>, u32> = words
             .into_iter()
             .enumerate()
             .map(|(i, w)| (w.into_boxed_str(), i as u32))
             .collect();
-        let shapes: HashMap<Box<str>, u32> = pack
+        let shapes: FxHashMap<Box<str>, u32> = pack
             .vocab("shape")?
             .into_iter()
             .enumerate()
