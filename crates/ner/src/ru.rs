@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 
 use ndarray::{Array1, Array2, ArrayView2};
 
-use crate::tokenize::razdel_tokens;
+use crate::tokenize::{razdel_tokens, Token};
 use crate::{bio_spans, NerError, Span, NATASHA_PACKAGE};
 
 const NAVEC_TAR: &str = "natasha/data/emb/navec_news_v1_1B_250K_300d_100q.tar";
@@ -327,19 +327,33 @@ impl RuNer {
 
     /// Tag indexes of a sequence of words.
     pub fn tag_ids<S: AsRef<str>>(&self, words: &[S]) -> Vec<usize> {
-        let n = words.len();
+        self.tag_ids_many(&[words]).pop().unwrap_or_default()
+    }
+
+    /// Tag indexes of several sequences, each tagged as if alone: they go through the layers
+    /// as one matrix (fewer, larger products), no convolution reaching across a boundary.
+    pub fn tag_ids_many<S: AsRef<str>>(&self, seqs: &[&[S]]) -> Vec<Vec<usize>> {
+        let n: usize = seqs.iter().map(|s| s.len()).sum();
         let Some(first) = self.layers.first() else {
-            return Vec::new();
+            return seqs.iter().map(|_| Vec::new()).collect();
         };
         if n == 0 {
-            return Vec::new();
+            return seqs.iter().map(|_| Vec::new()).collect();
+        }
+        // Which rows start and end a sequence.
+        let mut edges = vec![(false, false); n];
+        let mut at = 0;
+        for s in seqs.iter().filter(|s| !s.is_empty()) {
+            edges[at].0 = true;
+            edges[at + s.len() - 1].1 = true;
+            at += s.len();
         }
         let taps = 3 * first.out;
         // The first layer's products per word: word part + shape part.
         let mut z = Array2::<f32>::zeros((n, taps));
         let mut ids = Vec::with_capacity(n);
         let mut lower = String::new();
-        for (t, w) in words.iter().enumerate() {
+        for (t, w) in seqs.iter().flat_map(|s| s.iter()).enumerate() {
             let w = w.as_ref();
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
@@ -352,14 +366,25 @@ impl RuNer {
             z.row_mut(t).assign(&self.shape_taps.row(sid));
         }
         self.add_word_taps(&ids, &mut z);
-        let mut x = shifted_relu_norm(z.view(), first);
+        let mut x = shifted_relu_norm(z.view(), first, &edges);
         for layer in &self.layers[1..] {
             let z = x.dot(&layer.taps);
-            x = shifted_relu_norm(z.view(), layer);
+            x = shifted_relu_norm(z.view(), layer, &edges);
         }
         let mut emissions = x.dot(&self.proj_w);
         emissions += &self.proj_b;
-        viterbi(emissions.view(), self.transitions.view())
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut at = 0;
+        for s in seqs {
+            let rows = emissions.slice(ndarray::s![at..at + s.len(), ..]);
+            out.push(if s.is_empty() {
+                Vec::new()
+            } else {
+                viterbi(rows, self.transitions.view())
+            });
+            at += s.len();
+        }
+        out
     }
 
     /// Add each word's first-layer product to its row of `z`: from the cache, else computed
@@ -408,6 +433,29 @@ impl RuNer {
         }
     }
 
+    /// Entity spans of several texts (each tagged alone, as [`RuNer::spans`]), in one batch.
+    pub fn spans_many(&self, texts: &[&str]) -> Vec<Vec<Span>> {
+        let tokens: Vec<Vec<Token>> = texts.iter().map(|t| razdel_tokens(t)).collect();
+        let words: Vec<Vec<&str>> = tokens
+            .iter()
+            .zip(texts)
+            .map(|(ts, text)| ts.iter().map(|t| &text[t.range.clone()]).collect())
+            .collect();
+        let seqs: Vec<&[&str]> = words.iter().map(Vec::as_slice).collect();
+        let tags = self.tag_ids_many(&seqs);
+        tokens
+            .into_iter()
+            .zip(tags)
+            .map(|(ts, tags)| {
+                bio_spans(
+                    ts.into_iter()
+                        .map(|t| t.range)
+                        .zip(tags.into_iter().map(|t| self.tags[t].as_str())),
+                )
+            })
+            .collect()
+    }
+
     /// Entity spans of a text: razdel tokens, tags, BIO spans.
     pub fn spans(&self, text: &str) -> Vec<Span> {
         let tokens = razdel_tokens(text);
@@ -424,18 +472,19 @@ fn add_to(mut row: ndarray::ArrayViewMut1<f32>, v: &[f32]) {
 }
 
 /// The rest of an encoder layer, given `z = x · taps` (`T × 3 out`): the convolution (kernel
-/// 3, zero padding 1) as the shifted sum of the three tap blocks, then ReLU and batch norm.
-fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer) -> Array2<f32> {
+/// 3, zero padding 1 at each sequence's ends) as the shifted sum of the three tap blocks, then ReLU and batch norm.
+/// `edges[t]` says whether row t starts and whether it ends a sequence (nothing is added across).
+fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) -> Array2<f32> {
     let (n, out) = (z.nrows(), layer.out);
     let mut y = Array2::<f32>::zeros((n, out));
     for t in 0..n {
         let here = z.row(t);
         for o in 0..out {
             let mut v = here[out + o] + layer.bias[o];
-            if t > 0 {
+            if t > 0 && !edges[t].0 {
                 v += z[[t - 1, o]];
             }
-            if t + 1 < n {
+            if t + 1 < n && !edges[t].1 {
                 v += z[[t + 1, 2 * out + o]];
             }
             let v = v.max(0.0);
@@ -616,7 +665,10 @@ mod tests {
         };
         for n in [1, 2, 3, 9] {
             let x = Array2::from_shape_fn((n, inp), |(t, i)| noise(7000 + t * inp + i));
-            let got = shifted_relu_norm(x.dot(&layer.taps).view(), &layer);
+            let mut edges = vec![(false, false); n];
+            edges[0].0 = true;
+            edges[n - 1].1 = true;
+            let got = shifted_relu_norm(x.dot(&layer.taps).view(), &layer, &edges);
             let want = reference(&x, &w, &layer);
             for (g, e) in got.iter().zip(want.iter()) {
                 assert!((g - e).abs() < 1e-4, "{n} words: {g} vs {e}");
