@@ -58,6 +58,9 @@ fn main() {
 /// Milliseconds of [`enrich::analyse`] per document of an ingest JSONL file, per language.
 fn per_document(path: &str, res: &enrich::Resources) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    // The shared text layer (word segmenter, script converters) is loaded on first use by
+    // ingest's other stages too: load it before timing.
+    std::hint::black_box(lang::words("预热 warm-up"));
     let mut by_lang: std::collections::BTreeMap<String, (usize, f64)> = Default::default();
     for line in text.lines() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
