@@ -59,7 +59,7 @@ if [ -n "${BASE_BIN:-}" ]; then
   names+=("base ($BASE_BIN)")
 fi
 for b in "${!bins[@]}"; do
-  echo "${names[$b]}: cold start (first run, writes the snapshot): one article on, wall/cpu $(run "${bins[$b]}" on "$WORK/one.jsonl" | tr ' ' /)s"
+  echo "${names[$b]}: first run after a build (writes the snapshot where there is one): one article on, wall/cpu $(run "${bins[$b]}" on "$WORK/one.jsonl" | tr ' ' /)s"
 done
 declare -A t
 for r in $(seq "$ROUNDS"); do
