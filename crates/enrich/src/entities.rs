@@ -178,14 +178,16 @@ pub fn entities(paras: &[Para], res: &Resources) -> DocEntities {
         let mut scratch = Vec::new();
         zh_candidates(p, res, &mut scratch, &mut zh_foreign_parts, true);
     }
+    let mut ru_spans = statistical::ru_spans(paras, res);
     for p in paras {
         let from = cands.len();
         if p.is_zh() {
             zh_candidates(p, res, &mut cands, &mut zh_foreign_parts, false);
-            statistical::add(p, res, &mut cands, from);
+            statistical::add(p, res, &mut cands, from, Vec::new());
         } else if p.is_ru() {
             ru_candidates(p, res, &mut cands);
-            statistical::add(p, res, &mut cands, from);
+            let spans = ru_spans.get_mut(p.index).map(std::mem::take);
+            statistical::add(p, res, &mut cands, from, spans.unwrap_or_default());
         } else {
             en_candidates(p, res, &mut cands);
         }

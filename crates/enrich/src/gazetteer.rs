@@ -13,11 +13,12 @@
 use std::collections::{HashMap, HashSet};
 
 use model::EntityKind;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::names::{han_reading, is_han, ru_key, ru_stems, skeleton, slug, transliterate};
 
 /// One known entity.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Known {
     pub id: String,
     pub kind: EntityKind,
@@ -34,24 +35,24 @@ pub struct Known {
 pub type KnownId = u32;
 
 /// Names → known entities, per language group.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Gazetteer {
     entries: Vec<Known>,
-    by_id: HashMap<String, KnownId>,
-    en: HashMap<String, KnownId>,
-    zh: HashMap<String, KnownId>,
-    ru: HashMap<String, KnownId>,
+    by_id: FxHashMap<String, KnownId>,
+    en: FxHashMap<String, KnownId>,
+    zh: FxHashMap<String, KnownId>,
+    ru: FxHashMap<String, KnownId>,
     /// Lowercase surname (or a whole romanised Chinese name without spaces) → known persons.
-    surnames: HashMap<String, Vec<KnownId>>,
+    surnames: FxHashMap<String, Vec<KnownId>>,
     max_zh_chars: usize,
     /// Russian city names as written in the nominative, lowercase (владимир): before a
     /// capitalised word such a name is more likely a first name than the city.
-    ru_city_nominative: HashSet<String>,
+    ru_city_nominative: FxHashSet<String>,
     /// Russian names of foreign cities that do not decline (Токио, Сочи, Ханчжоу, Соуэто),
     /// lowercase: matched as written only, so Советом is not Soweto.
-    ru_exact: HashMap<String, KnownId>,
+    ru_exact: FxHashMap<String, KnownId>,
     /// ISO 3166 countries: a city never takes a country's name (Singapore, Lebanon).
-    countries: HashSet<KnownId>,
+    countries: FxHashSet<KnownId>,
 }
 
 /// Built-in entries: kind, outlet, English names (the first is the name), Chinese names
@@ -508,7 +509,7 @@ impl Gazetteer {
         });
         let common_en = dict.map(common_english_words).unwrap_or_default();
         let person_names = dict.map(person_names).unwrap_or_default();
-        let mut claimed: HashSet<KnownId> = self.countries.clone();
+        let mut claimed: FxHashSet<KnownId> = self.countries.clone();
         let mut n = 0;
         for city in order {
             let name = city.name.trim();
@@ -588,8 +589,8 @@ impl Gazetteer {
 
 /// Lowercase English words CC-CEDICT uses as whole glosses of ordinary words ("nice",
 /// "split", "to split" → "split").
-fn common_english_words(dict: &lang::Cedict) -> HashSet<String> {
-    let mut out = HashSet::new();
+fn common_english_words(dict: &lang::Cedict) -> FxHashSet<String> {
+    let mut out = FxHashSet::default();
     for e in dict.entries() {
         if e.is_proper_name() {
             continue;
@@ -615,8 +616,8 @@ fn ends_indeclinable(name: &str) -> bool {
 /// Lowercase English words CC-CEDICT gives as people's names: "Jackson (name)", "Honda
 /// (Japanese name)", "surname Kim", and the surnames of people with years ("John Milton
 /// (1608-1674)").
-fn person_names(dict: &lang::Cedict) -> HashSet<String> {
-    let mut out = HashSet::new();
+fn person_names(dict: &lang::Cedict) -> FxHashSet<String> {
+    let mut out = FxHashSet::default();
     let mut add = |words: &str| {
         for w in words.split_whitespace() {
             let w = w.trim_matches(|c: char| !c.is_alphabetic());

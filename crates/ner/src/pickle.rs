@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
 use serde_pickle::DeOptions;
 
 use crate::NerError;
@@ -13,7 +14,8 @@ use crate::NerError;
 /// Averaged-perceptron weights: labels sorted by name, and per feature one weight per label.
 pub(crate) struct Weights {
     pub labels: Vec<String>,
-    pub features: HashMap<Box<str>, u32>,
+    /// Looked up 14 times per word, so hashed with Fx (fast; a fixed table, not user input).
+    pub features: FxHashMap<Box<str>, u32>,
     /// `features.len() × labels.len()`.
     pub table: Vec<f64>,
 }
@@ -36,7 +38,7 @@ pub(crate) fn read_perceptron(path: &Path) -> Result<Weights, NerError> {
         .map(|(i, l)| (l.as_str(), i))
         .collect();
     let k = labels.len();
-    let mut features = HashMap::with_capacity(weights.len());
+    let mut features = FxHashMap::with_capacity_and_hasher(weights.len(), Default::default());
     let mut table = vec![0f64; weights.len() * k];
     for (row, (feat, w)) in weights.into_iter().enumerate() {
         for (label, weight) in w {

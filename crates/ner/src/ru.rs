@@ -6,22 +6,38 @@
 //! 330 → 256 → 128 → 64 channels), each followed by ReLU and batch norm, a linear projection to
 //! the 8 tags (`<pad>`, `O`, `B-PER`, …) and Viterbi decoding with the CRF transitions. The
 //! arrays are read as the package stores them (raw little-endian float32 / uint8 in tars).
+//!
+//! A convolution is computed as one matrix product per layer, `X · [W₋₁ W₀ W₊₁]`, whose three
+//! column blocks are added shifted (row t takes block −1 of row t−1, block 0 of row t, block +1
+//! of row t+1): the same sums as the package's padded convolution, without copying every
+//! window. The first layer's product depends on each word alone (its embedding and its
+//! shape), so it is split in two: the shape part is computed for every shape at load time, and
+//! the word part once per word and kept in a cache shared by all calls (up to
+//! [`WORD_CACHE_WORDS`] words), so the common words of news skip the largest layer.
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
-use ndarray::{linalg::general_mat_mul, Array1, Array2, ArrayView2};
+use rustc_hash::FxHashMap;
 
-use crate::tokenize::razdel_tokens;
+use ndarray::{Array1, Array2, ArrayView2};
+
+use crate::tokenize::{razdel_tokens, Token};
 use crate::{bio_spans, NerError, Span, NATASHA_PACKAGE};
 
 const NAVEC_TAR: &str = "natasha/data/emb/navec_news_v1_1B_250K_300d_100q.tar";
 const NER_TAR: &str = "natasha/data/model/slovnet_ner_news_v1.tar";
 
+/// The first layer's word products kept at most (each `3 × 256` floats, 3 KB: 48 MB in all).
+pub const WORD_CACHE_WORDS: usize = 16_384;
+
 struct Layer {
-    /// `[out, in * 3]`, column `i * 3 + k` (the package's `[out, in, kernel]`).
-    weight: Array2<f32>,
+    /// `[in, 3 * out]`: column `k * out + o` is kernel tap `k` (t−1, t, t+1) of output `o`
+    /// (the package stores `[out, in, kernel]`).
+    taps: Array2<f32>,
+    out: usize,
     bias: Array1<f32>,
     gamma: Array1<f32>,
     beta: Array1<f32>,
@@ -31,7 +47,7 @@ struct Layer {
 
 /// The Russian tagger. Build once (≈ 35 MB), share.
 pub struct RuNer {
-    words: HashMap<Box<str>, u32>,
+    words: FxHashMap<Box<str>, u32>,
     unk: u32,
     /// navec: `vectors × qdim` centroid indexes and `qdim × centroids × chunk` codes.
     pq_indexes: Vec<u8>,
@@ -39,9 +55,13 @@ pub struct RuNer {
     qdim: usize,
     centroids: usize,
     chunk: usize,
-    shapes: HashMap<Box<str>, u32>,
+    shapes: FxHashMap<Box<str>, u32>,
     shape_emb: Array2<f32>,
     layers: Vec<Layer>,
+    /// The first layer's taps applied to each shape's embedding: `shapes × 3 * out`.
+    shape_taps: Array2<f32>,
+    /// The first layer's taps applied to word embeddings, by word id (see the module docs).
+    word_taps: RwLock<FxHashMap<u32, Box<[f32]>>>,
     proj_w: Array2<f32>,
     proj_b: Array1<f32>,
     transitions: Array2<f32>,
@@ -179,12 +199,12 @@ impl RuNer {
             .iter()
             .position(|w| w == "<unk>")
             .ok_or_else(|| pack.err("word vocabulary without <unk>"))? as u32;
-        let words: HashMap<Box<str>, u32> = words
+        let words: FxHashMap<Box<str>, u32> = words
             .into_iter()
             .enumerate()
             .map(|(i, w)| (w.into_boxed_str(), i as u32))
             .collect();
-        let shapes: HashMap<Box<str>, u32> = pack
+        let shapes: FxHashMap<Box<str>, u32> = pack
             .vocab("shape")?
             .into_iter()
             .enumerate()
@@ -205,10 +225,14 @@ impl RuNer {
             if dims.len() != 3 || dims[2] != 3 {
                 return Err(pack.err(format!("layer {l}: kernel shape {dims:?}")));
             }
-            let weight =
-                Array2::from_shape_vec((dims[0], dims[1] * 3), data).map_err(|e| pack.err(e))?;
+            let (out, inp) = (dims[0], dims[1]);
+            let taps = Array2::from_shape_fn((inp, 3 * out), |(i, c)| {
+                let (k, o) = (c / out, c % out);
+                data[(o * inp + i) * 3 + k]
+            });
             layers.push(Layer {
-                weight,
+                taps,
+                out,
                 bias: pack.vector(&at("conv", "bias"))?,
                 gamma: pack.vector(&at("norm", "weight"))?,
                 beta: pack.vector(&at("norm", "bias"))?,
@@ -245,6 +269,13 @@ impl RuNer {
                 format!("{} words but {vectors} vectors", words.len()),
             ));
         }
+        let wdim = qdim * (dim / qdim);
+        let shape_taps = match layers.first() {
+            Some(first) if first.taps.nrows() == wdim + shape_emb.ncols() => {
+                shape_emb.dot(&first.taps.slice(ndarray::s![wdim.., ..]))
+            }
+            _ => return Err(NerError::format(ner, "layer sizes do not fit")),
+        };
         let model = RuNer {
             words,
             unk,
@@ -256,14 +287,20 @@ impl RuNer {
             shapes,
             shape_emb,
             layers,
+            shape_taps,
+            word_taps: RwLock::new(FxHashMap::default()),
             proj_w,
             proj_b,
             transitions,
             tags,
         };
         let input = model.input_dim();
-        if model.layers.first().map(|l| l.weight.ncols()) != Some(input * 3)
-            || model.layers.last().map(|l| l.weight.nrows()) != Some(model.proj_w.nrows())
+        if model.layers.first().map(|l| l.taps.nrows()) != Some(input)
+            || model.layers.last().map(|l| l.out) != Some(model.proj_w.nrows())
+            || model
+                .layers
+                .windows(2)
+                .any(|w| w[0].out != w[1].taps.nrows())
             || model.shapes.len() != model.shape_emb.nrows()
         {
             return Err(NerError::format(ner, "layer sizes do not fit"));
@@ -290,42 +327,133 @@ impl RuNer {
 
     /// Tag indexes of a sequence of words.
     pub fn tag_ids<S: AsRef<str>>(&self, words: &[S]) -> Vec<usize> {
-        let n = words.len();
+        self.tag_ids_many(&[words]).pop().unwrap_or_default()
+    }
+
+    /// Tag indexes of several sequences, each tagged as if alone: they go through the layers
+    /// as one matrix (fewer, larger products), no convolution reaching across a boundary.
+    pub fn tag_ids_many<S: AsRef<str>>(&self, seqs: &[&[S]]) -> Vec<Vec<usize>> {
+        let n: usize = seqs.iter().map(|s| s.len()).sum();
+        let Some(first) = self.layers.first() else {
+            return seqs.iter().map(|_| Vec::new()).collect();
+        };
         if n == 0 {
-            return Vec::new();
+            return seqs.iter().map(|_| Vec::new()).collect();
         }
-        let wdim = self.qdim * self.chunk;
-        let d = self.input_dim();
-        let mut x = Array2::<f32>::zeros((n, d));
+        // Which rows start and end a sequence.
+        let mut edges = vec![(false, false); n];
+        let mut at = 0;
+        for s in seqs.iter().filter(|s| !s.is_empty()) {
+            edges[at].0 = true;
+            edges[at + s.len() - 1].1 = true;
+            at += s.len();
+        }
+        let taps = 3 * first.out;
+        // The first layer's products per word: word part + shape part.
+        let mut z = Array2::<f32>::zeros((n, taps));
+        let mut ids = Vec::with_capacity(n);
         let mut lower = String::new();
-        for (t, w) in words.iter().enumerate() {
+        for (t, w) in seqs.iter().flat_map(|s| s.iter()).enumerate() {
             let w = w.as_ref();
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
-            let id = self.words.get(lower.as_str()).copied().unwrap_or(self.unk) as usize;
-            let mut row = x.row_mut(t);
+            ids.push(self.words.get(lower.as_str()).copied().unwrap_or(self.unk));
+            let sid = self
+                .shapes
+                .get(word_shape(w).as_str())
+                .copied()
+                .unwrap_or(0) as usize;
+            z.row_mut(t).assign(&self.shape_taps.row(sid));
+        }
+        self.add_word_taps(&ids, &mut z);
+        let mut x = shifted_relu_norm(z.view(), first, &edges);
+        for layer in &self.layers[1..] {
+            let z = x.dot(&layer.taps);
+            x = shifted_relu_norm(z.view(), layer, &edges);
+        }
+        let mut emissions = x.dot(&self.proj_w);
+        emissions += &self.proj_b;
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut at = 0;
+        for s in seqs {
+            let rows = emissions.slice(ndarray::s![at..at + s.len(), ..]);
+            out.push(if s.is_empty() {
+                Vec::new()
+            } else {
+                viterbi(rows, self.transitions.view())
+            });
+            at += s.len();
+        }
+        out
+    }
+
+    /// Add each word's first-layer product to its row of `z`: from the cache, else computed
+    /// (once per distinct word of the call, in one matrix product) and cached.
+    fn add_word_taps(&self, ids: &[u32], z: &mut Array2<f32>) {
+        let mut missing: Vec<u32> = Vec::new();
+        {
+            let cache = self.word_taps.read().unwrap_or_else(|e| e.into_inner());
+            for (t, id) in ids.iter().enumerate() {
+                match cache.get(id) {
+                    Some(v) => add_to(z.row_mut(t), v),
+                    None => missing.push(*id),
+                }
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        let wdim = self.qdim * self.chunk;
+        let mut emb = Array2::<f32>::zeros((missing.len(), wdim));
+        for (r, &id) in missing.iter().enumerate() {
+            let mut row = emb.row_mut(r);
             let row = row.as_slice_mut().expect("a fresh array is contiguous");
+            let id = id as usize;
             let codes = &self.pq_indexes[id * self.qdim..(id + 1) * self.qdim];
             for (q, &c) in codes.iter().enumerate() {
                 let from = (q * self.centroids + c as usize) * self.chunk;
                 row[q * self.chunk..(q + 1) * self.chunk]
                     .copy_from_slice(&self.pq_codes[from..from + self.chunk]);
             }
-            let shape = word_shape(w);
-            let sid = self.shapes.get(shape.as_str()).copied().unwrap_or(0) as usize;
-            row[wdim..].copy_from_slice(
-                self.shape_emb
-                    .row(sid)
-                    .as_slice()
-                    .expect("a loaded array is contiguous"),
-            );
         }
-        for layer in &self.layers {
-            x = conv_relu_norm(x.view(), layer);
+        let products = emb.dot(&self.layers[0].taps.slice(ndarray::s![..wdim, ..]));
+        for (t, id) in ids.iter().enumerate() {
+            if let Ok(r) = missing.binary_search(id) {
+                add_to(z.row_mut(t), products.row(r).as_slice().unwrap_or(&[]));
+            }
         }
-        let mut emissions = x.dot(&self.proj_w);
-        emissions += &self.proj_b;
-        viterbi(emissions.view(), self.transitions.view())
+        let mut cache = self.word_taps.write().unwrap_or_else(|e| e.into_inner());
+        for (r, &id) in missing.iter().enumerate() {
+            if cache.len() >= WORD_CACHE_WORDS {
+                break;
+            }
+            cache.insert(id, products.row(r).to_vec().into_boxed_slice());
+        }
+    }
+
+    /// Entity spans of several texts (each tagged alone, as [`RuNer::spans`]), in one batch.
+    pub fn spans_many(&self, texts: &[&str]) -> Vec<Vec<Span>> {
+        let tokens: Vec<Vec<Token>> = texts.iter().map(|t| razdel_tokens(t)).collect();
+        let words: Vec<Vec<&str>> = tokens
+            .iter()
+            .zip(texts)
+            .map(|(ts, text)| ts.iter().map(|t| &text[t.range.clone()]).collect())
+            .collect();
+        let seqs: Vec<&[&str]> = words.iter().map(Vec::as_slice).collect();
+        let tags = self.tag_ids_many(&seqs);
+        tokens
+            .into_iter()
+            .zip(tags)
+            .map(|(ts, tags)| {
+                bio_spans(
+                    ts.into_iter()
+                        .map(|t| t.range)
+                        .zip(tags.into_iter().map(|t| self.tags[t].as_str())),
+                )
+            })
+            .collect()
     }
 
     /// Entity spans of a text: razdel tokens, tags, BIO spans.
@@ -337,31 +465,30 @@ impl RuNer {
     }
 }
 
-/// One encoder layer over a `T × in` sequence: convolution (kernel 3, zero padding 1), ReLU,
-/// batch norm.
-fn conv_relu_norm(x: ArrayView2<f32>, layer: &Layer) -> Array2<f32> {
-    let (n, d) = x.dim();
-    // im2col: window row t holds x[t-1+k][i] at column i * 3 + k.
-    let mut windows = Array2::<f32>::zeros((n, d * 3));
-    for t in 0..n {
-        let mut row = windows.row_mut(t);
-        let row = row.as_slice_mut().expect("a fresh array is contiguous");
-        for k in 0..3 {
-            let Some(src) = (t + k).checked_sub(1).filter(|&s| s < n) else {
-                continue;
-            };
-            for (i, v) in x.row(src).iter().enumerate() {
-                row[i * 3 + k] = *v;
-            }
-        }
+fn add_to(mut row: ndarray::ArrayViewMut1<f32>, v: &[f32]) {
+    for (a, b) in row.iter_mut().zip(v) {
+        *a += b;
     }
-    let out_dim = layer.weight.nrows();
-    let mut y = Array2::<f32>::zeros((n, out_dim));
-    general_mat_mul(1.0, &windows, &layer.weight.t(), 0.0, &mut y);
-    for mut row in y.rows_mut() {
-        for (o, v) in row.iter_mut().enumerate() {
-            let z = (*v + layer.bias[o]).max(0.0);
-            *v = (z - layer.mean[o]) / layer.std[o] * layer.gamma[o] + layer.beta[o];
+}
+
+/// The rest of an encoder layer, given `z = x · taps` (`T × 3 out`): the convolution (kernel
+/// 3, zero padding 1 at each sequence's ends) as the shifted sum of the three tap blocks, then ReLU and batch norm.
+/// `edges[t]` says whether row t starts and whether it ends a sequence (nothing is added across).
+fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) -> Array2<f32> {
+    let (n, out) = (z.nrows(), layer.out);
+    let mut y = Array2::<f32>::zeros((n, out));
+    for t in 0..n {
+        let here = z.row(t);
+        for o in 0..out {
+            let mut v = here[out + o] + layer.bias[o];
+            if t > 0 && !edges[t].0 {
+                v += z[[t - 1, o]];
+            }
+            if t + 1 < n && !edges[t].1 {
+                v += z[[t + 1, 2 * out + o]];
+            }
+            let v = v.max(0.0);
+            y[[t, o]] = (v - layer.mean[o]) / layer.std[o] * layer.gamma[o] + layer.beta[o];
         }
     }
     y
@@ -493,6 +620,61 @@ fn outline(word: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A deterministic pseudo-random float in [-1, 1).
+    fn noise(i: usize) -> f32 {
+        let x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+        x as f32 / (1u64 << 23) as f32 - 1.0
+    }
+
+    /// The convolution as the package computes it: zero padding 1, kernel 3, then ReLU and
+    /// batch norm, straight from `[out, in, 3]` weights.
+    fn reference(x: &Array2<f32>, w: &[f32], layer: &Layer) -> Array2<f32> {
+        let (n, inp) = x.dim();
+        let out = layer.out;
+        Array2::from_shape_fn((n, out), |(t, o)| {
+            let mut v = layer.bias[o];
+            for k in 0..3 {
+                let Some(src) = (t + k).checked_sub(1).filter(|&s| s < n) else {
+                    continue;
+                };
+                for i in 0..inp {
+                    v += w[(o * inp + i) * 3 + k] * x[[src, i]];
+                }
+            }
+            let v = v.max(0.0);
+            (v - layer.mean[o]) / layer.std[o] * layer.gamma[o] + layer.beta[o]
+        })
+    }
+
+    #[test]
+    fn shifted_taps_equal_the_padded_convolution() {
+        let (inp, out) = (7, 5);
+        let w: Vec<f32> = (0..out * inp * 3).map(noise).collect();
+        let v = |from: usize| Array1::from_iter((0..out).map(|o| noise(from + o)));
+        let layer = Layer {
+            taps: Array2::from_shape_fn((inp, 3 * out), |(i, c)| {
+                w[((c % out) * inp + i) * 3 + c / out]
+            }),
+            out,
+            bias: v(1000),
+            gamma: v(2000),
+            beta: v(3000),
+            mean: v(4000),
+            std: v(5000).mapv(|s| s.abs() + 0.5),
+        };
+        for n in [1, 2, 3, 9] {
+            let x = Array2::from_shape_fn((n, inp), |(t, i)| noise(7000 + t * inp + i));
+            let mut edges = vec![(false, false); n];
+            edges[0].0 = true;
+            edges[n - 1].1 = true;
+            let got = shifted_relu_norm(x.dot(&layer.taps).view(), &layer, &edges);
+            let want = reference(&x, &w, &layer);
+            for (g, e) in got.iter().zip(want.iter()) {
+                assert!((g - e).abs() < 1e-4, "{n} words: {g} vs {e}");
+            }
+        }
+    }
 
     #[test]
     fn shapes_as_slovnet() {

@@ -9,9 +9,10 @@
 //! two previous tags, the words around it, …), the highest score wins (ties: the label that
 //! sorts last, as jiagu's `max` over `(score, label)`).
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 use crate::pickle::{read_perceptron, Weights};
 use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
@@ -46,7 +47,7 @@ impl<'a> Reader<'a> {
 
 /// The Chinese tagger (Simplified Chinese). Build once (≈ 60 MB), share.
 pub struct ZhNer {
-    vocab: HashMap<Box<str>, u64>,
+    vocab: FxHashMap<Box<str>, u64>,
     max_word_len: usize,
     log_total: f64,
     weights: Weights,
@@ -128,7 +129,7 @@ impl ZhNer {
             .map(|_| r.str().map(str::to_string))
             .collect::<Option<Vec<_>>>()?;
         let n = r.u32()? as usize;
-        let mut features = HashMap::with_capacity(n);
+        let mut features = FxHashMap::with_capacity_and_hasher(n, Default::default());
         let mut table = Vec::with_capacity(n * k);
         for row in 0..n {
             features.insert(r.str()?.into(), row as u32);
@@ -137,7 +138,7 @@ impl ZhNer {
             }
         }
         let n = r.u32()? as usize;
-        let mut vocab = HashMap::with_capacity(n);
+        let mut vocab = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let w: Box<str> = r.str()?.into();
             vocab.insert(w, u64::from_le_bytes(r.take(8)?.try_into().ok()?));
@@ -160,7 +161,8 @@ impl ZhNer {
     pub fn from_files(model: &Path, dict: &Path) -> Result<ZhNer, NerError> {
         let weights = read_perceptron(model)?;
         let text = std::fs::read_to_string(dict).map_err(|e| NerError::format(dict, e))?;
-        let mut vocab: HashMap<Box<str>, u64> = HashMap::with_capacity(310_000);
+        let mut vocab: FxHashMap<Box<str>, u64> =
+            FxHashMap::with_capacity_and_hasher(310_000, Default::default());
         let (mut max_freq, mut total, mut max_len) = (0u64, 0u64, 0usize);
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();

@@ -107,3 +107,21 @@ fn empty_and_odd_input_does_not_panic() {
         let _ = m.zh.as_deref().unwrap().spans(text);
     }
 }
+
+#[test]
+fn russian_batch_equals_one_text_at_a_time() {
+    let ru = models().ru.as_deref().unwrap();
+    let cases = reference();
+    let mut texts: Vec<&str> = cases
+        .iter()
+        .filter(|c| c["lang"] == "ru")
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    // Empty and one-word texts between the others: nothing may leak across a boundary.
+    texts.insert(1, "");
+    texts.insert(3, "Москва");
+    let one_by_one: Vec<Vec<ner::Span>> = texts.iter().map(|t| ru.spans(t)).collect();
+    assert!(one_by_one.iter().any(|s| !s.is_empty()));
+    assert_eq!(ru.spans_many(&texts), one_by_one);
+    assert!(ru.spans_many(&[]).is_empty());
+}

@@ -1,10 +1,12 @@
 //! The pipeline: raw documents in, committed analyses out.
 //!
 //! [`Pipeline::ingest_batch`] runs the pure, costly stages (extract → text layer → features,
-//! fingerprint, embedding, then enrichment) over a batch of documents in parallel on rayon's pool,
-//! then, one document at a time in the batch's commit order (`cluster::commit_order`), links it
-//! to earlier documents, puts it in an event and commits the document and everything derived from it to the [`Store`] in one
-//! transaction.
+//! fingerprint, embedding) over a batch of documents in parallel on rayon's pool, then, one
+//! document at a time in the batch's commit order (`cluster::commit_order`), links it to earlier
+//! documents, puts it in an event and commits the document and everything derived from it to
+//! the [`Store`] in one transaction. Enrichment (also pure) runs on the pool meanwhile, in commit
+//! order, so it uses the cores the one-at-a-time commits leave idle; each commit waits for its
+//! document's enrichment.
 //! Stages are pure; this crate only sequences them and talks to the store.
 //!
 //! Several workers (processes) may share one store. The link, cluster and commit step of each
@@ -208,9 +210,7 @@ impl<'s> Pipeline<'s> {
                 .into_par_iter()
                 .map(|(i, raw, hash)| (i, prepare(raw, hash)))
                 .collect();
-            let mut embedded = embed_all(encoder, prepared);
-            enrich_all(&mut embedded);
-            embedded
+            embed_all(encoder, prepared)
         };
         // Committed in an order of their own (see `cluster::commit_order`), so that the order
         // in which a batch's documents arrive does not change its events.
@@ -227,15 +227,61 @@ impl<'s> Pipeline<'s> {
                 results[i] = Some(Err(e));
             }
         }
-        let mut ok: Vec<Option<(usize, Result<Analysed, PipelineError>)>> =
-            ok.into_iter().map(Some).collect();
-        for k in order {
-            let Some((i, a)) = ok.get_mut(k).and_then(Option::take) else {
-                continue;
-            };
-            let r = a.and_then(|a| self.decide(a));
-            results[i] = Some(r);
+        let mut ok: Vec<Option<(usize, Analysed)>> = ok
+            .into_iter()
+            .filter_map(|(i, a)| a.ok().map(|a| Some((i, a))))
+            .collect();
+        // Enrichment of the documents in commit order, on the pool, while they are committed.
+        // Called from a thread of the pool itself, waiting for the pool could stall it: then the
+        // batch is enriched first, in parallel, as a whole.
+        let enrich = !enrichment_off();
+        let overlap = enrich && rayon::current_thread_index().is_none();
+        if enrich && !overlap {
+            ok.par_iter_mut().flatten().for_each(|(_, a)| {
+                a.enrichment = enrich::analyse(&a.article, enrich::Resources::shared());
+            });
         }
+        let jobs: Vec<(usize, Article)> = if !overlap {
+            Vec::new()
+        } else {
+            order
+                .iter()
+                .filter_map(|&k| Some((k, ok.get(k)?.as_ref()?.1.article.clone())))
+                .collect()
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, enrich::DocEnrichment)>();
+        std::thread::scope(|scope| {
+            if !jobs.is_empty() {
+                scope.spawn(move || {
+                    jobs.into_par_iter().for_each_with(tx, |tx, (k, article)| {
+                        let e = enrich::analyse(&article, enrich::Resources::shared());
+                        // The receiver only goes away when the commits stopped early.
+                        let _ = tx.send((k, e));
+                    });
+                });
+            } else {
+                drop(tx);
+            }
+            let mut ready: std::collections::HashMap<usize, enrich::DocEnrichment> =
+                std::collections::HashMap::new();
+            for &k in &order {
+                let Some((i, mut a)) = ok.get_mut(k).and_then(Option::take) else {
+                    continue;
+                };
+                if overlap {
+                    while !ready.contains_key(&k) {
+                        match rx.recv() {
+                            Ok((j, e)) => {
+                                ready.insert(j, e);
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    a.enrichment = ready.remove(&k).unwrap_or_default();
+                }
+                results[i] = Some(self.decide(a));
+            }
+        });
         results
             .into_iter()
             .map(|r| {
@@ -439,20 +485,6 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
         inner: Vec::new(),
         enrichment: enrich::DocEnrichment::default(),
     })
-}
-
-/// Enrich every prepared document of a batch, in parallel. This runs after the embedding, so
-/// that loading enrichment's dictionaries (in the background, from [`Pipeline::open`]) overlaps
-/// the first batch's extraction and embedding instead of holding them up.
-fn enrich_all(prepared: &mut [(usize, Result<Analysed, PipelineError>)]) {
-    if enrichment_off() {
-        return;
-    }
-    prepared.par_iter_mut().for_each(|(_, a)| {
-        if let Ok(a) = a {
-            a.enrichment = enrich::analyse(&a.article, enrich::Resources::shared());
-        }
-    });
 }
 
 /// The clusterer's features of an article with its embedding (empty without an encoder): the

@@ -17,14 +17,37 @@ use crate::doc::Para;
 use crate::names::{is_han, ru_key, slug};
 use crate::Resources;
 
-/// Add the model's candidates for paragraph `p`; `from` is where this paragraph's rule
-/// candidates start in `cands`.
-pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize) {
-    let spans = if p.is_ru() {
-        match res.ner.ru.as_deref() {
-            Some(ru) => ru_spans(p, ru),
-            None => return,
+/// The Russian model's spans for every Russian paragraph of a document (by paragraph index;
+/// empty for the others), tagged in one batch.
+pub(super) fn ru_spans(paras: &[Para], res: &Resources) -> Vec<Spans> {
+    let Some(ru) = res.ner.ru.as_deref() else {
+        return vec![Vec::new(); paras.len()];
+    };
+    let russian: Vec<&Para> = paras.iter().filter(|p| p.is_ru()).collect();
+    let texts: Vec<&str> = russian.iter().map(|p| p.text.as_str()).collect();
+    let mut out = vec![Vec::new(); paras.len()];
+    for (p, spans) in russian.iter().zip(ru.spans_many(&texts)) {
+        if let Some(slot) = out.get_mut(p.index) {
+            *slot = spans
+                .into_iter()
+                .map(|s| (s.start..s.end, s.kind))
+                .collect();
         }
+    }
+    out
+}
+
+/// Byte ranges with kinds, as the models found them.
+pub(super) type Spans = Vec<(std::ops::Range<usize>, ner::Kind)>;
+
+/// Add the model's candidates for paragraph `p`; `from` is where this paragraph's rule
+/// candidates start in `cands`; `ru` are the Russian model's spans of `p` (from [`ru_spans`]).
+pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize, ru: Spans) {
+    let spans = if p.is_ru() {
+        if res.ner.ru.is_none() {
+            return;
+        }
+        ru
     } else if p.is_zh() {
         match res.ner.zh.as_deref() {
             Some(zh) => zh_spans(p, zh),
@@ -60,13 +83,6 @@ pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize)
             titled: None,
         });
     }
-}
-
-fn ru_spans(p: &Para, ru: &ner::RuNer) -> Vec<(std::ops::Range<usize>, ner::Kind)> {
-    ru.spans(&p.text)
-        .into_iter()
-        .map(|s| (s.start..s.end, s.kind))
-        .collect()
 }
 
 /// jiagu reads Simplified Chinese: a Traditional paragraph is converted first, and its spans
