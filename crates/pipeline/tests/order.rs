@@ -21,13 +21,20 @@ fn seeds() -> Vec<model::RawDocument> {
         .collect()
 }
 
-fn events_of(docs: &[model::RawDocument], encoder: &embed::Encoder) -> HashMap<String, String> {
+/// Each document's event after ingesting `docs` in batches of `batch`, into a fresh store.
+fn events_of(
+    docs: &[model::RawDocument],
+    encoder: &embed::Encoder,
+    batch: usize,
+) -> HashMap<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let mut store = store::SqliteStore::open(dir.path()).unwrap();
     {
         let mut p = pipeline::Pipeline::with_encoder(&mut store, Some(encoder)).unwrap();
-        for r in p.ingest_batch(docs.to_vec()) {
-            r.unwrap();
+        for chunk in docs.chunks(batch) {
+            for r in p.ingest_batch(chunk.to_vec()) {
+                r.unwrap();
+            }
         }
     }
     let mut out = HashMap::new();
@@ -38,6 +45,16 @@ fn events_of(docs: &[model::RawDocument], encoder: &embed::Encoder) -> HashMap<S
         })
         .unwrap();
     out
+}
+
+/// A seeded Fisher-Yates shuffle (a small LCG in `x`: no randomness between runs).
+fn shuffle<T>(items: &mut [T], x: &mut u64) {
+    for i in (1..items.len()).rev() {
+        *x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        items.swap(i, (*x >> 33) as usize % (i + 1));
+    }
 }
 
 /// Share of pairs placed differently (together in one, apart in the other).
@@ -60,20 +77,14 @@ fn shuffled_seeds_give_the_same_events() {
     let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).unwrap();
     let docs = seeds();
     assert_eq!(docs.len(), 5);
-    let base = events_of(&docs, &encoder);
+    let base = events_of(&docs, &encoder, docs.len().max(1));
     // Seeded permutations (a small LCG; no randomness between runs).
     let mut x: u64 = 0x5EED;
     let mut worst: f64 = 0.0;
     for _ in 0..8 {
         let mut order = docs.clone();
-        for i in (1..order.len()).rev() {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let j = (x >> 33) as usize % (i + 1);
-            order.swap(i, j);
-        }
-        let got = events_of(&order, &encoder);
+        shuffle(&mut order, &mut x);
+        let got = events_of(&order, &encoder, order.len().max(1));
         worst = worst.max(disagreement(&base, &got));
     }
     assert!(
@@ -91,37 +102,13 @@ fn shuffled_seeds_give_the_same_events() {
 fn shuffled_seeds_in_small_batches_stay_close() {
     let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).unwrap();
     let docs = seeds();
-    let in_batches = |docs: &[model::RawDocument]| {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = store::SqliteStore::open(dir.path()).unwrap();
-        {
-            let mut p = pipeline::Pipeline::with_encoder(&mut store, Some(&encoder)).unwrap();
-            for chunk in docs.chunks(2) {
-                for r in p.ingest_batch(chunk.to_vec()) {
-                    r.unwrap();
-                }
-            }
-        }
-        let mut out = HashMap::new();
-        store
-            .for_each_document(&mut |d| {
-                out.insert(d.article.id.clone(), d.event.clone().unwrap_or_default());
-                Ok(())
-            })
-            .unwrap();
-        out
-    };
+    let in_batches = |docs: &[model::RawDocument]| events_of(docs, &encoder, 2);
     let base = in_batches(&docs);
     let mut x: u64 = 0xBA7C;
     let mut worst: f64 = 0.0;
     for _ in 0..8 {
         let mut order = docs.clone();
-        for i in (1..order.len()).rev() {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            order.swap(i, (x >> 33) as usize % (i + 1));
-        }
+        shuffle(&mut order, &mut x);
         worst = worst.max(disagreement(&base, &in_batches(&order)));
     }
     eprintln!(
