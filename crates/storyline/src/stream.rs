@@ -80,6 +80,11 @@ const FILL_WAIT: Duration = Duration::from_millis(250);
 /// up to `max` or until [`FILL_WAIT`] has passed or the input ended. Empty when the input
 /// ended or a stop was requested.
 pub fn next_batch(rx: &Receiver<Item>, max: usize, stop: &Stop) -> Vec<Item> {
+    next_batch_within(rx, max, stop, FILL_WAIT)
+}
+
+/// [`next_batch`] with a fill wait of `fill`.
+fn next_batch_within(rx: &Receiver<Item>, max: usize, stop: &Stop, fill: Duration) -> Vec<Item> {
     let mut batch = Vec::new();
     while batch.is_empty() {
         if stop.requested() {
@@ -91,7 +96,7 @@ pub fn next_batch(rx: &Receiver<Item>, max: usize, stop: &Stop) -> Vec<Item> {
             Err(RecvTimeoutError::Disconnected) => return batch,
         }
     }
-    let deadline = Instant::now() + FILL_WAIT;
+    let deadline = Instant::now() + fill;
     while batch.len() < max && !stop.requested() {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
@@ -186,8 +191,10 @@ mod tests {
             }
         });
         let stop = Stop(Arc::new(AtomicBool::new(false)));
-        let first = next_batch(&rx, 8, &stop);
-        let second = next_batch(&rx, 8, &stop);
+        // A generous fill wait: a busy machine may hold the sender up far beyond its 2 ms.
+        let fill = Duration::from_secs(30);
+        let first = next_batch_within(&rx, 8, &stop, fill);
+        let second = next_batch_within(&rx, 8, &stop, fill);
         sender.join().unwrap();
         let ids = |b: &[Item]| -> Vec<String> {
             b.iter().map(|d| d.as_ref().unwrap().id.clone()).collect()
@@ -200,6 +207,9 @@ mod tests {
             ids(&second),
             (8..12).map(|i| format!("d{i}")).collect::<Vec<_>>()
         );
-        assert!(next_batch(&rx, 8, &stop).is_empty(), "the input ended");
+        assert!(
+            next_batch_within(&rx, 8, &stop, fill).is_empty(),
+            "the input ended"
+        );
     }
 }
