@@ -12,6 +12,7 @@ use serde_pickle::DeOptions;
 use crate::NerError;
 
 /// Averaged-perceptron weights: labels sorted by name, and per feature one weight per label.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Weights {
     pub labels: Vec<String>,
     /// Looked up 14 times per word, so hashed with Fx (fast; a fixed table, not user input).

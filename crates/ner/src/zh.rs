@@ -20,32 +20,12 @@ use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
 const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
 const DICT: &str = "jiagu-0.2.3/jiagu/segment/dict/jiagu.dict";
 
-const COMPACT: &str = ".storyline-jiagu-ner-v1.bin";
-const MAGIC: &[u8] = b"SLJIAGU1";
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(s)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
-}
+const COMPACT: &str = ".storyline-jiagu-ner-v2.bin";
+/// The compact file's first field; bump when [`ZhNer`]'s fields change.
+const FORMAT: &str = "storyline-jiagu-ner-2";
 
 /// The Chinese tagger (Simplified Chinese). Build once (≈ 60 MB), share.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ZhNer {
     vocab: FxHashMap<Box<str>, u64>,
     max_word_len: usize,
@@ -67,7 +47,7 @@ impl ZhNer {
     /// Fetch jiagu through the asset cache and load the model and dictionary.
     ///
     /// Parsing the pickle takes most of a second, so the first load also writes the parsed
-    /// tables next to the unpacked package (`.storyline-jiagu-ner-v1.bin`, derived data only)
+    /// tables next to the unpacked package (`.storyline-jiagu-ner-v2.bin`, derived data only)
     /// and later loads read that; a damaged or unwritable copy falls back to the package files.
     pub fn from_cache(cache: &assets::Cache) -> Result<ZhNer, NerError> {
         let dir = cache.package_dir(&JIAGU_PACKAGE)?;
@@ -87,74 +67,22 @@ impl ZhNer {
         Ok(z)
     }
 
-    /// The loaded tables as bytes: magic, labels, features with their weights, dictionary.
+    /// The loaded tables as bytes (postcard): the format name, then the tagger.
     fn to_compact(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(24 << 20);
-        out.extend_from_slice(MAGIC);
-        let put_str = |out: &mut Vec<u8>, s: &str| {
-            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-            out.extend_from_slice(s.as_bytes());
-        };
-        let k = self.weights.labels.len();
-        out.extend_from_slice(&(k as u32).to_le_bytes());
-        for l in &self.weights.labels {
-            put_str(&mut out, l);
-        }
-        out.extend_from_slice(&(self.weights.features.len() as u32).to_le_bytes());
-        for (f, &row) in &self.weights.features {
-            put_str(&mut out, f);
-            let row = row as usize;
-            for w in &self.weights.table[row * k..(row + 1) * k] {
-                out.extend_from_slice(&w.to_le_bytes());
-            }
-        }
-        out.extend_from_slice(&(self.vocab.len() as u32).to_le_bytes());
-        for (w, &f) in &self.vocab {
-            put_str(&mut out, w);
-            out.extend_from_slice(&f.to_le_bytes());
-        }
-        out.extend_from_slice(&(self.max_word_len as u64).to_le_bytes());
-        out.extend_from_slice(&self.log_total.to_le_bytes());
-        out.extend_from_slice(MAGIC);
-        out
+        postcard::to_stdvec(&(FORMAT, self)).unwrap_or_default()
     }
 
+    /// The tagger stored by [`ZhNer::to_compact`]; `None` when the bytes are of another format,
+    /// damaged, or inconsistent (a weight table that does not match its features and labels).
     fn from_compact(bytes: &[u8]) -> Option<ZhNer> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.take(MAGIC.len())? != MAGIC || !bytes.ends_with(MAGIC) {
-            return None;
-        }
-        let k = r.u32()? as usize;
-        let labels = (0..k)
-            .map(|_| r.str().map(str::to_string))
-            .collect::<Option<Vec<_>>>()?;
-        let n = r.u32()? as usize;
-        let mut features = FxHashMap::with_capacity_and_hasher(n, Default::default());
-        let mut table = Vec::with_capacity(n * k);
-        for row in 0..n {
-            features.insert(r.str()?.into(), row as u32);
-            for _ in 0..k {
-                table.push(f64::from_le_bytes(r.take(8)?.try_into().ok()?));
-            }
-        }
-        let n = r.u32()? as usize;
-        let mut vocab = FxHashMap::with_capacity_and_hasher(n, Default::default());
-        for _ in 0..n {
-            let w: Box<str> = r.str()?.into();
-            vocab.insert(w, u64::from_le_bytes(r.take(8)?.try_into().ok()?));
-        }
-        let max_word_len = u64::from_le_bytes(r.take(8)?.try_into().ok()?) as usize;
-        let log_total = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
-        (r.at + MAGIC.len() == bytes.len() && k > 0).then_some(ZhNer {
-            vocab,
-            max_word_len,
-            log_total,
-            weights: Weights {
-                labels,
-                features,
-                table,
-            },
-        })
+        let (format, z): (String, ZhNer) = postcard::from_bytes(bytes).ok()?;
+        let w = &z.weights;
+        let consistent = !w.labels.is_empty()
+            && w.table.len() == w.features.len() * w.labels.len()
+            && w.features
+                .values()
+                .all(|&row| (row as usize) < w.features.len());
+        (format == FORMAT && consistent).then_some(z)
     }
 
     /// Load from `ner.model` (gzipped pickle) and `jiagu.dict` (`word\tfreq` lines).
@@ -393,5 +321,47 @@ mod tests {
         assert_eq!(suffix3("-START2-"), "T2-");
         assert_eq!(suffix3("川奈"), "川奈");
         assert_eq!(suffix3("莫斯科大学"), "科大学");
+    }
+
+    fn tiny() -> ZhNer {
+        let mut features = FxHashMap::default();
+        features.insert("bias".into(), 0);
+        features.insert("w=普京".into(), 1);
+        let mut vocab = FxHashMap::default();
+        vocab.insert("普京".into(), 7);
+        ZhNer {
+            vocab,
+            max_word_len: 2,
+            log_total: 1.5,
+            weights: Weights {
+                labels: vec!["B-PER".into(), "O".into()],
+                features,
+                table: vec![0.5, -0.5, 2.0, -1.0],
+            },
+        }
+    }
+
+    #[test]
+    fn the_compact_file_reads_back_what_was_written() {
+        let z = tiny();
+        let back = ZhNer::from_compact(&z.to_compact()).expect("reads back");
+        assert_eq!(back.weights.labels, z.weights.labels);
+        assert_eq!(back.weights.features, z.weights.features);
+        assert_eq!(back.weights.table, z.weights.table);
+        assert_eq!(back.vocab, z.vocab);
+        assert_eq!(
+            (back.max_word_len, back.log_total),
+            (z.max_word_len, z.log_total)
+        );
+    }
+
+    #[test]
+    fn a_damaged_or_inconsistent_compact_file_is_refused() {
+        let bytes = tiny().to_compact();
+        assert!(ZhNer::from_compact(&bytes[..bytes.len() - 3]).is_none());
+        assert!(ZhNer::from_compact(b"not a model").is_none());
+        let mut z = tiny();
+        z.weights.table.pop();
+        assert!(ZhNer::from_compact(&z.to_compact()).is_none());
     }
 }
