@@ -128,62 +128,70 @@ if log and not history:
     print("segment\tseconds\tstored\tcpu_s\trss_mb\tpeak_mb", file=log, flush=True)
 
 start_count = committed() or 0
+returncode, stopped, peak = 0, None, 0
 if start_count >= total:
-    print(f"bench-scale: the store already holds {start_count} articles (TOTAL {total})")
-# The ingest skips what is stored; start a little before the count to cover any gap.
-skip = max(0, start_count - 1000)
-if start_count:
-    print(f"bench-scale: resuming segment {segment} at {start_count} stored articles")
-proc = subprocess.Popen([binary, "--db", db, "ingest", "--json", "-"], stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # Nothing to add: report on the segments recorded so far.
+    print(f"bench-scale: the store already holds {start_count} articles (TOTAL {total}); "
+          f"reporting on the recorded samples")
+    segment -= 1
+    current = [h for h in history if h[0] == segment]
+    final = start_count
+else:
+    # The ingest skips what is stored; start a little before the count to cover any gap.
+    skip = max(0, start_count - 1000)
+    if start_count:
+        print(f"bench-scale: resuming segment {segment} at {start_count} stored articles")
+    proc = subprocess.Popen([binary, "--db", db, "ingest", "--json", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
-def feed():
-    try:
-        for line in stream(skip):
-            proc.stdin.write(line)
-        proc.stdin.close()
-    except (BrokenPipeError, ValueError):
-        pass
+    def feed():
+        try:
+            for line in stream(skip):
+                proc.stdin.write(line)
+            proc.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
 
 
-threading.Thread(target=feed, daemon=True).start()
-start = time.time()
-current = [(segment, 0.0, start_count, 0.0, 0, 0)]
-peak = 0
-stopped = None
-if log:
-    print(f"{segment}\t0.0\t{start_count}\t0.00\t0\t0", file=log, flush=True)
-print(f"{'segment':>7} {'seconds':>8} {'stored':>9} {'art/s':>7} {'CPU ms/art':>10} "
-      f"{'RSS MB':>7} {'disk MB':>8}")
-while proc.poll() is None:
-    time.sleep(interval)
-    n = committed()
-    peak = max(peak, status_mb(proc.pid, "VmHWM:"))
-    cpu = cpu_seconds(proc.pid)
-    if n is None or cpu is None:
-        continue
-    t = time.time() - start
-    prev = current[-1]
-    dt, dn, dc = t - prev[1], n - prev[2], cpu - prev[3]
-    rss = status_mb(proc.pid, "VmRSS:")
-    current.append((segment, t, n, cpu, rss, peak))
+    threading.Thread(target=feed, daemon=True).start()
+    start = time.time()
+    current = [(segment, 0.0, start_count, 0.0, 0, 0)]
+    peak = 0
+    stopped = None
     if log:
-        print(f"{segment}\t{t:.1f}\t{n}\t{cpu:.2f}\t{rss}\t{peak}", file=log, flush=True)
-    print(f"{segment:7d} {t:8.0f} {n:9d} {dn / dt if dt else 0:7.1f} "
-          f"{dc * 1000 / dn if dn > 0 else 0:10.1f} {rss:7d} {disk_bytes() / 2**20:8.1f}",
-          flush=True)
-    if stopped is None and not is_pg and free_bytes() < reserve:
-        stopped = f"free disk below {reserve / 2**30:.0f} GB"
-        print(f"bench-scale: {stopped}; stopping the ingest (resume later)", flush=True)
-        proc.send_signal(signal.SIGINT)
-out = proc.stdout.read()
-elapsed = time.time() - start
-print("summary:", out.strip())
-final = committed() or current[-1][2]
-if stopped or final < total:
-    print(f"bench-scale: paused at {final} of {total} articles"
-          f"{' (' + stopped + ')' if stopped else ''}; run again with the same store to resume")
+        print(f"{segment}\t0.0\t{start_count}\t0.00\t0\t0", file=log, flush=True)
+    print(f"{'segment':>7} {'seconds':>8} {'stored':>9} {'art/s':>7} {'CPU ms/art':>10} "
+          f"{'RSS MB':>7} {'disk MB':>8}")
+    while proc.poll() is None:
+        time.sleep(interval)
+        n = committed()
+        peak = max(peak, status_mb(proc.pid, "VmHWM:"))
+        cpu = cpu_seconds(proc.pid)
+        if n is None or cpu is None:
+            continue
+        t = time.time() - start
+        prev = current[-1]
+        dt, dn, dc = t - prev[1], n - prev[2], cpu - prev[3]
+        rss = status_mb(proc.pid, "VmRSS:")
+        current.append((segment, t, n, cpu, rss, peak))
+        if log:
+            print(f"{segment}\t{t:.1f}\t{n}\t{cpu:.2f}\t{rss}\t{peak}", file=log, flush=True)
+        print(f"{segment:7d} {t:8.0f} {n:9d} {dn / dt if dt else 0:7.1f} "
+              f"{dc * 1000 / dn if dn > 0 else 0:10.1f} {rss:7d} {disk_bytes() / 2**20:8.1f}",
+              flush=True)
+        if stopped is None and not is_pg and free_bytes() < reserve:
+            stopped = f"free disk below {reserve / 2**30:.0f} GB"
+            print(f"bench-scale: {stopped}; stopping the ingest (resume later)", flush=True)
+            proc.send_signal(signal.SIGINT)
+    out = proc.stdout.read()
+    elapsed = time.time() - start
+    print("summary:", out.strip())
+    final = committed() or current[-1][2]
+    if stopped or final < total:
+        print(f"bench-scale: paused at {final} of {total} articles"
+              f"{' (' + stopped + ')' if stopped else ''}; run again with the same store to resume")
+    returncode = proc.returncode
 
 # The report over every segment: times are made continuous by laying segments end to end.
 rows, offset = [], 0.0  # (segment, wall seconds, stored, CPU seconds of that segment, peak MB)
@@ -194,13 +202,19 @@ for seg in sorted({h[0] for h in history} | {segment}):
         offset += pts[-1][1]
 
 
-def at(count, col):
-    """Interpolated wall time (col 1) or CPU seconds (col 3) at `count` committed documents,
-    between two samples of one segment."""
+def cost(lo, hi, col):
+    """Seconds of wall time (col 1) or CPU (col 3) per article committed between `lo` and `hi`
+    stored documents: the share of each sampling interval (within one segment) that falls in
+    that range, so a restart's reopening, which commits nothing, is not counted."""
+    spent, articles = 0.0, 0.0
     for a, b in zip(rows, rows[1:]):
-        if a[0] == b[0] and a[2] <= count <= b[2] and b[2] > a[2]:
-            return a[col] + (b[col] - a[col]) * (count - a[2]) / (b[2] - a[2])
-    return None
+        if a[0] != b[0] or b[2] <= a[2]:
+            continue
+        overlap = min(b[2], hi) - max(a[2], lo)
+        if overlap > 0:
+            spent += (b[col] - a[col]) * overlap / (b[2] - a[2])
+            articles += overlap
+    return spent / articles if articles >= (hi - lo) / 2 else None
 
 
 active = offset
@@ -210,16 +224,14 @@ for mark in (1000, 10_000, 100_000, 1_000_000):
     if final < mark:
         break
     lo = mark * 9 // 10
-    wall = [at(lo, 1), at(mark, 1)]
-    cpu = [at(lo, 3), at(mark, 3)]
+    wall, cpu = cost(lo, mark, 1), cost(lo, mark, 3)
     line = f"per-article cost at {mark:>9,}:"
-    if None not in wall and wall[1] > wall[0]:
-        ms = (wall[1] - wall[0]) * 1000 / (mark - lo)
-        line += f" {ms:.1f} ms wall ({1000 / ms:.1f} articles/s)"
-    if None not in cpu and cpu[1] > cpu[0]:
-        line += f", {(cpu[1] - cpu[0]) * 1000 / (mark - lo):.1f} CPU ms"
+    if wall:
+        line += f" {wall * 1000:.1f} ms wall ({1 / wall:.1f} articles/s)"
+    if cpu:
+        line += f", {cpu * 1000:.1f} CPU ms"
     print(line)
 size = disk_bytes()
 print(f"disk: {size / 2**20:.1f} MB, {size / max(final, 1) / 1024:.1f} KB per article")
 print(f"peak memory of the ingest process: {max([peak] + [r[4] for r in rows])} MB")
-sys.exit(proc.returncode if not stopped else 0)
+sys.exit(returncode if not stopped else 0)

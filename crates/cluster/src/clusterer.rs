@@ -126,6 +126,12 @@ pub struct Assignment {
     pub runners_up: Vec<(String, f32)>,
 }
 
+/// The events near one document, best first ([`Clusterer::rank`]).
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    scored: Vec<Scored>,
+}
+
 /// Online clusterer over the events already stored.
 pub struct Clusterer {
     params: Params,
@@ -207,22 +213,54 @@ impl Clusterer {
     }
 
     /// Put one document in an event. `duplicate_event` is the event of a document it copies
-    /// (exact or near duplicate): it joins that event whatever the rest says.
+    /// (exact or near duplicate): it joins that event whatever the rest says. The same as
+    /// [`Clusterer::rank`] then [`Clusterer::place`].
     pub fn assign(
         &mut self,
         article: &Article,
         features: &Features,
         duplicate_event: Option<&str>,
     ) -> Assignment {
-        if let Some(&n) = duplicate_event.and_then(|id| self.by_id.get(id)) {
+        let ranking = self.rank(features);
+        self.place(ranking, article, features, duplicate_event)
+    }
+
+    /// Score the events near a document, best first, without changing anything: the linker
+    /// looks at their documents (for copies and translations) before the document is placed.
+    pub fn rank(&self, features: &Features) -> Ranking {
+        let mut scored = self.candidates(features);
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ranking { scored }
+    }
+
+    /// The ids of the first `k` events of a ranking.
+    pub fn nearest(&self, ranking: &Ranking, k: usize) -> Vec<String> {
+        ranking
+            .scored
+            .iter()
+            .take(k)
+            .map(|s| self.events[s.event].event.id.clone())
+            .collect()
+    }
+
+    /// Put a document in an event, given its [`Ranking`] (made by this clusterer since its last
+    /// change). `same_article_event` is the event of a document it copies or translates: it
+    /// joins that event whatever the rest says.
+    pub fn place(
+        &mut self,
+        ranking: Ranking,
+        article: &Article,
+        features: &Features,
+        same_article_event: Option<&str>,
+    ) -> Assignment {
+        if let Some(&n) = same_article_event.and_then(|id| self.by_id.get(id)) {
             let why = format!(
-                "copy of a document already in {}: joins it",
+                "copy or translation of a document already in {}: joins it",
                 self.events[n].event.id
             );
             return self.join(n, article, features, why, Vec::new());
         }
-        let mut scored = self.candidates(features);
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let scored = ranking.scored;
         let runners: Vec<(String, f32)> = scored
             .iter()
             .take(4)

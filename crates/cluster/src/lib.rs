@@ -14,7 +14,7 @@ pub mod dates;
 mod features;
 pub mod metrics;
 
-pub use clusterer::{Assignment, Clusterer, Params};
+pub use clusterer::{Assignment, Clusterer, Params, Ranking};
 pub use features::Features;
 
 use model::Article;

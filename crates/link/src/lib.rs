@@ -7,7 +7,9 @@
 //! 3-shingles (character 3-grams for Chinese), so that lightly edited sentences still match.
 //! [`compare`] sets a new document against candidates (documents of the events it is near):
 //! shared passages are runs of matching sentences; a near duplicate shares nearly all of them;
-//! a translation is another language with a close embedding and agreeing figures.
+//! a translation is another language with a close embedding, agreeing figures and (when the
+//! embedding is only fairly close) the same number of sentences: human and machine translations
+//! keep the sentence structure, while two outlets' reports of one event rarely do.
 
 use std::collections::BTreeSet;
 
@@ -21,6 +23,16 @@ const MIN_TOKENS: usize = 6;
 const NEAR_DUPLICATE: f32 = 0.9;
 /// Embedding similarity above which documents in different languages may be translations.
 pub const TRANSLATION_SIM: f32 = 0.72;
+/// A lower similarity that still makes a translation when the sentence counts agree closely
+/// (the multilingual encoder puts English–Chinese and Chinese–Russian translations of one news
+/// article at 0.6–0.8, while its near misses are reports of one event with different lengths).
+const TRANSLATION_SIM_SAME_SHAPE: f32 = 0.6;
+/// Sentence-count ratio (smaller / larger) a translation must keep.
+const TRANSLATION_SHAPE: f32 = 0.4;
+/// The closer sentence-count ratio that [`TRANSLATION_SIM_SAME_SHAPE`] asks for.
+const TRANSLATION_SAME_SHAPE: f32 = 0.7;
+/// Below this many sentences a count says little about the shape.
+const SHAPE_MIN_SENTENCES: usize = 3;
 
 /// One sentence of a fingerprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +158,8 @@ pub struct Candidate {
     pub vector: Vec<f32>,
     /// Its own `translation_of`, so that translations point at the original.
     pub translation_of: Option<String>,
+    /// The event it is in.
+    pub event: Option<String>,
 }
 
 /// Text of the new document shared with another one.
@@ -160,6 +174,9 @@ pub struct Passage {
 pub struct Links {
     pub near_duplicate_of: Option<String>,
     pub translation_of: Option<String>,
+    /// The event of the document this one copies or translates: the same article, so the
+    /// same event, whatever the clustering signals say.
+    pub same_article_event: Option<String>,
     pub passages: Vec<Passage>,
     /// Human-readable notes for the document's "why".
     pub notes: Vec<String>,
@@ -169,6 +186,8 @@ pub struct Links {
 pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Links {
     let mut links = Links::default();
     let fp = &new.fingerprint;
+    // The closest candidate in another language that passes as a translation.
+    let mut translation: Option<(&Candidate, f32, Option<f32>)> = None;
     for c in candidates {
         let hit: Vec<bool> = fp
             .sentences
@@ -185,6 +204,7 @@ pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Link
                     <= smaller as f32 * 1.25
             {
                 links.near_duplicate_of = Some(c.id.clone());
+                links.same_article_event = c.event.clone();
                 links.notes.push(format!(
                     "near duplicate of {} ({shared} of {smaller} sentences)",
                     c.id
@@ -211,30 +231,43 @@ pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Link
                 }
             }
         }
-        if links.translation_of.is_none() && c.fingerprint.lang != fp.lang {
+        if c.fingerprint.lang != fp.lang {
             let sim = dot(vector, &c.vector);
             let nums = number_agreement(&fp.numbers, &c.fingerprint.numbers);
-            let len_ok = {
-                let (a, b) = (
-                    fp.sentences.len() as f32,
-                    c.fingerprint.sentences.len() as f32,
-                );
-                a.min(b) >= 0.4 * a.max(b)
-            };
-            if sim >= TRANSLATION_SIM && nums.is_none_or(|n| n >= 0.5) && len_ok {
-                let original = c.translation_of.clone().unwrap_or_else(|| c.id.clone());
-                links.notes.push(format!(
-                    "translation of {original} ({} → {}, similarity {sim:.2}{})",
-                    c.fingerprint.lang,
-                    fp.lang,
-                    nums.map(|n| format!(", figures agree {:.0}%", n * 100.0))
-                        .unwrap_or_default()
-                ));
-                links.translation_of = Some(original);
+            if is_translation(fp, &c.fingerprint, sim, nums)
+                && translation.as_ref().is_none_or(|(_, best, _)| sim > *best)
+            {
+                translation = Some((c, sim, nums));
             }
         }
     }
+    if let Some((c, sim, nums)) = translation {
+        let original = c.translation_of.clone().unwrap_or_else(|| c.id.clone());
+        links.notes.push(format!(
+            "translation of {original} ({} → {}, similarity {sim:.2}{})",
+            c.fingerprint.lang,
+            fp.lang,
+            nums.map(|n| format!(", figures agree {:.0}%", n * 100.0))
+                .unwrap_or_default()
+        ));
+        links.translation_of = Some(original);
+        links.same_article_event = links.same_article_event.take().or(c.event.clone());
+    }
     links
+}
+
+/// Whether two documents in different languages, at embedding similarity `sim` and with the
+/// given share of agreeing figures, are one article translated.
+fn is_translation(a: &Fingerprint, b: &Fingerprint, sim: f32, figures: Option<f32>) -> bool {
+    if figures.is_some_and(|n| n < 0.5) {
+        return false;
+    }
+    let (x, y) = (a.sentences.len(), b.sentences.len());
+    let shape = x.min(y) as f32 / x.max(y).max(1) as f32;
+    (sim >= TRANSLATION_SIM && shape >= TRANSLATION_SHAPE)
+        || (sim >= TRANSLATION_SIM_SAME_SHAPE
+            && shape >= TRANSLATION_SAME_SHAPE
+            && x.min(y) >= SHAPE_MIN_SENTENCES)
 }
 
 /// Share of the figures of the smaller set found in the other (None when either has none).
@@ -374,6 +407,7 @@ mod tests {
             fingerprint: x.fingerprint.clone(),
             vector: Vec::new(),
             translation_of: None,
+            event: None,
         };
         let ab = compare(&a, &[], &[cand("b", &b)]);
         let ba = compare(&b, &[], &[cand("a", &a)]);
@@ -383,5 +417,87 @@ mod tests {
         let bytes = a.fingerprint.to_bytes();
         assert_eq!(Fingerprint::from_bytes(&bytes), Some(a.fingerprint.clone()));
         assert_eq!(Fingerprint::from_bytes(&bytes[..bytes.len() - 1]), None);
+    }
+
+    /// A fingerprint of `n` sentences in `lang` that match no other fingerprint's (`salt`
+    /// keeps them apart), with the given figures.
+    fn shape(lang: &str, n: usize, salt: u32, numbers: &[&str]) -> Fingerprint {
+        Fingerprint {
+            lang: lang.into(),
+            sentences: (0..n as u32)
+                .map(|i| SentenceMark {
+                    exact: u64::from(salt * 1000 + i),
+                    mins: [salt * 1000 + i; MINS],
+                })
+                .collect(),
+            numbers: numbers.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    /// A unit vector at cosine `sim` to `[1, 0]`.
+    fn at(sim: f32) -> Vec<f32> {
+        vec![sim, (1.0 - sim * sim).sqrt()]
+    }
+
+    fn candidate(id: &str, event: &str, fingerprint: Fingerprint, sim: f32) -> Candidate {
+        Candidate {
+            id: id.into(),
+            fingerprint,
+            vector: at(sim),
+            translation_of: None,
+            event: Some(event.into()),
+        }
+    }
+
+    fn new_doc(fingerprint: Fingerprint) -> Analysed {
+        let texts = vec![String::new(); fingerprint.sentences.len()];
+        Analysed { fingerprint, texts }
+    }
+
+    #[test]
+    fn a_fairly_close_document_of_the_same_shape_is_a_translation_and_gives_its_event() {
+        let new = new_doc(shape("zh-Hans", 8, 1, &["2018", "384"]));
+        let found = compare(
+            &new,
+            &[1.0, 0.0],
+            &[candidate("en-1", "ev-a", shape("en", 9, 2, &["384"]), 0.63)],
+        );
+        assert_eq!(found.translation_of.as_deref(), Some("en-1"), "{found:?}");
+        assert_eq!(found.same_article_event.as_deref(), Some("ev-a"));
+    }
+
+    #[test]
+    fn a_report_of_another_length_or_with_other_figures_is_not_a_translation() {
+        let new = new_doc(shape("ru", 8, 1, &["2018", "384"]));
+        // Fairly close, but half as many sentences: another outlet's report.
+        let other_length = candidate("en-1", "ev-a", shape("en", 4, 2, &[]), 0.68);
+        // Close enough for any shape, but its figures disagree.
+        let other_figures = candidate("en-2", "ev-b", shape("en", 8, 3, &["1200", "77"]), 0.8);
+        // Too few sentences for the shape to say anything.
+        let short = new_doc(shape("ru", 2, 4, &[]));
+        let short_candidate = candidate("en-3", "ev-c", shape("en", 2, 5, &[]), 0.65);
+        for (doc, c) in [
+            (&new, other_length),
+            (&new, other_figures),
+            (&short, short_candidate),
+        ] {
+            let found = compare(doc, &[1.0, 0.0], std::slice::from_ref(&c));
+            assert_eq!(found.translation_of, None, "{} → {found:?}", c.id);
+            assert_eq!(found.same_article_event, None);
+        }
+    }
+
+    #[test]
+    fn the_closest_of_several_translations_is_taken_and_points_at_the_original() {
+        let new = new_doc(shape("ru", 6, 1, &[]));
+        let mut zh = candidate("zh-1", "ev-a", shape("zh-Hans", 6, 2, &[]), 0.66);
+        zh.translation_of = Some("en-1".into());
+        let de = candidate("de-1", "ev-b", shape("de", 6, 3, &[]), 0.75);
+        let found = compare(&new, &[1.0, 0.0], &[zh.clone(), de]);
+        assert_eq!(found.translation_of.as_deref(), Some("de-1"));
+        assert_eq!(found.same_article_event.as_deref(), Some("ev-b"));
+        let found = compare(&new, &[1.0, 0.0], &[zh]);
+        assert_eq!(found.translation_of.as_deref(), Some("en-1"));
+        assert_eq!(found.same_article_event.as_deref(), Some("ev-a"));
     }
 }

@@ -25,6 +25,8 @@ use store::{Commit, DocStatus, DocumentRecord, SharedPassage, Store, StoreError}
 
 /// Documents of each candidate event the linker compares a new document with.
 const LINK_PER_EVENT: usize = 12;
+/// How many of the nearest events the linker looks in.
+const LINK_EVENTS: usize = 5;
 
 /// What happened to one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,20 +152,14 @@ impl<'s> Pipeline<'s> {
         let Some(event) = record.event else {
             return Ok(());
         };
-        // An exact copy joined its original's event without a look at the rest (see
-        // `commit_one`); a near duplicate went through the clusterer.
-        let duplicate_event = match &record.duplicate_of {
-            Some(other) => self
-                .store
-                .document(other)?
-                .filter(|o| o.hash == record.hash)
-                .and_then(|o| o.event),
-            None => None,
-        };
+        // A copy or a translation joined the event of the document it copies without a look at
+        // the rest (see `commit_one`), and that event is the one stored with it.
+        let same_article_event = (record.duplicate_of.is_some() || record.translation_of.is_some())
+            .then(|| event.clone());
         let features = features_of(&record.article, record.vector.unwrap_or_default());
         let replayed =
             self.clusterer
-                .assign(&record.article, &features, duplicate_event.as_deref());
+                .assign(&record.article, &features, same_article_event.as_deref());
         if replayed.event.id != event {
             // Cannot happen while every worker runs the same clusterer; if it does (workers of
             // different versions), fall back to the stored events' states.
@@ -363,13 +359,14 @@ impl<'s> Pipeline<'s> {
         if duplicate_of.is_some() {
             self.summary.duplicates += 1;
         }
-        let assignment = self
-            .clusterer
-            .assign(&article, features, duplicate_event.as_deref());
-        let event_id = assignment.event.id.clone();
-        // Link against the documents of the chosen event and the runners-up.
-        let mut events = vec![event_id.clone()];
-        events.extend(assignment.runners_up.iter().map(|(e, _)| e.clone()));
+        // Link against the documents of the nearest events (and of the copied document's), then
+        // place: a copy or a translation joins the event of the document it copies.
+        let ranking = self.clusterer.rank(features);
+        let mut events = self.clusterer.nearest(&ranking, LINK_EVENTS);
+        if let Some(e) = &duplicate_event {
+            events.retain(|x| x != e);
+            events.insert(0, e.clone());
+        }
         let candidates: Vec<link::Candidate> = self
             .store
             .link_candidates(&events, LINK_PER_EVENT)?
@@ -379,11 +376,17 @@ impl<'s> Pipeline<'s> {
                     fingerprint: link::Fingerprint::from_bytes(c.fingerprint.as_deref()?)?,
                     vector: c.vector.unwrap_or_default(),
                     translation_of: c.translation_of,
+                    event: c.event,
                     id: c.id,
                 })
             })
             .collect();
         let found = link::compare(links, &features.vector, &candidates);
+        let same_article_event = duplicate_event.or(found.same_article_event.clone());
+        let assignment =
+            self.clusterer
+                .place(ranking, &article, features, same_article_event.as_deref());
+        let event_id = assignment.event.id.clone();
         let mut why = assignment.why.clone();
         for note in found.notes.iter().chain(inner) {
             why.push_str("; ");
