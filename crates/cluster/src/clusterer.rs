@@ -23,6 +23,11 @@ const KEEP_TERMS: usize = 120;
 /// Nearest documents looked at per article.
 const NEIGHBOURS: usize = 24;
 const EF_SEARCH: usize = 64;
+/// Points an event keeps in the nearest-neighbour index: its first members (or its centroid
+/// after a reload, then its next members). Each point is a 512-float vector held in memory, so
+/// without a cap a long-running worker grows by ~2 KB per document it ingests; with it, memory
+/// follows the number of events, and a large event is still found by its first members.
+const POINTS_PER_EVENT: u32 = 64;
 
 /// The weights and thresholds of the decision (see [`Params::default`] for the tuned values).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,6 +116,8 @@ struct State {
 struct Entry {
     event: Event,
     state: State,
+    /// Its points in the index.
+    points: u32,
 }
 
 /// The event a document was put in, its new state, and why.
@@ -198,12 +205,18 @@ impl Clusterer {
             for t in state.terms.keys() {
                 *c.df.entry(t.clone()).or_insert(0) += 1;
             }
+            let mut points = 0;
             if let Some(v) = unit(&state.sum) {
                 c.index.insert(&v);
                 c.point_event.push(n as u32);
+                points = 1;
             }
             c.by_id.insert(event.id.clone(), n);
-            c.events.push(Entry { event, state });
+            c.events.push(Entry {
+                event,
+                state,
+                points,
+            });
         }
         c
     }
@@ -532,9 +545,10 @@ impl Clusterer {
     }
 
     fn add_point(&mut self, n: usize, f: &Features) {
-        if f.vector.len() == self.index_dim() {
+        if f.vector.len() == self.index_dim() && self.events[n].points < POINTS_PER_EVENT {
             self.index.insert(&f.vector);
             self.point_event.push(n as u32);
+            self.events[n].points += 1;
         }
     }
 
@@ -546,6 +560,7 @@ impl Clusterer {
         let Entry {
             event: e,
             state: st,
+            ..
         } = &mut self.events[n];
         st.documents += 1;
         if st.sum.len() != f.vector.len() && !f.vector.is_empty() {
@@ -638,6 +653,7 @@ impl Clusterer {
         self.events.push(Entry {
             event,
             state: State::default(),
+            points: 0,
         });
         self.absorb(n, article, f);
         self.add_point(n, f);
@@ -697,4 +713,48 @@ fn first_words(text: &str, n: usize) -> String {
         .take(n)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: Some("Flood closes the river port".into()),
+            paragraphs: vec!["The river port closed on Monday after the flood.".into()],
+            ..Article::default()
+        }
+    }
+
+    /// A unit vector near the first axis, a little different per `i`.
+    fn vector(i: usize) -> Vec<f32> {
+        let mut v = vec![0.0f32; embed_dim()];
+        v[0] = 1.0;
+        v[1 + i % (embed_dim() - 1)] = 0.05;
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / norm).collect()
+    }
+
+    #[test]
+    fn an_event_keeps_a_bounded_number_of_points_in_the_index() {
+        let mut c = Clusterer::default();
+        let n = POINTS_PER_EVENT as usize * 2;
+        let mut events = std::collections::HashSet::new();
+        for i in 0..n {
+            let a = article(&format!("doc-{i}"));
+            let f = Features::of(&a, vector(i));
+            let first = (i > 0).then(|| c.events[0].event.id.clone());
+            // Every document after the first joins the first one's event.
+            events.insert(c.assign(&a, &f, first.as_deref()).event.id);
+        }
+        assert_eq!(events.len(), 1);
+        assert_eq!(c.events[0].state.documents, n);
+        assert_eq!(c.index.len(), POINTS_PER_EVENT as usize);
+        // Still found by its members' points.
+        let probe = Features::of(&article("probe"), vector(3));
+        let ranking = c.rank(&probe);
+        assert_eq!(c.nearest(&ranking, 1), vec![c.events[0].event.id.clone()]);
+    }
 }
