@@ -343,8 +343,92 @@ mod snapshot {
         bytes.extend_from_slice(&body);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, path).is_ok() {
+            if let Some(dir) = path.parent() {
+                prune(dir);
+            }
             return;
         }
         let _ = std::fs::remove_file(&tmp);
+    }
+
+    /// Remove the snapshots of program files that are gone (each `cargo test` build and each
+    /// moved binary leaves one behind, ~15 MB), and of other snapshot formats.
+    fn prune(dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !(name.starts_with(".storyline-enrich-") && name.ends_with(".bin")) {
+                continue;
+            }
+            let program = program_of(&entry.path());
+            if program.is_none_or(|p| !p.exists()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// The program file a snapshot was written for, read from its stamp (`None` for a file of
+    /// another format or one that does not read).
+    fn program_of(file: &Path) -> Option<PathBuf> {
+        use std::io::Read;
+        let mut head = Vec::new();
+        std::fs::File::open(file)
+            .ok()?
+            .take(8192)
+            .read_to_end(&mut head)
+            .ok()?;
+        let (stamp, _): (&str, &[u8]) = postcard::take_from_bytes(&head).ok()?;
+        let rest = stamp.strip_prefix(FORMAT)?.strip_prefix(' ')?;
+        // The path is followed by five fields: size, modification time and three SHA-256.
+        let path = rest.rsplitn(6, ' ').nth(5)?;
+        Some(PathBuf::from(path))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn snapshots_of_programs_that_are_gone_are_pruned() {
+            let dir = std::env::temp_dir().join(format!("enrich-prune-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let kept_program = dir.join("a program with spaces");
+            std::fs::write(&kept_program, b"").unwrap();
+            let stamp = |program: &Path| format!("{FORMAT} {} 10 20 aa bb cc", program.display());
+            let write = |name: &str, stamp: &str| {
+                let mut bytes = postcard::to_stdvec(&stamp).unwrap();
+                bytes.extend_from_slice(&[7u8; 64]);
+                std::fs::write(dir.join(name), bytes).unwrap();
+            };
+            write(".storyline-enrich-1.bin", &stamp(&kept_program));
+            write(".storyline-enrich-2.bin", &stamp(&dir.join("gone")));
+            write(
+                ".storyline-enrich-3.bin",
+                "storyline-enrich-snapshot-0 /old 1 2 a b c",
+            );
+            std::fs::write(dir.join("other.bin"), b"not ours").unwrap();
+            assert_eq!(
+                program_of(&dir.join(".storyline-enrich-1.bin")),
+                Some(kept_program)
+            );
+            prune(&dir);
+            let mut left: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            left.sort();
+            assert_eq!(
+                left,
+                [
+                    ".storyline-enrich-1.bin",
+                    "a program with spaces",
+                    "other.bin"
+                ]
+            );
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
     }
 }

@@ -21,6 +21,8 @@ const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
 const DICT: &str = "jiagu-0.2.3/jiagu/segment/dict/jiagu.dict";
 
 const COMPACT: &str = ".storyline-jiagu-ner-v2.bin";
+/// Earlier versions' compact files, removed when the current one is written.
+const OLD_COMPACT: &[&str] = &[".storyline-jiagu-ner-v1.bin"];
 /// The compact file's first field; bump when [`ZhNer`]'s fields change.
 const FORMAT: &str = "storyline-jiagu-ner-2";
 
@@ -60,8 +62,10 @@ impl ZhNer {
         }
         let z = ZhNer::from_files(&dir.join(NER_MODEL), &dir.join(DICT))?;
         let tmp = dir.join(format!("{COMPACT}.{}", std::process::id()));
-        if std::fs::write(&tmp, z.to_compact()).is_ok() {
-            let _ = std::fs::rename(&tmp, &compact);
+        if std::fs::write(&tmp, z.to_compact()).is_ok() && std::fs::rename(&tmp, &compact).is_ok() {
+            for old in OLD_COMPACT {
+                let _ = std::fs::remove_file(dir.join(old));
+            }
         }
         let _ = std::fs::remove_file(&tmp);
         Ok(z)
