@@ -184,7 +184,19 @@ impl<'s> Pipeline<'s> {
     /// Analyse a batch in parallel, then cluster and commit its documents one by one, in
     /// order. One result per input document, in order.
     pub fn ingest_batch(&mut self, raws: Vec<RawDocument>) -> Vec<Result<Outcome, PipelineError>> {
-        // Documents already stored are recognised before any costly work.
+        let screened = self.screen(raws);
+        let analysed = analyse_batch(self.encoder, screened);
+        self.commit_batch(analysed)
+    }
+
+    /// The encoder this pipeline embeds with (for [`analyse_batch`] on another thread).
+    pub fn encoder(&self) -> Option<&'s embed::Encoder> {
+        self.encoder
+    }
+
+    /// The first step of [`Pipeline::ingest_batch`]: documents already stored are recognised
+    /// before any costly work.
+    pub fn screen(&self, raws: Vec<RawDocument>) -> ScreenedBatch {
         let mut todo = Vec::new();
         let mut results: Vec<Option<Result<Outcome, PipelineError>>> = Vec::new();
         for raw in raws {
@@ -200,14 +212,17 @@ impl<'s> Pipeline<'s> {
                 Err(e) => results.push(Some(Err(e.into()))),
             }
         }
-        let analysed: Vec<(usize, Result<Analysed, PipelineError>)> = {
-            let encoder = self.encoder;
-            let prepared: Vec<(usize, Result<Analysed, PipelineError>)> = todo
-                .into_par_iter()
-                .map(|(i, raw, hash)| (i, prepare(raw, hash)))
-                .collect();
-            embed_all(encoder, prepared)
-        };
+        ScreenedBatch { results, todo }
+    }
+
+    /// The last step of [`Pipeline::ingest_batch`]: link, cluster and commit the analysed
+    /// documents one at a time, in the batch's commit order, with their enrichment computed on
+    /// the pool meanwhile. The results are in the order the documents were given.
+    pub fn commit_batch(&mut self, batch: AnalysedBatch) -> Vec<Result<Outcome, PipelineError>> {
+        let AnalysedBatch {
+            mut results,
+            analysed,
+        } = batch;
         // Committed in an order of their own (see `cluster::commit_order`), so that the order
         // in which a batch's documents arrive does not change its events.
         let order = {
@@ -439,6 +454,35 @@ impl<'s> Pipeline<'s> {
             id,
             event: event_id,
         })
+    }
+}
+
+/// A batch whose stored documents are recognised ([`Pipeline::screen`]), for
+/// [`analyse_batch`].
+pub struct ScreenedBatch {
+    results: Vec<Option<Result<Outcome, PipelineError>>>,
+    todo: Vec<(usize, RawDocument, String)>,
+}
+
+/// A batch whose costly stages are done ([`analyse_batch`]), for [`Pipeline::commit_batch`].
+pub struct AnalysedBatch {
+    results: Vec<Option<Result<Outcome, PipelineError>>>,
+    analysed: Vec<(usize, Result<Analysed, PipelineError>)>,
+}
+
+/// The middle step of [`Pipeline::ingest_batch`], pure and parallel on rayon's pool: extract,
+/// text layer, features, fingerprint and embedding of every new document of the batch. It
+/// needs no store, so a caller may run it for the next batch while this one commits (the
+/// commit checks again whether a document was stored meanwhile).
+pub fn analyse_batch(encoder: Option<&embed::Encoder>, batch: ScreenedBatch) -> AnalysedBatch {
+    let ScreenedBatch { results, todo } = batch;
+    let prepared: Vec<(usize, Result<Analysed, PipelineError>)> = todo
+        .into_par_iter()
+        .map(|(i, raw, hash)| (i, prepare(raw, hash)))
+        .collect();
+    AnalysedBatch {
+        results,
+        analysed: embed_all(encoder, prepared),
     }
 }
 

@@ -149,6 +149,9 @@ fn ingest(
         stop.clone(),
     );
     let mut drained = false;
+    // Two batches are in flight: while one is linked, clustered and committed (one document at
+    // a time), the next one is extracted and embedded on the other cores.
+    let mut pending: Option<(u64, pipeline::AnalysedBatch)> = None;
     loop {
         let mut batch = crate::stream::next_batch(&items, batch_size, &stop);
         if batch.is_empty() && stop.requested() && !drained {
@@ -156,9 +159,7 @@ fn ingest(
             batch = crate::stream::drain(&items);
             drained = true;
         }
-        if batch.is_empty() {
-            break;
-        }
+        let last = batch.is_empty();
         let mut docs = Vec::with_capacity(batch.len());
         for item in batch {
             match item {
@@ -170,18 +171,26 @@ fn ingest(
             }
         }
         let n = docs.len() as u64;
-        for r in pipe.ingest_batch(docs) {
-            match r {
-                Ok(_) => {}
-                Err(pipeline::PipelineError::Input { source_name, why }) => {
-                    bar.suspend(|| eprintln!("storyline: {source_name}: {why}"));
+        let screened = pipe.screen(docs);
+        let encoder = pipe.encoder();
+        let (analysed, committed) = std::thread::scope(|scope| {
+            let next = scope.spawn(move || pipeline::analyse_batch(encoder, screened));
+            let committed = match pending.take() {
+                Some((count, batch)) => {
+                    report_batch(pipe.commit_batch(batch), &bar).map(|()| bar.inc(count))
                 }
-                Err(e @ pipeline::PipelineError::Store(_)) => {
-                    return Err(e).context("cannot store a document")
-                }
-            }
+                None => Ok(()),
+            };
+            (next.join(), committed)
+        });
+        committed?;
+        let analysed = analysed
+            .map_err(|_| anyhow::anyhow!("the analysis of a batch of documents panicked"))?;
+        if last {
+            report_batch(pipe.commit_batch(analysed), &bar)?;
+            break;
         }
-        bar.inc(n);
+        pending = Some((n, analysed));
     }
     if stop.requested() {
         bar.suspend(|| {
@@ -223,6 +232,25 @@ fn ingest(
     } else {
         Done::Ok
     })
+}
+
+/// Print the input errors of a committed batch; a store error ends the ingest.
+fn report_batch(
+    results: Vec<Result<pipeline::Outcome, pipeline::PipelineError>>,
+    bar: &indicatif::ProgressBar,
+) -> Result<()> {
+    for r in results {
+        match r {
+            Ok(_) => {}
+            Err(pipeline::PipelineError::Input { source_name, why }) => {
+                bar.suspend(|| eprintln!("storyline: {source_name}: {why}"));
+            }
+            Err(e @ pipeline::PipelineError::Store(_)) => {
+                return Err(e).context("cannot store a document")
+            }
+        }
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {
