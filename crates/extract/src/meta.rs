@@ -1005,3 +1005,33 @@ pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
         .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
         .map(|c| (c.0, false))
 }
+
+/// Very last resort: a full date in the paths of the page's own links, images and metadata URLs
+/// (`/files/2016/05/04/report.png`, `/2016/05/22/post-name/`), the most frequent one. Content
+/// management systems file uploads and posts under the day they were made.
+pub fn date_in_links(html: &str) -> Option<Date> {
+    static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?:href|src|content|data-[a-z-]+)\s*=\s*["'][^"'\s]*?/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/"#,
+        )
+        .expect("static regex")
+    });
+    let mut counts: Vec<(Date, usize, usize)> = Vec::new();
+    for (i, c) in PATH_DATE.captures_iter(html).take(2000).enumerate() {
+        let num = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
+        let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else {
+            continue;
+        };
+        let Some(d) = Date::new(y as i32, m, d) else {
+            continue;
+        };
+        match counts.iter_mut().find(|x| x.0 == d) {
+            Some(x) => x.1 += 1,
+            None => counts.push((d, 1, i)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|c| c.0)
+}

@@ -483,6 +483,23 @@ fn utc_metadata_time_yields_to_the_local_day() {
 }
 
 #[test]
+fn date_only_in_the_paths_of_uploads() {
+    // No date anywhere but in the paths the site files its uploads under; the most frequent wins.
+    let s = page_with(
+        "<head><meta property='og:image' content='https://example.org/up/2018/04/09/cover.png'></head>\
+         <div><h1>Quay to reopen</h1><img src='/up/2018/04/09/quay.jpg'><a href='/2017/01/02/older/'>Older</a>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2018-04-09"));
+    // A year and month only, or an impossible day, is not a date.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><img src='/up/2018/04/quay.jpg'><img src='/up/2018/02/31/x.jpg'>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published, None);
+}
+
+#[test]
 fn chinese_byline_variants() {
     // The outlet before the label, and two labelled groups on consecutive lines with a date.
     let a = html(&zh_page(&format!(
