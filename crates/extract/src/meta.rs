@@ -508,6 +508,13 @@ fn time_elements(page: &Page) -> (Option<Date>, Option<Date>, Option<Date>) {
         let Some(d) = dates::parse_value(&t.datetime) else {
             continue;
         };
+        // The day printed for readers wins over a machine value that names another day
+        // (`<time datetime="…07-03T10:18Z">Publié le 29 juin 2019</time>`: the attribute is
+        // when the page was last touched).
+        let d = match dates::find_all(&t.text).first() {
+            Some(f) if f.date.day_number() != d.day_number() => f.date,
+            _ => d,
+        };
         if h.contains("datepublished")
             || h.contains("pubdate")
             || h.contains("publish")

@@ -500,6 +500,21 @@ fn date_only_in_the_paths_of_uploads() {
 }
 
 #[test]
+fn day_printed_in_a_time_element_beats_its_attribute() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p class='meta'><time datetime='2021-05-11T08:00:00Z'>Posted on 2 May 2021</time></p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-05-02"));
+    // Printed without a day, or the same day: the attribute (with its time) stands.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p class='meta'><time datetime='2021-05-11T08:00:00Z'>2 hours ago</time></p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-05-11T08:00:00"));
+}
+
+#[test]
 fn chinese_byline_variants() {
     // The outlet before the label, and two labelled groups on consecutive lines with a date.
     let a = html(&zh_page(&format!(
