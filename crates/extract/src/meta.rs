@@ -597,6 +597,7 @@ const DATE_LABELS: &[&str] = &[
     "geschrieben",
     "publié le",
     "posted on",
+    "wurde am",
     "publié",
     "publicado",
     "pubblicato",
@@ -626,7 +627,10 @@ fn date_by_frequency(page: &Page, boiler: &[bool], month: Option<(i32, u32)>) ->
             continue;
         }
         let lower = b.text.to_lowercase();
-        if lower.contains('©') || lower.contains("copyright") {
+        if lower.contains('©')
+            || lower.contains("copyright")
+            || CLOCK_WORDS.iter().any(|w| lower.contains(w))
+        {
             continue;
         }
         let near = h1.is_some_and(|h| i >= h && i <= h + 12);
@@ -667,6 +671,27 @@ const UPDATED_WORDS: &[&str] = &[
     "更新",
 ];
 
+/// Words before a date that make it the reader's clock or the last visit, not the article's.
+pub(crate) const CLOCK_WORDS: &[&str] = &[
+    "aktuelle zeit",
+    "current time",
+    "heure actuelle",
+    "letzter besuch",
+    "last visit",
+    "dernière visite",
+    "今天是",
+];
+
+/// A byline just before a date (`Par Loïc Le Clerc | 30 septembre 2018`, `By Ann Lee, May 2,
+/// 2021`): a short run of words after a byline word at the start of the line or of a field.
+fn byline_before(before: &str) -> bool {
+    static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}.'\- ]{2,40}[|·•,–—-]?\s*$")
+            .expect("static regex")
+    });
+    before.len() <= 120 && BYLINE.is_match(before.trim_start())
+}
+
 /// Words before a date that put it in a comment or a copyright line.
 const NOT_ARTICLE_WORDS: &[&str] = &["comment", "kommentar", "©", "copyright", "(c) "];
 
@@ -703,8 +728,18 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
             while !b.text.is_char_boundary(from) {
                 from += 1;
             }
-            let before = b.text[from..f.start].to_lowercase();
+            let mut before = b.text[from..f.start].to_lowercase();
+            // A label in a short block of its own just before (`<h5>Datum:</h5>03.02.2022`).
+            if f.start == 0 && i > 0 {
+                let p = &page.blocks[i - 1];
+                if p.chars <= 24 && p.text.trim_end().ends_with([':', '：']) {
+                    before = p.text.to_lowercase();
+                }
+            }
             prev_end = f.end;
+            if CLOCK_WORDS.iter().any(|w| before.contains(w)) {
+                continue;
+            }
             if NOT_ARTICLE_WORDS.iter().any(|w| before.contains(w)) {
                 continue;
             }
@@ -712,7 +747,7 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
             if classy {
                 rank += 2;
             }
-            if DATE_LABELS.iter().any(|l| before.contains(l)) {
+            if DATE_LABELS.iter().any(|l| before.contains(l)) || byline_before(&before) {
                 rank += 2;
             }
             if UPDATED_WORDS.iter().any(|w| before.contains(w)) {

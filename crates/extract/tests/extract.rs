@@ -515,6 +515,30 @@ fn day_printed_in_a_time_element_beats_its_attribute() {
 }
 
 #[test]
+fn date_lines_labelled_apart_by_a_byline_or_as_the_clock() {
+    // The label in an element of its own just before the date.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>04.02.2022 - 00:00 Uhr</p>\
+         <div class='x'><h5>Datum:</h5>03.02.2022</div>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-02-03"));
+    // A byline before the date outranks a bare date line elsewhere.
+    let s = page_with(
+        "<div><p>12 mars 2019</p><h1>Quay to reopen</h1><div>Accueil | Par Jean Dupont | 30 septembre 2018</div>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2018-09-30"));
+    // The reader's clock is not the article's date.
+    let s = page_with(
+        "<div class='date'>Aktuelle Zeit: 14.10.2020, 12:18</div><div><h1>Quay to reopen</h1>\
+         <p>Verfasst von Ann Lee, 21.01.2009, 05:42 in Hafen und Verkehr, Kai Nord</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2009-01-21T05:42"));
+}
+
+#[test]
 fn chinese_byline_variants() {
     // The outlet before the label, and two labelled groups on consecutive lines with a date.
     let a = html(&zh_page(&format!(
