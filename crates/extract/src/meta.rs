@@ -503,7 +503,29 @@ fn time_elements(page: &Page) -> (Option<Date>, Option<Date>, Option<Date>) {
     let boiler = boilerplate(page);
     let mut first_time = None;
     let mut any_time = None;
+    // Dates of other posts: a `<time>` inside an embedded or quoted post (`<blockquote>`), and
+    // lists of classed `<time>`s of the same kind (same tag and classes) that name three or more
+    // days (teasers, an archive). A bare `<time>` is the page's own as often as a comment's.
+    let mut days_of_kind: std::collections::HashMap<&str, Vec<i64>> =
+        std::collections::HashMap::new();
     for t in &page.times {
+        if let Some(d) = dates::parse_value(&t.datetime) {
+            let days = days_of_kind.entry(t.hint.as_str()).or_default();
+            if !days.contains(&d.day_number()) {
+                days.push(d.day_number());
+            }
+        }
+    }
+    for t in &page.times {
+        let classed = !page.elems[t.elem].class_id.is_empty();
+        if (classed && days_of_kind.get(t.hint.as_str()).is_some_and(|d| d.len() >= 3))
+            || page
+                .ancestors(t.elem)
+                .take(12)
+                .any(|a| page.elems[a].tag == "blockquote")
+        {
+            continue;
+        }
         let h = t.hint.to_ascii_lowercase();
         let Some(d) = dates::parse_value(&t.datetime) else {
             continue;

@@ -539,6 +539,33 @@ fn date_lines_labelled_apart_by_a_byline_or_as_the_clock() {
 }
 
 #[test]
+fn time_elements_of_other_posts_are_not_the_page_date() {
+    // An embedded post quotes its own date.
+    let s = page_with(
+        "<head><meta name='date' content='2019-01-29T09:00:00+01:00'></head><div><h1>Quay to reopen</h1><p class='date'>29.01.2019</p>\
+         <blockquote class='embed'><p>Look at the quay</p><time datetime='2018-03-12T19:30:12+00:00'>Mar 12, 2018</time></blockquote>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2019-01-29")
+    );
+    // A teaser list with its classed dates.
+    let teasers: String = ["2020-05-04", "2019-12-15", "2020-05-20"]
+        .iter()
+        .map(|d| format!("<li><a href='/x'>Other story</a><time class='teaser-date' datetime='{d}T04:00:00Z'>{d}</time></li>"))
+        .collect();
+    let s = page_with(
+        &format!("<head><meta name='date' content='2020-06-15T10:11:25Z'></head><div><h1>Quay to reopen</h1>"),
+        &format!("</div><ul class='more'>{teasers}</ul>"),
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-06-15")
+    );
+}
+
+#[test]
 fn chinese_byline_variants() {
     // The outlet before the label, and two labelled groups on consecutive lines with a date.
     let a = html(&zh_page(&format!(
