@@ -708,7 +708,7 @@ pub(crate) const CLOCK_WORDS: &[&str] = &[
 /// 2021`): a short run of words after a byline word at the start of the line or of a field.
 fn byline_before(before: &str) -> bool {
     static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}.'\- ]{2,40}[|·•,–—-]?\s*$")
+        Regex::new(r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}.'\-\s]{2,40}[|·•,–—-]?\s*$")
             .expect("static regex")
     });
     before.len() <= 120 && BYLINE.is_match(before.trim_start())
@@ -853,9 +853,10 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
         .iter()
         .map(|k| days_of.get(k.as_str()).is_some_and(|d| d.len() >= 3))
         .collect();
-    // Only when a well-placed date stands outside the lists: a blog's front page or a thread is
-    // all list, and its first entry is the best there is.
-    if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 3) {
+    // Only when a labelled or well-placed date stands outside the lists (a post's footer line
+    // far below the headline counts): a blog's front page or a thread is all list, and its
+    // first entry is the best there is.
+    if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 2) {
         return;
     }
     let mut i = 0;

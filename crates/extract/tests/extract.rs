@@ -566,6 +566,22 @@ fn time_elements_of_other_posts_are_not_the_page_date() {
 }
 
 #[test]
+fn dated_reply_list_yields_to_a_labelled_line_anywhere() {
+    let replies: String = ["15. Mai 2016", "16. Mai 2016", "20. Juni 2016"]
+        .iter()
+        .map(|d| format!("<div class='reply-meta'>{d} at 11:21 · Antwort</div><p>Danke für den Bericht!</p>"))
+        .collect();
+    // Far from the headline, after a long article.
+    let more = "<p>The quay stays open for ferries while the work on the southern basin goes on.</p>"
+        .repeat(14);
+    let s = page_with(
+        &format!("<div><h1>Quay to reopen</h1>{replies}"),
+        &format!("{more}<div class='post-footer'>Dieser Artikel wurde am 14. Mai 2016 um 14:48 von Ann Lee geschrieben und unter dem Stichwort Hafen, Kai, Fähre in die Kategorie Verkehr eingeordnet. Es gibt schon drei Antworten, wie ist deine Meinung?</div></div>"),
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2016-05-14T14:48"));
+}
+
+#[test]
 fn chinese_byline_variants() {
     // The outlet before the label, and two labelled groups on consecutive lines with a date.
     let a = html(&zh_page(&format!(
