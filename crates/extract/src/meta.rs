@@ -638,7 +638,7 @@ const DATE_LABELS: &[&str] = &[
 /// any), with a bonus for dates near the first `h1` (where article dates sit); ties go to the
 /// earliest. Dates inside comments and copyright lines do not count.
 fn date_by_frequency(page: &Page, boiler: &[bool], month: Option<(i32, u32)>) -> Option<Date> {
-    let h1 = page.blocks.iter().position(|b| b.heading == 1);
+    let h1 = headline_block(page);
     let mut cands: Vec<(Date, f64, usize)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
         if boiler.get(b.elem).copied().unwrap_or(false) {
@@ -728,7 +728,7 @@ fn date_from_blocks(page: &Page) -> Option<Date> {
 /// [`date_from_blocks`] with the rank of the date found (2 and up; 3 and up is a labelled or
 /// date-classed line by the headline) and how many different days the candidates name.
 fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
-    let h1 = page.blocks.iter().position(|b| b.heading == 1);
+    let h1 = headline_block(page);
     let mut cands: Vec<(u32, usize, Date)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
         if b.chars > 600 {
@@ -864,6 +864,30 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
         i += 1;
         !listed[i - 1]
     });
+}
+
+/// The block of the article's headline: the first `h1`, unless it is the site's logo (inside a
+/// `<header>` or a `logo`/`brand` element) and another `h1` follows.
+fn headline_block(page: &Page) -> Option<usize> {
+    let logo = |b: &crate::html::Block| {
+        page.ancestors(b.elem).take(6).any(|a| {
+            let e = &page.elems[a];
+            e.tag == "header" || e.class_id.contains("logo") || e.class_id.contains("brand")
+        })
+    };
+    let mut h1s = page
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.heading == 1)
+        .map(|(i, _)| i);
+    let first = h1s.next()?;
+    if logo(&page.blocks[first]) {
+        if let Some(next) = h1s.find(|&i| !logo(&page.blocks[i])) {
+            return Some(next);
+        }
+    }
+    Some(first)
 }
 
 fn first_h1(page: &Page) -> Option<String> {

@@ -582,6 +582,22 @@ fn dated_reply_list_yields_to_a_labelled_line_anywhere() {
 }
 
 #[test]
+fn site_logo_in_an_h1_is_not_the_headline() {
+    // Today's date in the top bar sits by the logo's h1; the article's date by its own h1.
+    let s = page_with(
+        "<header><ul class='topbar-info'><li>Tuesday, (08 Dec 2020)</li></ul>\
+         <div class='header-logo'><h1>Harbour News</h1></div></header>\
+         <div><p>Markets</p><p>Weather</p><p>Sport</p><p>Culture</p><p>Opinion</p></div>\
+         <div><h1>Quay to reopen</h1><ul class='meta'><li>13 Oct 2020 18:29</li></ul>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-10-13")
+    );
+}
+
+#[test]
 fn chinese_byline_variants() {
     // The outlet before the label, and two labelled groups on consecutive lines with a date.
     let a = html(&zh_page(&format!(
