@@ -578,7 +578,10 @@ mod tests {
     fn two_digit_years_with_dots() {
         let f = |s: &str| find_first(s).map(|d| d.iso());
         assert_eq!(f("Sport, 07.11.24").as_deref(), Some("2024-11-07"));
-        assert_eq!(f("Erstellt 05.03.21 um 9:41").as_deref(), Some("2021-03-05T09:41"));
+        assert_eq!(
+            f("Erstellt 05.03.21 um 9:41").as_deref(),
+            Some("2021-03-05T09:41")
+        );
         assert_eq!(f("Ausgabe vom 05.03.21.").as_deref(), Some("2021-03-05"));
         // Versions, longer number runs and impossible days are not dates.
         assert_eq!(f("Release 1.10.23").as_deref(), None);

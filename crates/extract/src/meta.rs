@@ -518,7 +518,10 @@ fn time_elements(page: &Page) -> (Option<Date>, Option<Date>, Option<Date>) {
     }
     for t in &page.times {
         let classed = !page.elems[t.elem].class_id.is_empty();
-        if (classed && days_of_kind.get(t.hint.as_str()).is_some_and(|d| d.len() >= 3))
+        if (classed
+            && days_of_kind
+                .get(t.hint.as_str())
+                .is_some_and(|d| d.len() >= 3))
             || page
                 .ancestors(t.elem)
                 .take(12)
@@ -708,8 +711,10 @@ pub(crate) const CLOCK_WORDS: &[&str] = &[
 /// 2021`): a short run of words after a byline word at the start of the line or of a field.
 fn byline_before(before: &str) -> bool {
     static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}.'\-\s]{2,40}[|·•,–—-]?\s*$")
-            .expect("static regex")
+        Regex::new(
+            r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}.'\-\s]{2,40}[|·•,–—-]?\s*$",
+        )
+        .expect("static regex")
     });
     before.len() <= 120 && BYLINE.is_match(before.trim_start())
 }

@@ -556,7 +556,7 @@ fn time_elements_of_other_posts_are_not_the_page_date() {
         .map(|d| format!("<li><a href='/x'>Other story</a><time class='teaser-date' datetime='{d}T04:00:00Z'>{d}</time></li>"))
         .collect();
     let s = page_with(
-        &format!("<head><meta name='date' content='2020-06-15T10:11:25Z'></head><div><h1>Quay to reopen</h1>"),
+        "<head><meta name='date' content='2020-06-15T10:11:25Z'></head><div><h1>Quay to reopen</h1>",
         &format!("</div><ul class='more'>{teasers}</ul>"),
     );
     assert_eq!(
@@ -569,11 +569,16 @@ fn time_elements_of_other_posts_are_not_the_page_date() {
 fn dated_reply_list_yields_to_a_labelled_line_anywhere() {
     let replies: String = ["15. Mai 2016", "16. Mai 2016", "20. Juni 2016"]
         .iter()
-        .map(|d| format!("<div class='reply-meta'>{d} at 11:21 · Antwort</div><p>Danke für den Bericht!</p>"))
+        .map(|d| {
+            format!(
+                "<div class='reply-meta'>{d} at 11:21 · Antwort</div><p>Danke für den Bericht!</p>"
+            )
+        })
         .collect();
     // Far from the headline, after a long article.
-    let more = "<p>The quay stays open for ferries while the work on the southern basin goes on.</p>"
-        .repeat(14);
+    let more =
+        "<p>The quay stays open for ferries while the work on the southern basin goes on.</p>"
+            .repeat(14);
     let s = page_with(
         &format!("<div><h1>Quay to reopen</h1>{replies}"),
         &format!("{more}<div class='post-footer'>Dieser Artikel wurde am 14. Mai 2016 um 14:48 von Ann Lee geschrieben und unter dem Stichwort Hafen, Kai, Fähre in die Kategorie Verkehr eingeordnet. Es gibt schon drei Antworten, wie ist deine Meinung?</div></div>"),
