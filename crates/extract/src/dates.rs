@@ -313,7 +313,11 @@ pub fn find_all(s: &str) -> Vec<Found> {
             });
         }
     }
-    for c in DMY_SHORT.captures_iter(s) {
+    // `dd.dd.dd` somewhere, checked on bytes first: most text has none.
+    let short_dotted = s.as_bytes().windows(8).any(|w| {
+        w[2] == b'.' && w[5] == b'.' && [0, 1, 3, 4, 6, 7].iter().all(|&i| w[i].is_ascii_digit())
+    });
+    for c in DMY_SHORT.captures_iter(if short_dotted { s } else { "" }) {
         let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
             continue;
         };
