@@ -236,6 +236,16 @@ static DMY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// `31.10.23`: a two-digit year only with dots and two-digit day and month (German and Swiss
+/// pages print it so), never inside a longer run of numbers (`1.10.23.4`, `31.10.2023`).
+static DMY_SHORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)(?:^|[^\d.])(\d{2})\.(\d{2})\.(\d{2})(?:[^\d.]|\.\D|\.$|$)
+          (?:\s*,?\s*(?:um\s*)?(\d{1,2}):(\d{2}))?",
+    )
+    .expect("static regex")
+});
+
 static D_MONTH_Y: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)(?:^|[^\w])(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({MONTHS_RE})(?:\s*,?\s*(?:de\s+)?|\s+)((?:19|20)\d\d)\b
@@ -300,6 +310,24 @@ pub fn find_all(s: &str) -> Vec<Found> {
                 date: date.with_time(num(c.get(4)), num(c.get(5)), num(c.get(6))),
                 start: whole.start,
                 end: whole.end,
+            });
+        }
+    }
+    // `dd.dd.dd` somewhere, checked on bytes first: most text has none.
+    let short_dotted = s.as_bytes().windows(8).any(|w| {
+        w[2] == b'.' && w[5] == b'.' && [0, 1, 3, 4, 6, 7].iter().all(|&i| w[i].is_ascii_digit())
+    });
+    for c in DMY_SHORT.captures_iter(if short_dotted { s } else { "" }) {
+        let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
+            continue;
+        };
+        if let Some(date) = Date::new(2000 + y as i32, m, d) {
+            let whole = c.get(1).map_or(0, |m| m.start())..c.get(3).map_or(0, |m| m.end());
+            let end = c.get(5).map_or(whole.end, |m| m.end());
+            out.push(Found {
+                date: date.with_time(num(c.get(4)), num(c.get(5)), None),
+                start: whole.start,
+                end,
             });
         }
     }
@@ -548,6 +576,22 @@ mod tests {
         );
         assert_eq!(f("Tanja Karrasch3.11.2023").as_deref(), Some("2023-11-03"));
         assert_eq!(f("v12023-11-02").as_deref(), None);
+    }
+
+    #[test]
+    fn two_digit_years_with_dots() {
+        let f = |s: &str| find_first(s).map(|d| d.iso());
+        assert_eq!(f("Sport, 07.11.24").as_deref(), Some("2024-11-07"));
+        assert_eq!(
+            f("Erstellt 05.03.21 um 9:41").as_deref(),
+            Some("2021-03-05T09:41")
+        );
+        assert_eq!(f("Ausgabe vom 05.03.21.").as_deref(), Some("2021-03-05"));
+        // Versions, longer number runs and impossible days are not dates.
+        assert_eq!(f("Release 1.10.23").as_deref(), None);
+        assert_eq!(f("Build 3.05.03.21").as_deref(), None);
+        assert_eq!(f("05.03.21.7").as_deref(), None);
+        assert_eq!(f("32.13.21").as_deref(), None);
     }
 
     #[test]

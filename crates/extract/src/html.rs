@@ -53,6 +53,8 @@ pub struct TimeTag {
     pub elem: usize,
     /// Context flags from itemprop/class: `published`, `modified`, …
     pub hint: String,
+    /// Text printed inside a `<time>` element (its first 200 bytes or so).
+    pub text: String,
 }
 
 /// The page as read.
@@ -238,7 +240,8 @@ struct Reader {
     link_depth: usize,
     last_space: bool,
     pre_depth: usize,
-    time_attr: Option<String>,
+    /// The `<time>` element being read (index into `page.times`), to keep its printed text.
+    open_time: Option<usize>,
 }
 
 impl Reader {
@@ -280,6 +283,11 @@ impl Reader {
         }
         if self.link_depth > 0 {
             self.link_chars += self.text[before..].chars().count();
+        }
+        if let Some(t) = self.open_time.and_then(|i| self.page.times.get_mut(i)) {
+            if t.text.len() < 200 {
+                t.text.push_str(s);
+            }
         }
     }
 
@@ -388,6 +396,7 @@ impl Reader {
                 datetime: dt,
                 elem: idx,
                 hint,
+                text: String::new(),
             });
         }
         self.page.elems.push(Elem {
@@ -478,7 +487,7 @@ pub fn read(html: &str) -> Page {
         link_depth: 0,
         last_space: false,
         pre_depth: 0,
-        time_attr: None,
+        open_time: None,
     };
     // Root element.
     r.page.elems.push(Elem {
@@ -682,7 +691,7 @@ fn start_tag(r: &mut Reader, tag: &str, attr_text: &str) {
     if tag == "time" {
         if let Some(t) = r.page.times.last() {
             if t.elem == r.page.elems.len() - 1 {
-                r.time_attr = Some(t.datetime.clone());
+                r.open_time = Some(r.page.times.len() - 1);
             }
         }
     }
@@ -696,6 +705,7 @@ fn end_tag(r: &mut Reader, tag: &str) {
     if tag == "time" {
         // `<time>May 2, 2019</time><time>…</time>`: two dates, not one glued word.
         r.push_text(" ");
+        r.open_time = None;
     }
     if tag == "p" && !r.stack.iter().any(|&e| r.page.elems[e].tag == "p") {
         // `</p>` without `<p>`: a paragraph break.

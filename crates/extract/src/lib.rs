@@ -148,7 +148,8 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
             .map(|s| s.0)
             .or(pm.published_guess)
             .or(source.map(|s| s.0))
-            .or(pm.published_furniture);
+            .or(pm.published_furniture)
+            .or_else(|| meta::date_in_links(h));
     }
     Article {
         url: pm.url,

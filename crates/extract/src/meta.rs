@@ -503,10 +503,42 @@ fn time_elements(page: &Page) -> (Option<Date>, Option<Date>, Option<Date>) {
     let boiler = boilerplate(page);
     let mut first_time = None;
     let mut any_time = None;
+    // Dates of other posts: a `<time>` inside an embedded or quoted post (`<blockquote>`), and
+    // lists of classed `<time>`s of the same kind (same tag and classes) that name three or more
+    // days (teasers, an archive). A bare `<time>` is the page's own as often as a comment's.
+    let mut days_of_kind: std::collections::HashMap<&str, Vec<i64>> =
+        std::collections::HashMap::new();
     for t in &page.times {
+        if let Some(d) = dates::parse_value(&t.datetime) {
+            let days = days_of_kind.entry(t.hint.as_str()).or_default();
+            if !days.contains(&d.day_number()) {
+                days.push(d.day_number());
+            }
+        }
+    }
+    for t in &page.times {
+        let classed = !page.elems[t.elem].class_id.is_empty();
+        if (classed
+            && days_of_kind
+                .get(t.hint.as_str())
+                .is_some_and(|d| d.len() >= 3))
+            || page
+                .ancestors(t.elem)
+                .take(12)
+                .any(|a| page.elems[a].tag == "blockquote")
+        {
+            continue;
+        }
         let h = t.hint.to_ascii_lowercase();
         let Some(d) = dates::parse_value(&t.datetime) else {
             continue;
+        };
+        // The day printed for readers wins over a machine value that names another day
+        // (`<time datetime="…07-03T10:18Z">Publié le 29 juin 2019</time>`: the attribute is
+        // when the page was last touched).
+        let d = match dates::find_all(&t.text).first() {
+            Some(f) if f.date.day_number() != d.day_number() => f.date,
+            _ => d,
         };
         if h.contains("datepublished")
             || h.contains("pubdate")
@@ -590,6 +622,7 @@ const DATE_LABELS: &[&str] = &[
     "geschrieben",
     "publié le",
     "posted on",
+    "wurde am",
     "publié",
     "publicado",
     "pubblicato",
@@ -608,7 +641,7 @@ const DATE_LABELS: &[&str] = &[
 /// any), with a bonus for dates near the first `h1` (where article dates sit); ties go to the
 /// earliest. Dates inside comments and copyright lines do not count.
 fn date_by_frequency(page: &Page, boiler: &[bool], month: Option<(i32, u32)>) -> Option<Date> {
-    let h1 = page.blocks.iter().position(|b| b.heading == 1);
+    let h1 = headline_block(page);
     let mut cands: Vec<(Date, f64, usize)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
         if boiler.get(b.elem).copied().unwrap_or(false) {
@@ -619,7 +652,10 @@ fn date_by_frequency(page: &Page, boiler: &[bool], month: Option<(i32, u32)>) ->
             continue;
         }
         let lower = b.text.to_lowercase();
-        if lower.contains('©') || lower.contains("copyright") {
+        if lower.contains('©')
+            || lower.contains("copyright")
+            || CLOCK_WORDS.iter().any(|w| lower.contains(w))
+        {
             continue;
         }
         let near = h1.is_some_and(|h| i >= h && i <= h + 12);
@@ -660,6 +696,29 @@ const UPDATED_WORDS: &[&str] = &[
     "更新",
 ];
 
+/// Words before a date that make it the reader's clock or the last visit, not the article's.
+pub(crate) const CLOCK_WORDS: &[&str] = &[
+    "aktuelle zeit",
+    "current time",
+    "heure actuelle",
+    "letzter besuch",
+    "last visit",
+    "dernière visite",
+    "今天是",
+];
+
+/// A byline just before a date (`Par Loïc Le Clerc | 30 septembre 2018`, `By Ann Lee, May 2,
+/// 2021`): a short run of words after a byline word at the start of the line or of a field.
+fn byline_before(before: &str) -> bool {
+    static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}.'\-\s]{2,40}[|·•,–—-]?\s*$",
+        )
+        .expect("static regex")
+    });
+    before.len() <= 120 && BYLINE.is_match(before.trim_start())
+}
+
 /// Words before a date that put it in a comment or a copyright line.
 const NOT_ARTICLE_WORDS: &[&str] = &["comment", "kommentar", "©", "copyright", "(c) "];
 
@@ -674,7 +733,7 @@ fn date_from_blocks(page: &Page) -> Option<Date> {
 /// [`date_from_blocks`] with the rank of the date found (2 and up; 3 and up is a labelled or
 /// date-classed line by the headline) and how many different days the candidates name.
 fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
-    let h1 = page.blocks.iter().position(|b| b.heading == 1);
+    let h1 = headline_block(page);
     let mut cands: Vec<(u32, usize, Date)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
         if b.chars > 600 {
@@ -696,8 +755,18 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
             while !b.text.is_char_boundary(from) {
                 from += 1;
             }
-            let before = b.text[from..f.start].to_lowercase();
+            let mut before = b.text[from..f.start].to_lowercase();
+            // A label in a short block of its own just before (`<h5>Datum:</h5>03.02.2022`).
+            if f.start == 0 && i > 0 {
+                let p = &page.blocks[i - 1];
+                if p.chars <= 24 && p.text.trim_end().ends_with([':', '：']) {
+                    before = p.text.to_lowercase();
+                }
+            }
             prev_end = f.end;
+            if CLOCK_WORDS.iter().any(|w| before.contains(w)) {
+                continue;
+            }
             if NOT_ARTICLE_WORDS.iter().any(|w| before.contains(w)) {
                 continue;
             }
@@ -705,7 +774,7 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
             if classy {
                 rank += 2;
             }
-            if DATE_LABELS.iter().any(|l| before.contains(l)) {
+            if DATE_LABELS.iter().any(|l| before.contains(l)) || byline_before(&before) {
                 rank += 2;
             }
             if UPDATED_WORDS.iter().any(|w| before.contains(w)) {
@@ -789,9 +858,10 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
         .iter()
         .map(|k| days_of.get(k.as_str()).is_some_and(|d| d.len() >= 3))
         .collect();
-    // Only when a well-placed date stands outside the lists: a blog's front page or a thread is
-    // all list, and its first entry is the best there is.
-    if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 3) {
+    // Only when a labelled or well-placed date stands outside the lists (a post's footer line
+    // far below the headline counts): a blog's front page or a thread is all list, and its
+    // first entry is the best there is.
+    if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 2) {
         return;
     }
     let mut i = 0;
@@ -799,6 +869,30 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
         i += 1;
         !listed[i - 1]
     });
+}
+
+/// The block of the article's headline: the first `h1`, unless it is the site's logo (inside a
+/// `<header>` or a `logo`/`brand` element) and another `h1` follows.
+fn headline_block(page: &Page) -> Option<usize> {
+    let logo = |b: &crate::html::Block| {
+        page.ancestors(b.elem).take(6).any(|a| {
+            let e = &page.elems[a];
+            e.tag == "header" || e.class_id.contains("logo") || e.class_id.contains("brand")
+        })
+    };
+    let mut h1s = page
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.heading == 1)
+        .map(|(i, _)| i);
+    let first = h1s.next()?;
+    if logo(&page.blocks[first]) {
+        if let Some(next) = h1s.find(|&i| !logo(&page.blocks[i])) {
+            return Some(next);
+        }
+    }
+    Some(first)
 }
 
 fn first_h1(page: &Page) -> Option<String> {
@@ -1004,4 +1098,34 @@ pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
         .map(|c| (c.0, false))
+}
+
+/// Very last resort: a full date in the paths of the page's own links, images and metadata URLs
+/// (`/files/2016/05/04/report.png`, `/2016/05/22/post-name/`), the most frequent one. Content
+/// management systems file uploads and posts under the day they were made.
+pub fn date_in_links(html: &str) -> Option<Date> {
+    static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?:href|src|content|data-[a-z-]+)\s*=\s*["'][^"'\s]*?/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/"#,
+        )
+        .expect("static regex")
+    });
+    let mut counts: Vec<(Date, usize, usize)> = Vec::new();
+    for (i, c) in PATH_DATE.captures_iter(html).take(2000).enumerate() {
+        let num = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
+        let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else {
+            continue;
+        };
+        let Some(d) = Date::new(y as i32, m, d) else {
+            continue;
+        };
+        match counts.iter_mut().find(|x| x.0 == d) {
+            Some(x) => x.1 += 1,
+            None => counts.push((d, 1, i)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|c| c.0)
 }

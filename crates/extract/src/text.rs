@@ -372,6 +372,12 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                     .captures(f)
                     .and_then(|c| c.get(1))
                     .map(|m| split_names(m.as_str()));
+                // The reader's clock (`Aktuelle Zeit: …`) names no date of the article.
+                let lower = f.to_lowercase();
+                if crate::meta::CLOCK_WORDS.iter().any(|w| lower.contains(w)) {
+                    recognised += 1;
+                    continue;
+                }
                 // An unlabelled date field.
                 let found = dates::find_all(f);
                 if let Some(d) = found.first() {

@@ -483,6 +483,126 @@ fn utc_metadata_time_yields_to_the_local_day() {
 }
 
 #[test]
+fn date_only_in_the_paths_of_uploads() {
+    // No date anywhere but in the paths the site files its uploads under; the most frequent wins.
+    let s = page_with(
+        "<head><meta property='og:image' content='https://example.org/up/2018/04/09/cover.png'></head>\
+         <div><h1>Quay to reopen</h1><img src='/up/2018/04/09/quay.jpg'><a href='/2017/01/02/older/'>Older</a>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2018-04-09"));
+    // A year and month only, or an impossible day, is not a date.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><img src='/up/2018/04/quay.jpg'><img src='/up/2018/02/31/x.jpg'>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published, None);
+}
+
+#[test]
+fn day_printed_in_a_time_element_beats_its_attribute() {
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p class='meta'><time datetime='2021-05-11T08:00:00Z'>Posted on 2 May 2021</time></p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-05-02"));
+    // Printed without a day, or the same day: the attribute (with its time) stands.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p class='meta'><time datetime='2021-05-11T08:00:00Z'>2 hours ago</time></p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2021-05-11T08:00:00"));
+}
+
+#[test]
+fn date_lines_labelled_apart_by_a_byline_or_as_the_clock() {
+    // The label in an element of its own just before the date.
+    let s = page_with(
+        "<div><h1>Quay to reopen</h1><p>04.02.2022 - 00:00 Uhr</p>\
+         <div class='x'><h5>Datum:</h5>03.02.2022</div>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-02-03"));
+    // A byline before the date outranks a bare date line elsewhere.
+    let s = page_with(
+        "<div><p>12 mars 2019</p><h1>Quay to reopen</h1><div>Accueil | Par Jean Dupont | 30 septembre 2018</div>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2018-09-30"));
+    // The reader's clock is not the article's date.
+    let s = page_with(
+        "<div class='date'>Aktuelle Zeit: 14.10.2020, 12:18</div><div><h1>Quay to reopen</h1>\
+         <p>Verfasst von Ann Lee, 21.01.2009, 05:42 in Hafen und Verkehr, Kai Nord</p>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2009-01-21T05:42"));
+}
+
+#[test]
+fn time_elements_of_other_posts_are_not_the_page_date() {
+    // An embedded post quotes its own date.
+    let s = page_with(
+        "<head><meta name='date' content='2019-01-29T09:00:00+01:00'></head><div><h1>Quay to reopen</h1><p class='date'>29.01.2019</p>\
+         <blockquote class='embed'><p>Look at the quay</p><time datetime='2018-03-12T19:30:12+00:00'>Mar 12, 2018</time></blockquote>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2019-01-29")
+    );
+    // A teaser list with its classed dates.
+    let teasers: String = ["2020-05-04", "2019-12-15", "2020-05-20"]
+        .iter()
+        .map(|d| format!("<li><a href='/x'>Other story</a><time class='teaser-date' datetime='{d}T04:00:00Z'>{d}</time></li>"))
+        .collect();
+    let s = page_with(
+        "<head><meta name='date' content='2020-06-15T10:11:25Z'></head><div><h1>Quay to reopen</h1>",
+        &format!("</div><ul class='more'>{teasers}</ul>"),
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-06-15")
+    );
+}
+
+#[test]
+fn dated_reply_list_yields_to_a_labelled_line_anywhere() {
+    let replies: String = ["15. Mai 2016", "16. Mai 2016", "20. Juni 2016"]
+        .iter()
+        .map(|d| {
+            format!(
+                "<div class='reply-meta'>{d} at 11:21 · Antwort</div><p>Danke für den Bericht!</p>"
+            )
+        })
+        .collect();
+    // Far from the headline, after a long article.
+    let more =
+        "<p>The quay stays open for ferries while the work on the southern basin goes on.</p>"
+            .repeat(14);
+    let s = page_with(
+        &format!("<div><h1>Quay to reopen</h1>{replies}"),
+        &format!("{more}<div class='post-footer'>Dieser Artikel wurde am 14. Mai 2016 um 14:48 von Ann Lee geschrieben und unter dem Stichwort Hafen, Kai, Fähre in die Kategorie Verkehr eingeordnet. Es gibt schon drei Antworten, wie ist deine Meinung?</div></div>"),
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2016-05-14T14:48"));
+}
+
+#[test]
+fn site_logo_in_an_h1_is_not_the_headline() {
+    // Today's date in the top bar sits by the logo's h1; the article's date by its own h1.
+    let s = page_with(
+        "<header><ul class='topbar-info'><li>Tuesday, (08 Dec 2020)</li></ul>\
+         <div class='header-logo'><h1>Harbour News</h1></div></header>\
+         <div><p>Markets</p><p>Weather</p><p>Sport</p><p>Culture</p><p>Opinion</p></div>\
+         <div><h1>Quay to reopen</h1><ul class='meta'><li>13 Oct 2020 18:29</li></ul>",
+        "</div>",
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2020-10-13")
+    );
+}
+
+#[test]
 fn chinese_byline_variants() {
     // The outlet before the label, and two labelled groups on consecutive lines with a date.
     let a = html(&zh_page(&format!(
