@@ -153,7 +153,24 @@ fn ingest(
     // a time), the next one is extracted and embedded on the other cores.
     let mut pending: Option<(u64, pipeline::AnalysedBatch)> = None;
     loop {
-        let mut batch = crate::stream::next_batch(&items, batch_size, &stop);
+        let mut batch = match pending.take() {
+            None => crate::stream::next_batch(&items, batch_size, &stop),
+            Some(in_flight) => {
+                match crate::stream::next_batch_if_ready(&items, batch_size, &stop, IDLE) {
+                    Some(batch) => {
+                        pending = Some(in_flight);
+                        batch
+                    }
+                    None => {
+                        // The input is idle: commit what is in hand rather than hold it.
+                        let (count, analysed) = in_flight;
+                        report_batch(pipe.commit_batch(analysed), &bar)?;
+                        bar.inc(count);
+                        continue;
+                    }
+                }
+            }
+        };
         if batch.is_empty() && stop.requested() && !drained {
             // Documents already read are finished, not dropped (once: the reader may go on).
             batch = crate::stream::drain(&items);
@@ -233,6 +250,9 @@ fn ingest(
         Done::Ok
     })
 }
+
+/// How long the ingest waits for the next batch before it commits the one in hand.
+const IDLE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Print the input errors of a committed batch; a store error ends the ingest.
 fn report_batch(

@@ -85,15 +85,45 @@ pub fn next_batch(rx: &Receiver<Item>, max: usize, stop: &Stop) -> Vec<Item> {
 
 /// [`next_batch`] with a fill wait of `fill`.
 fn next_batch_within(rx: &Receiver<Item>, max: usize, stop: &Stop, fill: Duration) -> Vec<Item> {
-    let mut batch = Vec::new();
-    while batch.is_empty() {
-        if stop.requested() {
+    loop {
+        if let Some(batch) = batch_arriving_within(rx, max, stop, fill, Duration::from_secs(3600)) {
             return batch;
         }
-        match rx.recv_timeout(Duration::from_millis(100)) {
+    }
+}
+
+/// [`next_batch`], but `None` when no document arrives within `first` (the input is idle, not
+/// ended): the caller can then finish work in hand instead of holding it while it waits.
+pub fn next_batch_if_ready(
+    rx: &Receiver<Item>,
+    max: usize,
+    stop: &Stop,
+    first: Duration,
+) -> Option<Vec<Item>> {
+    batch_arriving_within(rx, max, stop, FILL_WAIT, first)
+}
+
+fn batch_arriving_within(
+    rx: &Receiver<Item>,
+    max: usize,
+    stop: &Stop,
+    fill: Duration,
+    first: Duration,
+) -> Option<Vec<Item>> {
+    let mut batch = Vec::new();
+    let give_up = Instant::now() + first;
+    while batch.is_empty() {
+        if stop.requested() {
+            return Some(batch);
+        }
+        let left = give_up.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        match rx.recv_timeout(left.min(Duration::from_millis(100))) {
             Ok(item) => batch.push(item),
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return batch,
+            Err(RecvTimeoutError::Disconnected) => return Some(batch),
         }
     }
     let deadline = Instant::now() + fill;
@@ -104,7 +134,7 @@ fn next_batch_within(rx: &Receiver<Item>, max: usize, stop: &Stop, fill: Duratio
             Err(_) => break,
         }
     }
-    batch
+    Some(batch)
 }
 
 /// What has been read but not yet taken (at most the channel's capacity): finished on a stop
@@ -211,5 +241,21 @@ mod tests {
             next_batch_within(&rx, 8, &stop, fill).is_empty(),
             "the input ended"
         );
+    }
+
+    /// An idle input is told apart from an ended one, so that the ingest commits the batch it
+    /// holds instead of waiting with it.
+    #[test]
+    fn an_idle_input_gives_none_and_an_ended_one_an_empty_batch() {
+        let (tx, rx) = mpsc::sync_channel(8);
+        let stop = Stop(Arc::new(AtomicBool::new(false)));
+        let short = Duration::from_millis(20);
+        assert!(next_batch_if_ready(&rx, 8, &stop, short).is_none());
+        tx.send(doc(1)).unwrap();
+        drop(tx);
+        let batch = next_batch_if_ready(&rx, 8, &stop, short).expect("a document was ready");
+        assert_eq!(batch.len(), 1);
+        let ended = next_batch_if_ready(&rx, 8, &stop, short).expect("the input ended");
+        assert!(ended.is_empty());
     }
 }
