@@ -411,22 +411,33 @@ fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
             )?;
     }
     for ent in &c.entities {
-        tx.prepare_cached("INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING")?.execute(params![ent.id, ent.kind.as_str(), ent.name])?;
+        tx.prepare_cached(
+            "INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
+        )?
+        .execute(params![ent.id, ent.kind.as_str(), ent.name])?;
         for (lang, aliases) in &ent.aliases {
             for alias in aliases {
                 tx.prepare_cached("INSERT OR IGNORE INTO entity_aliases (entity, lang, alias) VALUES (?1, ?2, ?3)")?.execute(params![ent.id, lang, alias])?;
             }
         }
-        tx.prepare_cached("INSERT OR IGNORE INTO mentions (entity, document) VALUES (?1, ?2)")?.execute(params![ent.id, a.id])?;
+        tx.prepare_cached("INSERT OR IGNORE INTO mentions (entity, document) VALUES (?1, ?2)")?
+            .execute(params![ent.id, a.id])?;
     }
     for q in &c.quotes {
-        tx.prepare_cached("INSERT INTO quotes (document, speaker, text, via, direct) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![q.document, q.speaker, q.text, q.via, q.direct])?;
+        tx.prepare_cached(
+            "INSERT INTO quotes (document, speaker, text, via, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![q.document, q.speaker, q.text, q.via, q.direct])?;
     }
     for f in &c.facts {
-        tx.prepare_cached("INSERT INTO facts (document, value, unit, text, subject) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![f.document, f.value, f.unit, f.text, f.subject])?;
+        tx.prepare_cached(
+            "INSERT INTO facts (document, value, unit, text, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![f.document, f.value, f.unit, f.text, f.subject])?;
     }
     if let Some((event, claims)) = &c.claims {
-        tx.prepare_cached("DELETE FROM claims WHERE event = ?1")?.execute([event])?;
+        tx.prepare_cached("DELETE FROM claims WHERE event = ?1")?
+            .execute([event])?;
         for (i, cl) in claims.iter().enumerate() {
             let sources =
                 serde_json::to_string(&cl.sources).map_err(|e| StoreError::Db(e.to_string()))?;
@@ -440,7 +451,10 @@ fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
         }
     }
     if let Some(data) = &c.claim_candidates {
-        tx.prepare_cached("INSERT OR REPLACE INTO claim_candidates (document, data) VALUES (?1, ?2)")?.execute(params![a.id, data])?;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO claim_candidates (document, data) VALUES (?1, ?2)",
+        )?
+        .execute(params![a.id, data])?;
     }
     Ok(())
 }
