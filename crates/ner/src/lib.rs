@@ -10,7 +10,9 @@
 //!
 //! [`Ner::load`] fetches the packages through [`assets`] (pinned, SHA-256-checked, cached
 //! outside the repository; `STORYLINE_ASSETS` points at local copies of the package files).
-//! Once loaded, tagging is pure.
+//! Once loaded, tagging is pure. [`Ner::lazy`] fetches the packages but reads each model on
+//! its first use ([`Ner::ru`], [`Ner::zh`]), so a program that meets only one of the two
+//! languages reads only that model.
 
 mod pickle;
 mod ru;
