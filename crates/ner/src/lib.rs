@@ -10,15 +10,18 @@
 //!
 //! [`Ner::load`] fetches the packages through [`assets`] (pinned, SHA-256-checked, cached
 //! outside the repository; `STORYLINE_ASSETS` points at local copies of the package files).
-//! Once loaded, tagging is pure.
+//! Once loaded, tagging is pure. [`Ner::lazy`] fetches the packages but reads each model on
+//! its first use ([`Ner::ru`], [`Ner::zh`]), so a program that meets only one of the two
+//! languages reads only that model.
 
 mod pickle;
 mod ru;
+mod strings;
 mod tokenize;
 mod zh;
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 pub use ru::RuNer;
 pub use tokenize::{razdel_tokens, Token};
@@ -96,18 +99,76 @@ impl NerError {
     }
 }
 
-/// Both models, each present when it could be loaded.
+/// Both models, each present when it could be loaded: loaded at once ([`Ner::load`]) or each
+/// on its first use ([`Ner::lazy`]), so that a run that sees no Russian (or no Chinese) text
+/// never reads that model.
 #[derive(Clone, Default)]
 pub struct Ner {
-    pub ru: Option<Arc<RuNer>>,
-    pub zh: Option<Arc<ZhNer>>,
+    ru: Slot<RuNer>,
+    zh: Slot<ZhNer>,
+}
+
+/// One model: loaded, or loaded on first use from a package directory.
+struct Slot<T> {
+    cell: Arc<OnceLock<Result<Arc<T>, String>>>,
+    /// Where to load it from on first use (`None`: absent unless given).
+    dir: Option<PathBuf>,
+}
+
+impl<T> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        Slot {
+            cell: self.cell.clone(),
+            dir: self.dir.clone(),
+        }
+    }
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot {
+            cell: Arc::new(OnceLock::new()),
+            dir: None,
+        }
+    }
+}
+
+impl<T> Slot<T> {
+    fn given(model: Option<T>) -> Slot<T> {
+        let cell = OnceLock::new();
+        let _ = cell.set(model.map(Arc::new).ok_or_else(String::new));
+        Slot {
+            cell: Arc::new(cell),
+            dir: None,
+        }
+    }
+
+    fn get(&self, load: impl FnOnce(&Path) -> Result<T, NerError>) -> Option<&T> {
+        let loaded = self.cell.get_or_init(|| match &self.dir {
+            Some(dir) => load(dir).map(Arc::new).map_err(|e| e.to_string()),
+            None => Err(String::new()),
+        });
+        loaded.as_deref().ok()
+    }
+
+    fn error(&self) -> Option<&str> {
+        match self.cell.get() {
+            Some(Err(e)) if !e.is_empty() => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Ner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = |loaded: Option<bool>| match loaded {
+            Some(true) => "loaded",
+            Some(false) => "absent",
+            None => "not loaded yet",
+        };
         f.debug_struct("Ner")
-            .field("ru", &self.ru.is_some())
-            .field("zh", &self.zh.is_some())
+            .field("ru", &state(self.ru.cell.get().map(Result::is_ok)))
+            .field("zh", &state(self.zh.cell.get().map(Result::is_ok)))
             .finish()
     }
 }
@@ -117,15 +178,59 @@ impl Ner {
     /// error returned beside the rest.
     pub fn load(cache: &assets::Cache) -> (Ner, Vec<NerError>) {
         let mut errors = Vec::new();
-        let ru = RuNer::from_cache(cache)
-            .map_err(|e| errors.push(e))
-            .ok()
-            .map(Arc::new);
-        let zh = ZhNer::from_cache(cache)
-            .map_err(|e| errors.push(e))
-            .ok()
-            .map(Arc::new);
-        (Ner { ru, zh }, errors)
+        let ru = RuNer::from_cache(cache).map_err(|e| errors.push(e)).ok();
+        let zh = ZhNer::from_cache(cache).map_err(|e| errors.push(e)).ok();
+        (Ner::from_models(ru, zh), errors)
+    }
+
+    /// Fetch both packages through the asset cache now (errors returned, as by [`Ner::load`]),
+    /// and read each model when it is first asked for. A model that then fails to read is
+    /// absent; [`Ner::errors`] names it.
+    pub fn lazy(cache: &assets::Cache) -> (Ner, Vec<NerError>) {
+        let mut errors = Vec::new();
+        let mut dir = |pkg: &assets::Package| {
+            cache
+                .package_dir(pkg)
+                .map_err(|e| errors.push(NerError::from(e)))
+                .ok()
+        };
+        let ner = Ner {
+            ru: Slot {
+                dir: dir(&NATASHA_PACKAGE),
+                ..Slot::default()
+            },
+            zh: Slot {
+                dir: dir(&JIAGU_PACKAGE),
+                ..Slot::default()
+            },
+        };
+        (ner, errors)
+    }
+
+    /// Models already loaded (or none).
+    pub fn from_models(ru: Option<RuNer>, zh: Option<ZhNer>) -> Ner {
+        Ner {
+            ru: Slot::given(ru),
+            zh: Slot::given(zh),
+        }
+    }
+
+    /// The Russian model, read now if it was not yet.
+    pub fn ru(&self) -> Option<&RuNer> {
+        self.ru.get(RuNer::from_dir)
+    }
+
+    /// The Chinese model, read now if it was not yet.
+    pub fn zh(&self) -> Option<&ZhNer> {
+        self.zh.get(ZhNer::from_dir)
+    }
+
+    /// Why a model asked for could not be read.
+    pub fn errors(&self) -> Vec<String> {
+        [("Russian", self.ru.error()), ("Chinese", self.zh.error())]
+            .into_iter()
+            .filter_map(|(l, e)| Some(format!("{l} NER model: {}", e?)))
+            .collect()
     }
 }
 

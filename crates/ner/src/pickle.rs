@@ -6,17 +6,17 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
 use serde_pickle::DeOptions;
 
+use crate::strings::Strings;
 use crate::NerError;
 
 /// Averaged-perceptron weights: labels sorted by name, and per feature one weight per label.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Weights {
     pub labels: Vec<String>,
-    /// Looked up 14 times per word, so hashed with Fx (fast; a fixed table, not user input).
-    pub features: FxHashMap<Box<str>, u32>,
+    /// The feature names; a feature's number is its row. Looked up 14 times per word.
+    pub features: Strings,
     /// `features.len() × labels.len()`.
     pub table: Vec<f64>,
 }
@@ -39,7 +39,7 @@ pub(crate) fn read_perceptron(path: &Path) -> Result<Weights, NerError> {
         .map(|(i, l)| (l.as_str(), i))
         .collect();
     let k = labels.len();
-    let mut features = FxHashMap::with_capacity_and_hasher(weights.len(), Default::default());
+    let mut names = Vec::with_capacity(weights.len());
     let mut table = vec![0f64; weights.len() * k];
     for (row, (feat, w)) in weights.into_iter().enumerate() {
         for (label, weight) in w {
@@ -48,11 +48,11 @@ pub(crate) fn read_perceptron(path: &Path) -> Result<Weights, NerError> {
             };
             table[row * k + c] = weight;
         }
-        features.insert(feat.into_boxed_str(), row as u32);
+        names.push(feat);
     }
     Ok(Weights {
         labels,
-        features,
+        features: Strings::new(names),
         table,
     })
 }

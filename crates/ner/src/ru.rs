@@ -177,7 +177,11 @@ impl Pack {
 impl RuNer {
     /// Fetch natasha through the asset cache and load the model.
     pub fn from_cache(cache: &assets::Cache) -> Result<RuNer, NerError> {
-        let dir = cache.package_dir(&NATASHA_PACKAGE)?;
+        RuNer::from_dir(&cache.package_dir(&NATASHA_PACKAGE)?)
+    }
+
+    /// Load from the unpacked `natasha` package in `dir`.
+    pub fn from_dir(dir: &Path) -> Result<RuNer, NerError> {
         RuNer::from_files(&dir.join(NAVEC_TAR), &dir.join(NER_TAR))
     }
 

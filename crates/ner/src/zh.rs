@@ -15,21 +15,24 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use crate::pickle::{read_perceptron, Weights};
+use crate::strings::Strings;
 use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
 
 const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
 const DICT: &str = "jiagu-0.2.3/jiagu/segment/dict/jiagu.dict";
 
-const COMPACT: &str = ".storyline-jiagu-ner-v2.bin";
+const COMPACT: &str = ".storyline-jiagu-ner-v3.bin";
 /// Earlier versions' compact files, removed when the current one is written.
-const OLD_COMPACT: &[&str] = &[".storyline-jiagu-ner-v1.bin"];
+const OLD_COMPACT: &[&str] = &[".storyline-jiagu-ner-v1.bin", ".storyline-jiagu-ner-v2.bin"];
 /// The compact file's first field; bump when [`ZhNer`]'s fields change.
-const FORMAT: &str = "storyline-jiagu-ner-2";
+const FORMAT: &str = "storyline-jiagu-ner-3";
 
 /// The Chinese tagger (Simplified Chinese). Build once (≈ 60 MB), share.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct ZhNer {
-    vocab: FxHashMap<Box<str>, u64>,
+    /// The dictionary's words, and the frequency of each by number.
+    vocab: Strings,
+    freqs: Vec<u64>,
     max_word_len: usize,
     log_total: f64,
     weights: Weights,
@@ -49,10 +52,15 @@ impl ZhNer {
     /// Fetch jiagu through the asset cache and load the model and dictionary.
     ///
     /// Parsing the pickle takes most of a second, so the first load also writes the parsed
-    /// tables next to the unpacked package (`.storyline-jiagu-ner-v2.bin`, derived data only)
+    /// tables next to the unpacked package (`.storyline-jiagu-ner-v3.bin`, derived data only)
     /// and later loads read that; a damaged or unwritable copy falls back to the package files.
     pub fn from_cache(cache: &assets::Cache) -> Result<ZhNer, NerError> {
-        let dir = cache.package_dir(&JIAGU_PACKAGE)?;
+        ZhNer::from_dir(&cache.package_dir(&JIAGU_PACKAGE)?)
+    }
+
+    /// Load from the unpacked `jiagu` package in `dir` (its compact copy when there is one,
+    /// see [`ZhNer::from_cache`]).
+    pub fn from_dir(dir: &Path) -> Result<ZhNer, NerError> {
         let compact = dir.join(COMPACT);
         if let Some(z) = std::fs::read(&compact)
             .ok()
@@ -83,9 +91,7 @@ impl ZhNer {
         let w = &z.weights;
         let consistent = !w.labels.is_empty()
             && w.table.len() == w.features.len() * w.labels.len()
-            && w.features
-                .values()
-                .all(|&row| (row as usize) < w.features.len());
+            && z.freqs.len() == z.vocab.len();
         (format == FORMAT && consistent).then_some(z)
     }
 
@@ -111,7 +117,7 @@ impl ZhNer {
                 // jiagu skips lines with more fields.
                 (Some(_), Some(_)) => continue,
             };
-            *vocab.entry(word.into()).or_insert(0) += freq;
+            *vocab.entry(Box::<str>::from(word)).or_insert(0) += freq;
             total += freq;
             max_freq = max_freq.max(freq);
             max_len = max_len.max(word.chars().count());
@@ -119,8 +125,10 @@ impl ZhNer {
         if total == 0 || weights.labels.is_empty() {
             return Err(NerError::format(dict, "empty dictionary or model"));
         }
+        let (words, freqs): (Vec<Box<str>>, Vec<u64>) = vocab.into_iter().unzip();
         Ok(ZhNer {
-            vocab,
+            vocab: Strings::new(words),
+            freqs,
             max_word_len: max_len,
             log_total: (total as f64).ln(),
             weights,
@@ -178,10 +186,11 @@ impl ZhNer {
             // x = idx (a single character) is always a candidate.
             for x in idx..limit.max(idx + 1) {
                 let word = &s[bounds[idx]..bounds[x + 1]];
+                let found = self.vocab.find(word).map(|i| self.freqs[i as usize]);
                 let freq = if x == idx {
-                    Some(self.vocab.get(word).copied().unwrap_or(0))
+                    Some(found.unwrap_or(0))
                 } else {
-                    self.vocab.get(word).copied()
+                    found
                 };
                 let Some(freq) = freq else { continue };
                 let score = (freq.max(1) as f64).ln() - self.log_total + route[x + 1].0;
@@ -237,7 +246,7 @@ impl ZhNer {
             let j = i as isize;
             scores.iter_mut().for_each(|s| *s = 0.0);
             let mut add = |key: &str| {
-                if let Some(&row) = self.weights.features.get(key) {
+                if let Some(row) = self.weights.features.find(key) {
                     let row = &self.weights.table[row as usize * k..(row as usize + 1) * k];
                     for (s, w) in scores.iter_mut().zip(row) {
                         *s += w;
@@ -328,13 +337,10 @@ mod tests {
     }
 
     fn tiny() -> ZhNer {
-        let mut features = FxHashMap::default();
-        features.insert("bias".into(), 0);
-        features.insert("w=普京".into(), 1);
-        let mut vocab = FxHashMap::default();
-        vocab.insert("普京".into(), 7);
+        let features = Strings::new(["bias", "w=普京"]);
         ZhNer {
-            vocab,
+            vocab: Strings::new(["普京"]),
+            freqs: vec![7],
             max_word_len: 2,
             log_total: 1.5,
             weights: Weights {
@@ -353,6 +359,7 @@ mod tests {
         assert_eq!(back.weights.features, z.weights.features);
         assert_eq!(back.weights.table, z.weights.table);
         assert_eq!(back.vocab, z.vocab);
+        assert_eq!(back.freqs, z.freqs);
         assert_eq!(
             (back.max_word_len, back.log_total),
             (z.max_word_len, z.log_total)
@@ -366,6 +373,9 @@ mod tests {
         assert!(ZhNer::from_compact(b"not a model").is_none());
         let mut z = tiny();
         z.weights.table.pop();
+        assert!(ZhNer::from_compact(&z.to_compact()).is_none());
+        let mut z = tiny();
+        z.freqs.clear();
         assert!(ZhNer::from_compact(&z.to_compact()).is_none());
     }
 }

@@ -36,7 +36,7 @@ fn strings(v: &Value) -> Vec<String> {
 
 #[test]
 fn russian_tags_words_and_spans_equal_natasha() {
-    let ru = models().ru.as_deref().unwrap();
+    let ru = models().ru().unwrap();
     let mut n = 0;
     for case in reference().iter().filter(|c| c["lang"] == "ru") {
         let text = case["text"].as_str().unwrap();
@@ -76,7 +76,7 @@ fn russian_tags_words_and_spans_equal_natasha() {
 
 #[test]
 fn chinese_words_and_tags_equal_jiagu() {
-    let zh = models().zh.as_deref().unwrap();
+    let zh = models().zh().unwrap();
     let mut n = 0;
     for case in reference().iter().filter(|c| c["lang"] == "zh") {
         let text = case["text"].as_str().unwrap();
@@ -103,14 +103,14 @@ fn empty_and_odd_input_does_not_panic() {
         "😀 Путин 😀",
         "\u{0}",
     ] {
-        let _ = m.ru.as_deref().unwrap().spans(text);
-        let _ = m.zh.as_deref().unwrap().spans(text);
+        let _ = m.ru().unwrap().spans(text);
+        let _ = m.zh().unwrap().spans(text);
     }
 }
 
 #[test]
 fn russian_batch_equals_one_text_at_a_time() {
-    let ru = models().ru.as_deref().unwrap();
+    let ru = models().ru().unwrap();
     let cases = reference();
     let mut texts: Vec<&str> = cases
         .iter()

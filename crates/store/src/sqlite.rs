@@ -158,6 +158,9 @@ impl SqliteStore {
         let conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(|e| open_err(e.to_string()))?;
+        // Commits insert enrichment rows (entities, aliases, quotes, facts, claims) with
+        // statements kept prepared: room for those beside the queries.
+        conn.set_prepared_statement_cache_capacity(48);
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         )
@@ -354,7 +357,8 @@ fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError
     })
 }
 
-/// The writes of one commit, inside a transaction the caller opened and ends.
+/// The writes of one commit, inside a transaction the caller opened and ends. The rows of
+/// enrichment, written many to a commit, reuse prepared statements.
 fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
     let a = &c.document.article;
     let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
@@ -407,37 +411,33 @@ fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
             )?;
     }
     for ent in &c.entities {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
-            params![ent.id, ent.kind.as_str(), ent.name],
-        )?;
+        )?
+        .execute(params![ent.id, ent.kind.as_str(), ent.name])?;
         for (lang, aliases) in &ent.aliases {
             for alias in aliases {
-                tx.execute(
-                        "INSERT OR IGNORE INTO entity_aliases (entity, lang, alias) VALUES (?1, ?2, ?3)",
-                        params![ent.id, lang, alias],
-                    )?;
+                tx.prepare_cached("INSERT OR IGNORE INTO entity_aliases (entity, lang, alias) VALUES (?1, ?2, ?3)")?.execute(params![ent.id, lang, alias])?;
             }
         }
-        tx.execute(
-            "INSERT OR IGNORE INTO mentions (entity, document) VALUES (?1, ?2)",
-            params![ent.id, a.id],
-        )?;
+        tx.prepare_cached("INSERT OR IGNORE INTO mentions (entity, document) VALUES (?1, ?2)")?
+            .execute(params![ent.id, a.id])?;
     }
     for q in &c.quotes {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO quotes (document, speaker, text, via, direct) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![q.document, q.speaker, q.text, q.via, q.direct],
-        )?;
+        )?
+        .execute(params![q.document, q.speaker, q.text, q.via, q.direct])?;
     }
     for f in &c.facts {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO facts (document, value, unit, text, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![f.document, f.value, f.unit, f.text, f.subject],
-        )?;
+        )?
+        .execute(params![f.document, f.value, f.unit, f.text, f.subject])?;
     }
     if let Some((event, claims)) = &c.claims {
-        tx.execute("DELETE FROM claims WHERE event = ?1", [event])?;
+        tx.prepare_cached("DELETE FROM claims WHERE event = ?1")?
+            .execute([event])?;
         for (i, cl) in claims.iter().enumerate() {
             let sources =
                 serde_json::to_string(&cl.sources).map_err(|e| StoreError::Db(e.to_string()))?;
@@ -447,17 +447,14 @@ fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
                 disagreement: cl.disagreement.clone(),
             })
             .map_err(|e| StoreError::Db(e.to_string()))?;
-            tx.execute(
-                    "INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![event, i as i64, cl.text, sources, detail],
-                )?;
+            tx.prepare_cached("INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![event, i as i64, cl.text, sources, detail])?;
         }
     }
     if let Some(data) = &c.claim_candidates {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT OR REPLACE INTO claim_candidates (document, data) VALUES (?1, ?2)",
-            params![a.id, data],
-        )?;
+        )?
+        .execute(params![a.id, data])?;
     }
     Ok(())
 }

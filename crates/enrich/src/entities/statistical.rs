@@ -20,10 +20,11 @@ use crate::Resources;
 /// The Russian model's spans for every Russian paragraph of a document (by paragraph index;
 /// empty for the others), tagged in one batch.
 pub(super) fn ru_spans(paras: &[Para], res: &Resources) -> Vec<Spans> {
-    let Some(ru) = res.ner.ru.as_deref() else {
+    let russian: Vec<&Para> = paras.iter().filter(|p| p.is_ru()).collect();
+    // The model is read on first use: not asked for without Russian text.
+    let Some(ru) = (!russian.is_empty()).then(|| res.ner.ru()).flatten() else {
         return vec![Vec::new(); paras.len()];
     };
-    let russian: Vec<&Para> = paras.iter().filter(|p| p.is_ru()).collect();
     let texts: Vec<&str> = russian.iter().map(|p| p.text.as_str()).collect();
     let mut out = vec![Vec::new(); paras.len()];
     for (p, spans) in russian.iter().zip(ru.spans_many(&texts)) {
@@ -44,12 +45,12 @@ pub(super) type Spans = Vec<(std::ops::Range<usize>, ner::Kind)>;
 /// candidates start in `cands`; `ru` are the Russian model's spans of `p` (from [`ru_spans`]).
 pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize, ru: Spans) {
     let spans = if p.is_ru() {
-        if res.ner.ru.is_none() {
+        if res.ner.ru().is_none() {
             return;
         }
         ru
     } else if p.is_zh() {
-        match res.ner.zh.as_deref() {
+        match res.ner.zh() {
             Some(zh) => zh_spans(p, zh),
             None => return,
         }
