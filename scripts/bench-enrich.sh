@@ -20,7 +20,7 @@ ROUNDS=${2:-3}
 EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
 TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release --quiet -p storyline --bin storyline
-BIN="$TARGET/release/storyline"
+BIN="${STORYLINE_BIN:-$TARGET/release/storyline}"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 python3 - "$EVAL_DIR" "$WORK/docs.jsonl" "$N" <<'PY'

@@ -25,6 +25,7 @@ busy the machine was, so they are the figure to compare across checkpoints.
 import datetime
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -164,10 +165,20 @@ else:
     print(f"{'segment':>7} {'seconds':>8} {'stored':>9} {'art/s':>7} {'CPU ms/art':>10} "
           f"{'RSS MB':>7} {'disk MB':>8}")
     while proc.poll() is None:
-        time.sleep(interval)
+        # Woken early when the ingest ends, so that the last sample is taken at its end (with
+        # the CPU time of the reaped process) and not at the next tick.
+        try:
+            proc.wait(timeout=interval)
+        except subprocess.TimeoutExpired:
+            pass
         n = committed()
-        peak = max(peak, status_mb(proc.pid, "VmHWM:"))
-        cpu = cpu_seconds(proc.pid)
+        if proc.poll() is None:
+            peak = max(peak, status_mb(proc.pid, "VmHWM:"))
+            cpu = cpu_seconds(proc.pid)
+        else:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = usage.ru_utime + usage.ru_stime
+            peak = max(peak, usage.ru_maxrss // 1024)
         if n is None or cpu is None:
             continue
         t = time.time() - start

@@ -185,7 +185,7 @@ impl<'s> Pipeline<'s> {
     /// order. One result per input document, in order.
     pub fn ingest_batch(&mut self, raws: Vec<RawDocument>) -> Vec<Result<Outcome, PipelineError>> {
         let screened = self.screen(raws);
-        let analysed = analyse_batch(self.encoder, screened);
+        let analysed = analyse_batch(self.encoder, screened, false);
         self.commit_batch(analysed)
     }
 
@@ -222,6 +222,7 @@ impl<'s> Pipeline<'s> {
         let AnalysedBatch {
             mut results,
             analysed,
+            enriched,
         } = batch;
         // Committed in an order of their own (see `cluster::commit_order`), so that the order
         // in which a batch's documents arrive does not change its events.
@@ -245,7 +246,7 @@ impl<'s> Pipeline<'s> {
         // Enrichment of the documents in commit order, on the pool, while they are committed.
         // Called from a thread of the pool itself, waiting for the pool could stall it: then the
         // batch is enriched first, in parallel, as a whole.
-        let enrich = !enrichment_off();
+        let enrich = !enrichment_off() && !enriched;
         let overlap = enrich && rayon::current_thread_index().is_none();
         if enrich && !overlap {
             ok.par_iter_mut().flatten().for_each(|(_, a)| {
@@ -468,21 +469,39 @@ pub struct ScreenedBatch {
 pub struct AnalysedBatch {
     results: Vec<Option<Result<Outcome, PipelineError>>>,
     analysed: Vec<(usize, Result<Analysed, PipelineError>)>,
+    /// Whether the documents' enrichment is done too (else the commit computes it alongside).
+    enriched: bool,
 }
 
 /// The middle step of [`Pipeline::ingest_batch`], pure and parallel on rayon's pool: extract,
-/// text layer, features, fingerprint and embedding of every new document of the batch. It
-/// needs no store, so a caller may run it for the next batch while this one commits (the
-/// commit checks again whether a document was stored meanwhile).
-pub fn analyse_batch(encoder: Option<&embed::Encoder>, batch: ScreenedBatch) -> AnalysedBatch {
+/// text layer, features, fingerprint and embedding of every new document of the batch, and its
+/// enrichment when `enrich` is set. It needs no store, so a caller may run it for the next
+/// batch while this one commits (the commit checks again whether a document was stored
+/// meanwhile); such a caller enriches here, so that the commits never wait for it. Without
+/// `enrich`, [`Pipeline::commit_batch`] enriches on the pool while it commits.
+pub fn analyse_batch(
+    encoder: Option<&embed::Encoder>,
+    batch: ScreenedBatch,
+    enrich: bool,
+) -> AnalysedBatch {
     let ScreenedBatch { results, todo } = batch;
     let prepared: Vec<(usize, Result<Analysed, PipelineError>)> = todo
         .into_par_iter()
         .map(|(i, raw, hash)| (i, prepare(raw, hash)))
         .collect();
+    let mut analysed = embed_all(encoder, prepared);
+    let enriched = enrich && !enrichment_off();
+    if enriched {
+        analysed.par_iter_mut().for_each(|(_, a)| {
+            if let Ok(a) = a {
+                a.enrichment = enrich::analyse(&a.article, enrich::Resources::shared());
+            }
+        });
+    }
     AnalysedBatch {
         results,
-        analysed: embed_all(encoder, prepared),
+        analysed,
+        enriched,
     }
 }
 

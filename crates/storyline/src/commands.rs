@@ -191,7 +191,7 @@ fn ingest(
         let screened = pipe.screen(docs);
         let encoder = pipe.encoder();
         let (analysed, committed) = std::thread::scope(|scope| {
-            let next = scope.spawn(move || pipeline::analyse_batch(encoder, screened));
+            let next = scope.spawn(move || pipeline::analyse_batch(encoder, screened, true));
             let committed = match pending.take() {
                 Some((count, batch)) => {
                     report_batch(pipe.commit_batch(batch), &bar).map(|()| bar.inc(count))
