@@ -143,7 +143,20 @@ else:
     if start_count:
         print(f"bench-scale: resuming segment {segment} at {start_count} stored articles")
     proc = subprocess.Popen([binary, "--db", db, "ingest", "--json", "-"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            start_new_session=True)
+
+    def on_signal(signum, frame):
+        """Ctrl-C or SIGTERM: stop the ingest cleanly (one SIGINT; it is in a session of its own,
+        so the terminal's signal does not reach it twice), then report as usual."""
+        global stopped
+        if stopped is None:
+            stopped = "interrupted"
+            print("bench-scale: interrupted; stopping the ingest (resume later)", flush=True)
+            proc.send_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
 
 
     def feed():
@@ -159,7 +172,6 @@ else:
     start = time.time()
     current = [(segment, 0.0, start_count, 0.0, 0, 0)]
     peak = 0
-    stopped = None
     if log:
         print(f"{segment}\t0.0\t{start_count}\t0.00\t0\t0", file=log, flush=True)
     print(f"{'segment':>7} {'seconds':>8} {'stored':>9} {'art/s':>7} {'CPU ms/art':>10} "
