@@ -6,7 +6,9 @@
 //! documents, puts it in an event and commits the document and everything derived from it to
 //! the [`Store`] in one transaction. Enrichment (also pure) runs on the pool meanwhile, in commit
 //! order, so it uses the cores the one-at-a-time commits leave idle; each commit waits for its
-//! document's enrichment.
+//! document's enrichment. The three steps are public ([`Pipeline::screen`], [`analyse_batch`],
+//! [`Pipeline::commit_batch`]) so that a caller can analyse (and enrich) the next batch while
+//! this one commits, as the CLI's ingest does.
 //! Stages are pure; this crate only sequences them and talks to the store.
 //!
 //! Several workers (processes) may share one store. The link, cluster and commit step of each
