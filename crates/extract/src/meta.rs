@@ -1084,11 +1084,19 @@ pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
     {
         return Some((d, true));
     }
+    most_frequent(
+        ISO_DT
+            .captures_iter(html)
+            .take(2000)
+            .filter_map(|c| c.get(1).and_then(|m| dates::parse_value(m.as_str()))),
+    )
+    .map(|d| (d, false))
+}
+
+/// The date that occurs most often; of equally frequent ones, the first to occur.
+fn most_frequent(found: impl Iterator<Item = Date>) -> Option<Date> {
     let mut counts: Vec<(Date, usize, usize)> = Vec::new();
-    for (i, c) in ISO_DT.captures_iter(html).take(2000).enumerate() {
-        let Some(d) = c.get(1).and_then(|m| dates::parse_value(m.as_str())) else {
-            continue;
-        };
+    for (i, d) in found.enumerate() {
         match counts.iter_mut().find(|x| x.0 == d) {
             Some(x) => x.1 += 1,
             None => counts.push((d, 1, i)),
@@ -1097,7 +1105,7 @@ pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-        .map(|c| (c.0, false))
+        .map(|c| c.0)
 }
 
 /// Very last resort: a full date in the paths of the page's own links, images and metadata URLs
@@ -1110,22 +1118,8 @@ pub fn date_in_links(html: &str) -> Option<Date> {
         )
         .expect("static regex")
     });
-    let mut counts: Vec<(Date, usize, usize)> = Vec::new();
-    for (i, c) in PATH_DATE.captures_iter(html).take(2000).enumerate() {
+    most_frequent(PATH_DATE.captures_iter(html).take(2000).filter_map(|c| {
         let num = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
-        let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else {
-            continue;
-        };
-        let Some(d) = Date::new(y as i32, m, d) else {
-            continue;
-        };
-        match counts.iter_mut().find(|x| x.0 == d) {
-            Some(x) => x.1 += 1,
-            None => counts.push((d, 1, i)),
-        }
-    }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-        .map(|c| c.0)
+        Date::new(num(1)? as i32, num(2)?, num(3)?)
+    }))
 }
