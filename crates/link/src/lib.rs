@@ -251,7 +251,10 @@ pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Link
                 .unwrap_or_default()
         ));
         links.translation_of = Some(original);
-        links.same_article_event = links.same_article_event.take().or(c.event.clone());
+        // A near duplicate's event, found above, comes first.
+        if links.same_article_event.is_none() {
+            links.same_article_event = c.event.clone();
+        }
     }
     links
 }

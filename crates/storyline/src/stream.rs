@@ -85,11 +85,7 @@ pub fn next_batch(rx: &Receiver<Item>, max: usize, stop: &Stop) -> Vec<Item> {
 
 /// [`next_batch`] with a fill wait of `fill`.
 fn next_batch_within(rx: &Receiver<Item>, max: usize, stop: &Stop, fill: Duration) -> Vec<Item> {
-    loop {
-        if let Some(batch) = batch_arriving_within(rx, max, stop, fill, Duration::from_secs(3600)) {
-            return batch;
-        }
-    }
+    batch_arriving_within(rx, max, stop, fill, None).unwrap_or_default()
 }
 
 /// [`next_batch`], but `None` when no document arrives within `first` (the input is idle, not
@@ -100,23 +96,28 @@ pub fn next_batch_if_ready(
     stop: &Stop,
     first: Duration,
 ) -> Option<Vec<Item>> {
-    batch_arriving_within(rx, max, stop, FILL_WAIT, first)
+    batch_arriving_within(rx, max, stop, FILL_WAIT, Some(first))
 }
 
+/// A batch filled for up to `fill` after its first document; `None` when `first` is given and
+/// no document came within it.
 fn batch_arriving_within(
     rx: &Receiver<Item>,
     max: usize,
     stop: &Stop,
     fill: Duration,
-    first: Duration,
+    first: Option<Duration>,
 ) -> Option<Vec<Item>> {
     let mut batch = Vec::new();
-    let give_up = Instant::now() + first;
+    let give_up = first.map(|f| Instant::now() + f);
     while batch.is_empty() {
         if stop.requested() {
             return Some(batch);
         }
-        let left = give_up.saturating_duration_since(Instant::now());
+        let left = match give_up {
+            Some(t) => t.saturating_duration_since(Instant::now()),
+            None => Duration::from_millis(100),
+        };
         if left.is_zero() {
             return None;
         }
