@@ -230,7 +230,7 @@ fn zh_set(root: &Path, timer: &mut Timer, verbose: bool) {
         let (pr, rc) = shingle_pr(gold, &pred);
         ps.push(pr);
         rs.push(rc);
-        if verbose && (pr < 0.9 || rc < 0.9) {
+        if verbose && (pr < 0.99 || rc < 0.99) {
             println!("  {id}: body P {pr:.2} R {rc:.2}");
         }
         if let Some(gd) = g["date"][id]["articleBody"].as_str().and_then(day_of) {

@@ -214,11 +214,42 @@ pub fn month_from_name(name: &str) -> Option<u32> {
         ("декабря", 12),
         ("декабрь", 12),
         ("дек", 12),
+        // Arabic: the Egyptian forms of the Gregorian months, then the Levantine (Syriac) ones.
+        ("يناير", 1),
+        ("فبراير", 2),
+        ("مارس", 3),
+        ("أبريل", 4),
+        ("ابريل", 4),
+        ("إبريل", 4),
+        ("مايو", 5),
+        ("يونيو", 6),
+        ("يونية", 6),
+        ("يوليو", 7),
+        ("يولية", 7),
+        ("أغسطس", 8),
+        ("اغسطس", 8),
+        ("سبتمبر", 9),
+        ("أكتوبر", 10),
+        ("اكتوبر", 10),
+        ("نوفمبر", 11),
+        ("ديسمبر", 12),
+        ("كانون الثاني", 1),
+        ("شباط", 2),
+        ("آذار", 3),
+        ("نيسان", 4),
+        ("أيار", 5),
+        ("حزيران", 6),
+        ("تموز", 7),
+        ("آب", 8),
+        ("أيلول", 9),
+        ("تشرين الأول", 10),
+        ("تشرين الثاني", 11),
+        ("كانون الأول", 12),
     ];
     TABLE.iter().find(|(n, _)| *n == l).map(|(_, m)| *m)
 }
 
-const MONTHS_RE: &str = r"(?:jan(?:uary|uar|vier|v\.?|eiro|uari)?|j[äa]nner|enero|gennaio|feb(?:ruary|ruar|rero|braio|ruari)?|feber|f[ée]v(?:rier|ereiro|r)?|mar(?:ch|s|zo|ço)?|m[äa]e?rz|maart|apr(?:il|ile)?|avril|abril|ma(?:y|i|yo|ggio|io)|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|ao[uû]t|agosto|sep(?:t|tember|tembre|tiembre)?|settembre|setembro|o[ck]t(?:ober|obre|ubre)?|ottobre|outubro|nov(?:ember|embre|iembre|embro)?|de[cz](?:ember|embre|iembre|embro)?|d[ée]c(?:embre)?|dicembre|январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|авг|сен|окт|ноя|дек)\.?";
+const MONTHS_RE: &str = r"(?:jan(?:uary|uar|vier|v\.?|eiro|uari)?|j[äa]nner|enero|gennaio|feb(?:ruary|ruar|rero|braio|ruari)?|feber|f[ée]v(?:rier|ereiro|r)?|mar(?:ch|s|zo|ço)?|m[äa]e?rz|maart|apr(?:il|ile)?|avril|abril|ma(?:y|i|yo|ggio|io)|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|ao[uû]t|agosto|sep(?:t|tember|tembre|tiembre)?|settembre|setembro|o[ck]t(?:ober|obre|ubre)?|ottobre|outubro|nov(?:ember|embre|iembre|embro)?|de[cz](?:ember|embre|iembre|embro)?|d[ée]c(?:embre)?|dicembre|январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|авг|сен|окт|ноя|дек|يناير|فبراير|مارس|[أاإ]بريل|مايو|يوني[وة]|يولي[وة]|[أا]غسطس|سبتمبر|[أا]كتوبر|نوفمبر|ديسمبر|كانون الثاني|كانون الأول|تشرين الأول|تشرين الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|أيلول|آب)\.?";
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -524,6 +555,11 @@ mod tests {
             Some("2024-05-16T17:54")
         );
         assert_eq!(f("22 октября 2024").as_deref(), Some("2024-10-22"));
+        assert_eq!(
+            f("الأربعاء، 07 أكتوبر 2020 - 12:09 م").as_deref(),
+            Some("2020-10-07T12:09")
+        );
+        assert_eq!(f("3 تشرين الأول 2021").as_deref(), Some("2021-10-03"));
         assert_eq!(f("2024年10月23日").as_deref(), Some("2024-10-23"));
         assert_eq!(f("March 22, 2023").as_deref(), Some("2023-03-22"));
         assert_eq!(f("22. Oktober 2024").as_deref(), Some("2024-10-22"));

@@ -242,6 +242,9 @@ struct Reader {
     pre_depth: usize,
     /// The `<time>` element being read (index into `page.times`), to keep its printed text.
     open_time: Option<usize>,
+    /// `<html>`/`<body>` start tags met inside an open one (a document pasted into a page),
+    /// ignored as browsers do; their end tags are ignored as many times.
+    nested_roots: usize,
 }
 
 impl Reader {
@@ -488,6 +491,7 @@ pub fn read(html: &str) -> Page {
         last_space: false,
         pre_depth: 0,
         open_time: None,
+        nested_roots: 0,
     };
     // Root element.
     r.page.elems.push(Elem {
@@ -633,6 +637,10 @@ fn start_tag(r: &mut Reader, tag: &str, attr_text: &str) {
         "img" => {
             return;
         }
+        "html" | "body" if r.stack.iter().any(|&e| r.page.elems[e].tag == tag) => {
+            r.nested_roots += 1;
+            return;
+        }
         _ => {}
     }
     if is_void(tag) {
@@ -698,6 +706,10 @@ fn start_tag(r: &mut Reader, tag: &str, attr_text: &str) {
 }
 
 fn end_tag(r: &mut Reader, tag: &str) {
+    if matches!(tag, "html" | "body") && r.nested_roots > 0 {
+        r.nested_roots -= 1;
+        return;
+    }
     if tag == "br" {
         r.line_break();
         return;

@@ -601,6 +601,7 @@ const DATE_CLASS: &[&str] = &[
     "zeit",
     "dateline",
     "timestamp",
+    "author",
     "entry-date",
     "post-date",
     "article-date",
@@ -712,7 +713,7 @@ pub(crate) const CLOCK_WORDS: &[&str] = &[
 fn byline_before(before: &str) -> bool {
     static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}.'\-\s]{2,40}[|·•,–—-]?\s*$",
+            r"(?:^|[|·•]\s*)(?:by|par|von|por|di|door|av|от)\s+[\p{L}\p{N}_.'\-\s]{2,40}[|·•,–—-]?\s*$",
         )
         .expect("static regex")
     });
@@ -736,10 +737,18 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
     let h1 = headline_block(page);
     let mut cands: Vec<(u32, usize, Date)> = Vec::new();
     for (i, b) in page.blocks.iter().enumerate() {
-        if b.chars > 600 {
-            continue;
-        }
-        let found = dates::find_all(&b.text);
+        // A long block counts only for a date that opens it (a dated lead, below).
+        let found = if b.chars > 600 {
+            let mut end = b.text.len().min(80);
+            while !b.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mut f = dates::find_all(&b.text[..end]);
+            f.retain(|f| f.start == 0);
+            f
+        } else {
+            dates::find_all(&b.text)
+        };
         if found.is_empty() {
             continue;
         }
@@ -793,6 +802,11 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
             if f.start == 0 && b.chars <= 100 && by_h1 {
                 rank += 1;
             }
+            // A paragraph that opens with its date (`31. Oktober 2023. Dragqueens sind…`,
+            // `12/05/2021 – The council…`): the article's dateline.
+            if f.start == 0 && rest >= 40 && opens_dateline(&b.text[f.end..]) {
+                rank += 2;
+            }
             // Article dates sit by the headline; teaser lists elsewhere carry their own.
             if rank >= 2 && h1.is_some_and(|h| i + 3 >= h && i <= h + 15) {
                 rank += 1;
@@ -819,6 +833,19 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
     days.sort_unstable();
     days.dedup();
     cands.first().map(|c| (c.0, c.2, days.len()))
+}
+
+/// The text after a date that opens a paragraph reads as a dateline: a full stop or a dash, then
+/// the sentence (not a comma going on with the date as part of a sentence).
+fn opens_dateline(after: &str) -> bool {
+    let t = after.trim_start_matches([' ', '\u{a0}']);
+    let Some(rest) = t
+        .strip_prefix(['.', '–', '—', '-', '|'])
+        .or_else(|| t.strip_prefix("--"))
+    else {
+        return false;
+    };
+    rest.starts_with([' ', '\u{a0}']) && rest.trim_start().chars().next().is_some_and(char::is_alphabetic)
 }
 
 /// Drop the dates of a list of other pages (teasers, an archive, comments): three or more
