@@ -261,7 +261,7 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?x)(?:^|[^\d])(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*((?:19|20)\d\d)\b
+        r"(?x)(?:^|[^\d])(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*((?:19|20)\d\d)
           (?:(?:\s*,?\s*(?:um|à|a\s+las|at|в)?\s*|\s*-\s*)(\d{1,2})[:h.](\d{2})(?::(\d{2}))?)?",
     )
     .expect("static regex")
@@ -279,7 +279,7 @@ static DMY_SHORT: LazyLock<Regex> = LazyLock::new(|| {
 
 static D_MONTH_Y: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?ix)(?:^|[^\w])(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({MONTHS_RE})(?:\s*,?\s*(?:de\s+)?|\s+)((?:19|20)\d\d)\b
+        r"(?ix)(?:^|[^\w])(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({MONTHS_RE})(?:\s*,?\s*(?:de\s+)?|\s+)((?:19|20)\d\d)
           (?:\s*(?:г\.|года)?\s*,?\s*(?:um|at|à|в|-|\|)?\s*(\d{{1,2}})[:h](\d{{2}})(?::(\d{{2}}))?)?"
     ))
     .expect("static regex")
@@ -287,7 +287,7 @@ static D_MONTH_Y: LazyLock<Regex> = LazyLock::new(|| {
 
 static MONTH_D_Y: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?ix)(?:^|[^\w])({MONTHS_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)\b
+        r"(?ix)(?:^|[^\w])({MONTHS_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)
           (?:\s*(?:,|at|-|\|)?\s*(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*([ap]\.?m\.?)?)?"
     ))
     .expect("static regex")
@@ -300,6 +300,13 @@ static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
 
 fn num(m: Option<regex::Match>) -> Option<u32> {
     m.and_then(|m| m.as_str().parse().ok())
+}
+
+/// The year group ends the number: no digit follows it (`2017durch` is a date glued to the
+/// next word, `20171` is not a year).
+fn year_ends(s: &str, c: &regex::Captures, group: usize) -> bool {
+    c.get(group)
+        .is_none_or(|m| !s[m.end()..].starts_with(|ch: char| ch.is_ascii_digit()))
 }
 
 /// A date found in text, with its byte span.
@@ -333,6 +340,9 @@ pub fn find_all(s: &str) -> Vec<Found> {
         let (Some(a), Some(b), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
             continue;
         };
+        if !year_ends(s, &c, 3) {
+            continue;
+        }
         // Day first unless that is impossible.
         let date = Date::new(y as i32, b, a).or_else(|| Date::new(y as i32, a, b));
         if let Some(date) = date {
@@ -370,6 +380,9 @@ pub fn find_all(s: &str) -> Vec<Found> {
         ) else {
             continue;
         };
+        if !year_ends(s, &c, 3) {
+            continue;
+        }
         if let Some(date) = Date::new(y as i32, m, d) {
             let whole = c.get(1).map_or(0, |m| m.start())..c.get(0).map_or(0, |m| m.end());
             out.push(Found {
@@ -612,6 +625,10 @@ mod tests {
         );
         assert_eq!(f("Tanja Karrasch3.11.2023").as_deref(), Some("2023-11-03"));
         assert_eq!(f("v12023-11-02").as_deref(), None);
+        // A date glued to the word after it (adjacent links: `08/08/2017durch Stephan`).
+        assert_eq!(f("08/08/2017durch Stephan").as_deref(), Some("2017-08-08"));
+        assert_eq!(f("3. Mai 2019von Anna").as_deref(), Some("2019-05-03"));
+        assert_eq!(f("12.10.20191").as_deref(), None);
     }
 
     #[test]

@@ -829,6 +829,9 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
     }
     drop_dated_lists(page, &mut cands);
     cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
+    if std::env::var_os("EXTRACT_DEBUG_DATES").is_some() {
+        eprintln!("kept {:?}", cands.iter().map(|c| (c.0, c.1, c.2.iso())).collect::<Vec<_>>());
+    }
     let mut days: Vec<i64> = cands.iter().map(|c| c.2.day_number()).collect();
     days.sort_unstable();
     days.dedup();
@@ -891,10 +894,24 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
     if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 2) {
         return;
     }
+    // The first entry of a list that outranks every date outside the lists (by the headline,
+    // labelled) is the newest post of a blog's front page: the page's own date.
+    let best_outside = cands
+        .iter()
+        .zip(&listed)
+        .filter(|(_, l)| !**l)
+        .map(|(c, _)| c.0)
+        .max()
+        .unwrap_or(0);
+    let lead = cands
+        .iter()
+        .zip(&listed)
+        .position(|(c, l)| *l && c.0 > best_outside && c.0 >= 4)
+        .filter(|&p| kinds[..p].iter().all(|k| *k != kinds[p]));
     let mut i = 0;
     cands.retain(|_| {
         i += 1;
-        !listed[i - 1]
+        !listed[i - 1] || lead == Some(i - 1)
     });
 }
 
