@@ -439,6 +439,21 @@ fn published_signals(
                 }
             }
         }
+        // The page prints, in a `<time>` element, another day than the metadata and never the
+        // metadata's day: the metadata is stale (a template's or a draft's date). Days a time
+        // zone apart are left to the rules above.
+        {
+            let (hinted, first_time, _) = time_elements(page);
+            if let Some(v) = hinted.or(first_time) {
+                let shown = visible_days(page);
+                if (v.day_number() - d.day_number()).abs() > 1
+                    && shown.contains(&v.day_number())
+                    && !shown.contains(&d.day_number())
+                {
+                    return Some((v, "time-shown"));
+                }
+            }
+        }
         // The page shows readers the date it was updated and never the first one: that is the
         // date the page stands by.
         if let Some(m) = modified_date(page, ld) {
