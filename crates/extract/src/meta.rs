@@ -395,6 +395,22 @@ fn published_signals(
         }
     }
     declared.append(&mut generic);
+    // Publication dates that disagree (a bare day in one tag, a timestamp in another): the one
+    // whose day the page prints goes first, when the first one's day is printed nowhere.
+    if declared.len() > 1 && src_is_strong(declared[0].2) {
+        let shown = visible_days(page);
+        let first_day = declared[0].0.day_number();
+        if !shown.contains(&first_day) {
+            if let Some(i) = declared.iter().position(|c| {
+                src_is_strong(c.2)
+                    && c.0.day_number() != first_day
+                    && shown.contains(&c.0.day_number())
+            }) {
+                let c = declared.remove(i);
+                declared.insert(0, c);
+            }
+        }
+    }
     if let Some(&(d, raw, src)) = declared.first() {
         // A generic key (`date`, `dcterms.date`) is often the last change of the page; a date the
         // page marks as its publication, or prints by the headline, names the day instead.
@@ -510,6 +526,11 @@ fn published_signals(
         }
     }
     url_date.filter(|u| u.1).map(|(d, _)| (d, "url"))
+}
+
+/// A publication date from a dedicated key (a meta tag or schema.org), not a generic one.
+fn src_is_strong(src: &str) -> bool {
+    matches!(src, "meta" | "json-ld")
 }
 
 /// `<time>` and itemprop dates: the first marked as the publication, the first outside the page
