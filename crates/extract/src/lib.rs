@@ -149,6 +149,7 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
             .or(pm.published_guess)
             .or(source.map(|s| s.0))
             .or(pm.published_furniture)
+            .or_else(|| meta::date_in_description(&page))
             .or_else(|| meta::date_in_links(h));
     }
     Article {

@@ -1173,6 +1173,15 @@ pub fn date_in_source(html: &str) -> Option<(Date, bool)> {
     .map(|d| (d, false))
 }
 
+/// A date printed in the page's description (`… (Notizia del 14 Gennaio 2020)`), a last resort
+/// for pages that carry no other date.
+pub fn date_in_description(page: &Page) -> Option<Date> {
+    ["og:description", "description", "twitter:description"]
+        .iter()
+        .filter_map(|k| page.meta(k))
+        .find_map(dates::find_first)
+}
+
 /// The date that occurs most often; of equally frequent ones, the first to occur.
 fn most_frequent(found: impl Iterator<Item = Date>) -> Option<Date> {
     let mut counts: Vec<(Date, usize, usize)> = Vec::new();
