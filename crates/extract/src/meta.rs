@@ -398,7 +398,7 @@ fn published_signals(
     // Publication dates that disagree (a bare day in one tag, a timestamp in another): the one
     // whose day the page prints goes first, when the first one's day is printed nowhere.
     if declared.len() > 1 && src_is_strong(declared[0].2) {
-        let shown = visible_days(page);
+        let shown = visible_days_outside(page, boilerplate(page));
         let first_day = declared[0].0.day_number();
         if !shown.contains(&first_day) {
             if let Some(i) = declared.iter().position(|c| {
@@ -615,8 +615,18 @@ fn modified_date(page: &Page, ld: &[&Value]) -> Option<Date> {
 
 /// Days of the dates printed in short text blocks of the page.
 fn visible_days(page: &Page) -> Vec<i64> {
+    visible_days_outside(page, &[])
+}
+
+/// Days of the dates printed in short text blocks outside the flagged elements (teasers and
+/// side columns print other pages' days).
+fn visible_days_outside(page: &Page, boiler: &[bool]) -> Vec<i64> {
     let mut out = Vec::new();
-    for b in page.blocks.iter().filter(|b| b.chars <= 300) {
+    for b in page
+        .blocks
+        .iter()
+        .filter(|b| b.chars <= 300 && !boiler.get(b.elem).copied().unwrap_or(false))
+    {
         for f in dates::find_all(&b.text) {
             out.push(f.date.day_number());
         }
