@@ -267,6 +267,11 @@ static DMY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// `26 | 01 | 2022`: day, month and year set apart by bars, as some page sublines print them.
+static DMY_BAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d|])(\d{1,2}) \| (\d{1,2}) \| ((?:19|20)\d\d)").expect("static regex")
+});
+
 /// `31.10.23`: a two-digit year only with dots and two-digit day and month (German and Swiss
 /// pages print it so), never inside a longer run of numbers (`1.10.23.4`, `31.10.2023`).
 static DMY_SHORT: LazyLock<Regex> = LazyLock::new(|| {
@@ -336,7 +341,8 @@ pub fn find_all(s: &str) -> Vec<Found> {
             });
         }
     }
-    for c in DMY.captures_iter(s) {
+    let bars = if s.contains(" | ") { s } else { "" };
+    for c in DMY.captures_iter(s).chain(DMY_BAR.captures_iter(bars)) {
         let (Some(a), Some(b), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
             continue;
         };
@@ -568,6 +574,8 @@ mod tests {
             Some("2024-05-16T17:54")
         );
         assert_eq!(f("22 октября 2024").as_deref(), Some("2024-10-22"));
+        assert_eq!(f("26 | 01 | 2022 Schweiz").as_deref(), Some("2022-01-26"));
+        assert_eq!(f("Seite 3 | 4 | 12").as_deref(), None);
         assert_eq!(
             f("الأربعاء، 07 أكتوبر 2020 - 12:09 م").as_deref(),
             Some("2020-10-07T12:09")
