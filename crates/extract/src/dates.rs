@@ -267,6 +267,13 @@ static DMY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// `28.09.1912:44`: a short dotted date with its time glued on (two adjacent elements, one for
+/// the day and one for the time, printed without a space between them).
+static DMY_SHORT_GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d.])(\d{2})\.(\d{2})\.(\d{2})([01]\d|2[0-3]):([0-5]\d)(?:[^\d]|$)")
+        .expect("static regex")
+});
+
 /// `26 | 01 | 2022`: day, month and year set apart by bars, as some page sublines print them.
 static DMY_BAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\d|])(\d{1,2}) \| (\d{1,2}) \| ((?:19|20)\d\d)").expect("static regex")
@@ -364,7 +371,11 @@ pub fn find_all(s: &str) -> Vec<Found> {
     let short_dotted = s.as_bytes().windows(8).any(|w| {
         w[2] == b'.' && w[5] == b'.' && [0, 1, 3, 4, 6, 7].iter().all(|&i| w[i].is_ascii_digit())
     });
-    for c in DMY_SHORT.captures_iter(if short_dotted { s } else { "" }) {
+    let dotted = if short_dotted { s } else { "" };
+    for c in DMY_SHORT
+        .captures_iter(dotted)
+        .chain(DMY_SHORT_GLUED.captures_iter(dotted))
+    {
         let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) else {
             continue;
         };
@@ -637,6 +648,11 @@ mod tests {
         assert_eq!(f("08/08/2017durch Stephan").as_deref(), Some("2017-08-08"));
         assert_eq!(f("3. Mai 2019von Anna").as_deref(), Some("2019-05-03"));
         assert_eq!(f("12.10.20191").as_deref(), None);
+        // A short date and its time in two elements printed without a space.
+        assert_eq!(
+            find_first("28.09.1912:44").map(|d| d.iso()).as_deref(),
+            Some("2019-09-28T12:44")
+        );
     }
 
     #[test]
