@@ -470,8 +470,14 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             .filter(|b| keep.contains(&(*b as *const Block)))
             .collect();
     }
-    // The headline often sits just outside the winning container.
-    if !out.iter().any(|b| b.heading == 1) {
+    // The headline often sits just outside the winning container. An `h1` inside it after the
+    // first paragraph is a section heading (some editors mark every subhead `h1`), not the
+    // headline.
+    let first_para = out
+        .iter()
+        .position(|b| b.heading == 0 && weighted_len(&b.text) >= 60)
+        .unwrap_or(out.len());
+    if !out[..first_para].iter().any(|b| b.heading == 1) {
         if let Some(first) = out.first() {
             let first_idx = page
                 .blocks
