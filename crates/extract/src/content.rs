@@ -523,7 +523,70 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             }
         }
     }
+    first_of_listed_posts(page, &mut out);
     out
+}
+
+/// A line that is only a date (and a time): a post's date stamp.
+fn is_date_stamp(text: &str) -> Option<i64> {
+    if weighted_len(text) > 40 {
+        return None;
+    }
+    let found = crate::dates::find_all(text);
+    let [f] = found.as_slice() else {
+        return None;
+    };
+    let rest = text[..f.start].chars().chain(text[f.end..].chars());
+    (rest.filter(|c| c.is_alphanumeric()).count() <= 3).then(|| f.date.day_number())
+}
+
+/// A page that lists whole posts, newest first (a blog's front page or archive): a title, a
+/// line with the post's date, its text; then the next one. The page's article is the first post.
+/// Kept whole when the date stamps do not fall from the first to the last day (a live blog of
+/// one day, a chronology), or when a post has little text.
+fn first_of_listed_posts(page: &Page, out: &mut Vec<&Block>) {
+    // Every selected block is an element of `page.blocks`: its index from its address.
+    let base = page.blocks.as_ptr() as usize;
+    let index_of = |b: &Block| {
+        (b as *const Block as usize).saturating_sub(base) / std::mem::size_of::<Block>().max(1)
+    };
+    let (Some(first), Some(last)) = (out.first(), out.last()) else {
+        return;
+    };
+    let (lo, hi) = (index_of(first).saturating_sub(4), index_of(last));
+    let boiler = boilerplate(page);
+    let stamps: Vec<(usize, i64)> = (lo..hi)
+        .filter(|&i| !boiler[page.blocks[i].elem] && page.blocks[i].heading != 1)
+        .filter_map(|i| is_date_stamp(&page.blocks[i].text).map(|d| (i, d)))
+        .collect();
+    // Newest first, on more than one day (a live blog's entries share their day).
+    if stamps.len() < 2
+        || stamps.windows(2).any(|w| w[1].1 > w[0].1)
+        || stamps[0].1 == stamps[stamps.len() - 1].1
+    {
+        return;
+    }
+    // Each post has text of its own (in the selection) between its stamp and the next one.
+    let mut bounds: Vec<usize> = stamps.iter().map(|s| s.0).collect();
+    bounds.push(usize::MAX);
+    let posts_have_text = bounds.windows(2).all(|w| {
+        out.iter()
+            .filter(|b| (w[0]..w[1]).contains(&index_of(b)))
+            .map(|b| weighted_len(&b.text))
+            .sum::<usize>()
+            >= 200
+    });
+    if !posts_have_text {
+        return;
+    }
+    // The second post starts at its title, the short line just before its stamp.
+    let second = stamps[1].0;
+    let start = if second > 0 && weighted_len(&page.blocks[second - 1].text) <= 150 {
+        second - 1
+    } else {
+        second
+    };
+    out.retain(|b| index_of(b) < start);
 }
 
 /// A picture's caption or credit: inside a `<figure>`, or carrying a photo credit.
