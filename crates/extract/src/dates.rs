@@ -85,7 +85,12 @@ impl LtSixty for Option<u32> {
 
 /// Month number from a name or abbreviation in one of the supported languages.
 pub fn month_from_name(name: &str) -> Option<u32> {
-    let l = name.trim_end_matches('.').to_lowercase();
+    let l = name
+        .trim_end_matches('.')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     let l = l.as_str();
     const TABLE: &[(&str, u32)] = &[
         ("january", 1),
@@ -249,7 +254,7 @@ pub fn month_from_name(name: &str) -> Option<u32> {
     TABLE.iter().find(|(n, _)| *n == l).map(|(_, m)| *m)
 }
 
-const MONTHS_RE: &str = r"(?:jan(?:uary|uar|vier|v\.?|eiro|uari)?|j[äa]nner|enero|gennaio|feb(?:ruary|ruar|rero|braio|ruari)?|feber|f[ée]v(?:rier|ereiro|r)?|mar(?:ch|s|zo|ço)?|m[äa]e?rz|maart|apr(?:il|ile)?|avril|abril|ma(?:y|i|yo|ggio|io)|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|ao[uû]t|agosto|sep(?:t|tember|tembre|tiembre)?|settembre|setembro|o[ck]t(?:ober|obre|ubre)?|ottobre|outubro|nov(?:ember|embre|iembre|embro)?|de[cz](?:ember|embre|iembre|embro)?|d[ée]c(?:embre)?|dicembre|январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|авг|сен|окт|ноя|дек|يناير|فبراير|مارس|[أاإ]بريل|مايو|يوني[وة]|يولي[وة]|[أا]غسطس|سبتمبر|[أا]كتوبر|نوفمبر|ديسمبر|كانون الثاني|كانون الأول|تشرين الأول|تشرين الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|أيلول|آب)\.?";
+const MONTHS_RE: &str = r"(?:jan(?:uary|uar|vier|v\.?|eiro|uari)?|j[äa]nner|enero|gennaio|feb(?:ruary|ruar|rero|braio|ruari)?|feber|f[ée]v(?:rier|ereiro|r)?|mar(?:ch|s|zo|ço)?|m[äa]e?rz|maart|apr(?:il|ile)?|avril|abril|ma(?:y|i|yo|ggio|io)|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|ao[uû]t|agosto|sep(?:t|tember|tembre|tiembre)?|settembre|setembro|o[ck]t(?:ober|obre|ubre)?|ottobre|outubro|nov(?:ember|embre|iembre|embro)?|de[cz](?:ember|embre|iembre|embro)?|d[ée]c(?:embre)?|dicembre|январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|авг|сен|окт|ноя|дек|يناير|فبراير|مارس|[أاإ]بريل|مايو|يوني[وة]|يولي[وة]|[أا]غسطس|سبتمبر|[أا]كتوبر|نوفمبر|ديسمبر|كانون\sالثاني|كانون\sالأول|تشرين\sالأول|تشرين\sالثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|أيلول|آب)\.?";
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

@@ -940,8 +940,18 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
     if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 2) {
         return;
     }
-    // The first entry of a list that outranks every date outside the lists (by the headline,
-    // labelled) is the newest post of a blog's front page: the page's own date.
+    // The first entry of a list, newest first, that outranks every date outside the lists (by
+    // the headline, labelled) is the newest post of a blog's front page: the page's own date.
+    // (Replies and comments run oldest first.)
+    let newest_first = |kind: &str| {
+        let days: Vec<i64> = cands
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| k.as_str() == kind)
+            .map(|(c, _)| c.2.day_number())
+            .collect();
+        days.windows(2).all(|w| w[1] <= w[0])
+    };
     let best_outside = cands
         .iter()
         .zip(&listed)
@@ -953,7 +963,7 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
         .iter()
         .zip(&listed)
         .position(|(c, l)| *l && c.0 > best_outside && c.0 >= 4)
-        .filter(|&p| kinds[..p].iter().all(|k| *k != kinds[p]));
+        .filter(|&p| kinds[..p].iter().all(|k| *k != kinds[p]) && newest_first(&kinds[p]));
     let mut i = 0;
     cands.retain(|_| {
         i += 1;

@@ -1276,3 +1276,183 @@ fn read_counters_pagers_and_vertical_labels_are_furniture() {
     }
     assert!(a.text().contains("全市新建和改造公园二十座"));
 }
+
+#[test]
+fn arabic_month_names_are_read() {
+    let s = page_with(
+        "<head><meta property='article:published_time' content='الأربعاء، 07 أكتوبر 2020 - 12:09 م'></head><div><h1>Quay</h1>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2020-10-07T12:09"));
+}
+
+#[test]
+fn date_in_an_author_line_and_after_a_user_name() {
+    // A byline element carrying the date, its words glued by adjacent inline elements.
+    let s = page_with(
+        "<div><h1 class='top'>Quay</h1></div><div class='story'>\
+         <p class='kicker author'><em>von</em><span>Ann Lee</span> <em>31.10.2023</em></p>",
+        "</div><div class='box'><p>Opening: 3. November 2023, 19:00</p></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2023-10-31"));
+    // A user name with digits before the date (`von Marianne1 am 20.09.2020`).
+    let s = page_with(
+        "<div><h1>Quay</h1><p>von Marianne1 am 20.09.2020</p>",
+        "</div><aside><time datetime='2020-09-23T18:19:06'>23.09.2020</time></aside>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2020-09-20"));
+}
+
+#[test]
+fn a_paragraph_opening_with_its_date_beats_a_list_of_teaser_dates() {
+    let teaser = |d: &str| {
+        format!("<li class='teaser'><a href='/x'>Another column from the archive</a><span class='date'>{d}</span></li>")
+    };
+    let s = format!(
+        "<html><body><h1>Quay</h1><div class='intro'><p><span class='text_datum'>31. Oktober 2023.</span> \
+         The harbour authority said on Monday that the northern quay would reopen after repairs.</p></div>\
+         <div class='body'><p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+         <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p></div>\
+         <ul class='more'>{}{}{}</ul></body></html>",
+        teaser("24. Oktober 2023"),
+        teaser("18. Oktober 2023"),
+        teaser("10. Oktober 2023")
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2023-10-31"));
+}
+
+#[test]
+fn blog_front_page_takes_its_newest_post_date_and_text() {
+    let post = |title: &str, date: &str, label: &str, body: &str| {
+        format!(
+            "<table class='entry'><tr><td class='entry-title'>{title}</td></tr><tr><td class='entry-date'>{date}</td></tr>\
+             <tr><td class='entry-body'><p>{body}</p><p>{body} {label}</p></td></tr></table>"
+        )
+    };
+    let long = "The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week";
+    let s = format!(
+        "<html><body><div class='blog'>{}{}{}</div></body></html>",
+        post("Quay to reopen", "2005-06-14 03:25:55", "First.", long),
+        post("Sea wall mended", "2005-06-13 15:00:14", "Second.", long),
+        post("Boats move south", "2005-06-10 05:41:31", "Third.", long)
+    );
+    let a = html(&s);
+    let text = a.paragraphs.join("\n");
+    assert!(text.contains("First."), "{text}");
+    assert!(!text.contains("Second."), "{text}");
+    assert!(!text.contains("Third."), "{text}");
+    assert_eq!(a.published.as_deref(), Some("2005-06-14T03:25:55"));
+    // Entries of one day (a live blog) stay whole.
+    let s = format!(
+        "<html><body><div class='blog'>{}{}</div></body></html>",
+        post("Quay to reopen", "2005-06-14 13:25", "First.", long),
+        post("Sea wall mended", "2005-06-14 09:00", "Second.", long)
+    );
+    let text = html(&s).paragraphs.join("\n");
+    assert!(text.contains("First.") && text.contains("Second."), "{text}");
+}
+
+#[test]
+fn dates_glued_to_the_next_word_and_bar_separated_dates() {
+    // `<a>08/08/2017</a><a>durch Stephan</a>`: adjacent links without a space.
+    let s = page_with(
+        "<div><h1>Quay</h1><div class='post-meta'><a href='/d'>08/08/2017</a><a href='/a'>durch Stephan Markus</a></div>",
+        "</div><div class='widget'><div class='widget-date'>14/06/2019</div></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2017-08-08"));
+    let s = page_with(
+        "<div><h1>Quay</h1><table class='subline'><tr><td>26 | 01 | 2022 </td><td>Schweiz</td></tr></table>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-26"));
+}
+
+#[test]
+fn stale_metadata_day_yields_to_the_printed_time() {
+    // The metadata names a day the page never prints; the page prints its date in a `<time>`.
+    let s = page_with(
+        "<head><meta property='og:article:published_time' content='2022-01-15'></head><div><h1>Quay</h1>\
+         <ul class='facts'><li><time datetime='2022-01-25'>25.01.2022</time></li></ul>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-25"));
+    // A day or two apart is a time-zone matter and the metadata stands.
+    let s = page_with(
+        "<head><meta property='article:published_time' content='2022-01-24'></head><div><h1>Quay</h1>\
+         <ul class='facts'><li><time datetime='2022-01-25'>25.01.2022</time></li></ul>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2022-01-24"));
+}
+
+#[test]
+fn disagreeing_publication_tags_go_by_the_printed_day() {
+    // A bare day in an itemprop tag, a timestamp in JSON-LD; the page prints the latter's day
+    // (and teasers in a side column print the former's).
+    let s = page_with(
+        "<head><meta itemprop='datePublished' content='2019-10-18'>\
+         <script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"datePublished\":\"2019-10-19T03:00:00.000Z\"}</script></head>\
+         <article><h1>Quay</h1><div class='metainfo'><span>Ann Lee</span> 19.10.2019, 05:00 Uhr</div>",
+        "</article><aside class='sidebar'><ul><li>Sam Roe 18.10.2019, 20:00 Uhr</li></ul></aside>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2019-10-19T03:00:00"));
+}
+
+#[test]
+fn description_date_is_a_last_resort() {
+    let s = page_with(
+        "<head><meta property='og:description' content='Bears: a record year (Notizia del 14 Gennaio 2020)'></head><div><h1>Quay</h1>",
+        "</div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2020-01-14"));
+}
+
+#[test]
+fn short_dotted_date_glued_to_its_time_in_a_thread() {
+    let post = |t: &str| {
+        format!("<div class='post'><span class='who'>maculi</span><span class='when'><span>28.09.19</span><span>{t}</span></span>\
+                 <div class='text'>The harbour authority said on Monday that the northern quay would reopen after repairs.</div></div>")
+    };
+    let s = format!(
+        "<html><body><h1>Quay question</h1>{}{}{}<aside><ul><li><span>29.10.19 18:30 Uhr</span> Meetup</li></ul></aside></body></html>",
+        post("12:44"),
+        post("13:39"),
+        post("13:55")
+    );
+    assert_eq!(
+        html(&s).published.as_deref().map(|d| &d[..10]),
+        Some("2019-09-28")
+    );
+}
+
+#[test]
+fn nested_html_and_body_tags_do_not_cut_the_article() {
+    // A document pasted into the page's content: its `<body>` must not end the page's.
+    let s = "<html><body><div class='paper'><h1>Quay to reopen</h1>\
+             <div class='abstract'><p>Abstract: the northern quay will reopen after repairs to the sea wall, the harbour authority said.</p></div>\
+             <div class='fulltext'><html><body>\
+             <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
+             <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+             </body></html></div>\
+             <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+             </div></body></html>";
+    let text = html(s).paragraphs.join("\n");
+    assert!(text.contains("Engineers replaced"), "{text}");
+    assert!(text.contains("Fishermen, who had moved"), "{text}");
+}
+
+#[test]
+fn headline_outside_is_kept_when_subheads_inside_are_h1() {
+    let s = "<html><body><div class='head'><h1>Quay to reopen after the winter storms</h1></div>\
+             <table><tr><td class='article_content'>\
+             <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable.</p>\
+             <h1>What was repaired</h1>\
+             <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+             <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
+             </td></tr></table></body></html>";
+    let a = html(s);
+    assert_eq!(
+        a.paragraphs.first().map(String::as_str),
+        Some("Quay to reopen after the winter storms")
+    );
+}
