@@ -940,8 +940,9 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
     if !cands.iter().zip(&listed).any(|(c, l)| !l && c.0 >= 2) {
         return;
     }
-    // The first entry of a list, newest first, that outranks every date outside the lists (by
-    // the headline, labelled) is the newest post of a blog's front page: the page's own date.
+    // The first entry of a list, newest first, that outranks and precedes every date outside
+    // the lists (by the headline, labelled) is the newest post of a blog's front page: the
+    // page's own date.
     // (Replies and comments run oldest first.)
     let newest_first = |kind: &str| {
         let days: Vec<i64> = cands
@@ -959,10 +960,17 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
         .map(|(c, _)| c.0)
         .max()
         .unwrap_or(0);
+    let first_outside = cands
+        .iter()
+        .zip(&listed)
+        .filter(|(_, l)| !**l)
+        .map(|(c, _)| c.1)
+        .min()
+        .unwrap_or(usize::MAX);
     let lead = cands
         .iter()
         .zip(&listed)
-        .position(|(c, l)| *l && c.0 > best_outside && c.0 >= 4)
+        .position(|(c, l)| *l && c.0 > best_outside && c.0 >= 4 && c.1 < first_outside)
         .filter(|&p| kinds[..p].iter().all(|k| *k != kinds[p]) && newest_first(&kinds[p]));
     let mut i = 0;
     cands.retain(|_| {

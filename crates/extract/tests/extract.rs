@@ -1306,11 +1306,12 @@ fn date_in_an_author_line_and_after_a_user_name() {
 #[test]
 fn a_paragraph_opening_with_its_date_beats_a_list_of_teaser_dates() {
     let teaser = |d: &str| {
-        format!("<li class='teaser'><a href='/x'>Another column from the archive</a><span class='date'>{d}</span></li>")
+        format!("<li class='teaser'><a href='/x'>Another column from the archive</a><div class='date'>{d}</div></li>")
     };
     let s = format!(
-        "<html><body><h1>Quay</h1><div class='intro'><p><span class='text_datum'>31. Oktober 2023.</span> \
-         The harbour authority said on Monday that the northern quay would reopen after repairs.</p></div>\
+        "<html><body><h1>Quay</h1><div class='intro'><p><strong>31. Oktober 2023.</strong> \
+         The harbour authority said on Monday that the northern quay would reopen after repairs, and that \
+         ferries would run to the usual timetable from next week, once the divers have checked the piles.</p></div>\
          <div class='body'><p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
          <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p></div>\
          <ul class='more'>{}{}{}</ul></body></html>",
@@ -1319,6 +1320,9 @@ fn a_paragraph_opening_with_its_date_beats_a_list_of_teaser_dates() {
         teaser("10. Oktober 2023")
     );
     assert_eq!(html(&s).published.as_deref(), Some("2023-10-31"));
+    // A date that goes on as part of a sentence is not a dateline.
+    let s = s.replace("31. Oktober 2023.</strong>", "31. Oktober 2023</strong> war es so weit:");
+    assert_eq!(html(&s).published.as_deref(), Some("2023-10-24"));
 }
 
 #[test]
@@ -1427,18 +1431,22 @@ fn short_dotted_date_glued_to_its_time_in_a_thread() {
 
 #[test]
 fn nested_html_and_body_tags_do_not_cut_the_article() {
-    // A document pasted into the page's content: its `<body>` must not end the page's.
-    let s = "<html><body><div class='paper'><h1>Quay to reopen</h1>\
-             <div class='abstract'><p>Abstract: the northern quay will reopen after repairs to the sea wall, the harbour authority said.</p></div>\
+    // A document pasted into the page's content: its `<html>`/`<body>` are not a page wrapper
+    // that stops the article from taking in the sections around it.
+    let s = "<html><body><div class='paper'><div class='head'><h2>Quay to reopen</h2></div>\
              <div class='fulltext'><html><body>\
              <p>The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable from next week.</p>\
              <p>Engineers replaced two hundred metres of the sea wall, which the winter storms had undermined, at a cost the council put at four million euros.</p>\
+             <p>The council said the southern basin would be dredged next spring, so that larger boats can use it in all tides, and that berths would be shared by lot.</p>\
+             <p>Divers checked the piles of the old pier last week and found them sound, the authority said, so the pier can stay in use while the quay is finished.</p>\
              </body></html></div>\
-             <p>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</p>\
-             </div></body></html>";
+             <div class='part'>Fishermen, who had moved their boats to the southern basin, welcomed the news but asked for a say in how berths are shared out.</div>\
+             <div class='part'>Ferry companies expect the first crossings on Friday morning, weather permitting, with the full timetable from the first of next month on.</div>\
+             </div><div class='foot'><a href='/'>Home</a></div></body></html>";
     let text = html(s).paragraphs.join("\n");
     assert!(text.contains("Engineers replaced"), "{text}");
     assert!(text.contains("Fishermen, who had moved"), "{text}");
+    assert!(text.contains("Ferry companies expect"), "{text}");
 }
 
 #[test]
