@@ -876,7 +876,13 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
     drop_dated_lists(page, &mut cands);
     cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
     if std::env::var_os("EXTRACT_DEBUG_DATES").is_some() {
-        eprintln!("kept {:?}", cands.iter().map(|c| (c.0, c.1, c.2.iso())).collect::<Vec<_>>());
+        eprintln!(
+            "kept {:?}",
+            cands
+                .iter()
+                .map(|c| (c.0, c.1, c.2.iso()))
+                .collect::<Vec<_>>()
+        );
     }
     let mut days: Vec<i64> = cands.iter().map(|c| c.2.day_number()).collect();
     days.sort_unstable();
@@ -894,7 +900,12 @@ fn opens_dateline(after: &str) -> bool {
     else {
         return false;
     };
-    rest.starts_with([' ', '\u{a0}']) && rest.trim_start().chars().next().is_some_and(char::is_alphabetic)
+    rest.starts_with([' ', '\u{a0}'])
+        && rest
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic)
 }
 
 /// Drop the dates of a list of other pages (teasers, an archive, comments): three or more

@@ -1321,7 +1321,10 @@ fn a_paragraph_opening_with_its_date_beats_a_list_of_teaser_dates() {
     );
     assert_eq!(html(&s).published.as_deref(), Some("2023-10-31"));
     // A date that goes on as part of a sentence is not a dateline.
-    let s = s.replace("31. Oktober 2023.</strong>", "31. Oktober 2023</strong> war es so weit:");
+    let s = s.replace(
+        "31. Oktober 2023.</strong>",
+        "31. Oktober 2023</strong> war es so weit:",
+    );
     assert_eq!(html(&s).published.as_deref(), Some("2023-10-24"));
 }
 
@@ -1353,7 +1356,10 @@ fn blog_front_page_takes_its_newest_post_date_and_text() {
         post("Sea wall mended", "2005-06-14 09:00", "Second.", long)
     );
     let text = html(&s).paragraphs.join("\n");
-    assert!(text.contains("First.") && text.contains("Second."), "{text}");
+    assert!(
+        text.contains("First.") && text.contains("Second."),
+        "{text}"
+    );
 }
 
 #[test]
