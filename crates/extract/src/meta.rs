@@ -397,9 +397,16 @@ fn published_signals(
     declared.append(&mut generic);
     // Publication dates that disagree (a bare day in one tag, a timestamp in another): the one
     // whose day the page prints goes first, when the first one's day is printed nowhere.
-    if declared.len() > 1 && src_is_strong(declared[0].2) {
+    let first_day = declared.first().map(|c| c.0.day_number());
+    let disagree = declared
+        .iter()
+        .any(|c| src_is_strong(c.2) && Some(c.0.day_number()) != first_day);
+    if let (true, true, Some(first_day)) = (
+        disagree,
+        declared.first().is_some_and(|c| src_is_strong(c.2)),
+        first_day,
+    ) {
         let shown = visible_days_outside(page, boilerplate(page));
-        let first_day = declared[0].0.day_number();
         if !shown.contains(&first_day) {
             if let Some(i) = declared.iter().position(|c| {
                 src_is_strong(c.2)
@@ -460,12 +467,12 @@ fn published_signals(
         // zone apart are left to the rules above.
         {
             let (hinted, first_time, _) = time_elements(page);
-            if let Some(v) = hinted.or(first_time) {
+            if let Some(v) = hinted
+                .or(first_time)
+                .filter(|v| (v.day_number() - d.day_number()).abs() > 1)
+            {
                 let shown = visible_days(page);
-                if (v.day_number() - d.day_number()).abs() > 1
-                    && shown.contains(&v.day_number())
-                    && !shown.contains(&d.day_number())
-                {
+                if shown.contains(&v.day_number()) && !shown.contains(&d.day_number()) {
                     return Some((v, "time-shown"));
                 }
             }
