@@ -553,7 +553,8 @@ fn first_of_listed_posts(page: &Page, out: &mut Vec<&Block>) {
     let (Some(first), Some(last)) = (out.first(), out.last()) else {
         return;
     };
-    let (lo, hi) = (index_of(first).saturating_sub(4), index_of(last));
+    let hi = index_of(last).min(page.blocks.len());
+    let lo = index_of(first).saturating_sub(4).min(hi);
     let boiler = boilerplate(page);
     let stamps: Vec<(usize, i64)> = (lo..hi)
         .filter(|&i| !boiler[page.blocks[i].elem] && page.blocks[i].heading != 1)
