@@ -150,7 +150,8 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
             .or(source.map(|s| s.0))
             .or(pm.published_furniture)
             .or_else(|| meta::date_in_description(&page))
-            .or_else(|| meta::date_in_links(h));
+            .or_else(|| meta::date_in_links(h))
+            .or_else(|| meta::date_in_copyright(&page));
     }
     Article {
         url: pm.url,

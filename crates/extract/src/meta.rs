@@ -1228,6 +1228,20 @@ pub fn date_in_description(page: &Page) -> Option<Date> {
         .find_map(dates::find_first)
 }
 
+/// A full date in the page's copyright line (`Copyright © 19.12.2019 - 12:14 h by …`): when the
+/// page was generated or last changed, the last resort for a page that names no other day.
+pub fn date_in_copyright(page: &Page) -> Option<Date> {
+    page.blocks
+        .iter()
+        .rev()
+        .filter(|b| b.chars <= 300)
+        .filter(|b| {
+            let l = b.text.to_lowercase();
+            l.contains('©') || l.contains("copyright")
+        })
+        .find_map(|b| dates::find_first(&b.text))
+}
+
 /// The date that occurs most often; of equally frequent ones, the first to occur.
 fn most_frequent(found: impl Iterator<Item = Date>) -> Option<Date> {
     let mut counts: Vec<(Date, usize, usize)> = Vec::new();

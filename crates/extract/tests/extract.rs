@@ -1470,3 +1470,19 @@ fn headline_outside_is_kept_when_subheads_inside_are_h1() {
         Some("Quay to reopen after the winter storms")
     );
 }
+
+#[test]
+fn copyright_line_date_is_the_very_last_resort() {
+    // No other date anywhere: the generation time in the copyright line.
+    let s = page_with(
+        "<div><h1>Quay</h1>",
+        "</div><div class='bottom'><p>Copyright © 19.12.2019 - 12:14 h by Harbour Ltd. All rights reserved.</p></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2019-12-19T12:14"));
+    // Any other date wins over it.
+    let s = page_with(
+        "<div><h1>Quay</h1><p class='date'>03.02.2019</p>",
+        "</div><div class='bottom'><p>Copyright © 19.12.2019 - 12:14 h by Harbour Ltd.</p></div>",
+    );
+    assert_eq!(html(&s).published.as_deref(), Some("2019-02-03"));
+}
