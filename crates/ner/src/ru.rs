@@ -24,6 +24,7 @@ use rustc_hash::FxHashMap;
 
 use ndarray::{Array1, Array2, ArrayView2};
 
+use crate::product::product;
 use crate::tokenize::{razdel_tokens, Token};
 use crate::{bio_spans, NerError, Span, NATASHA_PACKAGE};
 
@@ -372,10 +373,10 @@ impl RuNer {
         self.add_word_taps(&ids, &mut z);
         let mut x = shifted_relu_norm(z.view(), first, &edges);
         for layer in &self.layers[1..] {
-            let z = x.dot(&layer.taps);
+            let z = product(x.view(), layer.taps.view());
             x = shifted_relu_norm(z.view(), layer, &edges);
         }
-        let mut emissions = x.dot(&self.proj_w);
+        let mut emissions = product(x.view(), self.proj_w.view());
         emissions += &self.proj_b;
         let mut out = Vec::with_capacity(seqs.len());
         let mut at = 0;
@@ -422,7 +423,10 @@ impl RuNer {
                     .copy_from_slice(&self.pq_codes[from..from + self.chunk]);
             }
         }
-        let products = emb.dot(&self.layers[0].taps.slice(ndarray::s![..wdim, ..]));
+        let products = product(
+            emb.view(),
+            self.layers[0].taps.slice(ndarray::s![..wdim, ..]),
+        );
         for (t, id) in ids.iter().enumerate() {
             if let Ok(r) = missing.binary_search(id) {
                 add_to(z.row_mut(t), products.row(r).as_slice().unwrap_or(&[]));
@@ -480,22 +484,50 @@ fn add_to(mut row: ndarray::ArrayViewMut1<f32>, v: &[f32]) {
 /// `edges[t]` says whether row t starts and whether it ends a sequence (nothing is added across).
 fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) -> Array2<f32> {
     let (n, out) = (z.nrows(), layer.out);
-    let mut y = Array2::<f32>::zeros((n, out));
-    for t in 0..n {
-        let here = z.row(t);
-        for o in 0..out {
-            let mut v = here[out + o] + layer.bias[o];
-            if t > 0 && !edges[t].0 {
-                v += z[[t - 1, o]];
+    let width = 3 * out;
+    // Rows as plain slices (the products are in standard layout; a view that is not is copied
+    // once), so that the loops below run without index checks and vectorise.
+    let z = z.as_standard_layout();
+    let zs = z.as_slice().unwrap_or(&[]);
+    let per_channel = |a: &Array1<f32>| a.as_slice().map(<[f32]>::to_vec).unwrap_or_default();
+    let (bias, mean, std, gamma, beta) = (
+        per_channel(&layer.bias),
+        per_channel(&layer.mean),
+        per_channel(&layer.std),
+        per_channel(&layer.gamma),
+        per_channel(&layer.beta),
+    );
+    let mut y = vec![0f32; n * out];
+    if zs.len() != n * width
+        || [&bias, &mean, &std, &gamma, &beta]
+            .iter()
+            .any(|v| v.len() != out)
+    {
+        return Array2::zeros((n, out));
+    }
+    for (t, yt) in y.chunks_exact_mut(out).enumerate() {
+        // The same sums, in the same order, as the padded convolution's taps: t, bias, t−1, t+1.
+        let here = &zs[t * width + out..t * width + 2 * out];
+        for ((v, h), b) in yt.iter_mut().zip(here).zip(&bias) {
+            *v = h + b;
+        }
+        if t > 0 && !edges[t].0 {
+            let prev = &zs[(t - 1) * width..(t - 1) * width + out];
+            for (v, p) in yt.iter_mut().zip(prev) {
+                *v += p;
             }
-            if t + 1 < n && !edges[t].1 {
-                v += z[[t + 1, 2 * out + o]];
+        }
+        if t + 1 < n && !edges[t].1 {
+            let next = &zs[(t + 1) * width + 2 * out..(t + 2) * width];
+            for (v, x) in yt.iter_mut().zip(next) {
+                *v += x;
             }
-            let v = v.max(0.0);
-            y[[t, o]] = (v - layer.mean[o]) / layer.std[o] * layer.gamma[o] + layer.beta[o];
+        }
+        for ((((v, m), s), g), b) in yt.iter_mut().zip(&mean).zip(&std).zip(&gamma).zip(&beta) {
+            *v = (v.max(0.0) - m) / s * g + b;
         }
     }
-    y
+    Array2::from_shape_vec((n, out), y).unwrap_or_else(|_| Array2::zeros((n, out)))
 }
 
 /// Viterbi over `T × tags` emissions with `transitions[from][to]`; ties go to the lower index,
