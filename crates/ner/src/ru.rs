@@ -25,6 +25,7 @@ use rustc_hash::FxHashMap;
 use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::product::product;
+use crate::strings::Strings;
 use crate::tokenize::{razdel_tokens, Token};
 use crate::{bio_spans, NerError, Span, NATASHA_PACKAGE};
 
@@ -48,7 +49,9 @@ struct Layer {
 
 /// The Russian tagger. Build once (≈ 35 MB), share.
 pub struct RuNer {
-    words: FxHashMap<Box<str>, u32>,
+    /// The word vocabulary, numbered as the embeddings are (one text buffer, no allocation
+    /// per word: 250,000 of them made most of the load time).
+    words: Strings,
     unk: u32,
     /// navec: `vectors × qdim` centroid indexes and `qdim × centroids × chunk` codes.
     pq_indexes: Vec<u8>,
@@ -164,14 +167,18 @@ impl Pack {
     }
 
     fn vocab(&self, name: &str) -> Result<Vec<String>, NerError> {
+        Ok(self.vocab_text(name)?.lines().map(str::to_string).collect())
+    }
+
+    /// A vocabulary as its text, one entry a line.
+    fn vocab_text(&self, name: &str) -> Result<String, NerError> {
         let member = format!("vocabs/{name}.gz");
         let bytes = self
             .members
             .get(&member)
             .ok_or_else(|| self.err(format!("{member} missing")))?;
         let text = gunzip(bytes).map_err(|e| self.err(format!("{member}: {e}")))?;
-        let text = String::from_utf8(text).map_err(|e| self.err(format!("{member}: {e}")))?;
-        Ok(text.lines().map(str::to_string).collect())
+        String::from_utf8(text).map_err(|e| self.err(format!("{member}: {e}")))
     }
 }
 
@@ -199,16 +206,10 @@ impl RuNer {
             members,
             model,
         };
-        let words = pack.vocab("word")?;
+        let words = Strings::new(pack.vocab_text("word")?.lines());
         let unk = words
-            .iter()
-            .position(|w| w == "<unk>")
-            .ok_or_else(|| pack.err("word vocabulary without <unk>"))? as u32;
-        let words: FxHashMap<Box<str>, u32> = words
-            .into_iter()
-            .enumerate()
-            .map(|(i, w)| (w.into_boxed_str(), i as u32))
-            .collect();
+            .find("<unk>")
+            .ok_or_else(|| pack.err("word vocabulary without <unk>"))?;
         let shapes: FxHashMap<Box<str>, u32> = pack
             .vocab("shape")?
             .into_iter()
@@ -251,9 +252,8 @@ impl RuNer {
         let transitions = pack.matrix(&["head", "crf", "transitions"], tags.len(), tags.len())?;
 
         // navec's pq.bin: u32 vectors, dim, qdim, centroids; indexes; codes.
-        let nav = read_tar(navec)?;
-        let pq = nav
-            .get("pq.bin")
+        let mut pq = read_tar(navec)?
+            .remove("pq.bin")
             .ok_or_else(|| NerError::format(navec, "pq.bin missing"))?;
         if pq.len() < 16 {
             return Err(NerError::format(navec, "pq.bin too short"));
@@ -281,11 +281,15 @@ impl RuNer {
             }
             _ => return Err(NerError::format(ner, "layer sizes do not fit")),
         };
+        let pq_codes = f32s(&pq[idx_end..]);
+        // The indexes in place (25 MB): the header and codes cut off, not copied out.
+        pq.truncate(idx_end);
+        pq.drain(..16);
         let model = RuNer {
             words,
             unk,
-            pq_indexes: pq[16..idx_end].to_vec(),
-            pq_codes: f32s(&pq[idx_end..]),
+            pq_indexes: pq,
+            pq_codes,
             qdim,
             centroids,
             chunk: dim / qdim,
@@ -362,7 +366,7 @@ impl RuNer {
             let w = w.as_ref();
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
-            ids.push(self.words.get(lower.as_str()).copied().unwrap_or(self.unk));
+            ids.push(self.words.find(&lower).unwrap_or(self.unk));
             let sid = self
                 .shapes
                 .get(word_shape(w).as_str())
