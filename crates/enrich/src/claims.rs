@@ -14,7 +14,10 @@
 //! entities and give the same figure, or have the same speaker talk about the same two other
 //! entities.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use model::{Claim, EntityKind, Fact, Figure};
 use serde::{Deserialize, Serialize};
@@ -337,7 +340,7 @@ struct Keyed {
 /// Numbers for strings: the same string always gets the same number.
 #[derive(Default)]
 struct Interner<'a> {
-    ids: HashMap<&'a str, u32>,
+    ids: FxHashMap<&'a str, u32>,
 }
 
 impl<'a> Interner<'a> {
@@ -404,8 +407,10 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-/// Group an event's claim candidates (from all its documents) into claims.
-pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
+/// Group an event's claim candidates (from all its documents) into claims. The candidates
+/// may be given by value or by reference (`&[ClaimCandidate]`, `&[&ClaimCandidate]`, …).
+pub fn claims<C: Borrow<ClaimCandidate>>(event: &str, cands: &[C]) -> Vec<Claim> {
+    let cands: Vec<&ClaimCandidate> = cands.iter().map(Borrow::borrow).collect();
     let n = cands.len();
     let mut parent: Vec<usize> = (0..n).collect();
     let mut ids = Interner::default();
@@ -452,7 +457,7 @@ pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
         let r = find(&mut parent, i);
         groups.entry(r).or_default().push(i);
     }
-    let disagreements = disagreements(cands);
+    let disagreements = disagreements(&cands);
     let mut out: Vec<Claim> = Vec::new();
     for members in groups.values() {
         let mut sources: Vec<String> = Vec::new();
@@ -533,8 +538,8 @@ fn subject_key(subject: Option<&str>) -> String {
 
 /// Figures with the same unit and subject whose values differ between documents:
 /// key → the values with their sources.
-fn disagreements(cands: &[ClaimCandidate]) -> HashMap<String, Vec<Figure>> {
-    let mut by_key: HashMap<String, Vec<Figure>> = HashMap::new();
+fn disagreements(cands: &[&ClaimCandidate]) -> FxHashMap<String, Vec<Figure>> {
+    let mut by_key: FxHashMap<String, Vec<Figure>> = FxHashMap::default();
     for c in cands {
         for f in &c.figures {
             // Keyed by the subject's words (one language) and by the entities the sentence
