@@ -14,7 +14,6 @@
 //! entities and give the same figure, or have the same speaker talk about the same two other
 //! entities.
 
-use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
@@ -407,10 +406,13 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-/// Group an event's claim candidates (from all its documents) into claims. The candidates
-/// may be given by value or by reference (`&[ClaimCandidate]`, `&[&ClaimCandidate]`, …).
-pub fn claims<C: Borrow<ClaimCandidate>>(event: &str, cands: &[C]) -> Vec<Claim> {
-    let cands: Vec<&ClaimCandidate> = cands.iter().map(Borrow::borrow).collect();
+/// Group an event's claim candidates (from all its documents) into claims.
+pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
+    claims_by_ref(event, &cands.iter().collect::<Vec<_>>())
+}
+
+/// [`claims`] of candidates held elsewhere (e.g. decoded once and shared), by reference.
+pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
     let n = cands.len();
     let mut parent: Vec<usize> = (0..n).collect();
     let mut ids = Interner::default();

@@ -84,6 +84,7 @@ impl std::fmt::Debug for RuNer {
 /// Members of a tar file by name.
 fn read_tar(path: &Path) -> Result<HashMap<String, Vec<u8>>, NerError> {
     let f = std::fs::File::open(path).map_err(|e| NerError::format(path, e))?;
+    let file_len = f.metadata().map_or(0, |m| m.len());
     let mut ar = tar::Archive::new(std::io::BufReader::new(f));
     let mut out = HashMap::new();
     for entry in ar.entries().map_err(|e| NerError::format(path, e))? {
@@ -93,7 +94,10 @@ fn read_tar(path: &Path) -> Result<HashMap<String, Vec<u8>>, NerError> {
             .map_err(|e| NerError::format(path, e))?
             .to_string_lossy()
             .into_owned();
-        let mut bytes = Vec::new();
+        // Sized from the header (at most the file's size, should the header be damaged): navec's
+        // 25 MB member is read without regrowing the buffer.
+        let size = entry.size().min(file_len);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         entry
             .read_to_end(&mut bytes)
             .map_err(|e| NerError::format(path, e))?;

@@ -645,7 +645,7 @@ fn add_enrichment(
         .flat_map(|c| c.iter())
         .chain(&e.claim_candidates)
         .collect();
-    commit.claims = Some((event.to_string(), enrich::claims(event, &candidates)));
+    commit.claims = Some((event.to_string(), enrich::claims_by_ref(event, &candidates)));
     Ok(())
 }
 
