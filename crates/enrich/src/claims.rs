@@ -445,7 +445,7 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
                 if ki.document == kj.document && ki.lang == kj.lang {
                     continue;
                 }
-                if same_claim(&cands[i], ki, &cands[j], kj) {
+                if same_claim(cands[i], ki, cands[j], kj) {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     if a != b {
                         parent[a.max(b)] = a.min(b);
@@ -459,7 +459,7 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
         let r = find(&mut parent, i);
         groups.entry(r).or_default().push(i);
     }
-    let disagreements = disagreements(&cands);
+    let disagreements = disagreements(cands);
     let mut out: Vec<Claim> = Vec::new();
     for members in groups.values() {
         let mut sources: Vec<String> = Vec::new();
@@ -484,7 +484,7 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
         let mut disagreement: Vec<Figure> = Vec::new();
         for &i in members {
             for f in &cands[i].figures {
-                let keys = [figure_key(f), entity_key(f, &cands[i])];
+                let keys = [figure_key(f), entity_key(f, cands[i])];
                 for list in keys.iter().filter_map(|k| disagreements.get(k)) {
                     for fig in list {
                         if !disagreement.contains(fig) {
