@@ -14,7 +14,9 @@
 //! entities and give the same figure, or have the same speaker talk about the same two other
 //! entities.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use model::{Claim, EntityKind, Fact, Figure};
 use serde::{Deserialize, Serialize};
@@ -337,7 +339,7 @@ struct Keyed {
 /// Numbers for strings: the same string always gets the same number.
 #[derive(Default)]
 struct Interner<'a> {
-    ids: HashMap<&'a str, u32>,
+    ids: FxHashMap<&'a str, u32>,
 }
 
 impl<'a> Interner<'a> {
@@ -406,6 +408,11 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 
 /// Group an event's claim candidates (from all its documents) into claims.
 pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
+    claims_by_ref(event, &cands.iter().collect::<Vec<_>>())
+}
+
+/// [`claims`] of candidates held elsewhere (e.g. decoded once and shared), by reference.
+pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
     let n = cands.len();
     let mut parent: Vec<usize> = (0..n).collect();
     let mut ids = Interner::default();
@@ -438,7 +445,7 @@ pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
                 if ki.document == kj.document && ki.lang == kj.lang {
                     continue;
                 }
-                if same_claim(&cands[i], ki, &cands[j], kj) {
+                if same_claim(cands[i], ki, cands[j], kj) {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     if a != b {
                         parent[a.max(b)] = a.min(b);
@@ -477,7 +484,7 @@ pub fn claims(event: &str, cands: &[ClaimCandidate]) -> Vec<Claim> {
         let mut disagreement: Vec<Figure> = Vec::new();
         for &i in members {
             for f in &cands[i].figures {
-                let keys = [figure_key(f), entity_key(f, &cands[i])];
+                let keys = [figure_key(f), entity_key(f, cands[i])];
                 for list in keys.iter().filter_map(|k| disagreements.get(k)) {
                     for fig in list {
                         if !disagreement.contains(fig) {
@@ -533,8 +540,8 @@ fn subject_key(subject: Option<&str>) -> String {
 
 /// Figures with the same unit and subject whose values differ between documents:
 /// key → the values with their sources.
-fn disagreements(cands: &[ClaimCandidate]) -> HashMap<String, Vec<Figure>> {
-    let mut by_key: HashMap<String, Vec<Figure>> = HashMap::new();
+fn disagreements(cands: &[&ClaimCandidate]) -> FxHashMap<String, Vec<Figure>> {
+    let mut by_key: FxHashMap<String, Vec<Figure>> = FxHashMap::default();
     for c in cands {
         for f in &c.figures {
             // Keyed by the subject's words (one language) and by the entities the sentence

@@ -14,7 +14,7 @@ pub mod names;
 mod quotes;
 mod resources;
 
-pub use claims::{claims, CandidateFigure, ClaimCandidate};
+pub use claims::{claims, claims_by_ref, CandidateFigure, ClaimCandidate};
 pub use entities::{DocEntities, DocEntity, Mention};
 pub use gazetteer::{parse_mo, City, Gazetteer, Known, MIN_CITY_POPULATION};
 pub use quotes::FoundQuote;

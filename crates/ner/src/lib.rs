@@ -15,6 +15,7 @@
 //! languages reads only that model.
 
 mod pickle;
+mod product;
 mod ru;
 mod strings;
 mod tokenize;

@@ -24,6 +24,8 @@ use rustc_hash::FxHashMap;
 
 use ndarray::{Array1, Array2, ArrayView2};
 
+use crate::product::product;
+use crate::strings::Strings;
 use crate::tokenize::{razdel_tokens, Token};
 use crate::{bio_spans, NerError, Span, NATASHA_PACKAGE};
 
@@ -47,7 +49,9 @@ struct Layer {
 
 /// The Russian tagger. Build once (≈ 35 MB), share.
 pub struct RuNer {
-    words: FxHashMap<Box<str>, u32>,
+    /// The word vocabulary, numbered as the embeddings are (one text buffer, no allocation
+    /// per word: 250,000 of them made most of the load time).
+    words: Strings,
     unk: u32,
     /// navec: `vectors × qdim` centroid indexes and `qdim × centroids × chunk` codes.
     pq_indexes: Vec<u8>,
@@ -80,6 +84,7 @@ impl std::fmt::Debug for RuNer {
 /// Members of a tar file by name.
 fn read_tar(path: &Path) -> Result<HashMap<String, Vec<u8>>, NerError> {
     let f = std::fs::File::open(path).map_err(|e| NerError::format(path, e))?;
+    let file_len = f.metadata().map_or(0, |m| m.len());
     let mut ar = tar::Archive::new(std::io::BufReader::new(f));
     let mut out = HashMap::new();
     for entry in ar.entries().map_err(|e| NerError::format(path, e))? {
@@ -89,7 +94,10 @@ fn read_tar(path: &Path) -> Result<HashMap<String, Vec<u8>>, NerError> {
             .map_err(|e| NerError::format(path, e))?
             .to_string_lossy()
             .into_owned();
-        let mut bytes = Vec::new();
+        // Sized from the header (at most the file's size, should the header be damaged): navec's
+        // 25 MB member is read without regrowing the buffer.
+        let size = entry.size().min(file_len);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         entry
             .read_to_end(&mut bytes)
             .map_err(|e| NerError::format(path, e))?;
@@ -163,14 +171,18 @@ impl Pack {
     }
 
     fn vocab(&self, name: &str) -> Result<Vec<String>, NerError> {
+        Ok(self.vocab_text(name)?.lines().map(str::to_string).collect())
+    }
+
+    /// A vocabulary as its text, one entry a line.
+    fn vocab_text(&self, name: &str) -> Result<String, NerError> {
         let member = format!("vocabs/{name}.gz");
         let bytes = self
             .members
             .get(&member)
             .ok_or_else(|| self.err(format!("{member} missing")))?;
         let text = gunzip(bytes).map_err(|e| self.err(format!("{member}: {e}")))?;
-        let text = String::from_utf8(text).map_err(|e| self.err(format!("{member}: {e}")))?;
-        Ok(text.lines().map(str::to_string).collect())
+        String::from_utf8(text).map_err(|e| self.err(format!("{member}: {e}")))
     }
 }
 
@@ -198,16 +210,10 @@ impl RuNer {
             members,
             model,
         };
-        let words = pack.vocab("word")?;
+        let words = Strings::new(pack.vocab_text("word")?.lines());
         let unk = words
-            .iter()
-            .position(|w| w == "<unk>")
-            .ok_or_else(|| pack.err("word vocabulary without <unk>"))? as u32;
-        let words: FxHashMap<Box<str>, u32> = words
-            .into_iter()
-            .enumerate()
-            .map(|(i, w)| (w.into_boxed_str(), i as u32))
-            .collect();
+            .find("<unk>")
+            .ok_or_else(|| pack.err("word vocabulary without <unk>"))?;
         let shapes: FxHashMap<Box<str>, u32> = pack
             .vocab("shape")?
             .into_iter()
@@ -250,9 +256,8 @@ impl RuNer {
         let transitions = pack.matrix(&["head", "crf", "transitions"], tags.len(), tags.len())?;
 
         // navec's pq.bin: u32 vectors, dim, qdim, centroids; indexes; codes.
-        let nav = read_tar(navec)?;
-        let pq = nav
-            .get("pq.bin")
+        let mut pq = read_tar(navec)?
+            .remove("pq.bin")
             .ok_or_else(|| NerError::format(navec, "pq.bin missing"))?;
         if pq.len() < 16 {
             return Err(NerError::format(navec, "pq.bin too short"));
@@ -280,11 +285,15 @@ impl RuNer {
             }
             _ => return Err(NerError::format(ner, "layer sizes do not fit")),
         };
+        let pq_codes = f32s(&pq[idx_end..]);
+        // The indexes in place (25 MB): the header and codes cut off, not copied out.
+        pq.truncate(idx_end);
+        pq.drain(..16);
         let model = RuNer {
             words,
             unk,
-            pq_indexes: pq[16..idx_end].to_vec(),
-            pq_codes: f32s(&pq[idx_end..]),
+            pq_indexes: pq,
+            pq_codes,
             qdim,
             centroids,
             chunk: dim / qdim,
@@ -361,7 +370,7 @@ impl RuNer {
             let w = w.as_ref();
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
-            ids.push(self.words.get(lower.as_str()).copied().unwrap_or(self.unk));
+            ids.push(self.words.find(&lower).unwrap_or(self.unk));
             let sid = self
                 .shapes
                 .get(word_shape(w).as_str())
@@ -372,10 +381,10 @@ impl RuNer {
         self.add_word_taps(&ids, &mut z);
         let mut x = shifted_relu_norm(z.view(), first, &edges);
         for layer in &self.layers[1..] {
-            let z = x.dot(&layer.taps);
+            let z = product(x.view(), layer.taps.view());
             x = shifted_relu_norm(z.view(), layer, &edges);
         }
-        let mut emissions = x.dot(&self.proj_w);
+        let mut emissions = product(x.view(), self.proj_w.view());
         emissions += &self.proj_b;
         let mut out = Vec::with_capacity(seqs.len());
         let mut at = 0;
@@ -422,7 +431,10 @@ impl RuNer {
                     .copy_from_slice(&self.pq_codes[from..from + self.chunk]);
             }
         }
-        let products = emb.dot(&self.layers[0].taps.slice(ndarray::s![..wdim, ..]));
+        let products = product(
+            emb.view(),
+            self.layers[0].taps.slice(ndarray::s![..wdim, ..]),
+        );
         for (t, id) in ids.iter().enumerate() {
             if let Ok(r) = missing.binary_search(id) {
                 add_to(z.row_mut(t), products.row(r).as_slice().unwrap_or(&[]));
@@ -480,22 +492,50 @@ fn add_to(mut row: ndarray::ArrayViewMut1<f32>, v: &[f32]) {
 /// `edges[t]` says whether row t starts and whether it ends a sequence (nothing is added across).
 fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) -> Array2<f32> {
     let (n, out) = (z.nrows(), layer.out);
-    let mut y = Array2::<f32>::zeros((n, out));
-    for t in 0..n {
-        let here = z.row(t);
-        for o in 0..out {
-            let mut v = here[out + o] + layer.bias[o];
-            if t > 0 && !edges[t].0 {
-                v += z[[t - 1, o]];
+    let width = 3 * out;
+    // Rows as plain slices (the products are in standard layout; a view that is not is copied
+    // once), so that the loops below run without index checks and vectorise.
+    let z = z.as_standard_layout();
+    let zs = z.as_slice().unwrap_or(&[]);
+    let per_channel = |a: &Array1<f32>| a.as_slice().map(<[f32]>::to_vec).unwrap_or_default();
+    let (bias, mean, std, gamma, beta) = (
+        per_channel(&layer.bias),
+        per_channel(&layer.mean),
+        per_channel(&layer.std),
+        per_channel(&layer.gamma),
+        per_channel(&layer.beta),
+    );
+    let mut y = vec![0f32; n * out];
+    if zs.len() != n * width
+        || [&bias, &mean, &std, &gamma, &beta]
+            .iter()
+            .any(|v| v.len() != out)
+    {
+        return Array2::zeros((n, out));
+    }
+    for (t, yt) in y.chunks_exact_mut(out).enumerate() {
+        // The same sums, in the same order, as the padded convolution's taps: t, bias, t−1, t+1.
+        let here = &zs[t * width + out..t * width + 2 * out];
+        for ((v, h), b) in yt.iter_mut().zip(here).zip(&bias) {
+            *v = h + b;
+        }
+        if t > 0 && !edges[t].0 {
+            let prev = &zs[(t - 1) * width..(t - 1) * width + out];
+            for (v, p) in yt.iter_mut().zip(prev) {
+                *v += p;
             }
-            if t + 1 < n && !edges[t].1 {
-                v += z[[t + 1, 2 * out + o]];
+        }
+        if t + 1 < n && !edges[t].1 {
+            let next = &zs[(t + 1) * width + 2 * out..(t + 2) * width];
+            for (v, x) in yt.iter_mut().zip(next) {
+                *v += x;
             }
-            let v = v.max(0.0);
-            y[[t, o]] = (v - layer.mean[o]) / layer.std[o] * layer.gamma[o] + layer.beta[o];
+        }
+        for ((((v, m), s), g), b) in yt.iter_mut().zip(&mean).zip(&std).zip(&gamma).zip(&beta) {
+            *v = (v.max(0.0) - m) / s * g + b;
         }
     }
-    y
+    Array2::from_shape_vec((n, out), y).unwrap_or_else(|_| Array2::zeros((n, out)))
 }
 
 /// Viterbi over `T × tags` emissions with `transitions[from][to]`; ties go to the lower index,

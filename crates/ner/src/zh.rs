@@ -237,51 +237,66 @@ impl ZhNer {
             }
         };
         let k = self.weights.labels.len();
-        let mut labels = Vec::with_capacity(n);
-        let (mut prev, mut prev2) = (START[0], START[1]);
+        // Tags by number: the labels, then the two start markers (k, k + 1).
+        let name = |t: usize| -> &str {
+            match t.checked_sub(k) {
+                None => self.weights.labels[t].as_str(),
+                Some(s) => START[s.min(1)],
+            }
+        };
+        let features = &self.weights.features;
         let mut key = String::new();
+        let mut find = |parts: &[&str]| -> Option<u32> {
+            key.clear();
+            for (n, p) in parts.iter().enumerate() {
+                if n > 0 {
+                    key.push(' ');
+                }
+                key.push_str(p);
+            }
+            features.find(&key)
+        };
+        // The features of the previous tags alone are looked up once per tag (pair), not once
+        // per word; the rows are still added in jiagu's feature order, so the sums are equal.
+        let bias = find(&["bias"]);
+        let mut by_prev: Vec<Option<Option<u32>>> = vec![None; k + 2];
+        let mut by_prev2: Vec<Option<Option<u32>>> = vec![None; k + 2];
+        let mut by_pair: Vec<Option<Option<u32>>> = vec![None; (k + 2) * (k + 2)];
+        let mut labels = Vec::with_capacity(n);
+        let (mut prev, mut prev2) = (k, k + 1);
         let mut scores = vec![0f64; k];
         for (i, w) in words.iter().enumerate() {
             let w = w.as_ref();
             let j = i as isize;
-            scores.iter_mut().for_each(|s| *s = 0.0);
-            let mut add = |key: &str| {
-                if let Some(row) = self.weights.features.find(key) {
-                    let row = &self.weights.table[row as usize * k..(row as usize + 1) * k];
-                    for (s, w) in scores.iter_mut().zip(row) {
-                        *s += w;
-                    }
-                }
-            };
-            let mut feature = |parts: &[&str]| {
-                key.clear();
-                for (n, p) in parts.iter().enumerate() {
-                    if n > 0 {
-                        key.push(' ');
-                    }
-                    key.push_str(p);
-                }
-                add(&key);
-            };
-            feature(&["bias"]);
-            feature(&["i suffix", suffix3(w)]);
             let mut cbuf = [0u8; 4];
             let first: &str = match w.chars().next() {
                 Some(c) => c.encode_utf8(&mut cbuf),
                 None => "",
             };
-            feature(&["i pref1", first]);
-            feature(&["i-1 tag", prev]);
-            feature(&["i-2 tag", prev2]);
-            feature(&["i tag+i-2 tag", prev, prev2]);
-            feature(&["i word", w]);
-            feature(&["i-1 tag+i word", prev, w]);
-            feature(&["i-1 word", context(j - 1)]);
-            feature(&["i-1 suffix", suffix3(context(j - 1))]);
-            feature(&["i-2 word", context(j - 2)]);
-            feature(&["i+1 word", context(j + 1)]);
-            feature(&["i+1 suffix", suffix3(context(j + 1))]);
-            feature(&["i+2 word", context(j + 2)]);
+            let rows = [
+                bias,
+                find(&["i suffix", suffix3(w)]),
+                find(&["i pref1", first]),
+                *by_prev[prev].get_or_insert_with(|| find(&["i-1 tag", name(prev)])),
+                *by_prev2[prev2].get_or_insert_with(|| find(&["i-2 tag", name(prev2)])),
+                *by_pair[prev * (k + 2) + prev2]
+                    .get_or_insert_with(|| find(&["i tag+i-2 tag", name(prev), name(prev2)])),
+                find(&["i word", w]),
+                find(&["i-1 tag+i word", name(prev), w]),
+                find(&["i-1 word", context(j - 1)]),
+                find(&["i-1 suffix", suffix3(context(j - 1))]),
+                find(&["i-2 word", context(j - 2)]),
+                find(&["i+1 word", context(j + 1)]),
+                find(&["i+1 suffix", suffix3(context(j + 1))]),
+                find(&["i+2 word", context(j + 2)]),
+            ];
+            scores.iter_mut().for_each(|s| *s = 0.0);
+            for row in rows.into_iter().flatten() {
+                let row = &self.weights.table[row as usize * k..(row as usize + 1) * k];
+                for (s, w) in scores.iter_mut().zip(row) {
+                    *s += w;
+                }
+            }
             let mut best = 0;
             for c in 1..k {
                 if scores[c] >= scores[best] {
@@ -290,7 +305,7 @@ impl ZhNer {
             }
             labels.push(best);
             prev2 = prev;
-            prev = self.weights.labels[best].as_str();
+            prev = best;
         }
         labels
     }
