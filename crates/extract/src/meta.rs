@@ -971,20 +971,13 @@ fn drop_dated_lists(page: &Page, cands: &mut Vec<(u32, usize, Date)>) {
             .collect();
         days.windows(2).all(|w| w[1] <= w[0])
     };
-    let best_outside = cands
+    let (best_outside, first_outside) = cands
         .iter()
         .zip(&listed)
         .filter(|(_, l)| !**l)
-        .map(|(c, _)| c.0)
-        .max()
-        .unwrap_or(0);
-    let first_outside = cands
-        .iter()
-        .zip(&listed)
-        .filter(|(_, l)| !**l)
-        .map(|(c, _)| c.1)
-        .min()
-        .unwrap_or(usize::MAX);
+        .fold((0, usize::MAX), |(best, first), (c, _)| {
+            (best.max(c.0), first.min(c.1))
+        });
     let lead = cands
         .iter()
         .zip(&listed)
