@@ -497,7 +497,11 @@ fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) 
     // once), so that the loops below run without index checks and vectorise.
     let z = z.as_standard_layout();
     let zs = z.as_slice().unwrap_or(&[]);
-    let per_channel = |a: &Array1<f32>| a.as_slice().map(<[f32]>::to_vec).unwrap_or_default();
+    // Borrowed, not copied per call: the layer's vectors are contiguous (an empty slice
+    // fails the length check below).
+    fn per_channel(a: &Array1<f32>) -> &[f32] {
+        a.as_slice().unwrap_or(&[])
+    }
     let (bias, mean, std, gamma, beta) = (
         per_channel(&layer.bias),
         per_channel(&layer.mean),
@@ -507,7 +511,7 @@ fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) 
     );
     let mut y = vec![0f32; n * out];
     if zs.len() != n * width
-        || [&bias, &mean, &std, &gamma, &beta]
+        || [bias, mean, std, gamma, beta]
             .iter()
             .any(|v| v.len() != out)
     {
@@ -516,7 +520,7 @@ fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) 
     for (t, yt) in y.chunks_exact_mut(out).enumerate() {
         // The same sums, in the same order, as the padded convolution's taps: t, bias, t−1, t+1.
         let here = &zs[t * width + out..t * width + 2 * out];
-        for ((v, h), b) in yt.iter_mut().zip(here).zip(&bias) {
+        for ((v, h), b) in yt.iter_mut().zip(here).zip(bias) {
             *v = h + b;
         }
         if t > 0 && !edges[t].0 {
@@ -531,7 +535,7 @@ fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) 
                 *v += x;
             }
         }
-        for ((((v, m), s), g), b) in yt.iter_mut().zip(&mean).zip(&std).zip(&gamma).zip(&beta) {
+        for ((((v, m), s), g), b) in yt.iter_mut().zip(mean).zip(std).zip(gamma).zip(beta) {
             *v = (v.max(0.0) - m) / s * g + b;
         }
     }
