@@ -4,11 +4,12 @@
 //! fingerprint, embedding) over a batch of documents in parallel on rayon's pool, then, one
 //! document at a time in the batch's commit order (`cluster::commit_order`), links it to earlier
 //! documents, puts it in an event and commits the document and everything derived from it to
-//! the [`Store`] in one transaction. Enrichment (also pure) runs on the pool meanwhile, in commit
-//! order, so it uses the cores the one-at-a-time commits leave idle; each commit waits for its
-//! document's enrichment. The three steps are public ([`Pipeline::screen`], [`analyse_batch`],
-//! [`Pipeline::commit_batch`]) so that a caller can analyse (and enrich) the next batch while
-//! this one commits, as the CLI's ingest does.
+//! the [`Store`] in one transaction; after the batch, the claims of the events it added to are
+//! regrouped ([`Pipeline::regroup_claims`]). Enrichment (also pure) runs on the pool meanwhile,
+//! in commit order, so it uses the cores the one-at-a-time commits leave idle; each commit
+//! waits for its document's enrichment. The three steps are public ([`Pipeline::screen`],
+//! [`analyse_batch`], [`Pipeline::commit_batch`]) so that a caller can analyse (and enrich) the
+//! next batch while this one commits, as the CLI's ingest does.
 //! Stages are pure; this crate only sequences them and talks to the store.
 //!
 //! Several workers (processes) may share one store. The link, cluster and commit step of each
@@ -19,7 +20,7 @@
 //! ingesting the documents in the order they were committed; only the costly analysis runs in
 //! parallel.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -78,6 +79,9 @@ pub struct Pipeline<'s> {
     mine: HashSet<String>,
     /// Claim candidates read back from the store, decoded once per document.
     decoded: DecodedCandidates,
+    /// Events whose claims this worker's commits left stale since the last regrouping, with the
+    /// event's size before the first of them and after the last (see [`Pipeline::regroup_claims`]).
+    stale: BTreeMap<String, (usize, usize)>,
     pub summary: Summary,
 }
 
@@ -114,9 +118,19 @@ impl<'s> Pipeline<'s> {
             cursor: 0,
             mine: HashSet::new(),
             decoded: DecodedCandidates::default(),
+            stale: BTreeMap::new(),
             summary: Summary::default(),
         };
         pipeline.reload()?;
+        // Claims a crash left stale (between a batch's commits and its regrouping).
+        for event in pipeline.store.stale_claims()? {
+            let size = pipeline
+                .store
+                .event(&event)?
+                .map_or(0, |e| e.documents.len());
+            pipeline.stale.insert(event, (size, size));
+        }
+        pipeline.regroup_claims()?;
         Ok(pipeline)
     }
 
@@ -301,6 +315,11 @@ impl<'s> Pipeline<'s> {
                 results[i] = Some(self.decide(a));
             }
         });
+        if let Err(e) = self.regroup_claims() {
+            // The documents are stored; their events' claims stay marked stale and are
+            // regrouped after the next batch.
+            eprintln!("warning: the claims of this batch's events were not regrouped: {e}");
+        }
         results
             .into_iter()
             .map(|r| {
@@ -449,16 +468,15 @@ impl<'s> Pipeline<'s> {
             }
         }
         let event_size = commit.event.as_ref().map_or(1, |e| e.event.documents.len());
-        add_enrichment(
-            &*self.store,
-            &mut self.decoded,
-            &mut commit,
-            enrichment,
-            (&event_id, event_size),
-            is_duplicate,
-        )?;
+        add_enrichment(&mut commit, enrichment, &event_id, is_duplicate);
         let id = commit.document.article.id.clone();
         self.store.commit(&commit)?;
+        if commit.claims_stale.is_some() {
+            self.stale
+                .entry(event_id.clone())
+                .and_modify(|(_, after)| *after = event_size)
+                .or_insert((event_size.saturating_sub(1), event_size));
+        }
         Ok(Outcome::Ingested {
             id,
             event: event_id,
@@ -604,56 +622,81 @@ fn embed_all(
     prepared
 }
 
-/// Events up to this many documents have their claims regrouped at every commit; larger ones
-/// each time their size reaches a power of two.
-const CLAIMS_EVERY_COMMIT: usize = 64;
+/// Events up to this many documents have their claims regrouped after every batch that adds
+/// to them; larger ones each time their size reaches a power of two.
+const CLAIMS_EVERY_BATCH: usize = 64;
 
-/// Enrichment's part of a commit: the document's entities, quotes and facts, its claim
-/// candidates, and its event's claims regrouped with the candidates stored for the event.
-/// A duplicate adds its entity mentions only (its quotes and claims are the original's).
-///
-/// Regrouping reads every candidate of the event, so doing it at every commit costs the size
-/// of the event per document (at 10,000 stored articles it was half the ingest time). Past
-/// [`CLAIMS_EVERY_COMMIT`] documents it is done when the event's size doubles, so its cost per
-/// document stays constant; in between, a large event's claims lag behind its newest documents
-/// (their candidates are stored and join at the next regrouping).
-fn add_enrichment(
-    store: &dyn Store,
-    decoded: &mut DecodedCandidates,
-    commit: &mut Commit,
-    e: enrich::DocEnrichment,
-    (event, event_size): (&str, usize),
-    is_duplicate: bool,
-) -> Result<(), PipelineError> {
+/// Enrichment's part of a commit: the document's entities, quotes and facts and its claim
+/// candidates; the event's claims are marked stale, for [`Pipeline::regroup_claims`] after the
+/// batch. A duplicate adds its entity mentions only (its quotes and claims are the original's).
+fn add_enrichment(commit: &mut Commit, e: enrich::DocEnrichment, event: &str, is_duplicate: bool) {
     commit.entities = e.entities;
     if is_duplicate {
-        return Ok(());
+        return;
     }
     commit.claim_candidates = Some(enrich::ClaimCandidate::encode(&e.claim_candidates));
     commit.quotes = e.quotes;
     commit.facts = e.facts;
-    if event_size > CLAIMS_EVERY_COMMIT && !event_size.is_power_of_two() {
-        return Ok(());
+    commit.claims_stale = Some(event.to_string());
+}
+
+impl Pipeline<'_> {
+    /// Regroup the claims of the events this worker's commits left stale, all in one decision
+    /// (so no other worker adds a document to them between the read and the write).
+    ///
+    /// Regrouping reads every candidate of the event. Done at every commit, it cost the size of
+    /// the event per document, and rewrote all its claims each time; after the batch, it costs
+    /// that once per event per batch. An event past [`CLAIMS_EVERY_BATCH`] documents is
+    /// regrouped when its size reaches a power of two, so its cost per document stays
+    /// constant; in between its claims lag behind its newest documents, and stay marked stale.
+    fn regroup_claims(&mut self) -> Result<(), PipelineError> {
+        let (due, later): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.stale)
+            .into_iter()
+            .partition(|(_, (before, after))| {
+                *after <= CLAIMS_EVERY_BATCH || (before + 1).next_power_of_two() <= *after
+            });
+        drop(later);
+        if due.is_empty() {
+            return Ok(());
+        }
+        let r = self
+            .store
+            .begin_decision()
+            .map_err(PipelineError::from)
+            .and_then(|()| {
+                let claims = due
+                    .keys()
+                    .map(|event| Ok((event.clone(), self.regroup(event)?)))
+                    .collect::<Result<Vec<_>, PipelineError>>()?;
+                Ok(self.store.replace_claims(&claims)?)
+            });
+        if r.is_err() {
+            let _ = self.store.end_decision();
+            // Tried again after the next batch.
+            self.stale.extend(due);
+        }
+        r
     }
-    let stored: Vec<Arc<Vec<enrich::ClaimCandidate>>> = store
-        .claim_candidates(event)?
-        .iter()
-        .map(|(document, blob)| decoded.get(document, blob))
-        .collect();
-    let candidates: Vec<&enrich::ClaimCandidate> = stored
-        .iter()
-        .flat_map(|c| c.iter())
-        .chain(&e.claim_candidates)
-        .collect();
-    commit.claims = Some((event.to_string(), enrich::claims_by_ref(event, &candidates)));
-    Ok(())
+
+    /// The claims of `event`, from the candidates stored for its documents.
+    fn regroup(&mut self, event: &str) -> Result<Vec<model::Claim>, PipelineError> {
+        let stored: Vec<Arc<Vec<enrich::ClaimCandidate>>> = self
+            .store
+            .claim_candidates(event)?
+            .iter()
+            .map(|(document, blob)| self.decoded.get(document, blob))
+            .collect();
+        let candidates: Vec<&enrich::ClaimCandidate> =
+            stored.iter().flat_map(|c| c.iter()).collect();
+        Ok(enrich::claims_by_ref(event, &candidates))
+    }
 }
 
 /// Documents whose decoded claim candidates are kept at most (then the cache starts afresh).
 const DECODED_DOCUMENTS: usize = 4096;
 
 /// Claim candidates as stored (JSON), decoded once per document: regrouping an event's claims
-/// reads the candidates of all its documents at every commit, and decoding them again each
+/// reads the candidates of all its documents after every batch, and decoding them again each
 /// time was a third of the regrouping's cost. Keyed by document and a hash of the stored
 /// text, so candidates stored anew (by another worker, or for a changed document) are
 /// decoded anew; the store stays the one source of which documents an event holds.

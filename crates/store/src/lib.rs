@@ -2,8 +2,10 @@
 //! PostgreSQL backend for several workers, and [`open`], which picks one from a `--db` value.
 //!
 //! A document and everything derived from it (its event's new state, entities, quotes, facts,
-//! the event's claims) are written by one [`Store::commit`] in one transaction, so a crash leaves
-//! either all of it or none. Re-ingesting identical content is recognised by [`Store::status`] and
+//! claim candidates) are written by one [`Store::commit`] in one transaction, so a crash leaves
+//! either all of it or none. An event's claims are regrouped from its candidates apart
+//! ([`Store::replace_claims`]); until then the commit marks them stale ([`Store::stale_claims`]),
+//! so a crash in between leaves a mark, not a silent gap. Re-ingesting identical content is recognised by [`Store::status`] and
 //! changes nothing.
 
 mod fulltext;
@@ -81,6 +83,14 @@ pub trait Store: Send {
     /// The stored claim candidates (an opaque blob per document, see [`Commit`]) of the
     /// documents in `event`, in ingest order: `(document, blob)`.
     fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError>;
+    /// Replace the claims of each event given (regrouped from its stored candidates) and clear
+    /// their stale marks, in one transaction. Ends the decision that is open, as a commit does:
+    /// read the candidates and replace the claims in one decision, so that no other worker
+    /// adds a document to the event in between.
+    fn replace_claims(&mut self, claims: &[(String, Vec<Claim>)]) -> Result<(), StoreError>;
+    /// Events whose stored claims miss the candidates of some of their documents (marked by
+    /// [`Commit::claims_stale`], cleared by [`Store::replace_claims`]), in id order.
+    fn stale_claims(&self) -> Result<Vec<String>, StoreError>;
 
     /// Passages shared between documents, in the order they were found.
     fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError>;

@@ -137,6 +137,9 @@ CREATE TABLE IF NOT EXISTS claim_candidates (
     document TEXT COLLATE "C" PRIMARY KEY,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claims_stale (
+    event TEXT COLLATE "C" PRIMARY KEY
+);
 "#;
 
 /// How often a commit is tried when the server reports a deadlock, a serialisation failure or a
@@ -537,6 +540,51 @@ fn try_commit(
     Ok(r)
 }
 
+/// Replace an event's claims and clear its stale mark, inside the caller's transaction (which
+/// holds the event's advisory lock).
+fn write_claims<C: GenericClient>(
+    tx: &mut C,
+    event: &str,
+    claims: &[Claim],
+) -> Result<(), postgres::Error> {
+    tx.execute("DELETE FROM claims WHERE event = $1", &[&text(event)])?;
+    for (i, cl) in claims.iter().enumerate() {
+        let sources: Vec<Cow<'_, str>> = cl.sources.iter().map(|s| text(s)).collect();
+        let position = i32::try_from(i).unwrap_or(i32::MAX);
+        let detail = serde_json::to_string(&crate::sqlite::ClaimDetail {
+            outlets: cl.outlets.clone(),
+            single_source: cl.single_source,
+            disagreement: cl.disagreement.clone(),
+        })
+        .unwrap_or_default(); // plain data: serialising it cannot fail
+        tx.execute(
+            "INSERT INTO claims (event, position, text, sources, detail) VALUES ($1, $2, $3, $4, $5)",
+            &[&text(event), &position, &text(&cl.text), &sources, &detail],
+        )?;
+    }
+    tx.execute("DELETE FROM claims_stale WHERE event = $1", &[&text(event)])?;
+    Ok(())
+}
+
+/// [`Store::replace_claims`] inside a transaction the caller ends: the events' advisory locks
+/// (in id order, as commits take them), then their claims.
+fn write_all_claims<C: GenericClient>(
+    tx: &mut C,
+    claims: &[(String, Vec<Claim>)],
+) -> Result<(), postgres::Error> {
+    let events: BTreeSet<&str> = claims.iter().map(|(e, _)| e.as_str()).collect();
+    for ev in &events {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            &[&text(ev)],
+        )?;
+    }
+    for (event, claims) in claims {
+        write_claims(tx, event, claims)?;
+    }
+    Ok(())
+}
+
 /// The writes of one commit, inside a transaction the caller ends (committed when it returns
 /// [`Attempt::Stored`], rolled back otherwise).
 fn write_commit<C: GenericClient>(
@@ -669,21 +717,13 @@ fn write_commit<C: GenericClient>(
         )?;
     }
     if let Some((event, claims)) = &c.claims {
-        tx.execute("DELETE FROM claims WHERE event = $1", &[&text(event)])?;
-        for (i, cl) in claims.iter().enumerate() {
-            let sources: Vec<Cow<'_, str>> = cl.sources.iter().map(|s| text(s)).collect();
-            let position = i32::try_from(i).unwrap_or(i32::MAX);
-            let detail = serde_json::to_string(&crate::sqlite::ClaimDetail {
-                outlets: cl.outlets.clone(),
-                single_source: cl.single_source,
-                disagreement: cl.disagreement.clone(),
-            })
-            .unwrap_or_default(); // plain data: serialising it cannot fail
-            tx.execute(
-                "INSERT INTO claims (event, position, text, sources, detail) VALUES ($1, $2, $3, $4, $5)",
-                &[&text(event), &position, &text(&cl.text), &sources, &detail],
-            )?;
-        }
+        write_claims(tx, event, claims)?;
+    }
+    if let Some(event) = &c.claims_stale {
+        tx.execute(
+            "INSERT INTO claims_stale (event) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&text(event)],
+        )?;
     }
     if let Some(data) = &c.claim_candidates {
         tx.execute(
@@ -741,6 +781,31 @@ impl Store for PgStore {
                 a.id
             ))),
         }
+    }
+
+    fn replace_claims(&mut self, claims: &[(String, Vec<Claim>)]) -> Result<(), StoreError> {
+        let in_decision = self.deciding.load(Ordering::SeqCst);
+        let r = self.with_client(|client| {
+            if in_decision {
+                write_all_claims(client, claims)?;
+                return client.batch_execute("COMMIT");
+            }
+            let mut tx = client.transaction()?;
+            write_all_claims(&mut tx, claims)?;
+            tx.commit()
+        });
+        self.deciding.store(false, Ordering::SeqCst);
+        r
+    }
+
+    fn stale_claims(&self) -> Result<Vec<String>, StoreError> {
+        self.with_client(|client| {
+            Ok(client
+                .query("SELECT event FROM claims_stale ORDER BY event", &[])?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
+        })
     }
 
     /// A transaction holding a transaction-scoped advisory lock (`DECISION_LOCK`) that every

@@ -94,6 +94,9 @@ pub struct Commit {
     pub facts: Vec<Fact>,
     /// The event's claims, replacing those stored for it (claims are recomputed per event).
     pub claims: Option<(String, Vec<Claim>)>,
+    /// An event whose stored claims this commit leaves out of date (its candidates are not in
+    /// them yet): marked so, until [`crate::Store::replace_claims`] regroups it.
+    pub claims_stale: Option<String>,
     /// The linker's fingerprint of the document (opaque bytes).
     pub fingerprint: Option<Vec<u8>>,
     /// Passages this document shares with earlier ones.
@@ -114,6 +117,7 @@ impl Commit {
             quotes: Vec::new(),
             facts: Vec::new(),
             claims: None,
+            claims_stale: None,
             fingerprint: None,
             passages: Vec::new(),
             storylines: Vec::new(),

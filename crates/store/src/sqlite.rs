@@ -96,6 +96,9 @@ CREATE TABLE IF NOT EXISTS claim_candidates (
     document TEXT PRIMARY KEY,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claims_stale (
+    event TEXT PRIMARY KEY
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
     terms,
     tokenize = "unicode61 remove_diacritics 0"
@@ -359,6 +362,26 @@ fn document_from_row(r: &rusqlite::Row<'_>) -> Result<DocumentRecord, StoreError
 
 /// The writes of one commit, inside a transaction the caller opened and ends. The rows of
 /// enrichment, written many to a commit, reuse prepared statements.
+/// Replace an event's claims and clear its stale mark, inside the caller's transaction.
+fn write_claims(tx: &Connection, event: &str, claims: &[Claim]) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM claims WHERE event = ?1")?
+        .execute([event])?;
+    for (i, cl) in claims.iter().enumerate() {
+        let sources =
+            serde_json::to_string(&cl.sources).map_err(|e| StoreError::Db(e.to_string()))?;
+        let detail = serde_json::to_string(&ClaimDetail {
+            outlets: cl.outlets.clone(),
+            single_source: cl.single_source,
+            disagreement: cl.disagreement.clone(),
+        })
+        .map_err(|e| StoreError::Db(e.to_string()))?;
+        tx.prepare_cached("INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![event, i as i64, cl.text, sources, detail])?;
+    }
+    tx.prepare_cached("DELETE FROM claims_stale WHERE event = ?1")?
+        .execute([event])?;
+    Ok(())
+}
+
 fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
     let a = &c.document.article;
     let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
@@ -436,19 +459,11 @@ fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
         .execute(params![f.document, f.value, f.unit, f.text, f.subject])?;
     }
     if let Some((event, claims)) = &c.claims {
-        tx.prepare_cached("DELETE FROM claims WHERE event = ?1")?
+        write_claims(tx, event, claims)?;
+    }
+    if let Some(event) = &c.claims_stale {
+        tx.prepare_cached("INSERT OR IGNORE INTO claims_stale (event) VALUES (?1)")?
             .execute([event])?;
-        for (i, cl) in claims.iter().enumerate() {
-            let sources =
-                serde_json::to_string(&cl.sources).map_err(|e| StoreError::Db(e.to_string()))?;
-            let detail = serde_json::to_string(&ClaimDetail {
-                outlets: cl.outlets.clone(),
-                single_source: cl.single_source,
-                disagreement: cl.disagreement.clone(),
-            })
-            .map_err(|e| StoreError::Db(e.to_string()))?;
-            tx.prepare_cached("INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![event, i as i64, cl.text, sources, detail])?;
-        }
     }
     if let Some(data) = &c.claim_candidates {
         tx.prepare_cached(
@@ -501,6 +516,38 @@ impl Store for SqliteStore {
         write_commit(&tx, c)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn replace_claims(&mut self, claims: &[(String, Vec<Claim>)]) -> Result<(), StoreError> {
+        let write = |tx: &Connection| {
+            claims
+                .iter()
+                .try_for_each(|(event, claims)| write_claims(tx, event, claims))
+        };
+        if self.deciding {
+            self.deciding = false;
+            return match write(&self.conn) {
+                Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e)
+                }
+            };
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        write(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn stale_claims(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT event FROM claims_stale ORDER BY event")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn begin_decision(&mut self) -> Result<(), StoreError> {

@@ -62,6 +62,7 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     a_failed_commit_changes_nothing(fresh());
     entities_merge_aliases_and_documents(fresh());
     claims_are_replaced_per_event(fresh());
+    stale_claims_are_marked_until_replaced(fresh());
     events_are_ordered_and_list_their_documents(fresh());
     search_finds_substrings_in_any_script(fresh());
     search_takes_alternatives(fresh());
@@ -181,6 +182,7 @@ fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
                 }],
             }],
         )),
+        claims_stale: None,
         fingerprint: Some(vec![1, 2, 3, 4]),
         passages: Vec::new(),
         storylines: Vec::new(),
@@ -264,6 +266,58 @@ fn claims_are_replaced_per_event(mut s: Box<dyn Store>) {
     let claims = s.claims().unwrap();
     assert_eq!(claims.len(), 1);
     assert_eq!(claims[0].sources, ["d1", "d2"]);
+}
+
+/// A commit that leaves its event's claims out of date marks them stale; `replace_claims`
+/// (inside a decision, which it ends, or on its own) replaces them and clears the mark, and a
+/// commit with the claims clears it too.
+fn stale_claims_are_marked_until_replaced(mut s: Box<dyn Store>) {
+    assert!(s.stale_claims().unwrap().is_empty());
+    let mut c = full_commit("d1", "one", "e2");
+    c.claims = None;
+    c.claims_stale = Some("e2".into());
+    s.commit(&c).unwrap();
+    let mut c = full_commit("d2", "two", "e1");
+    c.claims = None;
+    c.claims_stale = Some("e1".into());
+    s.commit(&c).unwrap();
+    assert_eq!(s.stale_claims().unwrap(), ["e1", "e2"]);
+    assert!(s.claims().unwrap().is_empty());
+
+    let claim = |ev: &str, text: &str| Claim {
+        event: ev.into(),
+        text: text.into(),
+        sources: vec!["d1".into()],
+        ..Claim::default()
+    };
+    s.begin_decision().unwrap();
+    assert_eq!(s.claim_candidates("e2").unwrap().len(), 1);
+    s.replace_claims(&[("e2".into(), vec![claim("e2", "first")])])
+        .unwrap();
+    // The decision is over: another one can start, and what was written is kept.
+    s.begin_decision().unwrap();
+    s.end_decision().unwrap();
+    assert_eq!(s.stale_claims().unwrap(), ["e1"]);
+    assert_eq!(s.claims().unwrap(), [claim("e2", "first")]);
+
+    // Outside a decision; replacing again replaces.
+    s.replace_claims(&[
+        ("e1".into(), vec![claim("e1", "one"), claim("e1", "two")]),
+        ("e2".into(), vec![claim("e2", "second")]),
+    ])
+    .unwrap();
+    assert!(s.stale_claims().unwrap().is_empty());
+    let texts: Vec<String> = s.claims().unwrap().into_iter().map(|c| c.text).collect();
+    assert_eq!(texts, ["one", "two", "second"]);
+
+    // A commit with its event's claims clears a mark too.
+    let mut c = full_commit("d3", "three", "e1");
+    c.claims = None;
+    c.claims_stale = Some("e1".into());
+    s.commit(&c).unwrap();
+    assert_eq!(s.stale_claims().unwrap(), ["e1"]);
+    s.commit(&full_commit("d4", "four", "e1")).unwrap();
+    assert!(s.stale_claims().unwrap().is_empty());
 }
 
 fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
