@@ -39,7 +39,7 @@ fn claims_left_stale_by_a_crash_are_regrouped_when_a_pipeline_opens() {
     let mut commit = store::Commit::document_only(d);
     commit.claims_stale = Some(event.clone());
     store.commit(&commit).unwrap();
-    assert_eq!(store.stale_claims().unwrap(), [event.clone()]);
+    assert_eq!(store.stale_claims().unwrap(), std::slice::from_ref(&event));
     assert!(store.claims().unwrap().iter().all(|c| c.event != event));
 
     // The next pipeline regroups them from the stored candidates (the late copy has none).
