@@ -90,13 +90,26 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
     // Related links, "read more" boxes and calls to action after the article.
     text::trim_tail(&mut paragraphs);
     let cleaned = text::clean(&paragraphs, text::Mode::Html);
-    // Metadata lines (`發佈時間:… | 來源:… | 責任編輯:…`) often sit outside the main text.
-    let short: Vec<String> = page
-        .blocks
-        .iter()
-        .filter(|b| b.chars < 160 && b.text.contains([':', '：', '|']))
-        .map(|b| b.text.replace('\n', " "))
-        .collect();
+    // Metadata lines (`發佈時間:… | 來源:… | 責任編輯:…`) often sit outside the main text. In a
+    // metadata table (`<td>发文机关：</td><td>吉林省人民政府</td>`, or `<dt>`/`<dd>`) the label
+    // and its value are blocks of their own: a bare label takes the short block after it.
+    let mut short: Vec<String> = Vec::new();
+    let mut blocks = page.blocks.iter().peekable();
+    while let Some(b) = blocks.next() {
+        if b.chars >= 160 {
+            continue;
+        }
+        let label = b.text.trim();
+        let bare_label = label.ends_with([':', '：']) && label.chars().count() <= 12;
+        match blocks.peek() {
+            Some(next) if bare_label && next.chars < 80 && !next.text.contains([':', '：']) => {
+                short.push(format!("{label}{}", next.text.replace('\n', " ").trim()));
+                blocks.next();
+            }
+            _ if b.text.contains([':', '：', '|']) => short.push(b.text.replace('\n', " ")),
+            _ => {}
+        }
+    }
     let side = text::clean(&short, text::Mode::Html);
     let mut paragraphs = cleaned.paragraphs;
     // Too little text to be an article: navigation, a login wall, a cookie notice.

@@ -297,7 +297,10 @@ fn label_field(label: &str) -> Option<Field> {
             Field::Source
         }
         "作者" | "author" | "authors" | "记者" | "記者" | "文" | "автор" | "autor" | "auteur"
-        | "by" | "执笔人" | "執筆人" | "执笔" | "執筆" | "撰文" | "撰稿" | "撰稿人" => {
+        | "by" | "执笔人" | "執筆人" | "执笔" | "執筆" | "撰文" | "撰稿" | "撰稿人"
+        // The issuing body of a government document, in the metadata table of every Chinese
+        // government disclosure page (政府信息公开: 索引号, 发文机关, 成文日期, 文号…).
+        | "发文机关" | "發文機關" | "发文单位" | "發文單位" | "发布机构" | "發佈機構" | "發布機構" => {
             Field::Author
         }
         "责任编辑" | "責任編輯" | "编辑" | "編輯" | "责编" | "責編" | "editor" | "edited by"

@@ -398,6 +398,26 @@ fn chinese_reporter_bylines() {
 }
 
 #[test]
+fn government_document_metadata_table() {
+    // A disclosure page's metadata table: each label in a cell of its own, its value in the
+    // next. The issuing body is the document's author.
+    let table = "<table><tr><td>索 引 号：</td><td>000014349/2023-00112</td></tr>\
+                 <tr><td>发文机关：</td><td>某某市人民政府办公室</td></tr>\
+                 <tr><td>发布日期：</td><td>2023年05月09日</td></tr></table>";
+    let a = html(&zh_page(&format!("{table}{ZH_PARA}{ZH_PARA}")));
+    assert_eq!(a.byline, ["某某市人民政府办公室"]);
+    assert_eq!(a.published.as_deref().map(|d| &d[..10]), Some("2023-05-09"));
+    assert!(!a.text().contains("发文机关"));
+    // A label whose next block is a sentence of the article is not paired with it.
+    let a = html(&zh_page(&format!("<p>作者：</p>{ZH_PARA}")));
+    assert!(
+        !a.byline.iter().any(|b| b.contains("公园")),
+        "{:?}",
+        a.byline
+    );
+}
+
+#[test]
 fn publication_label_inside_a_long_meta_line() {
     // The line also names categories and a comment link; only the words before the date count.
     let s = page_with(
