@@ -145,10 +145,13 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
     } else {
         pm.authors
     };
-    let byline = [meta_authors, cleaned.byline, side.byline]
+    let mut byline = [meta_authors, cleaned.byline, side.byline]
         .into_iter()
         .find(|b| !b.is_empty())
         .unwrap_or_default();
+    if byline.is_empty() && !paragraphs.is_empty() {
+        byline.extend(meta::author_in_links(h));
+    }
     let mut published = pm
         .published
         .or(cleaned.published)

@@ -1265,3 +1265,76 @@ pub fn date_in_links(html: &str) -> Option<Date> {
         Date::new(num(1)? as i32, num(2)?, num(3)?)
     }))
 }
+
+/// Last resort for a page whose text and metadata name no author: the name on its links to an
+/// author page (`/author/name/`, `?author=12`, `rel="author"`: how blogs and most CMSs link a
+/// post to its writer). Only when the page links to one author: a page listing several (a
+/// front page, "more from our writers") tells nothing about its article.
+pub fn author_in_links(html: &str) -> Option<String> {
+    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("static regex"));
+    let mut name: Option<String> = None;
+    // Found from the word `author` (a fast substring search; a regex over the whole page cost
+    // 6 % of extraction time), then the link around it.
+    for (at, _) in html.match_indices("author").take(400) {
+        let before = &html[..at];
+        let after = &html[at + "author".len()..];
+        let in_url = (before.ends_with('/') && after.starts_with('/'))
+            || (before.ends_with(['?', '&']) && after.starts_with('='));
+        let rel = before
+            .trim_end_matches(['"', '\''])
+            .trim_end()
+            .strip_suffix('=')
+            .is_some_and(|b| b.trim_end().to_ascii_lowercase().ends_with("rel"));
+        if !(in_url || rel) {
+            continue;
+        }
+        // Inside an `<a …>` tag: the last `<` before is its start, the first `>` after its end.
+        let Some(open) = before.rfind('<').filter(|&o| at - o < 1000) else {
+            continue;
+        };
+        if before[open..].contains('>')
+            || !before[open + 1..].starts_with(['a', 'A'])
+            || !before[open + 2..].starts_with(|c: char| c.is_ascii_whitespace())
+        {
+            continue;
+        }
+        let Some(tag_end) = after.find('>') else {
+            continue;
+        };
+        let rest = &after[tag_end + 1..];
+        let mut end = rest.len().min(400);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let Some(close) = rest[..end].find("</a").or_else(|| rest[..end].find("</A")) else {
+            continue;
+        };
+        let text = TAG.replace_all(&rest[..close], " ");
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = clean_byline(joined.trim());
+        let n = text.chars().count();
+        let lower = text.to_lowercase();
+        let about = [
+            "文章", "作者", "更多", "博客", "posts", "articles", "more ", "view ",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        // A name: no digits (archive months), no entities or arrows (`&laquo; Apr`), and in
+        // Latin script capitalised (not a category such as `century`).
+        if !(2..=40).contains(&n)
+            || about
+            || text.starts_with(|c: char| c.is_ascii_lowercase())
+            || text
+                .chars()
+                .any(|c| c.is_ascii_digit() || "@/:|<>&;«»".contains(c))
+        {
+            continue;
+        }
+        match &name {
+            None => name = Some(text.to_string()),
+            Some(seen) if seen == text => {}
+            Some(_) => return None,
+        }
+    }
+    name
+}

@@ -418,6 +418,25 @@ fn government_document_metadata_table() {
 }
 
 #[test]
+fn author_page_links_name_the_author_of_a_page_without_a_byline() {
+    let page = |links: &str| {
+        format!(
+            "<html><body><div class='side'>{links}\
+             <a href='/?m=200604&author=7'>April 2006</a> <a href='/?cat=3&author=7'>travel</a>\
+             </div><div class='content'><h1>全市新建公园二十座</h1>{ZH_PARA}{ZH_PARA}</div></body></html>"
+        )
+    };
+    let one =
+        "<a href='http://blog.example.org/?author=7' title='blog'><font><u>晚风</u></font></a>";
+    assert_eq!(html(&page(one)).byline, ["晚风"]);
+    let rel = "<a rel=\"author\" href='/people/ann'>Ann Lee</a>";
+    assert_eq!(html(&page(rel)).byline, ["Ann Lee"]);
+    // Links to two writers (a list of contributors) name nobody.
+    let two = format!("{one}<a href='/author/bo-chen/'>Bo Chen</a>");
+    assert!(html(&page(&two)).byline.is_empty());
+}
+
+#[test]
 fn publication_label_inside_a_long_meta_line() {
     // The line also names categories and a comment link; only the words before the date count.
     let s = page_with(
