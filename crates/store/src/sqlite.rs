@@ -150,6 +150,30 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Run `f` in one write transaction: the one [`Store::begin_decision`] opened, which this
+    /// ends, or else a new one.
+    fn write(
+        &mut self,
+        f: impl FnOnce(&Connection) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if self.deciding {
+            self.deciding = false;
+            return match f(&self.conn) {
+                Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e)
+                }
+            };
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        f(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Open (creating if needed) the store in directory `dir`.
     pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
         let open_err = |why: String| StoreError::Open {
@@ -499,47 +523,15 @@ impl Store for SqliteStore {
     }
 
     fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
-        if self.deciding {
-            // The transaction `begin_decision` opened: this commit ends it.
-            self.deciding = false;
-            return match write_commit(&self.conn, c) {
-                Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
-                Err(e) => {
-                    let _ = self.conn.execute_batch("ROLLBACK");
-                    Err(e)
-                }
-            };
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        write_commit(&tx, c)?;
-        tx.commit()?;
-        Ok(())
+        self.write(|tx| write_commit(tx, c))
     }
 
     fn replace_claims(&mut self, claims: &[(String, Vec<Claim>)]) -> Result<(), StoreError> {
-        let write = |tx: &Connection| {
+        self.write(|tx| {
             claims
                 .iter()
                 .try_for_each(|(event, claims)| write_claims(tx, event, claims))
-        };
-        if self.deciding {
-            self.deciding = false;
-            return match write(&self.conn) {
-                Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
-                Err(e) => {
-                    let _ = self.conn.execute_batch("ROLLBACK");
-                    Err(e)
-                }
-            };
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        write(&tx)?;
-        tx.commit()?;
-        Ok(())
+        })
     }
 
     fn stale_claims(&self) -> Result<Vec<String>, StoreError> {
