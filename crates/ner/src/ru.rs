@@ -362,11 +362,11 @@ impl RuNer {
             at += s.len();
         }
         let taps = 3 * first.out;
-        // The first layer's products per word: word part + shape part.
-        let mut z = Array2::<f32>::zeros((n, taps));
+        // The first layer's products per word: shape part + word part.
         let mut ids = Vec::with_capacity(n);
+        let mut shape_ids = Vec::with_capacity(n);
         let mut lower = String::new();
-        for (t, w) in seqs.iter().flat_map(|s| s.iter()).enumerate() {
+        for w in seqs.iter().flat_map(|s| s.iter()) {
             let w = w.as_ref();
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
@@ -376,9 +376,9 @@ impl RuNer {
                 .get(word_shape(w).as_str())
                 .copied()
                 .unwrap_or(0) as usize;
-            z.row_mut(t).assign(&self.shape_taps.row(sid));
+            shape_ids.push(sid);
         }
-        self.add_word_taps(&ids, &mut z);
+        let z = self.first_layer(&ids, &shape_ids, taps);
         let mut x = shifted_relu_norm(z.view(), first, &edges);
         for layer in &self.layers[1..] {
             let z = product(x.view(), layer.taps.view());
@@ -400,27 +400,68 @@ impl RuNer {
         out
     }
 
-    /// Add each word's first-layer product to its row of `z`: from the cache, else computed
-    /// (once per distinct word of the call, in one matrix product) and cached.
-    fn add_word_taps(&self, ids: &[u32], z: &mut Array2<f32>) {
-        let mut missing: Vec<u32> = Vec::new();
+    /// The first layer's products, a row per word: its shape's (computed at load) plus its
+    /// word's, from the cache, else computed (once per distinct word of the call, in one
+    /// matrix product) and cached.
+    fn first_layer(&self, ids: &[u32], shape_ids: &[usize], taps: usize) -> Array2<f32> {
+        let shape_row = |sid: usize| {
+            self.shape_taps
+                .row(sid)
+                .to_slice()
+                .filter(|r| r.len() == taps)
+        };
+        let mut z = Vec::with_capacity(ids.len() * taps);
+        // Rows whose word is not cached: (row, word id).
+        let mut pending: Vec<(usize, u32)> = Vec::new();
         {
             let cache = self.word_taps.read().unwrap_or_else(|e| e.into_inner());
-            for (t, id) in ids.iter().enumerate() {
+            for (t, (id, &sid)) in ids.iter().zip(shape_ids).enumerate() {
+                let Some(shape) = shape_row(sid) else {
+                    z.resize(z.len() + taps, 0.0);
+                    continue;
+                };
                 match cache.get(id) {
-                    Some(v) => add_to(z.row_mut(t), v),
-                    None => missing.push(*id),
+                    Some(word) => z.extend(shape.iter().zip(word.iter()).map(|(s, w)| s + w)),
+                    None => {
+                        z.extend_from_slice(shape);
+                        pending.push((t, *id));
+                    }
                 }
             }
         }
-        if missing.is_empty() {
-            return;
+        if !pending.is_empty() {
+            let mut missing: Vec<u32> = pending.iter().map(|&(_, id)| id).collect();
+            missing.sort_unstable();
+            missing.dedup();
+            let products = self.word_products(&missing);
+            for &(t, id) in &pending {
+                if let (Ok(r), Some(row)) = (
+                    missing.binary_search(&id),
+                    z.get_mut(t * taps..(t + 1) * taps),
+                ) {
+                    let word = products.row(r);
+                    for (a, b) in row.iter_mut().zip(word.iter()) {
+                        *a += b;
+                    }
+                }
+            }
+            let mut cache = self.word_taps.write().unwrap_or_else(|e| e.into_inner());
+            for (r, &id) in missing.iter().enumerate() {
+                if cache.len() >= WORD_CACHE_WORDS {
+                    break;
+                }
+                cache.insert(id, products.row(r).to_vec().into_boxed_slice());
+            }
         }
-        missing.sort_unstable();
-        missing.dedup();
+        Array2::from_shape_vec((ids.len(), taps), z)
+            .unwrap_or_else(|_| Array2::zeros((ids.len(), taps)))
+    }
+
+    /// The first layer's taps applied to the embeddings of `words` (ids), a row each.
+    fn word_products(&self, words: &[u32]) -> Array2<f32> {
         let wdim = self.qdim * self.chunk;
-        let mut emb = Array2::<f32>::zeros((missing.len(), wdim));
-        for (r, &id) in missing.iter().enumerate() {
+        let mut emb = Array2::<f32>::zeros((words.len(), wdim));
+        for (r, &id) in words.iter().enumerate() {
             let mut row = emb.row_mut(r);
             let row = row.as_slice_mut().expect("a fresh array is contiguous");
             let id = id as usize;
@@ -431,22 +472,10 @@ impl RuNer {
                     .copy_from_slice(&self.pq_codes[from..from + self.chunk]);
             }
         }
-        let products = product(
+        product(
             emb.view(),
             self.layers[0].taps.slice(ndarray::s![..wdim, ..]),
-        );
-        for (t, id) in ids.iter().enumerate() {
-            if let Ok(r) = missing.binary_search(id) {
-                add_to(z.row_mut(t), products.row(r).as_slice().unwrap_or(&[]));
-            }
-        }
-        let mut cache = self.word_taps.write().unwrap_or_else(|e| e.into_inner());
-        for (r, &id) in missing.iter().enumerate() {
-            if cache.len() >= WORD_CACHE_WORDS {
-                break;
-            }
-            cache.insert(id, products.row(r).to_vec().into_boxed_slice());
-        }
+        )
     }
 
     /// Entity spans of several texts (each tagged alone, as [`RuNer::spans`]), in one batch.
@@ -478,12 +507,6 @@ impl RuNer {
         let words: Vec<&str> = tokens.iter().map(|t| &text[t.range.clone()]).collect();
         let tags = self.tags(&words);
         bio_spans(tokens.into_iter().map(|t| t.range).zip(tags))
-    }
-}
-
-fn add_to(mut row: ndarray::ArrayViewMut1<f32>, v: &[f32]) {
-    for (a, b) in row.iter_mut().zip(v) {
-        *a += b;
     }
 }
 
