@@ -5,15 +5,28 @@
 //!
 //! The original text is never replaced; callers keep both.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::chinese::{Conversion, Converters};
 
 /// The matching view of `text` (see the module docs).
 pub fn normalize(text: &str, converters: &Converters) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Most text is in NFKC already (all ASCII text is): the quick check says so without
+    // running the decomposition and recomposition.
+    let out = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold_all(text.chars(), text.len())
+    } else {
+        fold_all(text.nfkc(), text.len())
+    };
+    converters.convert(Conversion::T2s, &out)
+}
+
+/// NFKC characters with invisible ones dropped, whitespace collapsed, punctuation folded and
+/// letters lowercased.
+fn fold_all(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    for ch in text.nfkc() {
+    for ch in chars {
         if is_invisible(ch) {
             continue;
         }
@@ -30,7 +43,7 @@ pub fn normalize(text: &str, converters: &Converters) -> String {
             None => out.extend(ch.to_lowercase()),
         }
     }
-    converters.convert(Conversion::T2s, &out)
+    out
 }
 
 /// Typographic punctuation folded to its ASCII form.
@@ -52,4 +65,25 @@ fn is_invisible(ch: char) -> bool {
         ch,
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}'
     ) || (ch.is_control() && !ch.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_the_quick_check_passes_folds_as_its_nfkc_form_does() {
+        let conv = Converters::shared();
+        for text in [
+            "Putin said: \u{201C}Yes\u{201D} \u{2014} in Kazan.",
+            "Путин  заявил\u{00AD}, что",
+            "习近平在喀山会见普京",
+            "e\u{0301}te\u{0301} ﬁ ＡＢＣ　１２３ ℌ",
+            "",
+        ] {
+            let slow = fold_all(text.nfkc(), text.len());
+            assert_eq!(normalize(text, conv), conv.convert(Conversion::T2s, &slow));
+        }
+        assert_eq!(normalize("e\u{0301}ＡＢ　x", conv), "\u{e9}ab x");
+    }
 }

@@ -129,7 +129,25 @@ pub(crate) enum Group {
     None,
 }
 
-/// Whether a character is a Chinese character (Han script).
+/// Whether a character is a Chinese character (Han script). No character below U+2E80 (CJK
+/// Radicals Supplement) is, so Latin, Cyrillic and punctuation skip the script table's search.
 pub(crate) fn is_han(ch: char) -> bool {
-    ch.script() == Us::Han
+    ch >= '\u{2E80}' && ch.script() == Us::Han
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_han_agrees_with_the_script_table_on_every_character() {
+        for ch in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_han(ch),
+                ch.script() == Us::Han,
+                "{ch:?} U+{:04X}",
+                ch as u32
+            );
+        }
+    }
 }

@@ -14,6 +14,7 @@
 //! its first use ([`Ner::ru`], [`Ner::zh`]), so a program that meets only one of the two
 //! languages reads only that model.
 
+mod features;
 mod pickle;
 mod product;
 mod ru;

@@ -8,15 +8,13 @@ use std::path::Path;
 
 use serde_pickle::DeOptions;
 
-use crate::strings::Strings;
 use crate::NerError;
 
 /// Averaged-perceptron weights: labels sorted by name, and per feature one weight per label.
-#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Weights {
     pub labels: Vec<String>,
-    /// The feature names; a feature's number is its row. Looked up 14 times per word.
-    pub features: Strings,
+    /// The feature names; a feature's number is its row.
+    pub features: Vec<String>,
     /// `features.len() × labels.len()`.
     pub table: Vec<f64>,
 }
@@ -52,7 +50,7 @@ pub(crate) fn read_perceptron(path: &Path) -> Result<Weights, NerError> {
     }
     Ok(Weights {
         labels,
-        features: Strings::new(names),
+        features: names,
         table,
     })
 }

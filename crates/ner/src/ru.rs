@@ -35,6 +35,11 @@ const NER_TAR: &str = "natasha/data/model/slovnet_ner_news_v1.tar";
 /// The first layer's word products kept at most (each `3 × 256` floats, 3 KB: 48 MB in all).
 pub const WORD_CACHE_WORDS: usize = 16_384;
 
+/// The compact copy of the slovnet part (see [`RuNer::from_dir`]), and its first field; bump
+/// the version when [`Slovnet`]'s fields change.
+const COMPACT: &str = ".storyline-natasha-ner-v1.bin";
+const COMPACT_FORMAT: &str = "storyline-natasha-ner-1";
+
 struct Layer {
     /// `[in, 3 * out]`: column `k * out + o` is kernel tap `k` (t−1, t, t+1) of output `o`
     /// (the package stores `[out, in, kernel]`).
@@ -83,17 +88,37 @@ impl std::fmt::Debug for RuNer {
 
 /// Members of a tar file by name.
 fn read_tar(path: &Path) -> Result<HashMap<String, Vec<u8>>, NerError> {
+    read_tar_members(path, |_| true)
+}
+
+/// One member of a tar file (`None` when there is no such member); the others are skipped
+/// unread.
+fn read_tar_member(path: &Path, name: &str) -> Result<Option<Vec<u8>>, NerError> {
+    Ok(read_tar_members(path, |n| n == name)?.remove(name))
+}
+
+/// The members of a tar file whose names `wanted` accepts, by name.
+fn read_tar_members(
+    path: &Path,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<HashMap<String, Vec<u8>>, NerError> {
     let f = std::fs::File::open(path).map_err(|e| NerError::format(path, e))?;
     let file_len = f.metadata().map_or(0, |m| m.len());
     let mut ar = tar::Archive::new(std::io::BufReader::new(f));
     let mut out = HashMap::new();
-    for entry in ar.entries().map_err(|e| NerError::format(path, e))? {
+    for entry in ar
+        .entries_with_seek()
+        .map_err(|e| NerError::format(path, e))?
+    {
         let mut entry = entry.map_err(|e| NerError::format(path, e))?;
         let name = entry
             .path()
             .map_err(|e| NerError::format(path, e))?
             .to_string_lossy()
             .into_owned();
+        if !wanted(&name) {
+            continue;
+        }
         // Sized from the header (at most the file's size, should the header be damaged): navec's
         // 25 MB member is read without regrowing the buffer.
         let size = entry.size().min(file_len);
@@ -161,13 +186,16 @@ impl Pack {
         Ok((shape, data))
     }
 
-    fn matrix(&self, path: &[&str], rows: usize, cols: usize) -> Result<Array2<f32>, NerError> {
-        let (_, data) = self.array(path)?;
-        Array2::from_shape_vec((rows, cols), data).map_err(|e| self.err(e))
-    }
-
-    fn vector(&self, path: &[&str]) -> Result<Array1<f32>, NerError> {
-        Ok(Array1::from(self.array(path)?.1))
+    /// A two-dimensional array at a JSON path of `model.json`.
+    fn matrix(&self, path: &[&str]) -> Result<Matrix, NerError> {
+        match self.array(path)? {
+            (shape, data) if shape.len() == 2 => Ok(Matrix {
+                rows: shape[0],
+                cols: shape[1],
+                data,
+            }),
+            (shape, _) => Err(self.err(format!("{}: shape {shape:?}", path.join(".")))),
+        }
     }
 
     fn vocab(&self, name: &str) -> Result<Vec<String>, NerError> {
@@ -186,19 +214,43 @@ impl Pack {
     }
 }
 
-impl RuNer {
-    /// Fetch natasha through the asset cache and load the model.
-    pub fn from_cache(cache: &assets::Cache) -> Result<RuNer, NerError> {
-        RuNer::from_dir(&cache.package_dir(&NATASHA_PACKAGE)?)
-    }
+/// A matrix as stored: row-major.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Matrix {
+    rows: usize,
+    cols: usize,
+    data: Vec<f32>,
+}
 
-    /// Load from the unpacked `natasha` package in `dir`.
-    pub fn from_dir(dir: &Path) -> Result<RuNer, NerError> {
-        RuNer::from_files(&dir.join(NAVEC_TAR), &dir.join(NER_TAR))
-    }
+/// One encoder layer as stored (`taps` already `[in, 3 * out]`, see [`Layer`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredLayer {
+    taps: Matrix,
+    bias: Vec<f32>,
+    gamma: Vec<f32>,
+    beta: Vec<f32>,
+    mean: Vec<f32>,
+    std: Vec<f32>,
+}
 
-    /// Load from the navec tar and the slovnet NER tar.
-    pub fn from_files(navec: &Path, ner: &Path) -> Result<RuNer, NerError> {
+/// What the slovnet NER tar holds, read into the tagger's layout: the vocabularies, the shape
+/// embedding, the encoder layers, the projection and the CRF transitions.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Slovnet {
+    words: Strings,
+    unk: u32,
+    shapes: Vec<String>,
+    tags: Vec<String>,
+    shape_emb: Matrix,
+    layers: Vec<StoredLayer>,
+    proj_w: Matrix,
+    proj_b: Vec<f32>,
+    transitions: Matrix,
+}
+
+impl Slovnet {
+    /// Read the slovnet NER tar.
+    fn read(ner: &Path) -> Result<Slovnet, NerError> {
         let members = read_tar(ner)?;
         let model = members
             .get("model.json")
@@ -214,16 +266,10 @@ impl RuNer {
         let unk = words
             .find("<unk>")
             .ok_or_else(|| pack.err("word vocabulary without <unk>"))?;
-        let shapes: FxHashMap<Box<str>, u32> = pack
-            .vocab("shape")?
-            .into_iter()
-            .enumerate()
-            .map(|(i, w)| (w.into_boxed_str(), i as u32))
-            .collect();
-        let tags = pack.vocab("tag")?;
         let (shape_dims, shape_data) = pack.array(&["emb", "shape", "weight"])?;
-        let shape_emb = Array2::from_shape_vec((shape_dims[0], shape_dims[1]), shape_data)
-            .map_err(|e| pack.err(e))?;
+        if shape_dims.len() != 2 {
+            return Err(pack.err(format!("shape embedding of shape {shape_dims:?}")));
+        }
         let mut layers = Vec::new();
         let n_layers = pack.model["encoder"]["layers"]
             .as_array()
@@ -236,28 +282,142 @@ impl RuNer {
                 return Err(pack.err(format!("layer {l}: kernel shape {dims:?}")));
             }
             let (out, inp) = (dims[0], dims[1]);
-            let taps = Array2::from_shape_fn((inp, 3 * out), |(i, c)| {
+            let mut taps = vec![0f32; inp * 3 * out];
+            for (at, t) in taps.iter_mut().enumerate() {
+                let (i, c) = (at / (3 * out), at % (3 * out));
                 let (k, o) = (c / out, c % out);
-                data[(o * inp + i) * 3 + k]
-            });
-            layers.push(Layer {
-                taps,
-                out,
-                bias: pack.vector(&at("conv", "bias"))?,
-                gamma: pack.vector(&at("norm", "weight"))?,
-                beta: pack.vector(&at("norm", "bias"))?,
-                mean: pack.vector(&at("norm", "mean"))?,
-                std: pack.vector(&at("norm", "std"))?,
+                *t = data[(o * inp + i) * 3 + k];
+            }
+            layers.push(StoredLayer {
+                taps: Matrix {
+                    rows: inp,
+                    cols: 3 * out,
+                    data: taps,
+                },
+                bias: pack.array(&at("conv", "bias"))?.1,
+                gamma: pack.array(&at("norm", "weight"))?.1,
+                beta: pack.array(&at("norm", "bias"))?.1,
+                mean: pack.array(&at("norm", "mean"))?.1,
+                std: pack.array(&at("norm", "std"))?.1,
             });
         }
-        let (pdims, _) = pack.array(&["head", "proj", "weight"])?;
-        let proj_w = pack.matrix(&["head", "proj", "weight"], pdims[0], pdims[1])?;
-        let proj_b = pack.vector(&["head", "proj", "bias"])?;
-        let transitions = pack.matrix(&["head", "crf", "transitions"], tags.len(), tags.len())?;
+        let tags = pack.vocab("tag")?;
+        Ok(Slovnet {
+            words,
+            unk,
+            shapes: pack.vocab("shape")?,
+            shape_emb: Matrix {
+                rows: shape_dims[0],
+                cols: shape_dims[1],
+                data: shape_data,
+            },
+            layers,
+            proj_w: pack.matrix(&["head", "proj", "weight"])?,
+            proj_b: pack.array(&["head", "proj", "bias"])?.1,
+            transitions: pack.matrix(&["head", "crf", "transitions"])?,
+            tags,
+        })
+    }
+
+    /// The parts as bytes (postcard): the format name, then the parts.
+    fn to_compact(&self) -> Vec<u8> {
+        postcard::to_stdvec(&(COMPACT_FORMAT, self)).unwrap_or_default()
+    }
+
+    /// The parts stored by [`Slovnet::to_compact`]; `None` when the bytes are of another
+    /// format or damaged (sizes are checked when the tagger is assembled).
+    fn from_compact(bytes: &[u8]) -> Option<Slovnet> {
+        let (format, s): (String, Slovnet) = postcard::from_bytes(bytes).ok()?;
+        (format == COMPACT_FORMAT).then_some(s)
+    }
+}
+
+impl RuNer {
+    /// Fetch natasha through the asset cache and load the model.
+    pub fn from_cache(cache: &assets::Cache) -> Result<RuNer, NerError> {
+        RuNer::from_dir(&cache.package_dir(&NATASHA_PACKAGE)?)
+    }
+
+    /// Load from the unpacked `natasha` package in `dir`.
+    ///
+    /// Reading the slovnet tar (the gzipped 250,000-word vocabulary, the JSON-described
+    /// arrays) takes about half the load, so the first load also writes what it read next to
+    /// the package (`.storyline-natasha-ner-v1.bin`, derived data only) and later loads read
+    /// that; a damaged or unwritable copy falls back to the package files. navec's embeddings
+    /// are read from their tar each time (a copy would be as large).
+    pub fn from_dir(dir: &Path) -> Result<RuNer, NerError> {
+        let (navec, ner) = (dir.join(NAVEC_TAR), dir.join(NER_TAR));
+        let compact = dir.join(COMPACT);
+        if let Some(s) = std::fs::read(&compact)
+            .ok()
+            .and_then(|b| Slovnet::from_compact(&b))
+        {
+            if let Ok(model) = RuNer::assemble(s, &navec, &ner) {
+                return Ok(model);
+            }
+        }
+        let s = Slovnet::read(&ner)?;
+        let tmp = dir.join(format!("{COMPACT}.{}", std::process::id()));
+        if std::fs::write(&tmp, s.to_compact()).is_ok() {
+            let _ = std::fs::rename(&tmp, &compact);
+        }
+        let _ = std::fs::remove_file(&tmp);
+        RuNer::assemble(s, &navec, &ner)
+    }
+
+    /// Load from the navec tar and the slovnet NER tar.
+    pub fn from_files(navec: &Path, ner: &Path) -> Result<RuNer, NerError> {
+        RuNer::assemble(Slovnet::read(ner)?, navec, ner)
+    }
+
+    /// The tagger from slovnet's part (read from `ner` or its compact copy) and navec's
+    /// product-quantised embeddings (`pq.bin` of the `navec` tar).
+    fn assemble(s: Slovnet, navec: &Path, ner: &Path) -> Result<RuNer, NerError> {
+        let bad = |why: &str| NerError::format(ner, why);
+        let matrix = |m: Matrix| {
+            Array2::from_shape_vec((m.rows, m.cols), m.data).map_err(|e| NerError::format(ner, e))
+        };
+        let words = s.words;
+        if words.get(s.unk) != "<unk>" {
+            return Err(bad("word vocabulary without <unk>"));
+        }
+        let shapes: FxHashMap<Box<str>, u32> = s
+            .shapes
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| (w.into_boxed_str(), i as u32))
+            .collect();
+        let shape_emb = matrix(s.shape_emb)?;
+        let mut layers = Vec::with_capacity(s.layers.len());
+        for l in s.layers {
+            layers.push(Layer {
+                out: l.taps.cols / 3,
+                taps: matrix(l.taps)?,
+                bias: Array1::from(l.bias),
+                gamma: Array1::from(l.gamma),
+                beta: Array1::from(l.beta),
+                mean: Array1::from(l.mean),
+                std: Array1::from(l.std),
+            });
+        }
+        let proj_w = matrix(s.proj_w)?;
+        let proj_b = Array1::from(s.proj_b);
+        let transitions = matrix(s.transitions)?;
+        let tags = s.tags;
+        if transitions.dim() != (tags.len(), tags.len())
+            || proj_w.ncols() != proj_b.len()
+            || layers.iter().any(|l| {
+                l.taps.ncols() != 3 * l.out
+                    || [&l.bias, &l.gamma, &l.beta, &l.mean, &l.std]
+                        .iter()
+                        .any(|v| v.len() != l.out)
+            })
+        {
+            return Err(bad("layer sizes do not fit"));
+        }
 
         // navec's pq.bin: u32 vectors, dim, qdim, centroids; indexes; codes.
-        let mut pq = read_tar(navec)?
-            .remove("pq.bin")
+        let mut pq = read_tar_member(navec, "pq.bin")?
             .ok_or_else(|| NerError::format(navec, "pq.bin missing"))?;
         if pq.len() < 16 {
             return Err(NerError::format(navec, "pq.bin too short"));
@@ -283,7 +443,7 @@ impl RuNer {
             Some(first) if first.taps.nrows() == wdim + shape_emb.ncols() => {
                 shape_emb.dot(&first.taps.slice(ndarray::s![wdim.., ..]))
             }
-            _ => return Err(NerError::format(ner, "layer sizes do not fit")),
+            _ => return Err(bad("layer sizes do not fit")),
         };
         let pq_codes = f32s(&pq[idx_end..]);
         // The indexes in place (25 MB): the header and codes cut off, not copied out.
@@ -291,7 +451,7 @@ impl RuNer {
         pq.drain(..16);
         let model = RuNer {
             words,
-            unk,
+            unk: s.unk,
             pq_indexes: pq,
             pq_codes,
             qdim,
@@ -316,7 +476,7 @@ impl RuNer {
                 .any(|w| w[0].out != w[1].taps.nrows())
             || model.shapes.len() != model.shape_emb.nrows()
         {
-            return Err(NerError::format(ner, "layer sizes do not fit"));
+            return Err(bad("layer sizes do not fit"));
         }
         Ok(model)
     }
@@ -362,11 +522,11 @@ impl RuNer {
             at += s.len();
         }
         let taps = 3 * first.out;
-        // The first layer's products per word: word part + shape part.
-        let mut z = Array2::<f32>::zeros((n, taps));
+        // The first layer's products per word: shape part + word part.
         let mut ids = Vec::with_capacity(n);
+        let mut shape_ids = Vec::with_capacity(n);
         let mut lower = String::new();
-        for (t, w) in seqs.iter().flat_map(|s| s.iter()).enumerate() {
+        for w in seqs.iter().flat_map(|s| s.iter()) {
             let w = w.as_ref();
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
@@ -376,9 +536,9 @@ impl RuNer {
                 .get(word_shape(w).as_str())
                 .copied()
                 .unwrap_or(0) as usize;
-            z.row_mut(t).assign(&self.shape_taps.row(sid));
+            shape_ids.push(sid);
         }
-        self.add_word_taps(&ids, &mut z);
+        let z = self.first_layer(&ids, &shape_ids, taps);
         let mut x = shifted_relu_norm(z.view(), first, &edges);
         for layer in &self.layers[1..] {
             let z = product(x.view(), layer.taps.view());
@@ -400,27 +560,68 @@ impl RuNer {
         out
     }
 
-    /// Add each word's first-layer product to its row of `z`: from the cache, else computed
-    /// (once per distinct word of the call, in one matrix product) and cached.
-    fn add_word_taps(&self, ids: &[u32], z: &mut Array2<f32>) {
-        let mut missing: Vec<u32> = Vec::new();
+    /// The first layer's products, a row per word: its shape's (computed at load) plus its
+    /// word's, from the cache, else computed (once per distinct word of the call, in one
+    /// matrix product) and cached.
+    fn first_layer(&self, ids: &[u32], shape_ids: &[usize], taps: usize) -> Array2<f32> {
+        let shape_row = |sid: usize| {
+            self.shape_taps
+                .row(sid)
+                .to_slice()
+                .filter(|r| r.len() == taps)
+        };
+        let mut z = Vec::with_capacity(ids.len() * taps);
+        // Rows whose word is not cached: (row, word id).
+        let mut pending: Vec<(usize, u32)> = Vec::new();
         {
             let cache = self.word_taps.read().unwrap_or_else(|e| e.into_inner());
-            for (t, id) in ids.iter().enumerate() {
+            for (t, (id, &sid)) in ids.iter().zip(shape_ids).enumerate() {
+                let Some(shape) = shape_row(sid) else {
+                    z.resize(z.len() + taps, 0.0);
+                    continue;
+                };
                 match cache.get(id) {
-                    Some(v) => add_to(z.row_mut(t), v),
-                    None => missing.push(*id),
+                    Some(word) => z.extend(shape.iter().zip(word.iter()).map(|(s, w)| s + w)),
+                    None => {
+                        z.extend_from_slice(shape);
+                        pending.push((t, *id));
+                    }
                 }
             }
         }
-        if missing.is_empty() {
-            return;
+        if !pending.is_empty() {
+            let mut missing: Vec<u32> = pending.iter().map(|&(_, id)| id).collect();
+            missing.sort_unstable();
+            missing.dedup();
+            let products = self.word_products(&missing);
+            for &(t, id) in &pending {
+                if let (Ok(r), Some(row)) = (
+                    missing.binary_search(&id),
+                    z.get_mut(t * taps..(t + 1) * taps),
+                ) {
+                    let word = products.row(r);
+                    for (a, b) in row.iter_mut().zip(word.iter()) {
+                        *a += b;
+                    }
+                }
+            }
+            let mut cache = self.word_taps.write().unwrap_or_else(|e| e.into_inner());
+            for (r, &id) in missing.iter().enumerate() {
+                if cache.len() >= WORD_CACHE_WORDS {
+                    break;
+                }
+                cache.insert(id, products.row(r).to_vec().into_boxed_slice());
+            }
         }
-        missing.sort_unstable();
-        missing.dedup();
+        Array2::from_shape_vec((ids.len(), taps), z)
+            .unwrap_or_else(|_| Array2::zeros((ids.len(), taps)))
+    }
+
+    /// The first layer's taps applied to the embeddings of `words` (ids), a row each.
+    fn word_products(&self, words: &[u32]) -> Array2<f32> {
         let wdim = self.qdim * self.chunk;
-        let mut emb = Array2::<f32>::zeros((missing.len(), wdim));
-        for (r, &id) in missing.iter().enumerate() {
+        let mut emb = Array2::<f32>::zeros((words.len(), wdim));
+        for (r, &id) in words.iter().enumerate() {
             let mut row = emb.row_mut(r);
             let row = row.as_slice_mut().expect("a fresh array is contiguous");
             let id = id as usize;
@@ -431,22 +632,10 @@ impl RuNer {
                     .copy_from_slice(&self.pq_codes[from..from + self.chunk]);
             }
         }
-        let products = product(
+        product(
             emb.view(),
             self.layers[0].taps.slice(ndarray::s![..wdim, ..]),
-        );
-        for (t, id) in ids.iter().enumerate() {
-            if let Ok(r) = missing.binary_search(id) {
-                add_to(z.row_mut(t), products.row(r).as_slice().unwrap_or(&[]));
-            }
-        }
-        let mut cache = self.word_taps.write().unwrap_or_else(|e| e.into_inner());
-        for (r, &id) in missing.iter().enumerate() {
-            if cache.len() >= WORD_CACHE_WORDS {
-                break;
-            }
-            cache.insert(id, products.row(r).to_vec().into_boxed_slice());
-        }
+        )
     }
 
     /// Entity spans of several texts (each tagged alone, as [`RuNer::spans`]), in one batch.
@@ -478,12 +667,6 @@ impl RuNer {
         let words: Vec<&str> = tokens.iter().map(|t| &text[t.range.clone()]).collect();
         let tags = self.tags(&words);
         bio_spans(tokens.into_iter().map(|t| t.range).zip(tags))
-    }
-}
-
-fn add_to(mut row: ndarray::ArrayViewMut1<f32>, v: &[f32]) {
-    for (a, b) in row.iter_mut().zip(v) {
-        *a += b;
     }
 }
 
@@ -743,5 +926,49 @@ mod tests {
         ] {
             assert_eq!(word_shape(w), s, "{w}");
         }
+    }
+
+    fn tiny_slovnet() -> Slovnet {
+        let m = |rows: usize, cols: usize| Matrix {
+            rows,
+            cols,
+            data: (0..rows * cols).map(noise).collect(),
+        };
+        Slovnet {
+            words: Strings::new(["<pad>", "<unk>", "путин"]),
+            unk: 1,
+            shapes: vec!["RU_x".into(), "PUNCT_.".into()],
+            tags: vec!["O".into(), "B-PER".into()],
+            shape_emb: m(2, 3),
+            layers: vec![StoredLayer {
+                taps: m(9, 6),
+                bias: vec![0.1, 0.2],
+                gamma: vec![1.0, 1.5],
+                beta: vec![0.0, -0.5],
+                mean: vec![0.3, 0.4],
+                std: vec![1.0, 2.0],
+            }],
+            proj_w: m(2, 2),
+            proj_b: vec![0.5, -0.5],
+            transitions: m(2, 2),
+        }
+    }
+
+    #[test]
+    fn the_compact_copy_reads_back_and_a_damaged_one_is_refused() {
+        let s = tiny_slovnet();
+        let bytes = s.to_compact();
+        let back = Slovnet::from_compact(&bytes).expect("reads back");
+        assert_eq!(back.words, s.words);
+        assert_eq!(
+            (back.unk, &back.shapes, &back.tags),
+            (s.unk, &s.shapes, &s.tags)
+        );
+        assert_eq!(back.layers[0].taps.data, s.layers[0].taps.data);
+        assert_eq!(back.layers[0].std, s.layers[0].std);
+        assert_eq!(back.transitions.data, s.transitions.data);
+        assert_eq!(back.to_compact(), bytes);
+        assert!(Slovnet::from_compact(&bytes[..bytes.len() - 5]).is_none());
+        assert!(Slovnet::from_compact(b"not a model").is_none());
     }
 }

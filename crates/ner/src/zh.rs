@@ -14,18 +14,30 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::pickle::{read_perceptron, Weights};
+use crate::features::{
+    Features, NEXT2_WORD, NEXT_SUFFIX, NEXT_WORD, PREF1, PREV2_WORD, PREV_SUFFIX, PREV_TAG_WORD,
+    PREV_WORD, SUFFIX, WORD,
+};
+use crate::pickle::read_perceptron;
 use crate::strings::Strings;
 use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
 
 const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
 const DICT: &str = "jiagu-0.2.3/jiagu/segment/dict/jiagu.dict";
 
-const COMPACT: &str = ".storyline-jiagu-ner-v3.bin";
+const COMPACT: &str = ".storyline-jiagu-ner-v4.bin";
 /// Earlier versions' compact files, removed when the current one is written.
-const OLD_COMPACT: &[&str] = &[".storyline-jiagu-ner-v1.bin", ".storyline-jiagu-ner-v2.bin"];
+const OLD_COMPACT: &[&str] = &[
+    ".storyline-jiagu-ner-v1.bin",
+    ".storyline-jiagu-ner-v2.bin",
+    ".storyline-jiagu-ner-v3.bin",
+];
 /// The compact file's first field; bump when [`ZhNer`]'s fields change.
-const FORMAT: &str = "storyline-jiagu-ner-3";
+const FORMAT: &str = "storyline-jiagu-ner-4";
+/// The markers jiagu puts before and after a text's words (the start markers also stand for
+/// the tags before the first word).
+const START: [&str; 2] = ["-START-", "-START2-"];
+const END: [&str; 2] = ["-END-", "-END2-"];
 
 /// The Chinese tagger (Simplified Chinese). Build once (≈ 60 MB), share.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -35,15 +47,20 @@ pub struct ZhNer {
     freqs: Vec<u64>,
     max_word_len: usize,
     log_total: f64,
-    weights: Weights,
+    /// The perceptron's labels, sorted by name.
+    labels: Vec<String>,
+    /// Its features, by what they are keyed on (see [`Features`]).
+    features: Features,
+    /// `features × labels.len()` weights: row `r` is feature number `r`.
+    table: Vec<f64>,
 }
 
 impl std::fmt::Debug for ZhNer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ZhNer")
             .field("vocab", &self.vocab.len())
-            .field("features", &self.weights.features.len())
-            .field("labels", &self.weights.labels)
+            .field("features", &(self.table.len() / self.labels.len().max(1)))
+            .field("labels", &self.labels)
             .finish()
     }
 }
@@ -52,7 +69,7 @@ impl ZhNer {
     /// Fetch jiagu through the asset cache and load the model and dictionary.
     ///
     /// Parsing the pickle takes most of a second, so the first load also writes the parsed
-    /// tables next to the unpacked package (`.storyline-jiagu-ner-v3.bin`, derived data only)
+    /// tables next to the unpacked package (`.storyline-jiagu-ner-v4.bin`, derived data only)
     /// and later loads read that; a damaged or unwritable copy falls back to the package files.
     pub fn from_cache(cache: &assets::Cache) -> Result<ZhNer, NerError> {
         ZhNer::from_dir(&cache.package_dir(&JIAGU_PACKAGE)?)
@@ -88,9 +105,10 @@ impl ZhNer {
     /// damaged, or inconsistent (a weight table that does not match its features and labels).
     fn from_compact(bytes: &[u8]) -> Option<ZhNer> {
         let (format, z): (String, ZhNer) = postcard::from_bytes(bytes).ok()?;
-        let w = &z.weights;
-        let consistent = !w.labels.is_empty()
-            && w.table.len() == w.features.len() * w.labels.len()
+        let k = z.labels.len();
+        let consistent = k > 0
+            && z.table.len() % k == 0
+            && z.features.fits(k + START.len(), z.table.len() / k)
             && z.freqs.len() == z.vocab.len();
         (format == FORMAT && consistent).then_some(z)
     }
@@ -126,18 +144,27 @@ impl ZhNer {
             return Err(NerError::format(dict, "empty dictionary or model"));
         }
         let (words, freqs): (Vec<Box<str>>, Vec<u64>) = vocab.into_iter().unzip();
+        let tags: Vec<&str> = weights
+            .labels
+            .iter()
+            .map(String::as_str)
+            .chain(START)
+            .collect();
+        let features = Features::new(weights.features.iter().map(String::as_str), &tags);
         Ok(ZhNer {
             vocab: Strings::new(words),
             freqs,
             max_word_len: max_len,
             log_total: (total as f64).ln(),
-            weights,
+            labels: weights.labels,
+            features,
+            table: weights.table,
         })
     }
 
     /// The label names, indexed as [`ZhNer::tag_ids`] returns them.
     pub fn labels(&self) -> &[String] {
-        &self.weights.labels
+        &self.labels
     }
 
     /// jiagu.seg: the words of `text` as byte ranges.
@@ -224,75 +251,70 @@ impl ZhNer {
 
     /// jiagu.ner: one label index per word.
     pub fn tag_ids<S: AsRef<str>>(&self, words: &[S]) -> Vec<usize> {
-        const START: [&str; 2] = ["-START-", "-START2-"];
-        const END: [&str; 2] = ["-END-", "-END2-"];
         let n = words.len();
-        let context = |j: isize| -> &str {
-            match j {
-                -2 => START[0],
-                -1 => START[1],
-                j if (j as usize) < n => words[j as usize].as_ref(),
-                j if j as usize == n => END[0],
-                _ => END[1],
-            }
-        };
-        let k = self.weights.labels.len();
-        // Tags by number: the labels, then the two start markers (k, k + 1).
-        let name = |t: usize| -> &str {
-            match t.checked_sub(k) {
-                None => self.weights.labels[t].as_str(),
-                Some(s) => START[s.min(1)],
-            }
-        };
-        let features = &self.weights.features;
-        let mut key = String::new();
-        let mut find = |parts: &[&str]| -> Option<u32> {
-            key.clear();
-            for (n, p) in parts.iter().enumerate() {
-                if n > 0 {
-                    key.push(' ');
+        let k = self.labels.len();
+        let f = &self.features;
+        // Each string a word is scored on is looked up once: the words, their suffixes (the
+        // last three characters, the word itself when shorter) and the markers around the text.
+        let word: Vec<Option<u32>> = words.iter().map(|w| f.string(w.as_ref())).collect();
+        let suffix: Vec<Option<u32>> = words
+            .iter()
+            .zip(&word)
+            .map(|(w, &at)| {
+                let w = w.as_ref();
+                let s = suffix3(w);
+                if s.len() == w.len() {
+                    at
+                } else {
+                    f.string(s)
                 }
-                key.push_str(p);
+            })
+            .collect();
+        let marker = |m: &str| (f.string(m), f.string(suffix3(m)));
+        let (start, end) = (START.map(marker), END.map(marker));
+        // (word, suffix) at position j, the markers outside the text.
+        let context = |j: isize| -> (Option<u32>, Option<u32>) {
+            match j {
+                -2 => start[0],
+                -1 => start[1],
+                j if (j as usize) < n => (word[j as usize], suffix[j as usize]),
+                j if j as usize == n => end[0],
+                _ => end[1],
             }
-            features.find(&key)
         };
-        // The features of the previous tags alone are looked up once per tag (pair), not once
-        // per word; the rows are still added in jiagu's feature order, so the sums are equal.
-        let bias = find(&["bias"]);
-        let mut by_prev: Vec<Option<Option<u32>>> = vec![None; k + 2];
-        let mut by_prev2: Vec<Option<Option<u32>>> = vec![None; k + 2];
-        let mut by_pair: Vec<Option<Option<u32>>> = vec![None; (k + 2) * (k + 2)];
+        // Tags by number: the labels, then the two start markers (k, k + 1).
         let mut labels = Vec::with_capacity(n);
         let (mut prev, mut prev2) = (k, k + 1);
         let mut scores = vec![0f64; k];
         for (i, w) in words.iter().enumerate() {
             let w = w.as_ref();
             let j = i as isize;
-            let mut cbuf = [0u8; 4];
-            let first: &str = match w.chars().next() {
-                Some(c) => c.encode_utf8(&mut cbuf),
-                None => "",
+            let first = match w.chars().next() {
+                Some(c) if c.len_utf8() < w.len() => f.string(&w[..c.len_utf8()]),
+                _ => word[i],
             };
+            // jiagu's features, in its order (the sums must add in the same order).
             let rows = [
-                bias,
-                find(&["i suffix", suffix3(w)]),
-                find(&["i pref1", first]),
-                *by_prev[prev].get_or_insert_with(|| find(&["i-1 tag", name(prev)])),
-                *by_prev2[prev2].get_or_insert_with(|| find(&["i-2 tag", name(prev2)])),
-                *by_pair[prev * (k + 2) + prev2]
-                    .get_or_insert_with(|| find(&["i tag+i-2 tag", name(prev), name(prev2)])),
-                find(&["i word", w]),
-                find(&["i-1 tag+i word", name(prev), w]),
-                find(&["i-1 word", context(j - 1)]),
-                find(&["i-1 suffix", suffix3(context(j - 1))]),
-                find(&["i-2 word", context(j - 2)]),
-                find(&["i+1 word", context(j + 1)]),
-                find(&["i+1 suffix", suffix3(context(j + 1))]),
-                find(&["i+2 word", context(j + 2)]),
+                f.bias(),
+                f.on(suffix[i], SUFFIX),
+                f.on(first, PREF1),
+                f.prev_tag(prev),
+                f.prev2_tag(prev2),
+                f.tag_pair(prev, prev2),
+                f.on(word[i], WORD),
+                f.on(word[i], PREV_TAG_WORD + prev),
+                f.on(context(j - 1).0, PREV_WORD),
+                f.on(context(j - 1).1, PREV_SUFFIX),
+                f.on(context(j - 2).0, PREV2_WORD),
+                f.on(context(j + 1).0, NEXT_WORD),
+                f.on(context(j + 1).1, NEXT_SUFFIX),
+                f.on(context(j + 2).0, NEXT2_WORD),
             ];
             scores.iter_mut().for_each(|s| *s = 0.0);
             for row in rows.into_iter().flatten() {
-                let row = &self.weights.table[row as usize * k..(row as usize + 1) * k];
+                let Some(row) = self.table.get(row as usize * k..(row as usize + 1) * k) else {
+                    continue;
+                };
                 for (s, w) in scores.iter_mut().zip(row) {
                     *s += w;
                 }
@@ -314,7 +336,7 @@ impl ZhNer {
     pub fn tags<S: AsRef<str>>(&self, words: &[S]) -> Vec<&str> {
         self.tag_ids(words)
             .into_iter()
-            .map(|t| self.weights.labels[t].as_str())
+            .map(|t| self.labels[t].as_str())
             .collect()
     }
 
@@ -351,28 +373,148 @@ mod tests {
         assert_eq!(suffix3("莫斯科大学"), "科大学");
     }
 
+    /// Feature names of every template, over a few words (and some that match nothing).
+    const NAMES: &[&str] = &[
+        "bias",
+        "i suffix 普京",
+        "i suffix 近平",
+        "i pref1 习",
+        "i pref1 普",
+        "i-1 tag O",
+        "i-1 tag -START2-",
+        "i-2 tag B-PER",
+        "i-2 tag -START-",
+        "i tag+i-2 tag O B-PER",
+        "i tag+i-2 tag -START2- -START-",
+        "i word 普京",
+        "i word 说",
+        "i word  ",
+        "i-1 tag+i word B-PER 近平",
+        "i-1 tag+i word -START2- 习近平",
+        "i-1 tag+i word O  ",
+        "i-1 word -START2-",
+        "i-1 word 习近平",
+        "i-1 suffix T2-",
+        "i-1 suffix 近平",
+        "i-2 word 普京",
+        "i-2 word -START-",
+        "i+1 word 说",
+        "i+1 word -END-",
+        "i+1 suffix 说",
+        "i+1 suffix ND-",
+        "i+2 word -END2-",
+        "i+2 word 习近平",
+        "i word 不在",
+    ];
+
     fn tiny() -> ZhNer {
-        let features = Strings::new(["bias", "w=普京"]);
+        let labels: Vec<String> = vec!["B-PER".into(), "O".into()];
+        let tags: Vec<&str> = labels.iter().map(String::as_str).chain(START).collect();
+        // Weights that differ per feature and label (a fixed pseudo-random sequence).
+        let mut x = 12345u64;
+        let table = (0..NAMES.len() * labels.len())
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((x >> 33) % 2001) as f64 / 1000.0 - 1.0
+            })
+            .collect();
         ZhNer {
             vocab: Strings::new(["普京"]),
             freqs: vec![7],
             max_word_len: 2,
             log_total: 1.5,
-            weights: Weights {
-                labels: vec!["B-PER".into(), "O".into()],
-                features,
-                table: vec![0.5, -0.5, 2.0, -1.0],
-            },
+            features: Features::new(NAMES.iter().copied(), &tags),
+            labels,
+            table,
         }
+    }
+
+    /// jiagu's tagger as it reads: each feature looked up by its full name.
+    fn tag_by_names(z: &ZhNer, words: &[&str]) -> Vec<usize> {
+        let rows: std::collections::HashMap<&str, usize> =
+            NAMES.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let k = z.labels.len();
+        let mut context: Vec<&str> = START.to_vec();
+        context.extend(words);
+        context.extend(END);
+        let name = |t: usize| {
+            if t < k {
+                z.labels[t].as_str()
+            } else {
+                START[t - k]
+            }
+        };
+        let (mut prev, mut prev2) = (k, k + 1);
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let c = i + 2;
+            let first: String = w.chars().take(1).collect();
+            let names = [
+                "bias".to_string(),
+                format!("i suffix {}", suffix3(w)),
+                format!("i pref1 {first}"),
+                format!("i-1 tag {}", name(prev)),
+                format!("i-2 tag {}", name(prev2)),
+                format!("i tag+i-2 tag {} {}", name(prev), name(prev2)),
+                format!("i word {w}"),
+                format!("i-1 tag+i word {} {w}", name(prev)),
+                format!("i-1 word {}", context[c - 1]),
+                format!("i-1 suffix {}", suffix3(context[c - 1])),
+                format!("i-2 word {}", context[c - 2]),
+                format!("i+1 word {}", context[c + 1]),
+                format!("i+1 suffix {}", suffix3(context[c + 1])),
+                format!("i+2 word {}", context[c + 2]),
+            ];
+            let mut scores = vec![0f64; k];
+            for n in &names {
+                if let Some(&r) = rows.get(n.as_str()) {
+                    for (s, w) in scores.iter_mut().zip(&z.table[r * k..(r + 1) * k]) {
+                        *s += w;
+                    }
+                }
+            }
+            let mut best = 0;
+            for c in 1..k {
+                if scores[c] >= scores[best] {
+                    best = c;
+                }
+            }
+            out.push(best);
+            prev2 = prev;
+            prev = best;
+        }
+        out
+    }
+
+    #[test]
+    fn tags_equal_looking_each_feature_up_by_name() {
+        let z = tiny();
+        let texts: &[&[&str]] = &[
+            &["习近平", "说", "普京"],
+            &["普京"],
+            &[" ", "普京", " ", "说"],
+            &["习近平", "习近平", "习近平", "不在", "说", "说"],
+            &["习", "近平", "普", "京"],
+            &[""],
+            &[],
+        ];
+        for words in texts {
+            assert_eq!(z.tag_ids(words), tag_by_names(&z, words), "{words:?}");
+        }
+        // The table is not degenerate: both labels come out.
+        let all: Vec<usize> = texts.iter().flat_map(|w| z.tag_ids(w)).collect();
+        assert!(all.contains(&0) && all.contains(&1));
     }
 
     #[test]
     fn the_compact_file_reads_back_what_was_written() {
         let z = tiny();
         let back = ZhNer::from_compact(&z.to_compact()).expect("reads back");
-        assert_eq!(back.weights.labels, z.weights.labels);
-        assert_eq!(back.weights.features, z.weights.features);
-        assert_eq!(back.weights.table, z.weights.table);
+        assert_eq!(back.labels, z.labels);
+        assert_eq!(back.features, z.features);
+        assert_eq!(back.table, z.table);
         assert_eq!(back.vocab, z.vocab);
         assert_eq!(back.freqs, z.freqs);
         assert_eq!(
@@ -387,10 +529,16 @@ mod tests {
         assert!(ZhNer::from_compact(&bytes[..bytes.len() - 3]).is_none());
         assert!(ZhNer::from_compact(b"not a model").is_none());
         let mut z = tiny();
-        z.weights.table.pop();
+        z.table.truncate(z.table.len() - 2);
+        assert!(ZhNer::from_compact(&z.to_compact()).is_none());
+        let mut z = tiny();
+        z.table.pop();
         assert!(ZhNer::from_compact(&z.to_compact()).is_none());
         let mut z = tiny();
         z.freqs.clear();
+        assert!(ZhNer::from_compact(&z.to_compact()).is_none());
+        let mut z = tiny();
+        z.labels.pop();
         assert!(ZhNer::from_compact(&z.to_compact()).is_none());
     }
 }
