@@ -261,7 +261,18 @@ fn compute_boilerplate(page: &Page) -> Vec<bool> {
 pub fn main_text(page: &Page) -> Vec<String> {
     let blocks = select_blocks(page);
     let mut out: Vec<String> = Vec::new();
+    // The table row the last line came from: the cells of a row make one line.
+    let mut last_row: Option<usize> = None;
     for b in blocks {
+        let row = table_cell_row(page, b);
+        if let (Some(r), Some(last)) = (row, out.last_mut()) {
+            if last_row == Some(r) {
+                last.push('\t');
+                last.push_str(b.text.trim());
+                continue;
+            }
+        }
+        last_row = row;
         for line in b.text.split('\n') {
             let line = line.trim();
             if line.is_empty() {
@@ -274,6 +285,50 @@ pub fn main_text(page: &Page) -> Vec<String> {
         }
     }
     out
+}
+
+/// A plain table cell holds one short line of text.
+const CELL_MAX: usize = 200;
+
+/// The row (`tr`) of a block that is a plain table cell: its text sits in a `td`/`th` (through
+/// inline elements only), on one short line. A row of such cells is one record of a data table
+/// (`2016年 | 5月6日至10月7日 | KBS | 欢迎SHOW`) and reads as one line, as a browser shows it;
+/// a layout table's cells hold paragraphs and blocks of their own and are not plain.
+fn table_cell_row(page: &Page, b: &Block) -> Option<usize> {
+    if b.text.contains('\n') || weighted_len(&b.text) > CELL_MAX {
+        return None;
+    }
+    let cell = page
+        .ancestors(b.elem)
+        .take(8)
+        .find(|&a| is_block(&page.elems[a].tag))?;
+    if !matches!(page.elems[cell].tag.as_str(), "td" | "th") {
+        return None;
+    }
+    let row = page.elems[cell].parent;
+    (page.elems[row].tag == "tr").then_some(row)
+}
+
+/// Rows of data tables: a row with at least two plain cells of which one is not a link (a date,
+/// a name, a figure). Its linked cells are data (`KBS`, a title), not navigation, and stay
+/// whatever their link density; a row of links only (a menu laid out as a table) does not.
+fn data_rows(page: &Page, boiler: &[bool]) -> std::collections::HashSet<usize> {
+    let mut cells: std::collections::HashMap<usize, (usize, bool)> = Default::default();
+    for b in &page.blocks {
+        if boiler[b.elem] {
+            continue;
+        }
+        if let Some(r) = table_cell_row(page, b) {
+            let e = cells.entry(r).or_insert((0, false));
+            e.0 += 1;
+            e.1 |= b.link_chars * 10 < b.chars * 3 && b.text.chars().any(char::is_alphanumeric);
+        }
+    }
+    cells
+        .into_iter()
+        .filter(|(_, (n, plain))| *n >= 2 && *plain)
+        .map(|(r, _)| r)
+        .collect()
 }
 
 /// The baseline replaces the chosen container when that holds less than this share of it…
@@ -421,6 +476,7 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
         }
     }
     let in_roots = |e: usize| -> bool { page.ancestors(e).any(|a| roots.contains(&a)) };
+    let rows = data_rows(page, boiler);
     let mut out = Vec::new();
     for b in &page.blocks {
         if boiler[b.elem] {
@@ -433,6 +489,10 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
                 && weighted_len(&b.text) > 80
                 && b.link_chars * 4 < b.chars);
         if !inside {
+            continue;
+        }
+        if table_cell_row(page, b).is_some_and(|r| rows.contains(&r)) {
+            out.push(b);
             continue;
         }
         let ld = b.link_chars as f64 / b.chars.max(1) as f64;

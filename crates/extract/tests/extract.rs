@@ -1486,3 +1486,32 @@ fn copyright_line_date_is_the_very_last_resort() {
     );
     assert_eq!(html(&s).published.as_deref(), Some("2019-02-03"));
 }
+
+#[test]
+fn data_table_rows_are_one_line_with_their_linked_cells() {
+    // A table of broadcasts inside an article: each row reads as one line, its linked cells
+    // (a channel, a programme) kept, its repeated cells not taken for repeated titles.
+    let s = page_with(
+        "<div class='article-body'><h2>Programmes</h2><table>\
+         <tr><th>Year</th><th>Channel</th><th>Programme</th></tr>\
+         <tr><td>2016</td><td><a href='/c/kbs'>KBS</a></td><td><a href='/p/1'>Welcome Show</a></td></tr>\
+         <tr><td>2017</td><td><a href='/c/kbs'>KBS</a></td><td><a href='/p/2'>Dragon Club</a></td></tr>\
+         </table>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(lines.contains(&"Year\tChannel\tProgramme"), "{lines:?}");
+    assert!(lines.contains(&"2016\tKBS\tWelcome Show"), "{lines:?}");
+    assert!(lines.contains(&"2017\tKBS\tDragon Club"), "{lines:?}");
+    assert!(a.text().contains("northern quay"));
+    // A menu laid out as a table (links only in every row) is still navigation.
+    let s = page_with(
+        "<div class='article-body'><table><tr><td><a href='/'>News</a></td><td><a href='/s'>Sport</a></td></tr>\
+         <tr><td><a href='/w'>Weather</a></td><td><a href='/t'>Travel</a></td></tr></table>",
+        "</div>",
+    );
+    let a = html(&s);
+    assert!(!a.text().contains("Weather"), "{:?}", a.paragraphs);
+    assert!(a.text().contains("northern quay"));
+}
