@@ -1515,3 +1515,20 @@ fn data_table_rows_are_one_line_with_their_linked_cells() {
     assert!(!a.text().contains("Weather"), "{:?}", a.paragraphs);
     assert!(a.text().contains("northern quay"));
 }
+
+#[test]
+fn edit_links_and_hidden_inline_text_are_not_text() {
+    let s = page_with(
+        "<div class='mw-parser-output'><h2><span class='mw-headline'>Repairs</span><span class='mw-editsection'>[<a href='?action=edit'>edit</a>]</span></h2>\
+         <p>The quay, said the mayor<span style='display:none'>HIDDEN-NOTE</span>, is safe. <a class='post-edit-link' href='/wp-admin/post.php'>Edit</a></p>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(lines.contains(&"Repairs"), "{lines:?}");
+    assert!(
+        lines.contains(&"The quay, said the mayor, is safe."),
+        "{lines:?}"
+    );
+    assert!(!a.text().contains("HIDDEN-NOTE") && !a.text().contains("edit"));
+}
