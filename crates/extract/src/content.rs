@@ -54,6 +54,7 @@ const STRONG_NEG: &[&str] = &[
     "disqus",
     "promo",
     "masthead",
+    "navbox",
     "toolbar",
     "login",
     "signup",
@@ -122,6 +123,11 @@ const NEG_TOKENS: &[&str] = &[
     "info",
     "is-hidden",
     "d-none",
+    // Collapsed until a reader opens it: track listings, navigation boxes, "more" lists
+    // (MediaWiki's `mw-collapsed`/`autocollapse`, `NavFrame collapsed`, accordions).
+    "collapsed",
+    "mw-collapsed",
+    "autocollapse",
 ];
 
 /// Class/id fragments that mark content.

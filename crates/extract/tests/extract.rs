@@ -1532,3 +1532,25 @@ fn edit_links_and_hidden_inline_text_are_not_text() {
     );
     assert!(!a.text().contains("HIDDEN-NOTE") && !a.text().contains("edit"));
 }
+
+#[test]
+fn collapsed_lists_and_navigation_boxes_are_left_out() {
+    let s = page_with(
+        "<div class='mw-parser-output'><h2>Albums</h2>\
+         <div class='mw-collapsible mw-collapsed'><ol><li>Opening Song</li><li>Harbour Lights</li></ol></div>\
+         <div class='NavFrame collapsed'><div class='NavContent'>Tour dates in nine cities</div></div>",
+        "<table class='navbox'><tr><th>Ports</th><td>Northern quay · Southern basin · Old harbour · Ferry terminal</td></tr></table></div>",
+    );
+    let a = html(&s);
+    let t = a.text();
+    assert!(
+        t.contains("northern quay would reopen"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(
+        !t.contains("Harbour Lights") && !t.contains("Tour dates"),
+        "{t}"
+    );
+    assert!(!t.contains("Ferry terminal"), "{t}");
+}
