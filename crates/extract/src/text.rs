@@ -503,6 +503,7 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     let mut kept: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut last_reporter = false;
+    let recurring = recurring_labels(lines);
     for raw in lines {
         let line =
             raw.trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{feff}' || ch == '\u{200b}');
@@ -549,8 +550,10 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
                 continue;
             }
         }
-        // Exact repeats (titles and leads printed twice).
-        if !seen.insert(line.to_string()) {
+        // Exact repeats (titles and leads printed twice). A short line that recurs three times
+        // or more is a label the text is built on (`专家点评` closing each section, `Q:`, a
+        // table's header row), not a title printed again: every copy stays.
+        if !seen.insert(line.to_string()) && !recurring.contains(line) {
             continue;
         }
         kept.push(line.to_string());
@@ -626,6 +629,26 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     }
     c.paragraphs = kept;
     c
+}
+
+/// A short line that recurs at least this many times is a structural label, not a repeat.
+const RECURRING: usize = 3;
+
+/// Short lines (a label, a subhead, a table's header row) that occur [`RECURRING`] times or more.
+fn recurring_labels(lines: &[String]) -> std::collections::HashSet<&str> {
+    let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+    for l in lines {
+        let l =
+            l.trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{feff}' || ch == '\u{200b}');
+        if !l.is_empty() && weighted_len(l) <= 60 {
+            *counts.entry(l).or_insert(0) += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, n)| n >= RECURRING)
+        .map(|(l, _)| l)
+        .collect()
 }
 
 fn cap_labelled(p: &str) -> bool {

@@ -1554,3 +1554,23 @@ fn collapsed_lists_and_navigation_boxes_are_left_out() {
     );
     assert!(!t.contains("Ferry terminal"), "{t}");
 }
+
+#[test]
+fn a_label_recurring_through_the_text_is_kept_a_repeated_title_is_not() {
+    let body = |n: usize| {
+        format!("Case {n}: the council found that the claim about the quay was not supported by any survey, and said so in its report.")
+    };
+    let text = format!(
+        "Five claims about the harbour\nFive claims about the harbour\nExpert view\n{}\nExpert view\n{}\nExpert view\n{}\n",
+        body(1),
+        body(2),
+        body(3)
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert_eq!(all.matches("Expert view").count(), 3, "{all}");
+    assert!(
+        !all.contains("Five claims about the harbour\nFive claims"),
+        "{all}"
+    );
+}
