@@ -73,6 +73,14 @@ static TOGGLE: LazyLock<Regex> = LazyLock::new(|| {
 static CAPTION_CN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(摄|攝|摄影|攝影|供图|供圖|图|圖)\s*[)）]?\s*$").expect("static regex")
 });
+/// A numbered figure's label (`图1. C2C产业链结构图`, `圖 2 流程图`): the body refers to it
+/// (`如图1所示`), so it is text, though it ends in 图 like a photo credit (`新华社记者 X 摄`).
+static FIGURE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[图圖]\s*\d+\s*[.．、:：]?\s*\S").expect("static regex"));
+/// A caption ending in a photographer's or provider's credit (`…（新华社记者 X 摄）`).
+static PHOTO_CREDIT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(摄|攝|摄影|攝影|供图|供圖)\s*[)）]?\s*$").expect("static regex")
+});
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(©|\(c\)\s*\d{4}|copyright|all rights reserved|版权所有|版權所有|icp备|icp證|icp证|公网安备|公網安備|京icp|违法和不良信息|举报电话|舉報電話|report hotline|hotline:|互联网新闻信息服务许可|все права защищены)")
         .expect("static regex")
@@ -470,7 +478,11 @@ fn is_furniture(line: &str) -> bool {
     if matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c)) {
         return true;
     }
-    if wl < 400 && line.chars().any(is_cjk) && CAPTION_CN.is_match(line) {
+    if wl < 400
+        && line.chars().any(is_cjk)
+        && CAPTION_CN.is_match(line)
+        && !(FIGURE_LABEL.is_match(line) && !PHOTO_CREDIT_END.is_match(line))
+    {
         return true;
     }
     if wl < 300 && COPYRIGHT.is_match(line) {

@@ -1574,3 +1574,15 @@ fn a_label_recurring_through_the_text_is_kept_a_repeated_title_is_not() {
         "{all}"
     );
 }
+
+#[test]
+fn a_numbered_figure_label_is_text_a_photo_credit_is_not() {
+    let para = "电子商务平台的物流环节决定了买家的体验，下面的图给出了整个产业链的结构，以及各方之间的关系。";
+    let text = format!(
+        "物流配送研究\n{para}\n图1. 产业链结构图\n{para}再论。\n图2 港口夜景（新华社记者 王五 摄）\n{para}三论。\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.contains("图1. 产业链结构图"), "{all}");
+    assert!(!all.contains("港口夜景"), "{all}");
+}
