@@ -481,7 +481,7 @@ fn is_furniture(line: &str) -> bool {
     if wl < 400
         && line.chars().any(is_cjk)
         && CAPTION_CN.is_match(line)
-        && !(FIGURE_LABEL.is_match(line) && !PHOTO_CREDIT_END.is_match(line))
+        && (!FIGURE_LABEL.is_match(line) || PHOTO_CREDIT_END.is_match(line))
     {
         return true;
     }
