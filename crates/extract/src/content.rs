@@ -352,6 +352,9 @@ fn is_baseline_paragraph(page: &Page, b: &Block) -> bool {
     (page.elems[b.elem].tag == "p" && wl >= 40) || wl >= 250
 }
 
+/// Weighted paragraph text a section next to the chosen one needs to join it.
+const ADJACENT_MIN: usize = 100;
+
 /// How many ancestor levels the climb looks through for one that holds more text.
 const CLIMB_LOOKAHEAD: usize = 3;
 
@@ -478,6 +481,28 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
     }
     for i in (1..best).rev() {
         if page.elems[i].parent == parent && !boiler[i] && score[i] >= threshold {
+            roots.push(i);
+        }
+    }
+    // The sections right next to it join too when they are prose with few links, with only
+    // empty elements in between: an abstract or standfirst block before a long body, the part
+    // after an inline box, which a share of a long body's score would not reach.
+    let siblings: Vec<usize> = (1..n).filter(|&i| page.elems[i].parent == parent).collect();
+    let pos = siblings.iter().position(|&i| i == best).unwrap_or(0);
+    let prose = |i: usize| good[i] >= ADJACENT_MIN && links[i] * 100 < chars[i] * 15;
+    for step in [1isize, -1] {
+        let mut k = pos as isize + step;
+        while let Some(&i) = usize::try_from(k).ok().and_then(|k| siblings.get(k)) {
+            k += step;
+            if boiler[i] {
+                break;
+            }
+            if chars[i] == 0 || roots.contains(&i) {
+                continue;
+            }
+            if !prose(i) {
+                break;
+            }
             roots.push(i);
         }
     }

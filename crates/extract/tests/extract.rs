@@ -1586,3 +1586,26 @@ fn a_numbered_figure_label_is_text_a_photo_credit_is_not() {
     assert!(all.contains("图1. 产业链结构图"), "{all}");
     assert!(!all.contains("港口夜景"), "{all}");
 }
+
+#[test]
+fn a_prose_section_next_to_a_long_body_joins_it() {
+    // A paper's page: the abstract sits in its own block before a long body, which outscores
+    // it many times over; it is still part of the article. A link list after the body is not.
+    let para = |n: usize| {
+        format!("<p>Section {n}: the survey of the northern quay measured the sea wall every ten metres, and the engineers compared each reading with the plans, the tide tables and the records of the winter storms.</p>")
+    };
+    let body: String = (1..=30).map(para).collect();
+    let s = format!(
+        "<html><body><div class='paper'><div class='title'><b>Survey of the quay</b></div>\
+         <div class='abs'><p>Abstract: we measured the quay wall after the storms, found two weak sections and propose a repair plan that the council can afford.</p></div>\
+         <div></div>\
+         <div class='fulltext'>{body}</div>\
+         <div class='links'><a href='/1'>Other papers by these authors on harbour walls</a> <a href='/2'>Download the data set as a spreadsheet file</a></div>\
+         </div></body></html>"
+    );
+    let a = html(&s);
+    let t = a.text();
+    assert!(t.contains("Abstract: we measured"), "{:?}", a.paragraphs);
+    assert!(t.contains("Section 30:"));
+    assert!(!t.contains("Other papers"), "{t}");
+}
