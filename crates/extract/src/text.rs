@@ -54,9 +54,10 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 /// Counters, pagers and trackback lines of Chinese pages, blogs and forums: `(已被阅读178次)`,
-/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`, a poster's `积分: 120`.
+/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`, `你可以使用这个链接引用该篇文章 http://…`
+/// (a blog's trackback notice), a poster's `积分: 120`.
 static COUNTER_PAGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback|^(?:能力值|积分|積分|帖子|精华|精華|威望|金钱|金錢|经验|經驗|魅力|发帖|發帖|回帖|在线时间|在線時間|阅读权限|閱讀權限|uid)\s*[:：]?\s*\d+\s*$)")
+    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback|引用通告|引用该篇文章|引用該篇文章|引用地址\s*[:：]|^(?:能力值|积分|積分|帖子|精华|精華|威望|金钱|金錢|经验|經驗|魅力|发帖|發帖|回帖|在线时间|在線時間|阅读权限|閱讀權限|uid)\s*[:：]?\s*\d+\s*$)")
         .expect("static regex")
 });
 /// A reading-time line: `4 Min Read`, `Lesezeit: 3 Minuten`, `5 min de lecture`.

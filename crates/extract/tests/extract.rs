@@ -1609,3 +1609,15 @@ fn a_prose_section_next_to_a_long_body_joins_it() {
     assert!(t.contains("Section 30:"));
     assert!(!t.contains("Other papers"), "{t}");
 }
+
+#[test]
+fn a_blogs_trackback_notice_is_furniture() {
+    let para = "码头的海堤在冬天的风暴中受损，工程师们用了三个月时间修复了两百米长的堤坝，市政府表示渡轮下周恢复正常班次。";
+    let text = format!(
+        "码头重新开放\n{para}\n{para}再说一遍。\n你可以使用这个链接引用该篇文章 http://blog.example.org/tb?id=12345\n引用地址：http://blog.example.org/trackback/12345\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.contains("再说一遍"), "{all}");
+    assert!(!all.contains("引用") && !all.contains("http"), "{all}");
+}
