@@ -448,12 +448,16 @@ impl Reader {
 }
 
 /// An inline control printed inside a heading or a paragraph: a wiki's or a blog's edit link
-/// (`简介[编辑]`, `Early life [edit]`, WordPress's `post-edit-link`). It is an editor's tool,
-/// never part of the text, and since it sits inside the block it cannot be dropped as a block.
+/// (`简介[编辑]`, `Early life [edit]`, WordPress's `post-edit-link`), or a screen-only aside the
+/// page marks `noprint` (a wiki's `（朝鲜语：…）` link to another language's article). It is a
+/// reader's or editor's tool, not part of the text, and since it sits inside the block it cannot
+/// be dropped as a block (a `noprint` block already is boilerplate).
 fn is_control_inline(class_id: &str) -> bool {
-    class_id
-        .split_ascii_whitespace()
-        .any(|t| t.contains("editsection") || t.contains("edit-link") || t == "edit-section")
+    class_id.split_ascii_whitespace().any(|t| {
+        t.contains("editsection")
+            || t.contains("edit-link")
+            || matches!(t, "edit-section" | "noprint" | "no-print")
+    })
 }
 
 fn itemprop_is_date(attr_text: &str) -> bool {

@@ -1621,3 +1621,17 @@ fn a_blogs_trackback_notice_is_furniture() {
     assert!(all.contains("再说一遍"), "{all}");
     assert!(!all.contains("引用") && !all.contains("http"), "{all}");
 }
+
+#[test]
+fn a_noprint_aside_inside_a_sentence_is_not_text() {
+    let s = page_with(
+        "<div class='mw-parser-output'><p>He hosted <a href='/w/Show'>Crisis Escape</a><span class='noprint ilh-comment'>（Korean：<a href='https://ko.example.org/x'>위기탈출</a>）</span> for four years, the longest of any host.</p>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(
+        lines.contains(&"He hosted Crisis Escape for four years, the longest of any host."),
+        "{lines:?}"
+    );
+}
