@@ -458,6 +458,16 @@ fn is_furniture(line: &str) -> bool {
     {
         return true;
     }
+    // A bare address on a line of its own (a download link, a source's address printed as
+    // text): a link, not a sentence of the article.
+    if !line.contains(char::is_whitespace)
+        && ["http://", "https://", "www."].iter().any(|p| {
+            line.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        })
+    {
+        return true;
+    }
     if wl < 120 && IMAGE_FILE.is_match(line) {
         return true;
     }

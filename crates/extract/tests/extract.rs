@@ -1635,3 +1635,18 @@ fn a_noprint_aside_inside_a_sentence_is_not_text() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_bare_address_on_its_own_line_is_not_text() {
+    let para = "The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable.";
+    let text = format!(
+        "Quay to reopen\n{para}\nhttp://files.example.org/upload/2005/quay-report.pdf\n{para} Again.\nSee the report at http://files.example.org/report for details.\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(!all.contains("quay-report.pdf"), "{all}");
+    assert!(
+        all.contains("See the report at http://files.example.org/report"),
+        "{all}"
+    );
+}
