@@ -527,7 +527,8 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut last_reporter = false;
     let recurring = recurring_labels(lines);
-    for raw in lines {
+    let last_lines = lines.len().saturating_sub(2);
+    for (idx, raw) in lines.iter().enumerate() {
         let line =
             raw.trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{feff}' || ch == '\u{200b}');
         if line.is_empty() {
@@ -553,6 +554,15 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
             }
         }
         if meta_line(line, &mut c) {
+            // The date under the issuer's name closing a notice or a letter is the document's
+            // signature (落款), part of its text, not the page's date line.
+            if idx >= last_lines
+                && SIGNATURE_DATE.is_match(line)
+                && kept.len() >= 2
+                && kept.last().is_some_and(|l| is_signatory(l))
+            {
+                kept.push(line.to_string());
+            }
             continue;
         }
         if weighted_len(line) < 90 {
@@ -585,6 +595,11 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     if mode == Mode::Text {
         // Trailing navigation words after the last real paragraph.
         while let Some(last) = kept.last() {
+            // A notice's signature (issuer, date) closes the text; it is not navigation.
+            let n = kept.len();
+            if n >= 2 && SIGNATURE_DATE.is_match(last) && is_signatory(&kept[n - 2]) {
+                break;
+            }
             if weighted_len(last) < 40 && !ends_like_sentence(last) {
                 kept.pop();
             } else {
@@ -652,6 +667,24 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     }
     c.paragraphs = kept;
     c
+}
+
+/// A date alone in the long Chinese form a signature carries: `2022年1月27日`,
+/// `二〇二二年一月二十七日`.
+static SIGNATURE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")
+        .expect("static regex")
+});
+
+/// A signatory's line: a short name of a person or a body (`吉林省人民政府`), no figures, no
+/// sentence.
+fn is_signatory(line: &str) -> bool {
+    let l = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    !l.is_empty()
+        && weighted_len(l) <= 60
+        && !l.chars().any(|c| c.is_ascii_digit())
+        && !ends_like_sentence(l)
+        && !l.contains([':', '：', '，', ','])
 }
 
 /// A short line that recurs at least this many times is a structural label, not a repeat.

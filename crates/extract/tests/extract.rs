@@ -1650,3 +1650,14 @@ fn a_bare_address_on_its_own_line_is_not_text() {
         "{all}"
     );
 }
+
+#[test]
+fn the_signature_date_closing_a_notice_is_kept() {
+    let para = "为做好港口北码头修复工程建设，维护相关单位和人民群众合法权益，现将有关事项通告如下，请各单位认真遵照执行。";
+    let notice = format!("2022年1月20日\n关于北码头修复工程的通告\n{para}\n{para}特此通告。\n海港市人民政府\n2022年1月27日\n");
+    let a = extract::extract(&raw("t", Content::Text(notice)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.ends_with("海港市人民政府\n2022年1月27日"), "{all}");
+    // The page's own date line at the top is still metadata, not text.
+    assert!(!all.contains("2022年1月20日"), "{all}");
+}
