@@ -1661,3 +1661,16 @@ fn the_signature_date_closing_a_notice_is_kept() {
     // The page's own date line at the top is still metadata, not text.
     assert!(!all.contains("2022年1月20日"), "{all}");
 }
+
+#[test]
+fn an_author_tag_crediting_the_forum_software_is_not_a_byline() {
+    let head = "<head><meta name='generator' content='Discuz! X3.4'><meta name='author' content='Discuz! Team and Comsenz UI Team'></head>";
+    let s =
+        page_with("<div class='post'>", "</div>").replacen("<html>", &format!("<html>{head}"), 1);
+    assert!(html(&s).byline.is_empty(), "{:?}", html(&s).byline);
+    // A real author beside a generator tag stays.
+    let head = "<head><meta name='generator' content='WordPress 6.4'><meta name='author' content='Ann Lee'></head>";
+    let s =
+        page_with("<div class='post'>", "</div>").replacen("<html>", &format!("<html>{head}"), 1);
+    assert_eq!(html(&s).byline, ["Ann Lee"]);
+}
