@@ -391,7 +391,12 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                 let found = dates::find_all(f);
                 if let Some(d) = found.first() {
                     let rest = f.chars().count() - f[d.start..d.end].chars().count();
-                    if rest <= 30 {
+                    // `2005年7月1日，发行了第三张个人专辑。`: a dated sentence of the text (a
+                    // timeline, a chronology), not a date line.
+                    let after = &f[d.end..];
+                    let sentence = after.contains(['，', '。', '！', '？', '；'])
+                        || (ends_like_sentence(after) && after.chars().any(is_cjk));
+                    if rest <= 30 && !sentence {
                         recognised += 1;
                         date = date.or(Some(d.date));
                         // The name follows the date; a bracket before it tags a category

@@ -1674,3 +1674,17 @@ fn an_author_tag_crediting_the_forum_software_is_not_a_byline() {
         page_with("<div class='post'>", "</div>").replacen("<html>", &format!("<html>{head}"), 1);
     assert_eq!(html(&s).byline, ["Ann Lee"]);
 }
+
+#[test]
+fn a_short_dated_sentence_is_text_not_a_date_line() {
+    let para = "港口北码头在冬季风暴中受损，工程师们用了三个月时间修复了两百米长的堤坝，市政府表示渡轮下周恢复正常班次。";
+    let text = format!(
+        "码头大事记\n发布时间：2022-01-28 08:59\n{para}\n2021年12月3日，北码头封闭。\n2022年1月20日，修复工程完工。\n{para}再说一遍。\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.contains("2021年12月3日，北码头封闭。"), "{all}");
+    assert!(all.contains("2022年1月20日，修复工程完工。"), "{all}");
+    assert!(!all.contains("发布时间"), "{all}");
+    assert_eq!(a.published.as_deref(), Some("2022-01-28T08:59"));
+}
