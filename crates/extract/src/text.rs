@@ -330,6 +330,12 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
     if weighted_len(line) > 240 {
         return false;
     }
+    // A record of a data table, its cells joined by tabs (`2016年	5月6日至10月7日	KBS	欢迎SHOW`):
+    // dates in a row of three cells or more are the table's data, not the page's date line
+    // (a label and its value make two cells).
+    if line.matches('\t').count() >= 2 {
+        return false;
+    }
     // `执笔人：A B 编辑： C 来源： D`: a new label starts a new field.
     let line = &*LABEL_START.replace_all(line, "|$1");
     let fields: Vec<&str> = line

@@ -1688,3 +1688,20 @@ fn a_short_dated_sentence_is_text_not_a_date_line() {
     assert!(!all.contains("发布时间"), "{all}");
     assert_eq!(a.published.as_deref(), Some("2022-01-28T08:59"));
 }
+
+#[test]
+fn a_dated_table_row_is_data_not_a_date_line() {
+    let s = page_with(
+        "<div class='article-body'><table>\
+         <tr><th>Years</th><th>Dates</th><th>Channel</th><th>Programme</th></tr>\
+         <tr><td>2016</td><td>6 May 2016</td><td><a href='/c/kbs'>KBS</a></td><td>Welcome</td></tr>\
+         </table>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(
+        lines.contains(&"2016\t6 May 2016\tKBS\tWelcome"),
+        "{lines:?}"
+    );
+}
