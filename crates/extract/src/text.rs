@@ -330,16 +330,14 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
     if weighted_len(line) > 240 {
         return false;
     }
-    // A record of a data table, its cells joined by tabs (`2016年	5月6日至10月7日	KBS	欢迎SHOW`):
-    // dates in a row of three cells or more are the table's data, not the page's date line
-    // (a label and its value make two cells).
-    if line.matches('\t').count() >= 2 {
-        return false;
-    }
+    // A row of a table, its cells joined by tabs: a metadata row when every cell is a field
+    // (`来源：新华网	2005年08月28日 20:56	作者：张三`); a record with data cells among its dates
+    // (`2016年	5月6日至10月7日	KBS	欢迎SHOW`) is the table's data, not the page's date line.
+    let record = line.matches('\t').count() >= 2;
     // `执笔人：A B 编辑： C 来源： D`: a new label starts a new field.
     let line = &*LABEL_START.replace_all(line, "|$1");
     let fields: Vec<&str> = line
-        .split(['|', '｜', '\u{3000}'])
+        .split(['|', '｜', '\u{3000}', '\t'])
         .flat_map(|f| f.split("  "))
         .map(str::trim)
         .filter(|f| !f.is_empty())
@@ -424,6 +422,9 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                 unknown += 1;
             }
         }
+    }
+    if record && unknown > 0 {
+        return false;
     }
     if recognised == 0 || unknown > recognised || (fields.len() == 1 && date.is_none()) {
         // A single labelled field (`作者：X`) counts only when short.

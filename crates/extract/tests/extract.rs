@@ -1705,3 +1705,15 @@ fn a_dated_table_row_is_data_not_a_date_line() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_metadata_row_laid_out_as_a_table_is_still_metadata() {
+    let s = page_with(
+        "<div class='article-body'><table><tr><td>来源：新华网</td><td>2005年08月28日 20:56</td><td>作者：张三</td></tr></table>",
+        "</div>",
+    );
+    let a = html(&s);
+    assert!(!a.text().contains("来源"), "{:?}", a.paragraphs);
+    assert_eq!(a.published.as_deref(), Some("2005-08-28T20:56"));
+    assert_eq!(a.byline, ["张三"]);
+}
