@@ -316,26 +316,38 @@ fn table_cell_row(page: &Page, b: &Block) -> Option<usize> {
 }
 
 /// Rows of data tables: a row with at least two plain cells of which one is not a link (a date,
-/// a name, a figure). Its linked cells are data (`KBS`, a title), not navigation, and stay
-/// whatever their link density; a row of links only (a menu laid out as a table) does not.
+/// a name, a figure). Its linked cells are data (`KBS`, a product, a song), not navigation, and
+/// stay whatever their link density. A row of links only (a menu laid out as a table) is not
+/// data, nor is one with a linked headline (a list of related stories with their dates).
 fn data_rows(page: &Page, boiler: &[bool]) -> std::collections::HashSet<usize> {
-    let mut cells: std::collections::HashMap<usize, (usize, bool)> = Default::default();
+    #[derive(Default)]
+    struct Row {
+        cells: usize,
+        plain: bool,
+        headline: bool,
+    }
+    let mut rows: std::collections::HashMap<usize, Row> = Default::default();
     for b in &page.blocks {
         if boiler[b.elem] {
             continue;
         }
         if let Some(r) = table_cell_row(page, b) {
-            let e = cells.entry(r).or_insert((0, false));
-            e.0 += 1;
-            e.1 |= b.link_chars * 10 < b.chars * 3 && b.text.chars().any(char::is_alphanumeric);
+            let e = rows.entry(r).or_default();
+            e.cells += 1;
+            e.plain |= b.link_chars * 10 < b.chars * 3 && b.text.chars().any(char::is_alphanumeric);
+            e.headline |=
+                b.link_chars * 10 > b.chars * 6 && weighted_len(&b.text) >= LINKED_HEADLINE;
         }
     }
-    cells
-        .into_iter()
-        .filter(|(_, (n, plain))| *n >= 2 && *plain)
-        .map(|(r, _)| r)
+    rows.into_iter()
+        .filter(|(_, r)| r.cells >= 2 && r.plain && !r.headline)
+        .map(|(i, _)| i)
         .collect()
 }
+
+/// A linked cell this long (weighted) is a headline, not a name: about 15 Chinese characters or
+/// 45 Latin ones.
+const LINKED_HEADLINE: usize = 45;
 
 /// The baseline replaces the chosen container when that holds less than this share of it…
 const BASELINE_SHARE: f64 = 0.7;

@@ -1717,3 +1717,15 @@ fn a_metadata_row_laid_out_as_a_table_is_still_metadata() {
     assert_eq!(a.published.as_deref(), Some("2005-08-28T20:56"));
     assert_eq!(a.byline, ["张三"]);
 }
+
+#[test]
+fn a_table_of_linked_headlines_with_dates_is_not_data() {
+    let s = page_with(
+        "<div class='article-body'>",
+        "<table><tr><td><a href='/a'>Ferry operators welcome the news from the harbour authority</a></td><td>2024-03-01</td></tr>\
+         <tr><td><a href='/b'>Council approves four million euros for sea wall repairs</a></td><td>2024-02-20</td></tr></table></div>",
+    );
+    let a = html(&s);
+    assert!(a.text().contains("northern quay"));
+    assert!(!a.text().contains("Ferry operators"), "{:?}", a.paragraphs);
+}
