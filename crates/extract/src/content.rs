@@ -54,6 +54,7 @@ const STRONG_NEG: &[&str] = &[
     "disqus",
     "promo",
     "masthead",
+    "navbox",
     "toolbar",
     "login",
     "signup",
@@ -122,6 +123,11 @@ const NEG_TOKENS: &[&str] = &[
     "info",
     "is-hidden",
     "d-none",
+    // Collapsed until a reader opens it: track listings, navigation boxes, "more" lists
+    // (MediaWiki's `mw-collapsed`/`autocollapse`, `NavFrame collapsed`, accordions).
+    "collapsed",
+    "mw-collapsed",
+    "autocollapse",
 ];
 
 /// Class/id fragments that mark content.
@@ -261,7 +267,18 @@ fn compute_boilerplate(page: &Page) -> Vec<bool> {
 pub fn main_text(page: &Page) -> Vec<String> {
     let blocks = select_blocks(page);
     let mut out: Vec<String> = Vec::new();
+    // The table row the last line came from: the cells of a row make one line.
+    let mut last_row: Option<usize> = None;
     for b in blocks {
+        let row = table_cell_row(page, b);
+        if let (Some(r), Some(last)) = (row, out.last_mut()) {
+            if last_row == Some(r) {
+                last.push('\t');
+                last.push_str(b.text.trim());
+                continue;
+            }
+        }
+        last_row = row;
         for line in b.text.split('\n') {
             let line = line.trim();
             if line.is_empty() {
@@ -275,6 +292,62 @@ pub fn main_text(page: &Page) -> Vec<String> {
     }
     out
 }
+
+/// A plain table cell holds one short line of text.
+const CELL_MAX: usize = 200;
+
+/// The row (`tr`) of a block that is a plain table cell: its text sits in a `td`/`th` (through
+/// inline elements only), on one short line. A row of such cells is one record of a data table
+/// (`2016年 | 5月6日至10月7日 | KBS | 欢迎SHOW`) and reads as one line, as a browser shows it;
+/// a layout table's cells hold paragraphs and blocks of their own and are not plain.
+fn table_cell_row(page: &Page, b: &Block) -> Option<usize> {
+    if b.text.contains('\n') || weighted_len(&b.text) > CELL_MAX {
+        return None;
+    }
+    let cell = page
+        .ancestors(b.elem)
+        .take(8)
+        .find(|&a| is_block(&page.elems[a].tag))?;
+    if !matches!(page.elems[cell].tag.as_str(), "td" | "th") {
+        return None;
+    }
+    let row = page.elems[cell].parent;
+    (page.elems[row].tag == "tr").then_some(row)
+}
+
+/// Rows of data tables: a row with at least two plain cells of which one is not a link (a date,
+/// a name, a figure). Its linked cells are data (`KBS`, a product, a song), not navigation, and
+/// stay whatever their link density. A row of links only (a menu laid out as a table) is not
+/// data, nor is one with a linked headline (a list of related stories with their dates).
+fn data_rows(page: &Page, boiler: &[bool]) -> std::collections::HashSet<usize> {
+    #[derive(Default)]
+    struct Row {
+        cells: usize,
+        plain: bool,
+        headline: bool,
+    }
+    let mut rows: std::collections::HashMap<usize, Row> = Default::default();
+    for b in &page.blocks {
+        if boiler[b.elem] {
+            continue;
+        }
+        if let Some(r) = table_cell_row(page, b) {
+            let e = rows.entry(r).or_default();
+            e.cells += 1;
+            e.plain |= b.link_chars * 10 < b.chars * 3 && b.text.chars().any(char::is_alphanumeric);
+            e.headline |=
+                b.link_chars * 10 > b.chars * 6 && weighted_len(&b.text) >= LINKED_HEADLINE;
+        }
+    }
+    rows.into_iter()
+        .filter(|(_, r)| r.cells >= 2 && r.plain && !r.headline)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A linked cell this long (weighted) is a headline, not a name: about 15 Chinese characters or
+/// 45 Latin ones.
+const LINKED_HEADLINE: usize = 45;
 
 /// The baseline replaces the chosen container when that holds less than this share of it…
 const BASELINE_SHARE: f64 = 0.7;
@@ -290,6 +363,9 @@ fn is_baseline_paragraph(page: &Page, b: &Block) -> bool {
     let wl = weighted_len(&b.text);
     (page.elems[b.elem].tag == "p" && wl >= 40) || wl >= 250
 }
+
+/// Weighted paragraph text a section next to the chosen one needs to join it.
+const ADJACENT_MIN: usize = 100;
 
 /// How many ancestor levels the climb looks through for one that holds more text.
 const CLIMB_LOOKAHEAD: usize = 3;
@@ -420,7 +496,30 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             roots.push(i);
         }
     }
+    // The sections right next to it join too when they are prose with few links, with only
+    // empty elements in between: an abstract or standfirst block before a long body, the part
+    // after an inline box, which a share of a long body's score would not reach.
+    let siblings: Vec<usize> = (1..n).filter(|&i| page.elems[i].parent == parent).collect();
+    let pos = siblings.iter().position(|&i| i == best).unwrap_or(0);
+    let prose = |i: usize| good[i] >= ADJACENT_MIN && links[i] * 100 < chars[i] * 15;
+    for step in [1isize, -1] {
+        let mut k = pos as isize + step;
+        while let Some(&i) = usize::try_from(k).ok().and_then(|k| siblings.get(k)) {
+            k += step;
+            if boiler[i] {
+                break;
+            }
+            if chars[i] == 0 || roots.contains(&i) {
+                continue;
+            }
+            if !prose(i) {
+                break;
+            }
+            roots.push(i);
+        }
+    }
     let in_roots = |e: usize| -> bool { page.ancestors(e).any(|a| roots.contains(&a)) };
+    let rows = data_rows(page, boiler);
     let mut out = Vec::new();
     for b in &page.blocks {
         if boiler[b.elem] {
@@ -433,6 +532,10 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
                 && weighted_len(&b.text) > 80
                 && b.link_chars * 4 < b.chars);
         if !inside {
+            continue;
+        }
+        if table_cell_row(page, b).is_some_and(|r| rows.contains(&r)) {
+            out.push(b);
             continue;
         }
         let ld = b.link_chars as f64 / b.chars.max(1) as f64;

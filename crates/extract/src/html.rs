@@ -22,6 +22,8 @@ pub struct Elem {
     pub role: String,
     /// The element or its style hides it.
     pub hidden: bool,
+    /// An inline element whose text the reader leaves out (see [`is_control_inline`]).
+    pub muted: bool,
 }
 
 /// A run of text inside one block-level element, in document order.
@@ -238,6 +240,8 @@ struct Reader {
     text: String,
     link_chars: usize,
     link_depth: usize,
+    /// Open inline elements whose text is not shown as text (see [`is_control_inline`]).
+    mute_depth: usize,
     last_space: bool,
     pre_depth: usize,
     /// The `<time>` element being read (index into `page.times`), to keep its printed text.
@@ -253,7 +257,7 @@ impl Reader {
     }
 
     fn push_text(&mut self, raw: &str) {
-        if raw.is_empty() {
+        if raw.is_empty() || self.mute_depth > 0 {
             return;
         }
         let decoded;
@@ -388,6 +392,7 @@ impl Reader {
                 _ => {}
             }
         }
+        let muted = !is_block(tag) && (hidden || is_control_inline(&class_id));
         let parent = self.top();
         let idx = self.page.elems.len();
         if let Some(dt) = datetime {
@@ -409,7 +414,11 @@ impl Reader {
             itemprop,
             role,
             hidden,
+            muted,
         });
+        if muted {
+            self.mute_depth += 1;
+        }
         self.stack.push(idx);
     }
 
@@ -429,10 +438,26 @@ impl Reader {
                     "pre" => self.pre_depth = self.pre_depth.saturating_sub(1),
                     _ => {}
                 }
+                if self.page.elems[i].muted {
+                    self.mute_depth = self.mute_depth.saturating_sub(1);
+                }
             }
             self.stack.truncate(p);
         }
     }
+}
+
+/// An inline control printed inside a heading or a paragraph: a wiki's or a blog's edit link
+/// (`简介[编辑]`, `Early life [edit]`, WordPress's `post-edit-link`), or a screen-only aside the
+/// page marks `noprint` (a wiki's `（朝鲜语：…）` link to another language's article). It is a
+/// reader's or editor's tool, not part of the text, and since it sits inside the block it cannot
+/// be dropped as a block (a `noprint` block already is boilerplate).
+fn is_control_inline(class_id: &str) -> bool {
+    class_id.split_ascii_whitespace().any(|t| {
+        t.contains("editsection")
+            || t.contains("edit-link")
+            || matches!(t, "edit-section" | "noprint" | "no-print")
+    })
 }
 
 fn itemprop_is_date(attr_text: &str) -> bool {
@@ -488,6 +513,7 @@ pub fn read(html: &str) -> Page {
         text: String::new(),
         link_chars: 0,
         link_depth: 0,
+        mute_depth: 0,
         last_space: false,
         pre_depth: 0,
         open_time: None,
@@ -501,6 +527,7 @@ pub fn read(html: &str) -> Page {
         itemprop: String::new(),
         role: String::new(),
         hidden: false,
+        muted: false,
     });
     r.stack.push(0);
 

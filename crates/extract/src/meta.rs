@@ -296,7 +296,11 @@ pub fn page_meta(page: &Page, url: Option<&str>) -> PageMeta {
         ] {
             if let Some(v) = page.meta(key) {
                 let v = v.trim();
-                if !v.is_empty() && !v.starts_with("http") && !v.starts_with('@') {
+                if !v.is_empty()
+                    && !v.starts_with("http")
+                    && !v.starts_with('@')
+                    && !credits_the_software(v, page.meta("generator"))
+                {
                     m.authors = split_names(clean_byline(v));
                     break;
                 }
@@ -1337,4 +1341,19 @@ pub fn author_in_links(html: &str) -> Option<String> {
         }
     }
     name
+}
+
+/// An `author` meta tag that credits the software the page was made with, as forum and CMS
+/// templates ship it (`Discuz! Team and Comsenz UI Team` beside `generator: Discuz! X3.4`): its
+/// first word is the generator's first word.
+fn credits_the_software(author: &str, generator: Option<&str>) -> bool {
+    let first = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .map(str::to_lowercase)
+    };
+    match (first(author), generator.and_then(first)) {
+        (Some(a), Some(g)) => a == g,
+        _ => false,
+    }
 }

@@ -54,9 +54,10 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 /// Counters, pagers and trackback lines of Chinese pages, blogs and forums: `(已被阅读178次)`,
-/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`, a poster's `积分: 120`.
+/// `第1页/共3页`, `Page 2 of 5`, `本文引用(Trackback)链接`, `你可以使用这个链接引用该篇文章 http://…`
+/// (a blog's trackback notice), a poster's `积分: 120`.
 static COUNTER_PAGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback|^(?:能力值|积分|積分|帖子|精华|精華|威望|金钱|金錢|经验|經驗|魅力|发帖|發帖|回帖|在线时间|在線時間|阅读权限|閱讀權限|uid)\s*[:：]?\s*\d+\s*$)")
+    Regex::new(r"(?i)(?:(?:已被|被)?(?:阅读|閱讀|浏览|瀏覽|点击|點擊|围观|圍觀)\s*[:：]?\s*\d+\s*次|^第\s*\d+\s*页\s*/?\s*共\s*\d+\s*页|^page \d+ of \d+\b|trackback|引用通告|引用该篇文章|引用該篇文章|引用地址\s*[:：]|^(?:能力值|积分|積分|帖子|精华|精華|威望|金钱|金錢|经验|經驗|魅力|发帖|發帖|回帖|在线时间|在線時間|阅读权限|閱讀權限|uid)\s*[:：]?\s*\d+\s*$)")
         .expect("static regex")
 });
 /// A reading-time line: `4 Min Read`, `Lesezeit: 3 Minuten`, `5 min de lecture`.
@@ -72,6 +73,14 @@ static TOGGLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION_CN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(摄|攝|摄影|攝影|供图|供圖|图|圖)\s*[)）]?\s*$").expect("static regex")
+});
+/// A numbered figure's label (`图1. C2C产业链结构图`, `圖 2 流程图`): the body refers to it
+/// (`如图1所示`), so it is text, though it ends in 图 like a photo credit (`新华社记者 X 摄`).
+static FIGURE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[图圖]\s*\d+\s*[.．、:：]?\s*\S").expect("static regex"));
+/// A caption ending in a photographer's or provider's credit (`…（新华社记者 X 摄）`).
+static PHOTO_CREDIT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(摄|攝|摄影|攝影|供图|供圖)\s*[)）]?\s*$").expect("static regex")
 });
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(©|\(c\)\s*\d{4}|copyright|all rights reserved|版权所有|版權所有|icp备|icp證|icp证|公网安备|公網安備|京icp|违法和不良信息|举报电话|舉報電話|report hotline|hotline:|互联网新闻信息服务许可|все права защищены)")
@@ -324,10 +333,14 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
     if weighted_len(line) > 240 {
         return false;
     }
+    // A row of a table, its cells joined by tabs: a metadata row when every cell is a field
+    // (`来源：新华网	2005年08月28日 20:56	作者：张三`); a record with data cells among its dates
+    // (`2016年	5月6日至10月7日	KBS	欢迎SHOW`) is the table's data, not the page's date line.
+    let record = line.matches('\t').count() >= 2;
     // `执笔人：A B 编辑： C 来源： D`: a new label starts a new field.
     let line = &*LABEL_START.replace_all(line, "|$1");
     let fields: Vec<&str> = line
-        .split(['|', '｜', '\u{3000}'])
+        .split(['|', '｜', '\u{3000}', '\t'])
         .flat_map(|f| f.split("  "))
         .map(str::trim)
         .filter(|f| !f.is_empty())
@@ -385,7 +398,12 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                 let found = dates::find_all(f);
                 if let Some(d) = found.first() {
                     let rest = f.chars().count() - f[d.start..d.end].chars().count();
-                    if rest <= 30 {
+                    // `2005年7月1日，发行了第三张个人专辑。`: a dated sentence of the text (a
+                    // timeline, a chronology), not a date line.
+                    let after = &f[d.end..];
+                    let sentence = after.contains(['，', '。', '！', '？', '；'])
+                        || (ends_like_sentence(after) && after.chars().any(is_cjk));
+                    if rest <= 30 && !sentence {
                         recognised += 1;
                         date = date.or(Some(d.date));
                         // The name follows the date; a bracket before it tags a category
@@ -407,6 +425,9 @@ fn meta_line(line: &str, c: &mut Cleaned) -> bool {
                 unknown += 1;
             }
         }
+    }
+    if record && unknown > 0 {
+        return false;
     }
     if recognised == 0 || unknown > recognised || (fields.len() == 1 && date.is_none()) {
         // A single labelled field (`作者：X`) counts only when short.
@@ -452,6 +473,16 @@ fn is_furniture(line: &str) -> bool {
     {
         return true;
     }
+    // A bare address on a line of its own (a download link, a source's address printed as
+    // text): a link, not a sentence of the article.
+    if !line.contains(char::is_whitespace)
+        && ["http://", "https://", "www."].iter().any(|p| {
+            line.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        })
+    {
+        return true;
+    }
     if wl < 120 && IMAGE_FILE.is_match(line) {
         return true;
     }
@@ -473,7 +504,11 @@ fn is_furniture(line: &str) -> bool {
     if matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c)) {
         return true;
     }
-    if wl < 400 && line.chars().any(is_cjk) && CAPTION_CN.is_match(line) {
+    if wl < 400
+        && line.chars().any(is_cjk)
+        && CAPTION_CN.is_match(line)
+        && (!FIGURE_LABEL.is_match(line) || PHOTO_CREDIT_END.is_match(line))
+    {
         return true;
     }
     if wl < 300 && COPYRIGHT.is_match(line) {
@@ -506,7 +541,9 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     let mut kept: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut last_reporter = false;
-    for raw in lines {
+    let recurring = recurring_labels(lines);
+    let last_lines = lines.len().saturating_sub(2);
+    for (idx, raw) in lines.iter().enumerate() {
         let line =
             raw.trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{feff}' || ch == '\u{200b}');
         if line.is_empty() {
@@ -532,6 +569,15 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
             }
         }
         if meta_line(line, &mut c) {
+            // The date under the issuer's name closing a notice or a letter is the document's
+            // signature (落款), part of its text, not the page's date line.
+            if idx >= last_lines
+                && SIGNATURE_DATE.is_match(line)
+                && kept.len() >= 2
+                && kept.last().is_some_and(|l| is_signatory(l))
+            {
+                kept.push(line.to_string());
+            }
             continue;
         }
         if weighted_len(line) < 90 {
@@ -552,8 +598,10 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
                 continue;
             }
         }
-        // Exact repeats (titles and leads printed twice).
-        if !seen.insert(line.to_string()) {
+        // Exact repeats (titles and leads printed twice). A short line that recurs three times
+        // or more is a label the text is built on (`专家点评` closing each section, `Q:`, a
+        // table's header row), not a title printed again: every copy stays.
+        if !seen.insert(line.to_string()) && !recurring.contains(line) {
             continue;
         }
         kept.push(line.to_string());
@@ -562,6 +610,11 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     if mode == Mode::Text {
         // Trailing navigation words after the last real paragraph.
         while let Some(last) = kept.last() {
+            // A notice's signature (issuer, date) closes the text; it is not navigation.
+            let n = kept.len();
+            if n >= 2 && SIGNATURE_DATE.is_match(last) && is_signatory(&kept[n - 2]) {
+                break;
+            }
             if weighted_len(last) < 40 && !ends_like_sentence(last) {
                 kept.pop();
             } else {
@@ -629,6 +682,44 @@ pub fn clean(lines: &[String], mode: Mode) -> Cleaned {
     }
     c.paragraphs = kept;
     c
+}
+
+/// A date alone in the long Chinese form a signature carries: `2022年1月27日`,
+/// `二〇二二年一月二十七日`.
+static SIGNATURE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")
+        .expect("static regex")
+});
+
+/// A signatory's line: a short name of a person or a body (`吉林省人民政府`), no figures, no
+/// sentence.
+fn is_signatory(line: &str) -> bool {
+    let l = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    !l.is_empty()
+        && weighted_len(l) <= 60
+        && !l.chars().any(|c| c.is_ascii_digit())
+        && !ends_like_sentence(l)
+        && !l.contains([':', '：', '，', ','])
+}
+
+/// A short line that recurs at least this many times is a structural label, not a repeat.
+const RECURRING: usize = 3;
+
+/// Short lines (a label, a subhead, a table's header row) that occur [`RECURRING`] times or more.
+fn recurring_labels(lines: &[String]) -> std::collections::HashSet<&str> {
+    let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+    for l in lines {
+        let l =
+            l.trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{feff}' || ch == '\u{200b}');
+        if !l.is_empty() && weighted_len(l) <= 60 {
+            *counts.entry(l).or_insert(0) += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, n)| n >= RECURRING)
+        .map(|(l, _)| l)
+        .collect()
 }
 
 fn cap_labelled(p: &str) -> bool {

@@ -1525,3 +1525,246 @@ fn copyright_line_date_is_the_very_last_resort() {
     );
     assert_eq!(html(&s).published.as_deref(), Some("2019-02-03"));
 }
+
+#[test]
+fn data_table_rows_are_one_line_with_their_linked_cells() {
+    // A table of broadcasts inside an article: each row reads as one line, its linked cells
+    // (a channel, a programme) kept, its repeated cells not taken for repeated titles.
+    let s = page_with(
+        "<div class='article-body'><h2>Programmes</h2><table>\
+         <tr><th>Year</th><th>Channel</th><th>Programme</th></tr>\
+         <tr><td>2016</td><td><a href='/c/kbs'>KBS</a></td><td><a href='/p/1'>Welcome Show</a></td></tr>\
+         <tr><td>2017</td><td><a href='/c/kbs'>KBS</a></td><td><a href='/p/2'>Dragon Club</a></td></tr>\
+         </table>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(lines.contains(&"Year\tChannel\tProgramme"), "{lines:?}");
+    assert!(lines.contains(&"2016\tKBS\tWelcome Show"), "{lines:?}");
+    assert!(lines.contains(&"2017\tKBS\tDragon Club"), "{lines:?}");
+    assert!(a.text().contains("northern quay"));
+    // A menu laid out as a table (links only in every row) is still navigation.
+    let s = page_with(
+        "<div class='article-body'><table><tr><td><a href='/'>News</a></td><td><a href='/s'>Sport</a></td></tr>\
+         <tr><td><a href='/w'>Weather</a></td><td><a href='/t'>Travel</a></td></tr></table>",
+        "</div>",
+    );
+    let a = html(&s);
+    assert!(!a.text().contains("Weather"), "{:?}", a.paragraphs);
+    assert!(a.text().contains("northern quay"));
+}
+
+#[test]
+fn edit_links_and_hidden_inline_text_are_not_text() {
+    let s = page_with(
+        "<div class='mw-parser-output'><h2><span class='mw-headline'>Repairs</span><span class='mw-editsection'>[<a href='?action=edit'>edit</a>]</span></h2>\
+         <p>The quay, said the mayor<span style='display:none'>HIDDEN-NOTE</span>, is safe. <a class='post-edit-link' href='/wp-admin/post.php'>Edit</a></p>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(lines.contains(&"Repairs"), "{lines:?}");
+    assert!(
+        lines.contains(&"The quay, said the mayor, is safe."),
+        "{lines:?}"
+    );
+    assert!(!a.text().contains("HIDDEN-NOTE") && !a.text().contains("edit"));
+}
+
+#[test]
+fn collapsed_lists_and_navigation_boxes_are_left_out() {
+    let s = page_with(
+        "<div class='mw-parser-output'><h2>Albums</h2>\
+         <div class='mw-collapsible mw-collapsed'><ol><li>Opening Song</li><li>Harbour Lights</li></ol></div>\
+         <div class='NavFrame collapsed'><div class='NavContent'>Tour dates in nine cities</div></div>",
+        "<table class='navbox'><tr><th>Ports</th><td>Northern quay · Southern basin · Old harbour · Ferry terminal</td></tr></table></div>",
+    );
+    let a = html(&s);
+    let t = a.text();
+    assert!(
+        t.contains("northern quay would reopen"),
+        "{:?}",
+        a.paragraphs
+    );
+    assert!(
+        !t.contains("Harbour Lights") && !t.contains("Tour dates"),
+        "{t}"
+    );
+    assert!(!t.contains("Ferry terminal"), "{t}");
+}
+
+#[test]
+fn a_label_recurring_through_the_text_is_kept_a_repeated_title_is_not() {
+    let body = |n: usize| {
+        format!("Case {n}: the council found that the claim about the quay was not supported by any survey, and said so in its report.")
+    };
+    let text = format!(
+        "Five claims about the harbour\nFive claims about the harbour\nExpert view\n{}\nExpert view\n{}\nExpert view\n{}\n",
+        body(1),
+        body(2),
+        body(3)
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert_eq!(all.matches("Expert view").count(), 3, "{all}");
+    assert!(
+        !all.contains("Five claims about the harbour\nFive claims"),
+        "{all}"
+    );
+}
+
+#[test]
+fn a_numbered_figure_label_is_text_a_photo_credit_is_not() {
+    let para = "电子商务平台的物流环节决定了买家的体验，下面的图给出了整个产业链的结构，以及各方之间的关系。";
+    let text = format!(
+        "物流配送研究\n{para}\n图1. 产业链结构图\n{para}再论。\n图2 港口夜景（新华社记者 王五 摄）\n{para}三论。\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.contains("图1. 产业链结构图"), "{all}");
+    assert!(!all.contains("港口夜景"), "{all}");
+}
+
+#[test]
+fn a_prose_section_next_to_a_long_body_joins_it() {
+    // A paper's page: the abstract sits in its own block before a long body, which outscores
+    // it many times over; it is still part of the article. A link list after the body is not.
+    let para = |n: usize| {
+        format!("<p>Section {n}: the survey of the northern quay measured the sea wall every ten metres, and the engineers compared each reading with the plans, the tide tables and the records of the winter storms.</p>")
+    };
+    let body: String = (1..=30).map(para).collect();
+    let s = format!(
+        "<html><body><div class='paper'><div class='title'><b>Survey of the quay</b></div>\
+         <div class='abs'><p>Abstract: we measured the quay wall after the storms, found two weak sections and propose a repair plan that the council can afford.</p></div>\
+         <div></div>\
+         <div class='fulltext'>{body}</div>\
+         <div class='links'><a href='/1'>Other papers by these authors on harbour walls</a> <a href='/2'>Download the data set as a spreadsheet file</a></div>\
+         </div></body></html>"
+    );
+    let a = html(&s);
+    let t = a.text();
+    assert!(t.contains("Abstract: we measured"), "{:?}", a.paragraphs);
+    assert!(t.contains("Section 30:"));
+    assert!(!t.contains("Other papers"), "{t}");
+}
+
+#[test]
+fn a_blogs_trackback_notice_is_furniture() {
+    let para = "码头的海堤在冬天的风暴中受损，工程师们用了三个月时间修复了两百米长的堤坝，市政府表示渡轮下周恢复正常班次。";
+    let text = format!(
+        "码头重新开放\n{para}\n{para}再说一遍。\n你可以使用这个链接引用该篇文章 http://blog.example.org/tb?id=12345\n引用地址：http://blog.example.org/trackback/12345\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.contains("再说一遍"), "{all}");
+    assert!(!all.contains("引用") && !all.contains("http"), "{all}");
+}
+
+#[test]
+fn a_noprint_aside_inside_a_sentence_is_not_text() {
+    let s = page_with(
+        "<div class='mw-parser-output'><p>He hosted <a href='/w/Show'>Crisis Escape</a><span class='noprint ilh-comment'>（Korean：<a href='https://ko.example.org/x'>위기탈출</a>）</span> for four years, the longest of any host.</p>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(
+        lines.contains(&"He hosted Crisis Escape for four years, the longest of any host."),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_bare_address_on_its_own_line_is_not_text() {
+    let para = "The harbour authority said on Monday that the northern quay would reopen after repairs, and that ferries would run to the usual timetable.";
+    let text = format!(
+        "Quay to reopen\n{para}\nhttp://files.example.org/upload/2005/quay-report.pdf\n{para} Again.\nSee the report at http://files.example.org/report for details.\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(!all.contains("quay-report.pdf"), "{all}");
+    assert!(
+        all.contains("See the report at http://files.example.org/report"),
+        "{all}"
+    );
+}
+
+#[test]
+fn the_signature_date_closing_a_notice_is_kept() {
+    let para = "为做好港口北码头修复工程建设，维护相关单位和人民群众合法权益，现将有关事项通告如下，请各单位认真遵照执行。";
+    let notice = format!("2022年1月20日\n关于北码头修复工程的通告\n{para}\n{para}特此通告。\n海港市人民政府\n2022年1月27日\n");
+    let a = extract::extract(&raw("t", Content::Text(notice)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.ends_with("海港市人民政府\n2022年1月27日"), "{all}");
+    // The page's own date line at the top is still metadata, not text.
+    assert!(!all.contains("2022年1月20日"), "{all}");
+}
+
+#[test]
+fn an_author_tag_crediting_the_forum_software_is_not_a_byline() {
+    let head = "<head><meta name='generator' content='Discuz! X3.4'><meta name='author' content='Discuz! Team and Comsenz UI Team'></head>";
+    let s =
+        page_with("<div class='post'>", "</div>").replacen("<html>", &format!("<html>{head}"), 1);
+    assert!(html(&s).byline.is_empty(), "{:?}", html(&s).byline);
+    // A real author beside a generator tag stays.
+    let head = "<head><meta name='generator' content='WordPress 6.4'><meta name='author' content='Ann Lee'></head>";
+    let s =
+        page_with("<div class='post'>", "</div>").replacen("<html>", &format!("<html>{head}"), 1);
+    assert_eq!(html(&s).byline, ["Ann Lee"]);
+}
+
+#[test]
+fn a_short_dated_sentence_is_text_not_a_date_line() {
+    let para = "港口北码头在冬季风暴中受损，工程师们用了三个月时间修复了两百米长的堤坝，市政府表示渡轮下周恢复正常班次。";
+    let text = format!(
+        "码头大事记\n发布时间：2022-01-28 08:59\n{para}\n2021年12月3日，北码头封闭。\n2022年1月20日，修复工程完工。\n{para}再说一遍。\n"
+    );
+    let a = extract::extract(&raw("t", Content::Text(text)));
+    let all = a.paragraphs.join("\n");
+    assert!(all.contains("2021年12月3日，北码头封闭。"), "{all}");
+    assert!(all.contains("2022年1月20日，修复工程完工。"), "{all}");
+    assert!(!all.contains("发布时间"), "{all}");
+    assert_eq!(a.published.as_deref(), Some("2022-01-28T08:59"));
+}
+
+#[test]
+fn a_dated_table_row_is_data_not_a_date_line() {
+    let s = page_with(
+        "<div class='article-body'><table>\
+         <tr><th>Years</th><th>Dates</th><th>Channel</th><th>Programme</th></tr>\
+         <tr><td>2016</td><td>6 May 2016</td><td><a href='/c/kbs'>KBS</a></td><td>Welcome</td></tr>\
+         </table>",
+        "</div>",
+    );
+    let a = html(&s);
+    let lines: Vec<&str> = a.paragraphs.iter().map(String::as_str).collect();
+    assert!(
+        lines.contains(&"2016\t6 May 2016\tKBS\tWelcome"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_metadata_row_laid_out_as_a_table_is_still_metadata() {
+    let s = page_with(
+        "<div class='article-body'><table><tr><td>来源：新华网</td><td>2005年08月28日 20:56</td><td>作者：张三</td></tr></table>",
+        "</div>",
+    );
+    let a = html(&s);
+    assert!(!a.text().contains("来源"), "{:?}", a.paragraphs);
+    assert_eq!(a.published.as_deref(), Some("2005-08-28T20:56"));
+    assert_eq!(a.byline, ["张三"]);
+}
+
+#[test]
+fn a_table_of_linked_headlines_with_dates_is_not_data() {
+    let s = page_with(
+        "<div class='article-body'>",
+        "<table><tr><td><a href='/a'>Ferry operators welcome the news from the harbour authority</a></td><td>2024-03-01</td></tr>\
+         <tr><td><a href='/b'>Council approves four million euros for sea wall repairs</a></td><td>2024-02-20</td></tr></table></div>",
+    );
+    let a = html(&s);
+    assert!(a.text().contains("northern quay"));
+    assert!(!a.text().contains("Ferry operators"), "{:?}", a.paragraphs);
+}
