@@ -319,12 +319,7 @@ impl ZhNer {
                     *s += w;
                 }
             }
-            let mut best = 0;
-            for c in 1..k {
-                if scores[c] >= scores[best] {
-                    best = c;
-                }
-            }
+            let best = best_label(&scores);
             labels.push(best);
             prev2 = prev;
             prev = best;
@@ -360,6 +355,17 @@ fn suffix3(w: &str) -> &str {
 /// jiagu's `re_han` class: `[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]`.
 fn is_block_char(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FD5}' | 'a'..='z' | 'A'..='Z' | '0'..='9' | '+' | '#' | '&' | '.' | '_' | '%' | '-')
+}
+
+/// The label with the highest score; the last of equal ones, as jiagu's perceptron picks it.
+fn best_label(scores: &[f64]) -> usize {
+    let mut best = 0;
+    for c in 1..scores.len() {
+        if scores[c] >= scores[best] {
+            best = c;
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -475,12 +481,7 @@ mod tests {
                     }
                 }
             }
-            let mut best = 0;
-            for c in 1..k {
-                if scores[c] >= scores[best] {
-                    best = c;
-                }
-            }
+            let best = best_label(&scores);
             out.push(best);
             prev2 = prev;
             prev = best;
