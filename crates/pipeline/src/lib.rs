@@ -5,7 +5,7 @@
 //! document at a time in the batch's commit order (`cluster::commit_order`), links it to earlier
 //! documents, puts it in an event and commits the document and everything derived from it to
 //! the [`Store`] in one transaction; after the batch, the claims of the events it added to are
-//! regrouped ([`Pipeline::regroup_claims`]). Enrichment (also pure) runs on the pool meanwhile,
+//! regrouped (`Pipeline::regroup_claims`). Enrichment (also pure) runs on the pool meanwhile,
 //! in commit order, so it uses the cores the one-at-a-time commits leave idle; each commit
 //! waits for its document's enrichment. The three steps are public ([`Pipeline::screen`],
 //! [`analyse_batch`], [`Pipeline::commit_batch`]) so that a caller can analyse (and enrich) the
@@ -80,7 +80,7 @@ pub struct Pipeline<'s> {
     /// Claim candidates read back from the store, decoded once per document.
     decoded: DecodedCandidates,
     /// Events whose claims this worker's commits left stale since the last regrouping, with the
-    /// event's size before the first of them and after the last (see [`Pipeline::regroup_claims`]).
+    /// event's size before the first of them and after the last (see `Pipeline::regroup_claims`).
     stale: BTreeMap<String, (usize, usize)>,
     pub summary: Summary,
 }
@@ -627,7 +627,7 @@ fn embed_all(
 const CLAIMS_EVERY_BATCH: usize = 64;
 
 /// Enrichment's part of a commit: the document's entities, quotes and facts and its claim
-/// candidates; the event's claims are marked stale, for [`Pipeline::regroup_claims`] after the
+/// candidates; the event's claims are marked stale, for `Pipeline::regroup_claims` after the
 /// batch. A duplicate adds its entity mentions only (its quotes and claims are the original's).
 fn add_enrichment(commit: &mut Commit, e: enrich::DocEnrichment, event: &str, is_duplicate: bool) {
     commit.entities = e.entities;
