@@ -23,7 +23,7 @@ pub const MAX_TEXT_BYTES: usize = 4 << 20;
 
 /// Extract the article from one raw document.
 pub fn extract(raw: &RawDocument) -> Article {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<String> = raw.meta.decoding.iter().cloned().collect();
     let mut art = match &raw.content {
         Content::Html(h) => {
             let h = cap(h, MAX_HTML_BYTES, &mut diagnostics);

@@ -1768,3 +1768,29 @@ fn a_table_of_linked_headlines_with_dates_is_not_data() {
     assert!(a.text().contains("northern quay"));
     assert!(!a.text().contains("Ferry operators"), "{:?}", a.paragraphs);
 }
+
+#[test]
+fn a_charset_the_bytes_contradict_is_reported_as_a_diagnostic() {
+    // A GBK page that declares UTF-8: read as GBK, and the article says the declaration was
+    // overruled (the decoder's note reaches the article's diagnostics).
+    let page = "<html><head><meta charset=\"utf-8\"></head><body><h1>新闻标题</h1>\
+                <p>这是一段用国标码写成的新闻正文，它的字符集声明说自己是统一码，解码器应当识破这个声明并如实报告。</p>\
+                <p>第二段正文继续讲述同一件事情，让页面的文字足够长，像一篇真正的新闻报道那样。</p></body></html>";
+    let (gbk, _, _) = encoding_rs::GBK.encode(page);
+    let path = std::env::temp_dir().join(format!("storyline-lying-{}.html", std::process::id()));
+    std::fs::write(&path, &gbk).unwrap();
+    let raws: Vec<RawDocument> = ingest::read_paths(&[path.clone()], ingest::Options::default())
+        .filter_map(Result::ok)
+        .collect();
+    std::fs::remove_file(&path).unwrap();
+    let a = extract::extract(&raws[0]);
+    assert_eq!(a.title.as_deref(), Some("新闻标题"));
+    assert!(a.text().contains("解码器应当识破"), "{}", a.text());
+    assert!(
+        a.diagnostics
+            .iter()
+            .any(|d| d.contains("declared UTF-8") && d.contains("GBK")),
+        "{:?}",
+        a.diagnostics
+    );
+}

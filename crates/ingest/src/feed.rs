@@ -60,6 +60,7 @@ pub(crate) fn records(
                 url,
                 outlet: outlet.clone(),
                 lang: entry.language.or(feed.language.clone()),
+                decoding: None,
             },
             encoding: "UTF-8".into(),
         }));

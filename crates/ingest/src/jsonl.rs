@@ -132,6 +132,7 @@ fn parse_line(text: &str, at: &str) -> Result<RawDocument, IngestError> {
             url: field("url")?,
             outlet: field("source")?.or(field("outlet")?),
             lang: field("lang")?,
+            decoding: None,
         },
         encoding: "UTF-8".into(),
     })

@@ -229,7 +229,10 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
                 } else {
                     Content::Text(decoded.text)
                 },
-                meta: RawMeta::default(),
+                meta: RawMeta {
+                    decoding: decoded.note,
+                    ..RawMeta::default()
+                },
                 encoding: decoded.encoding.name().to_string(),
             };
             Ok(Box::new(std::iter::once(Ok(doc))))

@@ -156,6 +156,7 @@ impl Iterator for Records {
                     url: uri,
                     // The crawl date is not the publication date; extraction finds that.
                     published: None,
+                    decoding: decoded.note,
                     ..RawMeta::default()
                 },
                 encoding: decoded.encoding.name().to_string(),

@@ -30,6 +30,10 @@ pub struct RawMeta {
     pub url: Option<String>,
     pub outlet: Option<String>,
     pub lang: Option<String>,
+    /// What the decoder had to overrule or repair (a `<meta charset>` the bytes contradict,
+    /// malformed sequences replaced); extraction reports it as a diagnostic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoding: Option<String>,
 }
 
 /// One input document as ingest read it: decoded, not yet understood.
