@@ -21,7 +21,6 @@
 //! parallel.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use model::{Article, RawDocument};
@@ -650,12 +649,13 @@ impl Pipeline<'_> {
     /// regrouped when its size reaches a power of two, so its cost per document stays
     /// constant; in between its claims lag behind its newest documents, and stay marked stale.
     fn regroup_claims(&mut self) -> Result<(), PipelineError> {
-        let (due, later): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.stale)
+        // The others keep their mark in the store and are counted afresh from their next commit.
+        let due: BTreeMap<_, _> = std::mem::take(&mut self.stale)
             .into_iter()
-            .partition(|(_, (before, after))| {
+            .filter(|(_, (before, after))| {
                 *after <= CLAIMS_EVERY_BATCH || (before + 1).next_power_of_two() <= *after
-            });
-        drop(later);
+            })
+            .collect();
         if due.is_empty() {
             return Ok(());
         }
@@ -697,30 +697,25 @@ const DECODED_DOCUMENTS: usize = 4096;
 
 /// Claim candidates as stored (JSON), decoded once per document: regrouping an event's claims
 /// reads the candidates of all its documents after every batch, and decoding them again each
-/// time was a third of the regrouping's cost. Keyed by document and a hash of the stored
-/// text, so candidates stored anew (by another worker, or for a changed document) are
-/// decoded anew; the store stays the one source of which documents an event holds.
+/// time was a third of the regrouping's cost. Keyed by document id alone: a stored document's
+/// candidates never change (the same id with other content is refused, and nothing deletes a
+/// document), so there is nothing to check the blob against. The store stays the one source
+/// of which documents an event holds.
 #[derive(Default)]
 struct DecodedCandidates {
-    documents: HashMap<String, (u64, Arc<Vec<enrich::ClaimCandidate>>)>,
+    documents: HashMap<String, Arc<Vec<enrich::ClaimCandidate>>>,
 }
 
 impl DecodedCandidates {
     fn get(&mut self, document: &str, blob: &str) -> Arc<Vec<enrich::ClaimCandidate>> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        blob.hash(&mut h);
-        let key = h.finish();
-        if let Some((k, list)) = self.documents.get(document) {
-            if *k == key {
-                return list.clone();
-            }
+        if let Some(list) = self.documents.get(document) {
+            return list.clone();
         }
         if self.documents.len() >= DECODED_DOCUMENTS {
             self.documents.clear();
         }
         let list = Arc::new(enrich::ClaimCandidate::decode(blob));
-        self.documents
-            .insert(document.to_string(), (key, list.clone()));
+        self.documents.insert(document.to_string(), list.clone());
         list
     }
 }
