@@ -1779,9 +1779,10 @@ fn a_charset_the_bytes_contradict_is_reported_as_a_diagnostic() {
     let (gbk, _, _) = encoding_rs::GBK.encode(page);
     let path = std::env::temp_dir().join(format!("storyline-lying-{}.html", std::process::id()));
     std::fs::write(&path, &gbk).unwrap();
-    let raws: Vec<RawDocument> = ingest::read_paths(&[path.clone()], ingest::Options::default())
-        .filter_map(Result::ok)
-        .collect();
+    let raws: Vec<RawDocument> =
+        ingest::read_paths(std::slice::from_ref(&path), ingest::Options::default())
+            .filter_map(Result::ok)
+            .collect();
     std::fs::remove_file(&path).unwrap();
     let a = extract::extract(&raws[0]);
     assert_eq!(a.title.as_deref(), Some("新闻标题"));
