@@ -94,7 +94,32 @@ struct Analysed {
     /// Segment-level translation inside one page, for the "why".
     inner: Vec<String>,
     /// Entities, quotes, facts and claim candidates (pure, so computed in the parallel stage).
-    enrichment: enrich::DocEnrichment,
+    enrichment: Enrichment,
+}
+
+/// What a commit stores of a document's enrichment, made ready on the pool: its entities,
+/// quotes and facts, and its claim candidates encoded. The mentions and quote positions that
+/// analysis also returns (for evaluation and the UI) are dropped there, not on the commit
+/// thread, which each commit's copy of the enrichment would otherwise also pay for.
+#[derive(Debug, Clone, Default)]
+struct Enrichment {
+    entities: Vec<model::Entity>,
+    quotes: Vec<model::Quote>,
+    facts: Vec<model::Fact>,
+    claim_candidates: String,
+}
+
+impl Enrichment {
+    /// Enrich `article` (on the calling thread).
+    fn of(article: &Article) -> Enrichment {
+        let e = enrich::analyse(article, enrich::Resources::shared());
+        Enrichment {
+            claim_candidates: enrich::ClaimCandidate::encode(&e.claim_candidates),
+            entities: e.entities,
+            quotes: e.quotes,
+            facts: e.facts,
+        }
+    }
 }
 
 impl<'s> Pipeline<'s> {
@@ -270,7 +295,7 @@ impl<'s> Pipeline<'s> {
         let overlap = enrich && rayon::current_thread_index().is_none();
         if enrich && !overlap {
             ok.par_iter_mut().flatten().for_each(|(_, a)| {
-                a.enrichment = enrich::analyse(&a.article, enrich::Resources::shared());
+                a.enrichment = Enrichment::of(&a.article);
             });
         }
         let jobs: Vec<(usize, Article)> = if !overlap {
@@ -281,12 +306,12 @@ impl<'s> Pipeline<'s> {
                 .filter_map(|&k| Some((k, ok.get(k)?.as_ref()?.1.article.clone())))
                 .collect()
         };
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, enrich::DocEnrichment)>();
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Enrichment)>();
         std::thread::scope(|scope| {
             if !jobs.is_empty() {
                 scope.spawn(move || {
                     jobs.into_par_iter().for_each_with(tx, |tx, (k, article)| {
-                        let e = enrich::analyse(&article, enrich::Resources::shared());
+                        let e = Enrichment::of(&article);
                         // The receiver only goes away when the commits stopped early.
                         let _ = tx.send((k, e));
                     });
@@ -294,7 +319,7 @@ impl<'s> Pipeline<'s> {
             } else {
                 drop(tx);
             }
-            let mut ready: std::collections::HashMap<usize, enrich::DocEnrichment> =
+            let mut ready: std::collections::HashMap<usize, Enrichment> =
                 std::collections::HashMap::new();
             for &k in &order {
                 let Some((i, mut a)) = ok.get_mut(k).and_then(Option::take) else {
@@ -338,7 +363,7 @@ impl<'s> Pipeline<'s> {
     /// Link, cluster and commit one analysed document as one decision; when the store fails in
     /// the middle, reload what is stored and try again (a commit that did land is then
     /// recognised as already stored).
-    fn decide(&mut self, a: Analysed) -> Result<Outcome, PipelineError> {
+    fn decide(&mut self, mut a: Analysed) -> Result<Outcome, PipelineError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -347,7 +372,7 @@ impl<'s> Pipeline<'s> {
                 .begin_decision()
                 .map_err(PipelineError::from)
                 .and_then(|()| self.catch_up())
-                .and_then(|()| self.commit_one(&a));
+                .and_then(|()| self.commit_one(&mut a));
             // Ends a decision the commit did not end (an input error, a failed read). A failure
             // here is the connection's, and the server ends the transaction itself then.
             let _ = self.store.end_decision();
@@ -371,7 +396,7 @@ impl<'s> Pipeline<'s> {
         }
     }
 
-    fn commit_one(&mut self, a: &Analysed) -> Result<Outcome, PipelineError> {
+    fn commit_one(&mut self, a: &mut Analysed) -> Result<Outcome, PipelineError> {
         let raw = &a.raw;
         let hash = a.hash.clone();
         let article = a.article.clone();
@@ -443,7 +468,6 @@ impl<'s> Pipeline<'s> {
                 text: p.text.clone(),
             })
             .collect();
-        let enrichment = a.enrichment.clone();
         let is_duplicate = duplicate_of.is_some();
         let record = DocumentRecord {
             article,
@@ -467,9 +491,20 @@ impl<'s> Pipeline<'s> {
             }
         }
         let event_size = commit.event.as_ref().map_or(1, |e| e.event.documents.len());
-        add_enrichment(&mut commit, enrichment, &event_id, is_duplicate);
+        let mut enrichment = std::mem::take(&mut a.enrichment);
+        add_enrichment(&mut commit, &mut enrichment, &event_id, is_duplicate);
         let id = commit.document.article.id.clone();
-        self.store.commit(&commit)?;
+        if let Err(e) = self.store.commit(&commit) {
+            // The decision is tried again (`decide`): the enrichment goes back where it was.
+            enrichment.entities = commit.entities;
+            enrichment.quotes = commit.quotes;
+            enrichment.facts = commit.facts;
+            if let Some(c) = commit.claim_candidates {
+                enrichment.claim_candidates = c;
+            }
+            a.enrichment = enrichment;
+            return Err(e.into());
+        }
         if commit.claims_stale.is_some() {
             self.stale
                 .entry(event_id.clone())
@@ -519,7 +554,7 @@ pub fn analyse_batch(
     if enriched {
         analysed.par_iter_mut().for_each(|(_, a)| {
             if let Ok(a) = a {
-                a.enrichment = enrich::analyse(&a.article, enrich::Resources::shared());
+                a.enrichment = Enrichment::of(&a.article);
             }
         });
     }
@@ -574,7 +609,7 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
         features,
         links,
         inner: Vec::new(),
-        enrichment: enrich::DocEnrichment::default(),
+        enrichment: Enrichment::default(),
     })
 }
 
@@ -628,14 +663,15 @@ const CLAIMS_EVERY_BATCH: usize = 64;
 /// Enrichment's part of a commit: the document's entities, quotes and facts and its claim
 /// candidates; the event's claims are marked stale, for `Pipeline::regroup_claims` after the
 /// batch. A duplicate adds its entity mentions only (its quotes and claims are the original's).
-fn add_enrichment(commit: &mut Commit, e: enrich::DocEnrichment, event: &str, is_duplicate: bool) {
-    commit.entities = e.entities;
+/// What the commit takes is moved out of `e`.
+fn add_enrichment(commit: &mut Commit, e: &mut Enrichment, event: &str, is_duplicate: bool) {
+    commit.entities = std::mem::take(&mut e.entities);
     if is_duplicate {
         return;
     }
-    commit.claim_candidates = Some(enrich::ClaimCandidate::encode(&e.claim_candidates));
-    commit.quotes = e.quotes;
-    commit.facts = e.facts;
+    commit.claim_candidates = Some(std::mem::take(&mut e.claim_candidates));
+    commit.quotes = std::mem::take(&mut e.quotes);
+    commit.facts = std::mem::take(&mut e.facts);
     commit.claims_stale = Some(event.to_string());
 }
 

@@ -3,7 +3,7 @@
 //! Several processes may open the same directory; writers take turns (SQLite's own locking, with
 //! a generous busy timeout). Each [`Store::commit`] is one `IMMEDIATE` transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     entity TEXT NOT NULL,
     document TEXT NOT NULL,
     PRIMARY KEY (entity, document)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quotes (
     document TEXT NOT NULL,
     speaker TEXT,
@@ -147,6 +147,66 @@ pub struct SqliteStore {
     path: PathBuf,
     /// A transaction opened by [`Store::begin_decision`] is open.
     deciding: bool,
+    /// Entity and alias rows known to be stored, whose inserts a commit skips.
+    known: KnownRows,
+}
+
+/// Entity and alias rows this connection knows to be in the store. A document names mostly
+/// entities the store already has, and inserting each again (to do nothing on the conflict)
+/// was most of the statements of a commit. A row is learnt only once the commit that wrote it
+/// (or found it there) has succeeded, and rows of these tables are never deleted, so what is
+/// known stays true whatever other processes write. Past [`KnownRows::MAX`] rows it starts
+/// afresh.
+#[derive(Default)]
+struct KnownRows {
+    /// Entity id → language → aliases.
+    entities: HashMap<String, HashMap<String, HashSet<String>>>,
+    rows: usize,
+}
+
+impl KnownRows {
+    const MAX: usize = 500_000;
+
+    fn has_entity(&self, id: &str) -> bool {
+        self.entities.contains_key(id)
+    }
+
+    fn has_alias(&self, id: &str, lang: &str, alias: &str) -> bool {
+        self.entities
+            .get(id)
+            .and_then(|langs| langs.get(lang))
+            .is_some_and(|aliases| aliases.contains(alias))
+    }
+
+    /// Remember the rows of a commit that succeeded.
+    fn learn(&mut self, entities: &[Entity]) {
+        if self.rows > Self::MAX {
+            *self = KnownRows::default();
+        }
+        for ent in entities {
+            if !self.entities.contains_key(&ent.id) {
+                self.entities.insert(ent.id.clone(), HashMap::new());
+                self.rows += 1;
+            }
+            let Some(langs) = self.entities.get_mut(&ent.id) else {
+                continue;
+            };
+            for (lang, aliases) in &ent.aliases {
+                if !langs.contains_key(lang) {
+                    langs.insert(lang.clone(), HashSet::new());
+                }
+                let Some(known) = langs.get_mut(lang) else {
+                    continue;
+                };
+                for alias in aliases {
+                    if !known.contains(alias) {
+                        known.insert(alias.clone());
+                        self.rows += 1;
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl SqliteStore {
@@ -211,6 +271,7 @@ impl SqliteStore {
             conn,
             path,
             deciding: false,
+            known: KnownRows::default(),
         };
         store
             .index_missing()
@@ -406,7 +467,7 @@ fn write_claims(tx: &Connection, event: &str, claims: &[Claim]) -> Result<(), St
     Ok(())
 }
 
-fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
+fn write_commit(tx: &Connection, c: &Commit, known: &KnownRows) -> Result<(), StoreError> {
     let a = &c.document.article;
     let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
     let search = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase();
@@ -458,12 +519,17 @@ fn write_commit(tx: &Connection, c: &Commit) -> Result<(), StoreError> {
             )?;
     }
     for ent in &c.entities {
-        tx.prepare_cached(
-            "INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
-        )?
-        .execute(params![ent.id, ent.kind.as_str(), ent.name])?;
+        if !known.has_entity(&ent.id) {
+            tx.prepare_cached(
+                "INSERT INTO entities (id, kind, name) VALUES (?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute(params![ent.id, ent.kind.as_str(), ent.name])?;
+        }
         for (lang, aliases) in &ent.aliases {
             for alias in aliases {
+                if known.has_alias(&ent.id, lang, alias) {
+                    continue;
+                }
                 tx.prepare_cached("INSERT OR IGNORE INTO entity_aliases (entity, lang, alias) VALUES (?1, ?2, ?3)")?.execute(params![ent.id, lang, alias])?;
             }
         }
@@ -523,7 +589,13 @@ impl Store for SqliteStore {
     }
 
     fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
-        self.write(|tx| write_commit(tx, c))
+        let known = std::mem::take(&mut self.known);
+        let r = self.write(|tx| write_commit(tx, c, &known));
+        self.known = known;
+        if r.is_ok() {
+            self.known.learn(&c.entities);
+        }
+        r
     }
 
     fn replace_claims(&mut self, claims: &[(String, Vec<Claim>)]) -> Result<(), StoreError> {

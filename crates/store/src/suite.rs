@@ -61,6 +61,7 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     status_tells_new_same_and_conflicting(fresh());
     a_failed_commit_changes_nothing(fresh());
     entities_merge_aliases_and_documents(fresh());
+    entities_of_a_failed_commit_are_stored_by_a_later_one(fresh());
     claims_are_replaced_per_event(fresh());
     stale_claims_are_marked_until_replaced(fresh());
     events_are_ordered_and_list_their_documents(fresh());
@@ -109,6 +110,35 @@ fn decisions_commit_or_write_nothing(mut s: Box<dyn Store>) {
         s.document("a").unwrap().unwrap().hash,
         doc("a", "first text").hash
     );
+}
+
+/// An entity or alias first named by a commit that fails is stored by the next commit that
+/// names it (a backend that remembers which rows it has learns them from commits that succeed).
+fn entities_of_a_failed_commit_are_stored_by_a_later_one(mut s: Box<dyn Store>) {
+    let mut first = Commit::document_only(doc("a", "first text"));
+    first.entities = vec![entity("E1", "en", "Xi")];
+    s.commit(&first).unwrap();
+    // The same id with other content is refused.
+    let mut failed = Commit::document_only(doc("a", "other text"));
+    failed.entities = vec![entity("E2", "en", "Putin"), entity("E1", "zh", "习近平")];
+    assert!(s.commit(&failed).is_err());
+    let mut later = Commit::document_only(doc("b", "second text"));
+    later.entities = failed.entities.clone();
+    s.commit(&later).unwrap();
+    let entities = s.entities().unwrap();
+    let e2 = entities
+        .iter()
+        .find(|e| e.id == "E2")
+        .expect("E2 is stored");
+    assert_eq!(e2.documents, ["b"]);
+    assert_eq!(e2.aliases["en"], ["Putin"]);
+    let e1 = entities
+        .iter()
+        .find(|e| e.id == "E1")
+        .expect("E1 is stored");
+    assert_eq!(e1.documents, ["a", "b"]);
+    assert_eq!(e1.aliases["en"], ["Xi"]);
+    assert_eq!(e1.aliases["zh"], ["习近平"]);
 }
 
 fn links_passages_and_storylines(mut s: Box<dyn Store>) {
