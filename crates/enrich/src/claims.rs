@@ -14,6 +14,7 @@
 //! entities and give the same figure, or have the same speaker talk about the same two other
 //! entities.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
@@ -21,7 +22,7 @@ use rustc_hash::FxHashMap;
 use model::{Claim, EntityKind, Fact, Figure};
 use serde::{Deserialize, Serialize};
 
-use crate::doc::Para;
+use crate::doc::{lowercase, Para};
 use crate::entities::DocEntities;
 use crate::quotes::FoundQuote;
 
@@ -190,22 +191,32 @@ fn has_event_verb(text: &str, zh: bool) -> bool {
             .any(|v| v.chars().all(crate::names::is_han) && s.contains(v));
     }
     text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| EVENT_VERBS.contains(&w.to_lowercase().as_str()))
+        .any(|w| EVENT_VERBS.contains(&lowercase(w).as_ref()))
 }
 
+/// The content words of `text`: its words in the matching view (lowercase already), without
+/// stop words and single letters, sorted and distinct.
 fn content_words(text: &str) -> Vec<String> {
-    let mut set: BTreeSet<String> = BTreeSet::new();
-    for w in lang::words(text) {
-        let w = w.to_lowercase();
-        if w.chars().count() < 2 && !w.chars().all(crate::names::is_han) {
-            continue;
-        }
-        if EN_STOP.contains(&w.as_str()) || w.chars().all(|c| !c.is_alphanumeric()) {
-            continue;
-        }
-        set.insert(w);
-    }
-    set.into_iter().collect()
+    let mut out: Vec<String> = lang::words(text)
+        .into_iter()
+        .map(|w| {
+            // `lang::words` lowercases already: then this changes nothing and copies nothing.
+            match lowercase(&w) {
+                Cow::Borrowed(_) => w,
+                Cow::Owned(l) => l,
+            }
+        })
+        .filter(|w| {
+            let mut chars = w.chars();
+            let short = chars.next().is_none() || chars.next().is_none();
+            !(short && !w.chars().all(crate::names::is_han)
+                || EN_STOP.contains(&w.as_str())
+                || w.chars().all(|c| !c.is_alphanumeric()))
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The claim candidates of one analysed document.

@@ -1,6 +1,7 @@
 //! The document as enrichment reads it: paragraphs in order, each with its language, its
 //! sentences, and English-style word tokens with byte offsets.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use model::Article;
@@ -71,6 +72,25 @@ pub fn paragraphs(article: &Article) -> Vec<Para> {
     out
 }
 
+/// `word` lowercased as `str::to_lowercase` does, borrowed when that changes no character
+/// (each character is its own lowercase form; `Σ`, the one character lowercased by context, is
+/// not its own, so it always takes the full path).
+pub fn lowercase(word: &str) -> Cow<'_, str> {
+    let unchanged = if word.is_ascii() {
+        !word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars().all(|c| {
+            let mut l = c.to_lowercase();
+            l.next() == Some(c) && l.next().is_none()
+        })
+    };
+    if unchanged {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 /// A word with its byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token<'a> {
@@ -90,16 +110,16 @@ impl Token<'_> {
 pub fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, ch)) in chars.iter().enumerate() {
-        let inner = matches!(ch, '\'' | '’' | '-' | '.')
-            && start.is_some()
-            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric())
-            && (ch != '.' || {
-                // U.N., U.S.: a dot inside a run of single capitals
-                let prev = chars[i - 1].1;
-                prev.is_uppercase() && chars.get(i + 2).is_some_and(|&(_, c)| c == '.')
-            });
+    let mut prev: Option<char> = None;
+    for (at, ch) in text.char_indices() {
+        let inner = matches!(ch, '\'' | '’' | '-' | '.') && start.is_some() && {
+            let mut next = text[at + ch.len_utf8()..].chars();
+            next.next().is_some_and(char::is_alphanumeric)
+                && (ch != '.' || {
+                    // U.N., U.S.: a dot inside a run of single capitals
+                    prev.is_some_and(char::is_uppercase) && next.next() == Some('.')
+                })
+        };
         if ch.is_alphanumeric() || inner {
             if start.is_none() {
                 start = Some(at);
@@ -107,6 +127,7 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
         } else if let Some(s) = start.take() {
             out.push(word(text, s, at));
         }
+        prev = Some(ch);
     }
     if let Some(s) = start {
         out.push(word(text, s, text.len()));
