@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use model::Article;
 
@@ -15,6 +16,12 @@ pub struct Para {
     pub lang: String,
     /// Byte ranges of the sentences.
     pub sentences: Vec<Range<usize>>,
+    /// The text in Simplified Chinese (OpenCC t2s), converted when first asked for.
+    #[allow(dead_code)]
+    // for entities (its two conversions of the paragraph), see `simplified`
+    simplified: OnceLock<String>,
+    /// Each sentence in Simplified Chinese, converted when first asked for.
+    simplified_sentences: Vec<OnceLock<String>>,
 }
 
 impl Para {
@@ -24,6 +31,23 @@ impl Para {
 
     pub fn is_ru(&self) -> bool {
         self.lang == "ru"
+    }
+
+    /// The paragraph in Simplified Chinese (`lang::to_simplified` of the text), converted once.
+    #[allow(dead_code)] // entity recognition converts paragraphs twice; it is to use this
+    pub fn simplified(&self) -> &str {
+        self.simplified
+            .get_or_init(|| lang::to_simplified(&self.text))
+    }
+
+    /// Sentence `k` in Simplified Chinese (`lang::to_simplified` of its text), converted once.
+    pub fn simplified_sentence(&self, k: usize) -> &str {
+        match (self.simplified_sentences.get(k), self.sentences.get(k)) {
+            (Some(cell), Some(s)) => {
+                cell.get_or_init(|| lang::to_simplified(&self.text[s.clone()]))
+            }
+            _ => "",
+        }
     }
 
     /// The sentence holding byte `at`.
@@ -55,7 +79,9 @@ pub fn paragraphs(article: &Article) -> Vec<Para> {
             index: out.len(),
             text: text.to_string(),
             lang,
+            simplified_sentences: sentences.iter().map(|_| OnceLock::new()).collect(),
             sentences,
+            simplified: OnceLock::new(),
         });
     };
     if article.segments.is_empty() {

@@ -758,10 +758,11 @@ fn find_attribution(
             }
         }
     }
-    let via = via_in(p, range.clone(), ents, &[]);
+    // The outlet named in the range, looked for once a speaker is found.
+    let via = || via_in(p, range.clone(), ents, &[]);
     if p.is_zh() {
-        return zh_attribution(p, range, ents, side, quote_at).map(|mut a| {
-            a.via = a.via.or(via);
+        return zh_attribution(p, range.clone(), ents, side, quote_at, None).map(|mut a| {
+            a.via = a.via.or_else(via);
             a
         });
     }
@@ -782,7 +783,7 @@ fn find_attribution(
         let v_start = range.start + vt.start;
         let v_end = range.start + vt.end;
         if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, 0) {
-            a.via = a.via.or(via.clone());
+            a.via = a.via.or_else(via);
             return Some(a);
         }
     }
@@ -1159,14 +1160,23 @@ fn zh_attribution(
     ents: &Ents,
     side: Side,
     quote_at: usize,
+    simplified: Option<&str>,
 ) -> Option<Attribution> {
     let text = &p.text;
     let ctx = &text[range.clone()];
-    let simplified = lang::to_simplified(ctx);
+    // `simplified`: the range in Simplified Chinese, when the caller has converted it already.
+    let converted;
+    let simplified = match simplified {
+        Some(s) => s,
+        None => {
+            converted = lang::to_simplified(ctx);
+            converted.as_str()
+        }
+    };
     let mut hits: Vec<(usize, usize)> = Vec::new();
     for v in ZH_VERBS {
         for (at, _) in simplified.match_indices(v) {
-            let orig = original_byte(ctx, &simplified, at);
+            let orig = original_byte(ctx, simplified, at);
             hits.push((range.start + orig, v.len()));
         }
     }
@@ -1209,8 +1219,7 @@ fn zh_attribution(
                 });
             }
         }
-        let pre: Vec<(usize, char)> = text[range.start..v_start].char_indices().collect();
-        let Some(&(last_at, last)) = pre.last() else {
+        let Some((last_at, last)) = text[range.start..v_start].char_indices().next_back() else {
             continue;
         };
         let at = range.start + last_at;
@@ -1438,8 +1447,18 @@ fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option
         Some(k) if head_s.ends_with('》') => &head_s[..k],
         _ => head_s.as_str(),
     };
-    let a = zh_attribution(p, s.start..s.start + comma, ents, Side::Before, s.start)
-        .filter(|_| ZH_VERBS.iter().any(|v| head_core.ends_with(v)));
+    let a = if ZH_VERBS.iter().any(|v| head_core.ends_with(v)) {
+        zh_attribution(
+            p,
+            s.start..s.start + comma,
+            ents,
+            Side::Before,
+            s.start,
+            Some(&head_s),
+        )
+    } else {
+        None
+    };
     let (a, content) = match a {
         Some(a) => (
             a,
@@ -1456,7 +1475,14 @@ fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option
             if !ZH_VERBS.iter().any(|v| t.contains(v)) || tail.chars().count() > 16 {
                 return None;
             }
-            let a = zh_attribution(p, s.start + last..s.end, ents, Side::After, s.start)?;
+            let a = zh_attribution(
+                p,
+                s.start + last..s.end,
+                ents,
+                Side::After,
+                s.start,
+                Some(&t),
+            )?;
             (a, s.start..s.start + last)
         }
     };
