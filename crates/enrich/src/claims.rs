@@ -14,6 +14,7 @@
 //! entities and give the same figure, or have the same speaker talk about the same two other
 //! entities.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
@@ -21,7 +22,7 @@ use rustc_hash::FxHashMap;
 use model::{Claim, EntityKind, Fact, Figure};
 use serde::{Deserialize, Serialize};
 
-use crate::doc::Para;
+use crate::doc::{lowercase, Para};
 use crate::entities::DocEntities;
 use crate::quotes::FoundQuote;
 
@@ -181,31 +182,38 @@ const EVENT_VERBS: &[&str] = &[
 ];
 
 /// Whether `text` holds one of `EVENT_VERBS` as a word (Latin and Cyrillic) or anywhere
-/// (Chinese).
-fn has_event_verb(text: &str, zh: bool) -> bool {
+/// (Chinese; `simplified` gives it in Simplified form).
+fn has_event_verb<'a>(text: &str, zh: bool, simplified: impl FnOnce() -> Cow<'a, str>) -> bool {
     if zh {
-        let s = lang::to_simplified(text);
+        let s = simplified();
         return EVENT_VERBS
             .iter()
             .any(|v| v.chars().all(crate::names::is_han) && s.contains(v));
     }
     text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| EVENT_VERBS.contains(&w.to_lowercase().as_str()))
+        .any(|w| EVENT_VERBS.contains(&lowercase(w).as_ref()))
 }
 
+/// The content words of `text`: its words in the matching view (lowercase already), without
+/// stop words and single letters, sorted and distinct.
 fn content_words(text: &str) -> Vec<String> {
-    let mut set: BTreeSet<String> = BTreeSet::new();
-    for w in lang::words(text) {
-        let w = w.to_lowercase();
-        if w.chars().count() < 2 && !w.chars().all(crate::names::is_han) {
-            continue;
+    let mut out: Vec<String> = Vec::new();
+    lang::for_each_word(text, |w| {
+        // `lang::words` lowercases already: then this changes nothing and copies nothing.
+        let w = lowercase(w);
+        let mut chars = w.chars();
+        let short = chars.next().is_none() || chars.next().is_none();
+        if short && !w.chars().all(crate::names::is_han)
+            || EN_STOP.contains(&&*w)
+            || w.chars().all(|c| !c.is_alphanumeric())
+        {
+            return;
         }
-        if EN_STOP.contains(&w.as_str()) || w.chars().all(|c| !c.is_alphanumeric()) {
-            continue;
-        }
-        set.insert(w);
-    }
-    set.into_iter().collect()
+        out.push(w.into_owned());
+    });
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The claim candidates of one analysed document.
@@ -219,7 +227,7 @@ pub fn candidates(
 ) -> Vec<ClaimCandidate> {
     let mut out = Vec::new();
     for p in paras {
-        for s in &p.sentences {
+        for (k, s) in p.sentences.iter().enumerate() {
             let text = p.text[s.clone()].trim();
             let long = if p.is_zh() {
                 text.chars().count() >= 12
@@ -265,7 +273,16 @@ pub fn candidates(
                 "figure"
             } else if quote.is_some() {
                 "quote"
-            } else if participants && has_event_verb(text, p.is_zh()) {
+            } else if participants
+                && has_event_verb(text, p.is_zh(), || {
+                    // The sentence's conversion (facts made it) when the sentence is trimmed.
+                    if text.len() == s.len() {
+                        Cow::Borrowed(p.simplified_sentence(k))
+                    } else {
+                        Cow::Owned(lang::to_simplified(text))
+                    }
+                })
+            {
                 "event"
             } else {
                 continue;

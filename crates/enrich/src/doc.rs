@@ -1,7 +1,9 @@
 //! The document as enrichment reads it: paragraphs in order, each with its language, its
 //! sentences, and English-style word tokens with byte offsets.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use model::Article;
 
@@ -14,6 +16,12 @@ pub struct Para {
     pub lang: String,
     /// Byte ranges of the sentences.
     pub sentences: Vec<Range<usize>>,
+    /// The text in Simplified Chinese (OpenCC t2s), converted when first asked for.
+    #[allow(dead_code)]
+    // for entities (its two conversions of the paragraph), see `simplified`
+    simplified: OnceLock<String>,
+    /// Each sentence in Simplified Chinese, converted when first asked for.
+    simplified_sentences: Vec<OnceLock<String>>,
 }
 
 impl Para {
@@ -23,6 +31,23 @@ impl Para {
 
     pub fn is_ru(&self) -> bool {
         self.lang == "ru"
+    }
+
+    /// The paragraph in Simplified Chinese (`lang::to_simplified` of the text), converted once.
+    #[allow(dead_code)] // entity recognition converts paragraphs twice; it is to use this
+    pub fn simplified(&self) -> &str {
+        self.simplified
+            .get_or_init(|| lang::to_simplified(&self.text))
+    }
+
+    /// Sentence `k` in Simplified Chinese (`lang::to_simplified` of its text), converted once.
+    pub fn simplified_sentence(&self, k: usize) -> &str {
+        match (self.simplified_sentences.get(k), self.sentences.get(k)) {
+            (Some(cell), Some(s)) => {
+                cell.get_or_init(|| lang::to_simplified(&self.text[s.clone()]))
+            }
+            _ => "",
+        }
     }
 
     /// The sentence holding byte `at`.
@@ -54,7 +79,9 @@ pub fn paragraphs(article: &Article) -> Vec<Para> {
             index: out.len(),
             text: text.to_string(),
             lang,
+            simplified_sentences: sentences.iter().map(|_| OnceLock::new()).collect(),
             sentences,
+            simplified: OnceLock::new(),
         });
     };
     if article.segments.is_empty() {
@@ -69,6 +96,25 @@ pub fn paragraphs(article: &Article) -> Vec<Para> {
         }
     }
     out
+}
+
+/// `word` lowercased as `str::to_lowercase` does, borrowed when that changes no character
+/// (each character is its own lowercase form; `Σ`, the one character lowercased by context, is
+/// not its own, so it always takes the full path).
+pub fn lowercase(word: &str) -> Cow<'_, str> {
+    let unchanged = if word.is_ascii() {
+        !word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars().all(|c| {
+            let mut l = c.to_lowercase();
+            l.next() == Some(c) && l.next().is_none()
+        })
+    };
+    if unchanged {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 /// A word with its byte range.
@@ -90,16 +136,16 @@ impl Token<'_> {
 pub fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, ch)) in chars.iter().enumerate() {
-        let inner = matches!(ch, '\'' | '’' | '-' | '.')
-            && start.is_some()
-            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric())
-            && (ch != '.' || {
-                // U.N., U.S.: a dot inside a run of single capitals
-                let prev = chars[i - 1].1;
-                prev.is_uppercase() && chars.get(i + 2).is_some_and(|&(_, c)| c == '.')
-            });
+    let mut prev: Option<char> = None;
+    for (at, ch) in text.char_indices() {
+        let inner = matches!(ch, '\'' | '’' | '-' | '.') && start.is_some() && {
+            let mut next = text[at + ch.len_utf8()..].chars();
+            next.next().is_some_and(char::is_alphanumeric)
+                && (ch != '.' || {
+                    // U.N., U.S.: a dot inside a run of single capitals
+                    prev.is_some_and(char::is_uppercase) && next.next() == Some('.')
+                })
+        };
         if ch.is_alphanumeric() || inner {
             if start.is_none() {
                 start = Some(at);
@@ -107,6 +153,7 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
         } else if let Some(s) = start.take() {
             out.push(word(text, s, at));
         }
+        prev = Some(ch);
     }
     if let Some(s) = start {
         out.push(word(text, s, text.len()));

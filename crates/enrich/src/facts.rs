@@ -82,10 +82,10 @@ const PEOPLE: &[&str] = &[
 pub fn facts(document: &str, paras: &[Para]) -> Vec<Fact> {
     let mut out = Vec::new();
     for p in paras {
-        for s in &p.sentences {
+        for (k, s) in p.sentences.iter().enumerate() {
             let sentence = &p.text[s.clone()];
             let found = if p.is_zh() {
-                zh_facts(sentence)
+                zh_facts(p.simplified_sentence(k))
             } else if p.is_ru() {
                 ru_facts(sentence)
             } else {
@@ -132,8 +132,17 @@ const STOP_AFTER: &[&str] = &[
     "over", "per", "a", "an", "the", "this", "last", "year", "years", "since", "into",
 ];
 
+/// Whether `text` has a character the number patterns need (`\d` is a Unicode decimal digit, a
+/// numeric character): the patterns are not run on sentences without one.
+fn has_digit(text: &str) -> bool {
+    text.chars().any(char::is_numeric)
+}
+
 fn en_facts(sentence: &str) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
+    if !has_digit(sentence) {
+        return out;
+    }
     let mut pending: Vec<(f64, usize, usize)> = Vec::new();
     for c in en_re().captures_iter(sentence) {
         let Some(m) = c.get(0) else { continue };
@@ -435,10 +444,19 @@ fn zh_numeral(s: &str) -> Option<f64> {
     Some(total + current)
 }
 
-fn zh_facts(sentence: &str) -> Vec<Found> {
-    let simplified = lang::to_simplified(sentence);
+/// The characters a Chinese number is written with besides digits.
+const ZH_NUMERALS: &str = "零一二两三四五六七八九十百千";
+
+/// Facts of a Chinese sentence, given in Simplified form.
+fn zh_facts(simplified: &str) -> Vec<Found> {
     let mut out = Vec::new();
-    for c in zh_re().captures_iter(&simplified) {
+    if !simplified
+        .chars()
+        .any(|c| c.is_numeric() || ZH_NUMERALS.contains(c))
+    {
+        return out;
+    }
+    for c in zh_re().captures_iter(simplified) {
         let (Some(m), Some(num)) = (c.get(0), c.name("num")) else {
             continue;
         };
@@ -523,6 +541,9 @@ fn zh_subject(before: &str) -> Option<String> {
 
 fn ru_facts(sentence: &str) -> Vec<Found> {
     let mut out = Vec::new();
+    if !has_digit(sentence) {
+        return out;
+    }
     for c in ru_re().captures_iter(sentence) {
         let (Some(m), Some(num)) = (c.get(0), c.name("num")) else {
             continue;

@@ -10,15 +10,14 @@
 //! A quote without an outlet of its own inherits the one its speaker was quoted through in the
 //! paragraphs just before.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use model::{EntityKind, Quote};
 
-use crate::doc::{tokens, Para};
+use crate::doc::{lowercase, tokens, Para};
 use crate::entities::{DocEntities, DocEntity};
 
 /// A quote with where it and its speaker stand.
@@ -106,6 +105,8 @@ impl<'a> Ents<'a> {
     /// one person only ("Warren said she …").
     fn new(doc: &'a DocEntities, paras: &'a [Para]) -> Self {
         let mut votes = vec![(0u32, 0u32); doc.entities.len()];
+        // The gendered pronouns of a sentence (paragraph, start), counted once.
+        let mut pronouns: FxHashMap<(usize, usize), (u32, u32)> = FxHashMap::default();
         for m in &doc.mentions {
             let (Some(p), Some(v)) = (paras.get(m.para), votes.get_mut(m.entity)) else {
                 continue;
@@ -134,17 +135,24 @@ impl<'a> Ents<'a> {
             if people {
                 continue;
             }
-            let sentence = &p.text[s.clone()];
-            if p.is_zh() {
-                v.0 += u32::from(sentence.contains('她'));
-                v.1 += u32::from(sentence.contains('他'));
-                continue;
-            }
-            for w in sentence.split(|c: char| !c.is_alphabetic()) {
-                let w = w.to_lowercase();
-                v.0 += u32::from(FEMALE_WORDS.contains(&w.as_str()));
-                v.1 += u32::from(MALE_WORDS.contains(&w.as_str()));
-            }
+            let (f, m) = *pronouns.entry((m.para, s.start)).or_insert_with(|| {
+                let sentence = &p.text[s.clone()];
+                if p.is_zh() {
+                    return (
+                        u32::from(sentence.contains('她')),
+                        u32::from(sentence.contains('他')),
+                    );
+                }
+                let (mut f, mut m) = (0, 0);
+                for w in sentence.split(|c: char| !c.is_alphabetic()) {
+                    let w = lowercase(w);
+                    f += u32::from(FEMALE_WORDS.contains(&&*w));
+                    m += u32::from(MALE_WORDS.contains(&&*w));
+                }
+                (f, m)
+            });
+            v.0 += f;
+            v.1 += m;
         }
         let female = votes
             .iter()
@@ -366,15 +374,6 @@ fn is_speech_verb(word: &str) -> bool {
         .contains(word)
 }
 
-/// `word` lowercased (`str::to_lowercase`), borrowed when it is ASCII without capitals.
-fn lowercase(word: &str) -> Cow<'_, str> {
-    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(word.to_lowercase())
-    }
-}
-
 const RU_VERBS: &[&str] = &[
     "заявил",
     "заявила",
@@ -475,6 +474,8 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
     for p in paras {
         let spans = quoted_spans(&p.text);
         let mut direct_sentences: Vec<Range<usize>> = Vec::new();
+        // The outlet the paragraph names outside its quotes (the same for each of its quotes).
+        let mut para_via_outside: Option<Option<String>> = None;
         for span in &spans {
             let inner_start = span.start
                 + p.text[span.start..]
@@ -514,10 +515,11 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
                     };
                 }
             }
-            let via = attribution
-                .via
-                .clone()
-                .or_else(|| via_in(p, 0..p.text.len(), ents, &spans));
+            let via = attribution.via.clone().or_else(|| {
+                para_via_outside
+                    .get_or_insert_with(|| via_in(p, 0..p.text.len(), ents, &spans))
+                    .clone()
+            });
             out.push(FoundQuote {
                 quote: Quote {
                     document: document.to_string(),
@@ -550,10 +552,13 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
     out.sort_by_key(|q| (q.para, q.span.start));
     // Inherit the outlet a speaker was just quoted through, or that a paragraph naming the
     // speaker just before gives ("…, he said, according to TASS.").
-    let para_via: Vec<Option<String>> = paras
-        .iter()
-        .map(|p| via_in(p, 0..p.text.len(), ents, &[]))
-        .collect();
+    // (Each paragraph's outlet is looked for when a quote first asks for it.)
+    let para_via: Vec<std::cell::OnceCell<Option<String>>> =
+        paras.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let para_via_at = |k: usize| -> Option<&Option<String>> {
+        let p = paras.get(k)?;
+        Some(para_via[k].get_or_init(|| via_in(p, 0..p.text.len(), ents, &[])))
+    };
     for i in 0..out.len() {
         if out[i].quote.via.is_some() {
             continue;
@@ -571,10 +576,10 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
         let from_para = (para.saturating_sub(3)..para)
             .rev()
             .find(|&k| {
-                para_via.get(k).is_some_and(Option::is_some)
+                para_via_at(k).is_some_and(Option::is_some)
                     && ents.mentions.iter().any(|m| m.para == k && m.entity == e)
             })
-            .map(|k| (k, para_via[k].clone()));
+            .map(|k| (k, para_via_at(k).cloned().flatten()));
         let inherited = match (from_quote, from_para) {
             (Some((qa, qv)), Some((pa, pv))) => {
                 if pa > qa && qv.is_none() {
@@ -753,10 +758,11 @@ fn find_attribution(
             }
         }
     }
-    let via = via_in(p, range.clone(), ents, &[]);
+    // The outlet named in the range, looked for once a speaker is found.
+    let via = || via_in(p, range.clone(), ents, &[]);
     if p.is_zh() {
-        return zh_attribution(p, range, ents, side, quote_at).map(|mut a| {
-            a.via = a.via.or(via);
+        return zh_attribution(p, range.clone(), ents, side, quote_at, None).map(|mut a| {
+            a.via = a.via.or_else(via);
             a
         });
     }
@@ -777,7 +783,7 @@ fn find_attribution(
         let v_start = range.start + vt.start;
         let v_end = range.start + vt.end;
         if let Some(mut a) = subject_of(p, range.clone(), v_start, v_end, ents, 0) {
-            a.via = a.via.or(via.clone());
+            a.via = a.via.or_else(via);
             return Some(a);
         }
     }
@@ -1154,14 +1160,23 @@ fn zh_attribution(
     ents: &Ents,
     side: Side,
     quote_at: usize,
+    simplified: Option<&str>,
 ) -> Option<Attribution> {
     let text = &p.text;
     let ctx = &text[range.clone()];
-    let simplified = lang::to_simplified(ctx);
+    // `simplified`: the range in Simplified Chinese, when the caller has converted it already.
+    let converted;
+    let simplified = match simplified {
+        Some(s) => s,
+        None => {
+            converted = lang::to_simplified(ctx);
+            converted.as_str()
+        }
+    };
     let mut hits: Vec<(usize, usize)> = Vec::new();
     for v in ZH_VERBS {
         for (at, _) in simplified.match_indices(v) {
-            let orig = original_byte(ctx, &simplified, at);
+            let orig = original_byte(ctx, simplified, at);
             hits.push((range.start + orig, v.len()));
         }
     }
@@ -1204,8 +1219,7 @@ fn zh_attribution(
                 });
             }
         }
-        let pre: Vec<(usize, char)> = text[range.start..v_start].char_indices().collect();
-        let Some(&(last_at, last)) = pre.last() else {
+        let Some((last_at, last)) = text[range.start..v_start].char_indices().next_back() else {
             continue;
         };
         let at = range.start + last_at;
@@ -1293,7 +1307,8 @@ fn via_in(p: &Para, range: Range<usize>, ents: &Ents, exclude: &[Range<usize>]) 
             && (after.starts_with("reports")
                 || after.starts_with("reported")
                 || after.starts_with("said in a report"));
-        let zh_cue = p.is_zh() && {
+        // (Converted to Simplified only when no other cue tells.)
+        let zh_cue = || {
             let b = lang::to_simplified(before.trim_end_matches('《'));
             let a = lang::to_simplified(after.trim_start_matches('》'));
             b.ends_with('据')
@@ -1322,7 +1337,7 @@ fn via_in(p: &Para, range: Range<usize>, ents: &Ents, exclude: &[Range<usize>]) 
             ]
             .iter()
             .any(|c| before.ends_with(c));
-        if en_cue || en_after || zh_cue || ru_cue {
+        if en_cue || en_after || ru_cue || p.is_zh() && zh_cue() {
             return Some(e.name.clone());
         }
     }
@@ -1432,8 +1447,18 @@ fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option
         Some(k) if head_s.ends_with('》') => &head_s[..k],
         _ => head_s.as_str(),
     };
-    let a = zh_attribution(p, s.start..s.start + comma, ents, Side::Before, s.start)
-        .filter(|_| ZH_VERBS.iter().any(|v| head_core.ends_with(v)));
+    let a = if ZH_VERBS.iter().any(|v| head_core.ends_with(v)) {
+        zh_attribution(
+            p,
+            s.start..s.start + comma,
+            ents,
+            Side::Before,
+            s.start,
+            Some(&head_s),
+        )
+    } else {
+        None
+    };
     let (a, content) = match a {
         Some(a) => (
             a,
@@ -1450,7 +1475,14 @@ fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option
             if !ZH_VERBS.iter().any(|v| t.contains(v)) || tail.chars().count() > 16 {
                 return None;
             }
-            let a = zh_attribution(p, s.start + last..s.end, ents, Side::After, s.start)?;
+            let a = zh_attribution(
+                p,
+                s.start + last..s.end,
+                ents,
+                Side::After,
+                s.start,
+                Some(&t),
+            )?;
             (a, s.start..s.start + last)
         }
     };

@@ -166,8 +166,15 @@ impl TextLayer {
     /// Words of the normalised view: Chinese cut by jieba (in Simplified form), other text split
     /// at non-alphanumerics, decimals such as `3.6` kept whole, possessive `'s` dropped.
     pub fn words(&self, text: &str) -> Vec<String> {
-        let norm = self.normalize(text);
         let mut out = Vec::new();
+        self.for_each_word(text, |w| out.push(w.to_string()));
+        out
+    }
+
+    /// [`TextLayer::words`] one by one, as slices of the normalised view (no string per word for
+    /// callers that keep only some).
+    pub fn for_each_word(&self, text: &str, mut f: impl FnMut(&str)) {
+        let norm = self.normalize(text);
         let mut rest = norm.as_str();
         while let Some(first) = rest.chars().next() {
             let han = is_han(first);
@@ -177,20 +184,16 @@ impl TextLayer {
                 .map_or(rest.len(), |(i, _)| i);
             let (run, tail) = rest.split_at(end);
             if han {
-                out.extend(
-                    self.jieba
-                        .cut(run, true)
-                        .into_iter()
-                        .map(|t| t.word)
-                        .filter(|w| w.chars().any(char::is_alphanumeric))
-                        .map(str::to_string),
-                );
+                for t in self.jieba.cut(run, true) {
+                    if t.word.chars().any(char::is_alphanumeric) {
+                        f(t.word);
+                    }
+                }
             } else {
-                split_alphanumeric(run, &mut out);
+                split_alphanumeric(run, &mut f);
             }
             rest = tail;
         }
-        out
     }
 
     /// Words reduced to their stems for matching (Snowball: Russian for Cyrillic words, the
@@ -252,33 +255,33 @@ fn latin_algorithm(lang: &str) -> Algorithm {
     }
 }
 
-/// Split non-Chinese text into alphanumeric words.
-fn split_alphanumeric(text: &str, out: &mut Vec<String>) {
-    let chars: Vec<char> = text.chars().collect();
-    let mut word = String::new();
-    let mut after_apostrophe = false;
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
-        let next = chars.get(i + 1).copied();
+/// Split non-Chinese text into alphanumeric words: runs of letters and digits, a `.` or `,`
+/// between two ASCII digits kept inside (`3.6`, `1,000`), an `s` right after an apostrophe
+/// (the possessive) dropped.
+fn split_alphanumeric(text: &str, f: &mut impl FnMut(&str)) {
+    let mut emit = |word: &str, before: Option<char>| {
+        if !(word == "s" && matches!(before, Some('\'' | '’'))) {
+            f(word);
+        }
+    };
+    // The word being read (its start, and the character before it), and the previous character.
+    let mut word: Option<(usize, Option<char>)> = None;
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let joins_number = matches!(c, '.' | ',')
             && prev.is_some_and(|p| p.is_ascii_digit())
-            && next.is_some_and(|n| n.is_ascii_digit());
+            && chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit());
         if c.is_alphanumeric() || joins_number {
-            word.push(c);
-            continue;
+            if word.is_none() {
+                word = Some((i, prev));
+            }
+        } else if let Some((start, before)) = word.take() {
+            emit(&text[start..i], before);
         }
-        flush(&mut word, after_apostrophe, out);
-        after_apostrophe = c == '\'' || c == '’';
+        prev = Some(c);
     }
-    flush(&mut word, after_apostrophe, out);
-}
-
-fn flush(word: &mut String, after_apostrophe: bool, out: &mut Vec<String>) {
-    if word.is_empty() {
-        return;
+    if let Some((start, before)) = word {
+        emit(&text[start..], before);
     }
-    if !(after_apostrophe && word == "s") {
-        out.push(std::mem::take(word));
-    }
-    word.clear();
 }

@@ -56,6 +56,11 @@ pub fn words(text: &str) -> Vec<String> {
     TextLayer::shared().words(text)
 }
 
+/// [`words`] one by one, as slices of the normalised view.
+pub fn for_each_word(text: &str, f: impl FnMut(&str)) {
+    TextLayer::shared().for_each_word(text, f)
+}
+
 /// Traditional → Simplified Chinese (OpenCC t2s).
 pub fn to_simplified(text: &str) -> String {
     Converters::shared().convert(Conversion::T2s, text)

@@ -8,17 +8,48 @@
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::chinese::{Conversion, Converters};
+use crate::script::is_han;
 
 /// The matching view of `text` (see the module docs).
 pub fn normalize(text: &str, converters: &Converters) -> String {
     // Most text is in NFKC already (all ASCII text is): the quick check says so without
     // running the decomposition and recomposition.
+    if text.is_ascii() {
+        // ASCII is NFKC, has nothing to fold and no Chinese to convert.
+        return fold_ascii(text);
+    }
     let out = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         fold_all(text.chars(), text.len())
     } else {
         fold_all(text.nfkc(), text.len())
     };
+    if !out.chars().any(is_han) {
+        return out;
+    }
     converters.convert(Conversion::T2s, &out)
+}
+
+/// [`fold_all`] of ASCII text, byte by byte.
+fn fold_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for b in text.bytes() {
+        // `char::is_whitespace` of ASCII: tab, line feed, vertical tab, form feed, carriage
+        // return and space (not the separators 0x1C–0x1F).
+        if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if b.is_ascii_control() {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(char::from(b.to_ascii_lowercase()));
+    }
+    out
 }
 
 /// NFKC characters with invisible ones dropped, whitespace collapsed, punctuation folded and
@@ -85,5 +116,22 @@ mod tests {
             assert_eq!(normalize(text, conv), conv.convert(Conversion::T2s, &slow));
         }
         assert_eq!(normalize("e\u{0301}ＡＢ　x", conv), "\u{e9}ab x");
+    }
+
+    #[test]
+    fn ascii_folds_as_every_other_text_does() {
+        let all: String = (0u8..128).map(char::from).collect();
+        for text in [
+            all.as_str(),
+            "  Putin\tsaid:\x0b \"Yes\" \x1c-- in\r\nKAZAN.  ",
+            "\x00\x7f",
+            "",
+        ] {
+            assert_eq!(
+                fold_ascii(text),
+                fold_all(text.chars(), text.len()),
+                "{text:?}"
+            );
+        }
     }
 }
