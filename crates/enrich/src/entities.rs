@@ -1270,7 +1270,7 @@ fn zh_candidates(
             let r = byte(from, &o_chars, &p.text)..byte(to, &o_chars, &p.text);
             (r.clone(), p.text[r].to_string())
         } else {
-            let r = byte(from, &s_chars, &simplified)..byte(to, &s_chars, &simplified);
+            let r = byte(from, &s_chars, simplified)..byte(to, &s_chars, simplified);
             let s = simplified[r.clone()].to_string();
             (
                 0..0,
