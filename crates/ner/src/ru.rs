@@ -525,17 +525,16 @@ impl RuNer {
         // The first layer's products per word: shape part + word part.
         let mut ids = Vec::with_capacity(n);
         let mut shape_ids = Vec::with_capacity(n);
-        let mut lower = String::new();
+        // One buffer each for the lowercased word and its shape, reused for every word.
+        let (mut lower, mut shape) = (String::new(), String::new());
         for w in seqs.iter().flat_map(|s| s.iter()) {
             let w = w.as_ref();
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
             ids.push(self.words.find(&lower).unwrap_or(self.unk));
-            let sid = self
-                .shapes
-                .get(word_shape(w).as_str())
-                .copied()
-                .unwrap_or(0) as usize;
+            shape.clear();
+            write_shape(w, &mut shape);
+            let sid = self.shapes.get(shape.as_str()).copied().unwrap_or(0) as usize;
             shape_ids.push(sid);
         }
         let z = self.first_layer(&ids, &shape_ids, taps);
@@ -730,10 +729,10 @@ fn shifted_relu_norm(z: ArrayView2<f32>, layer: &Layer, edges: &[(bool, bool)]) 
 fn viterbi(emissions: ArrayView2<f32>, transitions: ArrayView2<f32>) -> Vec<usize> {
     let (n, k) = emissions.dim();
     let mut score: Vec<f32> = emissions.row(0).to_vec();
-    let mut history: Vec<Vec<usize>> = Vec::with_capacity(n.saturating_sub(1));
+    // The back pointers of step t (t ≥ 1) at `(t - 1) * k..t * k`: one buffer for all steps.
+    let mut history: Vec<usize> = vec![0; n.saturating_sub(1) * k];
     let mut next = vec![0f32; k];
-    for t in 1..n {
-        let mut back = vec![0usize; k];
+    for (t, back) in (1..n).zip(history.chunks_exact_mut(k.max(1))) {
         for j in 0..k {
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0;
@@ -748,11 +747,11 @@ fn viterbi(emissions: ArrayView2<f32>, transitions: ArrayView2<f32>) -> Vec<usiz
             back[j] = arg;
         }
         std::mem::swap(&mut score, &mut next);
-        history.push(back);
     }
     let mut best = argmax(&score);
-    let mut tags = vec![best];
-    for back in history.iter().rev() {
+    let mut tags = Vec::with_capacity(n);
+    tags.push(best);
+    for back in history.chunks_exact(k.max(1)).rev() {
         best = back[best];
         tags.push(best);
     }
@@ -770,8 +769,17 @@ fn argmax(v: &[f32]) -> usize {
     arg
 }
 
-/// slovnet's word shape: `RU_Xx`, `EN_XX`, `PUNCT_,`, `PUNCT_OTHER`, `NUM`, `OTHER`, ….
-pub fn word_shape(word: &str) -> String {
+/// slovnet's word shape as a new string (the tests' form of [`write_shape`]).
+#[cfg(test)]
+fn word_shape(word: &str) -> String {
+    let mut out = String::new();
+    write_shape(word, &mut out);
+    out
+}
+
+/// slovnet's word shape (`RU_Xx`, `EN_XX`, `PUNCT_,`, `PUNCT_OTHER`, `NUM`, `OTHER`, …),
+/// appended to `out` (one buffer serves every word of a call).
+fn write_shape(word: &str, out: &mut String) {
     const PUNCTS: &str = "!#$%&()[]\\/*+,.:;<=>?@^_{|}~-‐−‒⁃–—―`\"'«»„“ʼʻ”№…";
     let first = word.chars().next();
     let is_ru = |c: char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
@@ -786,15 +794,20 @@ pub fn word_shape(word: &str) -> String {
         _ => "OTHER",
     };
     match ty {
-        "RU" | "EN" => format!("{ty}_{}", outline(word)),
+        "RU" | "EN" => {
+            out.push_str(ty);
+            out.push('_');
+            out.push_str(outline(word));
+        }
         "PUNCT" => {
             if word.chars().count() > 1 || !PUNCTS.contains(word) {
-                "PUNCT_OTHER".into()
+                out.push_str("PUNCT_OTHER");
             } else {
-                format!("PUNCT_{word}")
+                out.push_str("PUNCT_");
+                out.push_str(word);
             }
         }
-        other => other.into(),
+        other => out.push_str(other),
     }
 }
 

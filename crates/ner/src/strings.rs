@@ -67,6 +67,17 @@ impl From<Strings> for Stored {
     }
 }
 
+/// What [`Strings::prefix_filter`] builds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PrefixFilter(rustc_hash::FxHashSet<u64>);
+
+impl PrefixFilter {
+    /// Whether `s` may be a proper prefix of one of the strings (`false`: surely not).
+    pub fn may_extend(&self, s: &str) -> bool {
+        self.0.contains(&hash(s))
+    }
+}
+
 /// The hash the index is keyed by.
 fn hash(s: &str) -> u64 {
     let mut h = FxHasher::default();
@@ -129,6 +140,21 @@ impl Strings {
         &self.text[start as usize..end as usize]
     }
 
+    /// A filter of the strings' proper prefixes (by the hash the index uses): a text whose
+    /// hash is not in it is the start of none of the strings longer than itself, so a search
+    /// that grows a text one character at a time can stop there. Built in one pass; a hash
+    /// shared by chance only lets a search go on, never stops it wrongly.
+    pub fn prefix_filter(&self) -> PrefixFilter {
+        let mut set = rustc_hash::FxHashSet::default();
+        for i in 0..self.ends.len() {
+            let s = self.get(i as u32);
+            for (at, _) in s.char_indices().skip(1) {
+                set.insert(hash(&s[..at]));
+            }
+        }
+        PrefixFilter(set)
+    }
+
     /// The number of `s`, if it is one of the strings.
     pub fn find(&self, s: &str) -> Option<u32> {
         match self.index.get(&hash(s)) {
@@ -154,6 +180,18 @@ mod tests {
         assert_eq!(s.get(0), "bias");
         assert_eq!(s.get(9), "");
         assert_eq!(s.get(3), "i suffix 京");
+    }
+
+    #[test]
+    fn the_prefix_filter_knows_every_proper_prefix() {
+        let s = Strings::new(["习近平", "普京", "京"]);
+        let f = s.prefix_filter();
+        for p in ["习", "习近", "普"] {
+            assert!(f.may_extend(p), "{p}");
+        }
+        for p in ["习近平", "京", "近", "普京", ""] {
+            assert!(!f.may_extend(p), "{p}");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::features::{
     PREV_WORD, SUFFIX, WORD,
 };
 use crate::pickle::read_perceptron;
-use crate::strings::Strings;
+use crate::strings::{PrefixFilter, Strings};
 use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
 
 const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
@@ -46,6 +46,10 @@ pub struct ZhNer {
     vocab: Strings,
     freqs: Vec<u64>,
     max_word_len: usize,
+    /// The dictionary words' proper prefixes (derived on load, not stored): segmentation stops
+    /// growing a word that no dictionary word starts with.
+    #[serde(skip)]
+    prefixes: PrefixFilter,
     log_total: f64,
     /// The perceptron's labels, sorted by name.
     labels: Vec<String>,
@@ -104,7 +108,8 @@ impl ZhNer {
     /// The tagger stored by [`ZhNer::to_compact`]; `None` when the bytes are of another format,
     /// damaged, or inconsistent (a weight table that does not match its features and labels).
     fn from_compact(bytes: &[u8]) -> Option<ZhNer> {
-        let (format, z): (String, ZhNer) = postcard::from_bytes(bytes).ok()?;
+        let (format, mut z): (String, ZhNer) = postcard::from_bytes(bytes).ok()?;
+        z.prefixes = z.vocab.prefix_filter();
         let k = z.labels.len();
         let consistent = k > 0
             && z.table.len() % k == 0
@@ -151,8 +156,10 @@ impl ZhNer {
             .chain(START)
             .collect();
         let features = Features::new(weights.features.iter().map(String::as_str), &tags);
+        let vocab = Strings::new(words);
         Ok(ZhNer {
-            vocab: Strings::new(words),
+            prefixes: vocab.prefix_filter(),
+            vocab,
             freqs,
             max_word_len: max_len,
             log_total: (total as f64).ln(),
@@ -219,11 +226,16 @@ impl ZhNer {
                 } else {
                     found
                 };
-                let Some(freq) = freq else { continue };
-                let score = (freq.max(1) as f64).ln() - self.log_total + route[x + 1].0;
-                // Python's max over (score, x): ties go to the larger x.
-                if score > best.0 || (score == best.0 && x > best.1) {
-                    best = (score, x);
+                if let Some(freq) = freq {
+                    let score = (freq.max(1) as f64).ln() - self.log_total + route[x + 1].0;
+                    // Python's max over (score, x): ties go to the larger x.
+                    if score > best.0 || (score == best.0 && x > best.1) {
+                        best = (score, x);
+                    }
+                }
+                // No longer dictionary word starts with this one: stop growing it.
+                if !self.prefixes.may_extend(word) {
+                    break;
                 }
             }
             route[idx] = best;
@@ -426,8 +438,10 @@ mod tests {
                 ((x >> 33) % 2001) as f64 / 1000.0 - 1.0
             })
             .collect();
+        let vocab = Strings::new(["普京"]);
         ZhNer {
-            vocab: Strings::new(["普京"]),
+            prefixes: vocab.prefix_filter(),
+            vocab,
             freqs: vec![7],
             max_word_len: 2,
             log_total: 1.5,

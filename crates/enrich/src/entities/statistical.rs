@@ -42,8 +42,16 @@ pub(super) fn ru_spans(paras: &[Para], res: &Resources) -> Vec<Spans> {
 pub(super) type Spans = Vec<(std::ops::Range<usize>, ner::Kind)>;
 
 /// Add the model's candidates for paragraph `p`; `from` is where this paragraph's rule
-/// candidates start in `cands`; `ru` are the Russian model's spans of `p` (from [`ru_spans`]).
-pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize, ru: Spans) {
+/// candidates start in `cands`; `ru` are the Russian model's spans of `p` (from [`ru_spans`]);
+/// `simplified` is a Chinese paragraph's text in Simplified characters.
+pub(super) fn add(
+    p: &Para,
+    simplified: Option<&str>,
+    res: &Resources,
+    cands: &mut Vec<Cand>,
+    from: usize,
+    ru: Spans,
+) {
     let spans = if p.is_ru() {
         if res.ner.ru().is_none() {
             return;
@@ -51,7 +59,7 @@ pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize,
         ru
     } else if p.is_zh() {
         match res.ner.zh() {
-            Some(zh) => zh_spans(p, zh),
+            Some(zh) => zh_spans(p, simplified.unwrap_or(&p.text), zh),
             None => return,
         }
     } else {
@@ -88,7 +96,12 @@ pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize,
 
 /// jiagu reads Simplified Chinese: a Traditional paragraph is converted first, and its spans
 /// mapped back character for character (skipped when the conversion changed the length).
-fn zh_spans(p: &Para, zh: &ner::ZhNer) -> Vec<(std::ops::Range<usize>, ner::Kind)> {
+/// `simplified` is the paragraph converted (its text when it is not Traditional).
+fn zh_spans(
+    p: &Para,
+    simplified: &str,
+    zh: &ner::ZhNer,
+) -> Vec<(std::ops::Range<usize>, ner::Kind)> {
     if p.lang != "zh-Hant" {
         return zh
             .spans(&p.text)
@@ -96,7 +109,6 @@ fn zh_spans(p: &Para, zh: &ner::ZhNer) -> Vec<(std::ops::Range<usize>, ner::Kind
             .map(|s| (s.start..s.end, s.kind))
             .collect();
     }
-    let simplified = lang::to_simplified(&p.text);
     let s_bytes: Vec<usize> = simplified.char_indices().map(|c| c.0).collect();
     let o_bytes: Vec<usize> = p.text.char_indices().map(|c| c.0).collect();
     if s_bytes.len() != o_bytes.len() {
@@ -109,7 +121,7 @@ fn zh_spans(p: &Para, zh: &ner::ZhNer) -> Vec<(std::ops::Range<usize>, ner::Kind
         let n = s_bytes.binary_search(&b).ok()?;
         o_bytes.get(n).copied()
     };
-    zh.spans(&simplified)
+    zh.spans(simplified)
         .into_iter()
         .filter_map(|s| Some((to_original(s.start)?..to_original(s.end)?, s.kind)))
         .collect()
