@@ -17,8 +17,6 @@ pub struct Para {
     /// Byte ranges of the sentences.
     pub sentences: Vec<Range<usize>>,
     /// The text in Simplified Chinese (OpenCC t2s), converted when first asked for.
-    #[allow(dead_code)]
-    // for entities (its two conversions of the paragraph), see `simplified`
     simplified: OnceLock<String>,
     /// Each sentence in Simplified Chinese, converted when first asked for.
     simplified_sentences: Vec<OnceLock<String>>,
@@ -34,7 +32,6 @@ impl Para {
     }
 
     /// The paragraph in Simplified Chinese (`lang::to_simplified` of the text), converted once.
-    #[allow(dead_code)] // entity recognition converts paragraphs twice; it is to use this
     pub fn simplified(&self) -> &str {
         self.simplified
             .get_or_init(|| lang::to_simplified(&self.text))

@@ -173,19 +173,11 @@ struct Cand {
 pub fn entities(paras: &[Para], res: &Resources) -> DocEntities {
     let mut cands = Vec::new();
     let mut zh_foreign_parts: Vec<String> = Vec::new();
-    // Each Chinese paragraph in Simplified characters, converted once (the rules and the
-    // model both read it, the rules twice); `None` for the other paragraphs.
-    let simplified: Vec<Option<String>> = paras
+    // Each Chinese paragraph in Simplified characters, converted once per paragraph (the rules
+    // and the model both read it, the rules twice); `None` for the other paragraphs.
+    let simplified: Vec<Option<&str>> = paras
         .iter()
-        .map(|p| {
-            p.is_zh().then(|| {
-                if p.lang == "zh-Hant" {
-                    lang::to_simplified(&p.text)
-                } else {
-                    p.text.clone()
-                }
-            })
-        })
+        .map(|p| p.is_zh().then(|| p.simplified()))
         .collect();
     // Transliterated full names first, so their surnames are known everywhere.
     for (p, s) in paras.iter().zip(&simplified) {
