@@ -173,29 +173,21 @@ struct Cand {
 pub fn entities(paras: &[Para], res: &Resources) -> DocEntities {
     let mut cands = Vec::new();
     let mut zh_foreign_parts: Vec<String> = Vec::new();
-    // Each Chinese paragraph in Simplified characters, converted once per paragraph (the rules
-    // and the model both read it, the rules twice); `None` for the other paragraphs.
-    let simplified: Vec<Option<&str>> = paras
-        .iter()
-        .map(|p| p.is_zh().then(|| p.simplified()))
-        .collect();
     // Transliterated full names first, so their surnames are known everywhere.
-    for (p, s) in paras.iter().zip(&simplified) {
-        if let Some(s) = s {
-            let mut scratch = Vec::new();
-            zh_candidates(p, s, res, &mut scratch, &mut zh_foreign_parts, true);
-        }
+    for p in paras.iter().filter(|p| p.is_zh()) {
+        let mut scratch = Vec::new();
+        zh_candidates(p, res, &mut scratch, &mut zh_foreign_parts, true);
     }
     let mut ru_spans = statistical::ru_spans(paras, res);
-    for (p, s) in paras.iter().zip(&simplified) {
+    for p in paras {
         let from = cands.len();
-        if let Some(s) = s {
-            zh_candidates(p, s, res, &mut cands, &mut zh_foreign_parts, false);
-            statistical::add(p, Some(s), res, &mut cands, from, Vec::new());
+        if p.is_zh() {
+            zh_candidates(p, res, &mut cands, &mut zh_foreign_parts, false);
+            statistical::add(p, res, &mut cands, from, Vec::new());
         } else if p.is_ru() {
             ru_candidates(p, res, &mut cands);
             let spans = ru_spans.get_mut(p.index).map(std::mem::take);
-            statistical::add(p, None, res, &mut cands, from, spans.unwrap_or_default());
+            statistical::add(p, res, &mut cands, from, spans.unwrap_or_default());
         } else {
             en_candidates(p, res, &mut cands);
         }
@@ -1241,16 +1233,16 @@ const ZH_FOLLOW: &[&str] = &[
 /// Characters common in transliterated foreign names.
 const TRANSLIT: &str = "历阿埃艾安奥巴拜班邦贝本比彼宾波伯布查达戴丹道德迪蒂杜多厄恩尔法范菲费芬丰弗福夫盖甘戈格根古哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎科克肯库拉莱赖兰劳勒雷黎里利连列林琳留龙卢鲁伦罗洛吕马迈曼梅门蒙米明莫默姆穆纳娜奈内尼宁纽努诺欧帕潘佩皮珀普奇齐恰乔切丘萨塞桑瑟森沙莎舍什施史斯松苏索塔泰坦汤特提图托瓦万旺威韦维温沃乌西希谢辛休雅亚扬耶伊因尤约泽扎詹兹佐茨契娃廖";
 
-/// `simplified` is the paragraph's text in Simplified characters (the text itself when it is
-/// written so).
+/// Candidates of a Chinese paragraph, read in its Simplified form ([`Para::simplified`],
+/// converted once per paragraph and shared with the model).
 fn zh_candidates(
     p: &Para,
-    simplified: &str,
     res: &Resources,
     out: &mut Vec<Cand>,
     foreign_parts: &mut Vec<String>,
     only_foreign: bool,
 ) {
+    let simplified = p.simplified();
     let same_length = simplified.chars().count() == p.text.chars().count();
     let s_chars: Vec<(usize, char)> = simplified.char_indices().collect();
     let o_chars: Vec<(usize, char)> = p.text.char_indices().collect();

@@ -42,16 +42,8 @@ pub(super) fn ru_spans(paras: &[Para], res: &Resources) -> Vec<Spans> {
 pub(super) type Spans = Vec<(std::ops::Range<usize>, ner::Kind)>;
 
 /// Add the model's candidates for paragraph `p`; `from` is where this paragraph's rule
-/// candidates start in `cands`; `ru` are the Russian model's spans of `p` (from [`ru_spans`]);
-/// `simplified` is a Chinese paragraph's text in Simplified characters.
-pub(super) fn add(
-    p: &Para,
-    simplified: Option<&str>,
-    res: &Resources,
-    cands: &mut Vec<Cand>,
-    from: usize,
-    ru: Spans,
-) {
+/// candidates start in `cands`; `ru` are the Russian model's spans of `p` (from [`ru_spans`]).
+pub(super) fn add(p: &Para, res: &Resources, cands: &mut Vec<Cand>, from: usize, ru: Spans) {
     let spans = if p.is_ru() {
         if res.ner.ru().is_none() {
             return;
@@ -59,7 +51,7 @@ pub(super) fn add(
         ru
     } else if p.is_zh() {
         match res.ner.zh() {
-            Some(zh) => zh_spans(p, simplified.unwrap_or(&p.text), zh),
+            Some(zh) => zh_spans(p, zh),
             None => return,
         }
     } else {
@@ -96,12 +88,7 @@ pub(super) fn add(
 
 /// jiagu reads Simplified Chinese: a Traditional paragraph is converted first, and its spans
 /// mapped back character for character (skipped when the conversion changed the length).
-/// `simplified` is the paragraph converted (its text when it is not Traditional).
-fn zh_spans(
-    p: &Para,
-    simplified: &str,
-    zh: &ner::ZhNer,
-) -> Vec<(std::ops::Range<usize>, ner::Kind)> {
+fn zh_spans(p: &Para, zh: &ner::ZhNer) -> Vec<(std::ops::Range<usize>, ner::Kind)> {
     if p.lang != "zh-Hant" {
         return zh
             .spans(&p.text)
@@ -109,6 +96,7 @@ fn zh_spans(
             .map(|s| (s.start..s.end, s.kind))
             .collect();
     }
+    let simplified = p.simplified();
     let s_bytes: Vec<usize> = simplified.char_indices().map(|c| c.0).collect();
     let o_bytes: Vec<usize> = p.text.char_indices().map(|c| c.0).collect();
     if s_bytes.len() != o_bytes.len() {
