@@ -18,14 +18,16 @@
 # Classes: ok (exit 0 or 1 and not named in an error); clear error (named on stderr by an error
 # line, no panic); unclear error (exit 2 alone, and stderr does not name the file); crash (a
 # signal, "panicked at", an allocation failure, or XXE: /etc/passwd in the output); hang (killed
-# by `timeout`). Peak memory is the largest resident set of one process (/usr/bin/time %M).
+# by `timeout`). Peak memory is the largest resident set of one process (/usr/bin/time %M); a
+# file whose process reached $ROBUST_MAX_RSS_MIB is listed as a "memory" finding. The report
+# ends with the most frequent error messages per corpus (what is refused, and why).
 # Exit status 1 if any crash or hang, or a peak of $ROBUST_MAX_RSS_MIB or more; 0 otherwise.
 # The last run's report and the stderr of every finding stay in $CACHE/robustness/last/.
 #
 # Environment: STORYLINE_BIN (default target/release/storyline, built if missing),
 # ROBUST_JOBS=2, ROBUST_TIMEOUT=60 (seconds per single file; a group gets 5x),
 # ROBUST_MEM_MIB=4096 (address-space limit, prlimit --as), ROBUST_MAX_RSS_MIB=1024,
-# ROBUST_INGEST_SAMPLE=300, ROBUST_GROUP=100 (files per extract process; ingest: a quarter).
+# ROBUST_INGEST_SAMPLE=200, ROBUST_GROUP=100 (files per extract process; ingest: a quarter).
 set -euo pipefail
 
 # ---- one unit: a process over a list of files (called through xargs) -------------------------
@@ -41,7 +43,7 @@ if [ "${1:-}" = "--unit" ]; then
   esac
   set +e
   RUST_BACKTRACE=1 /usr/bin/time -f %M -o "$r.time" \
-    timeout -k 5 "$limit" prlimit --as=$((MEM_MIB << 20)) -- "${cmd[@]}" >"$r.out" 2>"$r.err"
+    timeout --foreground -k 5 "$limit" prlimit --as=$((MEM_MIB << 20)) -- "${cmd[@]}" >"$r.out" 2>"$r.err"
   echo $? >"$r.rc"
   set -e
   # XXE: the contents of /etc/passwd must never reach the output.
@@ -56,7 +58,7 @@ CORPORA=()
 for arg in "$@"; do
   case $arg in
     --full) FULL=1 ;;
-    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "robustness.sh: unknown option $arg" >&2; exit 2 ;;
     *) CORPORA+=("$arg") ;;
   esac
@@ -67,7 +69,7 @@ JOBS=${ROBUST_JOBS:-2}
 TIMEOUT=${ROBUST_TIMEOUT:-60}
 export MEM_MIB=${ROBUST_MEM_MIB:-4096}
 MAX_RSS_MIB=${ROBUST_MAX_RSS_MIB:-1024}
-SAMPLE=${ROBUST_INGEST_SAMPLE:-300}
+SAMPLE=${ROBUST_INGEST_SAMPLE:-200}
 GROUP=${ROBUST_GROUP:-100}
 CACHE="${STORYLINE_CACHE:-$HOME/.cache/storyline}/robustness"
 for tool in python3 pip timeout prlimit /usr/bin/time sha256sum; do
@@ -185,6 +187,12 @@ is_crash() {
   { [ "$rc" -gt 128 ] && [ "$rc" != 137 ]; } && return 0
   grep -qE 'panicked at|memory allocation of [0-9]+ bytes failed|fatal runtime error|stack overflow' "$WORK/res/$1.err"
 }
+# over_memory ID: the process's peak resident set reached $MAX_RSS_MIB.
+over_memory() {
+  local peak
+  peak=$(tail -n1 "$WORK/res/$1.time" 2>/dev/null)
+  [[ "$peak" =~ ^[0-9]+$ ]] && [ "$peak" -ge $((MAX_RSS_MIB * 1024)) ]
+}
 is_hang() {
   local rc
   rc=$(cat "$WORK/res/$1.rc")
@@ -204,7 +212,7 @@ nsplit=0
 for list in "$WORK"/units/*.list; do
   id=$(basename "$list" .list)
   [ "$(wc -l <"$list")" -gt 1 ] || continue
-  if is_crash "$id" || is_hang "$id" || [ -n "$(unnamed_lines "$id")" ]; then
+  if is_crash "$id" || is_hang "$id" || over_memory "$id" || [ -n "$(unnamed_lines "$id")" ]; then
     split[$id]=1
     nsplit=$((nsplit + 1))
     read -r mode _ <"$WORK/units/$id.meta"
@@ -235,6 +243,7 @@ for meta in "$WORK"/units/*.meta; do
   elif is_crash "$id"; then class=crash
   elif [ "$count" = 1 ] && [ "$rc" = 2 ] && ! grep -qF -f "$WORK/units/$id.list" "$WORK/res/$id.err"; then
     class=unclear
+  elif over_memory "$id"; then class=memory
   fi
   if [ -n "$class" ]; then
     file=$(head -n1 "$WORK/units/$id.list")
@@ -244,16 +253,21 @@ for meta in "$WORK"/units/*.meta; do
     [ "$class" = hang ] && what="killed after ${TIMEOUT}s; ${what}"
     printf '%s\t%s\t%s\t%s\texit %s, %s MiB: %s\n' "$class" "$corpus" "$mode" "${file#"$CACHE/corpora/"}" \
       "$rc" $((peak / 1024)) "${what:0:300}" >>"$WORK/findings.txt"
-    echo "$corpus $mode 1 0 0 $([ $class = unclear ] && echo 1 || echo 0) $([ $class = crash ] && echo 1 || echo 0) $([ $class = hang ] && echo 1 || echo 0) $peak" >>"$WORK/rows"
-  else
-    named=0
-    if [ -s "$WORK/res/$id.err" ]; then
-      while read -r f; do
-        if grep -qF -- "$f" "$WORK/res/$id.err"; then named=$((named + 1)); fi
-      done <"$WORK/units/$id.list"
-    fi
-    echo "$corpus $mode $count $((count - named)) $named 0 0 0 $peak" >>"$WORK/rows"
   fi
+  case $class in
+    unclear) echo "$corpus $mode 1 0 0 1 0 0 $peak" ;;
+    crash) echo "$corpus $mode 1 0 0 0 1 0 $peak" ;;
+    hang) echo "$corpus $mode 1 0 0 0 0 1 $peak" ;;
+    *)
+      named=0
+      if [ -s "$WORK/res/$id.err" ]; then
+        while read -r f; do
+          if grep -qF -- "$f" "$WORK/res/$id.err"; then named=$((named + 1)); fi
+        done <"$WORK/units/$id.list"
+      fi
+      echo "$corpus $mode $count $((count - named)) $named 0 0 0 $peak"
+      ;;
+  esac >>"$WORK/rows"
 done
 
 {
@@ -265,6 +279,16 @@ done
       total=$(awk -v c="$c" -v m="$m" '$1==c && $2==m {print ($3<$4) ? $3" of "$4 : $3}' "$WORK/corpora")
       printf '%-19s %-7s %12s %7s %7s %7s %6s %5s %9s\n' "$c" "$m" "$total" "$ok" "$cl" "$un" "$cr" "$h" "$p"
     done
+  echo
+  echo "most frequent error messages (corpus, command, files; the path and numbers left out):"
+  for meta in "$WORK"/units/*.meta; do
+    id=$(basename "$meta" .meta)
+    [ -z "${split[$id]:-}" ] || continue
+    read -r mode _ <"$meta"
+    # One count per file and message: "storyline: PATH[:LINE]: MESSAGE" → "PATH<tab>MESSAGE".
+    sed -nE "s|^storyline: ($CACHE/corpora/[^:]*):([0-9]+:)? ?(.*)|\1\t\3|p" "$WORK/res/$id.err" |
+      sort -u | cut -f2 | sed -E 's/[0-9]+/N/g' | sed "s|^|$(cat "$WORK/units/$id.corpus") $mode |"
+  done | sort | uniq -c | sort -k2,3 -k1,1nr | awk '{k=$2" "$3; if (++seen[k] <= 3) print}' | cut -c1-160
   if [ -s "$WORK/findings.txt" ]; then
     echo
     echo "findings (class, corpus, command, file, what; full stderr in $WORK/findings/):"

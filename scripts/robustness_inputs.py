@@ -237,6 +237,45 @@ def generate(out):
             n=2,
         ),
     )
+    # Beyond issue 17's list: sizes where one stage might be superlinear.
+    words = "the council budget mayor said city approved debate long new plan road school".split()
+
+    def sentence(n):
+        return " ".join(rnd.choice(words) for _ in range(n))
+
+    first = ["Anna", "John", "Maria", "Wei", "Olga", "Ahmed", "Lena", "Carlos", "Yuki", "Peter"]
+    last = ["Berg", "Smith", "Lopez", "Zhang", "Ivanova", "Khan", "Novak", "Silva", "Tanaka", "Keller"]
+
+    def name():
+        return f"{rnd.choice(first)} {rnd.choice(last)}"
+
+    put("huge-title.html", "<html><head><title>" + "Budget " * 500_000 + "</title></head><body><p>" + TEXT + "</p></body></html>")
+    put("many-paragraphs.html", "<html><body><article>" + "".join(f"<p>{sentence(10)} {i}.</p>" for i in range(100_000)) + "</article></body></html>")
+    put("many-paragraphs.rss", rss(item("many", "".join(f"<p>{sentence(12)}.</p>" for i in range(20_000)))))
+    put("many-quotes.txt", "".join(f"\u201c{sentence(8)},\u201d said {name()}. " for _ in range(20_000)))
+    put("unclosed-quotes.txt", "".join(f"\u201c{sentence(12)}. " for _ in range(20_000)))
+    put("many-names.txt", "".join(f"{name()}{rnd.randint(1, 99999)} met {name()} in Paris. " for _ in range(20_000)))
+    put("numbers.txt", " ".join(str(rnd.randint(0, 10**9)) for _ in range(300_000)))
+    put("combining-marks.txt", TEXT * 5 + "a" + "\u0301" * 1_000_000)
+    put("japanese.txt", "".join(rnd.choice(["東京都は", "新しい予算を", "発表した。", "市長は", "記者会見で", "「改革を続ける」と", "述べた。"]) for _ in range(150_000)))
+    put("thai.txt", "".join(rnd.choice(["กรุงเทพ", "มหานคร", "ประกาศ", "งบประมาณ", "ใหม่", "นายกเทศมนตรี", "กล่าวว่า"]) for _ in range(150_000)))
+    put("deep-json-ld.html", '<html><head><script type="application/ld+json">' + '{"a":' * 10_000 + "1" + "}" * 10_000 + "</script></head>" + ARTICLE[6:])
+    put("many-json-ld.html", "<html><head>" + '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-01-02"}</script>' * 20_000 + "</head>" + ARTICLE[6:])
+    put("many-meta.html", "<html><head>" + '<meta property="article:published_time" content="2024-01-02T00:00:00Z">' * 100_000 + "</head>" + ARTICLE[6:])
+    put(
+        "deep-xhtml.atom",
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>x</title>'
+        '<id>1</id><updated>2024-01-01T00:00:00Z</updated><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        + "<div>" * 50_000 + TEXT + "</div>" * 50_000 + "</div></content></entry></feed>",
+    )
+    body = TEXT.replace("\n", " ") * 3
+    put("huge-fields.jsonl", "".join(json.dumps(d) + "\n" for d in [
+        {"id": "url", "text": body, "url": "https://example.org/" + "a" * 1_000_000},
+        {"id": "lang", "text": body, "lang": "x" * 100_000},
+        {"id": "source", "text": body, "source": "s" * 1_000_000},
+        {"id": "html", "html": "<p>" * 200_000 + body},
+    ]))
+    put("rtl-huge-title.jsonl", json.dumps({"id": "rtl", "text": body, "title": "\u202e" + "t" * 1_000_000}) + "\n")
     huge_len = warc_record("https://example.org/h", http_head(), ARTICLE.encode())
     put("huge-content-length.warc", huge_len.replace(b"Content-Length: ", b"Content-Length: 99999999999", 1))
     put("truncated.warc", warc_record("https://example.org/t", http_head(), ARTICLE.encode() * 50)[:2000])
