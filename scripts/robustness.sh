@@ -259,12 +259,8 @@ for meta in "$WORK"/units/*.meta; do
     crash) echo "$corpus $mode 1 0 0 0 1 0 $peak" ;;
     hang) echo "$corpus $mode 1 0 0 0 0 1 $peak" ;;
     *)
-      named=0
-      if [ -s "$WORK/res/$id.err" ]; then
-        while read -r f; do
-          if grep -qF -- "$f" "$WORK/res/$id.err"; then named=$((named + 1)); fi
-        done <"$WORK/units/$id.list"
-      fi
+      # The unit's files that some stderr line names (one grep, not one per file).
+      named=$(grep -oF -f "$WORK/units/$id.list" "$WORK/res/$id.err" | sort -u | wc -l)
       echo "$corpus $mode $count $((count - named)) $named 0 0 0 $peak"
       ;;
   esac >>"$WORK/rows"
@@ -285,8 +281,8 @@ done
     id=$(basename "$meta" .meta)
     [ -z "${split[$id]:-}" ] || continue
     read -r mode _ <"$meta"
-    # One count per file and message: "storyline: PATH[:LINE]: MESSAGE" → "PATH<tab>MESSAGE".
-    sed -nE "s|^storyline: ($CACHE/corpora/[^:]*):([0-9]+:)? ?(.*)|\1\t\3|p" "$WORK/res/$id.err" |
+    # One count per file and message: "storyline: PATH[#RECORD][:LINE]: MESSAGE" → "PATH<tab>MESSAGE".
+    sed -nE "s|^storyline: ($CACHE/corpora/[^:#]*)[^:]*:([0-9]+:)? ?(.*)|\1\t\3|p" "$WORK/res/$id.err" |
       sort -u | cut -f2 | sed -E 's/[0-9]+/N/g' | sed "s|^|$(cat "$WORK/units/$id.corpus") $mode |"
   done | sort | uniq -c | sort -k2,3 -k1,1nr | awk '{k=$2" "$3; if (++seen[k] <= 3) print}' | cut -c1-160
   if [ -s "$WORK/findings.txt" ]; then
