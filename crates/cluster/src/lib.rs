@@ -58,7 +58,8 @@ pub fn embedding_texts(article: &Article) -> Vec<String> {
         let mut t = String::new();
         if i == 0 {
             if let Some(title) = &article.title {
-                t.push_str(title);
+                // Bounded like the lead: a page can make its title megabytes long.
+                t.push_str(lead(title));
                 t.push('\n');
             }
         }
@@ -69,7 +70,7 @@ pub fn embedding_texts(article: &Article) -> Vec<String> {
         out.push(t);
     }
     if out.is_empty() {
-        let mut t = article.title.clone().unwrap_or_default();
+        let mut t = lead(article.title.as_deref().unwrap_or_default()).to_string();
         t.push('\n');
         t.push_str(lead(&article.text()));
         out.push(t);
@@ -161,4 +162,44 @@ pub fn mean_vector(vectors: &[Vec<f32>]) -> Vec<f32> {
         sum.iter_mut().for_each(|x| *x /= n);
     }
     sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A title of a million characters (an RTL override and one long word) must not reach the
+    /// encoder whole: it made ingest run for minutes. Each embedded text stays within the lead
+    /// budget of the title plus that of the segment.
+    #[test]
+    fn embedding_texts_bound_a_huge_title() {
+        let body = "The city council approved the budget on Tuesday after a long debate.";
+        let title = format!("\u{202E}{}", "t".repeat(1_000_000));
+        let with_segment = Article {
+            title: Some(title.clone()),
+            paragraphs: vec![body.into()],
+            segments: vec![model::Segment {
+                lang: "en".into(),
+                text: body.into(),
+            }],
+            ..Article::default()
+        };
+        let without_segment = Article {
+            title: Some(title),
+            paragraphs: vec![body.into()],
+            ..Article::default()
+        };
+        for article in [with_segment, without_segment] {
+            let texts = embedding_texts(&article);
+            assert!(!texts.is_empty());
+            for t in texts {
+                assert!(
+                    t.chars().count() <= 2 * LEAD_FOR_EMBEDDING + 1,
+                    "{}",
+                    t.len()
+                );
+                assert!(t.contains("city council"), "the body is still read");
+            }
+        }
+    }
 }
