@@ -73,7 +73,11 @@ pub fn sort_time(s: &str) -> Option<i64> {
     if let Ok(t) = DateTime::parse_from_rfc2822(s) {
         return Some(t.timestamp());
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
             return Some(t.and_utc().timestamp());
         }
@@ -117,7 +121,13 @@ mod tests {
             assert_eq!(filter_day("from", Some(ok)).unwrap(), d, "{ok}");
         }
         assert_eq!(filter_day("from", Some("  ")).unwrap(), None);
-        for bad in ["notadate", "2024-13-45", "2024-05-16x", "16/05/2024", "2024-5-1"] {
+        for bad in [
+            "notadate",
+            "2024-13-45",
+            "2024-05-16x",
+            "16/05/2024",
+            "2024-5-1",
+        ] {
             let e = filter_day("from", Some(bad)).unwrap_err().to_string();
             assert!(e.contains("`from`") && e.contains(bad), "{e}");
         }
@@ -137,9 +147,14 @@ mod tests {
     #[test]
     fn one_of_names_the_choices() {
         let kinds = ["person", "place"];
-        assert_eq!(one_of("kind", Some("place"), &kinds).unwrap(), Some("place"));
+        assert_eq!(
+            one_of("kind", Some("place"), &kinds).unwrap(),
+            Some("place")
+        );
         assert_eq!(one_of("kind", Some(""), &kinds).unwrap(), None);
-        let e = one_of("kind", Some("bogus"), &kinds).unwrap_err().to_string();
+        let e = one_of("kind", Some("bogus"), &kinds)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("person, place") && e.contains("bogus"), "{e}");
     }
 }

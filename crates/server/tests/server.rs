@@ -638,14 +638,21 @@ fn store_with_hostile_ids_and_dates(dir: &Path) {
     let mut store = SqliteStore::open(dir).unwrap();
     let long_word = "w".repeat(10_000);
     let docs = [
-        ("a/b", "Thu, 16 May 2024 10:00:00 +0000", "Slash id".to_string()),
+        (
+            "a/b",
+            "Thu, 16 May 2024 10:00:00 +0000",
+            "Slash id".to_string(),
+        ),
         ("rtl", "2024-05-17", RTL_TITLE.to_string()),
         ("long", "2024-05-15T08:00:00Z", format!("Long {long_word}")),
         ("undated", "yesterday", "Undated".to_string()),
         ("older", "2023-01-02", "Older".to_string()),
     ];
     for (id, published, title) in docs {
-        let mut d = store::suite::doc(id, &format!("The text of {id} says something about the event."));
+        let mut d = store::suite::doc(
+            id,
+            &format!("The text of {id} says something about the event."),
+        );
         d.article.published = Some(published.into());
         d.article.title = Some(title);
         d.article.outlet = Some(format!("Outlet {id}"));
@@ -718,7 +725,10 @@ fn api_answers_strictly_and_pages_isolate_hostile_text() {
         if page == "/events/ev-h" || page.starts_with("/search") {
             assert!(body.contains("href=\"/documents/a%2Fb\""), "{page}");
         }
-        assert!(!body.contains("&#x2f;b\""), "{page}: an entity-escaped slash in a link");
+        assert!(
+            !body.contains("&#x2f;b\""),
+            "{page}: an entity-escaped slash in a link"
+        );
     }
     assert_eq!(get(addr, "/documents/a%2Fb").status, 200);
 
@@ -768,10 +778,17 @@ fn api_answers_strictly_and_pages_isolate_hostile_text() {
         "to=2024-05-16",
         "from=2024-05-16&to=2024-05-16",
     ] {
-        assert_eq!(get(addr, &format!("/api/events?{q}")).json()["total"], 1, "{q}");
+        assert_eq!(
+            get(addr, &format!("/api/events?{q}")).json()["total"],
+            1,
+            "{q}"
+        );
     }
     assert_eq!(get(addr, "/api/events?from=2024-05-17").json()["total"], 0);
-    assert_eq!(get(addr, "/api/events?to=2024-05-15T23:00:00Z").json()["total"], 0);
+    assert_eq!(
+        get(addr, "/api/events?to=2024-05-15T23:00:00Z").json()["total"],
+        0
+    );
     assert_eq!(get(addr, "/api/entities?kind=person").status, 200);
 
     // Unknown API paths, `/api` itself included, answer JSON 404s whatever the method.
@@ -790,9 +807,15 @@ fn api_answers_strictly_and_pages_isolate_hostile_text() {
     for page in ["/", "/events/ev-h", "/documents/rtl", "/search?q=text"] {
         let body = get(addr, page).body;
         assert!(!body.contains("<script>alert"), "{page}: unescaped");
-        assert!(body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{page}");
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "{page}"
+        );
         assert!(body.contains('\u{202E}'), "{page}: the title is shown");
-        assert!(overrides_isolated(&body), "{page}: an override outside an isolate");
+        assert!(
+            overrides_isolated(&body),
+            "{page}: an override outside an isolate"
+        );
         assert!(
             body.contains("\u{2068}&lt;script&gt;"),
             "{page}: the title is not in an isolate"
@@ -872,7 +895,9 @@ fn an_ingest_where_every_line_fails_is_422_and_short_tokens_open_nothing() {
     assert_eq!(v["ingested"], 0);
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
-    assert!(results.iter().all(|r| r["status"] == "failed" && r["error"].is_string()));
+    assert!(results
+        .iter()
+        .all(|r| r["status"] == "failed" && r["error"].is_string()));
 
     // A one-character token is configured: nothing it sends (or anything else) is accepted.
     let dir = tempfile::tempdir().unwrap();

@@ -410,11 +410,18 @@ fn nothing_found_is_status_1_and_errors_are_status_2() {
     let o = run(&db, &["ingest", feed.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("no items"), "{}", stderr(&o));
-    let o = bin().args(["extract", feed.to_str().unwrap()]).output().unwrap();
+    let o = bin()
+        .args(["extract", feed.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 
     let blank = dir.path().join("blank.html");
-    std::fs::write(&blank, "<html><head><title>x</title></head><body></body></html>").unwrap();
+    std::fs::write(
+        &blank,
+        "<html><head><title>x</title></head><body></body></html>",
+    )
+    .unwrap();
     let o = bin()
         .args(["extract", blank.to_str().unwrap(), empty.to_str().unwrap()])
         .output()
@@ -424,17 +431,30 @@ fn nothing_found_is_status_1_and_errors_are_status_2() {
     // An error beside nothing found is still an error.
     let missing = dir.path().join("missing.html");
     let o = bin()
-        .args(["extract", blank.to_str().unwrap(), missing.to_str().unwrap()])
+        .args([
+            "extract",
+            blank.to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let o = run(&db, &["ingest", feed.to_str().unwrap(), missing.to_str().unwrap()]);
+    let o = run(
+        &db,
+        &["ingest", feed.to_str().unwrap(), missing.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 
     // Documents read, even when all were stored before, are found: status 0.
     let seeds = seeds();
-    assert_eq!(run(&db, &["ingest", seeds.to_str().unwrap()]).status.code(), Some(0));
-    assert_eq!(run(&db, &["ingest", seeds.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        run(&db, &["ingest", seeds.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&db, &["ingest", seeds.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
 }
 
 /// Three events (an earthquake, a summit, a strike), four reports each, split over two files.
