@@ -84,7 +84,6 @@ fn isolating_formatter(
     state: &minijinja::State,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
-    use std::fmt::Write;
     match value.as_str() {
         Some(text) if !value.is_safe() && needs_isolation(text) => {
             let text = balanced(text);
@@ -104,7 +103,7 @@ fn needs_isolation(text: &str) -> bool {
             | '\u{FE70}'..='\u{FEFF}'
             | '\u{10800}'..='\u{10FFF}'
             | '\u{1E800}'..='\u{1EFFF}'
-            | '\u{200E}' | '\u{200F}' | '\u{061C}'
+            | '\u{200E}' | '\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2066}'..='\u{2069}')
     })
