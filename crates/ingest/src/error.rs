@@ -8,6 +8,9 @@ pub struct IngestError {
     /// `path`, `path:line` or `path#record`.
     pub input: String,
     pub why: String,
+    /// The input is readable but holds no document (a feed without items): worth a message,
+    /// but "nothing found" rather than a failure (the CLI's exit status 1, not 2).
+    pub empty: bool,
 }
 
 impl IngestError {
@@ -15,6 +18,15 @@ impl IngestError {
         IngestError {
             input: input.into(),
             why: why.into(),
+            empty: false,
+        }
+    }
+
+    /// An input that was read without fault but holds no document.
+    pub fn empty(input: impl Into<String>, why: impl Into<String>) -> IngestError {
+        IngestError {
+            empty: true,
+            ..IngestError::new(input, why)
         }
     }
 }

@@ -66,7 +66,7 @@ pub(crate) fn records(
         }));
     }
     if out.is_empty() {
-        return Err(IngestError::new(shown, "feed has no items"));
+        return Err(IngestError::empty(shown, "feed has no items"));
     }
     Ok(Box::new(out.into_iter()))
 }

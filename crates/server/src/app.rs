@@ -10,7 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use search::{Pace, Searcher};
 use store::{Store, StoreError};
@@ -31,7 +31,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Whether `POST /api/ingest` is enabled (it also needs `token`).
     pub allow_ingest: bool,
-    /// The bearer token `POST /api/ingest` requires.
+    /// The bearer token `POST /api/ingest` requires: at least [`MIN_TOKEN_CHARS`] characters
+    /// (a shorter one opens nothing).
     pub token: Option<String>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
@@ -39,6 +40,18 @@ pub struct Config {
     pub timeout: Duration,
     /// Read connections to the store.
     pub readers: usize,
+    /// Longest a client may take to send a request's headers, counted from when the
+    /// connection opens or its last answer was sent: a connection that stays half-open, or
+    /// idle between keep-alive requests, longer than this is closed.
+    pub header_timeout: Duration,
+}
+
+/// Shortest bearer token accepted for `POST /api/ingest`.
+pub const MIN_TOKEN_CHARS: usize = 16;
+
+/// Whether `token` is long enough to guard the write endpoint.
+pub fn token_ok(token: &str) -> bool {
+    token.chars().count() >= MIN_TOKEN_CHARS
 }
 
 impl Default for Config {
@@ -50,6 +63,7 @@ impl Default for Config {
             max_body_bytes: 16 << 20,
             timeout: Duration::from_secs(30),
             readers: 4,
+            header_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -323,7 +337,9 @@ pub fn router(app: Arc<App>) -> Router {
     let api = api_routes()
         .into_iter()
         .fold(Router::new(), |r, (path, method)| r.route(path, method));
-    api.route("/api/{*rest}", get(handlers::api_not_found))
+    api.route("/api", any(handlers::api_not_found))
+        .route("/api/", any(handlers::api_not_found))
+        .route("/api/{*rest}", any(handlers::api_not_found))
         .route("/", get(ui::timeline))
         .route("/events/{id}", get(ui::event))
         .route("/documents/{id}", get(ui::document))
@@ -347,9 +363,71 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Serve on `listener` until Ctrl-C.
 pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_until(app, listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serve on `listener` until `shutdown` completes, then finish the requests under way.
+///
+/// Each connection is HTTP/1.1 with a header-read timeout (`Config::header_timeout`, which
+/// axum's own `serve` does not set): a client that opens a connection and never finishes its
+/// headers, or leaves a keep-alive connection idle, is disconnected instead of holding it
+/// for ever.
+pub async fn serve_until(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let header_timeout = app.config.header_timeout.max(Duration::from_millis(1));
+    let router = router(app);
+    // Every connection holds a receiver: the sender tells them to close, and its `closed()`
+    // says when the last one has.
+    let (closing, open) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: pause rather than spin.
+                tracing::warn!(error = %e, "cannot accept a connection");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(router.clone());
+        let mut told = open.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            let ended = tokio::select! {
+                r = conn.as_mut() => r,
+                _ = told.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.as_mut().await
+                }
+            };
+            if let Err(e) = ended {
+                tracing::debug!(error = %e, "connection closed");
+            }
+            drop(told);
+        });
+    }
+    drop(open);
+    drop(listener);
+    let _ = closing.send(());
+    closing.closed().await;
+    Ok(())
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use model::{Claim, Entity, Event, Fact, Quote};
+use model::{Claim, Entity, EntityKind, Event, Fact, Quote};
 use store::{DocumentSummary, SharedPassage, Store, StoreError};
 use wire::api::{
     ClaimView, Disagreement, DocumentView, EntityBrief, EntityView, EventSummary, EventView,
@@ -13,14 +13,15 @@ use wire::api::{
 };
 
 use crate::error::ApiError;
-use crate::passages;
+use crate::{params, passages};
 
 /// Most documents shown in full on an event page.
 pub const MAX_EVENT_DOCUMENTS: usize = 40;
 /// Largest page of a list.
 pub const MAX_PAGE: usize = 200;
 
-/// Filters of the event list; dates are ISO (`2024-05-16`), compared as text.
+/// Filters of the event list; `from` and `to` are ISO dates or date-times, compared by day
+/// (see `params::filter_day`).
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct EventFilter {
@@ -30,7 +31,9 @@ pub struct EventFilter {
     pub outlet: Option<String>,
     pub entity: Option<String>,
     pub storyline: Option<String>,
+    #[serde(deserialize_with = "params::count")]
     pub offset: Option<usize>,
+    #[serde(deserialize_with = "params::count")]
     pub limit: Option<usize>,
 }
 
@@ -56,7 +59,9 @@ pub struct DocumentFilter {
     pub lang: Option<String>,
     pub outlet: Option<String>,
     pub event: Option<String>,
+    #[serde(deserialize_with = "params::count")]
     pub offset: Option<usize>,
+    #[serde(deserialize_with = "params::count")]
     pub limit: Option<usize>,
 }
 
@@ -75,6 +80,8 @@ pub struct Catalog {
     /// staleness check (a cheap lookup, where counting the documents reads a whole index).
     pub position: u64,
     docs: Vec<DocumentSummary>,
+    /// Each document's `published` read as a time (`params::sort_time`), for newest-first lists.
+    doc_times: Vec<Option<i64>>,
     doc_index: HashMap<String, usize>,
     events: Vec<Event>,
     summaries: Vec<EventSummary>,
@@ -130,7 +137,7 @@ impl Catalog {
                 end: e.end.clone(),
                 place: e.place.clone(),
                 storyline: e.storyline.clone(),
-                documents: e.documents.len(),
+                document_count: e.documents.len(),
                 outlets,
                 languages,
             });
@@ -182,11 +189,16 @@ impl Catalog {
                 passages.entry(e).or_default().push(p);
             }
         }
+        let doc_times = docs
+            .iter()
+            .map(|d| d.published.as_deref().and_then(params::sort_time))
+            .collect();
         Ok(Catalog {
             passages,
             documents: docs.len(),
             position,
             docs,
+            doc_times,
             doc_index,
             events,
             summaries,
@@ -241,10 +253,11 @@ impl Catalog {
         (top(outlets), top(langs))
     }
 
-    /// A page of the timeline, earliest first, filtered.
-    pub fn events_page(&self, f: &EventFilter) -> Page<EventSummary> {
-        let from = set(&f.from);
-        let to = set(&f.to);
+    /// A page of the timeline, earliest first, filtered; a `from` or `to` that is not a date
+    /// is a `bad_request`.
+    pub fn events_page(&self, f: &EventFilter) -> Result<Page<EventSummary>, ApiError> {
+        let from = params::filter_day("from", f.from.as_deref())?;
+        let to = params::filter_day("to", f.to.as_deref())?;
         let lang = set(&f.lang).map(str::to_lowercase);
         let outlet = set(&f.outlet).map(str::to_lowercase);
         let entity_docs: Option<std::collections::HashSet<&str>> = set(&f.entity).map(|id| {
@@ -265,12 +278,10 @@ impl Catalog {
             .iter()
             .zip(&self.events)
             .filter(|(s, e)| {
-                let start = s.start.as_deref();
-                let end = s.end.as_deref().or(start);
+                let start = s.start.as_deref().and_then(params::leading_day);
+                let end = s.end.as_deref().and_then(params::leading_day).or(start);
                 from.is_none_or(|from| end.is_some_and(|d| d >= from))
-                    && to.is_none_or(|to| {
-                        start.is_some_and(|d| d.get(..to.len().min(d.len())).unwrap_or(d) <= to)
-                    })
+                    && to.is_none_or(|to| start.is_some_and(|d| d <= to))
                     && lang.as_deref().is_none_or(|l| {
                         s.languages.iter().any(|x| {
                             let x = x.to_lowercase();
@@ -287,7 +298,14 @@ impl Catalog {
             })
             .map(|(s, _)| s)
             .collect();
-        page(matching.into_iter().cloned(), f.offset, f.limit)
+        Ok(page(matching.into_iter().cloned(), f.offset, f.limit))
+    }
+
+    /// Newest first by `published` read as a time; documents without a readable date last,
+    /// each group in store order.
+    fn newest_first(&self, docs: &mut [usize]) {
+        // `None` orders below every time, so reversed it comes last; the sort is stable.
+        docs.sort_by_key(|&i| std::cmp::Reverse(self.doc_times[i]));
     }
 
     fn fact_view(&self, f: &Fact) -> FactView {
@@ -483,10 +501,9 @@ impl Catalog {
         let lang = set(&f.lang).map(str::to_lowercase);
         let outlet = set(&f.outlet).map(str::to_lowercase);
         let event = set(&f.event);
-        let mut matching: Vec<&DocumentSummary> = self
-            .docs
-            .iter()
-            .filter(|d| {
+        let mut matching: Vec<usize> = (0..self.docs.len())
+            .filter(|&i| {
+                let d = &self.docs[i];
                 lang.as_deref().is_none_or(|l| {
                     d.languages.iter().any(|x| {
                         let x = x.to_lowercase();
@@ -498,8 +515,12 @@ impl Catalog {
                     && event.is_none_or(|e| d.event.as_deref() == Some(e))
             })
             .collect();
-        matching.sort_by(|a, b| b.published.cmp(&a.published));
-        page(matching.into_iter().cloned(), f.offset, f.limit)
+        self.newest_first(&mut matching);
+        page(
+            matching.into_iter().map(|i| self.docs[i].clone()),
+            f.offset,
+            f.limit,
+        )
     }
 
     pub fn entities_page(
@@ -508,10 +529,18 @@ impl Catalog {
         kind: Option<&str>,
         offset: Option<usize>,
         limit: Option<usize>,
-    ) -> Page<EntityBrief> {
+    ) -> Result<Page<EntityBrief>, ApiError> {
+        let kinds = [
+            EntityKind::Person,
+            EntityKind::Organization,
+            EntityKind::Place,
+            EntityKind::Other,
+        ]
+        .map(EntityKind::as_str);
+        let kind = params::one_of("kind", kind, &kinds)?;
         let q = q.map(lang::normalize).filter(|s| !s.is_empty());
         let matching = self.entities.iter().filter(|e| {
-            kind.is_none_or(|k| k.is_empty() || e.kind.as_str() == k)
+            kind.is_none_or(|k| e.kind.as_str() == k)
                 && q.as_deref().is_none_or(|q| {
                     lang::normalize(&e.name).contains(q)
                         || e.aliases
@@ -520,13 +549,18 @@ impl Catalog {
                             .any(|a| lang::normalize(a).contains(q))
                 })
         });
-        page(matching.map(|e| self.entity_brief(e)), offset, limit)
+        Ok(page(matching.map(|e| self.entity_brief(e)), offset, limit))
     }
 
     pub fn entity_view(&self, id: &str) -> Option<EntityView> {
         let e = &self.entities[*self.entity_index.get(id)?];
-        let mut docs: Vec<&DocumentSummary> =
-            e.documents.iter().filter_map(|d| self.doc(d)).collect();
+        let mut doc_ids: Vec<usize> = e
+            .documents
+            .iter()
+            .filter_map(|d| self.doc_index.get(d).copied())
+            .collect();
+        self.newest_first(&mut doc_ids);
+        let docs: Vec<&DocumentSummary> = doc_ids.iter().map(|&i| &self.docs[i]).collect();
         let mut seen = std::collections::HashSet::new();
         let mut events: Vec<usize> = docs
             .iter()
@@ -544,8 +578,7 @@ impl Catalog {
         });
         events.truncate(ENTITY_LIST);
         let documents_total = docs.len();
-        docs.sort_by(|a, b| b.published.cmp(&a.published));
-        docs.truncate(ENTITY_LIST);
+        let docs = &docs[..docs.len().min(ENTITY_LIST)];
         let quotes: Vec<&Quote> = e
             .documents
             .iter()
@@ -557,7 +590,7 @@ impl Catalog {
             kind: e.kind.as_str().into(),
             name: e.name.clone(),
             aliases: e.aliases.clone(),
-            documents: docs.into_iter().cloned().collect(),
+            documents: docs.iter().map(|&d| d.clone()).collect(),
             documents_total,
             events: events
                 .into_iter()

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use wire::api::ErrorBody;
+use wire::api::{ErrorBody, IngestRefused, IngestReport};
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,8 @@ pub enum ApiError {
     Timeout,
     #[error("this API path does not take that method")]
     MethodNotAllowed,
+    #[error("no line of the request could be ingested (see `results` for each line's error)")]
+    NothingIngested(Box<IngestReport>),
     #[error("internal error")]
     Internal(String),
 }
@@ -38,6 +40,7 @@ impl ApiError {
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::NothingIngested(_) => (StatusCode::UNPROCESSABLE_ENTITY, "nothing_ingested"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -63,8 +66,19 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(why) = &self {
             tracing::error!(error = %why, "request failed");
         }
-        let mut r = (status, Json(self.body())).into_response();
-        if matches!(self, ApiError::Unauthorized) {
+        let unauthorized = matches!(self, ApiError::Unauthorized);
+        let error = self.body();
+        let mut r = match self {
+            ApiError::NothingIngested(report) => {
+                let body = IngestRefused {
+                    error,
+                    report: *report,
+                };
+                (status, Json(body)).into_response()
+            }
+            _ => (status, Json(error)).into_response(),
+        };
+        if unauthorized {
             r.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
@@ -96,6 +110,12 @@ mod tests {
             ApiError::TooLarge(1),
             ApiError::Timeout,
             ApiError::MethodNotAllowed,
+            ApiError::NothingIngested(Box::new(IngestReport {
+                ingested: 0,
+                already_ingested: 0,
+                failed: 0,
+                results: Vec::new(),
+            })),
             ApiError::Internal("x".into()),
         ];
         assert_eq!(listed.len(), all.len());

@@ -21,8 +21,14 @@ type Api<T> = Result<Json<T>, ApiError>;
 pub(crate) type Q<T> = Result<Query<T>, QueryRejection>;
 
 pub(crate) fn query<T>(q: Q<T>) -> Result<T, ApiError> {
-    q.map(|Query(v)| v)
-        .map_err(|e| ApiError::BadRequest(format!("bad query string: {}", e.body_text())))
+    q.map(|Query(v)| v).map_err(|e| {
+        let text = e.body_text();
+        // axum's text starts with its own preamble; the rest names the parameter and the fault.
+        let why = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        ApiError::BadRequest(format!("bad query string: {why}"))
+    })
 }
 
 /// The OpenAPI description, written by hand and embedded.
@@ -57,7 +63,7 @@ pub async fn events(
     f: Q<EventFilter>,
 ) -> Api<wire::api::Page<wire::api::EventSummary>> {
     let f = query(f)?;
-    app.read(move |_, _, c| Ok(Json(c.events_page(&f)))).await
+    app.read(move |_, _, c| c.events_page(&f).map(Json)).await
 }
 
 pub async fn event(
@@ -98,7 +104,9 @@ pub async fn document(
 pub struct EntityQuery {
     pub q: Option<String>,
     pub kind: Option<String>,
+    #[serde(deserialize_with = "crate::params::count")]
     pub offset: Option<usize>,
+    #[serde(deserialize_with = "crate::params::count")]
     pub limit: Option<usize>,
 }
 
@@ -108,12 +116,8 @@ pub async fn entities(
 ) -> Api<wire::api::Page<wire::api::EntityBrief>> {
     let q = query(q)?;
     app.read(move |_, _, c| {
-        Ok(Json(c.entities_page(
-            q.q.as_deref(),
-            q.kind.as_deref(),
-            q.offset,
-            q.limit,
-        )))
+        c.entities_page(q.q.as_deref(), q.kind.as_deref(), q.offset, q.limit)
+            .map(Json)
     })
     .await
 }
@@ -150,6 +154,7 @@ pub async fn storyline(
 #[serde(default)]
 pub struct SearchQuery {
     pub q: Option<String>,
+    #[serde(deserialize_with = "crate::params::count")]
     pub limit: Option<usize>,
 }
 
@@ -216,9 +221,11 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Api<Searc
         .await
 }
 
-/// Whether the request carries the configured bearer token (compared in constant time).
+/// Whether the request carries the configured bearer token (compared in constant time). A
+/// token shorter than [`crate::MIN_TOKEN_CHARS`] is never accepted (the binary refuses to start
+/// with one; this keeps a library caller's short token from opening the endpoint).
 fn authorised(app: &App, headers: &HeaderMap) -> bool {
-    let Some(token) = app.config.token.as_deref().filter(|t| !t.is_empty()) else {
+    let Some(token) = app.config.token.as_deref().filter(|t| crate::token_ok(t)) else {
         return false;
     };
     let given = headers
@@ -235,6 +242,9 @@ fn authorised(app: &App, headers: &HeaderMap) -> bool {
 }
 
 /// `POST /api/ingest`: one article as a JSON object, or JSON Lines (one article per line).
+/// 200 when at least one line was ingested or was already stored (the failed lines, if any,
+/// are listed in `results`); 422 `nothing_ingested`, with the same report, when every line
+/// failed.
 pub async fn ingest(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -330,6 +340,9 @@ pub async fn ingest(
                 Err(e) => return Err(e.into()),
             };
             report.results.push(item);
+        }
+        if report.failed > 0 && report.ingested == 0 && report.already_ingested == 0 {
+            return Err(ApiError::NothingIngested(Box::new(report)));
         }
         Ok(Json(report))
     })

@@ -11,8 +11,11 @@ mod app;
 mod catalog;
 mod error;
 mod handlers;
+mod params;
 mod passages;
 mod ui;
 
-pub use app::{api_paths, router, serve, App, Config, StoreFactory};
+pub use app::{
+    api_paths, router, serve, serve_until, token_ok, App, Config, StoreFactory, MIN_TOKEN_CHARS,
+};
 pub use error::ApiError;

@@ -53,6 +53,9 @@ impl Templates {
             }
         }
         env.add_filter("langname", lang_name);
+        env.add_filter("segment", segment);
+        env.add_filter("attr", attr);
+        env.set_formatter(isolating_formatter);
         env.add_test("web_url", is_web_url);
         Templates { env }
     }
@@ -69,6 +72,74 @@ impl Default for Templates {
     fn default() -> Templates {
         Templates::new()
     }
+}
+
+/// Text from documents and clients is printed HTML-escaped and, when it holds right-to-left
+/// letters or bidirectional controls, inside a Unicode isolate (FSI … PDI, what `<bdi>` does,
+/// but valid in attributes and `<title>` too): its direction comes from its own first strong
+/// letter, and an override in it (U+202E) cannot reorder the text around it. Text of the
+/// templates themselves and values marked safe (`segment`, `attr`) are written as they are.
+fn isolating_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(text) if !value.is_safe() && needs_isolation(text) => {
+            let text = balanced(text);
+            write!(out, "\u{2068}{}\u{2069}", minijinja::HtmlEscape(&text))
+                .map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// Whether `text` has a right-to-left letter or an explicit bidirectional control.
+fn needs_isolation(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c,
+            '\u{0590}'..='\u{08FF}'
+            | '\u{FB1D}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}'
+            | '\u{10800}'..='\u{10FFF}'
+            | '\u{1E800}'..='\u{1EFFF}'
+            | '\u{200E}' | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}')
+    })
+}
+
+/// `text` made safe to put inside one isolate: a PDI (U+2069) that closes nothing opened in
+/// `text` is dropped (it would close the enclosing isolate early), and isolates `text` opens
+/// are closed at its end (so the enclosing PDI closes the enclosing isolate; embeddings and
+/// overrides opened inside end there too, by the bidirectional algorithm).
+fn balanced(text: &str) -> String {
+    let mut open = 0usize;
+    let mut out = String::with_capacity(text.len() + 3);
+    for c in text.chars() {
+        match c {
+            '\u{2066}'..='\u{2068}' => open += 1,
+            '\u{2069}' if open == 0 => continue,
+            '\u{2069}' => open -= 1,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out.extend(std::iter::repeat_n('\u{2069}', open));
+    out
+}
+
+/// A value as one URL path segment (or query value): every byte but the unreserved
+/// characters percent-encoded, `/` included, so an id `a/b` links to `/documents/a%2Fb`.
+/// The result is plain ASCII and safe in an attribute as it is.
+fn segment(value: String) -> minijinja::Value {
+    minijinja::Value::from_safe_string(percent_encode(&value))
+}
+
+/// A value for a form field's `value` attribute: HTML-escaped but not isolated, so what the
+/// browser sends back is exactly the value.
+fn attr(value: String) -> minijinja::Value {
+    minijinja::Value::from_safe_string(minijinja::HtmlEscape(&value).to_string())
 }
 
 /// Whether a stored URL may become a link: only `http(s)://` (no `javascript:`, `data:`, ...).
@@ -156,7 +227,7 @@ pub async fn timeline(State(app): State<Arc<App>>, f: Q<EventFilter>) -> Respons
         Err(e) => return error_page(&app, e),
     };
     page(app, "timeline.html", move |_, _, c| {
-        let page = c.events_page(&f);
+        let page = c.events_page(&f)?;
         let (outlets, languages) = c.facets();
         let next = (page.offset + page.limit < page.total).then_some(page.offset + page.limit);
         let prev = (page.offset > 0).then(|| page.offset.saturating_sub(page.limit));
@@ -227,7 +298,7 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
             }
             row.2.push(d.id.clone());
         }
-        let more = ev.summary.documents.saturating_sub(ev.documents.len());
+        let more = ev.summary.document_count.saturating_sub(ev.documents.len());
         Ok(context! { ev => ev, reporters => reporters, more => more })
     })
     .await
@@ -250,9 +321,10 @@ pub async fn entities(State(app): State<Arc<App>>, q: Q<EntityQuery>) -> Respons
         Err(e) => return error_page(&app, e),
     };
     page(app, "entities.html", move |_, _, c| {
-        let page = c.entities_page(q.q.as_deref(), q.kind.as_deref(), q.offset, q.limit);
+        let page = c.entities_page(q.q.as_deref(), q.kind.as_deref(), q.offset, q.limit)?;
         let next = (page.offset + page.limit < page.total).then_some(page.offset + page.limit);
-        Ok(context! { page => page, q => q.q, kind => q.kind, next => next })
+        // `name`, not `q`: `q` fills the header's search box.
+        Ok(context! { page => page, name => q.q, kind => q.kind, next => next })
     })
     .await
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use store::{SqliteStore, Store};
 
-const TOKEN: &str = "s3cret-token";
+const TOKEN: &str = "s3cret-token-0123456789";
 
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds")
@@ -567,4 +567,354 @@ fn ingest_needs_the_flag_and_the_token_and_respects_the_size_limit() {
     assert_eq!(get(addr, "/api/status").json()["documents"], 2);
     let hits = get(addr, "/api/search?q=kazan").json();
     assert_eq!(hits["hits"].as_array().unwrap().len(), 2, "{hits}");
+}
+
+/// Parses JSON, refusing an object that holds one key twice (what strict clients do).
+fn strict_json(body: &str) -> Result<(), String> {
+    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+
+    struct Strict;
+    impl<'de> Deserialize<'de> for Strict {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Strict, D::Error> {
+            d.deserialize_any(StrictVisitor)
+        }
+    }
+    struct StrictVisitor;
+    impl<'de> Visitor<'de> for StrictVisitor {
+        type Value = Strict;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Strict, E> {
+            Ok(Strict)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Strict, E> {
+            Ok(Strict)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Strict, E> {
+            Ok(Strict)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Strict, E> {
+            Ok(Strict)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Strict, E> {
+            Ok(Strict)
+        }
+        fn visit_unit<E>(self) -> Result<Strict, E> {
+            Ok(Strict)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Strict, A::Error> {
+            while a.next_element::<Strict>()?.is_some() {}
+            Ok(Strict)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Strict, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(k) = a.next_key::<String>()? {
+                if !seen.insert(k.clone()) {
+                    return Err(A::Error::custom(format!("duplicate key `{k}`")));
+                }
+                a.next_value::<Strict>()?;
+            }
+            Ok(Strict)
+        }
+    }
+    serde_json::from_str::<Strict>(body)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn strict_json_refuses_duplicate_keys() {
+    assert!(strict_json(r#"{"a": 1, "b": [{"c": 2}]}"#).is_ok());
+    assert!(strict_json(r#"{"a": 1, "b": {"c": 2, "c": 3}}"#).is_err());
+}
+
+/// A title with markup, a right-to-left override and an Arabic word; and a 10,000-letter word.
+const RTL_TITLE: &str = "<script>alert(1)</script> \u{202E}evil reversed \u{2069} خبر";
+
+/// A store built directly (no pipeline): one event of 2024-05-16 whose documents have an id
+/// with a slash, hostile titles and dates in several forms (RFC 2822, ISO, raw text).
+fn store_with_hostile_ids_and_dates(dir: &Path) {
+    let mut store = SqliteStore::open(dir).unwrap();
+    let long_word = "w".repeat(10_000);
+    let docs = [
+        (
+            "a/b",
+            "Thu, 16 May 2024 10:00:00 +0000",
+            "Slash id".to_string(),
+        ),
+        ("rtl", "2024-05-17", RTL_TITLE.to_string()),
+        ("long", "2024-05-15T08:00:00Z", format!("Long {long_word}")),
+        ("undated", "yesterday", "Undated".to_string()),
+        ("older", "2023-01-02", "Older".to_string()),
+    ];
+    for (id, published, title) in docs {
+        let mut d = store::suite::doc(
+            id,
+            &format!("The text of {id} says something about the event."),
+        );
+        d.article.published = Some(published.into());
+        d.article.title = Some(title);
+        d.article.outlet = Some(format!("Outlet {id}"));
+        d.event = Some("ev-h".into());
+        let mut c = store::Commit::document_only(d);
+        c.event = Some(store::EventState {
+            event: model::Event {
+                id: "ev-h".into(),
+                title: RTL_TITLE.into(),
+                start: Some("2024-05-16".into()),
+                end: Some("2024-05-16".into()),
+                ..model::Event::default()
+            },
+            state: Vec::new(),
+        });
+        store.commit(&c).unwrap();
+    }
+}
+
+/// Every right-to-left override in `body` lies inside a bidi isolate (FSI/LRI/RLI … PDI).
+fn overrides_isolated(body: &str) -> bool {
+    let mut depth = 0usize;
+    for c in body.chars() {
+        match c {
+            '\u{2066}'..='\u{2068}' => depth += 1,
+            '\u{2069}' => depth = depth.saturating_sub(1),
+            '\u{202E}' | '\u{202D}' if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+#[test]
+fn api_answers_strictly_and_pages_isolate_hostile_text() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_hostile_ids_and_dates(dir.path());
+    let s = start(dir.path(), server::Config::default());
+    let addr = s.addr;
+
+    // No duplicate keys in any body; the event's count is `document_count`.
+    let ev = get(addr, "/api/events/ev-h");
+    assert_eq!(ev.status, 200, "{}", ev.body);
+    strict_json(&ev.body).unwrap();
+    let v = ev.json();
+    assert_eq!(v["document_count"], 5);
+    assert_eq!(v["documents"].as_array().unwrap().len(), 5);
+    for path in [
+        "/api/status",
+        "/api/events",
+        "/api/documents",
+        "/api/documents/a%2Fb",
+        "/api/entities",
+        "/api/storylines",
+        "/api/search?q=text",
+        "/api/events?from=notadate",
+        "/api",
+        "/api/events/nope",
+    ] {
+        let r = get(addr, path);
+        strict_json(&r.body).unwrap_or_else(|e| panic!("{path}: {e}: {}", r.body));
+    }
+
+    // An id with a slash: linked as one percent-encoded segment, and that link resolves.
+    let d = get(addr, "/api/documents/a%2Fb");
+    assert_eq!(d.status, 200, "{}", d.body);
+    assert_eq!(d.json()["id"], "a/b");
+    for page in ["/events/ev-h", "/search?q=text", "/"] {
+        let body = get(addr, page).body;
+        if page == "/events/ev-h" || page.starts_with("/search") {
+            assert!(body.contains("href=\"/documents/a%2Fb\""), "{page}");
+        }
+        assert!(
+            !body.contains("/documents/a&#x2f;b"),
+            "{page}: an entity-escaped slash in a link"
+        );
+    }
+    assert_eq!(get(addr, "/documents/a%2Fb").status, 200);
+
+    // The header's search box is empty on the entity list, not "None".
+    let entities = get(addr, "/entities").body;
+    assert!(!entities.contains("value=\"None\""));
+    assert!(!get(addr, "/entities?q=").body.contains("None"));
+
+    // Documents newest first by their date, read whatever its form; undated last.
+    let docs = get(addr, "/api/documents").json();
+    let order: Vec<&str> = docs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["rtl", "a/b", "long", "older", "undated"]);
+
+    // Bad parameters are 400 with a message naming them.
+    for (path, names) in [
+        ("/api/events?from=notadate", "`from`"),
+        ("/api/events?to=2024-13-45", "`to`"),
+        ("/api/entities?kind=bogus", "`kind`"),
+        ("/api/events?offset=-256", "offset"),
+        ("/api/documents?limit=-1", "limit"),
+        ("/api/entities?offset=x", "offset"),
+    ] {
+        let r = get(addr, path);
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        let e = r.json();
+        assert_eq!(e["code"], "bad_request", "{path}");
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains(names), "{path}: {message}");
+        assert!(!message.contains("invalid digit"), "{path}: {message}");
+    }
+    assert!(get(addr, "/api/events?offset=-256").json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("whole number"));
+    assert_eq!(get(addr, "/?from=notadate").status, 400);
+    // A date or a date-time of the event's day keeps it, from either end.
+    for q in [
+        "from=2024-05-16",
+        "from=2024-05-16T00:00:00Z",
+        "from=2024-05-16T23:59:59%2B08:00",
+        "to=2024-05-16T00:00:00Z",
+        "to=2024-05-16",
+        "from=2024-05-16&to=2024-05-16",
+    ] {
+        assert_eq!(
+            get(addr, &format!("/api/events?{q}")).json()["total"],
+            1,
+            "{q}"
+        );
+    }
+    assert_eq!(get(addr, "/api/events?from=2024-05-17").json()["total"], 0);
+    assert_eq!(
+        get(addr, "/api/events?to=2024-05-15T23:00:00Z").json()["total"],
+        0
+    );
+    assert_eq!(get(addr, "/api/entities?kind=person").status, 200);
+
+    // Unknown API paths, `/api` itself included, answer JSON 404s whatever the method.
+    for (method, path) in [
+        ("GET", "/api"),
+        ("GET", "/api/"),
+        ("GET", "/api/nope"),
+        ("POST", "/api/nope/deeper"),
+    ] {
+        let r = request(addr, method, path, &[], b"");
+        assert_eq!(r.status, 404, "{method} {path}");
+        assert_eq!(r.json()["code"], "not_found", "{method} {path}");
+    }
+
+    // Hostile titles render escaped and isolated; the long word can wrap.
+    for page in ["/", "/events/ev-h", "/documents/rtl", "/search?q=text"] {
+        let body = get(addr, page).body;
+        assert!(!body.contains("<script>alert"), "{page}: unescaped");
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "{page}"
+        );
+        assert!(body.contains('\u{202E}'), "{page}: the title is shown");
+        assert!(
+            overrides_isolated(&body),
+            "{page}: an override outside an isolate"
+        );
+        assert!(
+            body.contains("\u{2068}&lt;script&gt;"),
+            "{page}: the title is not in an isolate"
+        );
+    }
+    let long = get(addr, "/documents/long").body;
+    assert!(long.contains(&"w".repeat(10_000)));
+    let css = get(addr, "/static/style.css").body;
+    let body_rule = &css[css.find("\nbody {").unwrap()..];
+    let body_rule = &body_rule[..body_rule.find('}').unwrap()];
+    assert!(body_rule.contains("overflow-wrap: anywhere"), "{body_rule}");
+}
+
+/// A client that opens a connection and never finishes its request line, or leaves a
+/// keep-alive connection idle, is disconnected after the configured header timeout.
+#[test]
+fn half_open_and_idle_connections_are_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_hostile_ids_and_dates(dir.path());
+    let config = server::Config {
+        header_timeout: std::time::Duration::from_millis(300),
+        ..server::Config::default()
+    };
+    let s = start(dir.path(), config);
+    // How long the client waits before it calls the server hung: a guard, far above the
+    // server's timeout, not a measure of speed.
+    let guard = Some(std::time::Duration::from_secs(120));
+
+    let mut partial = TcpStream::connect(s.addr).unwrap();
+    partial.set_read_timeout(guard).unwrap();
+    partial.write_all(b"GET /api/sta").unwrap();
+    let mut rest = Vec::new();
+    let closed = partial.read_to_end(&mut rest);
+    assert!(
+        !matches!(&closed, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "a half-open connection was kept: {closed:?}"
+    );
+
+    let mut idle = TcpStream::connect(s.addr).unwrap();
+    idle.set_read_timeout(guard).unwrap();
+    idle.write_all(format!("GET /api/status HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr).as_bytes())
+        .unwrap();
+    let mut answer = Vec::new();
+    let closed = idle.read_to_end(&mut answer);
+    assert!(
+        !matches!(&closed, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "an idle keep-alive connection was kept: {closed:?}"
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The server still answers new connections.
+    assert_eq!(get(s.addr, "/api/status").status, 200);
+}
+
+#[test]
+fn an_ingest_where_every_line_fails_is_422_and_short_tokens_open_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = server::Config {
+        allow_ingest: true,
+        token: Some(TOKEN.into()),
+        ..server::Config::default()
+    };
+    let s = start(dir.path(), config);
+    let auth = format!("Bearer {TOKEN}");
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", &auth)],
+        b"not json\n{\"text\": \"no id here\"}\n",
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    strict_json(&r.body).unwrap();
+    let v = r.json();
+    assert_eq!(v["code"], "nothing_ingested");
+    assert_eq!(v["failed"], 2);
+    assert_eq!(v["ingested"], 0);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results
+        .iter()
+        .all(|r| r["status"] == "failed" && r["error"].is_string()));
+
+    // A one-character token is configured: nothing it sends (or anything else) is accepted.
+    let dir = tempfile::tempdir().unwrap();
+    let config = server::Config {
+        allow_ingest: true,
+        token: Some("x".into()),
+        ..server::Config::default()
+    };
+    let s = start(dir.path(), config);
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/ingest",
+        &[("Authorization", "Bearer x")],
+        br#"{"id": "a", "text": "Some words about a meeting in a city on a day."}"#,
+    );
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert!(!server::token_ok("x"));
+    assert!(server::token_ok(TOKEN));
 }

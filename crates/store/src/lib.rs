@@ -9,6 +9,7 @@
 //! changes nothing.
 
 mod fulltext;
+mod lock;
 mod postgres;
 mod record;
 mod sqlite;
@@ -16,6 +17,7 @@ mod sqlite;
 pub mod suite;
 
 pub use fulltext::{document_terms, index_terms, TextQuery};
+pub use lock::{IngestLock, LOCK_FILE};
 pub use postgres::{redact, PgStore};
 pub use record::{
     Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,

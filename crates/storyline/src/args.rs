@@ -26,7 +26,11 @@ pub enum Command {
     /// Read files or directories (HTML, text, JSONL, WARC, RSS/Atom, gzipped or not) into the store.
     ///
     /// Safe to re-run: content already stored is recognised and not duplicated. Bad inputs are
-    /// reported one per line on stderr and the rest is ingested (exit status 2 if any failed).
+    /// reported one per line on stderr and the rest is ingested. One ingest at a time runs on
+    /// an embedded store: a second one waits for the first (and says so), readers do not.
+    ///
+    /// Exit status: 0 when documents were read (new or already stored), 1 when the inputs held
+    /// none (an empty directory, a feed without items), 2 when any input or document failed.
     Ingest {
         /// Files or directories; `-` reads JSON Lines from standard input.
         #[arg(required = true)]
@@ -44,6 +48,9 @@ pub enum Command {
         follow: bool,
     },
     /// Extract clean text and metadata, without storing anything.
+    ///
+    /// Exit status: 0 when some document gave text, 1 when none did (an empty directory, a
+    /// feed without items, pages without article text), 2 when any input could not be read.
     Extract {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -96,7 +103,7 @@ pub enum Command {
         /// Enable POST /api/ingest (needs a token).
         #[arg(long)]
         allow_ingest: bool,
-        /// Bearer token for POST /api/ingest.
+        /// Bearer token for POST /api/ingest, at least 16 characters.
         #[arg(long, env = "STORYLINE_TOKEN", hide_env_values = true)]
         token: Option<String>,
         /// Largest request body, in MiB.
@@ -105,6 +112,10 @@ pub enum Command {
         /// Longest a request may take, in seconds.
         #[arg(long, default_value_t = 30)]
         timeout_secs: u64,
+        /// Longest a client may take to send a request's headers, and longest an idle
+        /// keep-alive connection is kept, in seconds; then the connection is closed.
+        #[arg(long, default_value_t = 15)]
+        header_timeout_secs: u64,
         /// Do not load the multilingual encoder for search.
         #[arg(long)]
         no_semantic: bool,

@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> Result<Done> {
             token,
             max_body_mib,
             timeout_secs,
+            header_timeout_secs,
             no_semantic,
         } => {
             let config = server::Config {
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<Done> {
                 token,
                 max_body_bytes: max_body_mib.max(1) << 20,
                 timeout: std::time::Duration::from_secs(timeout_secs.max(1)),
+                header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
                 ..server::Config::default()
             };
             serve(&cli.db, config, !no_semantic)
@@ -130,6 +132,16 @@ fn ingest(
             anyhow::bail!("--follow watches directories; {} is not one", bad.display());
         }
     }
+    // One ingest at a time on an embedded store, so that concurrent runs give the events of
+    // the same runs in sequence; readers take no lock. Taken before the signal handlers, so
+    // Ctrl-C ends a wait at once.
+    let _lock = store::IngestLock::acquire(&db.to_string_lossy(), || {
+        eprintln!(
+            "storyline: waiting for another ingest on {} to finish…",
+            shown(db)
+        )
+    })
+    .context("cannot take the store's ingest lock")?;
     let stop = crate::stream::Stop::on_signals().context("cannot catch SIGINT and SIGTERM")?;
     let mut store = open_store(db)?;
     // Enrichment's dictionaries load while the encoder does.
@@ -140,6 +152,8 @@ fn ingest(
         .context("cannot load the store's events")?;
     let bar = progress("ingesting");
     let mut read_errors = 0usize;
+    // Documents read (stored or not) and inputs that held none: for "nothing found".
+    let mut read_docs = 0usize;
     let batch_size = batch_size();
     let items = crate::stream::spawn_reader(
         inputs.to_vec(),
@@ -182,11 +196,14 @@ fn ingest(
             match item {
                 Ok(raw) => docs.push(raw),
                 Err(e) => {
-                    read_errors += 1;
+                    if !e.empty {
+                        read_errors += 1;
+                    }
                     bar.suspend(|| eprintln!("storyline: {e}"));
                 }
             }
         }
+        read_docs += docs.len();
         let n = docs.len() as u64;
         let screened = pipe.screen(docs);
         let encoder = pipe.encoder();
@@ -246,6 +263,8 @@ fn ingest(
     }
     Ok(if failed > 0 {
         Done::PartlyFailed
+    } else if read_docs == 0 {
+        Done::NothingFound
     } else {
         Done::Ok
     })
@@ -289,7 +308,9 @@ fn extract(inputs: &[PathBuf], format: Format, max_doc_mib: usize) -> Result<Don
         let raw = match item {
             Ok(raw) => raw,
             Err(e) => {
-                failed += 1;
+                if !e.empty {
+                    failed += 1;
+                }
                 eprintln!("storyline: {e}");
                 continue;
             }
@@ -299,7 +320,9 @@ fn extract(inputs: &[PathBuf], format: Format, max_doc_mib: usize) -> Result<Don
         for d in &article.diagnostics {
             eprintln!("storyline: {}: {d}", raw.source);
         }
-        found += 1;
+        if article.paragraphs.iter().any(|p| !p.trim().is_empty()) {
+            found += 1;
+        }
         match format {
             Format::Jsonl => {
                 serde_json::to_writer(&mut out, &wire::extract_record(&article))?;
@@ -526,8 +549,18 @@ fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -
 }
 
 fn serve(db: &Path, config: server::Config, semantic: bool) -> Result<Done> {
-    if config.allow_ingest && config.token.as_deref().is_none_or(str::is_empty) {
-        anyhow::bail!("--allow-ingest needs a token: give --token TOKEN or set STORYLINE_TOKEN");
+    if config.allow_ingest {
+        match config.token.as_deref() {
+            None | Some("") => anyhow::bail!(
+                "--allow-ingest needs a token: give --token TOKEN or set STORYLINE_TOKEN"
+            ),
+            Some(t) if !server::token_ok(t) => anyhow::bail!(
+                "the ingest token is {} characters long; give one of at least {} (e.g. from `openssl rand -hex 16`)",
+                t.chars().count(),
+                server::MIN_TOKEN_CHARS
+            ),
+            Some(_) => {}
+        }
     }
     if !config.addr.ip().is_loopback() {
         eprintln!(

@@ -388,3 +388,192 @@ fn seeds_make_the_gold_events_storyline_and_shared_passages() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("why:"), "{}", stdout(&o));
 }
+
+/// Exit status 1 ("nothing found", not an error) when the inputs hold no document: an empty
+/// directory, a feed without items; `extract` when no input gives any text. Status 2 stays for
+/// inputs that cannot be read.
+#[test]
+fn nothing_found_is_status_1_and_errors_are_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = run(&db, &["ingest", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    let feed = dir.path().join("quiet.rss");
+    std::fs::write(
+        &feed,
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet wire</title><link>https://example.org/</link><description>Nothing today</description></channel></rss>"#,
+    )
+    .unwrap();
+    let o = run(&db, &["ingest", feed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no items"), "{}", stderr(&o));
+    let o = bin()
+        .args(["extract", feed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    let blank = dir.path().join("blank.html");
+    std::fs::write(
+        &blank,
+        "<html><head><title>x</title></head><body></body></html>",
+    )
+    .unwrap();
+    let o = bin()
+        .args(["extract", blank.to_str().unwrap(), empty.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    // An error beside nothing found is still an error.
+    let missing = dir.path().join("missing.html");
+    let o = bin()
+        .args([
+            "extract",
+            blank.to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(
+        &db,
+        &["ingest", feed.to_str().unwrap(), missing.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    // Documents read, even when all were stored before, are found: status 0.
+    let seeds = seeds();
+    assert_eq!(
+        run(&db, &["ingest", seeds.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&db, &["ingest", seeds.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+}
+
+/// Three events (an earthquake, a summit, a strike), four reports each, split over two files.
+fn two_part_corpus(dir: &Path) -> (PathBuf, PathBuf) {
+    let events = [
+        ("quake", "2024-03-03", "Lima", "An earthquake of magnitude 6.1 struck near Lima, Peru, on Sunday, damaging houses and killing 12 people, officials said."),
+        ("summit", "2024-06-11", "Oslo", "Fisheries ministers from eight countries met in Oslo, Norway, on Tuesday and agreed new quotas for cod in the Barents Sea."),
+        ("strike", "2024-09-20", "Lyon", "Rail workers in Lyon, France, walked out on Friday over pay, cancelling 300 trains across the region, the union said."),
+    ];
+    let outlets = ["North Wire", "South Daily", "East Herald", "West Post"];
+    let mut parts = [String::new(), String::new()];
+    for (name, date, place, lead) in events {
+        for (i, outlet) in outlets.iter().enumerate() {
+            let doc = serde_json::json!({
+                "id": format!("{name}-{i}"),
+                "title": format!("{place}: {}", &lead[..40]),
+                "published": date,
+                "source": outlet,
+                "text": format!(
+                    "{place} — {lead}\n\n{outlet} reported the story from {place}. Report number {i} adds that residents described the day in detail and that more information was expected."
+                ),
+            });
+            parts[i % 2].push_str(&format!("{doc}\n"));
+        }
+    }
+    let a = dir.join("part-a.jsonl");
+    let b = dir.join("part-b.jsonl");
+    std::fs::write(&a, &parts[0]).unwrap();
+    std::fs::write(&b, &parts[1]).unwrap();
+    (a, b)
+}
+
+/// The events of a store as sets of document ids (event ids aside).
+fn partition(db: &Path) -> std::collections::BTreeSet<Vec<String>> {
+    export(db)
+        .into_iter()
+        .filter(|r| r["type"] == "event")
+        .map(|e| {
+            let mut ids: Vec<String> = e["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap().to_string())
+                .collect();
+            ids.sort();
+            ids
+        })
+        .collect()
+}
+
+/// Two ingests started together on one embedded store take turns (the second says it waits)
+/// and end with the events of the same two ingests run one after the other.
+#[test]
+fn concurrent_ingests_take_turns_and_give_the_sequential_events() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_part_corpus(dir.path());
+    let mut sequential = Vec::new();
+    for (name, order) in [("ab", [&a, &b]), ("ba", [&b, &a])] {
+        let db = dir.path().join(format!("seq-{name}"));
+        for part in order {
+            let o = run(&db, &["ingest", part.to_str().unwrap()]);
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+        sequential.push(partition(&db));
+    }
+
+    // Hold the lock while both start, so that both must wait and then race for it.
+    let db = dir.path().join("concurrent");
+    let held = store::IngestLock::acquire(db.to_str().unwrap(), || panic!("not held yet")).unwrap();
+    let (told, waits) = std::sync::mpsc::channel();
+    let children: Vec<_> = [&a, &b]
+        .into_iter()
+        .map(|part| {
+            let mut child = bin()
+                .arg("--db")
+                .arg(&db)
+                .args(["ingest", part.to_str().unwrap()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let err = child.stderr.take().unwrap();
+            let told = told.clone();
+            let reader = std::thread::spawn(move || {
+                let mut all = String::new();
+                for line in BufReader::new(err).lines().map_while(Result::ok) {
+                    if line.contains("waiting for another ingest") {
+                        let _ = told.send(());
+                    }
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+                all
+            });
+            (child, reader)
+        })
+        .collect();
+    for _ in 0..2 {
+        // A guard against a hang, not a timing check: both say so within seconds.
+        waits
+            .recv_timeout(Duration::from_secs(600))
+            .expect("both ingests should say that they wait for the lock");
+    }
+    drop(held);
+    for (mut child, reader) in children {
+        let status = child.wait().unwrap();
+        let err = reader.join().unwrap();
+        assert!(status.success(), "{err}");
+    }
+    let concurrent = partition(&db);
+    assert!(
+        sequential.contains(&concurrent),
+        "concurrent {concurrent:?} is neither sequential order: {sequential:?}"
+    );
+    assert_eq!(
+        concurrent.iter().map(Vec::len).sum::<usize>(),
+        12,
+        "{concurrent:?}"
+    );
+}

@@ -20,8 +20,9 @@ pub struct EventSummary {
     pub end: Option<String>,
     pub place: Option<String>,
     pub storyline: Option<String>,
-    /// Number of documents.
-    pub documents: usize,
+    /// Number of documents (named apart from `EventView::documents`, the list, which a flattened
+    /// summary sits beside: one key, one meaning).
+    pub document_count: usize,
     /// Distinct outlets, as named by the documents.
     pub outlets: Vec<String>,
     /// Distinct languages over all documents.
@@ -244,6 +245,16 @@ pub struct IngestReport {
     pub already_ingested: usize,
     pub failed: usize,
     pub results: Vec<IngestItem>,
+}
+
+/// The answer of `POST /api/ingest` when no line could be ingested (status 422): the error's
+/// `code` and `message` beside the report, whose `results` say what was wrong with each line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngestRefused {
+    #[serde(flatten)]
+    pub error: ErrorBody,
+    #[serde(flatten)]
+    pub report: IngestReport,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,0 +1,160 @@
+//! Query parameters as clients send them: counts (`offset`, `limit`), dates (`from`, `to`) and
+//! names from a fixed list (`kind`), checked once here so that a bad value is answered with a
+//! `bad_request` naming the parameter and what it takes, never silently with an empty list.
+//! Also the one reading of stored dates used for ordering (`published` may be raw text).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Deserializer};
+
+use crate::error::ApiError;
+
+/// `deserialize_with` for an optional count (`offset`, `limit`): a whole number, 0 or more; an
+/// empty value is the same as none.
+pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let Some(raw) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse::<usize>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "must be a whole number, 0 or more (got `{}`)",
+            shorten(v)
+        ))
+    })
+}
+
+/// A value as it may be quoted in a message: at most 40 characters.
+fn shorten(v: &str) -> String {
+    match v.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_string(),
+    }
+}
+
+/// The day a filter date names: `2024-05-16`, or a date-time (`2024-05-16T00:00:00Z`,
+/// `2024-05-16T08:00:00+08:00`, `2024-05-16 08:00`), whose own calendar day is taken, so a
+/// filter compares days and never drops an event dated that day.
+pub fn filter_day(name: &str, value: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    leading_day(v).map(Some).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "`{name}` must be an ISO date such as 2024-05-16 or a date-time such as \
+             2024-05-16T00:00:00Z (got `{}`)",
+            shorten(v)
+        ))
+    })
+}
+
+/// The calendar day at the start of `s` when `s` is an ISO date, alone or followed by a time
+/// (`T` or a space); `None` for anything else, or an impossible date (`2024-13-45`).
+pub fn leading_day(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let head = s.get(..10)?;
+    let rest = &s[10..];
+    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+        return None;
+    }
+    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
+}
+
+/// A stored date (`published`, which may be raw text from a page) as seconds since 1970 for
+/// ordering: RFC 3339 or ISO date-times, ISO dates, and RFC 2822 (feeds); `None` when it is
+/// none of these, so undated documents sort last.
+pub fn sort_time(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.timestamp());
+    }
+    if let Ok(t) = DateTime::parse_from_rfc2822(s) {
+        return Some(t.timestamp());
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(t.and_utc().timestamp());
+        }
+    }
+    leading_day(s).and_then(|d| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()))
+}
+
+/// The value of a parameter that takes one of `allowed` (empty means any).
+pub fn one_of<'a>(
+    name: &str,
+    value: Option<&'a str>,
+    allowed: &[&str],
+) -> Result<Option<&'a str>, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if allowed.contains(&v) {
+        Ok(Some(v))
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "`{name}` must be one of {} (got `{}`)",
+            allowed.join(", "),
+            shorten(v)
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_days_accept_dates_and_date_times_and_name_bad_values() {
+        let d = NaiveDate::from_ymd_opt(2024, 5, 16);
+        for ok in [
+            "2024-05-16",
+            "2024-05-16T00:00:00Z",
+            "2024-05-16T23:59:59+08:00",
+            "2024-05-16 08:00",
+        ] {
+            assert_eq!(filter_day("from", Some(ok)).unwrap(), d, "{ok}");
+        }
+        assert_eq!(filter_day("from", Some("  ")).unwrap(), None);
+        for bad in [
+            "notadate",
+            "2024-13-45",
+            "2024-05-16x",
+            "16/05/2024",
+            "2024-5-1",
+        ] {
+            let e = filter_day("from", Some(bad)).unwrap_err().to_string();
+            assert!(e.contains("`from`") && e.contains(bad), "{e}");
+        }
+    }
+
+    #[test]
+    fn sort_times_read_the_common_forms_and_leave_text_undated() {
+        let day = sort_time("2024-05-16").unwrap();
+        assert_eq!(sort_time("2024-05-16T00:00:00Z"), Some(day));
+        assert_eq!(sort_time("Thu, 16 May 2024 00:00:00 +0000"), Some(day));
+        assert_eq!(sort_time("2024-05-16T02:00:00+02:00"), Some(day));
+        assert!(sort_time("2024-05-17 00:00:01").unwrap() > day);
+        assert_eq!(sort_time("yesterday"), None);
+        assert_eq!(sort_time("May 16"), None);
+    }
+
+    #[test]
+    fn one_of_names_the_choices() {
+        let kinds = ["person", "place"];
+        assert_eq!(
+            one_of("kind", Some("place"), &kinds).unwrap(),
+            Some("place")
+        );
+        assert_eq!(one_of("kind", Some(""), &kinds).unwrap(), None);
+        let e = one_of("kind", Some("bogus"), &kinds)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("person, place") && e.contains("bogus"), "{e}");
+    }
+}
