@@ -17,13 +17,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use model::{Claim, EntityKind, Fact, Figure};
+use model::{Claim, EntityKind, Figure};
 use serde::{Deserialize, Serialize};
 
 use crate::doc::{lowercase, Para};
 use crate::entities::DocEntities;
+use crate::facts::PlacedFact;
 use crate::quotes::FoundQuote;
 
 /// One statement of one document, ready to be grouped with others.
@@ -216,59 +217,76 @@ fn content_words(text: &str) -> Vec<String> {
     out
 }
 
-/// The claim candidates of one analysed document.
+/// Most claim candidates kept of a document (the first, in text order). Each is stored with
+/// the document and compared with the candidates of its event's other documents.
+pub const MAX_CANDIDATES: usize = 1000;
+
+/// The claim candidates of one analysed document: its checkable sentences, each once (a
+/// sentence the document repeats word for word is one statement), at most
+/// [`MAX_CANDIDATES`] (a note goes to `capped` when there were more).
+///
+/// Each sentence takes the figures found in it (`facts`, in text order) and the mentions and
+/// quotes of its own paragraph, so the work and the output grow with the text, never with
+/// the square of it.
 pub fn candidates(
     document: &str,
     outlet: Option<&str>,
     paras: &[Para],
     ents: &DocEntities,
-    facts: &[Fact],
+    facts: &[PlacedFact],
     quotes: &[FoundQuote],
+    capped: &mut Vec<String>,
 ) -> Vec<ClaimCandidate> {
     let mut out = Vec::new();
+    // The sentences taken (a repeated sentence is taken once).
+    let mut taken: FxHashSet<&str> = FxHashSet::default();
+    let mut facts = facts;
+    // The quotes are in text order: `quotes` is cut at each paragraph.
+    let mut quotes = quotes;
     for p in paras {
+        let in_para = quotes.partition_point(|q| q.para <= p.index);
+        let (para_quotes, later) = quotes.split_at(in_para);
+        quotes = later;
         for (k, s) in p.sentences.iter().enumerate() {
+            // The facts of this sentence (those before it belong to skipped sentences).
+            let from = facts.partition_point(|f| (f.para, f.sentence) < (p.index, k));
+            let n = facts[from..].partition_point(|f| (f.para, f.sentence) == (p.index, k));
+            let sentence_facts = &facts[from..from + n];
+            facts = &facts[from + n..];
             let text = p.text[s.clone()].trim();
             let long = if p.is_zh() {
                 text.chars().count() >= 12
             } else {
                 text.split_whitespace().count() >= 6
             };
-            if !long {
+            if !long || taken.contains(text) {
                 continue;
             }
             let entities: BTreeSet<String> = ents
-                .mentions
-                .iter()
-                .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= s.end)
+                .within(p.index, s.clone())
                 .map(|m| ents.entities[m.entity].id.clone())
                 .collect();
-            let figures: Vec<CandidateFigure> = facts
+            let figures: Vec<CandidateFigure> = sentence_facts
                 .iter()
-                .filter(|f| f.text.trim() == text)
                 .map(|f| CandidateFigure {
-                    value: f.value,
-                    unit: f.unit.clone(),
-                    subject: f.subject.clone(),
+                    value: f.fact.value,
+                    unit: f.fact.unit.clone(),
+                    subject: f.fact.subject.clone(),
                 })
                 .collect();
             // A quote counts when the quote finder gave it a speaker.
-            let quote = quotes.iter().find(|q| {
+            let quote = para_quotes.iter().find(|q| {
                 q.para == p.index
                     && q.span.start < s.end
                     && s.start < q.span.end
                     && q.quote.speaker.is_some()
             });
-            let participants = ents
-                .mentions
-                .iter()
-                .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= s.end)
-                .any(|m| {
-                    matches!(
-                        ents.entities[m.entity].kind,
-                        EntityKind::Person | EntityKind::Organization
-                    )
-                });
+            let participants = ents.within(p.index, s.clone()).any(|m| {
+                matches!(
+                    ents.entities[m.entity].kind,
+                    EntityKind::Person | EntityKind::Organization
+                )
+            });
             let kind = if !figures.is_empty() {
                 "figure"
             } else if quote.is_some() {
@@ -292,6 +310,15 @@ pub fn candidates(
                     .and_then(|e| ents.entities.get(e))
                     .map(|e| e.id.clone())
             });
+            if out.len() >= MAX_CANDIDATES {
+                capped.push(format!(
+                    "only the first {MAX_CANDIDATES} claim candidates were kept \
+                     (MAX_CANDIDATES); the text from paragraph {} on gave none",
+                    p.index + 1
+                ));
+                return out;
+            }
+            taken.insert(text);
             out.push(ClaimCandidate {
                 document: document.to_string(),
                 outlet: outlet.map(str::to_string),

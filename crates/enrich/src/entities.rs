@@ -72,6 +72,7 @@ pub struct Mention {
 #[derive(Debug, Clone, Default)]
 pub struct DocEntities {
     pub entities: Vec<DocEntity>,
+    /// In text order: sorted by paragraph, then start (the lookups below bisect them).
     pub mentions: Vec<Mention>,
     /// Descriptions seen before a person's name ("russian president") → entity index.
     pub descriptors: HashMap<String, usize>,
@@ -117,19 +118,41 @@ impl DocEntities {
 
     /// The entity mentioned at exactly or around `span` of paragraph `para`.
     pub fn mention_in(&self, para: usize, range: Range<usize>) -> Vec<&Mention> {
-        self.mentions
+        self.within(para, range).collect()
+    }
+
+    /// The mentions of paragraph `para`, in text order (found by bisection: the mentions are
+    /// in text order, see [`DocEntities::mentions`]).
+    pub fn in_para(&self, para: usize) -> &[Mention] {
+        let from = self.mentions.partition_point(|m| m.para < para);
+        let to = from + self.mentions[from..].partition_point(|m| m.para == para);
+        &self.mentions[from..to]
+    }
+
+    /// The mentions that lie within `range` of paragraph `para`, in text order.
+    pub fn within(&self, para: usize, range: Range<usize>) -> impl Iterator<Item = &Mention> {
+        let in_para = self.in_para(para);
+        let from = in_para.partition_point(|m| m.span.start < range.start);
+        in_para[from..]
             .iter()
-            .filter(|m| m.para == para && m.span.start >= range.start && m.span.end <= range.end)
-            .collect()
+            .take_while(move |m| m.span.start <= range.end)
+            .filter(move |m| m.span.end <= range.end)
+    }
+
+    /// The mentions before (`para`, `at`), in text order.
+    pub fn before(&self, para: usize, at: usize) -> &[Mention] {
+        let to = self
+            .mentions
+            .partition_point(|m| (m.para, m.span.start) < (para, at));
+        &self.mentions[..to]
     }
 
     /// The most recent person mentioned before (`para`, `at`).
     pub fn last_person_before(&self, para: usize, at: usize) -> Option<usize> {
-        self.mentions
+        self.before(para, at)
             .iter()
-            .filter(|m| (m.para, m.span.start) < (para, at))
-            .filter(|m| self.entities[m.entity].kind == EntityKind::Person)
-            .max_by_key(|m| (m.para, m.span.start))
+            .rev()
+            .find(|m| self.entities[m.entity].kind == EntityKind::Person)
             .map(|m| m.entity)
     }
 }
@@ -169,8 +192,13 @@ struct Cand {
     titled: Option<String>,
 }
 
-/// Find and link the entities of a document.
-pub fn entities(paras: &[Para], res: &Resources) -> DocEntities {
+/// Most entity mentions of a document that are resolved (the first, in text order); each
+/// costs a lookup of the names before it, and attribution looks at them around each quote.
+pub const MAX_MENTIONS: usize = 20_000;
+
+/// Find and link the entities of a document; a note goes to `capped` when it names more than
+/// [`MAX_MENTIONS`].
+pub fn entities(paras: &[Para], res: &Resources, capped: &mut Vec<String>) -> DocEntities {
     let mut cands = Vec::new();
     let mut zh_foreign_parts: Vec<String> = Vec::new();
     // Transliterated full names first, so their surnames are known everywhere.
@@ -193,6 +221,13 @@ pub fn entities(paras: &[Para], res: &Resources) -> DocEntities {
         }
     }
     cands.sort_by_key(|c| (c.para, c.span.start));
+    if cands.len() > MAX_MENTIONS {
+        capped.push(format!(
+            "only the first {MAX_MENTIONS} of {} entity mentions were resolved (MAX_MENTIONS)",
+            cands.len()
+        ));
+        cands.truncate(MAX_MENTIONS);
+    }
     resolve(cands, res)
 }
 
@@ -401,6 +436,10 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
         assigned[i] = e;
     }
     // Short forms: the most recent person (or any entity) whose name holds the word.
+    // Per word, the mentions before are looked at once: `recent` keeps how far they were
+    // looked at and the latest person found (an entity's name and aliases do not change in
+    // this loop, and `assigned` before `i` is final), so repeated words cost no rescans.
+    let mut recent: HashMap<String, (usize, Option<usize>)> = HashMap::new();
     for i in 0..cands.len() {
         let c = &cands[i];
         let What::Short(word) = &c.what else { continue };
@@ -412,10 +451,16 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
                     .flatten()
                     .any(|a| a.to_lowercase() == w || ru_stem(a) == ru_stem(word))
         };
-        let before = (0..i)
+        let (seen, latest) = recent.entry(word.clone()).or_insert((0, None));
+        if let Some(e) = (*seen..i)
             .rev()
             .filter_map(|j| assigned[j])
-            .find(|&e| doc.entities[e].kind == EntityKind::Person && matches(&doc.entities[e]));
+            .find(|&e| doc.entities[e].kind == EntityKind::Person && matches(&doc.entities[e]))
+        {
+            *latest = Some(e);
+        }
+        *seen = i;
+        let before = *latest;
         let any = before.or_else(|| {
             doc.entities
                 .iter()

@@ -78,11 +78,27 @@ const PEOPLE: &[&str] = &[
     "staff",
 ];
 
-/// Find the facts of a document.
-pub fn facts(document: &str, paras: &[Para]) -> Vec<Fact> {
+/// Most facts kept of a document (the first, in text order). Each keeps a copy of its
+/// sentence (at most [`crate::doc::MAX_SENTENCE_BYTES`]), so this bounds their memory too.
+pub const MAX_FACTS: usize = 2000;
+
+/// A fact with the sentence it comes from: paragraph index and sentence number in it.
+#[derive(Debug, Clone)]
+pub struct PlacedFact {
+    pub para: usize,
+    pub sentence: usize,
+    pub fact: Fact,
+}
+
+/// Find the facts of a document, in text order; a note goes to `capped` when it has more
+/// than [`MAX_FACTS`].
+pub fn facts(document: &str, paras: &[Para], capped: &mut Vec<String>) -> Vec<PlacedFact> {
     let mut out = Vec::new();
     for p in paras {
         for (k, s) in p.sentences.iter().enumerate() {
+            if out.len() >= MAX_FACTS {
+                return capped_facts(out, capped);
+            }
             let sentence = &p.text[s.clone()];
             let found = if p.is_zh() {
                 zh_facts(p.simplified_sentence(k))
@@ -92,16 +108,35 @@ pub fn facts(document: &str, paras: &[Para]) -> Vec<Fact> {
                 en_facts(sentence)
             };
             for (value, unit, subject) in found {
-                out.push(Fact {
-                    document: document.to_string(),
-                    value,
-                    unit: Some(unit),
-                    text: sentence.to_string(),
-                    subject,
+                out.push(PlacedFact {
+                    para: p.index,
+                    sentence: k,
+                    fact: Fact {
+                        document: document.to_string(),
+                        value,
+                        unit: Some(unit),
+                        text: sentence.to_string(),
+                        subject,
+                    },
                 });
             }
         }
     }
+    if out.len() > MAX_FACTS {
+        return capped_facts(out, capped);
+    }
+    out
+}
+
+/// `out` cut to [`MAX_FACTS`], with the note that says so.
+fn capped_facts(mut out: Vec<PlacedFact>, capped: &mut Vec<String>) -> Vec<PlacedFact> {
+    let last = out.get(MAX_FACTS.saturating_sub(1)).map_or(0, |f| f.para);
+    capped.push(format!(
+        "only the first {MAX_FACTS} facts were kept (MAX_FACTS); the text after paragraph {} \
+         was not looked at for figures",
+        last + 1
+    ));
+    out.truncate(MAX_FACTS);
     out
 }
 

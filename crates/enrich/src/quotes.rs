@@ -53,9 +53,9 @@ impl Ents<'_> {
         before: (usize, usize),
         matches: impl Fn(&DocEntity) -> bool,
     ) -> Option<usize> {
-        self.mentions
+        self.doc
+            .before(before.0, before.1)
             .iter()
-            .filter(|m| (m.para, m.span.start) < before)
             .rev()
             .map(|m| m.entity)
             .find(|&e| {
@@ -116,7 +116,7 @@ impl<'a> Ents<'a> {
             }
             let title = p.text[..m.span.start]
                 .split_whitespace()
-                .last()
+                .next_back()
                 .unwrap_or("")
                 .trim_end_matches('.')
                 .to_lowercase();
@@ -127,9 +127,7 @@ impl<'a> Ents<'a> {
             }
             let s = p.sentence_at(m.span.start);
             let people = doc
-                .mentions
-                .iter()
-                .filter(|o| o.para == m.para && o.span.start >= s.start && o.span.end <= s.end)
+                .within(m.para, s.clone())
                 .filter(|o| doc.entities[o.entity].kind == EntityKind::Person)
                 .any(|o| o.entity != m.entity);
             if people {
@@ -180,14 +178,11 @@ impl<'a> Ents<'a> {
                 .get(para)
                 .map_or(0, |p| p.sentence_at(at).start.min(at))
         };
-        let before = || {
-            self.doc
-                .mentions
-                .iter()
-                .filter(move |m| (m.para, m.span.start) < (para, at))
-        };
-        before()
-            .filter(|m| m.para + 3 >= para && fits(m.entity))
+        let before = self.doc.before(para, at);
+        // The mentions of the last three paragraphs before (in text order, so a slice).
+        let near = &before[before.partition_point(|m| m.para + 3 < para)..];
+        near.iter()
+            .filter(|m| fits(m.entity))
             .max_by_key(|m| {
                 (
                     m.para,
@@ -195,11 +190,7 @@ impl<'a> Ents<'a> {
                     std::cmp::Reverse(m.span.start),
                 )
             })
-            .or_else(|| {
-                before()
-                    .filter(|m| fits(m.entity))
-                    .max_by_key(|m| (m.para, m.span.start))
-            })
+            .or_else(|| before.iter().rev().find(|m| fits(m.entity)))
             .map(|m| m.entity)
     }
 }
@@ -430,9 +421,15 @@ fn closer_of(c: char) -> Option<char> {
 }
 
 /// Byte ranges of quoted passages (marks included) in a paragraph.
+///
+/// Linear in the paragraph: an opening mark whose closer is not found further on is not
+/// looked for again after a later mark of the same kind (there is none after it either), so
+/// a paragraph of unmatched marks is read once per kind of mark, not once per mark.
 fn quoted_spans(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Opening marks that found no closer after them.
+    let mut unclosed: Vec<char> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let (at, ch) = chars[i];
@@ -440,9 +437,17 @@ fn quoted_spans(text: &str) -> Vec<Range<usize>> {
             i += 1;
             continue;
         };
+        if at > 0 && unclosed.contains(&ch) {
+            i += 1;
+            continue;
+        }
         // A curly opening mark closed by a straight one ("“…,\"") still pairs.
         let closes = |c: char| c == close || ch == '“' && c == '"';
-        match chars[i + 1..].iter().position(|&(_, c)| closes(c)) {
+        let found = chars[i + 1..].iter().position(|&(_, c)| closes(c));
+        if found.is_none() {
+            unclosed.push(ch);
+        }
+        match found {
             Some(k) => {
                 let (end_at, end_ch) = chars[i + 1 + k];
                 out.push(at..end_at + end_ch.len_utf8());
@@ -467,11 +472,27 @@ fn long_enough(content: &str, zh: bool) -> bool {
     }
 }
 
-/// Find the quotes of a document.
-pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQuote> {
+/// Most quotes kept of a document (the first, in text order); the paragraphs after the one
+/// that reaches it are not looked at.
+pub const MAX_QUOTES: usize = 1000;
+
+/// Find the quotes of a document; a note goes to `capped` when it has more than
+/// [`MAX_QUOTES`].
+pub fn quotes(
+    document: &str,
+    paras: &[Para],
+    ents: &DocEntities,
+    capped: &mut Vec<String>,
+) -> Vec<FoundQuote> {
     let ents = &Ents::new(ents, paras);
     let mut out: Vec<FoundQuote> = Vec::new();
+    // The paragraph where the cap stopped the search, if it did.
+    let mut stopped: Option<usize> = None;
     for p in paras {
+        if out.len() >= MAX_QUOTES {
+            stopped = Some(p.index);
+            break;
+        }
         let spans = quoted_spans(&p.text);
         let mut direct_sentences: Vec<Range<usize>> = Vec::new();
         // The outlet the paragraph names outside its quotes (the same for each of its quotes).
@@ -505,7 +526,12 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
                 .unwrap_or_else(|| attribute(p, span.clone(), &spans, ents));
             if attribution.speaker.is_none() && span.start == 0 {
                 // A paragraph that is all quote continues the speaker quoted just before.
-                if let Some(prev) = out.iter().rev().find(|q| q.direct && q.para + 1 == p.index) {
+                let prev = out
+                    .iter()
+                    .rev()
+                    .take_while(|q| q.para + 1 >= p.index)
+                    .find(|q| q.direct && q.para + 1 == p.index);
+                if let Some(prev) = prev {
                     attribution = Attribution {
                         speaker: prev.quote.speaker.clone(),
                         entity: prev.speaker_entity,
@@ -550,6 +576,15 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
         }
     }
     out.sort_by_key(|q| (q.para, q.span.start));
+    if out.len() > MAX_QUOTES || stopped.is_some() {
+        let left = stopped.map_or(0, |k| paras.len() - k);
+        capped.push(format!(
+            "only the first {MAX_QUOTES} quotes were kept (MAX_QUOTES); {left} of {} \
+             paragraphs were not looked at for quotes",
+            paras.len()
+        ));
+        out.truncate(MAX_QUOTES);
+    }
     // Inherit the outlet a speaker was just quoted through, or that a paragraph naming the
     // speaker just before gives ("…, he said, according to TASS.").
     // (Each paragraph's outlet is looked for when a quote first asks for it.)
@@ -577,7 +612,7 @@ pub fn quotes(document: &str, paras: &[Para], ents: &DocEntities) -> Vec<FoundQu
             .rev()
             .find(|&k| {
                 para_via_at(k).is_some_and(Option::is_some)
-                    && ents.mentions.iter().any(|m| m.para == k && m.entity == e)
+                    && ents.in_para(k).iter().any(|m| m.entity == e)
             })
             .map(|k| (k, para_via_at(k).cloned().flatten()));
         let inherited = match (from_quote, from_para) {
@@ -609,7 +644,8 @@ struct Attribution {
 
 /// A transcript line inside the marks: "PENCE: Well, look, …" names its speaker in capitals.
 fn transcript_speaker(p: &Para, inner_start: usize, ents: &Ents) -> Option<Attribution> {
-    let rest = &p.text[inner_start..];
+    // The name is a few words: the colon is looked for near the mark only.
+    let rest = head_chars(&p.text[inner_start..], 100);
     let colon = rest.find(':')?;
     let name = &rest[..colon];
     let words = name.split_whitespace().count();
@@ -643,17 +679,14 @@ fn transcript_speaker(p: &Para, inner_start: usize, ents: &Ents) -> Option<Attri
 /// Who said the quote at `span`: the speech verb nearest the quote in the text around it.
 fn attribute(p: &Para, span: Range<usize>, spans: &[Range<usize>], ents: &Ents) -> Attribution {
     let text = &p.text;
+    // (The spans are in text order and do not overlap: their ends are in order too.)
     let next_quote = spans
-        .iter()
-        .map(|s| s.start)
-        .find(|&s| s >= span.end)
-        .unwrap_or(text.len());
+        .get(spans.partition_point(|s| s.start < span.end))
+        .map_or(text.len(), |s| s.start);
     let prev_quote = spans
-        .iter()
-        .map(|s| s.end)
-        .filter(|&e| e <= span.start)
-        .max()
-        .unwrap_or(0);
+        .partition_point(|s| s.end <= span.start)
+        .checked_sub(1)
+        .map_or(0, |k| spans[k].end);
     // After the quote, to the end of its sentence (or the next quote).
     let sentence_end = p.sentence_at(span.end.saturating_sub(1)).end;
     let after_end = sentence_end.max(span.end).min(next_quote);
@@ -666,11 +699,9 @@ fn attribute(p: &Para, span: Range<usize>, spans: &[Range<usize>], ents: &Ents) 
     let from = if s.start >= span.start {
         // The quote starts its sentence: look at the sentence before.
         p.sentences
-            .iter()
-            .filter(|x| x.end <= span.start)
-            .map(|x| x.start)
-            .max()
-            .unwrap_or(0)
+            .partition_point(|x| x.end <= span.start)
+            .checked_sub(1)
+            .map_or(0, |k| p.sentences[k].start)
     } else {
         s.start
     };
@@ -683,9 +714,7 @@ fn attribute(p: &Para, span: Range<usize>, spans: &[Range<usize>], ents: &Ents) 
     let s = p.sentence_at(span.start);
     if s.start < span.start && !p.is_zh() {
         let first = ents
-            .mentions
-            .iter()
-            .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= span.start)
+            .within(p.index, s.start..span.start)
             .find(|m| ents.entities[m.entity].kind == EntityKind::Person);
         if let Some(m) = first {
             return Attribution {
@@ -721,7 +750,10 @@ fn extend_sentence(p: &Para, from: usize, end: usize, next_quote: usize) -> usiz
     let mut e = end.max(from);
     if e <= from + 1 {
         // The quote ended its sentence ("…," he said. → the closing mark is in the sentence).
-        if let Some(s) = p.sentences.iter().find(|s| s.start >= from) {
+        if let Some(s) = p
+            .sentences
+            .get(p.sentences.partition_point(|s| s.start < from))
+        {
             e = s.end;
         }
     }
@@ -820,9 +852,7 @@ fn subject_of(
     if matches!(verb_word.as_str(), "saying" | "adding" | "asking") && depth == 0 {
         let s = p.sentence_at(v_start);
         let first = ents
-            .mentions
-            .iter()
-            .filter(|m| m.para == p.index && m.span.start >= s.start && m.span.end <= v_start)
+            .within(p.index, s.start..v_start)
             .find(|m| is_speaker_kind(m.entity));
         if let Some(m) = first {
             let gap = &text[s.start..m.span.start];
@@ -848,9 +878,7 @@ fn subject_of(
     // said"; "Li Haidong, a professor at …, told"): the nearest person whose gap to the verb is
     // short or a whole apposition; an organisation right before the verb as a fallback.
     let before: Vec<_> = ents
-        .mentions
-        .iter()
-        .filter(|m| m.para == p.index && m.span.end <= v_start && m.span.start >= range.start)
+        .within(p.index, range.start..v_start)
         .filter(|m| is_speaker_kind(m.entity))
         .collect();
     let mut fallback = None;
@@ -952,9 +980,7 @@ fn subject_of(
             {
                 let at = range.start + lead;
                 let found = ents
-                    .mentions
-                    .iter()
-                    .filter(|m| m.para == p.index && m.span.start >= at && m.span.end <= at + comma)
+                    .within(p.index, at..at + comma)
                     .find(|m| is_speaker_kind(m.entity));
                 return Some(match found {
                     Some(m) => resolved(m.entity, m.span.clone(), "name-apposition"),
@@ -991,9 +1017,7 @@ fn subject_of(
         }
         // After the verb: "said Xi", "заявил Путин".
         let after = ents
-            .mentions
-            .iter()
-            .filter(|m| m.para == p.index && m.span.start >= v_end && m.span.end <= range.end)
+            .within(p.index, v_end..range.end)
             .find(|m| is_speaker_kind(m.entity));
         if let Some(m) = after {
             let gap = &text[v_end..m.span.start];
@@ -1078,10 +1102,10 @@ fn subject_of(
 /// Padilla"): the entity mentioned there, else the words as written.
 fn name_run(p: &Para, at: usize, ents: &Ents) -> Option<Attribution> {
     let text = &p.text;
-    if let Some(m) = ents
-        .mentions
-        .iter()
-        .find(|m| m.para == p.index && m.span.start >= at && m.span.start <= at + 12)
+    let in_para = ents.in_para(p.index);
+    if let Some(m) = in_para[in_para.partition_point(|m| m.span.start < at)..]
+        .first()
+        .filter(|m| m.span.start <= at + 12)
     {
         if ents.entities[m.entity].kind == EntityKind::Person {
             return Some(Attribution {
@@ -1186,9 +1210,7 @@ fn zh_attribution(
     }
     for (v_start, _) in hits {
         let near: Vec<_> = ents
-            .mentions
-            .iter()
-            .filter(|m| m.para == p.index && m.span.end <= v_start && m.span.start >= range.start)
+            .within(p.index, range.start..v_start)
             .filter(|m| {
                 matches!(
                     ents.entities[m.entity].kind,
@@ -1267,23 +1289,45 @@ fn original_byte(original: &str, converted: &str, at: usize) -> usize {
         .unwrap_or(original.len())
 }
 
+/// Characters around a name in which [`via_in`] looks for the cue ("according to the"): more
+/// than the longest cue.
+const CUE_CHARS: usize = 32;
+
+/// The last `n` characters of `text`.
+fn tail_chars(text: &str, n: usize) -> &str {
+    let at = text
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    &text[at..]
+}
+
+/// The first `n` characters of `text`.
+fn head_chars(text: &str, n: usize) -> &str {
+    let at = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    &text[..at]
+}
+
 /// The outlet named in `range` as the one the words were given to or taken from.
 fn via_in(p: &Para, range: Range<usize>, ents: &Ents, exclude: &[Range<usize>]) -> Option<String> {
     let text = &p.text;
     let outside = |r: &Range<usize>| !exclude.iter().any(|x| x.start <= r.start && r.end <= x.end);
-    for m in ents.mentions.iter().filter(|m| {
-        m.para == p.index
-            && m.span.start >= range.start
-            && m.span.end <= range.end
-            && outside(&m.span)
-    }) {
+    for m in ents
+        .within(p.index, range.clone())
+        .filter(|m| outside(&m.span))
+    {
         let e = &ents.entities[m.entity];
         if e.kind != EntityKind::Organization {
             continue;
         }
-        let before = text[range.start..m.span.start].to_lowercase();
-        let before = before.trim_end();
-        let after = text[m.span.end..range.end].trim_start();
+        // The cues are a few words right before or after the name: only that much of the
+        // text around it is lowercased or converted (once per name, whatever the paragraph's
+        // length).
+        let before = tail_chars(text[range.start..m.span.start].trim_end(), CUE_CHARS);
+        let before = before.to_lowercase();
+        let before = before.as_str();
+        let after = head_chars(text[m.span.end..range.end].trim_start(), CUE_CHARS);
         let en_cue = [
             "told the",
             "told",

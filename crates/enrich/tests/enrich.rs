@@ -557,3 +557,153 @@ fn chinese_ner_finds_names_the_rules_miss_in_both_scripts() {
     assert_eq!(entity_id(&e, "普京").as_deref(), Some("vladimir-putin"));
     assert_eq!(entity_id(&t, "普京").as_deref(), Some("vladimir-putin"));
 }
+
+// ---------------------------------------------------------------- bounded work on hostile text
+// (issue 17: memory and time per document grow about linearly, and stop growing at the caps).
+
+/// `n` copies of `unit` joined by spaces, as one paragraph.
+fn repeated(unit: &str, n: usize) -> String {
+    vec![unit; n].join(" ")
+}
+
+#[test]
+fn a_repeated_figure_sentence_gives_each_figure_once() {
+    // Each copy used to take the figures of every copy (matched by sentence text): the claim
+    // candidates held n² figures, and 256 KB of this took over 2 GB.
+    let unit = "Two-way trade reached $240.1 billion in 2023, up 26.3 percent, with 1,200 \
+                tonnes of grain and 187,000 tourists, Putin said.";
+    let text = repeated(unit, 150);
+    let e = analyse(&doc("figures", "en", &[&text]), rules_only());
+    assert!(e.facts.len() >= 150, "{} facts", e.facts.len());
+    let figures: usize = e.claim_candidates.iter().map(|c| c.figures.len()).sum();
+    assert!(
+        figures <= e.facts.len(),
+        "{figures} figures in candidates for {} facts",
+        e.facts.len()
+    );
+    // A sentence the document repeats word for word is one statement.
+    assert_eq!(
+        e.claim_candidates.len(),
+        1,
+        "{:?}",
+        e.claim_candidates.len()
+    );
+}
+
+#[test]
+fn figures_and_claim_candidates_stop_at_their_caps() {
+    // Distinct sentences of one figure each: more than MAX_FACTS figures, and more than
+    // MAX_CANDIDATES checkable sentences before the figures stop.
+    let n = enrich::MAX_FACTS + 100;
+    assert!(enrich::MAX_FACTS > enrich::MAX_CANDIDATES);
+    let paras: Vec<String> = (0..n)
+        .map(|i| format!("Exports of grain rose {i} percent in the quarter, officials noted."))
+        .collect();
+    let paras: Vec<&str> = paras.iter().map(String::as_str).collect();
+    let e = analyse(&doc("caps", "en", &paras), rules_only());
+    assert_eq!(e.facts.len(), enrich::MAX_FACTS);
+    assert_eq!(e.claim_candidates.len(), enrich::MAX_CANDIDATES);
+    for cap in ["MAX_FACTS", "MAX_CANDIDATES"] {
+        assert!(
+            e.capped.iter().any(|c| c.contains(cap)),
+            "no note for {cap}: {:?}",
+            e.capped
+        );
+    }
+    // The candidates are the first sentences, in text order.
+    assert!(e.claim_candidates[0].text.contains("rose 0 percent"));
+}
+
+#[test]
+fn repeated_chinese_quotes_stop_at_the_cap() {
+    // One paragraph of a quoted, attributed sentence repeated: quote detection was quadratic
+    // in it (11 s at 512 KB); now it is read in paragraphs of bounded size and keeps at most
+    // MAX_QUOTES quotes.
+    let unit = "普京表示：“中俄贸易额达到2401亿美元，同比增长百分之二十六，双方将继续合作。”";
+    let text: String = unit.repeat(enrich::MAX_QUOTES + 200);
+    let e = analyse(&doc("zh-quotes", "zh-Hans", &[&text]), rules_only());
+    assert_eq!(e.quotes.len(), enrich::MAX_QUOTES, "{:?}", e.capped);
+    assert!(e
+        .quotes
+        .iter()
+        .all(|q| q.direct && q.text.starts_with("中俄")));
+    assert!(
+        e.capped.iter().any(|c| c.contains("MAX_QUOTES")),
+        "{:?}",
+        e.capped
+    );
+    assert!(
+        e.capped.iter().any(|c| c.contains("MAX_PARA_BYTES")),
+        "{:?}",
+        e.capped
+    );
+    // The quote finder alone, without entities, stops at the same cap.
+    let alone = enrich::quotes_only(&doc("zh-quotes", "zh-Hans", &[&text]));
+    assert_eq!(alone.len(), enrich::MAX_QUOTES);
+}
+
+#[test]
+fn sentences_read_stop_at_the_cap() {
+    let text = repeated("Officials met again on Tuesday in the capital.", 400);
+    let paras: Vec<&str> = vec![text.as_str(); enrich::MAX_SENTENCES / 400 + 3];
+    let e = analyse(&doc("many", "en", &paras), rules_only());
+    assert!(
+        e.capped.iter().any(|c| c.contains("MAX_SENTENCES")),
+        "{:?}",
+        e.capped
+    );
+}
+
+#[test]
+fn hostile_text_stays_within_the_caps() {
+    let giant: String = (0..20_000)
+        .map(|i| ["trade", "Putin", "said", "Moscow", "grew", "9 percent"][i % 6])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let digits = format!(
+        "{} percent, and $ {} billion.",
+        "7".repeat(400),
+        "3".repeat(400)
+    );
+    let inputs: Vec<(&str, String)> = vec![
+        ("en", giant),
+        ("en", "Vladimir Putin ".repeat(8000)),
+        (
+            "en",
+            "“ said Xi « he told the Global Times \" and 「 ".repeat(2000),
+        ),
+        ("en", digits.repeat(100)),
+        ("zh-Hans", "亿亿亿万".repeat(20_000)),
+        (
+            "zh-Hans",
+            "中国俄罗斯贸易合作表示习近平普京会见".repeat(5000),
+        ),
+        (
+            "en",
+            format!(
+                "{}Putin said 5 percent{}",
+                "([{".repeat(5000),
+                ")]}".repeat(4000)
+            ),
+        ),
+    ];
+    for (lang, text) in &inputs {
+        let e = analyse(&doc("hostile", lang, &[text]), rules_only());
+        let what = &text[..text.char_indices().nth(20).map_or(text.len(), |(i, _)| i)];
+        assert!(e.quotes.len() <= enrich::MAX_QUOTES, "{what}");
+        assert!(e.facts.len() <= enrich::MAX_FACTS, "{what}");
+        assert!(e.claim_candidates.len() <= enrich::MAX_CANDIDATES, "{what}");
+        assert!(
+            e.doc_entities.mentions.len() <= enrich::MAX_MENTIONS,
+            "{what}"
+        );
+        assert!(
+            e.facts
+                .iter()
+                .all(|f| f.text.len() <= enrich::MAX_SENTENCE_BYTES),
+            "{what}: a fact keeps a sentence longer than MAX_SENTENCE_BYTES"
+        );
+        let figures: usize = e.claim_candidates.iter().map(|c| c.figures.len()).sum();
+        assert!(figures <= e.facts.len(), "{what}");
+    }
+}

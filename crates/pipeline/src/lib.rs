@@ -110,9 +110,13 @@ struct Enrichment {
 }
 
 impl Enrichment {
-    /// Enrich `article` (on the calling thread).
+    /// Enrich `article` (on the calling thread). A document that hits one of enrichment's
+    /// caps (it reads and keeps a bounded amount of each document) gets a warning naming it.
     fn of(article: &Article) -> Enrichment {
         let e = enrich::analyse(article, enrich::Resources::shared());
+        for note in &e.capped {
+            eprintln!("warning: {}: enrichment: {note}", article.id);
+        }
         Enrichment {
             claim_candidates: enrich::ClaimCandidate::encode(&e.claim_candidates),
             entities: e.entities,
