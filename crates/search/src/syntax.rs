@@ -73,7 +73,7 @@ pub enum Problem {
     OrWithExclusion,
     #[error("it only excludes (`-word`); add a word or phrase to search for")]
     OnlyExclusions,
-    #[error("it has more than {MAX_PARTS} words, phrases and exclusions")]
+    #[error("it has more than {} words, phrases and exclusions", MAX_PARTS)]
     TooLong,
 }
 
