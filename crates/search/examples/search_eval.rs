@@ -126,7 +126,11 @@ fn main() {
             let Some(event) = gold_event(&d.article.id) else {
                 continue;
             };
-            let r = s.search(&store, &query, 10).expect("search");
+            let r = s.search(&store, &query, 10).unwrap_or_else(|e| {
+                // A title read as query syntax may not parse (`Portland, OR`): no hits.
+                eprintln!("{e}");
+                search::Results::default()
+            });
             let rank_of = |id: &str| r.hits.iter().position(|h| h.document == id);
             let first_other = r
                 .hits
@@ -193,7 +197,11 @@ fn main() {
         for (id, title) in &titles {
             let label = &labels[id];
             let t = std::time::Instant::now();
-            let r = s.search(&store, title, 10).expect("search");
+            let r = s.search(&store, title, 10).unwrap_or_else(|e| {
+                // A title read as query syntax may not parse (`Portland, OR`): no hits.
+                eprintln!("{e}");
+                search::Results::default()
+            });
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             let found = |want: &str| {
                 r.hits.iter().any(|h| {

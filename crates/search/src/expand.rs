@@ -1,4 +1,5 @@
-//! Query expansion: each word of a query with its translations, as a [`TextQuery`].
+//! Query expansion: each word or phrase of a parsed [`Query`] with its translations, as a
+//! [`TextQuery`].
 //!
 //! Translations come from a [`Dictionary`]: CC-CEDICT in both directions (Chinese word →
 //! English glosses, English name → Chinese headwords) and the aliases of stored entities in
@@ -10,6 +11,8 @@ use std::collections::HashMap;
 use lang::Cedict;
 use model::Entity;
 use store::TextQuery;
+
+use crate::syntax::{Query, Unit};
 
 /// Most alternatives kept per query word.
 const MAX_ALTERNATIVES: usize = 6;
@@ -162,36 +165,72 @@ pub struct Expansion {
     pub translations: Vec<(String, Vec<String>)>,
 }
 
-/// Expand `query` with `dict`. The whole query is tried first as one name ("Xi Jinping",
-/// "金砖国家"); otherwise each word (as the index cuts words, before stemming) is a group of
-/// itself and its translations. A document must match every group; when none does, documents
-/// matching some groups follow.
-pub fn expand(query: &str, dict: &Dictionary) -> Expansion {
-    let whole = query.trim();
+/// Expand a parsed query with `dict`.
+///
+/// - Plain words (no `OR`, no phrase): the words together are tried first as one name
+///   ("Xi Jinping", "金砖国家"); otherwise each word (as the index cuts words, before stemming)
+///   is a group of itself and its translations.
+/// - A clause with `OR`: one group of its alternatives, each with its translations as a whole
+///   (a word written without spaces that the index cuts in several, such as `U.S.` or
+///   `金砖国家`, is one alternative: its words in order).
+/// - A phrase: itself and the translations of the whole phrase (a name: "Xi Jinping" → 习近平),
+///   never of its words one by one, which would lose their order.
+/// - Exclusions are not translated: a gloss or alias that is wrong or broader than the word
+///   (CC-CEDICT glosses are short English senses; aliases come from automatic recognition)
+///   would silently hide documents the user never excluded, where a missing translation only
+///   lets a document in another language through, visibly (exclude it too: `-Putin -普京`).
+///
+/// A document must match every group; when none does and some word was translated (a
+/// translation may be missing for its neighbour), documents matching some groups follow.
+pub fn expand(query: &Query, dict: &Dictionary) -> Expansion {
     let mut out = Expansion::default();
-    if whole.is_empty() {
-        return out;
-    }
-    let words = lang::words(whole);
-    let whole_tr = dict.translate(whole);
-    if words.len() > 1 && !whole_tr.is_empty() {
-        let mut group = vec![whole.to_string()];
-        group.extend(whole_tr.iter().cloned());
-        out.query.groups.push(group);
-        out.translations.push((whole.to_string(), whole_tr));
-        return out;
-    }
-    for w in words {
-        let tr = dict.translate(&w);
-        let mut group = vec![w.clone()];
-        group.extend(tr.iter().cloned());
-        out.query.groups.push(group);
-        if !tr.is_empty() {
-            out.translations.push((w, tr));
+    out.query.exclude = query.exclude.iter().map(|u| u.text().to_string()).collect();
+    if query.is_plain() {
+        let whole = query.positive_text();
+        let words = lang::words(&whole);
+        let whole_tr = dict.translate(&whole);
+        if words.len() > 1 && !whole_tr.is_empty() {
+            let mut group = vec![whole.clone()];
+            group.extend(whole_tr.iter().cloned());
+            out.query.groups.push(group);
+            out.translations.push((whole, whole_tr));
+            return out;
         }
     }
-    // Documents matching only some words are wanted when a translation may be missing (a
-    // word translated, its neighbour not); an untranslated query asks for all its words.
+    for clause in &query.clauses {
+        match clause.as_slice() {
+            [Unit::Word(w)] => {
+                for w in lang::words(w) {
+                    let group = alternatives(&w, dict, &mut out.translations);
+                    out.query.groups.push(group);
+                }
+            }
+            units => {
+                let mut group = Vec::new();
+                for u in units {
+                    for a in alternatives(u.text(), dict, &mut out.translations) {
+                        push_unique(&mut group, &a);
+                    }
+                }
+                out.query.groups.push(group);
+            }
+        }
+    }
     out.query.fallback_any = out.query.groups.len() > 1 && !out.translations.is_empty();
     out
+}
+
+/// `text` and its translations, noting them in `translations`.
+fn alternatives(
+    text: &str,
+    dict: &Dictionary,
+    translations: &mut Vec<(String, Vec<String>)>,
+) -> Vec<String> {
+    let tr = dict.translate(text);
+    let mut group = vec![text.to_string()];
+    group.extend(tr.iter().cloned());
+    if !tr.is_empty() {
+        translations.push((text.to_string(), tr));
+    }
+    group
 }

@@ -1,7 +1,8 @@
 //! Search as the CLI and the server both run it: a query in any language finds documents in all.
 //!
 //! The store holds the full-text index (words as [`store::index_terms`] cuts them). This crate
-//! adds the query side: [`expand`] turns the query's words into groups of alternatives — the
+//! adds the query side: [`parse`] reads the query syntax (words all required, `a OR b`,
+//! `"a phrase"`, `-word`; see `syntax.rs`), [`expand`] turns the query's words into groups of alternatives — the
 //! word itself plus its translations through CC-CEDICT (金砖 → BRICS, Putin → 普京) and through
 //! the aliases of stored entities (Путин ↔ 普京 ↔ Putin) — and [`Searcher`] runs that query,
 //! then, when the multilingual encoder is loaded and documents carry vectors, ranks documents
@@ -12,11 +13,13 @@
 mod expand;
 mod pace;
 mod searcher;
+mod syntax;
 mod vectors;
 
 pub use expand::{expand, Dictionary, Expansion};
 pub use pace::Pace;
-pub use searcher::{Results, Searcher};
+pub use searcher::{Results, SearchError, Searcher};
+pub use syntax::{parse, Problem, Query, QueryError, Unit, MAX_PARTS};
 pub use vectors::APPROX_ROWS;
 
 /// Whether any stored document carries a vector (worth loading the encoder for).

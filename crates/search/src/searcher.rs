@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 
 use embed::Encoder;
 use lang::Cedict;
-use store::{Hit, Store, StoreError};
+use store::{DocumentRecord, Hit, Store, StoreError};
 
 use crate::expand::{expand, Dictionary};
 use crate::pace::Pace;
+use crate::syntax::{parse, QueryError};
 use crate::vectors::{Scan, VectorIndex};
 
 /// Lowest cosine between the query and a document for a vector hit (short queries against
@@ -29,6 +30,15 @@ const COMPANION_COSINE: f32 = 0.6;
 const BOTH_BONUS: f32 = 0.2;
 /// Reciprocal-rank fusion constant.
 const RRF_K: f32 = 60.0;
+
+/// Why a search failed: the query cannot be read (the user's to fix), or the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// What a search found and how the query was read.
 #[derive(Debug, Clone, Default)]
@@ -236,16 +246,19 @@ impl Searcher {
         Ok(())
     }
 
-    /// Search `store` for `query`: full text with translations, fused with the vector ranking
-    /// where available. At most `limit` hits, best first.
+    /// Search `store` for `query` (in the syntax [`crate::parse`] reads): full text with
+    /// translations, fused with the vector ranking where available. At most `limit` hits, best
+    /// first. The encoder ranks by what the query asks for (its words and phrases, not its
+    /// exclusions), and no document it brings contains an exclusion.
     pub fn search(
         &self,
         store: &dyn Store,
         query: &str,
         limit: usize,
-    ) -> Result<Results, StoreError> {
-        let query = query.trim();
-        if query.is_empty() || limit == 0 {
+    ) -> Result<Results, SearchError> {
+        let parsed = parse(query)?;
+        let query = parsed.positive_text();
+        if query.trim().is_empty() || limit == 0 {
             return Ok(Results::default());
         }
         self.catch_up(store)?;
@@ -254,8 +267,9 @@ impl Searcher {
             .read()
             .map_err(|_| StoreError::Db("search cache lock poisoned".into()))?
             .clone();
-        let expansion = expand(query, &dict);
+        let expansion = expand(&parsed, &dict);
         let text_hits = store.search_text(&expansion.query, limit.max(20))?;
+        let wanted = |d: &DocumentRecord| !expansion.query.excludes(&d.article);
         let mut semantic = false;
         let mut vector_hits: Vec<(String, f32)> = Vec::new();
         let mut companions: Vec<(String, Vec<String>)> = Vec::new();
@@ -264,7 +278,7 @@ impl Searcher {
             .read()
             .map_err(|_| StoreError::Db("search cache lock poisoned".into()))?;
         if let (Some(enc), false) = (&self.encoder, vectors.is_empty()) {
-            let mut q = enc.embed(&lang::to_simplified(query));
+            let mut q = enc.embed(&lang::to_simplified(&query));
             // Pseudo-relevance feedback: the best full-text hits' own vectors pull the query
             // towards their coverage in other languages (a document and its translation sit
             // far closer together than a short query and either of them).
@@ -324,8 +338,9 @@ impl Searcher {
             text_hits,
             &vector_hits,
             limit + COMPANIONS * FEEDBACK_DOCS,
+            &wanted,
         )?;
-        place_companions(store, &mut hits, &companions)?;
+        place_companions(store, &mut hits, &companions, &wanted)?;
         hits.truncate(limit);
         Ok(Results {
             hits,
@@ -336,12 +351,13 @@ impl Searcher {
 }
 
 /// Fusion of the full-text and vector lists by best reciprocal rank; documents only the vectors found
-/// are read from the store for their title and opening.
+/// are read from the store for their title and opening, and kept when `wanted`.
 fn fuse(
     store: &dyn Store,
     text: Vec<Hit>,
     vectors: &[(String, f32)],
     limit: usize,
+    wanted: &dyn Fn(&DocumentRecord) -> bool,
 ) -> Result<Vec<Hit>, StoreError> {
     if vectors.is_empty() {
         let mut text = text;
@@ -363,20 +379,19 @@ fn fuse(
         .map(|(id, (t, v))| (id, t.max(v) + BOTH_BONUS * t.min(v)))
         .collect();
     order.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    order.truncate(limit);
     let mut by_id: HashMap<String, Hit> =
         text.into_iter().map(|h| (h.document.clone(), h)).collect();
-    let mut out = Vec::with_capacity(order.len());
+    let mut out = Vec::with_capacity(limit.min(order.len()));
     for (id, s) in order {
+        if out.len() == limit {
+            break;
+        }
         let hit = match by_id.remove(&id) {
             Some(h) => Some(h),
-            None => store.document(&id)?.map(|d| Hit {
-                snippet: opening(&d.article.text()),
-                title: d.article.title.clone(),
-                event: d.event.clone(),
-                document: id.clone(),
-                score: 0.0,
-            }),
+            None => store
+                .document(&id)?
+                .filter(|d| wanted(d))
+                .map(|d| opening_hit(&id, &d)),
         };
         if let Some(mut h) = hit {
             h.score = s;
@@ -391,6 +406,7 @@ fn place_companions(
     store: &dyn Store,
     hits: &mut Vec<Hit>,
     companions: &[(String, Vec<String>)],
+    wanted: &dyn Fn(&DocumentRecord) -> bool,
 ) -> Result<(), StoreError> {
     for (anchor, near) in companions {
         let Some(mut at) = hits.iter().position(|h| &h.document == anchor) else {
@@ -402,14 +418,8 @@ fn place_companions(
                 Some(i) if i <= at => continue,
                 Some(i) => hits.remove(i),
                 None => match store.document(id)? {
-                    Some(d) => Hit {
-                        snippet: opening(&d.article.text()),
-                        title: d.article.title.clone(),
-                        event: d.event.clone(),
-                        document: id.clone(),
-                        score: 0.0,
-                    },
-                    None => continue,
+                    Some(d) if wanted(&d) => opening_hit(id, &d),
+                    _ => continue,
                 },
             };
             at += 1;
@@ -420,6 +430,17 @@ fn place_companions(
     Ok(())
 }
 
+/// A hit for a document found by its vector: its title and opening.
+fn opening_hit(id: &str, d: &DocumentRecord) -> Hit {
+    Hit {
+        snippet: opening(&d.article.text()),
+        title: d.article.title.clone(),
+        event: d.event.clone(),
+        document: id.to_string(),
+        score: 0.0,
+    }
+}
+
 /// The first 120 characters of a text, on one line.
 fn opening(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -428,4 +449,51 @@ fn opening(text: &str) -> String {
         s.push('…');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::{Commit, SqliteStore};
+
+    fn ids(hits: &[Hit]) -> Vec<&str> {
+        hits.iter().map(|h| h.document.as_str()).collect()
+    }
+
+    /// Documents that only the vectors find, as hits or as companions of a hit, are dropped
+    /// when they contain an exclusion, and kept otherwise.
+    #[test]
+    fn documents_found_by_meaning_respect_exclusions() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        for (id, text) in [
+            ("a", "The council met."),
+            ("b", "The budget council met."),
+            ("c", "Budget news."),
+            ("d", "The municipal assembly gathered."),
+        ] {
+            s.commit(&Commit::document_only(store::suite::doc(id, text)))
+                .unwrap();
+        }
+        let parsed = crate::parse("council -budget").unwrap();
+        let q = expand(&parsed, &Dictionary::default()).query;
+        let text = s.search_text(&q, 10).unwrap();
+        assert_eq!(ids(&text), ["a"]);
+        let wanted = |d: &DocumentRecord| !q.excludes(&d.article);
+        let vectors: Vec<(String, f32)> = ["b", "c", "d", "a"]
+            .iter()
+            .map(|id| (id.to_string(), 0.9))
+            .collect();
+        let mut hits = fuse(&s, text.clone(), &vectors, 10, &wanted).unwrap();
+        let mut found = ids(&hits);
+        found.sort();
+        assert_eq!(found, ["a", "d"]);
+        hits.retain(|h| h.document == "a");
+        let near = [("a".to_string(), vec!["b".into(), "c".into(), "d".into()])];
+        place_companions(&s, &mut hits, &near, &wanted).unwrap();
+        assert_eq!(ids(&hits), ["a", "d"]);
+        // Without the exclusion, all of them.
+        let all = |_: &DocumentRecord| true;
+        assert_eq!(fuse(&s, text, &vectors, 10, &all).unwrap().len(), 4);
+    }
 }

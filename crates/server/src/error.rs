@@ -60,6 +60,17 @@ impl From<store::StoreError> for ApiError {
     }
 }
 
+/// A query that cannot be read is the client's to fix (400 with the reason); a store failure
+/// is internal.
+impl From<search::SearchError> for ApiError {
+    fn from(e: search::SearchError) -> ApiError {
+        match e {
+            search::SearchError::Query(q) => ApiError::BadRequest(q.to_string()),
+            search::SearchError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, _) = self.status_and_code();

@@ -346,6 +346,14 @@ fn api_pages_search_and_escaping_over_the_seeds() {
         get(addr, &format!("/api/search?q={}", enc("\"a* OR NEAR("))).status,
         200
     );
+    // Query syntax that cannot be read is the client's error, and says what is wrong.
+    let r = get(addr, &format!("/api/search?q={}", enc("council OR")));
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json()["message"].as_str().unwrap().contains("`OR`"),
+        "{:?}",
+        r.json()
+    );
 
     // Ingest is off by default.
     let r = request(

@@ -29,17 +29,21 @@ pub fn document_terms(article: &model::Article) -> String {
     terms.join(" ")
 }
 
-/// A full-text query: every group must match, and a group matches when any one of its
-/// alternatives does. An alternative is a word or phrase, analysed like the index (a phrase's
-/// terms must follow each other).
+/// A full-text query: every group must match, a group matches when any one of its
+/// alternatives does, and no exclusion may match. An alternative or an exclusion is a word or
+/// a phrase, analysed like the index ([`index_terms`]); when it has several terms they must
+/// follow each other in that order.
 ///
-/// `金砖 峰会` with cross-lingual expansion becomes `[[金砖, BRICS], [峰会, summit]]`.
+/// `金砖 峰会` with cross-lingual expansion becomes `[[金砖, BRICS], [峰会, summit]]`;
+/// `"Xi Jinping" OR 习近平 -Kazan` becomes `[[Xi Jinping, 习近平]]` excluding `[Kazan]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextQuery {
     pub groups: Vec<Vec<String>>,
     /// When no document matches every group, return documents matching any (fewer groups
-    /// matched rank lower).
+    /// matched rank lower). Exclusions still apply.
     pub fallback_any: bool,
+    /// Words or phrases no returned document may contain.
+    pub exclude: Vec<String>,
 }
 
 impl TextQuery {
@@ -51,13 +55,37 @@ impl TextQuery {
                 .into_iter()
                 .map(|t| vec![t])
                 .collect(),
-            fallback_any: false,
+            ..TextQuery::default()
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.groups.iter().all(|g| g.is_empty())
     }
+
+    /// Whether `article` contains one of the exclusions, as the index would match it: for
+    /// documents that reach a result by another way than the index (by meaning).
+    pub fn excludes(&self, article: &model::Article) -> bool {
+        let excluded: Vec<String> = self.exclude.iter().filter_map(|x| padded(x)).collect();
+        if excluded.is_empty() {
+            return false;
+        }
+        let terms = padded_document_terms(article);
+        excluded.iter().any(|x| terms.contains(x.as_str()))
+    }
+}
+
+/// [`document_terms`] with a space before and after, so that a phrase's terms between spaces
+/// ([`padded`]) occur in it exactly where the document has those whole terms in that order.
+pub(crate) fn padded_document_terms(article: &model::Article) -> String {
+    format!(" {} ", document_terms(article))
+}
+
+/// The analysed terms of one alternative between spaces (see [`padded_document_terms`]);
+/// `None` when nothing of it survives analysis.
+pub(crate) fn padded(alternative: &str) -> Option<String> {
+    let terms = index_terms(alternative);
+    (!terms.is_empty()).then(|| format!(" {} ", terms.join(" ")))
 }
 
 /// Quote one analysed alternative as an FTS5 string (a phrase when it has several terms);
@@ -71,8 +99,9 @@ fn fts_phrase(alternative: &str) -> Option<String> {
     Some(format!("\"{}\"", joined.replace('"', "\"\"")))
 }
 
-/// The FTS5 match expression for groups joined by `joiner` (`AND` / `OR`), plus the analysed
-/// terms (for snippets). `None` when the query has no terms.
+/// The FTS5 match expression for groups joined by `joiner` (`AND` / `OR`), less the
+/// exclusions, plus the analysed terms of the groups (for snippets). `None` when the groups have
+/// no terms. User text only ever reaches FTS5 inside quoted strings ([`fts_phrase`]).
 pub(crate) fn fts_expression(q: &TextQuery, joiner: &str) -> Option<(String, Vec<String>)> {
     let mut parts = Vec::new();
     let mut terms = Vec::new();
@@ -95,13 +124,33 @@ pub(crate) fn fts_expression(q: &TextQuery, joiner: &str) -> Option<(String, Vec
     if parts.is_empty() {
         return None;
     }
-    Some((parts.join(&format!(" {joiner} ")), terms))
+    let mut expr = parts.join(&format!(" {joiner} "));
+    let mut excluded: Vec<String> = q.exclude.iter().filter_map(|x| fts_phrase(x)).collect();
+    excluded.dedup();
+    if !excluded.is_empty() {
+        expr = format!("({expr}) NOT ({})", excluded.join(" OR "));
+    }
+    Some((expr, terms))
+}
+
+/// The snippet of a hit: from its original text (title, then the paragraphs, given as the
+/// JSON array the stored article holds; none or unreadable: the title alone).
+pub(crate) fn hit_snippet(
+    title: Option<&str>,
+    paragraphs: Option<&str>,
+    terms: &[String],
+) -> String {
+    let paragraphs: Vec<String> = paragraphs
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    let text = format!("{}\n{}", title.unwrap_or(""), paragraphs.join("\n\n"));
+    snippet(&text, terms)
 }
 
 /// About 40 characters either side of the first place where one of `terms` (analysed, so
 /// lowercase, Simplified and possibly stemmed: a stem is a prefix of the word) occurs in
 /// `text`; the start of the text when none is found verbatim.
-pub(crate) fn snippet(text: &str, terms: &[String]) -> String {
+fn snippet(text: &str, terms: &[String]) -> String {
     // Search the lowercased original (same characters, so positions carry over), for each
     // term as analysed and in Traditional form (习近平 → 習近平).
     let lower = text.to_lowercase();
@@ -149,35 +198,4 @@ pub(crate) fn snippet(text: &str, terms: &[String]) -> String {
         s.push('…');
     }
     s
-}
-
-/// [`crate::Store::search_text`] for backends without a word index: each alternative through
-/// [`crate::Store::search`], documents ranked by how many groups they match.
-pub(crate) fn search_by_alternatives<S: crate::Store + ?Sized>(
-    store: &S,
-    q: &TextQuery,
-    limit: usize,
-) -> Result<Vec<crate::Hit>, crate::StoreError> {
-    let mut found: Vec<(crate::Hit, usize)> = Vec::new();
-    for group in &q.groups {
-        let mut in_group: Vec<String> = Vec::new();
-        for alt in group {
-            for h in store.search(alt, limit)? {
-                if in_group.contains(&h.document) {
-                    continue;
-                }
-                in_group.push(h.document.clone());
-                match found.iter_mut().find(|(f, _)| f.document == h.document) {
-                    Some((_, n)) => *n += 1,
-                    None => found.push((h, 1)),
-                }
-            }
-        }
-    }
-    let groups = q.groups.iter().filter(|g| !g.is_empty()).count();
-    if !q.fallback_any {
-        found.retain(|(_, n)| *n == groups);
-    }
-    found.sort_by_key(|f| std::cmp::Reverse(f.1));
-    Ok(found.into_iter().take(limit).map(|(h, _)| h).collect())
 }

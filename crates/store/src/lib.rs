@@ -104,17 +104,17 @@ pub trait Store: Send {
         per_event: usize,
     ) -> Result<Vec<LinkCandidate>, StoreError>;
 
-    /// Documents matching every word of `query`, best first. The SQLite backend matches words
-    /// and stems as [`index_terms`] makes them, in any script; a backend without a word index
-    /// may match substrings.
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError>;
-
-    /// Search with groups of alternatives (see [`TextQuery`]), best first. The default runs
-    /// [`Store::search`] for every alternative and ranks documents by the groups they match;
-    /// the SQLite backend runs one query on its full-text index.
-    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
-        fulltext::search_by_alternatives(self, query, limit)
+    /// Documents matching every word of `query` (no query syntax: see [`TextQuery`]), best
+    /// first: [`Store::search_text`] of [`TextQuery::all_words`].
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        self.search_text(&TextQuery::all_words(query), limit)
     }
+
+    /// Documents matching a [`TextQuery`] (groups of alternatives, exclusions), best first.
+    /// Every backend matches the terms [`index_terms`] makes, in any script, with the same
+    /// meaning: a word or phrase of the query matches where the document's terms hold its terms
+    /// in that order.
+    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError>;
 
     /// Every document without its text, in ingest order.
     fn document_summaries(&self) -> Result<Vec<DocumentSummary>, StoreError> {

@@ -31,13 +31,19 @@ use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
 use postgres::error::SqlState;
 use postgres::{Client, Config, GenericClient, NoTls, Row};
 
+use crate::fulltext::{hit_snippet, padded, padded_document_terms, TextQuery};
 use crate::record::{
     Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
     DOC_COLUMNS,
 };
 use crate::Store;
 
-const SCHEMA_VERSION: i64 = 1;
+/// 2: the `search` column holds the analysed terms ([`padded_document_terms`]), not the
+/// lowercased text; a store of version 1 is re-analysed when opened.
+const SCHEMA_VERSION: i64 = 2;
+
+/// Documents re-analysed per statement when a store of schema 1 is brought to 2.
+const REINDEX_BATCH: i64 = 256;
 
 /// Any constant will do: it only has to be the same for every storyline process.
 const SCHEMA_LOCK: i64 = 0x5354_4f52_594c_494e; // "STORYLIN"
@@ -380,6 +386,11 @@ fn create_schema(client: &mut Client, shown: &str) -> Result<(), StoreError> {
                 known: SCHEMA_VERSION,
             })
         }
+        Some(found) if found < SCHEMA_VERSION => {
+            reindex_search(&mut tx).map_err(open_err)?;
+            tx.execute("UPDATE schema_version SET version = $1", &[&SCHEMA_VERSION])
+                .map_err(open_err)?;
+        }
         Some(_) => {}
         None => {
             tx.execute(
@@ -390,6 +401,35 @@ fn create_schema(client: &mut Client, shown: &str) -> Result<(), StoreError> {
         }
     }
     tx.commit().map_err(open_err)
+}
+
+/// Replace the lowercased text schema 1 kept in `search` by the analysed terms, batch by batch
+/// (inside the schema transaction: other workers wait, and a failure leaves schema 1). A
+/// stored article that cannot be read is analysed from that text, which holds the same words.
+fn reindex_search<C: GenericClient>(tx: &mut C) -> Result<(), postgres::Error> {
+    let mut after = 0i64;
+    loop {
+        let rows = tx.query(
+            "SELECT seq, article, search FROM documents WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &REINDEX_BATCH],
+        )?;
+        for r in &rows {
+            let seq: i64 = r.get(0);
+            let article: &str = r.get(1);
+            let terms = match serde_json::from_str::<Article>(article) {
+                Ok(a) => padded_document_terms(&a),
+                Err(_) => format!(" {} ", crate::index_terms(r.get(2)).join(" ")),
+            };
+            tx.execute(
+                "UPDATE documents SET search = $1 WHERE seq = $2",
+                &[&text(&terms), &seq],
+            )?;
+            after = seq;
+        }
+        if (rows.len() as i64) < REINDEX_BATCH {
+            return Ok(());
+        }
+    }
 }
 
 /// A connection URL (or key=value string) as it may be shown: without its password. Anything
@@ -766,9 +806,7 @@ impl Store for PgStore {
     fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
         let a = &c.document.article;
         let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
-        let search =
-            text(&format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.text()).to_lowercase())
-                .into_owned();
+        let search = text(&padded_document_terms(a)).into_owned();
         let in_decision = self.deciding.load(Ordering::SeqCst);
         let attempt =
             self.with_client(|client| try_commit(client, c, &article_json, &search, in_decision));
@@ -1141,52 +1179,108 @@ impl Store for PgStore {
             .collect())
     }
 
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
-        let q = text(&query.trim().to_lowercase()).into_owned();
-        if q.is_empty() {
+    /// One pass over the documents' analysed terms (the `search` column, see
+    /// [`padded_document_terms`]): each alternative and exclusion is one `strpos` of its padded
+    /// terms, so a phrase matches where its terms follow each other, as in the SQLite index.
+    /// Documents that match more groups rank first, then those whose first match is earlier
+    /// (the title's terms come first), then the older.
+    fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        if limit == 0 {
             return Ok(Vec::new());
         }
+        let mut params: Vec<String> = Vec::new();
+        let mut terms: Vec<String> = Vec::new();
+        // Per group, the parameter numbers of its alternatives.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for group in &query.groups {
+            let mut alts = Vec::new();
+            for alt in group.iter().filter_map(|a| padded(a)) {
+                if !params.contains(&alt) {
+                    terms.push(alt.trim().to_string());
+                    params.push(text(&alt).into_owned());
+                    alts.push(params.len());
+                }
+            }
+            if !alts.is_empty() {
+                groups.push(alts);
+            }
+        }
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        let positives = params.len();
+        for x in query.exclude.iter().filter_map(|x| padded(x)) {
+            params.push(text(&x).into_owned());
+        }
+        // Only parameter numbers and counts are written into the statement; the query's text
+        // travels as parameters.
+        let found: Vec<String> = (1..=params.len())
+            .map(|i| format!("strpos(search, ${i}) AS p{i}"))
+            .collect();
+        let matched: Vec<String> = groups
+            .iter()
+            .map(|alts| {
+                let any: Vec<String> = alts.iter().map(|i| format!("p{i} > 0")).collect();
+                format!("(CASE WHEN {} THEN 1 ELSE 0 END)", any.join(" OR "))
+            })
+            .collect();
+        let first: Vec<String> = (1..=positives)
+            .map(|i| format!("nullif(p{i}, 0)"))
+            .collect();
+        let mut filter = vec![format!(
+            "matched >= {}",
+            if query.fallback_any { 1 } else { groups.len() }
+        )];
+        filter.extend((positives + 1..=params.len()).map(|i| format!("p{i} = 0")));
+        let sql = format!(
+            "SELECT d.id, d.title, d.event, d.article, r.matched, r.pos FROM
+               (SELECT seq, matched, pos FROM
+                  (SELECT seq, {matched} AS matched, least({first}) AS pos, {excluded}
+                   FROM (SELECT seq, {found} FROM documents) f) m
+                WHERE {filter}
+                ORDER BY matched DESC, pos, seq LIMIT ${limit}) r
+             JOIN documents d ON d.seq = r.seq
+             ORDER BY r.matched DESC, r.pos, r.seq",
+            matched = matched.join(" + "),
+            first = first.join(", "),
+            excluded = if positives < params.len() {
+                (positives + 1..=params.len())
+                    .map(|i| format!("p{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                "0 AS no_exclusion".to_string()
+            },
+            found = found.join(", "),
+            filter = filter.join(" AND "),
+            limit = params.len() + 1,
+        );
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self.with_client(|client| {
-            client.query(
-                "SELECT id, title, event, search, pos FROM
-                   (SELECT seq, id, title, event, search, strpos(search, $1) AS pos FROM documents) d
-                 WHERE pos > 0 ORDER BY pos, seq LIMIT $2",
-                &[&q, &limit],
-            )
+            let mut args: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| p as _).collect();
+            args.push(&limit);
+            client.query(&sql, &args)
         })?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let pos: i32 = r.get(4);
-                let body: &str = r.get(3);
-                Hit {
-                    snippet: snippet(
-                        body,
-                        usize::try_from(pos - 1).unwrap_or(0),
-                        q.chars().count(),
-                    ),
-                    score: 1.0 / (1.0 + pos as f32),
-                    document: r.get(0),
-                    title: r.get(1),
-                    event: r.get(2),
-                }
-            })
-            .collect())
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let title: Option<String> = r.get(1);
+            let article: String = r.get(3);
+            let paragraphs = serde_json::from_str::<serde_json::Value>(&article)
+                .ok()
+                .and_then(|v| v.get("paragraphs").map(|p| p.to_string()));
+            let matched: i32 = r.get(4);
+            let pos: i32 = r.get(5);
+            out.push(Hit {
+                snippet: hit_snippet(title.as_deref(), paragraphs.as_deref(), &terms),
+                score: matched as f32 + 1.0 / (1.0 + pos as f32),
+                document: r.get(0),
+                title,
+                event: r.get(2),
+            });
+        }
+        Ok(out)
     }
-}
-
-/// About 40 characters either side of a match, on character boundaries.
-fn snippet(text: &str, char_pos: usize, match_chars: usize) -> String {
-    // strpos() counts characters, not bytes.
-    let chars: Vec<char> = text.chars().collect();
-    let at = char_pos.min(chars.len());
-    let from = at.saturating_sub(40);
-    let to = (at + match_chars + 40).min(chars.len());
-    chars[from..to]
-        .iter()
-        .collect::<String>()
-        .replace('\n', " ")
 }
 
 #[cfg(test)]

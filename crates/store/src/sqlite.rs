@@ -10,7 +10,7 @@ use std::time::Duration;
 use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::fulltext::{document_terms, fts_expression, snippet, TextQuery};
+use crate::fulltext::{document_terms, fts_expression, hit_snippet, TextQuery};
 use crate::record::{
     Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
     SharedPassage, StoreError, DOC_COLUMNS,
@@ -365,17 +365,8 @@ impl SqliteStore {
         let mut out = Vec::new();
         for row in rows {
             let (document, title, event, paragraphs, rank) = row?;
-            // The snippet comes from the original text (title, then paragraphs).
-            let paragraphs: Vec<String> = paragraphs
-                .and_then(|p| serde_json::from_str(&p).ok())
-                .unwrap_or_default();
-            let text = format!(
-                "{}\n{}",
-                title.as_deref().unwrap_or(""),
-                paragraphs.join("\n\n")
-            );
             out.push(Hit {
-                snippet: snippet(&text, terms),
+                snippet: hit_snippet(title.as_deref(), paragraphs.as_deref(), terms),
                 // bm25 is lower-is-better and negative; report higher-is-better.
                 score: (-rank) as f32,
                 document,
@@ -921,10 +912,6 @@ impl Store for SqliteStore {
         )?;
         let rows = stmt.query_map([event], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
-        self.search_text(&TextQuery::all_words(query), limit)
     }
 
     fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {

@@ -65,8 +65,11 @@ pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
     claims_are_replaced_per_event(fresh());
     stale_claims_are_marked_until_replaced(fresh());
     events_are_ordered_and_list_their_documents(fresh());
-    search_finds_substrings_in_any_script(fresh());
+    search_finds_words_in_any_script(fresh());
+    search_matches_words_across_scripts_and_stems(fresh());
     search_takes_alternatives(fresh());
+    search_matches_phrases_in_order(fresh());
+    search_excludes_words_and_phrases(fresh());
     summaries_and_vectors(fresh());
     claim_candidates_are_kept_per_document_of_an_event(fresh());
     links_passages_and_storylines(fresh());
@@ -366,7 +369,7 @@ fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
     assert_eq!(order, ["early", "late", "undated"]);
 }
 
-fn search_finds_substrings_in_any_script(mut s: Box<dyn Store>) {
+fn search_finds_words_in_any_script(mut s: Box<dyn Store>) {
     s.commit(&Commit::document_only(doc(
         "en",
         "Leaders met at the BRICS summit in Kazan.",
@@ -392,9 +395,9 @@ fn search_finds_substrings_in_any_script(mut s: Box<dyn Store>) {
     assert!(s.search("\"*) OR NEAR(", 10).unwrap().is_empty());
 }
 
-/// What a backend with a word index promises beyond [`run_all`] (the SQLite backend; a
-/// substring backend does not stem or fold scripts).
-pub fn search_matches_words_across_scripts_and_stems(mut s: Box<dyn Store>) {
+/// Words are matched as [`crate::index_terms`] analyses them: Traditional folded to
+/// Simplified, stems for inflected forms, every word required.
+fn search_matches_words_across_scripts_and_stems(mut s: Box<dyn Store>) {
     let mut zh = doc("zh", "習近平出席金磚國家領導人會晤。");
     zh.article.segments[0].lang = "zh-Hant".into();
     let mut ru = doc("ru", "Путин встретился с лидерами в Казани.");
@@ -427,7 +430,7 @@ fn search_takes_alternatives(mut s: Box<dyn Store>) {
         .unwrap();
     let q = TextQuery {
         groups: vec![vec!["金砖".into(), "BRICS".into()]],
-        fallback_any: false,
+        ..TextQuery::default()
     };
     let mut found: Vec<String> = s
         .search_text(&q, 10)
@@ -440,7 +443,7 @@ fn search_takes_alternatives(mut s: Box<dyn Store>) {
     // Both groups must match, unless falling back to any.
     let mut q = TextQuery {
         groups: vec![vec!["BRICS".into()], vec!["opened".into()]],
-        fallback_any: false,
+        ..TextQuery::default()
     };
     assert_eq!(s.search_text(&q, 10).unwrap().len(), 1);
     q.groups[1] = vec!["elsewhere".into()];
@@ -448,6 +451,130 @@ fn search_takes_alternatives(mut s: Box<dyn Store>) {
     q.fallback_any = true;
     assert_eq!(s.search_text(&q, 10).unwrap().len(), 2);
     assert_eq!(s.search_text(&q, 1).unwrap().len(), 1);
+}
+
+fn found(s: &dyn Store, q: &TextQuery) -> Vec<String> {
+    let mut ids: Vec<String> = s
+        .search_text(q, 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn phrase_query(groups: &[&[&str]], exclude: &[&str]) -> TextQuery {
+    TextQuery {
+        groups: groups
+            .iter()
+            .map(|g| g.iter().map(|a| a.to_string()).collect())
+            .collect(),
+        exclude: exclude.iter().map(|x| x.to_string()).collect(),
+        ..TextQuery::default()
+    }
+}
+
+/// An alternative of several words is a phrase: its words (as analysed: stemmed, Simplified,
+/// cut by jieba) in that order, next to each other.
+fn search_matches_phrases_in_order(mut s: Box<dyn Store>) {
+    for (id, text) in [
+        ("order", "The city council approved the budget on Monday."),
+        (
+            "reversed",
+            "The budget council met, but nothing was approved.",
+        ),
+        ("zh-phrase", "金砖国家领导人在喀山举行峰会。"),
+        ("zh-apart", "峰会期间，领导人讨论了金砖国家的扩员。"),
+    ] {
+        s.commit(&Commit::document_only(doc(id, text))).unwrap();
+    }
+    // Words: both documents; the phrase: only where its words follow each other.
+    assert_eq!(
+        found(s.as_ref(), &phrase_query(&[&["council"], &["budget"]], &[])),
+        ["order", "reversed"]
+    );
+    assert_eq!(
+        found(s.as_ref(), &phrase_query(&[&["budget council"]], &[])),
+        ["reversed"]
+    );
+    // Stems: "approves the budget" matches "approved the budget".
+    assert_eq!(
+        found(s.as_ref(), &phrase_query(&[&["approves the budget"]], &[])),
+        ["order"]
+    );
+    // Chinese: a phrase of jieba's words, also given in Traditional characters.
+    assert_eq!(
+        found(s.as_ref(), &phrase_query(&[&["领导人"], &["峰会"]], &[])),
+        ["zh-apart", "zh-phrase"]
+    );
+    assert_eq!(
+        found(s.as_ref(), &phrase_query(&[&["舉行峰會"]], &[])),
+        ["zh-phrase"]
+    );
+    // A phrase or a word as alternatives.
+    assert_eq!(
+        found(
+            s.as_ref(),
+            &phrase_query(&[&["budget council", "举行峰会"]], &[])
+        ),
+        ["reversed", "zh-phrase"]
+    );
+}
+
+/// No document containing an exclusion (a word, or a phrase in order) is returned, whether it
+/// matches every group or, with `fallback_any`, some.
+fn search_excludes_words_and_phrases(mut s: Box<dyn Store>) {
+    for (id, text) in [
+        ("council", "The council met on Monday."),
+        ("both", "The council voted on the budget."),
+        ("budget", "A budget was published."),
+        ("reversed", "The budget council met."),
+    ] {
+        s.commit(&Commit::document_only(doc(id, text))).unwrap();
+    }
+    assert_eq!(
+        found(s.as_ref(), &phrase_query(&[&["council", "budget"]], &[])),
+        ["both", "budget", "council", "reversed"]
+    );
+    assert_eq!(
+        found(
+            s.as_ref(),
+            &phrase_query(&[&["council", "budget"]], &["budget"])
+        ),
+        ["council"]
+    );
+    assert_eq!(
+        found(
+            s.as_ref(),
+            &phrase_query(&[&["council", "budget"]], &["budget council"])
+        ),
+        ["both", "budget", "council"]
+    );
+    // Several exclusions: none may match.
+    assert_eq!(
+        found(
+            s.as_ref(),
+            &phrase_query(&[&["council"]], &["monday", "votes"])
+        ),
+        ["reversed"]
+    );
+    // With the fallback to any group.
+    let mut q = phrase_query(&[&["council"], &["published"]], &["met"]);
+    assert!(found(s.as_ref(), &q).is_empty());
+    q.fallback_any = true;
+    assert_eq!(found(s.as_ref(), &q), ["both", "budget"]);
+    // An exclusion that analyses to nothing excludes nothing.
+    assert_eq!(
+        found(s.as_ref(), &phrase_query(&[&["published"]], &["!!"])),
+        ["budget"]
+    );
+    // And the check for documents that reach a result by meaning agrees with the index.
+    let q = phrase_query(&[&["council"]], &["budget council"]);
+    let reversed = s.document("reversed").unwrap().unwrap();
+    let both = s.document("both").unwrap().unwrap();
+    assert!(q.excludes(&reversed.article));
+    assert!(!q.excludes(&both.article));
 }
 
 fn summaries_and_vectors(mut s: Box<dyn Store>) {

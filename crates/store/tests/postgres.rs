@@ -73,6 +73,54 @@ fn connecting_twice_keeps_the_data_and_the_schema() {
     assert_eq!(s.document_count().unwrap(), 1);
 }
 
+/// A store written by schema 1 (lowercased text in `search`) is re-analysed when opened, so
+/// its documents match by terms (stems, Simplified Chinese, phrases) like new ones.
+#[test]
+fn a_schema_1_store_is_reanalysed_when_opened() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    {
+        let mut s = PgStore::connect(&db).unwrap();
+        let mut zh = store::suite::doc("zh", "習近平出席金磚國家領導人會晤。");
+        zh.article.segments[0].lang = "zh-Hant".into();
+        s.commit(&Commit::document_only(zh)).unwrap();
+        s.commit(&Commit::document_only(store::suite::doc(
+            "en",
+            "Leaders approved the budget.",
+        )))
+        .unwrap();
+    }
+    // What schema 1 wrote.
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "SET search_path TO storyline;
+             UPDATE documents SET search = lower(coalesce(title, '') || E'\\n' || article);
+             UPDATE schema_version SET version = 1;",
+        )
+        .unwrap();
+    let s = PgStore::connect(&db).unwrap();
+    let version: i64 = admin
+        .query_one("SELECT max(version) FROM schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 2);
+    let ids = |q: &str| -> Vec<String> {
+        s.search(q, 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.document)
+            .collect()
+    };
+    assert_eq!(ids("习近平"), ["zh"]);
+    assert_eq!(ids("approves budget"), ["en"]);
+    let phrase = store::TextQuery {
+        groups: vec![vec!["approve the budget".into()]],
+        ..Default::default()
+    };
+    assert_eq!(s.search_text(&phrase, 10).unwrap().len(), 1);
+}
+
 #[test]
 fn a_server_that_is_not_there_is_a_clear_error() {
     // Port 1 on loopback: nothing listens there.

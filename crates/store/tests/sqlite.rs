@@ -14,14 +14,6 @@ fn sqlite_passes_the_store_suite() {
 }
 
 #[test]
-fn sqlite_search_matches_words_across_scripts_and_stems() {
-    let dir = tempfile::tempdir().unwrap();
-    store::suite::search_matches_words_across_scripts_and_stems(Box::new(
-        SqliteStore::open(dir.path()).unwrap(),
-    ));
-}
-
-#[test]
 fn data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     {

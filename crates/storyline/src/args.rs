@@ -81,8 +81,26 @@ pub enum Command {
         why: bool,
     },
     /// Search documents; one hit per line, starting with the document id.
+    ///
+    /// Query syntax (the same in the API and the web UI):
+    ///
+    ///   council budget          both words
+    ///   council OR budget       either word (OR in capitals); `summit Kazan OR Johannesburg`
+    ///                           is summit and either city: OR binds tighter than the AND
+    ///   "city council"          the words in that order, next to each other
+    ///   -budget  -"city hall"   leave out documents with this word or phrase
+    ///
+    /// Words match in any form the index knows: Russian and English inflections (stems),
+    /// Traditional or Simplified Chinese, cut into words as in the documents. Words and phrases
+    /// are also searched in their translations (CC-CEDICT, the names of stored entities), and,
+    /// when documents carry vectors, by meaning; exclusions are taken as written, never
+    /// translated. A quote left open runs to the end; a lone `-` is ignored; `OR` without a word
+    /// or phrase on each side, or a query of exclusions only, is an error. Quote the whole query
+    /// for the shell: storyline search 'council OR budget -"city hall"'
+    #[command(verbatim_doc_comment)]
     Search {
-        #[arg(required = true)]
+        /// The query; several arguments are joined with spaces.
+        #[arg(required = true, allow_hyphen_values = true)]
         query: Vec<String>,
         #[arg(long, default_value_t = 20)]
         limit: usize,
