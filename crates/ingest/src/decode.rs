@@ -101,7 +101,7 @@ impl Wide {
             }
             Wide::Utf32Le | Wide::Utf32Be => {
                 let mut text = String::with_capacity(bytes.len() / 4);
-                let mut bad = bytes.len() % 4 != 0;
+                let mut bad = !bytes.len().is_multiple_of(4);
                 for unit in bytes.chunks_exact(4) {
                     let unit = [unit[0], unit[1], unit[2], unit[3]];
                     let n = if self == Wide::Utf32Le {

@@ -53,10 +53,7 @@ impl Iterator for Records {
             }
             if buf.len() as u64 >= limit && buf.last() != Some(&b'\n') {
                 // Skip the rest of the over-long line, a buffer at a time (never holding it).
-                loop {
-                    let Ok(chunk) = self.reader.fill_buf() else {
-                        break;
-                    };
+                while let Ok(chunk) = self.reader.fill_buf() {
                     if chunk.is_empty() {
                         break;
                     }

@@ -311,7 +311,7 @@ fn inflate(body: &[u8], coding: Coding, limit: usize) -> Result<Vec<u8>, Inflate
 /// Whether `body` starts with a zlib header (RFC 1950: method 8, a checksum of the two bytes).
 fn zlib_header(body: &[u8]) -> bool {
     match body {
-        [a, b, ..] => a & 0x0f == 8 && ((u16::from(*a) << 8) | u16::from(*b)) % 31 == 0,
+        [a, b, ..] => a & 0x0f == 8 && ((u16::from(*a) << 8) | u16::from(*b)).is_multiple_of(31),
         _ => false,
     }
 }
