@@ -65,13 +65,78 @@ impl Date {
 
     /// Days since an arbitrary epoch, for comparisons.
     pub fn day_number(&self) -> i64 {
-        let (y, m) = if self.m <= 2 {
-            (self.y as i64 - 1, self.m as i64 + 9)
-        } else {
-            (self.y as i64, self.m as i64 - 3)
-        };
-        365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + self.d as i64
+        civil_day(self.y as i64, self.m, self.d)
     }
+}
+
+/// Days since the epoch of [`Date::day_number`] of a calendar date.
+fn civil_day(y: i64, m: u32, d: u32) -> i64 {
+    let (y, m) = if m <= 2 {
+        (y - 1, m as i64 + 9)
+    } else {
+        (y, m as i64 - 3)
+    };
+    365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + d as i64
+}
+
+/// The earliest year a publication date given with the input may have.
+const EARLIEST_PUBLISHED_YEAR: i64 = 1800;
+/// How many days a publication date may lie after its reference day (time zones, embargoes).
+const FUTURE_DAYS: i64 = 3;
+
+/// Check a publication date against its reference day (see [`reference_day`]): `Ok` with the
+/// value to keep (an ISO 8601 value as given, another form that [`parse_value`] reads in ISO
+/// form), or `Err` saying why it cannot be a publication date.
+pub fn check_published(value: &str, reference: i64) -> Result<String, String> {
+    static ISO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([+-]?\d{1,6})-(\d{1,2})-(\d{1,2})(?:$|[T\s])").expect("valid regex")
+    });
+    let v = value.trim();
+    let (kept, y, m, d) = match ISO.captures(v) {
+        Some(c) => {
+            let y: i64 = c[1].parse().map_err(|_| format!("`{v}` is not a date"))?;
+            let (m, d): (u32, u32) = (c[2].parse().unwrap_or(0), c[3].parse().unwrap_or(0));
+            (v.to_string(), y, m, d)
+        }
+        None => match parse_value(v) {
+            Some(p) => (p.iso(), p.y as i64, p.m, p.d),
+            None => return Err(format!("`{v}` is not a date")),
+        },
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    if d == 0 || d > days_in_month {
+        return Err(format!("`{v}` is not a calendar date"));
+    }
+    if y < EARLIEST_PUBLISHED_YEAR {
+        return Err(format!(
+            "`{v}` is before {EARLIEST_PUBLISHED_YEAR}, not a publication date"
+        ));
+    }
+    if civil_day(y, m, d) > reference + FUTURE_DAYS {
+        return Err(format!(
+            "`{v}` is more than {FUTURE_DAYS} days after the document was captured or read"
+        ));
+    }
+    Ok(kept)
+}
+
+/// The day publication dates are checked against: the capture date when the input has one,
+/// else today (by the system clock).
+pub fn reference_day(captured: Option<&str>) -> i64 {
+    if let Some(c) = captured.and_then(parse_value) {
+        return c.day_number();
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    civil_day(1970, 1, 1) + secs.div_euclid(86_400)
 }
 
 trait LtSixty {
@@ -576,6 +641,32 @@ fn from_unix(t: i64) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn published_values_are_checked() {
+        let today = civil_day(2024, 10, 23);
+        assert_eq!(
+            check_published("2024-10-22T08:00:00+08:00", today).unwrap(),
+            "2024-10-22T08:00:00+08:00"
+        );
+        assert_eq!(
+            check_published("Oct 21, 2024", today).unwrap(),
+            "2024-10-21"
+        );
+        assert_eq!(check_published("1850-02-03", today).unwrap(), "1850-02-03");
+        for bad in [
+            "yesterday",
+            "2024-13-45",
+            "0000-00-00",
+            "1700-01-01",
+            "2024-11-30",
+            "9999-12-31",
+            "2023-02-29",
+        ] {
+            assert!(check_published(bad, today).is_err(), "{bad} accepted");
+        }
+        assert_eq!(reference_day(Some("2024-10-23T10:00:00Z")), today);
+    }
 
     #[test]
     fn formats() {

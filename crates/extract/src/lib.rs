@@ -16,23 +16,15 @@ mod text;
 
 use model::{Article, Content, RawDocument};
 
-/// HTML beyond this many bytes is not read (a news page is a few hundred kilobytes).
-pub const MAX_HTML_BYTES: usize = 8 << 20;
-/// Text beyond this many bytes is not read.
-pub const MAX_TEXT_BYTES: usize = 4 << 20;
-
 /// Extract the article from one raw document.
 pub fn extract(raw: &RawDocument) -> Article {
     let mut diagnostics: Vec<String> = raw.meta.decoding.iter().cloned().collect();
+    diagnostics.extend(raw.meta.notes.iter().cloned());
+    // No cut here: ingest's document limit (`--max-doc-mib`) is the one limit, and a larger
+    // input is refused there with an error, never truncated.
     let mut art = match &raw.content {
-        Content::Html(h) => {
-            let h = cap(h, MAX_HTML_BYTES, &mut diagnostics);
-            from_html(h, raw)
-        }
-        Content::Text(t) => {
-            let t = cap(t, MAX_TEXT_BYTES, &mut diagnostics);
-            from_text(t)
-        }
+        Content::Html(h) => from_html(h, raw),
+        Content::Text(t) => from_text(t),
     };
     art.id = raw.id.clone();
     art.source = raw.source.clone();
@@ -40,8 +32,20 @@ pub fn extract(raw: &RawDocument) -> Article {
     if let Some(t) = raw.meta.title.as_ref().filter(|t| !t.trim().is_empty()) {
         art.title = Some(t.trim().to_string());
     }
-    if let Some(p) = raw.meta.published.as_ref().filter(|t| !t.trim().is_empty()) {
-        art.published = Some(p.trim().to_string());
+    // A given date that is no date ("yesterday", "2024-13-45") or an absurd one is dropped,
+    // and the page's own date, if it has a plausible one, is used.
+    let reference = dates::reference_day(raw.meta.captured.as_deref());
+    let found = art.published.take();
+    let given = raw.meta.published.as_ref().filter(|t| !t.trim().is_empty());
+    for (value, what) in [(given, "given"), (found.as_ref(), "found")] {
+        let Some(value) = value else { continue };
+        if art.published.is_some() {
+            break;
+        }
+        match dates::check_published(value, reference) {
+            Ok(v) => art.published = Some(v),
+            Err(why) => diagnostics.push(format!("{what} publication date dropped: {why}")),
+        }
     }
     if let Some(o) = raw.meta.outlet.as_ref().filter(|t| !t.trim().is_empty()) {
         art.outlet = Some(o.trim().to_string());
@@ -65,22 +69,6 @@ pub fn extract(raw: &RawDocument) -> Article {
     }
     art.diagnostics = diagnostics;
     art
-}
-
-fn cap<'a>(s: &'a str, max: usize, diagnostics: &mut Vec<String>) -> &'a str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    diagnostics.push(format!(
-        "input is {} bytes; only the first {} were read",
-        s.len(),
-        end
-    ));
-    &s[..end]
 }
 
 fn from_html(h: &str, raw: &RawDocument) -> Article {

@@ -234,20 +234,64 @@ fn deep_nesting_does_not_overflow() {
 }
 
 #[test]
-fn huge_page_is_capped() {
-    // 200 MB of paragraphs: only the first MAX_HTML_BYTES are read, and the caller is told.
-    let para = "<p>Filler paragraph of a very large page, long enough to count as text.</p>\n";
-    let n = 200_000_000 / para.len();
-    let mut s = String::with_capacity(n * para.len() + 64);
-    s.push_str("<html><body><div>");
-    for _ in 0..n {
-        s.push_str(para);
+fn hardening_9_text_past_four_mib_is_not_cut() {
+    // Extraction used to cut text at 4 MiB (and HTML at 8 MiB) whatever `--max-doc-mib` said;
+    // ingest's document limit is now the only limit, so the end of a 4.1 MiB text is kept.
+    let mut s = String::new();
+    let mut n = 0;
+    while s.len() < (4 << 20) + (64 << 10) {
+        n += 1;
+        s.push_str(&format!(
+            "Paragraph {n} of a very long scraped report says the council met again today.\n\n"
+        ));
     }
-    let a = html(&s);
-    drop(s);
-    let out: usize = a.paragraphs.iter().map(String::len).sum();
-    assert!(out <= extract::MAX_HTML_BYTES, "output {out} bytes");
-    assert!(a.diagnostics.iter().any(|d| d.contains("only the first")));
+    s.push_str("The closing paragraph names the treasurer Quillon Abernathy-Voss as the source.\n");
+    let a = extract::extract(&raw("long", Content::Text(s)));
+    assert!(
+        a.paragraphs
+            .last()
+            .is_some_and(|p| p.contains("Quillon Abernathy-Voss")),
+        "the end of the text was cut"
+    );
+    assert!(!a.diagnostics.iter().any(|d| d.contains("only the first")));
+}
+
+#[test]
+fn hardening_10_impossible_published_dates_are_dropped() {
+    let body = "<html><head><meta property=\"article:published_time\" content=\"2024-10-22\"></head><body><article><p>The city council approved the new budget on Tuesday after a long debate about the costs of the bridge repairs and the school buildings.</p></article></body></html>";
+    for bad in [
+        "yesterday",
+        "2024-13-45",
+        "0000-00-00",
+        "1200-01-01",
+        "9999-12-28",
+    ] {
+        let mut r = raw("d", Content::Html(body.into()));
+        r.meta.published = Some(bad.into());
+        let a = extract::extract(&r);
+        // The page's own date takes over, and the user is told which value was dropped.
+        assert_eq!(a.published.as_deref(), Some("2024-10-22"), "{bad}");
+        assert!(
+            a.diagnostics
+                .iter()
+                .any(|d| d.contains("publication date dropped") && d.contains(bad)),
+            "{bad}: {:?}",
+            a.diagnostics
+        );
+    }
+    // A date after the capture date is as absurd as one in the future.
+    let mut r = raw("d", Content::Html(body.into()));
+    r.meta.published = Some("2024-12-01".into());
+    r.meta.captured = Some("2024-10-23T10:00:00Z".into());
+    assert_eq!(
+        extract::extract(&r).published.as_deref(),
+        Some("2024-10-22")
+    );
+    r.meta.published = Some("2024-10-23T09:00:00Z".into());
+    assert_eq!(
+        extract::extract(&r).published.as_deref(),
+        Some("2024-10-23T09:00:00Z")
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! Byte encodings: a BOM, then bytes that are valid UTF-8, then the declared charset (HTTP header
-//! or `<meta charset>`), then sniffing with `chardetng`.
+//! Byte encodings: a BOM, then UTF-16/UTF-32 recognised by their pattern of NUL bytes, then bytes
+//! that are valid UTF-8, then the declared charset (HTTP header or `<meta charset>`), then
+//! sniffing with `chardetng`.
 //!
 //! A declaration that the bytes contradict (a `<meta charset=gbk>` on a UTF-8 page, a label whose
 //! decoding hits malformed sequences) is overruled, and [`Decoded::note`] says so.
@@ -10,18 +11,22 @@ use encoding_rs::{Encoding, UTF_8};
 #[derive(Debug, Clone)]
 pub struct Decoded {
     pub text: String,
-    pub encoding: &'static Encoding,
+    /// The encoding's name (`UTF-8`, `GBK`, `UTF-32LE`, …).
+    pub encoding: &'static str,
     /// Set when a declared charset was overruled or the bytes had malformed sequences.
     pub note: Option<String>,
 }
 
 /// Decode `bytes` to text. `declared` is a charset label from outside the bytes (an HTTP header).
 pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
+    if let Some((wide, bom_len)) = wide_unicode(bytes) {
+        return wide.decode(&bytes[bom_len..]);
+    }
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Decoded {
             text: text.into_owned(),
-            encoding: enc,
+            encoding: enc.name(),
             note: had_errors.then(|| format!("malformed {} sequences replaced", enc.name())),
         };
     }
@@ -38,7 +43,7 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
         };
         return Decoded {
             text: text.to_string(),
-            encoding: UTF_8,
+            encoding: UTF_8.name(),
             note,
         };
     }
@@ -49,7 +54,7 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
             return Decoded {
                 note: had_errors.then(|| format!("malformed {} sequences replaced", enc.name())),
                 text: text.into_owned(),
-                encoding: enc,
+                encoding: enc.name(),
             };
         }
     }
@@ -68,9 +73,112 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
     }
     Decoded {
         text: text.into_owned(),
-        encoding: enc,
+        encoding: enc.name(),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     }
+}
+
+/// UTF-16 and UTF-32, in either byte order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wide {
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+impl Wide {
+    fn decode(self, bytes: &[u8]) -> Decoded {
+        let (text, bad, name) = match self {
+            Wide::Utf16Le | Wide::Utf16Be => {
+                let enc = if self == Wide::Utf16Le {
+                    encoding_rs::UTF_16LE
+                } else {
+                    encoding_rs::UTF_16BE
+                };
+                let (text, bad) = enc.decode_without_bom_handling(bytes);
+                (text.into_owned(), bad, enc.name())
+            }
+            Wide::Utf32Le | Wide::Utf32Be => {
+                let mut text = String::with_capacity(bytes.len() / 4);
+                let mut bad = !bytes.len().is_multiple_of(4);
+                for unit in bytes.chunks_exact(4) {
+                    let unit = [unit[0], unit[1], unit[2], unit[3]];
+                    let n = if self == Wide::Utf32Le {
+                        u32::from_le_bytes(unit)
+                    } else {
+                        u32::from_be_bytes(unit)
+                    };
+                    text.push(char::from_u32(n).unwrap_or_else(|| {
+                        bad = true;
+                        '\u{fffd}'
+                    }));
+                }
+                let name = if self == Wide::Utf32Le {
+                    "UTF-32LE"
+                } else {
+                    "UTF-32BE"
+                };
+                (text, bad, name)
+            }
+        };
+        Decoded {
+            text,
+            encoding: name,
+            note: bad.then(|| format!("malformed {name} sequences replaced")),
+        }
+    }
+}
+
+/// UTF-16 or UTF-32 and the length of its byte-order mark: by the mark, else by where the NUL
+/// bytes fall in the first few kilobytes (text with much ASCII in it has a NUL in every code
+/// unit, at the same place). Text without a mark and with few ASCII characters (UTF-16 Chinese)
+/// is not recognised here.
+pub(crate) fn wide_unicode(bytes: &[u8]) -> Option<(Wide, usize)> {
+    if bytes.starts_with(&[0, 0, 0xfe, 0xff]) {
+        return Some((Wide::Utf32Be, 4));
+    }
+    if bytes.starts_with(&[0xff, 0xfe, 0, 0]) {
+        return Some((Wide::Utf32Le, 4));
+    }
+    if bytes.starts_with(&[0xfe, 0xff]) {
+        return Some((Wide::Utf16Be, 2));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) {
+        return Some((Wide::Utf16Le, 2));
+    }
+    let head = &bytes[..bytes.len().min(4096) / 4 * 4];
+    let units = head.len() / 4;
+    if units < 2 {
+        return None;
+    }
+    // Count, per position in a 4-byte group, the NULs.
+    let mut zeros = [0usize; 4];
+    for group in head.chunks_exact(4) {
+        for (i, b) in group.iter().enumerate() {
+            zeros[i] += usize::from(*b == 0);
+        }
+    }
+    let most = |n: usize| n * 10 >= units * 9;
+    let few = |n: usize| n * 10 <= units;
+    if most(zeros[2]) && most(zeros[3]) && few(zeros[0]) {
+        return Some((Wide::Utf32Le, 0));
+    }
+    if most(zeros[0]) && most(zeros[1]) && few(zeros[3]) {
+        return Some((Wide::Utf32Be, 0));
+    }
+    // UTF-16: half as many groups of two; a NUL in most odd (LE) or even (BE) bytes.
+    let (odd, even) = (zeros[1] + zeros[3], zeros[0] + zeros[2]);
+    let pairs = units * 2;
+    let most16 = |n: usize| n * 10 >= pairs * 6;
+    let few16 = |n: usize| n * 20 <= pairs;
+    if most16(odd) && few16(even) {
+        return Some((Wide::Utf16Le, 0));
+    }
+    if most16(even) && few16(odd) {
+        return Some((Wide::Utf16Be, 0));
+    }
+    None
 }
 
 /// At most one replacement character per hundred non-ASCII characters.
@@ -175,7 +283,7 @@ mod tests {
         let (bytes, _, _) =
             encoding_rs::GBK.encode("<meta charset=\"gb2312\"><p>习近平同普京举行会晤</p>");
         let d = decode(&bytes, None);
-        assert_eq!(d.encoding.name(), "GBK");
+        assert_eq!(d.encoding, "GBK");
         assert!(d.text.contains("习近平同普京举行会晤"));
         assert!(d.note.is_none());
     }
@@ -186,7 +294,7 @@ mod tests {
             "國家主席習近平在喀山克里姆林宮同俄羅斯總統普京舉行會晤。雙方就中俄關係交換了意見。";
         let (bytes, _, _) = encoding_rs::BIG5.encode(text);
         let d = decode(&bytes, None);
-        assert_eq!(d.text, text, "sniffed {}", d.encoding.name());
+        assert_eq!(d.text, text, "sniffed {}", d.encoding);
     }
 
     #[test]
@@ -195,7 +303,7 @@ mod tests {
             "Президент России Владимир Путин провёл переговоры с председателем КНР в Казани.";
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
         let d = decode(&bytes, None);
-        assert_eq!(d.text, text, "sniffed {}", d.encoding.name());
+        assert_eq!(d.text, text, "sniffed {}", d.encoding);
     }
 
     #[test]
@@ -220,7 +328,7 @@ mod tests {
         let mut bytes = encoding_rs::GBK.encode(&page).0.into_owned();
         bytes.extend_from_slice(&[0x81, 0x20]);
         let d = decode(&bytes, None);
-        assert_eq!(d.encoding.name(), "GBK");
+        assert_eq!(d.encoding, "GBK");
         assert!(d.text.contains("普京举行会谈"));
     }
 
@@ -230,11 +338,50 @@ mod tests {
         let mut bytes = encoding_rs::GBK.encode(&page).0.into_owned();
         bytes.extend_from_slice(&[0x81, 0x20]);
         let d = decode(&bytes, None);
-        assert!(
-            d.text.contains("普京举行会谈"),
-            "sniffed {}",
-            d.encoding.name()
-        );
+        assert!(d.text.contains("普京举行会谈"), "sniffed {}", d.encoding);
+    }
+
+    fn wide(text: &str, unit: usize, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let units: Vec<u32> = if unit == 2 {
+            text.encode_utf16().map(u32::from).collect()
+        } else {
+            text.chars().map(u32::from).collect()
+        };
+        let all = if bom { vec![0xfeff] } else { vec![] };
+        for u in all.into_iter().chain(units) {
+            let b = u.to_be_bytes();
+            let b = &b[4 - unit..];
+            if big_endian {
+                out.extend_from_slice(b);
+            } else {
+                out.extend(b.iter().rev());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn hardening_8_utf16_and_utf32_are_decoded_with_or_without_bom() {
+        let text = "<html><p>Le conseil a voté le budget — Путин, 习近平.</p></html>";
+        for unit in [2, 4] {
+            for be in [false, true] {
+                for bom in [false, true] {
+                    let bytes = wide(text, unit, be, bom);
+                    let d = decode(&bytes, None);
+                    assert_eq!(
+                        d.text, text,
+                        "unit {unit} be {be} bom {bom}: {}",
+                        d.encoding
+                    );
+                    assert!(d
+                        .encoding
+                        .starts_with(if unit == 2 { "UTF-16" } else { "UTF-32" }));
+                }
+            }
+        }
+        // One NUL in ASCII text is not UTF-16.
+        assert!(wide_unicode(b"plain text with one \0 byte in it, nothing else").is_none());
     }
 
     #[test]

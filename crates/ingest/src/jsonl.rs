@@ -52,13 +52,21 @@ impl Iterator for Records {
                 return None;
             }
             if buf.len() as u64 >= limit && buf.last() != Some(&b'\n') {
-                // Skip the rest of the over-long line.
-                let mut sink = Vec::new();
-                while let Ok(m) = self.reader.read_until(b'\n', &mut sink) {
-                    if m == 0 || sink.last() == Some(&b'\n') {
+                // Skip the rest of the over-long line, a buffer at a time (never holding it).
+                while let Ok(chunk) = self.reader.fill_buf() {
+                    if chunk.is_empty() {
                         break;
                     }
-                    sink.clear();
+                    match chunk.iter().position(|&b| b == b'\n') {
+                        Some(nl) => {
+                            self.reader.consume(nl + 1);
+                            break;
+                        }
+                        None => {
+                            let n = chunk.len();
+                            self.reader.consume(n);
+                        }
+                    }
                 }
                 return Some(Err(IngestError::new(
                     at,
@@ -69,6 +77,8 @@ impl Iterator for Records {
                 )));
             }
             let text = match std::str::from_utf8(&buf) {
+                // A UTF-8 byte-order mark before the first line is not part of it.
+                Ok(t) if self.line == 1 => t.trim_start_matches('\u{feff}').trim(),
                 Ok(t) => t.trim(),
                 Err(e) => {
                     return Some(Err(IngestError::new(
@@ -106,6 +116,9 @@ fn parse_line(text: &str, at: &str) -> Result<RawDocument, IngestError> {
     let id = field("id")?
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| IngestError::new(at, "missing required field `id`"))?;
+    if let Some(why) = model::id_problem(&id) {
+        return Err(IngestError::new(at, format!("id {id:?} refused: {why}")));
+    }
     let content = match (field("html")?, field("text")?) {
         (Some(h), _) if !h.trim().is_empty() => Content::Html(h),
         (_, Some(t)) if !t.trim().is_empty() => Content::Text(t),
@@ -132,7 +145,7 @@ fn parse_line(text: &str, at: &str) -> Result<RawDocument, IngestError> {
             url: field("url")?,
             outlet: field("source")?.or(field("outlet")?),
             lang: field("lang")?,
-            decoding: None,
+            ..RawMeta::default()
         },
         encoding: "UTF-8".into(),
     })

@@ -1,4 +1,6 @@
 //! Walking inputs: files and directories, format by name then by content, gzip by magic bytes.
+//! A file's id is its path below the directory it was found in (see [`file_id`]); every id is
+//! checked ([`model::id_problem`]) before a document leaves this crate.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -7,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use model::{Content, RawDocument, RawMeta};
 
-use crate::decode::decode;
+use crate::decode::{decode, wide_unicode};
 use crate::error::IngestError;
 use crate::{feed, jsonl, warc};
 
@@ -42,6 +44,8 @@ type Records = Box<dyn Iterator<Item = Result<RawDocument, IngestError>>>;
 pub struct Reader {
     pending: VecDeque<PathBuf>,
     walking: Option<Box<dyn Iterator<Item = walkdir::Result<walkdir::DirEntry>>>>,
+    /// The directory being walked, that the ids of its files are relative to.
+    root: Option<PathBuf>,
     current: Option<Records>,
     opts: Options,
 }
@@ -51,6 +55,7 @@ pub fn read_paths(paths: &[PathBuf], opts: Options) -> Reader {
     Reader {
         pending: paths.iter().cloned().collect(),
         walking: None,
+        root: None,
         current: None,
         opts,
     }
@@ -63,7 +68,7 @@ impl Iterator for Reader {
         loop {
             if let Some(records) = &mut self.current {
                 match records.next() {
-                    Some(item) => return Some(item),
+                    Some(item) => return Some(item.and_then(checked)),
                     None => self.current = None,
                 }
             }
@@ -72,7 +77,8 @@ impl Iterator for Reader {
                 Some(Err(e)) => return Some(Err(e)),
                 None => return None,
             };
-            match open(&path, &self.opts) {
+            let id = file_id(&path, self.walking.as_ref().and(self.root.as_deref()));
+            match open(&path, &id, &self.opts) {
                 Ok(records) => self.current = Some(records),
                 Err(e) => return Some(Err(e)),
             }
@@ -96,7 +102,10 @@ impl Reader {
                             .unwrap_or_default();
                         return Some(Err(IngestError::new(at, format!("cannot read: {e}"))));
                     }
-                    None => self.walking = None,
+                    None => {
+                        self.walking = None;
+                        self.root = None;
+                    }
                 }
             }
             let path = self.pending.pop_front()?;
@@ -105,6 +114,7 @@ impl Reader {
             }
             match std::fs::metadata(&path) {
                 Ok(m) if m.is_dir() => {
+                    self.root = Some(path.clone());
                     self.walking = Some(Box::new(
                         walkdir::WalkDir::new(&path)
                             .sort_by_file_name()
@@ -144,20 +154,48 @@ pub fn format_by_name(path: &Path) -> Option<Format> {
     })
 }
 
-/// The id of a plain file: its stem, without `.gz` and the format extension.
-pub fn file_id(path: &Path) -> String {
+/// A document whose id may not be stored (a control character in it) becomes an error naming
+/// its input; the id is shown escaped.
+pub(crate) fn checked(doc: RawDocument) -> Result<RawDocument, IngestError> {
+    match model::id_problem(&doc.id) {
+        None => Ok(doc),
+        Some(why) => Err(IngestError::new(
+            &doc.source,
+            format!("id {:?} refused: {why}", doc.id),
+        )),
+    }
+}
+
+/// The id of a plain file: its path relative to `root` (the directory it was found in; `None`
+/// for a file named on its own), with `/` between the parts, without `.gz` and the format
+/// extension. A file at the top of the directory, or named on its own, has its stem as id.
+pub fn file_id(path: &Path, root: Option<&Path>) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
-    match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => name.to_string(),
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    };
+    let dirs = root
+        .and_then(|r| path.parent()?.strip_prefix(r).ok())
+        .map(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let mut id = dirs.join("/");
+    if !id.is_empty() {
+        id.push('/');
     }
+    id.push_str(stem);
+    id
 }
 
-fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
+fn open(path: &Path, id: &str, opts: &Options) -> Result<Records, IngestError> {
     let shown = if path.as_os_str() == "-" {
         "<stdin>".to_string()
     } else {
@@ -197,6 +235,16 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
             let head = reader
                 .fill_buf()
                 .map_err(|e| IngestError::new(&shown, read_failure(gz, &e)))?;
+            // UTF-16/UTF-32 is sniffed on its decoded text.
+            let wide;
+            let head = match wide_unicode(head) {
+                Some(_) => {
+                    let whole = head.len() / 4 * 4;
+                    wide = decode(&head[..whole], None).text.into_bytes();
+                    &wide[..]
+                }
+                None => head,
+            };
             sniff(head).ok_or_else(|| {
                 IngestError::new(&shown, "binary file: not HTML, text, JSONL, WARC or a feed")
             })?
@@ -204,6 +252,7 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
     };
     match format {
         Format::Jsonl => Ok(Box::new(jsonl::Records::new(reader, shown, opts.clone()))),
+        // Records of other formats are not files: their ids come from inside them.
         Format::Warc => Ok(Box::new(warc::Records::new(reader, shown, opts.clone()))),
         Format::Html | Format::Text | Format::Feed => {
             let bytes = read_limited(&mut reader, opts.max_document_bytes, &shown, gz)?;
@@ -217,12 +266,12 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
                 ));
             }
             if format == Format::Feed {
-                return feed::records(&bytes, &shown, &file_id(path));
+                return feed::records(&bytes, &shown, id);
             }
             let decoded = decode(&bytes, None);
             let is_html = format == Format::Html;
             let doc = RawDocument {
-                id: file_id(path),
+                id: id.to_string(),
                 source: shown,
                 content: if is_html {
                     Content::Html(decoded.text)
@@ -233,7 +282,7 @@ fn open(path: &Path, opts: &Options) -> Result<Records, IngestError> {
                     decoding: decoded.note,
                     ..RawMeta::default()
                 },
-                encoding: decoded.encoding.name().to_string(),
+                encoding: decoded.encoding.to_string(),
             };
             Ok(Box::new(std::iter::once(Ok(doc))))
         }
@@ -272,10 +321,16 @@ pub(crate) fn read_limited(
     Ok(bytes)
 }
 
-/// Bytes that no text format produces: NULs, or many control characters.
+/// Bytes that no text format produces: NULs scattered through them (one stray NUL is text's;
+/// UTF-16/UTF-32, whose NULs fall in a pattern, is text), or many control characters.
 pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    if wide_unicode(bytes).is_some() {
+        return false;
+    }
     let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) && !(head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff])) {
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    // Compressed or image data has a NUL in every 256 bytes or so.
+    if nuls > 1 && nuls * 1024 > head.len() {
         return true;
     }
     let control = head

@@ -1,6 +1,8 @@
 //! WARC 1.0/1.1 (Common Crawl's news crawl): `response` records whose HTTP payload is HTML, and
 //! `resource` records of HTML. Other records are passed over. A record that is cut short ends the
-//! file with an error naming it; the records before it are kept.
+//! file with an error naming it; the records before it are kept. An HTTP body's content encoding
+//! (gzip, deflate) is undone streaming, against the document limit, so a bomb costs no more than
+//! the limit; a body that its header calls compressed but is not is read as it is.
 
 use std::io::{BufRead, Read};
 
@@ -91,6 +93,7 @@ impl Iterator for Records {
             let kind = header("warc-type").unwrap_or("").to_ascii_lowercase();
             let uri = header("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_string());
             let record_id = header("warc-record-id").map(str::to_string);
+            let captured = header("warc-date").map(str::to_string);
             let block_type = header("content-type").unwrap_or("").to_ascii_lowercase();
             let wanted = (kind == "response" && block_type.starts_with("application/http"))
                 || (kind == "resource" && block_type.contains("html"));
@@ -131,14 +134,14 @@ impl Iterator for Records {
                 Err(e) => return self.fail(read_failure(gz, &e)),
             }
             let at = format!("{}#record{}", self.shown, self.record);
-            let (body, charset) = if kind == "response" {
-                match http_payload(&block) {
+            let (body, charset, note) = if kind == "response" {
+                match http_payload(&block, self.opts.max_document_bytes) {
                     Ok(Some(p)) => p,
                     Ok(None) => continue, // not HTML, or not a 2xx answer
                     Err(why) => return Some(Err(IngestError::new(at, why))),
                 }
             } else {
-                (block, charset_of(&block_type))
+                (block, charset_of(&block_type), None)
             };
             if body.iter().all(|b| b.is_ascii_whitespace()) {
                 return Some(Err(IngestError::new(at, "empty HTML payload")));
@@ -157,9 +160,11 @@ impl Iterator for Records {
                     // The crawl date is not the publication date; extraction finds that.
                     published: None,
                     decoding: decoded.note,
+                    captured,
+                    notes: note.into_iter().collect(),
                     ..RawMeta::default()
                 },
-                encoding: decoded.encoding.name().to_string(),
+                encoding: decoded.encoding.to_string(),
             }));
         }
         None
@@ -186,12 +191,12 @@ fn charset_of(content_type: &str) -> Option<String> {
         .next()
 }
 
-/// The HTML body of an HTTP response and its declared charset; `None` when it is not HTML or not
-/// a success.
-/// An HTTP body and the charset its headers declare.
-type Payload = (Vec<u8>, Option<String>);
+/// An HTTP body, the charset its headers declare, and what had to be overruled to read it.
+type Payload = (Vec<u8>, Option<String>, Option<String>);
 
-fn http_payload(block: &[u8]) -> Result<Option<Payload>, String> {
+/// The HTML body of an HTTP response (its content encoding undone, at most `limit` bytes of
+/// it), its declared charset and a note; `None` when it is not HTML or not a success.
+fn http_payload(block: &[u8], limit: usize) -> Result<Option<Payload>, String> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut resp = httparse::Response::new(&mut headers);
     let head_len = match resp.parse(block) {
@@ -218,24 +223,97 @@ fn http_payload(block: &[u8]) -> Result<Option<Payload>, String> {
     if get("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
         body = dechunk(&body).ok_or("bad chunked transfer encoding in WARC response")?;
     }
-    match get("content-encoding").as_deref() {
-        Some(e) if e.contains("gzip") => {
-            let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| format!("bad gzip content encoding in WARC response: {e}"))?;
-            body = out;
+    let coding = match get("content-encoding").as_deref() {
+        Some(e) if e.contains("gzip") => Some(Coding::Gzip),
+        Some(e) if e.contains("deflate") => Some(Coding::Deflate),
+        _ => None,
+    };
+    let mut note = None;
+    if let Some(coding) = coding {
+        match inflate(&body, coding, limit) {
+            Ok(out) => body = out,
+            Err(Inflate::TooLarge) => {
+                return Err(format!(
+                    "{} content encoding inflates past the {} MiB document limit; skipped (raise it with --max-doc-mib)",
+                    coding.name(),
+                    limit >> 20
+                ))
+            }
+            // A header that says gzip over a body that is not (some crawlers store the body
+            // decoded and keep the header): the body as it is.
+            Err(Inflate::NotCompressed) => {
+                note = Some(format!(
+                    "the HTTP header says {} but the body is not compressed; read as it is",
+                    coding.name()
+                ))
+            }
+            Err(Inflate::Corrupt(e)) => {
+                return Err(format!(
+                    "bad {} content encoding in WARC response: {e}",
+                    coding.name()
+                ))
+            }
         }
-        Some(e) if e.contains("deflate") => {
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| format!("bad deflate content encoding in WARC response: {e}"))?;
-            body = out;
-        }
-        _ => {}
     }
-    Ok(Some((body, charset_of(&content_type))))
+    Ok(Some((body, charset_of(&content_type), note)))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Coding {
+    Gzip,
+    Deflate,
+}
+
+impl Coding {
+    fn name(self) -> &'static str {
+        match self {
+            Coding::Gzip => "gzip",
+            Coding::Deflate => "deflate",
+        }
+    }
+}
+
+enum Inflate {
+    TooLarge,
+    NotCompressed,
+    Corrupt(std::io::Error),
+}
+
+/// Undo a content encoding, streaming, reading at most `limit` bytes of output (one more tells
+/// that there is more). A body that does not start like its coding is `NotCompressed`.
+fn inflate(body: &[u8], coding: Coding, limit: usize) -> Result<Vec<u8>, Inflate> {
+    let decoder: Box<dyn Read + '_> = match coding {
+        Coding::Gzip if body.starts_with(&[0x1f, 0x8b]) => {
+            Box::new(flate2::read::MultiGzDecoder::new(body))
+        }
+        Coding::Gzip => return Err(Inflate::NotCompressed),
+        // `deflate` is zlib by the standard, raw deflate in practice as often.
+        Coding::Deflate if zlib_header(body) => Box::new(flate2::read::ZlibDecoder::new(body)),
+        Coding::Deflate => {
+            let mut probe = [0u8; 512];
+            match flate2::read::DeflateDecoder::new(body).read(&mut probe) {
+                Ok(n) if n > 0 => Box::new(flate2::read::DeflateDecoder::new(body)),
+                _ => return Err(Inflate::NotCompressed),
+            }
+        }
+    };
+    let mut out = Vec::new();
+    decoder
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(Inflate::Corrupt)?;
+    if out.len() > limit {
+        return Err(Inflate::TooLarge);
+    }
+    Ok(out)
+}
+
+/// Whether `body` starts with a zlib header (RFC 1950: method 8, a checksum of the two bytes).
+fn zlib_header(body: &[u8]) -> bool {
+    match body {
+        [a, b, ..] => a & 0x0f == 8 && ((u16::from(*a) << 8) | u16::from(*b)).is_multiple_of(31),
+        _ => false,
+    }
 }
 
 fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {

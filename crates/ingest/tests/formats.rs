@@ -182,8 +182,13 @@ fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
 }
 
 fn http_response(content_type: &str, body: &[u8]) -> Vec<u8> {
+    http_with_headers(&format!("Content-Type: {content_type}\r\n"), body)
+}
+
+/// An HTTP 200 response with these header lines (each ending in CRLF) and its Content-Length.
+fn http_with_headers(headers: &str, body: &[u8]) -> Vec<u8> {
     let mut out = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n{headers}Content-Length: {}\r\n\r\n",
         body.len()
     )
     .into_bytes();
@@ -357,7 +362,7 @@ fn directories_are_walked_recursively_in_name_order() {
     assert!(errs.is_empty(), "{errs:?}");
     assert_eq!(
         docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
-        ["a", "x"]
+        ["a", "b/deep/x"]
     );
 }
 
@@ -413,4 +418,229 @@ fn a_200_mb_file_is_refused_by_default() {
     let (docs, errs) = read(&[p]);
     assert!(docs.is_empty());
     assert!(errs[0].why.contains("document limit"), "{}", errs[0]);
+}
+
+/// An HTML response with extra header lines.
+fn http_response_with(headers: &str, body: &[u8]) -> Vec<u8> {
+    http_with_headers(
+        &format!("Content-Type: text/html; charset=utf-8\r\n{headers}"),
+        body,
+    )
+}
+
+fn limit_mib(n: usize) -> Options {
+    Options {
+        max_document_bytes: n << 20,
+    }
+}
+
+#[test]
+fn hardening_3_gzip_bomb_in_warc_is_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    // 16 MiB of one byte: a 16 KB gzip body. The limit is 1 MiB.
+    let bomb = gzip(&vec![b' '; 16 << 20]);
+    assert!(bomb.len() < 1 << 20);
+    let mut w = warc_record(
+        "response",
+        "https://news.example/bomb",
+        &http_response_with("Content-Encoding: gzip\r\n", &bomb),
+    );
+    w.extend(warc_record(
+        "response",
+        "https://news.example/after",
+        &http_response_with("Content-Encoding: gzip\r\n", &gzip(PAGE.as_bytes())),
+    ));
+    let (docs, errs) = read_with(&[write(dir.path(), "bomb.warc", &w)], limit_mib(1));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].input.ends_with("bomb.warc#record1") && errs[0].why.contains("document limit"),
+        "{}",
+        errs[0]
+    );
+    assert_eq!(docs.len(), 1, "the record after the bomb is read");
+    assert!(docs[0].content.as_str().contains("Xi Jinping"));
+}
+
+#[test]
+fn hardening_3_gzip_bombs_in_files_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = gzip(&vec![b' '; 16 << 20]);
+    let mut lines = b"{\"id\":\"j1\",\"text\":\"".to_vec();
+    lines.extend(vec![b'a'; 4 << 20]);
+    lines.extend_from_slice(b"\"}\n{\"id\":\"j2\",\"text\":\"after\"}\n");
+    let (docs, errs) = read_with(
+        &[
+            write(dir.path(), "a.html.gz", &bomb),
+            write(dir.path(), "b.jsonl.gz", &gzip(&lines)),
+        ],
+        limit_mib(1),
+    );
+    let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(msgs[0].contains("a.html.gz") && msgs[0].contains("document limit"));
+    assert!(msgs[1].contains("b.jsonl.gz:1") && msgs[1].contains("document limit"));
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["j2"]
+    );
+}
+
+#[test]
+fn hardening_4_files_in_subdirectories_have_path_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let jan = write(dir.path(), "2024-01/index.html", PAGE.as_bytes());
+    write(dir.path(), "2024-02/index.html", PAGE.as_bytes());
+    write(
+        dir.path(),
+        "2024-02/deep/story.txt.gz",
+        &gzip(b"Some text."),
+    );
+    write(dir.path(), "top.html", PAGE.as_bytes());
+    let (docs, errs) = read(&[dir.path().to_path_buf(), jan]);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        [
+            "2024-01/index",
+            "2024-02/deep/story",
+            "2024-02/index",
+            "top",
+            // Named on the command line: the stem, as before.
+            "index"
+        ]
+    );
+}
+
+#[test]
+fn hardening_5_warc_records_carry_their_capture_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, _) = read(&[write(dir.path(), "crawl.warc", &warc_file())]);
+    assert_eq!(
+        docs[0].meta.captured.as_deref(),
+        Some("2024-05-17T01:02:03Z")
+    );
+}
+
+#[test]
+fn hardening_6_rss_without_version_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let rss = "<?xml version=\"1.0\"?><rss><channel><title>Wire</title>\
+<item><title>T</title><link>https://wire.example/1</link><description>Plain text about the council budget.</description></item>\
+</channel></rss>";
+    let (docs, errs) = read(&[write(dir.path(), "old.rss", rss.as_bytes())]);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(docs.len(), 1);
+    assert!(docs[0]
+        .content
+        .as_str()
+        .contains("<p>Plain text about the council budget.</p>"));
+}
+
+#[test]
+fn hardening_7_gzip_header_over_a_plain_body_reads_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Vec::new();
+    for n in 0..3 {
+        w.extend(warc_record(
+            "response",
+            &format!("https://news.example/{n}"),
+            &http_response_with("Content-Encoding: gzip\r\n", PAGE.as_bytes()),
+        ));
+    }
+    w.extend(warc_record(
+        "response",
+        "https://news.example/deflate",
+        &http_response_with("Content-Encoding: deflate\r\n", PAGE.as_bytes()),
+    ));
+    let (docs, errs) = read(&[write(dir.path(), "quirk.warc", &w)]);
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(docs.len(), 4);
+    for d in &docs {
+        assert!(d.content.as_str().contains("Xi Jinping"));
+        assert!(
+            d.meta.notes.iter().any(|n| n.contains("not compressed")),
+            "{:?}",
+            d.meta
+        );
+    }
+}
+
+#[test]
+fn hardening_8_nul_and_wide_encodings_are_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut nul = PAGE.as_bytes().to_vec();
+    nul.insert(200, 0);
+    let utf16le_no_bom: Vec<u8> = PAGE.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf32be: Vec<u8> = std::iter::once('\u{feff}')
+        .chain("Putin arrived in Beijing.\n".chars())
+        .flat_map(|c| u32::from(c).to_be_bytes())
+        .collect();
+    let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>W</title><item><link>https://w.example/1</link><description>&lt;p&gt;The council met.&lt;/p&gt;</description></item></channel></rss>";
+    let feed16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(feed.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let mut jsonl = vec![0xef, 0xbb, 0xbf];
+    jsonl.extend_from_slice(
+        b"{\"id\":\"first\",\"text\":\"one\"}\n{\"id\":\"second\",\"text\":\"two\"}\n",
+    );
+    let (docs, errs) = read(&[
+        write(dir.path(), "nul.html", &nul),
+        write(dir.path(), "wide.html", &utf16le_no_bom),
+        // No extension: the format is sniffed on the decoded text.
+        write(dir.path(), "wide-page", &utf16le_no_bom),
+        write(dir.path(), "wide.txt", &utf32be),
+        write(dir.path(), "wide.rss", &feed16),
+        write(dir.path(), "bom.jsonl", &jsonl),
+    ]);
+    assert!(errs.is_empty(), "{errs:?}");
+    let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "nul",
+            "wide",
+            "wide-page",
+            "wide",
+            "https://w.example/1",
+            "first",
+            "second"
+        ]
+    );
+    assert!(matches!(&docs[2].content, Content::Html(_)));
+    for d in &docs[..3] {
+        assert!(d.content.as_str().contains("Xi Jinping"), "{}", d.id);
+    }
+    assert_eq!(docs[1].encoding, "UTF-16LE");
+    assert_eq!(docs[3].content.as_str(), "Putin arrived in Beijing.\n");
+    assert!(docs[4].content.as_str().contains("The council met."));
+}
+
+#[test]
+fn hardening_11_ids_with_control_characters_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = "{\"id\":\"a\\tb\",\"text\":\"x\"}\n{\"id\":\"nl\\n\",\"text\":\"x\"}\n{\"id\":\"nul\\u0000\",\"text\":\"x\"}\n{\"id\":\"rtl\\u202e\",\"text\":\"x\"}\n{\"id\":\"c1\\u0085\",\"text\":\"x\"}\n{\"id\":\"fine\",\"text\":\"x\"}\n";
+    let tabbed = write(
+        dir.path(),
+        "tab\there.txt",
+        b"A file whose name holds a tab.",
+    );
+    let (docs, errs) = read(&[write(dir.path(), "ids.jsonl", lines.as_bytes()), tabbed]);
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["fine"]
+    );
+    let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert_eq!(msgs.len(), 6, "{msgs:?}");
+    for (n, m) in msgs[..5].iter().enumerate() {
+        assert!(
+            m.contains(&format!("ids.jsonl:{}", n + 1)) && m.contains("refused"),
+            "{m}"
+        );
+    }
+    assert!(msgs[5].contains("refused"), "{}", msgs[5]);
+    // The message shows the id escaped, never the raw character.
+    assert!(msgs
+        .iter()
+        .all(|m| !m[m.find("id ").unwrap()..].contains(['\t', '\n', '\0'])));
 }

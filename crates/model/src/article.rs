@@ -34,6 +34,14 @@ pub struct RawMeta {
     /// malformed sequences replaced); extraction reports it as a diagnostic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decoding: Option<String>,
+    /// When the input was captured (a WARC record's `WARC-Date`), as given. A later capture of
+    /// a stored URL with other content is stored under an id that carries this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<String>,
+    /// What ingest had to drop or repair in the input (a gzip header the body contradicts, …);
+    /// extraction reports each as a diagnostic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One input document as ingest read it: decoded, not yet understood.
@@ -99,6 +107,9 @@ pub struct Article {
     pub segments: Vec<Segment>,
     /// Things extraction noticed (empty article, lying charset, …), for the user.
     pub diagnostics: Vec<String>,
+    /// The id of the earlier capture of the same URL this document is a later capture of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_of: Option<String>,
 }
 
 impl Article {

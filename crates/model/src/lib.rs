@@ -6,7 +6,9 @@
 //! speak them, not here.
 
 mod article;
+mod ids;
 mod records;
 
 pub use article::{content_hash, Article, Content, Dateline, RawDocument, RawMeta, Segment};
+pub use ids::id_problem;
 pub use records::{Claim, Entity, EntityKind, Event, Fact, Figure, Quote};

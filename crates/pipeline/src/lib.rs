@@ -249,10 +249,19 @@ impl<'s> Pipeline<'s> {
         let mut todo = Vec::new();
         let mut results: Vec<Option<Result<Outcome, PipelineError>>> = Vec::new();
         for raw in raws {
+            // Ingest refuses such ids; a caller that builds documents itself is held to it too.
+            if let Some(why) = model::id_problem(&raw.id) {
+                results.push(Some(Err(PipelineError::Input {
+                    source_name: raw.source,
+                    why: format!("id {:?} refused: {why}", raw.id),
+                })));
+                continue;
+            }
             let hash = raw.content_hash();
-            match self.store.status(&raw.id, &hash) {
-                Ok(DocStatus::AlreadyIngested) => {
-                    results.push(Some(Ok(Outcome::AlreadyIngested { id: raw.id })))
+            match status_of(&*self.store, &raw, &hash) {
+                Ok((DocStatus::AlreadyIngested, capture)) => {
+                    let id = capture.map_or(raw.id, |(id, _)| id);
+                    results.push(Some(Ok(Outcome::AlreadyIngested { id })))
                 }
                 Ok(_) => {
                     results.push(None);
@@ -401,12 +410,18 @@ impl<'s> Pipeline<'s> {
     }
 
     fn commit_one(&mut self, a: &mut Analysed) -> Result<Outcome, PipelineError> {
-        let raw = &a.raw;
         let hash = a.hash.clone();
+        // Checked again: an earlier document of the same batch may have had this content or id.
+        let (status, capture) = status_of(&*self.store, &a.raw, &hash)?;
+        if let Some((id, earlier)) = capture {
+            a.raw.id = id.clone();
+            a.article.id = id;
+            a.article.capture_of = Some(earlier);
+        }
+        let raw = &a.raw;
         let article = a.article.clone();
         let (features, links, inner) = (&a.features, &a.links, &a.inner);
-        // Checked again: an earlier document of the same batch may have had this content or id.
-        let duplicate_of = match self.store.status(&raw.id, &hash)? {
+        let duplicate_of = match status {
             DocStatus::AlreadyIngested => {
                 return Ok(Outcome::AlreadyIngested { id: raw.id.clone() })
             }
@@ -520,6 +535,44 @@ impl<'s> Pipeline<'s> {
             event: event_id,
         })
     }
+}
+
+/// The id a later capture of a stored URL is stored under: the URL's id and the capture date.
+fn capture_id(id: &str, captured: &str) -> String {
+    format!("{id}@{}", captured.trim())
+}
+
+/// Whether `raw` is stored, and, for a later capture (it has a capture date) whose id is stored
+/// with other content, the id it is stored under instead (see [`capture_id`]) and the earlier
+/// capture's id. The same content under the capture id, or under the id of another capture of
+/// the same URL, is already stored.
+fn status_of(
+    store: &dyn Store,
+    raw: &RawDocument,
+    hash: &str,
+) -> Result<(DocStatus, Option<(String, String)>), StoreError> {
+    let status = store.status(&raw.id, hash)?;
+    let Some(captured) = raw
+        .meta
+        .captured
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+    else {
+        return Ok((status, None));
+    };
+    if status != DocStatus::IdConflict {
+        return Ok((status, None));
+    }
+    let id = capture_id(&raw.id, captured);
+    let status = match store.status(&id, hash)? {
+        DocStatus::SameContentAs(other)
+            if other == raw.id || other.starts_with(&format!("{}@", raw.id)) =>
+        {
+            DocStatus::AlreadyIngested
+        }
+        s => s,
+    };
+    Ok((status, Some((id, raw.id.clone()))))
 }
 
 /// A batch whose stored documents are recognised ([`Pipeline::screen`]), for

@@ -33,7 +33,7 @@ pub fn extract_record(a: &Article) -> Value {
 /// Export `document` record.
 pub fn document_record(d: &DocumentRecord) -> Value {
     let a = &d.article;
-    json!({
+    let mut record = json!({
         "type": "document",
         "id": a.id,
         "title": a.title,
@@ -51,7 +51,12 @@ pub fn document_record(d: &DocumentRecord) -> Value {
         "dateline": a.dateline,
         "segments": a.segments,
         "why": d.why,
-    })
+    });
+    // Only on a later capture of a URL: the id of the capture before it.
+    if let (Some(earlier), Some(fields)) = (&a.capture_of, record.as_object_mut()) {
+        fields.insert("capture_of".into(), json!(earlier));
+    }
+    record
 }
 
 /// Export `shared_passage` record: text several documents share (syndicated copy).
