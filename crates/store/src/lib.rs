@@ -12,6 +12,7 @@ mod fulltext;
 mod postgres;
 mod record;
 mod sqlite;
+mod watch;
 #[doc(hidden)]
 pub mod suite;
 
@@ -22,6 +23,7 @@ pub use record::{
     SharedPassage, StoreError,
 };
 pub use sqlite::SqliteStore;
+pub use watch::{open_watch_state, SourceState, UrlState, WatchState};
 
 use model::{Claim, Entity, Event, Fact, Quote};
 
