@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod stream;
+mod live;
 
 use std::process::ExitCode;
 
