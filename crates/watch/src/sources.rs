@@ -98,7 +98,7 @@ fn opml_feeds(text: &str) -> Result<Vec<String>, String> {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == b"outline" => {
                 for a in e.attributes().flatten() {
                     if a.key.local_name().as_ref().eq_ignore_ascii_case(b"xmlurl") {
-                        if let Ok(v) = a.unescape_value() {
+                        if let Ok(v) = a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
                             out.push(v.trim().to_string());
                         }
                     }
@@ -194,11 +194,12 @@ fn strip_encoding_declaration(text: &str) -> std::borrow::Cow<'_, str> {
 /// `news:publication_date`, else `lastmod`) or of each `<sitemap>`.
 fn sitemap(text: &str, base: &Url) -> Result<Listing, String> {
     let mut reader = quick_xml::Reader::from_str(text);
-    reader.config_mut().trim_text(true);
     let mut pages = Vec::new();
     let mut children = Vec::new();
     let mut path: Vec<Vec<u8>> = Vec::new();
     let mut current = Item::default();
+    // The text of the element being read: text, CDATA and entity references in turn.
+    let mut value = String::new();
     loop {
         let event = reader.read_event().map_err(|e| {
             format!(
@@ -207,39 +208,45 @@ fn sitemap(text: &str, base: &Url) -> Result<Listing, String> {
             )
         })?;
         match event {
-            Event::Start(e) => path.push(e.local_name().as_ref().to_vec()),
+            Event::Start(e) => {
+                path.push(e.local_name().as_ref().to_vec());
+                value.clear();
+            }
+            Event::Text(t) => value.push_str(&t.decode().unwrap_or_default()),
+            Event::CData(t) => value.push_str(&String::from_utf8_lossy(&t)),
+            Event::GeneralRef(r) => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    value.push(c);
+                } else if let Some(v) =
+                    quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap_or_default())
+                {
+                    value.push_str(v);
+                }
+            }
             Event::End(_) => {
-                if let Some(done) = path.pop() {
-                    if done == b"url" {
+                let leaf = path.pop();
+                let parent = path.last().map(Vec::as_slice);
+                let v = value.trim().to_string();
+                value.clear();
+                match (parent, leaf.as_deref()) {
+                    (_, Some(b"url")) => {
                         if current.url.is_some() {
                             pages.push(std::mem::take(&mut current));
                         }
                         current = Item::default();
                     }
-                }
-            }
-            Event::Text(t) => {
-                let value = t
-                    .decode()
-                    .ok()
-                    .and_then(|v| quick_xml::escape::unescape(&v).ok().map(|s| s.into_owned()))
-                    .unwrap_or_default();
-                let value = value.trim().to_string();
-                let leaf = path.last().map(Vec::as_slice);
-                let parent = path.len().checked_sub(2).map(|i| path[i].as_slice());
-                match (parent, leaf) {
-                    (Some(b"url"), Some(b"loc")) => current.url = base.join(&value).ok(),
+                    (Some(b"url"), Some(b"loc")) => current.url = base.join(&v).ok(),
                     (Some(b"sitemap"), Some(b"loc")) => {
-                        if let Ok(u) = base.join(&value) {
+                        if let Ok(u) = base.join(&v) {
                             children.push(u);
                         }
                     }
                     (Some(b"url"), Some(b"lastmod")) if current.published.is_none() => {
-                        current.published = Some(value)
+                        current.published = Some(v)
                     }
-                    (_, Some(b"publication_date")) => current.published = Some(value),
-                    (_, Some(b"title")) => current.title = Some(value),
-                    (_, Some(b"name")) => current.outlet = Some(value),
+                    (_, Some(b"publication_date")) => current.published = Some(v),
+                    (_, Some(b"title")) => current.title = Some(v),
+                    (_, Some(b"name")) => current.outlet = Some(v),
                     _ => {}
                 }
             }
