@@ -12,9 +12,9 @@ mod fulltext;
 mod postgres;
 mod record;
 mod sqlite;
-mod watch;
 #[doc(hidden)]
 pub mod suite;
+mod watch;
 
 pub use fulltext::{document_terms, index_terms, TextQuery};
 pub use postgres::{redact, PgStore};

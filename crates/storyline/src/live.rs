@@ -40,7 +40,11 @@ pub fn watch(db: &Path, a: WatchArgs) -> Result<Done> {
     if sources.is_empty() {
         anyhow::bail!("no source to watch (every SOURCE given was refused, see above)");
     }
-    let contact = a.contact.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let contact = a
+        .contact
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     if contact.is_none() {
         eprintln!(
             "storyline: warning: no --contact given; site owners cannot tell whom to ask about this crawler"
@@ -157,7 +161,11 @@ pub fn watch(db: &Path, a: WatchArgs) -> Result<Done> {
             plural(errors),
         )?;
         for (host, (n, msgs)) in &host_errors {
-            let host = if host.is_empty() { "(local files)" } else { host };
+            let host = if host.is_empty() {
+                "(local files)"
+            } else {
+                host
+            };
             writeln!(out, "  {host}: {n} error{}", plural(*n as usize))?;
             for m in msgs {
                 writeln!(out, "    {m}")?;
@@ -166,5 +174,9 @@ pub fn watch(db: &Path, a: WatchArgs) -> Result<Done> {
     }
     drop(out);
     let done = print_ingest_summary(db, &summary, read_errors, store.as_ref(), a.json)?;
-    Ok(if bad_sources > 0 { Done::PartlyFailed } else { done })
+    Ok(if bad_sources > 0 {
+        Done::PartlyFailed
+    } else {
+        done
+    })
 }

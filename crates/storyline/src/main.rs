@@ -5,8 +5,8 @@
 
 mod args;
 mod commands;
-mod stream;
 mod live;
+mod stream;
 
 use std::process::ExitCode;
 

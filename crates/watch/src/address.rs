@@ -10,9 +10,29 @@ use url::Url;
 /// Query parameters that only say how a reader arrived, never which page it is. Names ending
 /// in `*` are prefixes.
 const TRACKING: &[&str] = &[
-    "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid",
-    "mc_eid", "igshid", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id",
-    "__twitter_impression", "at_medium", "at_campaign", "ocid", "cmpid", "ref_src",
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "__twitter_impression",
+    "at_medium",
+    "at_campaign",
+    "ocid",
+    "cmpid",
+    "ref_src",
 ];
 
 fn is_tracking(name: &str) -> bool {

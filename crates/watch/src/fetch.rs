@@ -430,10 +430,12 @@ impl Fetcher {
         if let Err(e) = read {
             return Err(
                 match e.get_ref().and_then(|i| i.downcast_ref::<ureq::Error>()) {
-                    Some(ureq::Error::BodyExceedsLimit(_)) => Failure::Final(FetchError::TooLarge {
-                        url: url.to_string(),
-                        limit: cap,
-                    }),
+                    Some(ureq::Error::BodyExceedsLimit(_)) => {
+                        Failure::Final(FetchError::TooLarge {
+                            url: url.to_string(),
+                            limit: cap,
+                        })
+                    }
                     Some(ureq::Error::Timeout(what)) => {
                         Failure::Retry(format!("timed out reading the body ({what})"))
                     }
@@ -592,13 +594,11 @@ impl Fetcher {
                 }
             }
             // No robots.txt (or not ours to read): no rules.
-            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
-                RobotsEntry {
-                    robot: None,
-                    unreachable: false,
-                    expires: now + self.config.robots_ttl,
-                }
-            }
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => RobotsEntry {
+                robot: None,
+                unreachable: false,
+                expires: now + self.config.robots_ttl,
+            },
             Err(e @ FetchError::Stopped { .. }) => {
                 self.robots_done(&host, None);
                 return Err(e);

@@ -23,7 +23,10 @@ pub fn canonical_link(html: &str, base: &Url) -> Option<Url> {
         let close = lower[start..].find('>').map_or(lower.len(), |c| start + c);
         let attrs = attributes(&head[start..close]);
         let rel = attrs.iter().find(|(k, _)| k == "rel").map(|(_, v)| v);
-        if rel.is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical"))) {
+        if rel.is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("canonical"))
+        }) {
             let href = attrs.iter().find(|(k, _)| k == "href")?;
             return base
                 .join(&unescape(href.1.trim()))
@@ -61,7 +64,10 @@ fn attributes(inside: &str) -> Vec<(String, String)> {
             if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
                 let q = b[i];
                 let s = i + 1;
-                let e = b[s..].iter().position(|&c| c == q).map_or(b.len(), |p| s + p);
+                let e = b[s..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(b.len(), |p| s + p);
                 value = inside[s..e].to_string();
                 i = (e + 1).min(b.len());
             } else {
@@ -127,7 +133,10 @@ pub fn item_page(
         head.push_str(&format!("<title>{}</title>\n", escape(t)));
     }
     if let Some(a) = author {
-        head.push_str(&format!("<meta name=\"author\" content=\"{}\">\n", escape(a)));
+        head.push_str(&format!(
+            "<meta name=\"author\" content=\"{}\">\n",
+            escape(a)
+        ));
     }
     if let Some(p) = published {
         head.push_str(&format!(
@@ -141,7 +150,10 @@ pub fn item_page(
             escape(o)
         ));
     }
-    head.push_str(&format!("<link rel=\"canonical\" href=\"{}\">\n", escape(url)));
+    head.push_str(&format!(
+        "<link rel=\"canonical\" href=\"{}\">\n",
+        escape(url)
+    ));
     head.push_str("</head><body><article>\n");
     if let Some(t) = title {
         head.push_str(&format!("<h1>{}</h1>\n", escape(t)));

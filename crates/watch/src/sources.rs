@@ -85,7 +85,9 @@ pub fn list_urls(path: &Path) -> Result<Vec<Result<Url, String>>, String> {
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|(n, l)| parse_web_url(l.trim()).map_err(|why| format!("{}:{}: {why}", path.display(), n + 1)))
+        .map(|(n, l)| {
+            parse_web_url(l.trim()).map_err(|why| format!("{}:{}: {why}", path.display(), n + 1))
+        })
         .collect())
 }
 
@@ -184,7 +186,10 @@ fn feed(text: &str, base: &Url) -> Result<Vec<Item>, String> {
 
 fn strip_encoding_declaration(text: &str) -> std::borrow::Cow<'_, str> {
     let t = text.trim_start_matches('\u{feff}');
-    match t.strip_prefix("<?xml").and_then(|rest| rest.split_once("?>")) {
+    match t
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split_once("?>"))
+    {
         Some((_, after)) => format!("<?xml version=\"1.0\"?>{after}").into(),
         None => t.into(),
     }
@@ -273,16 +278,21 @@ mod tests {
    <news:title>A &amp; B</news:title></news:news></url>
  <url><loc>/b</loc><lastmod>2024-05-17</lastmod></url>
 </urlset>"#;
-        let Listing::Sitemap(pages, children) = read_listing(xml.as_bytes(), &base).unwrap()
-        else {
+        let Listing::Sitemap(pages, children) = read_listing(xml.as_bytes(), &base).unwrap() else {
             panic!("a sitemap")
         };
         assert!(children.is_empty());
         assert_eq!(pages.len(), 2);
-        assert_eq!(pages[0].url.as_ref().unwrap().as_str(), "http://example.test/a?x=1&y=2");
+        assert_eq!(
+            pages[0].url.as_ref().unwrap().as_str(),
+            "http://example.test/a?x=1&y=2"
+        );
         assert_eq!(pages[0].title.as_deref(), Some("A & B"));
         assert_eq!(pages[0].published.as_deref(), Some("2024-05-16"));
-        assert_eq!(pages[1].url.as_ref().unwrap().as_str(), "http://example.test/b");
+        assert_eq!(
+            pages[1].url.as_ref().unwrap().as_str(),
+            "http://example.test/b"
+        );
         let index = r#"<sitemapindex><sitemap><loc>http://example.test/s1.xml</loc></sitemap></sitemapindex>"#;
         let Listing::Sitemap(pages, children) = read_listing(index.as_bytes(), &base).unwrap()
         else {
@@ -305,7 +315,10 @@ mod tests {
         .unwrap();
         let got = expand(opml.to_str().unwrap()).unwrap();
         assert_eq!(got.len(), 2);
-        assert_eq!(got[1], Source::Remote(Url::parse("https://b.example/atom").unwrap()));
+        assert_eq!(
+            got[1],
+            Source::Remote(Url::parse("https://b.example/atom").unwrap())
+        );
         let err = expand("file:///etc/passwd").unwrap_err();
         assert!(err.contains("only http and https"), "{err}");
         let err = expand("/no/such/file").unwrap_err();

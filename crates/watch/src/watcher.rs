@@ -464,14 +464,25 @@ impl Watcher {
                     http_status: e.status(),
                     error: Some(e.to_string()),
                 };
-                if item.text.as_deref().is_some_and(|t| visible_chars(t) >= ITEM_ARTICLE_CHARS) {
-                    let why = format!("{}; the feed item's own text is kept instead", failure_why(&e));
+                if item
+                    .text
+                    .as_deref()
+                    .is_some_and(|t| visible_chars(t) >= ITEM_ARTICLE_CHARS)
+                {
+                    let why = format!(
+                        "{}; the feed item's own text is kept instead",
+                        failure_why(&e)
+                    );
                     if self.sink.send(Err(IngestError::new(&key, why))).is_err() {
                         self.closed.store(true, Ordering::SeqCst);
                     }
                     self.item_document(&key, &item, Some(failed))
                 } else {
-                    if self.sink.send(Err(IngestError::new(&key, failure_why(&e)))).is_err() {
+                    if self
+                        .sink
+                        .send(Err(IngestError::new(&key, failure_why(&e))))
+                        .is_err()
+                    {
                         self.closed.store(true, Ordering::SeqCst);
                     }
                     failed
@@ -561,7 +572,10 @@ impl Watcher {
                 Kind::Revisit,
                 r.url.as_str(),
                 &r.block(),
-                &[("WARC-Profile", &profile), ("WARC-Refers-To-Target-URI", &doc)],
+                &[
+                    ("WARC-Profile", &profile),
+                    ("WARC-Refers-To-Target-URI", &doc),
+                ],
             );
             return Outcome {
                 status: "duplicate",
@@ -717,14 +731,7 @@ impl Watcher {
     fn record(&self, key: &str, o: &Outcome, validators: &Validators) {
         let mut state = self.state();
         let attempts = match o.status {
-            "failed" | "disallowed" => {
-                state
-                    .url(key)
-                    .ok()
-                    .flatten()
-                    .map_or(0, |r| r.attempts)
-                    + 1
-            }
+            "failed" | "disallowed" => state.url(key).ok().flatten().map_or(0, |r| r.attempts) + 1,
             _ => 0,
         };
         let row = UrlState {
