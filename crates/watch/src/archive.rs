@@ -163,7 +163,7 @@ impl Archive {
         let rotate = self
             .file
             .as_ref()
-            .map_or(true, |(_, size)| *size >= self.max_file_bytes);
+            .is_none_or(|(_, size)| *size >= self.max_file_bytes);
         if rotate {
             self.file = Some((self.new_file()?, 0));
         }

@@ -630,7 +630,7 @@ impl Fetcher {
         let mut hosts = self.hosts();
         let slot = hosts.entry(host.to_string()).or_default();
         let at_least = Instant::now() + delay;
-        if slot.next_at.map_or(true, |t| t < at_least) {
+        if slot.next_at.is_none_or(|t| t < at_least) {
             slot.next_at = Some(at_least);
         }
         drop(hosts);

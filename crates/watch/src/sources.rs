@@ -154,7 +154,7 @@ fn feed(text: &str, base: &Url) -> Result<Vec<Item>, String> {
             let url = entry
                 .links
                 .iter()
-                .find(|l| l.rel.as_deref().map_or(true, |r| r == "alternate"))
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
                 .or(entry.links.first())
                 .and_then(|l| base.join(l.href.trim()).ok());
             let text = entry

@@ -385,14 +385,14 @@ impl Watcher {
                                     queue.extend(deeper);
                                 }
                                 Ok(Listing::Feed(_)) => self.report(
-                                    &child.to_string(),
+                                    child.as_str(),
                                     &host_key(&child),
                                     "listed in a sitemap index but not a sitemap".into(),
                                 ),
-                                Err(why) => self.report(&child.to_string(), &host_key(&child), why),
+                                Err(why) => self.report(child.as_str(), &host_key(&child), why),
                             }
                         }
-                        Err(e) => self.report(&child.to_string(), &host_key(&child), e.to_string()),
+                        Err(e) => self.report(child.as_str(), &host_key(&child), e.to_string()),
                     }
                 }
                 Ok(pages)
