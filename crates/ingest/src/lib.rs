@@ -26,3 +26,15 @@ pub fn read_jsonl(
 ) -> impl Iterator<Item = Result<model::RawDocument, IngestError>> {
     jsonl::Records::new(reader, shown.to_string(), opts)
 }
+
+/// Read WARC records from any reader (one record, or a whole uncompressed file), as
+/// `storyline ingest` reads a `.warc` file; `shown` names the input in errors (`shown#recordN`).
+/// The watcher turns each response it archives into a document through this, so that
+/// re-ingesting its archive gives the same documents.
+pub fn read_warc(
+    reader: Box<dyn std::io::BufRead>,
+    shown: &str,
+    opts: Options,
+) -> impl Iterator<Item = Result<model::RawDocument, IngestError>> {
+    warc::Records::new(reader, shown.to_string(), opts)
+}

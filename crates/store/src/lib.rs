@@ -15,6 +15,7 @@ mod record;
 mod sqlite;
 #[doc(hidden)]
 pub mod suite;
+mod watch;
 
 pub use fulltext::{document_terms, index_terms, TextQuery};
 pub use lock::{IngestLock, LOCK_FILE};
@@ -24,6 +25,7 @@ pub use record::{
     SharedPassage, StoreError,
 };
 pub use sqlite::SqliteStore;
+pub use watch::{open_watch_state, SourceState, UrlState, WatchState};
 
 use model::{Claim, Entity, Event, Fact, Quote};
 

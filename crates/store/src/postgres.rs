@@ -356,7 +356,7 @@ fn event_states_in<C: GenericClient>(
     }
 }
 
-fn connect_client(config: &Config) -> Result<Client, postgres::Error> {
+pub(crate) fn connect_client(config: &Config) -> Result<Client, postgres::Error> {
     let mut client = config.connect(NoTls)?;
     client.batch_execute("SET search_path TO storyline")?;
     Ok(client)
@@ -465,7 +465,7 @@ pub fn redact(url: &str) -> String {
 }
 
 /// The whole error: the client's `Display` says only "db error" for what the server reported.
-fn describe(e: &postgres::Error) -> String {
+pub(crate) fn describe(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         let mut s = db.message().to_string();
         if let Some(detail) = db.detail() {

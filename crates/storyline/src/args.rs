@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Storyline: news pages in many languages → events, who said what, and which outlets report it.
 #[derive(Debug, Parser)]
@@ -138,10 +138,74 @@ pub enum Command {
         #[arg(long)]
         no_semantic: bool,
     },
+    /// Follow live sources politely and ingest each new article: RSS/Atom feed URLs, news
+    /// sitemap URLs (indexes too), OPML files of feeds, text files of URLs (one per line).
+    ///
+    /// Obeys robots.txt, asks each host at most once at a time and at most once a second (or
+    /// its Crawl-delay), uses conditional GET, and remembers in the store what it fetched, so a
+    /// restart resumes without fetching again. Without --once it keeps polling, each source on
+    /// its own schedule, until SIGINT or SIGTERM.
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Jsonl,
     Text,
+}
+
+/// `storyline watch`'s arguments.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Feed or sitemap URLs, OPML files, files of URLs.
+    #[arg(required = true)]
+    pub sources: Vec<String>,
+    /// Poll every source once, fetch what is new, print a summary and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Write every response (feeds, pages, robots.txt) to WARC files in this directory;
+    /// `storyline ingest DIR` gives the same documents again.
+    #[arg(long)]
+    pub archive: Option<PathBuf>,
+    /// Rotate archive files past this size, in MiB.
+    #[arg(long, default_value_t = 1024)]
+    pub archive_file_mib: u64,
+    /// How site owners can reach you (an e-mail address or a URL), sent in the User-Agent.
+    #[arg(long, env = "STORYLINE_CONTACT")]
+    pub contact: Option<String>,
+    /// Also fetch from private, loopback and link-local addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Least time between two requests to one host, in seconds (robots.txt's Crawl-delay
+    /// makes it longer).
+    #[arg(long, default_value_t = 1.0)]
+    pub delay_secs: f64,
+    /// Requests in flight at once, over all hosts (one per host).
+    #[arg(long, default_value_t = 8)]
+    pub workers: usize,
+    /// Largest response, in MiB (as sent and decompressed).
+    #[arg(long, default_value_t = 16)]
+    pub max_page_mib: u64,
+    /// Seconds to connect and to receive the response headers; the body gets twice as long.
+    #[arg(long, default_value_t = 30.0)]
+    pub timeout_secs: f64,
+    /// Retries after a 5xx, a 429 or a network failure.
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+    /// First back-off before a retry, in seconds (doubled each time).
+    #[arg(long, default_value_t = 2.0)]
+    pub backoff_secs: f64,
+    /// Longest Retry-After or Crawl-delay honoured, in seconds; a host asking for more is
+    /// left for the next pass.
+    #[arg(long, default_value_t = 600)]
+    pub max_wait_secs: u64,
+    /// Bounds of each source's polling interval, in seconds (it shortens when new items
+    /// appear and lengthens when not).
+    #[arg(long, default_value_t = 300)]
+    pub min_interval_secs: u64,
+    #[arg(long, default_value_t = 21600)]
+    pub max_interval_secs: u64,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

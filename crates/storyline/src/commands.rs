@@ -53,11 +53,12 @@ pub fn run(cli: Cli) -> Result<Done> {
             };
             serve(&cli.db, config, !no_semantic)
         }
+        Command::Watch(args) => crate::live::watch(&cli.db, args),
     }
 }
 
 /// The store `--db` names: a `postgres://` URL or a directory (see `store::open`).
-fn open_store(db: &Path) -> Result<Box<dyn Store>> {
+pub(crate) fn open_store(db: &Path) -> Result<Box<dyn Store>> {
     match db.to_str() {
         Some(spec) => Ok(store::open(spec)?),
         None => Ok(Box::new(SqliteStore::open(db)?)),
@@ -65,7 +66,7 @@ fn open_store(db: &Path) -> Result<Box<dyn Store>> {
 }
 
 /// The `--db` value as it may be printed (a URL without its password).
-fn shown(db: &Path) -> String {
+pub(crate) fn shown(db: &Path) -> String {
     store::redact(&db.display().to_string())
 }
 
@@ -82,7 +83,7 @@ fn existing_store(db: &Path) -> Result<Box<dyn Store>> {
     open_store(db)
 }
 
-fn progress(label: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress(label: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -109,7 +110,7 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
 /// pipeline orders each batch's commits by its own rule — see `cluster::commit_order`).
 const BATCH: usize = 64;
 
-fn batch_size() -> usize {
+pub(crate) fn batch_size() -> usize {
     std::env::var("STORYLINE_BATCH")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -143,17 +144,6 @@ fn ingest(
     })
     .context("cannot take the store's ingest lock")?;
     let stop = crate::stream::Stop::on_signals().context("cannot catch SIGINT and SIGTERM")?;
-    let mut store = open_store(db)?;
-    // Enrichment's dictionaries load while the encoder does.
-    pipeline::preload_enrichment();
-    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
-        .context("cannot load the multilingual encoder")?;
-    let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
-        .context("cannot load the store's events")?;
-    let bar = progress("ingesting");
-    let mut read_errors = 0usize;
-    // Documents read (stored or not) and inputs that held none: for "nothing found".
-    let mut read_docs = 0usize;
     let batch_size = batch_size();
     let items = crate::stream::spawn_reader(
         inputs.to_vec(),
@@ -162,6 +152,31 @@ fn ingest(
         batch_size,
         stop.clone(),
     );
+    let bar = progress("ingesting");
+    let (s, read, store) = ingest_stream(db, &items, &stop, batch_size, &bar)?;
+    print_ingest_summary(db, &s, read, store.as_ref(), as_json)
+}
+
+/// Ingest what arrives on `items` until it ends or a stop is asked for, two batches in
+/// flight; `storyline ingest` and `storyline watch` both feed the pipeline through this. Returns
+/// the pipeline's summary, what was read and the store.
+pub(crate) fn ingest_stream(
+    db: &Path,
+    items: &std::sync::mpsc::Receiver<crate::stream::Item>,
+    stop: &crate::stream::Stop,
+    batch_size: usize,
+    bar: &indicatif::ProgressBar,
+) -> Result<(pipeline::Summary, Read, Box<dyn Store>)> {
+    let mut store = open_store(db)?;
+    // Enrichment's dictionaries load while the encoder does.
+    pipeline::preload_enrichment();
+    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
+        .context("cannot load the multilingual encoder")?;
+    let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
+        .context("cannot load the store's events")?;
+    let mut read_errors = 0usize;
+    // Documents read (stored or not): none at all is "nothing found".
+    let mut read_docs = 0usize;
     let mut drained = false;
     // Two batches are in flight: while one is linked, clustered and committed (one document at
     // a time), the next one is extracted and embedded on the other cores.
@@ -236,7 +251,33 @@ fn ingest(
     bar.finish_and_clear();
     let s = pipe.summary.clone();
     drop(pipe);
-    let failed = s.failed + read_errors;
+    Ok((
+        s,
+        Read {
+            errors: read_errors,
+            documents: read_docs,
+        },
+        store,
+    ))
+}
+
+/// What an ingest read from its inputs, beside what the pipeline did with it.
+pub(crate) struct Read {
+    /// Inputs that failed to read (each printed as it came).
+    pub errors: usize,
+    /// Documents read, stored or not.
+    pub documents: usize,
+}
+
+/// The summary of an ingest (or of the ingest side of a watch); its exit status.
+pub(crate) fn print_ingest_summary(
+    db: &Path,
+    s: &pipeline::Summary,
+    read: Read,
+    store: &dyn Store,
+    as_json: bool,
+) -> Result<Done> {
+    let failed = s.failed + read.errors;
     let events = store.events()?.len();
     let documents = store.document_count()?;
     let mut out = std::io::stdout().lock();
@@ -263,7 +304,7 @@ fn ingest(
     }
     Ok(if failed > 0 {
         Done::PartlyFailed
-    } else if read_docs == 0 {
+    } else if read.documents == 0 {
         Done::NothingFound
     } else {
         Done::Ok
@@ -292,7 +333,7 @@ fn report_batch(
     Ok(())
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

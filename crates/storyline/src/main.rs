@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod live;
 mod stream;
 
 use std::process::ExitCode;

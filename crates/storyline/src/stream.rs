@@ -42,6 +42,11 @@ impl Stop {
     pub fn requested(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
+
+    /// The flag itself, for a thread that checks it on its own (the watcher).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
 }
 
 /// Start reading `inputs` (files, directories, `-`) on a thread; documents arrive on the

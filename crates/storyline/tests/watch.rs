@@ -1,0 +1,437 @@
+//! `storyline watch` end to end, against a news site the test serves on 127.0.0.1: feeds, a
+//! sitemap index, robots.txt with Disallow and Crawl-delay, ETag and Last-Modified, a redirect
+//! chain and a loop, a 500 that recovers, a 404, a 429 with Retry-After, a slow body, a body
+//! over the size cap, a gzip bomb, a feed item without a page, the same article under two
+//! URLs; then a second pass (nothing fetched again), the archive re-ingested (the same
+//! documents), and a run stopped mid-pass and restarted (nothing fetched twice).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+mod common;
+mod site;
+use common::*;
+use site::{article, Reply, Request, Site};
+
+/// Flags that keep the test fast: no per-host delay beyond robots.txt's, short timeouts and
+/// back-off, a 1 MiB cap.
+const FAST: &[&str] = &[
+    "--allow-private",
+    "--delay-secs",
+    "0",
+    "--backoff-secs",
+    "0.05",
+    "--retries",
+    "1",
+    "--max-page-mib",
+    "1",
+    "--contact",
+    "tests@example.org",
+];
+
+fn watch(db: &Path, extra: &[&str], sources: &[String]) -> Output {
+    bin()
+        .arg("--db")
+        .arg(db)
+        .arg("watch")
+        .args(FAST)
+        .args(["--timeout-secs", "1"])
+        .args(extra)
+        .args(sources)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn long_text(seed: &str) -> String {
+    (1..=5)
+        .map(|i| {
+            format!(
+                "<p>In {seed}, residents gathered for meeting number {i} about the harbour plan; \
+                 the mayor of {seed} promised an answer within {i} weeks.</p>"
+            )
+        })
+        .collect()
+}
+
+fn rss(
+    site_url: &dyn Fn(&str) -> String,
+    items: &[(&str, Option<&str>, Option<String>)],
+) -> String {
+    let items: String = items
+        .iter()
+        .map(|(title, path, text)| {
+            let link = path
+                .map(|p| format!("<link>{}</link>", site_url(p).replace('&', "&amp;")))
+                .unwrap_or_default();
+            let desc = text
+                .as_ref()
+                .map(|t| format!("<description><![CDATA[{t}]]></description>"))
+                .unwrap_or_default();
+            format!(
+                "<item><title>{title}</title>{link}<guid isPermaLink=\"false\">id-{title}</guid>\
+                 <pubDate>Thu, 16 May 2024 08:00:00 GMT</pubDate>{desc}</item>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
+         <title>Test Gazette</title><link>{}</link><description>t</description>{items}\
+         </channel></rss>",
+        site_url("/")
+    )
+}
+
+fn html(body: String) -> Reply {
+    Reply::new(200, "text/html; charset=utf-8", body)
+}
+
+fn earlier(log: &[Request], path: &str) -> usize {
+    log.iter().filter(|r| r.path == path).count()
+}
+
+/// The site of the main test. `base` is filled in once the port is known.
+fn news_site() -> Site {
+    let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
+    let b = Arc::clone(&base);
+    // 16 MiB of spaces in about 16 KiB, made once (the server answers within the timeout).
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&vec![b' '; 16 << 20]).unwrap();
+    let bomb = gz.finish().unwrap();
+    let site = Site::start(move |req, log| {
+        let url = |p: &str| format!("{}{p}", b.get().unwrap());
+        match req.path.as_str() {
+            "/robots.txt" => Reply::new(
+                200,
+                "text/plain",
+                "User-agent: *\nDisallow: /private/\nCrawl-delay: 0.2\n",
+            ),
+            "/feed.xml" => {
+                if req.headers.get("if-none-match").map(String::as_str) == Some("\"feed-v1\"") {
+                    return Reply::new(304, "application/rss+xml", "").header("ETag", "\"feed-v1\"");
+                }
+                let items = [
+                    ("a", Some("/news/a?utm_source=rss&utm_medium=feed"), None),
+                    ("b", Some("/news/b"), None),
+                    ("secret", Some("/private/secret"), None),
+                    ("chain", Some("/redirect/1"), None),
+                    ("loop", Some("/loop/1"), None),
+                    ("flaky", Some("/flaky"), None),
+                    ("missing", Some("/missing"), Some(long_text("Missington"))),
+                    ("short", Some("/gone"), Some("<p>Just a teaser.</p>".to_string())),
+                    ("busy", Some("/busy"), None),
+                    ("slow", Some("/slow"), None),
+                    ("huge", Some("/huge"), None),
+                    ("bomb", Some("/bomb"), None),
+                    ("nolink", None, Some(long_text("Linkless"))),
+                    ("amp", Some("/amp/a"), None),
+                ];
+                Reply::new(200, "application/rss+xml", rss(&url, &items))
+                    .header("ETag", "\"feed-v1\"")
+                    .header("Last-Modified", "Thu, 16 May 2024 08:00:00 GMT")
+            }
+            "/atom.xml" => {
+                if req.headers.get("if-modified-since").map(String::as_str)
+                    == Some("Thu, 16 May 2024 09:00:00 GMT")
+                {
+                    return Reply::new(304, "application/atom+xml", "");
+                }
+                let body = format!(
+                    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\
+                     <feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Other Feed</title>\
+                     <id>urn:t</id><updated>2024-05-16T09:00:00Z</updated>\
+                     <entry><title>A again</title><id>urn:a</id><updated>2024-05-16T09:00:00Z</updated>\
+                     <link href=\"{}\"/></entry>\
+                     <entry><title>D</title><id>urn:d</id><updated>2024-05-16T09:00:00Z</updated>\
+                     <link href=\"{}\"/></entry></feed>",
+                    url("/news/a?fbclid=xyz#comments"),
+                    url("/news/d")
+                );
+                Reply::new(200, "application/atom+xml", body)
+                    .header("Last-Modified", "Thu, 16 May 2024 09:00:00 GMT")
+            }
+            "/sitemap.xml" => Reply::new(
+                200,
+                "application/xml",
+                format!(
+                    "<?xml version=\"1.0\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+                     <sitemap><loc>{}</loc></sitemap></sitemapindex>",
+                    url("/sitemap-news.xml")
+                ),
+            ),
+            "/sitemap-news.xml" => Reply::new(
+                200,
+                "application/xml",
+                format!(
+                    "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+                     xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\"><url><loc>{}</loc>\
+                     <news:news><news:publication_date>2024-05-16</news:publication_date>\
+                     <news:title>E from the sitemap</news:title></news:news></url></urlset>",
+                    url("/news/e")
+                ),
+            ),
+            "/news/a" => html(article("Alderton", None)),
+            "/amp/a" => html(article("Alderton", Some("/news/a?utm_campaign=amp"))),
+            "/news/b" => html(article("Brookfield", None)),
+            "/news/c" => html(article("Carlisle", None)),
+            "/news/d" => html(article("Dunmore", None)),
+            "/news/e" => html(article("Eastleigh", None)),
+            "/private/secret" => html(article("Secretville", None)),
+            "/redirect/1" => Reply::new(301, "text/html", "").header("Location", "/redirect/2"),
+            "/redirect/2" => Reply::new(302, "text/html", "").header("Location", &url("/news/c")),
+            "/loop/1" => Reply::new(302, "text/html", "").header("Location", "/loop/2"),
+            "/loop/2" => Reply::new(302, "text/html", "").header("Location", "/loop/1"),
+            "/flaky" if earlier(log, "/flaky") == 0 => Reply::new(500, "text/plain", "oops"),
+            "/flaky" => html(article("Flakeby", None)),
+            "/busy" if earlier(log, "/busy") == 0 => {
+                Reply::new(429, "text/plain", "slow down").header("Retry-After", "1")
+            }
+            "/busy" => html(article("Busyton", None)),
+            "/slow" => {
+                let mut r = html(article("Slowbury", None));
+                r.trickle = Some((16, Duration::from_millis(50)));
+                r
+            }
+            "/huge" => html(format!("<html><body>{}</body></html>", "x".repeat(3 << 20))),
+            "/bomb" => Reply::new(200, "text/html", bomb.clone()).header("Content-Encoding", "gzip"),
+            _ => Reply::new(404, "text/plain", "not found"),
+        }
+    });
+    base.set(format!("http://{}", site.addr)).unwrap();
+    site
+}
+
+fn ids_and_texts(db: &Path) -> BTreeMap<String, String> {
+    exported_documents(db)
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_string(),
+                d["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn watch_once_fetches_politely_archives_and_resumes() {
+    let site = news_site();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let archive = dir.path().join("archive");
+    let sources = vec![
+        site.url("/feed.xml"),
+        site.url("/atom.xml"),
+        site.url("/sitemap.xml"),
+    ];
+    let o = watch(
+        &db,
+        &["--once", "--archive", archive.to_str().unwrap()],
+        &sources,
+    );
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "errors were met\n{out}\n{err}");
+
+    let docs = ids_and_texts(&db);
+    let ids: Vec<&str> = docs.keys().map(String::as_str).collect();
+    let u = |p: &str| site.url(p);
+    let expected = [
+        u("/busy"),
+        u("/feed.xml#id-nolink"),
+        u("/flaky"),
+        u("/missing"),
+        u("/news/a"),
+        u("/news/b"),
+        u("/news/c"),
+        u("/news/d"),
+        u("/news/e"),
+    ];
+    let mut expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    expected.sort();
+    assert_eq!(ids, expected, "\n{out}\n{err}");
+    assert!(
+        docs[&u("/missing")].contains("Missington"),
+        "the item's own text"
+    );
+
+    // Politeness: robots.txt read once and obeyed, one request at a time, Crawl-delay kept
+    // between requests, the contact in the User-Agent.
+    assert_eq!(site.hits("/robots.txt"), 1);
+    assert_eq!(site.hits("/private/secret"), 0);
+    assert_eq!(site.max_in_flight(), 1);
+    let log = site.requests();
+    for pair in log.windows(2) {
+        let gap = pair[1].at.duration_since(pair[0].at);
+        assert!(
+            gap >= Duration::from_millis(190),
+            "{gap:?} between {} and {}",
+            pair[0].path,
+            pair[1].path
+        );
+    }
+    assert!(log
+        .iter()
+        .all(|r| r.headers["user-agent"].contains("tests@example.org")));
+    // Retry-After: the second /busy came at least a second after the 429.
+    let busy: Vec<&Request> = log.iter().filter(|r| r.path == "/busy").collect();
+    assert_eq!(busy.len(), 2);
+    assert!(busy[1].at.duration_since(busy[0].at) >= Duration::from_secs(1));
+    // A 500 is retried, a 404 is not; the same article is fetched once though listed twice
+    // (tracking parameters) and under another URL (its canonical link points at it).
+    assert_eq!(site.hits("/flaky"), 2);
+    assert_eq!(site.hits("/missing"), 1);
+    assert_eq!(site.hits("/news/a"), 1);
+    assert!(site.hits("/amp/a") <= 1);
+    assert_eq!(site.hits("/loop/1"), 1, "a loop is not followed round");
+    // Each failure is named.
+    for (what, why) in [
+        ("/loop/1", "redirect loop"),
+        ("/missing", "HTTP 404"),
+        ("/huge", "larger than"),
+        ("/bomb", "larger than"),
+        ("/slow", "timed out"),
+        ("/private/secret", "robots.txt"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(&u(what)) && l.contains(why)),
+            "no error naming {what} ({why}):\n{err}"
+        );
+    }
+    assert!(
+        out.contains("new articles") || out.contains("new article"),
+        "{out}"
+    );
+
+    // A second pass: the feeds answer 304 to the validators; no page is fetched again.
+    let before: Vec<usize> = ["/news/a", "/news/b", "/flaky", "/busy", "/news/e"]
+        .iter()
+        .map(|p| site.hits(p))
+        .collect();
+    let o = watch(&db, &["--once"], &sources);
+    let out2 = stdout(&o);
+    assert!(out2.contains(" 0 new articles"), "{out2}\n{}", stderr(&o));
+    let after: Vec<usize> = ["/news/a", "/news/b", "/flaky", "/busy", "/news/e"]
+        .iter()
+        .map(|p| site.hits(p))
+        .collect();
+    assert_eq!(before, after);
+    let feed_asks: Vec<Request> = site
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/feed.xml")
+        .collect();
+    assert_eq!(feed_asks.len(), 2);
+    assert_eq!(
+        feed_asks[1]
+            .headers
+            .get("if-none-match")
+            .map(String::as_str),
+        Some("\"feed-v1\"")
+    );
+    let atom_asks: Vec<Request> = site
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/atom.xml")
+        .collect();
+    assert_eq!(
+        atom_asks[1]
+            .headers
+            .get("if-modified-since")
+            .map(String::as_str),
+        Some("Thu, 16 May 2024 09:00:00 GMT")
+    );
+
+    // The archive gives the same documents.
+    let db2 = dir.path().join("db2");
+    let o = bin()
+        .arg("--db")
+        .arg(&db2)
+        .arg("ingest")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(ids_and_texts(&db2), docs);
+}
+
+#[test]
+fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
+    let release = Arc::new(AtomicBool::new(false));
+    let r = Arc::clone(&release);
+    let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
+    let b = Arc::clone(&base);
+    let site = Site::start(move |req, _| {
+        let url = |p: &str| format!("{}{p}", b.get().unwrap());
+        match req.path.as_str() {
+            "/feed.xml" => {
+                let items: Vec<(&str, Option<&str>, Option<String>)> = vec![
+                    ("p1", Some("/p/1"), None),
+                    ("p2", Some("/p/2"), None),
+                    ("p3", Some("/p/3"), None),
+                    ("p4", Some("/p/4"), None),
+                ];
+                Reply::new(200, "application/rss+xml", rss(&url, &items))
+            }
+            "/p/3" if !r.load(Ordering::SeqCst) => {
+                let mut reply = html(article("Thirdham", None));
+                let r = Arc::clone(&r);
+                reply.hold = Some(Arc::new(move || r.load(Ordering::SeqCst)));
+                reply
+            }
+            "/p/1" => html(article("Firstwick", None)),
+            "/p/2" => html(article("Secondford", None)),
+            "/p/3" => html(article("Thirdham", None)),
+            "/p/4" => html(article("Fourtown", None)),
+            _ => Reply::new(404, "text/plain", "not found"),
+        }
+    });
+    base.set(format!("http://{}", site.addr)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("watch")
+        .args(FAST)
+        .args(["--once", "--workers", "1", "--timeout-secs", "30"])
+        .arg(site.url("/feed.xml"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (without a time limit that could fail a slow machine) until /p/3 is asked for.
+    while site.hits("/p/3") == 0 {
+        assert!(child.try_wait().unwrap().is_none(), "the watch ended early");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    release.store(true, Ordering::SeqCst);
+    let o = child.wait_with_output().unwrap();
+    assert!(stderr(&o).contains("stopped by a signal"), "{}", stderr(&o));
+    let first = stored_ids(&db);
+    assert!(
+        first.contains(&site.url("/p/1")) && first.contains(&site.url("/p/2")),
+        "{first:?}"
+    );
+    assert!(!first.contains(&site.url("/p/4")));
+
+    let o = watch(&db, &["--once"], &[site.url("/feed.xml")]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let all = stored_ids(&db);
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert_eq!(site.hits("/p/1"), 1);
+    assert_eq!(site.hits("/p/2"), 1);
+    assert_eq!(site.hits("/p/4"), 1);
+}
