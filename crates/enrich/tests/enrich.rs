@@ -595,7 +595,7 @@ fn figures_and_claim_candidates_stop_at_their_caps() {
     // Distinct sentences of one figure each: more than MAX_FACTS figures, and more than
     // MAX_CANDIDATES checkable sentences before the figures stop.
     let n = enrich::MAX_FACTS + 100;
-    assert!(enrich::MAX_FACTS > enrich::MAX_CANDIDATES);
+    const { assert!(enrich::MAX_FACTS > enrich::MAX_CANDIDATES) };
     let paras: Vec<String> = (0..n)
         .map(|i| format!("Exports of grain rose {i} percent in the quarter, officials noted."))
         .collect();

@@ -1180,7 +1180,7 @@ impl Store for PgStore {
     }
 
     /// One pass over the documents' analysed terms (the `search` column, see
-    /// [`padded_document_terms`]): each alternative and exclusion is one `strpos` of its padded
+    /// `padded_document_terms`): each alternative and exclusion is one `strpos` of its padded
     /// terms, so a phrase matches where its terms follow each other, as in the SQLite index.
     /// Documents that match more groups rank first, then those whose first match is earlier
     /// (the title's terms come first), then the older.

@@ -183,9 +183,9 @@ pub(crate) fn ingest_stream(
     let mut pending: Option<(u64, pipeline::AnalysedBatch)> = None;
     loop {
         let mut batch = match pending.take() {
-            None => crate::stream::next_batch(&items, batch_size, &stop),
+            None => crate::stream::next_batch(items, batch_size, stop),
             Some(in_flight) => {
-                match crate::stream::next_batch_if_ready(&items, batch_size, &stop, IDLE) {
+                match crate::stream::next_batch_if_ready(items, batch_size, stop, IDLE) {
                     Some(batch) => {
                         pending = Some(in_flight);
                         batch
@@ -193,7 +193,7 @@ pub(crate) fn ingest_stream(
                     None => {
                         // The input is idle: commit what is in hand rather than hold it.
                         let (count, analysed) = in_flight;
-                        report_batch(pipe.commit_batch(analysed), &bar)?;
+                        report_batch(pipe.commit_batch(analysed), bar)?;
                         bar.inc(count);
                         continue;
                     }
@@ -202,7 +202,7 @@ pub(crate) fn ingest_stream(
         };
         if batch.is_empty() && stop.requested() && !drained {
             // Documents already read are finished, not dropped (once: the reader may go on).
-            batch = crate::stream::drain(&items);
+            batch = crate::stream::drain(items);
             drained = true;
         }
         let last = batch.is_empty();
@@ -226,7 +226,7 @@ pub(crate) fn ingest_stream(
             let next = scope.spawn(move || pipeline::analyse_batch(encoder, screened, true));
             let committed = match pending.take() {
                 Some((count, batch)) => {
-                    report_batch(pipe.commit_batch(batch), &bar).map(|()| bar.inc(count))
+                    report_batch(pipe.commit_batch(batch), bar).map(|()| bar.inc(count))
                 }
                 None => Ok(()),
             };
@@ -236,7 +236,7 @@ pub(crate) fn ingest_stream(
         let analysed = analysed
             .map_err(|_| anyhow::anyhow!("the analysis of a batch of documents panicked"))?;
         if last {
-            report_batch(pipe.commit_batch(analysed), &bar)?;
+            report_batch(pipe.commit_batch(analysed), bar)?;
             break;
         }
         pending = Some((n, analysed));
