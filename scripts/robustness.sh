@@ -260,7 +260,7 @@ for meta in "$WORK"/units/*.meta; do
     hang) echo "$corpus $mode 1 0 0 0 0 1 $peak" ;;
     *)
       # The unit's files that some stderr line names (one grep, not one per file).
-      named=$(grep -oF -f "$WORK/units/$id.list" "$WORK/res/$id.err" | sort -u | wc -l)
+      named=$({ grep -oF -f "$WORK/units/$id.list" "$WORK/res/$id.err" || true; } | sort -u | wc -l)
       echo "$corpus $mode $count $((count - named)) $named 0 0 0 $peak"
       ;;
   esac >>"$WORK/rows"
