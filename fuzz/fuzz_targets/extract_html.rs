@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         source: "fuzz.html".into(),
         content: Content::Html(decoded.text),
         meta: RawMeta::default(),
-        encoding: decoded.encoding.name().into(),
+        encoding: decoded.encoding.into(),
     };
     let article = extract::extract(&raw);
     let _ = lang::segment(&article.paragraphs);
