@@ -11,7 +11,7 @@
 //! embedding is only fairly close) the same number of sentences: human and machine translations
 //! keep the sentence structure, while two outlets' reports of one event rarely do.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use model::Article;
 
@@ -146,9 +146,67 @@ pub fn analyse(article: &Article) -> Analysed {
     }
 }
 
+/// Equal MinHash values that make two sentences the same passage (of [`MINS`]).
+const MIN_MATCHES: usize = 9;
+
 fn matches(a: &SentenceMark, b: &SentenceMark) -> bool {
-    a.exact == b.exact || a.mins.iter().zip(&b.mins).filter(|(x, y)| x == y).count() >= 9
+    a.exact == b.exact || a.mins.iter().zip(&b.mins).filter(|(x, y)| x == y).count() >= MIN_MATCHES
 }
+
+/// Values per band of [`SentenceIndex`]: with [`MINS`] values in bands of this size, two
+/// marks that agree on [`MIN_MATCHES`] values agree on a whole band (if no band agreed
+/// whole, at most one value per band would agree).
+const BAND: usize = 2;
+const _: () = assert!(MINS / BAND < MIN_MATCHES && MINS % BAND == 0);
+
+/// A document's sentence marks indexed by exact hash and by band of MinHash values, so that
+/// whether a sentence [`matches`] one of them is found by looking at the marks that share a
+/// key with it, not at all of them: comparing two long documents costs about their length,
+/// not the product of their lengths. It finds every match (see [`BAND`]) as long as no key is
+/// shared by more than [`MAX_PER_KEY`] marks.
+struct SentenceIndex<'a> {
+    marks: &'a [SentenceMark],
+    /// (band number, or `MINS` for the exact hash; the key's hash) → marks.
+    keys: HashMap<(usize, u64), Vec<u32>>,
+}
+
+impl<'a> SentenceIndex<'a> {
+    fn new(marks: &'a [SentenceMark]) -> Self {
+        let mut keys: HashMap<(usize, u64), Vec<u32>> = HashMap::new();
+        for (i, m) in marks.iter().enumerate() {
+            for key in Self::keys_of(m) {
+                let list = keys.entry(key).or_default();
+                // A document repeating a sentence: one entry does.
+                if list.len() < MAX_PER_KEY {
+                    list.push(i as u32);
+                }
+            }
+        }
+        SentenceIndex { marks, keys }
+    }
+
+    fn keys_of(m: &SentenceMark) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let bands = m.mins.chunks(BAND).enumerate().map(|(b, band)| {
+            let bytes: Vec<u8> = band.iter().flat_map(|v| v.to_le_bytes()).collect();
+            (b, fnv(&bytes, 0))
+        });
+        std::iter::once((MINS, m.exact)).chain(bands)
+    }
+
+    /// Whether `m` matches one of the indexed marks.
+    fn has_match(&self, m: &SentenceMark) -> bool {
+        Self::keys_of(m).any(|key| {
+            self.keys
+                .get(&key)
+                .is_some_and(|list| list.iter().any(|&i| matches(m, &self.marks[i as usize])))
+        })
+    }
+}
+
+/// Most marks kept under one key of a [`SentenceIndex`]: more are copies of one sentence,
+/// where one answers as well as all (or a document made to collide, which must not make a
+/// comparison quadratic).
+const MAX_PER_KEY: usize = 256;
 
 /// A stored document the new one is compared with.
 #[derive(Debug, Clone)]
@@ -189,11 +247,8 @@ pub fn compare(new: &Analysed, vector: &[f32], candidates: &[Candidate]) -> Link
     // The closest candidate in another language that passes as a translation.
     let mut translation: Option<(&Candidate, f32, Option<f32>)> = None;
     for c in candidates {
-        let hit: Vec<bool> = fp
-            .sentences
-            .iter()
-            .map(|s| c.fingerprint.sentences.iter().any(|o| matches(s, o)))
-            .collect();
+        let index = SentenceIndex::new(&c.fingerprint.sentences);
+        let hit: Vec<bool> = fp.sentences.iter().map(|s| index.has_match(s)).collect();
         let shared = hit.iter().filter(|h| **h).count();
         if shared > 0 {
             let smaller = fp.sentences.len().min(c.fingerprint.sentences.len()).max(1);
@@ -420,6 +475,52 @@ mod tests {
         let bytes = a.fingerprint.to_bytes();
         assert_eq!(Fingerprint::from_bytes(&bytes), Some(a.fingerprint.clone()));
         assert_eq!(Fingerprint::from_bytes(&bytes[..bytes.len() - 1]), None);
+    }
+
+    #[test]
+    fn the_sentence_index_finds_exactly_the_matches_of_a_full_comparison() {
+        // Marks that agree with a base mark on k of the MINS values, spread over the bands in
+        // every rotation, and on the exact hash or not: the index must answer as comparing
+        // with every mark does, at the MIN_MATCHES boundary too.
+        let base = SentenceMark {
+            exact: 7,
+            mins: std::array::from_fn(|i| i as u32),
+        };
+        let mut others = Vec::new();
+        for k in 0..=MINS {
+            for rot in 0..MINS {
+                for exact in [7, 8 + (k * MINS + rot) as u64] {
+                    let mut mins = [0u32; MINS];
+                    for (i, m) in mins.iter_mut().enumerate() {
+                        // Positions rot, rot+2, rot+4, … agree first (one per band), then
+                        // the rest.
+                        let order = (i + MINS - rot) % MINS;
+                        let rank = if order % 2 == 0 {
+                            order / 2
+                        } else {
+                            MINS / 2 + order / 2
+                        };
+                        *m = if rank < k {
+                            i as u32
+                        } else {
+                            1000 + (k * 100 + i) as u32
+                        };
+                    }
+                    others.push(SentenceMark { exact, mins });
+                }
+            }
+        }
+        for m in &others {
+            let index = SentenceIndex::new(std::slice::from_ref(m));
+            assert_eq!(index.has_match(&base), matches(&base, m), "{m:?}");
+        }
+        let index = SentenceIndex::new(&others);
+        assert!(index.has_match(&base));
+        let apart = SentenceMark {
+            exact: 1,
+            mins: [5000; MINS],
+        };
+        assert!(!index.has_match(&apart));
     }
 
     /// A fingerprint of `n` sentences in `lang` that match no other fingerprint's (`salt`
