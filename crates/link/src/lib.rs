@@ -157,7 +157,7 @@ fn matches(a: &SentenceMark, b: &SentenceMark) -> bool {
 /// marks that agree on [`MIN_MATCHES`] values agree on a whole band (if no band agreed
 /// whole, at most one value per band would agree).
 const BAND: usize = 2;
-const _: () = assert!(MINS / BAND < MIN_MATCHES && MINS % BAND == 0);
+const _: () = assert!(MINS / BAND < MIN_MATCHES && MINS.is_multiple_of(BAND));
 
 /// A document's sentence marks indexed by exact hash and by band of MinHash values, so that
 /// whether a sentence [`matches`] one of them is found by looking at the marks that share a
@@ -495,7 +495,7 @@ mod tests {
                         // Positions rot, rot+2, rot+4, … agree first (one per band), then
                         // the rest.
                         let order = (i + MINS - rot) % MINS;
-                        let rank = if order % 2 == 0 {
+                        let rank = if order.is_multiple_of(2) {
                             order / 2
                         } else {
                             MINS / 2 + order / 2
