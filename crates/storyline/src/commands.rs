@@ -66,6 +66,18 @@ pub(crate) fn open_store(db: &Path) -> Result<Box<dyn Store>> {
 }
 
 /// The `--db` value as it may be printed (a URL without its password).
+/// The store's ingest lock (one ingest or watch at a time on an embedded store), saying so on
+/// stderr while another one holds it.
+pub(crate) fn ingest_lock(db: &Path) -> Result<store::IngestLock> {
+    store::IngestLock::acquire(&db.to_string_lossy(), || {
+        eprintln!(
+            "storyline: waiting for another ingest on {} to finish…",
+            shown(db)
+        )
+    })
+    .context("cannot take the store's ingest lock")
+}
+
 pub(crate) fn shown(db: &Path) -> String {
     store::redact(&db.display().to_string())
 }
@@ -136,13 +148,7 @@ fn ingest(
     // One ingest at a time on an embedded store, so that concurrent runs give the events of
     // the same runs in sequence; readers take no lock. Taken before the signal handlers, so
     // Ctrl-C ends a wait at once.
-    let _lock = store::IngestLock::acquire(&db.to_string_lossy(), || {
-        eprintln!(
-            "storyline: waiting for another ingest on {} to finish…",
-            shown(db)
-        )
-    })
-    .context("cannot take the store's ingest lock")?;
+    let _lock = ingest_lock(db)?;
     let stop = crate::stream::Stop::on_signals().context("cannot catch SIGINT and SIGTERM")?;
     let batch_size = batch_size();
     let items = crate::stream::spawn_reader(

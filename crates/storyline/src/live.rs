@@ -85,13 +85,7 @@ pub fn watch(db: &Path, a: WatchArgs) -> Result<Done> {
     };
 
     // A watch commits like an ingest, so it takes turns with them on an embedded store.
-    let _lock = store::IngestLock::acquire(&db.to_string_lossy(), || {
-        eprintln!(
-            "storyline: waiting for another ingest on {} to finish…",
-            db.display()
-        )
-    })
-    .context("cannot take the store's ingest lock")?;
+    let _lock = crate::commands::ingest_lock(db)?;
     let stop = crate::stream::Stop::on_signals().context("cannot catch SIGINT and SIGTERM")?;
     // The store first: it creates the tables the watcher's state reads beside its own.
     drop(open_store(db)?);
