@@ -15,15 +15,9 @@ cd "$(dirname "$0")/.."
 TOTAL=${1:-100000}
 CHUNK=${2:-10000}
 EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
-TARGET=${CARGO_TARGET_DIR:-target}
-# STORYLINE_BIN: an already built binary (e.g. a copy, so that rebuilding during a long run
-# does not change what is measured); else a release build.
-if [ -n "${STORYLINE_BIN:-}" ]; then
-  BIN="$(realpath "$STORYLINE_BIN")"
-else
-  cargo build --release --quiet -p storyline --bin storyline
-  BIN="$TARGET/release/storyline"
-fi
+# STORYLINE_BIN: an already built binary; else a release build (scripts/lib.sh).
+. scripts/lib.sh
+BIN=$(storyline_bin)
 WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
 python3 - "$EVAL_DIR" "$WORK" "$TOTAL" "$CHUNK" <<'PY'

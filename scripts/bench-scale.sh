@@ -21,14 +21,9 @@ cd "$(dirname "$0")/.."
 TOTAL=${1:-1000000}
 WHICH=${2:-both}
 INTERVAL=${3:-30}
-TARGET=${CARGO_TARGET_DIR:-target}
-# STORYLINE_BIN: an already built binary (e.g. to try the script quickly); else a release build.
-if [ -n "${STORYLINE_BIN:-}" ]; then
-    BIN="$(realpath "$STORYLINE_BIN")"
-else
-    cargo build --release --quiet -p storyline --bin storyline
-    BIN="$(realpath "$TARGET/release/storyline")"
-fi
+# STORYLINE_BIN: an already built binary; else a release build (scripts/lib.sh).
+. scripts/lib.sh
+BIN=$(storyline_bin)
 WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
 echo "bench-scale: $TOTAL articles; work directory $WORK; $(nproc) cores"

@@ -11,13 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1500}
 EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
-TARGET=${CARGO_TARGET_DIR:-target}
-if [ -n "${STORYLINE_BIN:-}" ]; then
-  BIN="$(realpath "$STORYLINE_BIN")"
-else
-  cargo build --release --quiet -p storyline --bin storyline
-  BIN="$(realpath "$TARGET/release/storyline")"
-fi
+# STORYLINE_BIN: an already built binary; else a release build (scripts/lib.sh).
+. scripts/lib.sh
+BIN=$(storyline_bin)
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/site/p"

@@ -21,14 +21,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL_DIR=${EVAL_DIR:-../shared/eval/clustering}
 TARGET=${CARGO_TARGET_DIR:-target}
-# STORYLINE_BIN: an already built binary (e.g. a copy kept while the tree changes); else a
-# release build.
-if [ -n "${STORYLINE_BIN:-}" ]; then
-  BIN="$(realpath "$STORYLINE_BIN")"
-else
-  cargo build --release --quiet -p storyline --bin storyline
-  BIN="$TARGET/release/storyline"
-fi
+# STORYLINE_BIN: an already built binary; else a release build (scripts/lib.sh).
+. scripts/lib.sh
+BIN=$(storyline_bin)
 cargo build --release --quiet -p cluster --example score
 SCORE="$TARGET/release/examples/score"
 SETS=("$@")
