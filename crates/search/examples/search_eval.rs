@@ -13,17 +13,22 @@
 //! The sample corpus runs too, through the real pipeline: 金砖 must find the English BRICS
 //! report, and each document's first Chinese sentence should rank the English documents of its
 //! gold event (examples/seeds.gold.json) before those of other events.
+//!
+//! With `STORYLINE_TEST_PG` set (`scripts/with-postgres.sh` sets it), the labelled set and the
+//! sample are built a second time on PostgreSQL, and every document's title (in every language)
+//! is asked of both backends: the share of queries whose top 10 are the same documents on both,
+//! text only and with vectors, and 金砖 on PostgreSQL.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use store::{SqliteStore, Store};
+use store::{PgStore, SqliteStore, Store};
 
 /// Ingest `inputs` through the real pipeline (the vectors and events `storyline ingest` stores);
 /// each document's first language, by id.
 fn build(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     inputs: &[PathBuf],
     encoder: &embed::Encoder,
 ) -> HashMap<String, String> {
@@ -224,6 +229,72 @@ fn main() {
             ru as f64 / n as f64,
             both as f64 / n as f64,
             times.get(times.len() / 2).copied().unwrap_or(0.0),
+        );
+    }
+
+    if let Some(url) = std::env::var("STORYLINE_TEST_PG")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        backends_agree(&url, &store, &set, &encoder, [&text_only, &with_vectors]);
+    }
+}
+
+/// Build `set` on PostgreSQL too and ask both backends every document title (and 金砖 of the
+/// sample): how often the top 10 are the same documents.
+fn backends_agree(
+    url: &str,
+    sqlite: &SqliteStore,
+    set: &Path,
+    encoder: &embed::Encoder,
+    searchers: [&search::Searcher; 2],
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let fresh = |prefix: &str| store::suite::pg::fresh_database(url, prefix);
+    let mut pg = PgStore::connect(&fresh("search_eval")).expect("PostgreSQL store");
+    build(&mut pg, &[set.join("docs.jsonl")], encoder);
+    let mut seeds_pg = PgStore::connect(&fresh("search_eval_seeds")).expect("PostgreSQL store");
+    build(&mut seeds_pg, &[root.join("examples/seeds")], encoder);
+    let mut titles: Vec<String> = Vec::new();
+    sqlite
+        .for_each_document(&mut |d| {
+            titles.extend(d.article.title.clone());
+            Ok(())
+        })
+        .expect("read");
+    let top = |s: &search::Searcher, store: &dyn Store, q: &str| -> Vec<String> {
+        s.search(store, q, 10)
+            .map(|r| r.hits.into_iter().map(|h| h.document).collect())
+            .unwrap_or_default()
+    };
+    for (name, s) in ["text+cedict", "text+cedict+vectors"].iter().zip(searchers) {
+        let (mut same_set, mut same_order) = (0, 0);
+        for q in &titles {
+            let (a, b) = (top(s, sqlite, q), top(s, &pg, q));
+            same_order += (a == b) as usize;
+            let (mut a, mut b) = (a, b);
+            a.sort();
+            b.sort();
+            same_set += (a == b) as usize;
+        }
+        let n = titles.len().max(1) as f64;
+        println!(
+            "backends [{name}]: {} title queries in every language; SQLite and PostgreSQL give the same top 10: {:.3} (same order: {:.3})",
+            titles.len(),
+            same_set as f64 / n,
+            same_order as f64 / n
+        );
+        let brics = top(s, &seeds_pg, "金砖");
+        let english = brics.iter().position(|id| {
+            seeds_pg.document(id).ok().flatten().is_some_and(|d| {
+                d.article.text().contains("BRICS")
+                    && d.article.segments.iter().any(|g| g.lang.starts_with("en"))
+            })
+        });
+        println!(
+            "backends [{name}]: 金砖 on PostgreSQL → {} hits, English BRICS report at rank {}",
+            brics.len(),
+            english.map_or("-".into(), |i| (i + 1).to_string())
         );
     }
 }
