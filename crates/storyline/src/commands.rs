@@ -203,28 +203,47 @@ pub(crate) fn ingest_stream(
         })
     };
     {
-        let (bar, read_errors) = (bar.clone(), Arc::clone(&read_errors));
-        // Not joined: it may wait on an input (stdin, a watch) after the engine has finished.
+        let (bar, read_errors, stop) = (bar.clone(), Arc::clone(&read_errors), stop.clone());
+        // Hands what is read to the engine; on a stop, what was read already is handed over
+        // (not dropped) and the engine's queue closes, so it finishes that and ends. Not
+        // joined: it may wait on an input (stdin, a watch) after a store error ended the engine.
         std::thread::spawn(move || {
-            for item in items {
-                match item {
-                    Ok(raw) => {
-                        if submitter.submit(vec![raw], 0, Arc::clone(&reply)).is_err() {
+            let hand_over = |item: crate::stream::Item| match item {
+                Ok(raw) => submitter.submit(vec![raw], 0, Arc::clone(&reply)).is_ok(),
+                Err(e) => {
+                    if !e.empty {
+                        read_errors.fetch_add(1, Ordering::SeqCst);
+                    }
+                    bar.suspend(|| eprintln!("storyline: {e}"));
+                    true
+                }
+            };
+            loop {
+                if stop.requested() {
+                    for item in items.try_iter() {
+                        if !hand_over(item) {
+                            break;
+                        }
+                    }
+                    return;
+                }
+                match items.recv_timeout(std::time::Duration::from_millis(100)) {
+                    Ok(item) => {
+                        if !hand_over(item) {
                             return;
                         }
                     }
-                    Err(e) => {
-                        if !e.empty {
-                            read_errors.fetch_add(1, Ordering::SeqCst);
-                        }
-                        bar.suspend(|| eprintln!("storyline: {e}"));
-                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                 }
             }
         });
     }
+    // The stop reaches the engine through the reader side (above), so nothing read is lost
+    // between the two.
+    let no_stop = std::sync::atomic::AtomicBool::new(false);
     ingestor
-        .run(&mut pipe, &stop.flag())
+        .run(&mut pipe, &no_stop)
         .context("cannot store a document")?;
     if stop.requested() {
         bar.suspend(|| {
