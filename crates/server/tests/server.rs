@@ -1009,3 +1009,50 @@ fn concurrent_ingests_share_the_engine_and_each_gets_its_own_results() {
         assert!(d.is_some_and(|d| d.event.is_some()), "{id} is stored");
     }
 }
+
+/// The server's ingest takes the store's ingest lock per batch, not for its lifetime: while
+/// another ingest holds it, a posted document waits (and is not stored); once it is released,
+/// the post completes, and between posts another ingest can take the lock at once.
+#[test]
+fn the_server_takes_the_ingest_lock_per_batch_not_for_its_lifetime() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().to_str().unwrap().to_string();
+    let config = server::Config {
+        allow_ingest: true,
+        token: Some(TOKEN.into()),
+        ingest_lock: Some(spec.clone()),
+        ..server::Config::default()
+    };
+    let s = start(dir.path(), config);
+    let addr = s.addr;
+    let post = move |id: &str| {
+        let body = serde_json::json!({
+            "id": id,
+            "title": format!("Harbour {id} reopens"),
+            "text": format!("The harbour of {id} reopened on Friday after repairs that lasted three weeks. Ships were waiting outside."),
+        });
+        let auth = format!("Bearer {TOKEN}");
+        request(
+            addr,
+            "POST",
+            "/api/ingest",
+            &[("Authorization", &auth)],
+            body.to_string().as_bytes(),
+        )
+    };
+    assert_eq!(post("first").status, 200);
+    // Between posts the lock is free: another ingest takes it without waiting.
+    let held =
+        store::IngestLock::acquire(&spec, || panic!("the server holds the ingest lock")).unwrap();
+    let waiting = std::thread::spawn(move || post("second"));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert!(
+        store.document("second").unwrap().is_none(),
+        "committed while another ingest held the lock"
+    );
+    drop(held);
+    let r = waiting.join().unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(store.document("second").unwrap().is_some());
+}
