@@ -9,7 +9,8 @@
 //! in commit order, so it uses the cores the one-at-a-time commits leave idle; each commit
 //! waits for its document's enrichment. The three steps are public ([`Pipeline::screen`],
 //! [`analyse_batch`], [`Pipeline::commit_batch`]) so that a caller can analyse (and enrich) the
-//! next batch while this one commits, as the CLI's ingest does.
+//! next batch while this one commits, as [`Ingestor`] (the one ingest engine: batching, two
+//! batches in flight, idle flush, back-pressure; see [`ingestor`]) does for every entry point.
 //! Stages are pure; this crate only sequences them and talks to the store.
 //!
 //! Several workers (processes) may share one store. The link, cluster and commit step of each
@@ -19,6 +20,10 @@
 //! reaches the decision its worker reached). The result is the one a single worker gets by
 //! ingesting the documents in the order they were committed; only the costly analysis runs in
 //! parallel.
+
+pub mod ingestor;
+
+pub use ingestor::{Ingestor, Submitter};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -49,6 +54,16 @@ pub enum PipelineError {
     Input { source_name: String, why: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A fault of the program, not of the input or the store (a stage panicked).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl PipelineError {
+    /// Whether the input is at fault (the other documents are not concerned).
+    pub fn is_input(&self) -> bool {
+        matches!(self, PipelineError::Input { .. })
+    }
 }
 
 /// Documents fetched per query when catching up with other workers.

@@ -44,6 +44,11 @@ pub struct Config {
     /// connection opens or its last answer was sent: a connection that stays half-open, or
     /// idle between keep-alive requests, longer than this is closed.
     pub header_timeout: Duration,
+    /// The store (`--db` spec) whose ingest lock (`store::IngestLock`) the server's ingest
+    /// takes while it opens its pipeline and while it commits each batch, so that it takes
+    /// turns with `storyline ingest` and `storyline watch`; `None` takes none (a caller that
+    /// keeps writers apart itself).
+    pub ingest_lock: Option<String>,
 }
 
 /// Shortest bearer token accepted for `POST /api/ingest`.
@@ -64,6 +69,7 @@ impl Default for Config {
             timeout: Duration::from_secs(30),
             readers: 4,
             header_timeout: Duration::from_secs(15),
+            ingest_lock: None,
         }
     }
 }
@@ -73,7 +79,9 @@ pub struct App {
     pub(crate) config: Config,
     readers: Vec<Mutex<Box<dyn Store>>>,
     next: AtomicUsize,
-    writer: Option<Mutex<Box<dyn Store>>>,
+    /// The ingest engine's queue (with `allow_ingest`): one engine and one pipeline, on a
+    /// thread of their own, for the server's lifetime.
+    ingest: Option<pipeline::Submitter>,
     pub(crate) searcher: Arc<Searcher>,
     catalog: RwLock<Arc<Catalog>>,
     /// The connection catalogs are rebuilt on (held by the one rebuild under way).
@@ -108,8 +116,12 @@ impl App {
         for _ in 0..config.readers.max(1) {
             readers.push(Mutex::new(open()?));
         }
-        let writer = if config.allow_ingest {
-            Some(Mutex::new(open()?))
+        let ingest = if config.allow_ingest {
+            Some(start_ingest(
+                open()?,
+                searcher.clone(),
+                config.ingest_lock.clone(),
+            )?)
         } else {
             None
         };
@@ -125,7 +137,7 @@ impl App {
             config,
             readers,
             next: AtomicUsize::new(0),
-            writer,
+            ingest,
             searcher,
             catalog: RwLock::new(Arc::new(catalog)),
             rebuild: Mutex::new(rebuild),
@@ -226,20 +238,20 @@ impl App {
         }
     }
 
-    /// Run `f` with the write connection, on a blocking thread (no timeout: a started ingest
-    /// finishes its current document).
-    pub(crate) async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut dyn Store) -> Result<T, ApiError> + Send + 'static,
-    {
+    /// Ingest `docs` through the server's ingest engine, on a blocking thread, and wait for
+    /// their results (one per document, in order). No timeout: a started ingest finishes.
+    /// Concurrent calls share the engine (their documents may share a batch) and each gets
+    /// its own documents' results.
+    pub(crate) async fn ingest(
+        self: &Arc<Self>,
+        docs: Vec<model::RawDocument>,
+    ) -> Result<Vec<Result<pipeline::Outcome, pipeline::PipelineError>>, ApiError> {
         let app = self.clone();
         let job = tokio::task::spawn_blocking(move || {
-            let writer = app.writer.as_ref().ok_or(ApiError::IngestDisabled)?;
-            let mut store = writer
-                .lock()
-                .map_err(|_| ApiError::Internal("store connection poisoned".into()))?;
-            let r = f(store.as_mut());
+            let submitter = app.ingest.as_ref().ok_or(ApiError::IngestDisabled)?;
+            let r = submitter
+                .ingest(docs)
+                .map_err(|e| ApiError::Internal(e.to_string()));
             app.written.store(true, Ordering::Release);
             app.searcher.invalidate();
             r
@@ -247,6 +259,58 @@ impl App {
         job.await
             .map_err(|e| ApiError::Internal(format!("ingest task failed: {e}")))?
     }
+}
+
+/// Start the server's ingest engine on a thread of its own, with `store` as its connection:
+/// its pipeline (the events' state) is loaded once, under the ingest lock when `lock` names
+/// the store, and kept for the server's lifetime, so a posted document costs the same in a
+/// small store as in a large one. Each batch's commits take the lock again (see
+/// `pipeline::ingestor::Options::lock`); between them, `storyline ingest` may run, and the
+/// pipeline catches up with its documents at its next commit.
+fn start_ingest(
+    mut store: Box<dyn Store>,
+    searcher: Arc<Searcher>,
+    lock: Option<String>,
+) -> Result<pipeline::Submitter, StoreError> {
+    let options = pipeline::ingestor::Options {
+        lock: lock.clone(),
+        ..pipeline::ingestor::Options::requests(pipeline::ingestor::BATCH)
+    };
+    let (ingestor, submitter) = pipeline::Ingestor::new(options);
+    std::thread::Builder::new()
+        .name("ingest".into())
+        .spawn(move || {
+            let held = match lock.as_deref() {
+                Some(spec) => store::IngestLock::acquire(spec, || {
+                    tracing::info!("waiting for another ingest on the store to finish")
+                })
+                .map(Some),
+                None => Ok(None),
+            };
+            let opened = match held {
+                Ok(held) => {
+                    let pipe = pipeline::Pipeline::with_encoder(store.as_mut(), searcher.encoder());
+                    drop(held);
+                    pipe
+                }
+                Err(e) => Err(e.into()),
+            };
+            match opened {
+                Ok(mut pipe) => {
+                    // The engine ends when the server (its submitter) is gone.
+                    let never = AtomicBool::new(false);
+                    if let Err(e) = ingestor.run(&mut pipe, &never) {
+                        tracing::error!(error = %e, "the ingest engine stopped");
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot load the store's events for ingest");
+                    ingestor.refuse(&format!("cannot load the store's events: {e}"));
+                }
+            }
+        })
+        .map_err(|e| StoreError::Db(format!("cannot start the ingest thread: {e}")))?;
+    Ok(submitter)
 }
 
 /// Security headers and a `Server-Timing` header on every answer; JSON bodies for the limits'

@@ -278,75 +278,76 @@ pub async fn ingest(
         }
         Err(_) => body.to_vec(),
     };
-    let max = app.config.max_body_bytes;
-    let searcher = app.searcher.clone();
-    app.write(move |store| {
-        let mut report = IngestReport {
-            ingested: 0,
-            already_ingested: 0,
-            failed: 0,
-            results: Vec::new(),
-        };
-        let reader = Box::new(std::io::Cursor::new(body));
-        let opts = ingest::Options {
-            max_document_bytes: max,
-        };
-        let mut raws = Vec::new();
-        for item in ingest::read_jsonl(reader, "request", opts) {
-            match item {
-                Ok(raw) => raws.push(raw),
-                Err(e) => {
-                    report.failed += 1;
-                    report.results.push(IngestItem {
-                        id: e.input.clone(),
-                        status: "failed".into(),
-                        event: None,
-                        error: Some(e.to_string()),
-                    });
-                }
+    let mut report = IngestReport {
+        ingested: 0,
+        already_ingested: 0,
+        failed: 0,
+        results: Vec::new(),
+    };
+    let reader = Box::new(std::io::Cursor::new(body));
+    let opts = ingest::Options {
+        max_document_bytes: app.config.max_body_bytes,
+    };
+    let mut raws = Vec::new();
+    for item in ingest::read_jsonl(reader, "request", opts) {
+        match item {
+            Ok(raw) => raws.push(raw),
+            Err(e) => {
+                report.failed += 1;
+                report.results.push(IngestItem {
+                    id: e.input.clone(),
+                    status: "failed".into(),
+                    event: None,
+                    error: Some(e.to_string()),
+                });
             }
         }
-        let ids: Vec<String> = raws.iter().map(|r| r.id.clone()).collect();
-        let mut pipe = pipeline::Pipeline::with_encoder(store, searcher.encoder())?;
-        for (id, result) in ids.into_iter().zip(pipe.ingest_batch(raws)) {
-            let item = match result {
-                Ok(pipeline::Outcome::Ingested { id, event }) => {
-                    report.ingested += 1;
-                    IngestItem {
-                        id,
-                        status: "ingested".into(),
-                        event: Some(event),
-                        error: None,
-                    }
+    }
+    let ids: Vec<String> = raws.iter().map(|r| r.id.clone()).collect();
+    // The server's one ingest engine (shared with concurrent requests) gives back exactly
+    // this request's results.
+    let results = if raws.is_empty() {
+        Vec::new()
+    } else {
+        app.ingest(raws).await?
+    };
+    for (id, result) in ids.into_iter().zip(results) {
+        let item = match result {
+            Ok(pipeline::Outcome::Ingested { id, event }) => {
+                report.ingested += 1;
+                IngestItem {
+                    id,
+                    status: "ingested".into(),
+                    event: Some(event),
+                    error: None,
                 }
-                Ok(pipeline::Outcome::AlreadyIngested { id }) => {
-                    report.already_ingested += 1;
-                    IngestItem {
-                        id,
-                        status: "already_ingested".into(),
-                        event: None,
-                        error: None,
-                    }
+            }
+            Ok(pipeline::Outcome::AlreadyIngested { id }) => {
+                report.already_ingested += 1;
+                IngestItem {
+                    id,
+                    status: "already_ingested".into(),
+                    event: None,
+                    error: None,
                 }
-                Err(pipeline::PipelineError::Input { why, .. }) => {
-                    report.failed += 1;
-                    IngestItem {
-                        id,
-                        status: "failed".into(),
-                        event: None,
-                        error: Some(why),
-                    }
+            }
+            Err(pipeline::PipelineError::Input { why, .. }) => {
+                report.failed += 1;
+                IngestItem {
+                    id,
+                    status: "failed".into(),
+                    event: None,
+                    error: Some(why),
                 }
-                Err(e) => return Err(e.into()),
-            };
-            report.results.push(item);
-        }
-        if report.failed > 0 && report.ingested == 0 && report.already_ingested == 0 {
-            return Err(ApiError::NothingIngested(Box::new(report)));
-        }
-        Ok(Json(report))
-    })
-    .await
+            }
+            Err(e) => return Err(e.into()),
+        };
+        report.results.push(item);
+    }
+    if report.failed > 0 && report.ingested == 0 && report.already_ingested == 0 {
+        return Err(ApiError::NothingIngested(Box::new(report)));
+    }
+    Ok(Json(report))
 }
 
 impl From<pipeline::PipelineError> for ApiError {
@@ -356,6 +357,7 @@ impl From<pipeline::PipelineError> for ApiError {
                 ApiError::BadRequest(format!("{source_name}: {why}"))
             }
             pipeline::PipelineError::Store(e) => e.into(),
+            pipeline::PipelineError::Internal(why) => ApiError::Internal(why),
         }
     }
 }

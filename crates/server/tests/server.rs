@@ -926,3 +926,133 @@ fn an_ingest_where_every_line_fails_is_422_and_short_tokens_open_nothing() {
     assert!(!server::token_ok("x"));
     assert!(server::token_ok(TOKEN));
 }
+
+/// Several clients post at once into the one ingest engine: each answer holds exactly its own
+/// documents (ids, statuses, events), and the store ends with all of them.
+#[test]
+fn concurrent_ingests_share_the_engine_and_each_gets_its_own_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = server::Config {
+        allow_ingest: true,
+        token: Some(TOKEN.into()),
+        ..server::Config::default()
+    };
+    let s = start(dir.path(), config);
+    let addr = s.addr;
+    let places = ["Kazan", "Lima", "Oslo", "Nairobi"];
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            std::thread::spawn(move || {
+                let auth = format!("Bearer {TOKEN}");
+                let mut mine = Vec::new();
+                for r in 0..3 {
+                    // One request of one document, then JSON Lines of two plus a bad line.
+                    let ids: Vec<String> = (0..=r.min(1))
+                        .map(|k| format!("client{c}-req{r}-doc{k}"))
+                        .collect();
+                    let mut body = String::new();
+                    for (k, id) in ids.iter().enumerate() {
+                        let place = places[(c + k) % places.len()];
+                        let line = serde_json::json!({
+                            "id": id,
+                            "title": format!("Report {id} from {place}"),
+                            "published": format!("2024-0{}-1{}", c + 1, r),
+                            "text": format!(
+                                "Officials in {place} announced {} new measures on Monday. The plan of client {c} covers {} districts. Request {r} gives document {k} its own words.",
+                                10 + c * 3 + r, 5 + k
+                            ),
+                        });
+                        body.push_str(&line.to_string());
+                        body.push('\n');
+                    }
+                    if r == 2 {
+                        body.push_str("not json\n");
+                    }
+                    let reply = request(
+                        addr,
+                        "POST",
+                        "/api/ingest",
+                        &[("Authorization", &auth)],
+                        body.as_bytes(),
+                    );
+                    assert_eq!(reply.status, 200, "{}", reply.body);
+                    let v = reply.json();
+                    let results = v["results"].as_array().unwrap();
+                    let got: Vec<&str> = results
+                        .iter()
+                        .filter(|x| x["status"] == "ingested")
+                        .map(|x| x["id"].as_str().unwrap())
+                        .collect();
+                    assert_eq!(got, ids, "client {c} request {r}: {v}");
+                    assert_eq!(v["ingested"], ids.len());
+                    assert!(results
+                        .iter()
+                        .filter(|x| x["status"] == "ingested")
+                        .all(|x| x["event"].is_string()));
+                    assert_eq!(v["failed"], usize::from(r == 2), "{v}");
+                    mine.extend(ids);
+                }
+                mine
+            })
+        })
+        .collect();
+    let mut all: Vec<String> = clients
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    all.sort();
+    assert_eq!(all.len(), 4 * 5);
+    assert_eq!(get(addr, "/api/status").json()["documents"], all.len());
+    let store = SqliteStore::open(dir.path()).unwrap();
+    for id in &all {
+        let d = store.document(id).unwrap();
+        assert!(d.is_some_and(|d| d.event.is_some()), "{id} is stored");
+    }
+}
+
+/// The server's ingest takes the store's ingest lock per batch, not for its lifetime: while
+/// another ingest holds it, a posted document waits (and is not stored); once it is released,
+/// the post completes, and between posts another ingest can take the lock at once.
+#[test]
+fn the_server_takes_the_ingest_lock_per_batch_not_for_its_lifetime() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().to_str().unwrap().to_string();
+    let config = server::Config {
+        allow_ingest: true,
+        token: Some(TOKEN.into()),
+        ingest_lock: Some(spec.clone()),
+        ..server::Config::default()
+    };
+    let s = start(dir.path(), config);
+    let addr = s.addr;
+    let post = move |id: &str| {
+        let body = serde_json::json!({
+            "id": id,
+            "title": format!("Harbour {id} reopens"),
+            "text": format!("The harbour of {id} reopened on Friday after repairs that lasted three weeks. Ships were waiting outside."),
+        });
+        let auth = format!("Bearer {TOKEN}");
+        request(
+            addr,
+            "POST",
+            "/api/ingest",
+            &[("Authorization", &auth)],
+            body.to_string().as_bytes(),
+        )
+    };
+    assert_eq!(post("first").status, 200);
+    // Between posts the lock is free: another ingest takes it without waiting.
+    let held =
+        store::IngestLock::acquire(&spec, || panic!("the server holds the ingest lock")).unwrap();
+    let waiting = std::thread::spawn(move || post("second"));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert!(
+        store.document("second").unwrap().is_none(),
+        "committed while another ingest held the lock"
+    );
+    drop(held);
+    let r = waiting.join().unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(store.document("second").unwrap().is_some());
+}

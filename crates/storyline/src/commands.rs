@@ -49,6 +49,8 @@ pub fn run(cli: Cli) -> Result<Done> {
                 max_body_bytes: max_body_mib.max(1) << 20,
                 timeout: std::time::Duration::from_secs(timeout_secs.max(1)),
                 header_timeout: std::time::Duration::from_secs(header_timeout_secs.max(1)),
+                // The server's ingest takes turns with `storyline ingest` on an embedded store.
+                ingest_lock: Some(cli.db.to_string_lossy().into_owned()),
                 ..server::Config::default()
             };
             serve(&cli.db, config, !no_semantic)
@@ -117,17 +119,16 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
     }
 }
 
-/// Documents analysed together (in parallel) before they are committed one by one, unless
-/// `STORYLINE_BATCH` says otherwise (1..=4096; 1 commits in exactly the input order, since the
-/// pipeline orders each batch's commits by its own rule — see `cluster::commit_order`).
-const BATCH: usize = 64;
-
+/// Documents analysed together (in parallel) before they are committed one by one:
+/// `pipeline::ingestor::BATCH`, unless `STORYLINE_BATCH` says otherwise (1..=4096; 1 commits in
+/// exactly the input order, since the pipeline orders each batch's commits by its own rule —
+/// see `cluster::commit_order`).
 pub(crate) fn batch_size() -> usize {
     std::env::var("STORYLINE_BATCH")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| (1..=4096).contains(n))
-        .unwrap_or(BATCH)
+        .unwrap_or(pipeline::ingestor::BATCH)
 }
 
 /// Ingest `inputs` (or, with `follow`, keep watching them). The input is read on another
@@ -150,29 +151,34 @@ fn ingest(
     // Ctrl-C ends a wait at once.
     let _lock = ingest_lock(db)?;
     let stop = crate::stream::Stop::on_signals().context("cannot catch SIGINT and SIGTERM")?;
-    let batch_size = batch_size();
+    // The reader keeps one document ahead; the engine's queue (one batch) is the read-ahead.
     let items = crate::stream::spawn_reader(
         inputs.to_vec(),
         ingest_options(max_doc_mib),
         follow,
-        batch_size,
+        1,
         stop.clone(),
     );
     let bar = progress("ingesting");
-    let (s, read, store) = ingest_stream(db, &items, &stop, batch_size, &bar)?;
+    let (s, read, store) = ingest_stream(db, items, &stop, batch_size(), &bar)?;
     print_ingest_summary(db, &s, read, store.as_ref(), as_json)
 }
 
-/// Ingest what arrives on `items` until it ends or a stop is asked for, two batches in
-/// flight; `storyline ingest` and `storyline watch` both feed the pipeline through this. Returns
-/// the pipeline's summary, what was read and the store.
+/// Ingest what arrives on `items` until it ends or a stop is asked for, through the one ingest
+/// engine (`pipeline::Ingestor`: batches of `batch_size` that wait to fill, two in flight, the
+/// batch in hand committed when the input goes quiet); `storyline ingest` and `storyline watch`
+/// both feed it through this. Input errors are printed as they come; a store error ends the
+/// ingest. Returns the pipeline's summary, what was read and the store.
 pub(crate) fn ingest_stream(
     db: &Path,
-    items: &std::sync::mpsc::Receiver<crate::stream::Item>,
+    items: std::sync::mpsc::Receiver<crate::stream::Item>,
     stop: &crate::stream::Stop,
     batch_size: usize,
     bar: &indicatif::ProgressBar,
 ) -> Result<(pipeline::Summary, Read, Box<dyn Store>)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
     let mut store = open_store(db)?;
     // Enrichment's dictionaries load while the encoder does.
     pipeline::preload_enrichment();
@@ -180,73 +186,65 @@ pub(crate) fn ingest_stream(
         .context("cannot load the multilingual encoder")?;
     let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
         .context("cannot load the store's events")?;
-    let mut read_errors = 0usize;
-    // Documents read (stored or not): none at all is "nothing found".
-    let mut read_docs = 0usize;
-    let mut drained = false;
-    // Two batches are in flight: while one is linked, clustered and committed (one document at
-    // a time), the next one is extracted and embedded on the other cores.
-    let mut pending: Option<(u64, pipeline::AnalysedBatch)> = None;
-    loop {
-        let mut batch = match pending.take() {
-            None => crate::stream::next_batch(items, batch_size, stop),
-            Some(in_flight) => {
-                match crate::stream::next_batch_if_ready(items, batch_size, stop, IDLE) {
-                    Some(batch) => {
-                        pending = Some(in_flight);
-                        batch
-                    }
-                    None => {
-                        // The input is idle: commit what is in hand rather than hold it.
-                        let (count, analysed) = in_flight;
-                        report_batch(pipe.commit_batch(analysed), bar)?;
-                        bar.inc(count);
-                        continue;
-                    }
-                }
+    // The caller holds the store's ingest lock for the whole run.
+    let (ingestor, submitter) =
+        pipeline::Ingestor::new(pipeline::ingestor::Options::stream(batch_size));
+    let read_errors = Arc::new(AtomicUsize::new(0));
+    // Documents taken by the engine (stored or not): none at all is "nothing found".
+    let taken = Arc::new(AtomicUsize::new(0));
+    let reply: pipeline::ingestor::Reply = {
+        let (bar, taken) = (bar.clone(), Arc::clone(&taken));
+        Arc::new(move |_, r| {
+            taken.fetch_add(1, Ordering::SeqCst);
+            if let Err(e) = r {
+                bar.suspend(|| eprintln!("storyline: {e}"));
             }
-        };
-        if batch.is_empty() && stop.requested() && !drained {
-            // Documents already read are finished, not dropped (once: the reader may go on).
-            batch = crate::stream::drain(items);
-            drained = true;
-        }
-        let last = batch.is_empty();
-        let mut docs = Vec::with_capacity(batch.len());
-        for item in batch {
-            match item {
-                Ok(raw) => docs.push(raw),
+            bar.inc(1);
+        })
+    };
+    {
+        let (bar, read_errors, stop) = (bar.clone(), Arc::clone(&read_errors), stop.clone());
+        // Hands what is read to the engine; on a stop, what was read already is handed over
+        // (not dropped) and the engine's queue closes, so it finishes that and ends. Not
+        // joined: it may wait on an input (stdin, a watch) after a store error ended the engine.
+        std::thread::spawn(move || {
+            let hand_over = |item: crate::stream::Item| match item {
+                Ok(raw) => submitter.submit(vec![raw], 0, Arc::clone(&reply)).is_ok(),
                 Err(e) => {
                     if !e.empty {
-                        read_errors += 1;
+                        read_errors.fetch_add(1, Ordering::SeqCst);
                     }
                     bar.suspend(|| eprintln!("storyline: {e}"));
+                    true
+                }
+            };
+            loop {
+                if stop.requested() {
+                    for item in items.try_iter() {
+                        if !hand_over(item) {
+                            break;
+                        }
+                    }
+                    return;
+                }
+                match items.recv_timeout(std::time::Duration::from_millis(100)) {
+                    Ok(item) => {
+                        if !hand_over(item) {
+                            return;
+                        }
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                 }
             }
-        }
-        read_docs += docs.len();
-        let n = docs.len() as u64;
-        let screened = pipe.screen(docs);
-        let encoder = pipe.encoder();
-        let (analysed, committed) = std::thread::scope(|scope| {
-            let next = scope.spawn(move || pipeline::analyse_batch(encoder, screened, true));
-            let committed = match pending.take() {
-                Some((count, batch)) => {
-                    report_batch(pipe.commit_batch(batch), bar).map(|()| bar.inc(count))
-                }
-                None => Ok(()),
-            };
-            (next.join(), committed)
         });
-        committed?;
-        let analysed = analysed
-            .map_err(|_| anyhow::anyhow!("the analysis of a batch of documents panicked"))?;
-        if last {
-            report_batch(pipe.commit_batch(analysed), bar)?;
-            break;
-        }
-        pending = Some((n, analysed));
     }
+    // The stop reaches the engine through the reader side (above), so nothing read is lost
+    // between the two.
+    let no_stop = std::sync::atomic::AtomicBool::new(false);
+    ingestor
+        .run(&mut pipe, &no_stop)
+        .context("cannot store a document")?;
     if stop.requested() {
         bar.suspend(|| {
             eprintln!(
@@ -260,8 +258,8 @@ pub(crate) fn ingest_stream(
     Ok((
         s,
         Read {
-            errors: read_errors,
-            documents: read_docs,
+            errors: read_errors.load(Ordering::SeqCst),
+            documents: taken.load(Ordering::SeqCst),
         },
         store,
     ))
@@ -315,28 +313,6 @@ pub(crate) fn print_ingest_summary(
     } else {
         Done::Ok
     })
-}
-
-/// How long the ingest waits for the next batch before it commits the one in hand.
-const IDLE: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// Print the input errors of a committed batch; a store error ends the ingest.
-fn report_batch(
-    results: Vec<Result<pipeline::Outcome, pipeline::PipelineError>>,
-    bar: &indicatif::ProgressBar,
-) -> Result<()> {
-    for r in results {
-        match r {
-            Ok(_) => {}
-            Err(pipeline::PipelineError::Input { source_name, why }) => {
-                bar.suspend(|| eprintln!("storyline: {source_name}: {why}"));
-            }
-            Err(e @ pipeline::PipelineError::Store(_)) => {
-                return Err(e).context("cannot store a document")
-            }
-        }
-    }
-    Ok(())
 }
 
 pub(crate) fn plural(n: usize) -> &'static str {

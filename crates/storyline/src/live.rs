@@ -116,8 +116,7 @@ pub fn watch(db: &Path, a: WatchArgs) -> Result<Done> {
             }
         })
     };
-    let ingested = ingest_stream(db, &rx, &stop, batch_size, &bar);
-    drop(rx);
+    let ingested = ingest_stream(db, rx, &stop, batch_size, &bar);
     finished.store(true, Ordering::SeqCst);
     let _ = status.join();
     let (summary, read, store) = ingested?;

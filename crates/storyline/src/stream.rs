@@ -1,14 +1,15 @@
 //! Streaming input for `storyline ingest`: a reader thread feeds documents through a bounded
-//! channel (back-pressure: it waits while the pipeline is behind), `--follow` watches
+//! channel to the ingest engine (`pipeline::Ingestor`, which batches them; back-pressure: the
+//! reader waits while the engine is behind), `--follow` watches
 //! directories for new files, and SIGINT/SIGTERM ask for a clean stop (the documents already
 //! read are finished and committed; a second signal ends the process at once).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use model::RawDocument;
 
@@ -75,80 +76,6 @@ pub fn spawn_reader(
     rx
 }
 
-/// How long a batch waits, after its first document, for more to fill it. A file is read far
-/// faster than this, so its batches are always full and their bounds depend on the input
-/// alone, not on how fast the reader got ahead (the events depend on the batches: each batch
-/// is committed in an order of its own); a live stream waits at most this long for company.
-const FILL_WAIT: Duration = Duration::from_millis(250);
-
-/// The next batch: waits for a first document (checking `stop` now and then), then for more,
-/// up to `max` or until [`FILL_WAIT`] has passed or the input ended. Empty when the input
-/// ended or a stop was requested.
-pub fn next_batch(rx: &Receiver<Item>, max: usize, stop: &Stop) -> Vec<Item> {
-    next_batch_within(rx, max, stop, FILL_WAIT)
-}
-
-/// [`next_batch`] with a fill wait of `fill`.
-fn next_batch_within(rx: &Receiver<Item>, max: usize, stop: &Stop, fill: Duration) -> Vec<Item> {
-    batch_arriving_within(rx, max, stop, fill, None).unwrap_or_default()
-}
-
-/// [`next_batch`], but `None` when no document arrives within `first` (the input is idle, not
-/// ended): the caller can then finish work in hand instead of holding it while it waits.
-pub fn next_batch_if_ready(
-    rx: &Receiver<Item>,
-    max: usize,
-    stop: &Stop,
-    first: Duration,
-) -> Option<Vec<Item>> {
-    batch_arriving_within(rx, max, stop, FILL_WAIT, Some(first))
-}
-
-/// A batch filled for up to `fill` after its first document; `None` when `first` is given and
-/// no document came within it.
-fn batch_arriving_within(
-    rx: &Receiver<Item>,
-    max: usize,
-    stop: &Stop,
-    fill: Duration,
-    first: Option<Duration>,
-) -> Option<Vec<Item>> {
-    let mut batch = Vec::new();
-    let give_up = first.map(|f| Instant::now() + f);
-    while batch.is_empty() {
-        if stop.requested() {
-            return Some(batch);
-        }
-        let left = match give_up {
-            Some(t) => t.saturating_duration_since(Instant::now()),
-            None => Duration::from_millis(100),
-        };
-        if left.is_zero() {
-            return None;
-        }
-        match rx.recv_timeout(left.min(Duration::from_millis(100))) {
-            Ok(item) => batch.push(item),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Some(batch),
-        }
-    }
-    let deadline = Instant::now() + fill;
-    while batch.len() < max && !stop.requested() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(item) => batch.push(item),
-            Err(_) => break,
-        }
-    }
-    Some(batch)
-}
-
-/// What has been read but not yet taken (at most the channel's capacity): finished on a stop
-/// so that nothing read is dropped.
-pub fn drain(rx: &Receiver<Item>) -> Vec<Item> {
-    rx.try_iter().collect()
-}
-
 /// `--follow`: read each file under `inputs` once it is complete, until `stop`. Hidden files
 /// (`.name`, where writers put a file before renaming it into place) are skipped.
 fn watch(inputs: &[PathBuf], opts: &ingest::Options, tx: &SyncSender<Item>, stop: &Stop) {
@@ -199,69 +126,4 @@ fn files_under(input: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
             Some((e.into_path(), meta.len(), meta.modified().ok()))
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn doc(i: usize) -> Item {
-        Ok(RawDocument {
-            id: format!("d{i}"),
-            source: "test".into(),
-            content: model::Content::Text(format!("document {i}")),
-            meta: model::RawMeta::default(),
-            encoding: "UTF-8".into(),
-        })
-    }
-
-    /// A batch's bounds come from the input, not from how far the reader got: documents that
-    /// trickle in (a reader slower than the pipeline's first look) still fill one batch.
-    #[test]
-    fn a_batch_waits_for_documents_that_trickle_in() {
-        let (tx, rx) = mpsc::sync_channel(8);
-        let sender = std::thread::spawn(move || {
-            for i in 0..12 {
-                tx.send(doc(i)).unwrap();
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        });
-        let stop = Stop(Arc::new(AtomicBool::new(false)));
-        // A generous fill wait: a busy machine may hold the sender up far beyond its 2 ms.
-        let fill = Duration::from_secs(30);
-        let first = next_batch_within(&rx, 8, &stop, fill);
-        let second = next_batch_within(&rx, 8, &stop, fill);
-        sender.join().unwrap();
-        let ids = |b: &[Item]| -> Vec<String> {
-            b.iter().map(|d| d.as_ref().unwrap().id.clone()).collect()
-        };
-        assert_eq!(
-            ids(&first),
-            (0..8).map(|i| format!("d{i}")).collect::<Vec<_>>()
-        );
-        assert_eq!(
-            ids(&second),
-            (8..12).map(|i| format!("d{i}")).collect::<Vec<_>>()
-        );
-        assert!(
-            next_batch_within(&rx, 8, &stop, fill).is_empty(),
-            "the input ended"
-        );
-    }
-
-    /// An idle input is told apart from an ended one, so that the ingest commits the batch it
-    /// holds instead of waiting with it.
-    #[test]
-    fn an_idle_input_gives_none_and_an_ended_one_an_empty_batch() {
-        let (tx, rx) = mpsc::sync_channel(8);
-        let stop = Stop(Arc::new(AtomicBool::new(false)));
-        let short = Duration::from_millis(20);
-        assert!(next_batch_if_ready(&rx, 8, &stop, short).is_none());
-        tx.send(doc(1)).unwrap();
-        drop(tx);
-        let batch = next_batch_if_ready(&rx, 8, &stop, short).expect("a document was ready");
-        assert_eq!(batch.len(), 1);
-        let ended = next_batch_if_ready(&rx, 8, &stop, short).expect("the input ended");
-        assert!(ended.is_empty());
-    }
 }
