@@ -61,6 +61,22 @@ fn load(dir: &Path, encoder: &mut Option<embed::Encoder>) -> Vec<Doc> {
     out
 }
 
+/// One scored pair of a pairs set: `overall` 1 (same story) .. 4 (unrelated).
+#[derive(Deserialize, Clone)]
+struct Pair {
+    a: String,
+    b: String,
+    overall: f32,
+    langs: String,
+}
+
+fn read_pairs(path: &Path) -> Vec<Pair> {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("pairs.json")).expect("pairs")
+}
+
+#[path = "tune/pairs.rs"]
+mod pairs;
+
 fn set(p: &mut cluster::Params, key: &str, v: f32) {
     match key {
         "join" => p.join = v,
@@ -77,6 +93,10 @@ fn set(p: &mut cluster::Params, key: &str, v: f32) {
         "other_dateline_place" => p.other_dateline_place = v,
         "min_sim" => p.min_sim = v,
         "lexical_from" => p.lexical_from = v,
+        "thin_terms" => p.thin_terms = v,
+        "thin_bonus" => p.thin_bonus = v,
+        "cross_names" => p.cross_names = v,
+        "no_date" => p.no_date = v,
         _ => eprintln!("unknown key {key}"),
     }
 }
@@ -98,8 +118,27 @@ fn main() {
         }
     }
     let mut encoder = None;
+    // Sets scored by pairs (`pairs.json`, SemEval-2022 Task 8) rather than by labels.
+    let pair_sets: Vec<(String, Vec<Doc>, Vec<Pair>)> = dirs
+        .iter()
+        .filter(|d| !d.join("labels.json").exists() && d.join("pairs.json").exists())
+        .map(|d| {
+            (
+                d.file_name().unwrap().to_string_lossy().to_string(),
+                load(d, &mut encoder),
+                read_pairs(&d.join("pairs.json")),
+            )
+        })
+        .collect();
+    for (name, docs, pairs) in &pair_sets {
+        println!("{}", pairs::baseline(name, docs, pairs));
+        if let Ok(path) = std::env::var("TUNE_DUMP") {
+            pairs::dump(Path::new(&path), docs, pairs);
+        }
+    }
     let sets: Vec<(String, Vec<Doc>, HashMap<String, String>)> = dirs
         .iter()
+        .filter(|d| d.join("labels.json").exists())
         .map(|d| {
             let labels = serde_json::from_str(
                 &std::fs::read_to_string(d.join("labels.json")).expect("labels.json"),
@@ -120,6 +159,13 @@ fn main() {
         let mut p = params;
         p.join = j;
         let mut line = format!("join {j:.2}");
+        for (name, docs, pairs) in &pair_sets {
+            let pred = run(p, docs.iter());
+            line.push_str(&format!("  | {}", pairs::scores(name, docs, pairs, &pred)));
+            if std::env::var_os("TUNE_PAIRS").is_some() {
+                println!("{}", pairs::by_lang(name, pairs, &pred));
+            }
+        }
         for (name, docs, labels) in &sets {
             let pred = run(p, docs.iter());
             if std::env::var_os("TUNE_SHOW").is_some() {
