@@ -96,6 +96,7 @@ fn set(p: &mut cluster::Params, key: &str, v: f32) {
         "thin_terms" => p.thin_terms = v,
         "thin_bonus" => p.thin_bonus = v,
         "cross_names" => p.cross_names = v,
+        "linkage" => p.linkage = v,
         "no_date" => p.no_date = v,
         _ => eprintln!("unknown key {key}"),
     }

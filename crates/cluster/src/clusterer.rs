@@ -73,6 +73,10 @@ pub struct Params {
     /// compare (in part where they are fewer than `thin_terms`): there the embedding carries
     /// the decision alone and must not need the names it cannot have.
     pub thin_bonus: f32,
+    /// How the event's similarity is read: 0 the cosine to its centroid, 1 the mean cosine to
+    /// its members (on the scale of one document to another, where a centroid's cosine grows
+    /// with the event's size and tightness), or in between.
+    pub linkage: f32,
     /// Weight of shared names across languages (written alike in two Latin-script languages).
     pub cross_names: f32,
     /// Added when the article or the event has no day, so that a missing date weighs as much
@@ -84,7 +88,7 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Params {
         Params {
-            join: 0.95,
+            join: 0.9,
             cross_lingual: 0.25,
             lexical: 1.0,
             figures: 0.4,
@@ -101,11 +105,12 @@ impl Default for Params {
             min_sim: 0.0,
             // Fitted on the tuning half of semeval22-dev (scripts/eval-multilingual.sh) with
             // ECB+ dev, NewsWCL50 and ntrex16-dev kept from falling (cluster's `tune` example).
-            lexical_from: 0.4,
+            lexical_from: 0.5,
             thin_terms: 8.0,
-            thin_bonus: 0.2,
+            thin_bonus: 0.4,
             cross_names: 0.5,
             no_date: 0.0,
+            linkage: 1.0,
         }
     }
 }
@@ -397,7 +402,13 @@ impl Clusterer {
         let p = &self.params;
         let st = &self.events[e].state;
         let sim = unit(&st.sum).map_or(0.0, |c| dot(&c, &f.vector));
-        let emb = p.centroid * sim + (1.0 - p.centroid) * member_sim.max(sim);
+        let mean_sim = if st.documents > 0 && !st.sum.is_empty() {
+            dot(&st.sum, &f.vector) / st.documents as f32
+        } else {
+            sim
+        };
+        let event_sim = (1.0 - p.linkage) * sim + p.linkage * mean_sim;
+        let emb = p.centroid * event_sim + (1.0 - p.centroid) * member_sim.max(event_sim);
         // Lexical: tf-idf cosine of names and figures (event counts damped by member count).
         let (mut num, mut dn, mut en) = (0.0f32, 0.0f32, 0.0f32);
         let mut shared: Vec<(f32, String)> = Vec::new();
