@@ -799,4 +799,56 @@ mod tests {
         let ranking = c.rank(&probe);
         assert_eq!(c.nearest(&ranking, 1), vec![c.events[0].event.id.clone()]);
     }
+
+    /// A unit vector whose cosine to the first axis is `c`.
+    fn at_cosine(c: f32) -> Vec<f32> {
+        let mut v = vec![0.0f32; embed_dim()];
+        v[0] = c;
+        v[1] = (1.0 - c * c).sqrt();
+        v
+    }
+
+    fn bare(lang: &str, vector: Vec<f32>, names: &[&str]) -> Features {
+        Features {
+            vector,
+            lang: lang.into(),
+            names: names.iter().map(|n| (n.to_string(), 1)).collect(),
+            ..Features::default()
+        }
+    }
+
+    /// Where neither side has names or figures (a script without capitals, no dates), the
+    /// embedding decides: a close article joins, a far one does not. With the same closeness,
+    /// names that are there and differ keep two articles apart: evidence counts when present.
+    #[test]
+    fn missing_names_do_not_outvote_the_embedding() {
+        let first = bare("ar", at_cosine(1.0), &[]);
+        let decide = |params: Params, second: Features| {
+            let mut c = Clusterer::new(params);
+            let a = c.assign(&article("a"), &first, None).event.id;
+            a == c.assign(&article("b"), &second, None).event.id
+        };
+        let close = || bare("ar", at_cosine(0.8), &[]);
+        assert!(decide(Params::default(), close()), "close, no names: joins");
+        assert!(!decide(Params::default(), bare("ar", at_cosine(0.4), &[])));
+        let old = Params {
+            thin_terms: 0.0,
+            thin_bonus: 0.0,
+            ..Params::default()
+        };
+        assert!(
+            !decide(old, close()),
+            "without it the missing names kept them apart"
+        );
+        let names = [
+            "ann", "bo", "cy", "di", "ed", "fay", "gus", "hal", "ida", "jo",
+        ];
+        let other = [
+            "kim", "lu", "max", "ned", "ola", "pia", "quin", "rui", "sam", "tod",
+        ];
+        let mut c = Clusterer::default();
+        let a = c.assign(&article("a"), &bare("en", at_cosine(1.0), &names), None);
+        let b = c.assign(&article("b"), &bare("en", at_cosine(0.8), &other), None);
+        assert_ne!(a.event.id, b.event.id, "names present and different");
+    }
 }
