@@ -661,9 +661,31 @@ fn article_of(raw: &RawDocument) -> Result<Article, PipelineError> {
 
 /// The texts the pipeline embeds for a document: its article's [`cluster::embedding_texts`]
 /// (title and lead of each substantial language segment, Traditional Chinese converted to
-/// Simplified). Their [`cluster::mean_vector`] is the document's vector.
+/// Simplified). Their [`cluster::mean_vector`] is the document's vector. A text too short for
+/// extraction to call it an article (a headline, a query), which ingest would refuse, is
+/// taken whole as one paragraph and given the same view; only an empty one is an error.
 pub fn embedding_view(raw: &RawDocument) -> Result<Vec<String>, PipelineError> {
-    Ok(cluster::embedding_texts(&article_of(raw)?))
+    match article_of(raw) {
+        Ok(article) => Ok(cluster::embedding_texts(&article)),
+        Err(e) => {
+            let text = match &raw.content {
+                model::Content::Text(t) => t.trim(),
+                model::Content::Html(_) => return Err(e),
+            };
+            if text.is_empty() {
+                return Err(e);
+            }
+            let paragraphs = vec![text.to_string()];
+            let article = Article {
+                id: raw.id.clone(),
+                title: raw.meta.title.clone(),
+                segments: lang::segment(&paragraphs),
+                paragraphs,
+                ..Article::default()
+            };
+            Ok(cluster::embedding_texts(&article))
+        }
+    }
 }
 
 /// The vector the pipeline stores for a document (what `storyline embed` prints).

@@ -451,7 +451,7 @@ fn embed(input: Option<&Path>, raw: bool) -> Result<Done> {
                 }
                 Some(Err(e)) => {
                     failed += 1;
-                    eprintln!("storyline: {at}: {e}");
+                    eprintln!("storyline: {at}: {}", e.why);
                     continue;
                 }
                 None => continue,
@@ -472,7 +472,7 @@ fn embed(input: Option<&Path>, raw: bool) -> Result<Done> {
                 Ok(v) => v,
                 Err(e) => {
                     failed += 1;
-                    eprintln!("storyline: {at}: {e}");
+                    eprintln!("storyline: {e}");
                     continue;
                 }
             }

@@ -618,4 +618,18 @@ fn embed_gives_the_pipelines_vector_for_traditional_chinese() {
         cos(&pipeline_view, &of_raw) < 0.9999,
         "the raw Traditional text embeds differently"
     );
+    // A headline too short to be an article (ingest refuses it) gets the same view.
+    let short = dir.path().join("short.txt");
+    let short_converted = dir.path().join("short-converted.txt");
+    std::fs::write(&short, "颱風週末登陸東部\n").unwrap();
+    std::fs::write(
+        &short_converted,
+        format!("{}\n", lang::to_simplified("颱風週末登陸東部")),
+    )
+    .unwrap();
+    let a = vector(&["embed", short.to_str().unwrap()]);
+    let b = vector(&["embed", "--raw", short_converted.to_str().unwrap()]);
+    assert!(cos(&a, &b) > 0.99999);
+    let o = run(&db, &["embed", "-"]);
+    assert_eq!(o.status.code(), Some(1), "no input: nothing found");
 }
