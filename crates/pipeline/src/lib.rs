@@ -656,10 +656,9 @@ fn enrichment_off() -> bool {
     std::env::var_os("STORYLINE_ENRICH").is_some_and(|v| v == "off")
 }
 
-/// Extraction, text layer, features and fingerprint of one document (no embedding or
-/// enrichment yet).
-fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
-    let mut article = extract::extract(&raw);
+/// Extraction and language segments of one document, or why it has no article text.
+fn article_of(raw: &RawDocument) -> Result<Article, PipelineError> {
+    let mut article = extract::extract(raw);
     if article.paragraphs.is_empty() {
         let why = article
             .diagnostics
@@ -667,11 +666,57 @@ fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
             .cloned()
             .unwrap_or_else(|| "no article text found".into());
         return Err(PipelineError::Input {
-            source_name: raw.source,
+            source_name: raw.source.clone(),
             why,
         });
     }
     article.segments = lang::segment(&article.paragraphs);
+    Ok(article)
+}
+
+/// The texts the pipeline embeds for a document: its article's [`cluster::embedding_texts`]
+/// (title and lead of each substantial language segment, Traditional Chinese converted to
+/// Simplified). Their [`cluster::mean_vector`] is the document's vector. A text too short for
+/// extraction to call it an article (a headline, a query), which ingest would refuse, is
+/// taken whole as one paragraph and given the same view; only an empty one is an error.
+pub fn embedding_view(raw: &RawDocument) -> Result<Vec<String>, PipelineError> {
+    match article_of(raw) {
+        Ok(article) => Ok(cluster::embedding_texts(&article)),
+        Err(e) => {
+            let text = match &raw.content {
+                model::Content::Text(t) => t.trim(),
+                model::Content::Html(_) => return Err(e),
+            };
+            if text.is_empty() {
+                return Err(e);
+            }
+            let paragraphs = vec![text.to_string()];
+            let article = Article {
+                id: raw.id.clone(),
+                title: raw.meta.title.clone(),
+                segments: lang::segment(&paragraphs),
+                paragraphs,
+                ..Article::default()
+            };
+            Ok(cluster::embedding_texts(&article))
+        }
+    }
+}
+
+/// The vector the pipeline stores for a document (what `storyline embed` prints).
+pub fn document_vector(
+    encoder: &embed::Encoder,
+    raw: &RawDocument,
+) -> Result<Vec<f32>, PipelineError> {
+    let texts = embedding_view(raw)?;
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    Ok(cluster::mean_vector(&encoder.embed_batch(&refs)))
+}
+
+/// Extraction, text layer, features and fingerprint of one document (no embedding or
+/// enrichment yet).
+fn prepare(raw: RawDocument, hash: String) -> Result<Analysed, PipelineError> {
+    let article = article_of(&raw)?;
     let features = features_of(&article, Vec::new());
     let links = link::analyse(&article);
     Ok(Analysed {

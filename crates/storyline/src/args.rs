@@ -61,10 +61,17 @@ pub enum Command {
     },
     /// Write the whole analysis as JSON Lines (documents, events, entities, quotes, facts, claims).
     Export,
-    /// Embed texts with the multilingual encoder: one text per line, or JSONL with `id` and `text`.
+    /// Embed texts with the multilingual encoder: one text per line, or JSONL with `id` and `text`
+    /// (and the other fields ingest reads). Each vector is the one ingest stores for the same
+    /// document: the title and lead of each language segment, Traditional Chinese converted to
+    /// Simplified, averaged.
     Embed {
         /// Input file; standard input when absent or `-`.
         input: Option<PathBuf>,
+        /// Embed each text exactly as given (no extraction, lead, segments or Traditional →
+        /// Simplified conversion): not the vector the pipeline stores.
+        #[arg(long)]
+        raw: bool,
     },
     /// List events, earliest first.
     Events {

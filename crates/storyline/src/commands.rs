@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> Result<Done> {
             max_doc_mib,
         } => extract(&inputs, format, max_doc_mib),
         Command::Export => export(&cli.db),
-        Command::Embed { input } => embed(input.as_deref()),
+        Command::Embed { input, raw } => embed(input.as_deref(), raw),
         Command::Events { json } => events(&cli.db, json),
         Command::Event { id, json, why } => event(&cli.db, &id, json, why),
         Command::Search {
@@ -399,7 +399,7 @@ fn export(db: &Path) -> Result<Done> {
     Ok(if n == 0 { Done::NothingFound } else { Done::Ok })
 }
 
-fn embed(input: Option<&Path>) -> Result<Done> {
+fn embed(input: Option<&Path>, raw: bool) -> Result<Done> {
     let reader: Box<dyn BufRead> = match input {
         None => Box::new(std::io::stdin().lock()),
         Some(p) if p.as_os_str() == "-" => Box::new(std::io::stdin().lock()),
@@ -415,34 +415,45 @@ fn embed(input: Option<&Path>) -> Result<Done> {
     let mut n = 0;
     for (i, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("cannot read {shown}"))?;
-        let (id, text) = if line.trim_start().starts_with('{') {
-            match serde_json::from_str::<serde_json::Value>(&line) {
-                Ok(v) => {
-                    let id = match &v["id"] {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Number(n) => n.to_string(),
-                        _ => (i + 1).to_string(),
-                    };
-                    match v["text"].as_str() {
-                        Some(t) => (id, t.to_string()),
-                        None => {
-                            failed += 1;
-                            eprintln!("storyline: {shown}:{}: no `text` string", i + 1);
-                            continue;
-                        }
-                    }
+        let at = format!("{shown}:{}", i + 1);
+        let doc = if line.trim_start().starts_with('{') {
+            // The same reading of a JSON line as ingest's (id, title, text or html, lang…).
+            let opts = ingest::Options::default();
+            let cursor = Box::new(std::io::Cursor::new(line.into_bytes()));
+            match ingest::read_jsonl(cursor, &shown, opts).next() {
+                Some(Ok(mut d)) => {
+                    d.source = at.clone();
+                    d
                 }
+                Some(Err(e)) => {
+                    failed += 1;
+                    eprintln!("storyline: {at}: {}", e.why);
+                    continue;
+                }
+                None => continue,
+            }
+        } else {
+            model::RawDocument {
+                id: (i + 1).to_string(),
+                source: at.clone(),
+                content: model::Content::Text(line),
+                meta: model::RawMeta::default(),
+                encoding: "UTF-8".into(),
+            }
+        };
+        let vector = if raw {
+            encoder.embed(doc.content.as_str())
+        } else {
+            match pipeline::document_vector(&encoder, &doc) {
+                Ok(v) => v,
                 Err(e) => {
                     failed += 1;
-                    eprintln!("storyline: {shown}:{}: not JSON: {e}", i + 1);
+                    eprintln!("storyline: {e}");
                     continue;
                 }
             }
-        } else {
-            ((i + 1).to_string(), line)
         };
-        let vector = encoder.embed(&text);
-        serde_json::to_writer(&mut out, &json!({"id": id, "vector": vector}))?;
+        serde_json::to_writer(&mut out, &json!({"id": doc.id, "vector": vector}))?;
         out.write_all(b"\n")?;
         n += 1;
     }

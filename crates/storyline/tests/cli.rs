@@ -577,3 +577,59 @@ fn concurrent_ingests_take_turns_and_give_the_sequential_events() {
         "{concurrent:?}"
     );
 }
+
+/// `storyline embed` gives the vector the pipeline stores: for Traditional Chinese that is the
+/// embedding of the text converted to Simplified (the pipeline's view), not of the raw text,
+/// which `--raw` gives.
+#[test]
+fn embed_gives_the_pipelines_vector_for_traditional_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let text = "臺灣中央氣象局週四表示，颱風將於週末登陸東部沿海地區，當局呼籲居民做好防颱準備。";
+    let simplified = lang::to_simplified(text);
+    assert_ne!(simplified, text, "the sample must change when converted");
+    let input = dir.path().join("in.jsonl");
+    let converted = dir.path().join("converted.txt");
+    std::fs::write(
+        &input,
+        format!("{}\n", serde_json::json!({"id": "t1", "text": text})),
+    )
+    .unwrap();
+    std::fs::write(&converted, format!("{simplified}\n")).unwrap();
+    let vector = |args: &[&str]| -> Vec<f64> {
+        let o = run(&db, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+        v["vector"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let input = input.to_str().unwrap();
+    let pipeline_view = vector(&["embed", input]);
+    let of_converted = vector(&["embed", "--raw", converted.to_str().unwrap()]);
+    let of_raw = vector(&["embed", "--raw", input]);
+    let cos = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    assert_eq!(pipeline_view.len(), of_converted.len());
+    assert!(cos(&pipeline_view, &of_converted) > 0.99999);
+    assert!(
+        cos(&pipeline_view, &of_raw) < 0.9999,
+        "the raw Traditional text embeds differently"
+    );
+    // A headline too short to be an article (ingest refuses it) gets the same view.
+    let short = dir.path().join("short.txt");
+    let short_converted = dir.path().join("short-converted.txt");
+    std::fs::write(&short, "颱風週末登陸東部\n").unwrap();
+    std::fs::write(
+        &short_converted,
+        format!("{}\n", lang::to_simplified("颱風週末登陸東部")),
+    )
+    .unwrap();
+    let a = vector(&["embed", short.to_str().unwrap()]);
+    let b = vector(&["embed", "--raw", short_converted.to_str().unwrap()]);
+    assert!(cos(&a, &b) > 0.99999);
+    let o = run(&db, &["embed", "-"]);
+    assert_eq!(o.status.code(), Some(1), "no input: nothing found");
+}

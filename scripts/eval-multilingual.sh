@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Multilingual evaluation: ingest each set of ../shared/eval/multilingual (or $EVAL_DIR) into a
+# fresh store, export, and print one table (scores by scripts/eval_multilingual.py):
+#   semeval22-dev  same-story pairs, precision/recall/F1 overall and per language pair, for the
+#                  tuning half and the checking half (a split of the pairs that keeps every
+#                  document in one half; fit on the tuning half only), next to the cosine
+#                  baseline (vectors from `storyline embed`, the pipeline's own; its one
+#                  threshold fitted on the tuning half only).
+#   ntrex16-dev    language id per language, same-article groups (translation_of/duplicate_of,
+#                  pairwise F1), events (BCubed F1).
+#   scripts/eval-multilingual.sh [SET...]     (default: semeval22-dev ntrex16-dev)
+# STORYLINE_BIN: an already built binary (scripts/lib.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVAL_DIR=${EVAL_DIR:-../shared/eval/multilingual}
+. scripts/lib.sh
+BIN=$(storyline_bin)
+SETS=("$@")
+[ ${#SETS[@]} -eq 0 ] && SETS=(semeval22-dev ntrex16-dev)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+for set in "${SETS[@]}"; do
+  dir="$EVAL_DIR/$set"
+  if [ ! -f "$dir/docs.jsonl" ]; then
+    echo "eval-multilingual: no $dir/docs.jsonl (set EVAL_DIR)" >&2
+    exit 2
+  fi
+  db="$WORK/$set"
+  start=$(date +%s.%N)
+  # Exit status 2 means some inputs were refused (named on stderr); the rest is scored.
+  "$BIN" --db "$db" ingest "$dir/docs.jsonl" >/dev/null 2>"$WORK/$set.err" || true
+  end=$(date +%s.%N)
+  refused=$(grep -c . "$WORK/$set.err" || true)
+  [ "$refused" != 0 ] && echo "($set: $refused lines on ingest's stderr, see below)" && head -3 "$WORK/$set.err"
+  "$BIN" --db "$db" export >"$WORK/$set.jsonl"
+  case "$set" in
+    semeval22-dev)
+      "$BIN" embed "$dir/docs.jsonl" >"$WORK/$set.vectors.jsonl"
+      python3 scripts/eval_multilingual.py semeval "$WORK/$set.jsonl" "$WORK/$set.vectors.jsonl" "$dir/pairs.json"
+      ;;
+    ntrex16-dev)
+      python3 scripts/eval_multilingual.py ntrex "$WORK/$set.jsonl" "$dir/labels.json" "$dir/langs.json"
+      ;;
+    *)
+      echo "eval-multilingual: no scoring for $set" >&2
+      ;;
+  esac
+  echo "  ingest $(echo "$end - $start" | bc) s"
+done
