@@ -362,12 +362,6 @@ impl Clusterer {
         }
     }
 
-    /// The state bytes of an event (after [`Clusterer::assign`] changed it).
-    pub fn state_of(&self, event: &str) -> Option<Vec<u8>> {
-        let n = *self.by_id.get(event)?;
-        serde_json::to_vec(&self.events[n].state).ok()
-    }
-
     fn candidates(&self, f: &Features) -> Vec<Scored> {
         let mut best_member: HashMap<usize, f32> = HashMap::new();
         for (p, sim) in self.index.search(&f.vector, NEIGHBOURS, EF_SEARCH) {

@@ -116,11 +116,6 @@ impl DocEntities {
         }
     }
 
-    /// The entity mentioned at exactly or around `span` of paragraph `para`.
-    pub fn mention_in(&self, para: usize, range: Range<usize>) -> Vec<&Mention> {
-        self.within(para, range).collect()
-    }
-
     /// The mentions of paragraph `para`, in text order (found by bisection: the mentions are
     /// in text order, see [`DocEntities::mentions`]).
     pub fn in_para(&self, para: usize) -> &[Mention] {

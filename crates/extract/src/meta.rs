@@ -873,28 +873,8 @@ fn date_from_blocks_ranked(page: &Page) -> Option<(u32, Date, usize)> {
             }
         }
     }
-    if std::env::var_os("EXTRACT_DEBUG_DATES").is_some() {
-        for c in &cands {
-            eprintln!(
-                "cand rank {} block {} {:?} {:?}",
-                c.0,
-                c.1,
-                c.2.iso(),
-                page.blocks[c.1].text.chars().take(80).collect::<String>()
-            );
-        }
-    }
     drop_dated_lists(page, &mut cands);
     cands.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
-    if std::env::var_os("EXTRACT_DEBUG_DATES").is_some() {
-        eprintln!(
-            "kept {:?}",
-            cands
-                .iter()
-                .map(|c| (c.0, c.1, c.2.iso()))
-                .collect::<Vec<_>>()
-        );
-    }
     let mut days: Vec<i64> = cands.iter().map(|c| c.2.day_number()).collect();
     days.sort_unstable();
     days.dedup();

@@ -805,9 +805,6 @@ pub fn trim_tail(paragraphs: &mut Vec<String>) {
         before += lens[i];
     }
     if let Some(i) = cut {
-        if std::env::var_os("EXTRACT_DEBUG_TAIL").is_some() {
-            eprintln!("tail cut at {:?}", paragraphs[i]);
-        }
         paragraphs.truncate(i);
     }
     let total: usize = paragraphs.iter().map(|p| weighted_len(p)).sum();

@@ -485,11 +485,6 @@ impl RuNer {
         self.qdim * self.chunk + self.shape_emb.ncols()
     }
 
-    /// The tag names, indexed as [`RuNer::tag_ids`] returns them.
-    pub fn tag_names(&self) -> &[String] {
-        &self.tags
-    }
-
     /// Tags of a sequence of words (natasha tags a whole text as one sequence).
     pub fn tags<S: AsRef<str>>(&self, words: &[S]) -> Vec<&str> {
         self.tag_ids(words)
