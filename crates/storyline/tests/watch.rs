@@ -638,7 +638,13 @@ fn watch_state_on_postgres_resumes_like_on_sqlite() {
 
     // A second pass: the feed is asked with its ETag (304) and no page is fetched again.
     let o = watch(db_path, &["--once"], std::slice::from_ref(&feed));
-    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "nothing new is 'nothing found'\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
     assert!(stdout(&o).contains(" 0 new articles"), "{}", stdout(&o));
     let asks: Vec<Request> = site
         .requests()
