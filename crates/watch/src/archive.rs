@@ -227,3 +227,45 @@ impl Archive {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A response and its metadata record are never split by rotation, and the metadata names
+    /// the response.
+    #[test]
+    fn a_group_of_records_stays_in_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = Archive::open(dir.path(), 1).unwrap();
+        let (_, first) = record(Kind::Response, "http://example.test/a", b"x", &[], 0);
+        a.write(&first).unwrap();
+        let (id, response) = record(Kind::Response, "http://example.test/b", b"y", &[], 1);
+        let fields = warc_fields(&[("title", Some("B\r\nline")), ("author", None)]);
+        assert_eq!(fields, b"title: B  line\r\n");
+        let (_, meta) = record(
+            Kind::Metadata,
+            "http://example.test/b",
+            &fields,
+            &[("WARC-Concurrent-To", &id)],
+            2,
+        );
+        a.write_group(&[&response, &meta]).unwrap();
+        assert_eq!(a.records(), 3);
+        let mut files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 2, "rotated once, before the group");
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::MultiGzDecoder::new(std::fs::File::open(&files[1]).unwrap()),
+            &mut text,
+        )
+        .unwrap();
+        assert!(text.contains("WARC-Type: response") && text.contains("WARC-Type: metadata"));
+        assert!(text.contains(&format!("WARC-Concurrent-To: {id}")));
+        assert!(text.contains("Content-Type: application/warc-fields"));
+    }
+}
