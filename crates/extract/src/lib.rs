@@ -5,6 +5,13 @@
 //! `Article::diagnostics`. HTML goes through a bounded single-pass reader (`html`), main-text
 //! selection (`content`) and metadata signals (`meta`); both HTML and plain text then pass the
 //! line-level furniture filter (`text`) and dateline detection (`dateline`).
+//!
+//! Metadata comes from three places, in this order of precedence: what the input gave as its
+//! own (`RawMeta`'s title, date, outlet: JSONL fields, feed items read as articles) wins over
+//! the page; then the page's own signals (meta tags, JSON-LD, a byline or date line in the
+//! text, a dateline); then what a listing said about the page (`RawMeta::hints`, a watched
+//! feed item's title, date, author and outlet); the page's weakest guesses (a date in a link or
+//! a copyright line, an author link) come last.
 
 mod content;
 mod dateline;
@@ -24,7 +31,7 @@ pub fn extract(raw: &RawDocument) -> Article {
     // input is refused there with an error, never truncated.
     let mut art = match &raw.content {
         Content::Html(h) => from_html(h, raw),
-        Content::Text(t) => from_text(t),
+        Content::Text(t) => from_text(t, raw),
     };
     art.id = raw.id.clone();
     art.source = raw.source.clone();
@@ -137,6 +144,9 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
         .into_iter()
         .find(|b| !b.is_empty())
         .unwrap_or_default();
+    if byline.is_empty() {
+        byline = hinted_authors(raw);
+    }
     if byline.is_empty() && !paragraphs.is_empty() {
         byline.extend(meta::author_in_links(h));
     }
@@ -144,7 +154,8 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
         .published
         .or(cleaned.published)
         .or(side.published)
-        .or_else(|| dateline::lead_date(&paragraphs));
+        .or_else(|| dateline::lead_date(&paragraphs))
+        .or_else(|| hinted_date(raw));
     if published.is_none() {
         let source = meta::date_in_source(h);
         published = source
@@ -159,9 +170,16 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
     }
     Article {
         url: pm.url,
-        title: pm.title.or(cleaned.title),
+        title: pm
+            .title
+            .or(cleaned.title)
+            .or_else(|| hinted(&raw.meta.hints.title)),
         published: published.map(|d| d.iso()),
-        outlet: pm.outlet.or(cleaned.outlet).or(side.outlet),
+        outlet: pm
+            .outlet
+            .or(cleaned.outlet)
+            .or(side.outlet)
+            .or_else(|| hinted(&raw.meta.hints.outlet)),
         byline,
         editor: cleaned.editor.or(side.editor),
         paragraphs,
@@ -169,17 +187,59 @@ fn from_html(h: &str, raw: &RawDocument) -> Article {
     }
 }
 
-fn from_text(t: &str) -> Article {
+fn from_text(t: &str, raw: &RawDocument) -> Article {
     let cleaned = text::clean(&text::lines(t), text::Mode::Text);
+    let byline = if cleaned.byline.is_empty() {
+        hinted_authors(raw)
+    } else {
+        cleaned.byline
+    };
     Article {
-        title: cleaned.title,
-        published: cleaned.published.map(|d| d.iso()),
-        outlet: cleaned.outlet,
-        byline: cleaned.byline,
+        title: cleaned.title.or_else(|| hinted(&raw.meta.hints.title)),
+        published: cleaned
+            .published
+            .or_else(|| hinted_date(raw))
+            .map(|d| d.iso()),
+        outlet: cleaned.outlet.or_else(|| hinted(&raw.meta.hints.outlet)),
+        byline,
         editor: cleaned.editor,
         paragraphs: cleaned.paragraphs,
         ..Article::default()
     }
+}
+
+/// A hint's value, trimmed, when it has one.
+fn hinted(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// The listing's date for the page, when it reads as a date.
+fn hinted_date(raw: &RawDocument) -> Option<dates::Date> {
+    raw.meta
+        .hints
+        .published
+        .as_deref()
+        .and_then(dates::parse_value)
+}
+
+/// The listing's author as names: RSS's `jane@example.org (Jane Doe)` gives the name in the
+/// parentheses, a bare address gives nothing.
+fn hinted_authors(raw: &RawDocument) -> Vec<String> {
+    let Some(author) = hinted(&raw.meta.hints.author) else {
+        return Vec::new();
+    };
+    let name = match (author.find('('), author.rfind(')')) {
+        (Some(open), Some(close)) if open < close && author[..open].contains('@') => {
+            author[open + 1..close].trim()
+        }
+        _ if author.contains('@') && !author.contains(' ') => return Vec::new(),
+        _ => author.as_str(),
+    };
+    meta::split_names(meta::clean_byline(name))
 }
 
 /// Block-by-block view of how an HTML page was read, for tuning the rules by hand.

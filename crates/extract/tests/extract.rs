@@ -1839,3 +1839,65 @@ fn a_charset_the_bytes_contradict_is_reported_as_a_diagnostic() {
         a.diagnostics
     );
 }
+
+/// A listing's hints (a feed item's title, date, author, outlet) fill only what the page does
+/// not say itself; the page's own metadata wins; an author given as RSS's `address (Name)`
+/// gives the name.
+#[test]
+fn hints_fill_only_what_the_page_leaves_out() {
+    let body: String = (1..=3)
+        .map(|i| {
+            format!(
+                "<p>The harbour board met for the {i}th time this season to weigh the plan for \
+                 the eastern quay, and its members asked for a fuller survey of the works.</p>"
+            )
+        })
+        .collect();
+    let bare = format!(
+        "<html><head><meta charset=utf-8></head><body><article>{body}</article></body></html>"
+    );
+    let full = format!(
+        "<html><head><title>Own headline</title><meta name=author content=\"Page Author\">\
+         <meta property=article:published_time content=2024-05-10T09:00:00Z>\
+         <meta property=og:site_name content=\"Page Herald\"></head>\
+         <body><article><h1>Own headline</h1>{body}</article></body></html>"
+    );
+    let hints = model::Hints {
+        title: Some("Feed headline".into()),
+        published: Some("2024-05-14T06:30:00+00:00".into()),
+        author: Some("desk@example.org (Jane Doe)".into()),
+        outlet: Some("Feed Gazette".into()),
+        via: Some("https://news.example/feed.xml".into()),
+    };
+    let with_hints = |html: &str| {
+        let mut r = raw("hinted", Content::Html(html.to_string()));
+        r.meta.hints = hints.clone();
+        extract::extract(&r)
+    };
+    let a = with_hints(&bare);
+    assert_eq!(a.title.as_deref(), Some("Feed headline"));
+    assert!(
+        a.published
+            .as_deref()
+            .is_some_and(|p| p.starts_with("2024-05-14")),
+        "{:?}",
+        a.published
+    );
+    assert_eq!(a.byline, ["Jane Doe"]);
+    assert_eq!(a.outlet.as_deref(), Some("Feed Gazette"));
+    let b = with_hints(&full);
+    assert_eq!(b.title.as_deref(), Some("Own headline"));
+    assert!(
+        b.published
+            .as_deref()
+            .is_some_and(|p| p.starts_with("2024-05-10")),
+        "{:?}",
+        b.published
+    );
+    assert_eq!(b.byline, ["Page Author"]);
+    assert_eq!(b.outlet.as_deref(), Some("Page Herald"));
+    // Without hints the bare page has no title, date or author.
+    let plain = extract::extract(&raw("plain", Content::Html(bare)));
+    assert_eq!((plain.title, plain.published), (None, None));
+    assert!(plain.byline.is_empty());
+}

@@ -1,7 +1,7 @@
 //! Ingest: turn files, directories and streams into decoded [`model::RawDocument`]s.
 //!
 //! Reads `.html/.htm`, `.txt`, `.jsonl`, WARC (`.warc`, `.warc.gz`, response records with HTML
-//! payloads), RSS 2.0 and Atom feeds (each item an article), any of them gzipped, and directories
+//! payloads, with the hints of the metadata records that name them), RSS 2.0 and Atom feeds (each item an article), any of them gzipped, and directories
 //! recursively. Byte encodings are detected and decoded here ([`decode()`]), so every later stage
 //! sees Unicode. Reading is streaming: a bad record or file yields an [`IngestError`] naming it and
 //! reading goes on with the next one.

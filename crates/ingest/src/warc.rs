@@ -3,14 +3,30 @@
 //! file with an error naming it; the records before it are kept. An HTTP body's content encoding
 //! (gzip, deflate) is undone streaming, against the document limit, so a bomb costs no more than
 //! the limit; a body that its header calls compressed but is not is read as it is.
+//!
+//! A `metadata` record of `application/warc-fields` that names a response or resource
+//! (`WARC-Concurrent-To` or `WARC-Refers-To` its `WARC-Record-ID`) gives that document its
+//! hints (`RawMeta::hints`): the fields `title`, `published`, `author`, `outlet` and `via`, as
+//! `storyline watch` writes them for a feed item's page. It may come before or right after the
+//! record it names.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 
-use model::{Content, RawDocument, RawMeta};
+use model::{Content, Hints, RawDocument, RawMeta};
 
 use crate::decode::decode;
 use crate::error::IngestError;
 use crate::reader::{looks_binary, read_failure, Options};
+
+/// Largest `warc-fields` block read for hints; a larger one is passed over.
+const MAX_FIELDS_BYTES: u64 = 64 * 1024;
+
+/// Hints kept for records not read yet (metadata written before its response), at most.
+const PENDING_HINTS: usize = 256;
+
+/// Longest hint value kept, in characters.
+const MAX_HINT_CHARS: usize = 2000;
 
 pub(crate) struct Records {
     reader: Box<dyn BufRead>,
@@ -18,6 +34,16 @@ pub(crate) struct Records {
     record: usize,
     opts: Options,
     done: bool,
+    /// A record read ahead (after a document, to see whether its metadata follows).
+    held: Option<Option<Result<Found, IngestError>>>,
+    /// Hints whose record has not been read yet, by that record's id.
+    pending: VecDeque<(Vec<String>, Hints)>,
+}
+
+/// One record that matters: a document (with its record id), or hints for the records named.
+enum Found {
+    Document(Box<RawDocument>, Option<String>),
+    Hints(Vec<String>, Hints),
 }
 
 impl Records {
@@ -28,15 +54,26 @@ impl Records {
             record: 0,
             opts,
             done: false,
+            held: None,
+            pending: VecDeque::new(),
         }
     }
 
-    fn fail(&mut self, why: String) -> Option<Result<RawDocument, IngestError>> {
+    fn fail(&mut self, why: String) -> Option<Result<Found, IngestError>> {
         self.done = true;
         Some(Err(IngestError::new(
             format!("{}#record{}", self.shown, self.record),
             why,
         )))
+    }
+
+    /// The hints written earlier for the record `id`, taken out of the pending ones.
+    fn pending_for(&mut self, id: &str) -> Option<Hints> {
+        let at = self
+            .pending
+            .iter()
+            .position(|(refers, _)| refers.iter().any(|r| r == id))?;
+        self.pending.remove(at).map(|(_, h)| h)
     }
 }
 
@@ -44,6 +81,46 @@ impl Iterator for Records {
     type Item = Result<RawDocument, IngestError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let read = match self.held.take() {
+                Some(r) => r,
+                None => self.read_next(),
+            };
+            match read? {
+                Err(e) => return Some(Err(e)),
+                Ok(Found::Hints(refers, hints)) => {
+                    if self.pending.len() >= PENDING_HINTS {
+                        self.pending.pop_front();
+                    }
+                    self.pending.push_back((refers, hints));
+                }
+                Ok(Found::Document(mut doc, id)) => {
+                    let Some(id) = id else { return Some(Ok(*doc)) };
+                    if let Some(h) = self.pending_for(&id) {
+                        merge(&mut doc.meta.hints, h);
+                    }
+                    // Metadata about it written right after it.
+                    loop {
+                        match self.read_next() {
+                            Some(Ok(Found::Hints(refers, h))) if refers.contains(&id) => {
+                                merge(&mut doc.meta.hints, h)
+                            }
+                            other => {
+                                self.held = Some(other);
+                                break;
+                            }
+                        }
+                    }
+                    return Some(Ok(*doc));
+                }
+            }
+        }
+    }
+}
+
+impl Records {
+    /// The next document or hints, an error naming the record, or `None` at the end.
+    fn read_next(&mut self) -> Option<Result<Found, IngestError>> {
         let gz = self.shown.ends_with(".gz");
         while !self.done {
             // Version line, after any blank lines between records.
@@ -95,6 +172,32 @@ impl Iterator for Records {
             let record_id = header("warc-record-id").map(str::to_string);
             let captured = header("warc-date").map(str::to_string);
             let block_type = header("content-type").unwrap_or("").to_ascii_lowercase();
+            let refers: Vec<String> = headers
+                .iter()
+                .filter(|(k, _)| k == "warc-concurrent-to" || k == "warc-refers-to")
+                .map(|(_, v)| v.clone())
+                .collect();
+            if kind == "metadata"
+                && block_type.starts_with("application/warc-fields")
+                && !refers.is_empty()
+                && length <= MAX_FIELDS_BYTES
+            {
+                let mut block = Vec::with_capacity(length as usize);
+                match Read::take(&mut self.reader, length).read_to_end(&mut block) {
+                    Ok(n) if n as u64 == length => {}
+                    Ok(_) => {
+                        return self.fail(
+                            "truncated WARC record: block shorter than its Content-Length".into(),
+                        )
+                    }
+                    Err(e) => return self.fail(read_failure(gz, &e)),
+                }
+                let hints = hints_of(&block);
+                if hints.is_empty() {
+                    continue;
+                }
+                return Some(Ok(Found::Hints(refers, hints)));
+            }
             let wanted = (kind == "response" && block_type.starts_with("application/http"))
                 || (kind == "resource" && block_type.contains("html"));
             if !wanted || length > self.opts.max_document_bytes as u64 {
@@ -150,8 +253,11 @@ impl Iterator for Records {
                 return Some(Err(IngestError::new(at, "payload is binary, not HTML")));
             }
             let decoded = decode(&body, charset.as_deref());
-            let id = uri.clone().or(record_id).unwrap_or_else(|| at.clone());
-            return Some(Ok(RawDocument {
+            let id = uri
+                .clone()
+                .or(record_id.clone())
+                .unwrap_or_else(|| at.clone());
+            let doc = Box::new(RawDocument {
                 id,
                 source: at,
                 content: Content::Html(decoded.text),
@@ -165,10 +271,53 @@ impl Iterator for Records {
                     ..RawMeta::default()
                 },
                 encoding: decoded.encoding.to_string(),
-            }));
+            });
+            return Some(Ok(Found::Document(doc, record_id)));
         }
         None
     }
+}
+
+/// The hints of a `warc-fields` block (`name: value` lines; names ASCII case ignored; other
+/// fields passed over).
+fn hints_of(block: &[u8]) -> Hints {
+    let text = String::from_utf8_lossy(block);
+    let mut h = Hints::default();
+    for line in text.lines() {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value: String = value.trim().chars().take(MAX_HINT_CHARS).collect();
+        if value.is_empty() {
+            continue;
+        }
+        let slot = match name.trim().to_ascii_lowercase().as_str() {
+            "title" => &mut h.title,
+            "published" => &mut h.published,
+            "author" => &mut h.author,
+            "outlet" => &mut h.outlet,
+            "via" => &mut h.via,
+            _ => continue,
+        };
+        slot.get_or_insert(value);
+    }
+    h
+}
+
+/// Fill what `into` lacks from `from`.
+fn merge(into: &mut Hints, from: Hints) {
+    let Hints {
+        title,
+        published,
+        author,
+        outlet,
+        via,
+    } = from;
+    into.title = into.title.take().or(title);
+    into.published = into.published.take().or(published);
+    into.author = into.author.take().or(author);
+    into.outlet = into.outlet.take().or(outlet);
+    into.via = into.via.take().or(via);
 }
 
 /// Read one line, tolerating bytes that are not UTF-8 (headers are ASCII in practice).

@@ -237,6 +237,102 @@ fn warc_response_records_with_html_are_read() {
     assert_eq!(docs[1].meta.url.as_deref(), Some("https://news.example/zh"));
 }
 
+/// A WARC record with an explicit id and extra header lines (each ending in CRLF).
+fn warc_record_with(kind: &str, uri: &str, id: &str, headers: &str, block: &[u8]) -> Vec<u8> {
+    let content_type = if kind == "metadata" {
+        "application/warc-fields"
+    } else {
+        "application/http; msgtype=response"
+    };
+    let mut out = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2024-05-17T01:02:03Z\r\nWARC-Record-ID: <urn:uuid:{id}>\r\n{headers}Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(block);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+#[test]
+fn warc_metadata_records_give_their_response_its_hints() {
+    let page = http_response("text/html; charset=utf-8", PAGE.as_bytes());
+    let fields = |title: &str| {
+        format!(
+            "title: {title}\r\npublished: 2024-05-14T06:30:00+00:00\r\nauthor: desk@example.org (Jane Doe)\r\n\
+             outlet: Hint Gazette\r\nvia: https://news.example/feed.xml\r\nhopsFromSeed: L\r\n"
+        )
+    };
+    let mut w = Vec::new();
+    // After its response, naming it in WARC-Concurrent-To (as `storyline watch` writes it).
+    w.extend(warc_record_with(
+        "response",
+        "https://news.example/a",
+        "a",
+        "",
+        &page,
+    ));
+    w.extend(warc_record_with(
+        "metadata",
+        "https://news.example/a",
+        "a-meta",
+        "WARC-Concurrent-To: <urn:uuid:a>\r\n",
+        fields("Title A").as_bytes(),
+    ));
+    // Before its response, naming it in WARC-Refers-To; one naming no record read.
+    w.extend(warc_record_with(
+        "metadata",
+        "https://news.example/b",
+        "b-meta",
+        "WARC-Refers-To: <urn:uuid:b>\r\n",
+        fields("Title B").as_bytes(),
+    ));
+    w.extend(warc_record_with(
+        "metadata",
+        "https://news.example/x",
+        "x-meta",
+        "WARC-Refers-To: <urn:uuid:x>\r\n",
+        fields("Title X").as_bytes(),
+    ));
+    w.extend(warc_record_with(
+        "response",
+        "https://news.example/b",
+        "b",
+        "",
+        &page,
+    ));
+    w.extend(warc_record_with(
+        "response",
+        "https://news.example/c",
+        "c",
+        "",
+        &page,
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let (docs, errs) = read(&[write(dir.path(), "watch.warc", &w)]);
+    assert!(errs.is_empty(), "{errs:?}");
+    let hints: Vec<(&str, Option<&str>)> = docs
+        .iter()
+        .map(|d| (d.id.as_str(), d.meta.hints.title.as_deref()))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            ("https://news.example/a", Some("Title A")),
+            ("https://news.example/b", Some("Title B")),
+            ("https://news.example/c", None),
+        ]
+    );
+    let a = &docs[0].meta.hints;
+    assert_eq!(a.published.as_deref(), Some("2024-05-14T06:30:00+00:00"));
+    assert_eq!(a.author.as_deref(), Some("desk@example.org (Jane Doe)"));
+    assert_eq!(a.outlet.as_deref(), Some("Hint Gazette"));
+    assert_eq!(a.via.as_deref(), Some("https://news.example/feed.xml"));
+    // Hints are not the input's own metadata, which wins over the page.
+    assert_eq!(docs[0].meta.title, None);
+    assert_eq!(docs[0].meta.published, None);
+}
+
 #[test]
 fn gzipped_warc_with_one_member_per_record_is_read() {
     let dir = tempfile::tempdir().unwrap();

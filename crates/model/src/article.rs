@@ -42,6 +42,34 @@ pub struct RawMeta {
     /// extraction reports each as a diagnostic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What a listing said about the page (a feed item's title, date and author): unlike the
+    /// fields above, which win over what the page says, a hint is used only where the page
+    /// itself gives nothing.
+    #[serde(default, skip_serializing_if = "Hints::is_empty")]
+    pub hints: Hints,
+}
+
+/// What a feed or sitemap said about a page it listed. Extraction takes the page's own
+/// metadata first and falls back to these (see `extract::extract`); the watcher archives them
+/// in a WARC `metadata` record beside the page's `response`, so an archive re-ingested gives
+/// the same hints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hints {
+    pub title: Option<String>,
+    /// ISO 8601 date or date-time, as given.
+    pub published: Option<String>,
+    /// The author as the listing names them (`Jane Doe`, `jane@example.org (Jane Doe)`).
+    pub author: Option<String>,
+    /// The listing's name for the outlet (a feed's title).
+    pub outlet: Option<String>,
+    /// The listing that named the page (a feed's URL), for provenance; extraction ignores it.
+    pub via: Option<String>,
+}
+
+impl Hints {
+    pub fn is_empty(&self) -> bool {
+        self == &Hints::default()
+    }
 }
 
 /// One input document as ingest read it: decoded, not yet understood.

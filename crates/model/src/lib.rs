@@ -9,6 +9,6 @@ mod article;
 mod ids;
 mod records;
 
-pub use article::{content_hash, Article, Content, Dateline, RawDocument, RawMeta, Segment};
+pub use article::{content_hash, Article, Content, Dateline, Hints, RawDocument, RawMeta, Segment};
 pub use ids::id_problem;
 pub use records::{Claim, Entity, EntityKind, Event, Fact, Figure, Quote};

@@ -385,6 +385,7 @@ fn api_routes() -> Vec<(&'static str, MethodRouter<Arc<App>>)> {
         ("/api/storylines", get(handlers::storylines)),
         ("/api/storylines/{id}", get(handlers::storyline)),
         ("/api/search", get(handlers::search)),
+        ("/api/sources", get(handlers::sources)),
         ("/api/ingest", post(handlers::ingest)),
     ]
 }
@@ -412,6 +413,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/storylines", get(ui::storylines))
         .route("/storylines/{id}", get(ui::storyline))
         .route("/search", get(ui::search))
+        .route("/sources", get(ui::sources))
         .route("/static/style.css", get(ui::stylesheet))
         .fallback(ui::not_found)
         .with_state(app)

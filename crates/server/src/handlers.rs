@@ -58,6 +58,47 @@ pub async fn status(State(app): State<Arc<App>>) -> Api<Status> {
     .await
 }
 
+pub async fn sources(State(app): State<Arc<App>>) -> Api<wire::api::Sources> {
+    app.read(move |_, s, _| Ok(Json(sources_view(s)?))).await
+}
+
+/// The watched sources and the hosts with errors, from the watcher's tables in the store.
+pub(crate) fn sources_view(store: &dyn store::Store) -> Result<wire::api::Sources, ApiError> {
+    let report = store.watch_report()?;
+    let time = |t: Option<i64>| {
+        t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    Ok(wire::api::Sources {
+        sources: report
+            .sources
+            .into_iter()
+            .map(|s| wire::api::SourceHealth {
+                source: s.source,
+                kind: s.kind,
+                last_fetch: time(s.last_fetch),
+                last_status: s.last_status,
+                last_error: s.last_error,
+                next_poll: time(s.next_poll),
+                interval_secs: s.interval_secs,
+                fetches: s.fetches,
+                new_articles: s.new_items,
+                errors: s.errors,
+            })
+            .collect(),
+        hosts: report
+            .hosts
+            .into_iter()
+            .map(|h| wire::api::HostHealth {
+                host: h.host,
+                pages_with_errors: h.pages,
+                last_error: h.last_error,
+                last_error_at: time(h.last_at),
+            })
+            .collect(),
+    })
+}
+
 pub async fn events(
     State(app): State<Arc<App>>,
     f: Q<EventFilter>,

@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/storyline.html"),
     ),
     ("search.html", include_str!("../templates/search.html")),
+    ("sources.html", include_str!("../templates/sources.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 
@@ -352,6 +353,14 @@ pub async fn storyline(State(app): State<Arc<App>>, Path(id): Path<String>) -> R
             .storyline(&id)
             .ok_or_else(|| ApiError::NotFound(format!("storyline `{id}`")))?;
         Ok(context! { s => s })
+    })
+    .await
+}
+
+/// The sources a watch follows and their health (what `/api/sources` gives).
+pub async fn sources(State(app): State<Arc<App>>) -> Response {
+    page(app, "sources.html", move |_, s, _| {
+        Ok(context! { r => crate::handlers::sources_view(s)? })
     })
     .await
 }

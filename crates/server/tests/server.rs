@@ -1056,3 +1056,133 @@ fn the_server_takes_the_ingest_lock_per_batch_not_for_its_lifetime() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(store.document("second").unwrap().is_some());
 }
+
+/// The sources page and `/api/sources` show what a watch wrote in the store's watch tables:
+/// each source with its last fetch, status, error, next poll and counts, and the hosts whose
+/// pages failed; hostile text in them is escaped. A store no watch ran on shows none.
+#[test]
+fn the_sources_page_shows_the_watched_sources_and_their_health() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(SqliteStore::open(dir.path()).unwrap());
+    let empty = start(dir.path(), server::Config::default());
+    let r = get(empty.addr, "/api/sources");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json(), serde_json::json!({"sources": [], "hosts": []}));
+    let page = get(empty.addr, "/sources");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("No watched sources"), "{}", page.body);
+    drop(empty);
+
+    let spec = dir.path().to_str().unwrap();
+    let mut state = store::open_watch_state(spec).unwrap();
+    state
+        .put_source(&store::SourceState {
+            source: "http://news.example/feed.xml".into(),
+            kind: "feed".into(),
+            last_fetch: Some(1_715_846_400),
+            next_poll: Some(1_715_847_300),
+            interval_secs: 900,
+            last_status: Some("ok".into()),
+            fetches: 3,
+            new_items: 12,
+            ..store::SourceState::default()
+        })
+        .unwrap();
+    state
+        .put_source(&store::SourceState {
+            source: "http://broken.example/<script>alert(1)</script>".into(),
+            kind: "sitemap".into(),
+            last_fetch: Some(1_715_846_400),
+            interval_secs: 1800,
+            last_status: Some("error".into()),
+            last_error: Some("HTTP 503 <b>down</b>".into()),
+            fetches: 2,
+            errors: 2,
+            ..store::SourceState::default()
+        })
+        .unwrap();
+    for (url, status, error, at) in [
+        ("http://news.example/a", "stored", None, 1_715_846_400),
+        (
+            "http://news.example/b",
+            "gone",
+            Some("HTTP 404"),
+            1_715_846_401,
+        ),
+        (
+            "http://news.example/c",
+            "failed",
+            Some("timed out"),
+            1_715_846_402,
+        ),
+        (
+            "http://other.example:8080/x",
+            "disallowed",
+            Some("robots.txt"),
+            1_715_846_403,
+        ),
+    ] {
+        state
+            .put_url(&store::UrlState {
+                url: url.into(),
+                status: status.into(),
+                error: error.map(str::to_string),
+                fetched_at: Some(at),
+                ..store::UrlState::default()
+            })
+            .unwrap();
+    }
+    drop(state);
+
+    let running = start(dir.path(), server::Config::default());
+    let r = get(running.addr, "/api/sources");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    let sources = v["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 2);
+    let feed = &sources[1];
+    assert_eq!(feed["source"], "http://news.example/feed.xml");
+    assert_eq!(feed["kind"], "feed");
+    assert_eq!(feed["last_fetch"], "2024-05-16T08:00:00Z");
+    assert_eq!(feed["next_poll"], "2024-05-16T08:15:00Z");
+    assert_eq!(feed["last_status"], "ok");
+    assert_eq!(feed["last_error"], Value::Null);
+    assert_eq!(feed["new_articles"], 12);
+    assert_eq!(feed["fetches"], 3);
+    assert_eq!(sources[0]["last_status"], "error");
+    assert_eq!(sources[0]["errors"], 2);
+    assert_eq!(
+        v["hosts"],
+        serde_json::json!([
+            {"host": "news.example", "pages_with_errors": 2,
+             "last_error": "http://news.example/c: timed out",
+             "last_error_at": "2024-05-16T08:00:02Z"},
+            {"host": "other.example:8080", "pages_with_errors": 1,
+             "last_error": "http://other.example:8080/x: robots.txt",
+             "last_error_at": "2024-05-16T08:00:03Z"},
+        ])
+    );
+
+    let page = get(running.addr, "/sources");
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    assert!(
+        body.contains(r#"<a href="/sources">Sources</a>"#),
+        "linked from the header"
+    );
+    for shown in [
+        "http://news.example/feed.xml",
+        "2024-05-16T08:15:00Z",
+        "news.example",
+        "http://news.example/c: timed out",
+        "other.example:8080",
+    ] {
+        // The template engine escapes `/` too.
+        let shown = shown.replace('/', "&#x2f;");
+        assert!(body.contains(&shown), "{shown} not on the page:\n{body}");
+    }
+    assert!(!body.contains("<script>alert"), "unescaped:\n{body}");
+    assert!(body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    assert!(body.contains("HTTP 503 &lt;b&gt;down&lt;&#x2f;b&gt;"));
+    assert!(!body.contains("<script"), "a page without scripts");
+}

@@ -25,7 +25,7 @@ pub use record::{
     SharedPassage, StoreError,
 };
 pub use sqlite::SqliteStore;
-pub use watch::{open_watch_state, SourceState, UrlState, WatchState};
+pub use watch::{open_watch_state, HostErrors, SourceState, UrlState, WatchReport, WatchState};
 
 use model::{Claim, Entity, Event, Fact, Quote};
 
@@ -127,6 +127,10 @@ pub trait Store: Send {
         })?;
         Ok(out)
     }
+
+    /// The sources a watch follows on this store and their health (`watch_sources`, and
+    /// `watch_urls`' errors by host); empty when no watch ever ran here.
+    fn watch_report(&self) -> Result<WatchReport, StoreError>;
 
     /// Every stored document vector, with its document id, in ingest order.
     fn for_each_vector(&self, f: &mut VectorVisitor<'_>) -> Result<(), StoreError> {

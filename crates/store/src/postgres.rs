@@ -776,6 +776,10 @@ fn write_commit<C: GenericClient>(
 }
 
 impl Store for PgStore {
+    fn watch_report(&self) -> Result<crate::WatchReport, StoreError> {
+        self.with_client(crate::watch::pg_report)
+    }
+
     fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
         let id = text(id);
         // One statement, one snapshot: with two queries, a worker committing this very id in

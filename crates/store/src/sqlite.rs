@@ -556,6 +556,10 @@ fn write_commit(tx: &Connection, c: &Commit, known: &KnownRows) -> Result<(), St
 }
 
 impl Store for SqliteStore {
+    fn watch_report(&self) -> Result<crate::WatchReport, StoreError> {
+        crate::watch::sqlite_report(&self.conn)
+    }
+
     fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
         let stored: Option<String> = self
             .conn

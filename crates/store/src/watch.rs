@@ -59,6 +59,122 @@ pub struct UrlState {
     pub error: Option<String>,
 }
 
+/// Per host, the pages whose last fetch ended in an error (a failure, a 4xx, robots.txt, not
+/// a page), as the watcher recorded them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostErrors {
+    /// The URL's host (with its port when it has one).
+    pub host: String,
+    /// Pages of the host whose last fetch gave an error.
+    pub pages: i64,
+    /// The newest of those errors, and when (Unix seconds).
+    pub last_error: Option<String>,
+    pub last_at: Option<i64>,
+}
+
+/// The sources' health as the watcher's tables hold it: what `storyline serve` shows beside a
+/// watch ([`crate::Store::watch_report`]). Empty when no watch ever ran on the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchReport {
+    /// Every source, in name order.
+    pub sources: Vec<SourceState>,
+    /// Hosts with errors, most pages first.
+    pub hosts: Vec<HostErrors>,
+}
+
+/// The newest failed URLs read for the per-host counts, at most (the counts are of these).
+const ERROR_ROWS: i64 = 10_000;
+
+fn errors_sql() -> String {
+    format!(
+        "SELECT url, error, fetched_at FROM watch_urls WHERE error IS NOT NULL \
+         ORDER BY fetched_at DESC, url LIMIT {ERROR_ROWS}"
+    )
+}
+
+/// The host of a state row's key: a URL's `host[:port]`; a feed item without a page is keyed
+/// by its source, whose host it is given.
+fn host_of(key: &str) -> String {
+    let rest = key.split_once("://").map_or(key, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .to_ascii_lowercase()
+}
+
+/// Group `(url, error, fetched_at)` rows, newest first, by host.
+fn group_by_host(
+    rows: impl Iterator<Item = (String, Option<String>, Option<i64>)>,
+) -> Vec<HostErrors> {
+    let mut by_host: std::collections::BTreeMap<String, HostErrors> = Default::default();
+    for (url, error, at) in rows {
+        let host = host_of(&url);
+        let entry = by_host.entry(host.clone()).or_insert_with(|| HostErrors {
+            host,
+            last_error: error.map(|e| format!("{url}: {e}")),
+            last_at: at,
+            ..HostErrors::default()
+        });
+        entry.pages += 1;
+    }
+    let mut hosts: Vec<HostErrors> = by_host.into_values().collect();
+    hosts.sort_by(|a, b| b.pages.cmp(&a.pages).then_with(|| a.host.cmp(&b.host)));
+    hosts
+}
+
+/// The report on an SQLite store (nothing when the watcher's tables were never made).
+pub(crate) fn sqlite_report(conn: &rusqlite::Connection) -> Result<WatchReport, StoreError> {
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
+         AND name IN ('watch_sources', 'watch_urls')",
+        [],
+        |r| r.get(0),
+    )?;
+    if tables < 2 {
+        return Ok(WatchReport::default());
+    }
+    let sql = format!("SELECT {SOURCE_COLUMNS} FROM watch_sources ORDER BY source");
+    let mut stmt = conn.prepare(&sql)?;
+    let sources = stmt
+        .query_map([], source_from_sqlite)?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare(&errors_sql())?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(WatchReport {
+        sources,
+        hosts: group_by_host(rows.into_iter()),
+    })
+}
+
+/// The report on a PostgreSQL store (nothing when the watcher's tables were never made).
+pub(crate) fn pg_report(client: &mut postgres::Client) -> Result<WatchReport, postgres::Error> {
+    let made: bool = client
+        .query_one(
+            "SELECT to_regclass('watch_sources') IS NOT NULL \
+             AND to_regclass('watch_urls') IS NOT NULL",
+            &[],
+        )?
+        .get(0);
+    if !made {
+        return Ok(WatchReport::default());
+    }
+    let sql = format!("SELECT {SOURCE_COLUMNS} FROM watch_sources ORDER BY source");
+    let sources = client
+        .query(&sql, &[])?
+        .iter()
+        .map(source_from_pg)
+        .collect();
+    let rows = client.query(&errors_sql(), &[])?;
+    Ok(WatchReport {
+        sources,
+        hosts: group_by_host(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2)))),
+    })
+}
+
 /// The watcher's tables, on a connection of their own.
 pub trait WatchState: Send {
     fn source(&mut self, source: &str) -> Result<Option<SourceState>, StoreError>;

@@ -435,3 +435,243 @@ fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
     assert_eq!(site.hits("/p/2"), 1);
     assert_eq!(site.hits("/p/4"), 1);
 }
+
+/// A page with text only: no `<title>`, headline, date, author or site name of its own.
+fn bare_page(seed: &str) -> String {
+    let paragraphs: String = (1..=4)
+        .map(|i| {
+            format!(
+                "<p>Residents of {seed} will vote on the harbour plan in round {i}, and the \
+                 council of {seed} says the count for district {i} will be public, as the \
+                 harbour office of {seed} confirmed to reporters.</p>\n"
+            )
+        })
+        .collect();
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><article>\n\
+         {paragraphs}</article></body></html>"
+    )
+}
+
+/// A feed whose items carry a title, a date and an author, one for a page that has none of
+/// its own and one for a page that has its own.
+fn hint_site() -> Site {
+    let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
+    let b = Arc::clone(&base);
+    let site = Site::start(move |req, _| {
+        let url = |p: &str| format!("{}{p}", b.get().unwrap());
+        match req.path.as_str() {
+            "/feed.xml" => {
+                let body = format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
+                     <title>Hint Gazette</title><link>{}</link><description>t</description>\
+                     <item><title>Harbour vote set for June</title><link>{}</link>\
+                     <guid>bare</guid><pubDate>Tue, 14 May 2024 06:30:00 GMT</pubDate>\
+                     <author>desk@example.org (Jane Doe)</author></item>\
+                     <item><title>The feed's title for the full page</title><link>{}</link>\
+                     <guid>full</guid><pubDate>Tue, 14 May 2024 06:30:00 GMT</pubDate>\
+                     <author>desk@example.org (Someone Else)</author></item>\
+                     </channel></rss>",
+                    url("/"),
+                    url("/news/bare"),
+                    url("/news/full")
+                );
+                Reply::new(200, "application/rss+xml", body).header("ETag", "\"hints-v1\"")
+            }
+            "/news/bare" => html(bare_page("Quayside")),
+            "/news/full" => {
+                let page = article("Fullerton", None).replace(
+                    "</title>",
+                    "</title><meta name=\"author\" content=\"Page Author\">\
+                     <meta property=\"article:published_time\" content=\"2024-05-10T09:00:00Z\">\
+                     <meta property=\"og:site_name\" content=\"Page Herald\">",
+                );
+                html(page)
+            }
+            _ => Reply::new(404, "text/plain", "not found"),
+        }
+    });
+    base.set(format!("http://{}", site.addr)).unwrap();
+    site
+}
+
+/// What the documents of a store say, by id: the fields the hints may fill, and the text.
+fn documents_by_id(db: &Path) -> BTreeMap<String, serde_json::Value> {
+    exported_documents(db)
+        .into_iter()
+        .map(|d| {
+            let id = d["id"].as_str().unwrap().to_string();
+            let kept = serde_json::json!({
+                "title": d["title"], "published": d["published"], "byline": d["byline"],
+                "outlet": d["outlet"], "url": d["url"], "text": d["text"],
+            });
+            (id, kept)
+        })
+        .collect()
+}
+
+#[test]
+fn feed_hints_fill_what_the_page_lacks_and_survive_the_archive() {
+    let site = hint_site();
+    let dir = tempfile::tempdir().unwrap();
+    let (db, archive) = (dir.path().join("db"), dir.path().join("archive"));
+    let o = watch(
+        &db,
+        &["--once", "--archive", archive.to_str().unwrap()],
+        &[site.url("/feed.xml")],
+    );
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let docs = documents_by_id(&db);
+    assert_eq!(docs.len(), 2, "{docs:#?}");
+
+    // The page says nothing of itself: the feed item's title, date, author and outlet stand.
+    let bare = &docs[&site.url("/news/bare")];
+    assert_eq!(bare["title"], "Harbour vote set for June", "{bare:#}");
+    assert!(
+        bare["published"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("2024-05-14")),
+        "{bare:#}"
+    );
+    assert_eq!(bare["byline"], serde_json::json!(["Jane Doe"]), "{bare:#}");
+    assert_eq!(bare["outlet"], "Hint Gazette", "{bare:#}");
+    // The page says it all: its own metadata wins over the feed's.
+    let full = &docs[&site.url("/news/full")];
+    assert_eq!(full["title"], "Fullerton bridge repairs", "{full:#}");
+    assert!(
+        full["published"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("2024-05-10")),
+        "{full:#}"
+    );
+    assert_eq!(
+        full["byline"],
+        serde_json::json!(["Page Author"]),
+        "{full:#}"
+    );
+    assert_eq!(full["outlet"], "Page Herald", "{full:#}");
+
+    // The hints are in the archive: a fresh store made from it holds the same documents.
+    let db2 = dir.path().join("db2");
+    let o = bin()
+        .arg("--db")
+        .arg(&db2)
+        .arg("ingest")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(documents_by_id(&db2), docs);
+}
+
+/// The watch state on a PostgreSQL store (`--db postgres://…`) behaves as on SQLite: the
+/// sources' validators and the URLs' statuses are stored, a second pass asks conditionally and
+/// fetches no page again, and the store reports the sources' health. Needs
+/// `STORYLINE_TEST_PG` (scripts/with-postgres.sh); skips loudly without it, fails under CI.
+#[test]
+fn watch_state_on_postgres_resumes_like_on_sqlite() {
+    let Some(server) = store::suite::pg::server("PostgreSQL watch test") else {
+        return;
+    };
+    let db = store::suite::pg::fresh_database(&server, "storyline_watch");
+    let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
+    let b = Arc::clone(&base);
+    let site = Site::start(move |req, _| {
+        let url = |p: &str| format!("{}{p}", b.get().unwrap());
+        match req.path.as_str() {
+            "/feed.xml" => {
+                if req.headers.get("if-none-match").map(String::as_str) == Some("\"pg-v1\"") {
+                    return Reply::new(304, "application/rss+xml", "").header("ETag", "\"pg-v1\"");
+                }
+                let items = [
+                    ("one", Some("/p/1?utm_source=rss"), None),
+                    ("two", Some("/p/2"), None),
+                    ("lost", Some("/p/lost"), None),
+                ];
+                Reply::new(200, "application/rss+xml", rss(&url, &items))
+                    .header("ETag", "\"pg-v1\"")
+            }
+            "/p/1" => html(article("Pgton", None)),
+            "/p/2" => html(article("Postbury", None)),
+            _ => Reply::new(404, "text/plain", "not found"),
+        }
+    });
+    base.set(format!("http://{}", site.addr)).unwrap();
+    let feed = site.url("/feed.xml");
+    let db_path = Path::new(&db);
+
+    let o = watch(db_path, &["--once"], std::slice::from_ref(&feed));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "the 404 is an error\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let ids = stored_ids(&db);
+    let expected: std::collections::BTreeSet<String> =
+        [site.url("/p/1"), site.url("/p/2")].into_iter().collect();
+    assert_eq!(ids, expected);
+
+    let mut state = store::open_watch_state(&db).unwrap();
+    let source = state.source(&feed).unwrap().expect("the source's row");
+    assert_eq!(source.kind, "feed");
+    assert_eq!(source.etag.as_deref(), Some("\"pg-v1\""));
+    assert_eq!(source.last_status.as_deref(), Some("ok"));
+    assert_eq!((source.fetches, source.new_items), (1, 2));
+    assert!(source.next_poll.is_some() && source.last_fetch.is_some());
+    let one = state
+        .url(&site.url("/p/1"))
+        .unwrap()
+        .expect("the page's row");
+    assert_eq!(one.status, "stored");
+    assert_eq!(one.document.as_deref(), Some(site.url("/p/1").as_str()));
+    let lost = state
+        .url(&site.url("/p/lost"))
+        .unwrap()
+        .expect("the page's row");
+    assert_eq!(
+        (lost.status.as_str(), lost.http_status),
+        ("gone", Some(404))
+    );
+    drop(state);
+
+    // A second pass: the feed is asked with its ETag (304) and no page is fetched again.
+    let o = watch(db_path, &["--once"], std::slice::from_ref(&feed));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "nothing new is 'nothing found'\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains(" 0 new articles"), "{}", stdout(&o));
+    let asks: Vec<Request> = site
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/feed.xml")
+        .collect();
+    assert_eq!(asks.len(), 2);
+    assert_eq!(
+        asks[1].headers.get("if-none-match").map(String::as_str),
+        Some("\"pg-v1\"")
+    );
+    for page in ["/p/1", "/p/2", "/p/lost"] {
+        assert_eq!(site.hits(page), 1, "{page} fetched again");
+    }
+
+    // What the server's sources page reads.
+    let report = store::open(&db).unwrap().watch_report().unwrap();
+    assert_eq!(report.sources.len(), 1);
+    assert_eq!(
+        report.sources[0].last_status.as_deref(),
+        Some("not modified")
+    );
+    assert_eq!(report.sources[0].fetches, 2);
+    assert_eq!(report.hosts.len(), 1, "{:?}", report.hosts);
+    assert_eq!(report.hosts[0].pages, 1);
+    assert!(report.hosts[0]
+        .last_error
+        .as_deref()
+        .is_some_and(|e| e.contains("/p/lost")));
+}

@@ -2,7 +2,9 @@
 //! sitemaps, pages, robots.txt, redirects, errors — as a WARC/1.1 `response` record holding the
 //! HTTP status line, headers and body as received; a feed item used for want of its page as a
 //! `resource` record; a page set aside as a copy of a stored one (its canonical URL) as a
-//! `revisit` record. Each record is its own gzip member, written whole and flushed, so a killed
+//! `revisit` record; what a feed or sitemap said about a page (title, date, author, outlet) as
+//! a `metadata` record of `application/warc-fields` right after the page's `response`, naming
+//! it in `WARC-Concurrent-To` (the two are written together, never split by rotation). Each record is its own gzip member, written whole and flushed, so a killed
 //! run leaves only complete records; files are rotated past a size.
 //!
 //! [`record`] is also how the watcher makes its documents: it reads the same bytes back through
@@ -62,6 +64,24 @@ pub enum Kind {
     Resource,
     /// A response whose page is a copy of one already stored (block: [`http_block`]).
     Revisit,
+    /// Fields about another record (block: [`warc_fields`]).
+    Metadata,
+}
+
+/// A `application/warc-fields` block: one `name: value` line per field with a value (line
+/// breaks in a value made spaces).
+pub fn warc_fields(fields: &[(&str, Option<&str>)]) -> Vec<u8> {
+    let mut out = String::new();
+    for (name, value) in fields {
+        let Some(v) = value.map(|v| v.replace(['\r', '\n'], " ")) else {
+            continue;
+        };
+        let v = v.trim();
+        if !v.is_empty() {
+            out.push_str(&format!("{name}: {v}\r\n"));
+        }
+    }
+    out.into_bytes()
 }
 
 /// A record id: `<urn:uuid:…>` made from a digest of what it holds and when.
@@ -97,6 +117,7 @@ pub fn record(
         Kind::Response => ("response", "application/http; msgtype=response"),
         Kind::Resource => ("resource", "text/html; charset=utf-8"),
         Kind::Revisit => ("revisit", "application/http; msgtype=response"),
+        Kind::Metadata => ("metadata", "application/warc-fields"),
     };
     let mut head = format!(
         "WARC/1.1\r\nWARC-Type: {warc_type}\r\nWARC-Record-ID: {id}\r\nWARC-Date: {date}\r\n\
@@ -157,9 +178,18 @@ impl Archive {
 
     /// Write one record made by [`record`], as its own gzip member.
     pub fn write(&mut self, record: &[u8]) -> std::io::Result<()> {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(record)?;
-        let member = gz.finish()?;
+        self.write_group(&[record])
+    }
+
+    /// Write records that belong together (a response and its metadata), each as its own gzip
+    /// member, one after the other in one file.
+    pub fn write_group(&mut self, records: &[&[u8]]) -> std::io::Result<()> {
+        let mut members = Vec::new();
+        for record in records {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            gz.write_all(record)?;
+            members.extend_from_slice(&gz.finish()?);
+        }
         let rotate = self
             .file
             .as_ref()
@@ -168,11 +198,11 @@ impl Archive {
             self.file = Some((self.new_file()?, 0));
         }
         if let Some((file, size)) = self.file.as_mut() {
-            file.write_all(&member)?;
+            file.write_all(&members)?;
             file.flush()?;
-            *size += member.len() as u64;
+            *size += members.len() as u64;
         }
-        self.records += 1;
+        self.records += records.len() as u64;
         Ok(())
     }
 
@@ -195,5 +225,47 @@ impl Archive {
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A response and its metadata record are never split by rotation, and the metadata names
+    /// the response.
+    #[test]
+    fn a_group_of_records_stays_in_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = Archive::open(dir.path(), 1).unwrap();
+        let (_, first) = record(Kind::Response, "http://example.test/a", b"x", &[], 0);
+        a.write(&first).unwrap();
+        let (id, response) = record(Kind::Response, "http://example.test/b", b"y", &[], 1);
+        let fields = warc_fields(&[("title", Some("B\r\nline")), ("author", None)]);
+        assert_eq!(fields, b"title: B  line\r\n");
+        let (_, meta) = record(
+            Kind::Metadata,
+            "http://example.test/b",
+            &fields,
+            &[("WARC-Concurrent-To", &id)],
+            2,
+        );
+        a.write_group(&[&response, &meta]).unwrap();
+        assert_eq!(a.records(), 3);
+        let mut files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 2, "rotated once, before the group");
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::MultiGzDecoder::new(std::fs::File::open(&files[1]).unwrap()),
+            &mut text,
+        )
+        .unwrap();
+        assert!(text.contains("WARC-Type: response") && text.contains("WARC-Type: metadata"));
+        assert!(text.contains(&format!("WARC-Concurrent-To: {id}")));
+        assert!(text.contains("Content-Type: application/warc-fields"));
     }
 }

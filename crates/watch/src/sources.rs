@@ -171,11 +171,7 @@ fn feed(text: &str, base: &Url) -> Result<Vec<Item>, String> {
                     .map(|t| t.content.trim().to_string())
                     .filter(|t| !t.is_empty()),
                 published: entry.published.or(entry.updated).map(|d| d.to_rfc3339()),
-                author: entry
-                    .authors
-                    .first()
-                    .map(|a| a.name.trim().to_string())
-                    .filter(|a| !a.is_empty()),
+                author: entry.authors.first().and_then(author_text),
                 text,
                 outlet: outlet.clone(),
             }
@@ -193,6 +189,18 @@ fn strip_encoding_declaration(text: &str) -> std::borrow::Cow<'_, str> {
         Some((_, after)) => format!("<?xml version=\"1.0\"?>{after}").into(),
         None => t.into(),
     }
+}
+
+/// An item's author as the feed writes it. feed-rs reads RSS's `<author>` (an address,
+/// often with the name in parentheses: `desk@example.org (Jane Doe)`) into a person named
+/// after the element, `author`, with the text as `email`: the text is what is meant then.
+fn author_text(p: &feed_rs::model::Person) -> Option<String> {
+    let name = p.name.trim();
+    let text = match p.email.as_deref().map(str::trim) {
+        Some(email) if name.is_empty() || name == "author" => email,
+        _ => name,
+    };
+    Some(text.to_string()).filter(|t| !t.is_empty())
 }
 
 /// A sitemap or sitemap index: `<loc>` of each `<url>` (with `news:title` and
@@ -265,6 +273,30 @@ fn sitemap(text: &str, base: &Url) -> Result<Listing, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_items_author_is_the_text_rss_gives_or_the_name_atom_gives() {
+        let base = Url::parse("http://example.test/feed").unwrap();
+        let authors = |xml: &str| match read_listing(xml.as_bytes(), &base).unwrap() {
+            Listing::Feed(items) => items.into_iter().map(|i| i.author).collect::<Vec<_>>(),
+            Listing::Sitemap(..) => panic!("a feed"),
+        };
+        let rss = r#"<rss version="2.0"><channel><title>T</title>
+<item><title>a</title><link>http://example.test/a</link><author>desk@example.test (Jane Doe)</author></item>
+<item><title>b</title><link>http://example.test/b</link><dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">Ann Lee</dc:creator></item>
+<item><title>c</title><link>http://example.test/c</link></item></channel></rss>"#;
+        assert_eq!(
+            authors(rss),
+            [
+                Some("desk@example.test (Jane Doe)".to_string()),
+                Some("Ann Lee".to_string()),
+                None
+            ]
+        );
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id>
+<entry><title>a</title><id>urn:a</id><link href="http://example.test/a"/><author><name>Jane Doe</name><email>j@example.test</email></author></entry></feed>"#;
+        assert_eq!(authors(atom), [Some("Jane Doe".to_string())]);
+    }
 
     #[test]
     fn a_news_sitemap_and_an_index_are_read() {

@@ -9,7 +9,9 @@
 //! article listed by two feeds, or under two URLs, is fetched and stored once.
 //!
 //! Documents are made by reading back the WARC record of the response (see [`crate::archive`]),
-//! exactly as `storyline ingest` reads an archive.
+//! with the metadata record of what its feed item said (title, date, author: hints that
+//! extraction uses where the page gives nothing), exactly as `storyline ingest` reads an
+//! archive.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
@@ -445,7 +447,7 @@ impl Watcher {
         let outcome = match self.fetcher.get(&url, &Validators::default()) {
             Ok(r) => {
                 self.stats.fetched.fetch_add(1, Ordering::Relaxed);
-                self.fetched(&key, r, &item)
+                self.fetched(source, &key, r, &item)
             }
             Err(FetchError::Stopped { .. }) => {
                 self.unclaim(&key);
@@ -551,7 +553,7 @@ impl Watcher {
     }
 
     /// A page was fetched: a document, a duplicate, or not an article.
-    fn fetched(&self, key: &str, r: Response, item: &Item) -> Outcome {
+    fn fetched(&self, source: &str, key: &str, r: Response, item: &Item) -> Outcome {
         let html = String::from_utf8_lossy(&r.body);
         let mut aliases: Vec<String> = Vec::new();
         let final_key = canonical(&r.url).to_string();
@@ -584,17 +586,9 @@ impl Watcher {
                 error: None,
             };
         }
-        let (_, bytes) = self.write_record(Kind::Response, r.url.as_str(), &r.block(), &[]);
+        let bytes = self.write_page(r.url.as_str(), &r.block(), source, item);
         let outcome = match self.read_back(&bytes, r.url.as_str()) {
-            Some(Ok(mut raw)) => {
-                if raw.meta.title.is_none() {
-                    raw.meta.title = item.title.clone();
-                }
-                if raw.meta.published.is_none() {
-                    raw.meta.published = item.published.clone();
-                }
-                self.send(raw, key, &aliases)
-            }
+            Some(Ok(raw)) => self.send(raw, key, &aliases),
             Some(Err(e)) => Outcome {
                 status: "skipped",
                 document: None,
@@ -653,6 +647,45 @@ impl Watcher {
                 error: Some("feed item is not readable as a page".into()),
             }),
         }
+    }
+
+    /// Archive a page's response and, when its listing said something about it, a metadata
+    /// record of those hints right after it; return the records' bytes either way (what
+    /// `storyline ingest` reads from the archive, so the document is the same).
+    fn write_page(&self, uri: &str, block: &[u8], source: &str, item: &Item) -> Vec<u8> {
+        let said = [&item.title, &item.published, &item.author, &item.outlet];
+        let fields = said.iter().any(|f| f.is_some()).then(|| {
+            archive::warc_fields(&[
+                ("title", item.title.as_deref()),
+                ("published", item.published.as_deref()),
+                ("author", item.author.as_deref()),
+                ("outlet", item.outlet.as_deref()),
+                ("via", Some(source)),
+            ])
+        });
+        let make = |seq: u64| {
+            let (id, response) = archive::record(Kind::Response, uri, block, &[], seq);
+            let meta = fields.as_ref().map(|f| {
+                let refers = [("WARC-Concurrent-To", id.as_str())];
+                archive::record(Kind::Metadata, uri, f, &refers, seq + 1).1
+            });
+            (response, meta)
+        };
+        let (mut bytes, meta) = match &self.archive {
+            Some(a) => {
+                let mut a = a.lock().unwrap_or_else(|e| e.into_inner());
+                let (response, meta) = make(a.next_seq());
+                let mut group: Vec<&[u8]> = vec![&response];
+                group.extend(meta.as_deref());
+                if let Err(e) = a.write_group(&group) {
+                    tracing::error!(%uri, error = %e, "cannot write to the archive");
+                }
+                (response, meta)
+            }
+            None => make(0),
+        };
+        bytes.extend(meta.unwrap_or_default());
+        bytes
     }
 
     /// Archive a record (when archiving) and return its id and bytes either way.

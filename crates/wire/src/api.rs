@@ -277,3 +277,43 @@ pub struct Status {
     pub ingest: bool,
     pub semantic_search: bool,
 }
+
+/// One source a watch follows (`storyline watch`), as `/api/sources` and the sources page
+/// show it. Times are RFC 3339, UTC.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceHealth {
+    /// The feed or sitemap URL, or the path of a list of URLs.
+    pub source: String,
+    /// `feed`, `sitemap` or `list`.
+    pub kind: String,
+    pub last_fetch: Option<String>,
+    /// `ok`, `not modified` or `error`.
+    pub last_status: Option<String>,
+    /// The last poll's error, naming what failed; null after a good poll.
+    pub last_error: Option<String>,
+    pub next_poll: Option<String>,
+    /// The polling interval now (it adapts to how often the source changes).
+    pub interval_secs: i64,
+    /// Over the source's life: polls, articles new to the store, failed polls.
+    pub fetches: i64,
+    pub new_articles: i64,
+    pub errors: i64,
+}
+
+/// A host whose pages failed, as `/api/sources` and the sources page show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostHealth {
+    pub host: String,
+    /// Pages of the host whose last fetch gave an error.
+    pub pages_with_errors: i64,
+    /// The newest of those errors (naming the page) and when.
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+}
+
+/// The body of `/api/sources`: the watched sources and the hosts with errors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sources {
+    pub sources: Vec<SourceHealth>,
+    pub hosts: Vec<HostHealth>,
+}
