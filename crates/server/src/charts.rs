@@ -100,7 +100,8 @@ pub fn coverage_chart(counts: &[LanguageDayCount], id: &str) -> String {
     let plot_w = w - left - 6.0;
     let plot_h = h - bottom - top;
     let slot = plot_w / days.len() as f64;
-    let bar = (slot * 0.8).max(1.0);
+    // A bar is at most 28 units wide: a chart of one or two days stays a bar chart.
+    let bar = (slot * 0.8).clamp(1.0, 28.0);
     let id = xml_escape(id);
     let first = days.first().cloned().unwrap_or_default();
     let last = days.last().cloned().unwrap_or_default();
@@ -179,7 +180,8 @@ pub fn sparkline(coverage: &[DayCount]) -> String {
     let total: usize = counts.values().sum();
     let (w, h) = (120.0_f64, 24.0_f64);
     let slot = w / days.len() as f64;
-    let bar = (slot * 0.8).max(1.0);
+    // At most 8 units wide: a day or two stays a thin bar on a baseline, not a block.
+    let bar = (slot * 0.8).clamp(1.0, 8.0);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -187,6 +189,12 @@ pub fn sparkline(coverage: &[DayCount]) -> String {
         if total == 1 { "" } else { "s" },
         days.first().map(String::as_str).unwrap_or(""),
         days.last().map(String::as_str).unwrap_or(""),
+    );
+    let _ = write!(
+        s,
+        r##"<line x1="0" y1="{}" x2="{w}" y2="{}" stroke="#c8cdd3" stroke-width="1"/>"##,
+        h - 0.5,
+        h - 0.5
     );
     for (i, day) in days.iter().enumerate() {
         let Some(&n) = counts.get(day.as_str()) else {
