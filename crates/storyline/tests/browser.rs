@@ -177,7 +177,10 @@ fn timeline_event_and_search_in_headless_chromium() {
 
     // The timeline lists every event, each linking to its page.
     let dom = dump_dom(&chrome, profile.path(), &format!("{}/", server.url));
-    assert!(dom.contains("newest first"), "no order toggle on the timeline");
+    assert!(
+        dom.contains("newest first"),
+        "no order toggle on the timeline"
+    );
     for e in &events {
         let title = e["title"].as_str().unwrap();
         let shown = title
