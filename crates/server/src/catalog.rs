@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use model::{Claim, Entity, EntityKind, Event, Fact, Quote};
 use store::{DocumentSummary, SharedPassage, Store, StoreError};
 use wire::api::{
-    ClaimView, Disagreement, DocumentView, EntityBrief, EntityView, EventSummary, EventView,
-    FactView, FigureView, Page, ParagraphView, QuoteView, SourceRef, Span, StorylineView,
+    ClaimView, DayCount, Disagreement, DocumentView, EntityBrief, EntityView, EventSummary,
+    EventView, FactView, FigureView, LanguageDayCount, Page, ParagraphView, QuoteView, SourceRef,
+    Span, StorylineView,
 };
 
 use crate::error::ApiError;
@@ -31,11 +32,16 @@ pub struct EventFilter {
     pub outlet: Option<String>,
     pub entity: Option<String>,
     pub storyline: Option<String>,
+    /// `newest` (the default: latest start first) or `oldest`.
+    pub order: Option<String>,
     #[serde(deserialize_with = "params::count")]
     pub offset: Option<usize>,
     #[serde(deserialize_with = "params::count")]
     pub limit: Option<usize>,
 }
+
+/// The orders of the event list.
+pub const EVENT_ORDERS: [&str; 2] = ["newest", "oldest"];
 
 impl EventFilter {
     pub fn is_empty(&self) -> bool {
@@ -112,14 +118,22 @@ impl Catalog {
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
+        let doc_times: Vec<Option<i64>> = docs
+            .iter()
+            .map(|d| d.published.as_deref().and_then(params::sort_time))
+            .collect();
         let events = store.events()?;
         let mut summaries = Vec::with_capacity(events.len());
         let mut storylines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, e) in events.iter().enumerate() {
             let mut outlets = Vec::new();
             let mut languages = Vec::new();
-            for d in e.documents.iter().filter_map(|d| doc_index.get(d)) {
-                let d = &docs[*d];
+            let mut days: BTreeMap<String, usize> = BTreeMap::new();
+            for &di in e.documents.iter().filter_map(|d| doc_index.get(d)) {
+                if let Some(day) = doc_times[di].and_then(day_of) {
+                    *days.entry(day).or_default() += 1;
+                }
+                let d = &docs[di];
                 if let Some(o) = &d.outlet {
                     push_distinct(&mut outlets, o);
                 }
@@ -140,6 +154,10 @@ impl Catalog {
                 document_count: e.documents.len(),
                 outlets,
                 languages,
+                coverage: days
+                    .into_iter()
+                    .map(|(day, documents)| DayCount { day, documents })
+                    .collect(),
             });
         }
         let event_index = events
@@ -189,10 +207,6 @@ impl Catalog {
                 passages.entry(e).or_default().push(p);
             }
         }
-        let doc_times = docs
-            .iter()
-            .map(|d| d.published.as_deref().and_then(params::sort_time))
-            .collect();
         Ok(Catalog {
             passages,
             documents: docs.len(),
@@ -253,8 +267,9 @@ impl Catalog {
         (top(outlets), top(langs))
     }
 
-    /// A page of the timeline, earliest first, filtered; a `from` or `to` that is not a date
-    /// is a `bad_request`.
+    /// A page of the timeline, newest first (by start day; `order=oldest` turns it round;
+    /// undated events last either way), filtered; a `from` or `to` that is not a date, or an
+    /// unknown order, is a `bad_request`.
     pub fn events_page(&self, f: &EventFilter) -> Result<Page<EventSummary>, ApiError> {
         let from = params::filter_day("from", f.from.as_deref())?;
         let to = params::filter_day("to", f.to.as_deref())?;
@@ -273,7 +288,8 @@ impl Catalog {
                 .unwrap_or_default()
         });
         let storyline = set(&f.storyline);
-        let matching: Vec<&EventSummary> = self
+        let oldest = params::one_of("order", f.order.as_deref(), &EVENT_ORDERS)? == Some("oldest");
+        let mut matching: Vec<&EventSummary> = self
             .summaries
             .iter()
             .zip(&self.events)
@@ -298,6 +314,14 @@ impl Catalog {
             })
             .map(|(s, _)| s)
             .collect();
+        // Stable sorts: events starting the same day keep store order (reversed for newest).
+        let day = |s: &EventSummary| s.start.as_deref().and_then(params::leading_day);
+        if oldest {
+            matching.sort_by_key(|s| (day(s).is_none(), day(s)));
+        } else {
+            matching.reverse();
+            matching.sort_by_key(|s| (day(s).is_none(), std::cmp::Reverse(day(s))));
+        }
         Ok(page(matching.into_iter().cloned(), f.offset, f.limit))
     }
 
@@ -383,6 +407,7 @@ impl Catalog {
             event: d.event.clone(),
             duplicate_of: d.duplicate_of.clone(),
             translation_of: d.translation_of.clone(),
+            capture_of: a.capture_of.clone(),
             why: d.why.clone(),
             text: a.text(),
             segments: a.segments.clone(),
@@ -424,14 +449,19 @@ impl Catalog {
         }
         let known = self.passages.get(id).map(Vec::as_slice).unwrap_or(&[]);
         let passages = passages::mark_shared(&mut documents, known);
-        let claims = self
+        let mut claims: Vec<ClaimView> = self
             .claims
             .get(id)
             .map(|cs| cs.iter().map(|c| self.claim_view(c)).collect())
             .unwrap_or_default();
+        // The most-backed first; a stable sort keeps the store's order among equals.
+        claims.sort_by_key(|c| std::cmp::Reverse(c.outlets.len()));
         let quotes: Vec<QuoteView> = documents.iter().flat_map(|d| d.quotes.clone()).collect();
         let facts: Vec<FactView> = documents.iter().flat_map(|d| d.facts.clone()).collect();
         let disagreements = disagreements(&facts);
+        let key_figures = self.key_figures(&facts);
+        let independent_sources = self.independent_sources(&event.documents, &documents);
+        let coverage_by_language = self.coverage_by_language(&event.documents);
         let related = event
             .storyline
             .as_ref()
@@ -447,6 +477,9 @@ impl Catalog {
             summary: self.summaries[i].clone(),
             entities: self.entities_of(&event.documents),
             documents,
+            independent_sources,
+            coverage_by_language,
+            key_figures,
             passages,
             claims,
             quotes,
@@ -454,6 +487,115 @@ impl Catalog {
             disagreements,
             related,
         }))
+    }
+
+    /// How many of `ids` are independent: documents joined by a translation, duplicate or
+    /// capture link count once. `loaded` (the documents read in full) give all three links;
+    /// the others give their duplicate link (what the catalog holds).
+    fn independent_sources(&self, ids: &[String], loaded: &[DocumentView]) -> usize {
+        let mut parent: HashMap<&str, &str> = HashMap::new();
+        fn root<'a>(parent: &HashMap<&'a str, &'a str>, mut x: &'a str) -> &'a str {
+            // Bounded: a cycle of links cannot loop for ever.
+            for _ in 0..=parent.len() {
+                match parent.get(x) {
+                    Some(&p) if p != x => x = p,
+                    _ => break,
+                }
+            }
+            x
+        }
+        let mut links: Vec<(&str, &str)> = Vec::new();
+        for d in loaded {
+            for l in [&d.duplicate_of, &d.translation_of, &d.capture_of]
+                .into_iter()
+                .flatten()
+            {
+                links.push((d.id.as_str(), l.as_str()));
+            }
+        }
+        for id in ids {
+            if let Some(l) = self.doc(id).and_then(|d| d.duplicate_of.as_deref()) {
+                links.push((id.as_str(), l));
+            }
+        }
+        for (a, b) in links {
+            let (ra, rb) = (root(&parent, a), root(&parent, b));
+            if ra != rb {
+                parent.insert(ra, rb);
+            }
+        }
+        let roots: std::collections::HashSet<&str> =
+            ids.iter().map(|d| root(&parent, d.as_str())).collect();
+        roots.len()
+    }
+
+    /// Documents of `ids` per day and first language, oldest day first.
+    fn coverage_by_language(&self, ids: &[String]) -> Vec<LanguageDayCount> {
+        let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for &i in ids.iter().filter_map(|d| self.doc_index.get(d)) {
+            let Some(day) = self.doc_times[i].and_then(day_of) else {
+                continue;
+            };
+            let lang = self.docs[i]
+                .languages
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "und".into());
+            *counts.entry((day, lang)).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .map(|((day, language), documents)| LanguageDayCount {
+                day,
+                language,
+                documents,
+            })
+            .collect()
+    }
+
+    /// Figures grouped by subject, unit and value, the most-backed (distinct outlets, then
+    /// documents) first; at most ten.
+    fn key_figures(&self, facts: &[FactView]) -> Vec<FigureView> {
+        // Key: subject (lower case), unit, the value's bits.
+        type Key = (String, String, u64);
+        let mut groups: Vec<(Key, Vec<&FactView>)> = Vec::new();
+        for f in facts {
+            let key = (
+                f.subject.as_deref().unwrap_or("").trim().to_lowercase(),
+                f.unit.clone().unwrap_or_default(),
+                f.value.to_bits(),
+            );
+            match groups.iter_mut().find(|g| g.0 == key) {
+                Some(g) => g.1.push(f),
+                None => groups.push((key, vec![f])),
+            }
+        }
+        let outlets = |fs: &[&FactView]| {
+            let mut v: Vec<&str> = fs
+                .iter()
+                .map(|f| f.outlet.as_deref().unwrap_or(&f.document))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v.len()
+        };
+        groups.sort_by_key(|g| std::cmp::Reverse((outlets(&g.1), g.1.len())));
+        groups
+            .into_iter()
+            .take(10)
+            .map(|(_, fs)| {
+                let mut docs: Vec<String> = Vec::new();
+                for f in &fs {
+                    push_distinct(&mut docs, &f.document);
+                }
+                FigureView {
+                    value: fs[0].value,
+                    unit: fs[0].unit.clone(),
+                    subject: fs[0].subject.clone(),
+                    sources: self.source_refs(&docs),
+                }
+            })
+            .collect()
     }
 
     fn source_refs(&self, ids: &[String]) -> Vec<SourceRef> {
@@ -613,6 +755,25 @@ impl Catalog {
             .collect()
     }
 
+    /// A page of the storylines (by id; only the page's storylines are built).
+    pub fn storylines_page(
+        &self,
+        offset: Option<usize>,
+        limit: Option<usize>,
+    ) -> Page<StorylineView> {
+        let p = page(self.storylines.keys(), offset, limit);
+        Page {
+            items: p
+                .items
+                .into_iter()
+                .filter_map(|id| self.storyline(id))
+                .collect(),
+            total: p.total,
+            offset: p.offset,
+            limit: p.limit,
+        }
+    }
+
     pub fn storyline(&self, id: &str) -> Option<StorylineView> {
         let evs = self.storylines.get(id)?;
         let mut events: Vec<EventSummary> =
@@ -651,6 +812,11 @@ fn storyline_title(events: &[EventSummary]) -> String {
         .first()
         .map(|e| e.title.clone())
         .unwrap_or_else(|| "storyline".into())
+}
+
+/// The UTC day of a Unix time, as an ISO date.
+fn day_of(t: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp(t, 0).map(|t| t.date_naive().to_string())
 }
 
 fn page<T>(items: impl Iterator<Item = T>, offset: Option<usize>, limit: Option<usize>) -> Page<T> {

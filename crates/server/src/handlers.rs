@@ -175,8 +175,23 @@ pub async fn entity(
     .await
 }
 
-pub async fn storylines(State(app): State<Arc<App>>) -> Api<Vec<wire::api::StorylineView>> {
-    app.read(move |_, _, c| Ok(Json(c.storylines()))).await
+/// Paging of a list answered as a plain array (`/api/storylines`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Paging {
+    #[serde(deserialize_with = "crate::params::count")]
+    pub offset: Option<usize>,
+    #[serde(deserialize_with = "crate::params::count")]
+    pub limit: Option<usize>,
+}
+
+pub async fn storylines(
+    State(app): State<Arc<App>>,
+    p: Q<Paging>,
+) -> Api<Vec<wire::api::StorylineView>> {
+    let p = query(p)?;
+    app.read(move |_, _, c| Ok(Json(c.storylines_page(p.offset, p.limit).items)))
+        .await
 }
 
 pub async fn storyline(

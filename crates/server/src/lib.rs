@@ -9,6 +9,7 @@
 
 mod app;
 mod catalog;
+mod charts;
 mod error;
 mod handlers;
 mod params;

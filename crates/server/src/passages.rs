@@ -189,6 +189,7 @@ mod tests {
             event: None,
             duplicate_of: None,
             translation_of: None,
+            capture_of: None,
             why: None,
             text: text.into(),
             segments: Vec::new(),

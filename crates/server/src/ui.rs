@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::catalog::EventFilter;
+use crate::charts;
 use crate::error::ApiError;
 use crate::handlers::{query, run_search, EntityQuery, SearchQuery, Q};
 
@@ -56,6 +57,7 @@ impl Templates {
         env.add_filter("langname", lang_name);
         env.add_filter("segment", segment);
         env.add_filter("attr", attr);
+        env.add_filter("num", num);
         env.set_formatter(isolating_formatter);
         env.add_test("web_url", is_web_url);
         Templates { env }
@@ -141,6 +143,16 @@ fn segment(value: String) -> minijinja::Value {
 /// browser sends back is exactly the value.
 fn attr(value: String) -> minijinja::Value {
     minijinja::Value::from_safe_string(minijinja::HtmlEscape(&value).to_string())
+}
+
+/// A figure as people write it: `12` rather than `12.0`, at most three decimals otherwise.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
 
 /// Whether a stored URL may become a link: only `http(s)://` (no `javascript:`, `data:`, ...).
@@ -235,10 +247,26 @@ pub async fn timeline(State(app): State<Arc<App>>, f: Q<EventFilter>) -> Respons
         let mut base = f.clone();
         base.offset = None;
         base.limit = None;
+        // Each card's sparkline (SVG written and escaped by `charts`).
+        let sparks: std::collections::BTreeMap<String, minijinja::Value> = page
+            .items
+            .iter()
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    minijinja::Value::from_safe_string(charts::sparkline(&e.coverage)),
+                )
+            })
+            .collect();
+        let oldest = f.order.as_deref().map(str::trim) == Some("oldest");
+        let mut unordered = base.clone();
+        unordered.order = None;
         Ok(context! {
             page => page, filter => f, filtered => !f.is_empty(), outlets => outlets,
             languages => languages, next => next, prev => prev,
             query => serde_urlencoded_lite(&base),
+            unordered => serde_urlencoded_lite(&unordered),
+            oldest => oldest, sparks => sparks,
             documents => c.documents,
         })
     })
@@ -255,6 +283,7 @@ fn serde_urlencoded_lite(f: &EventFilter) -> String {
         ("outlet", &f.outlet),
         ("entity", &f.entity),
         ("storyline", &f.storyline),
+        ("order", &f.order),
     ] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             parts.push(format!("{k}={}", percent_encode(v)));
@@ -300,7 +329,63 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
             row.2.push(d.id.clone());
         }
         let more = ev.summary.document_count.saturating_sub(ev.documents.len());
-        Ok(context! { ev => ev, reporters => reporters, more => more })
+        // Coverage over time: the chart, its legend, and the same numbers as a table.
+        let chart = charts::coverage_chart(&ev.coverage_by_language, "coverage-chart");
+        let series: Vec<(String, usize, &str)> = charts::series(&ev.coverage_by_language)
+            .into_iter()
+            .enumerate()
+            .map(|(rank, (lang, n))| (lang, n, charts::colour(rank)))
+            .collect();
+        let mut table: Vec<(String, Vec<usize>)> = Vec::new();
+        for c in &ev.coverage_by_language {
+            if table.last().is_none_or(|r| r.0 != c.day) {
+                table.push((c.day.clone(), vec![0; series.len()]));
+            }
+            let rank = series.iter().position(|s| s.0 == c.language).unwrap_or(0);
+            if let Some(row) = table.last_mut() {
+                row.1[rank] += c.documents;
+            }
+        }
+        let swatches: Vec<minijinja::Value> = series
+            .iter()
+            .map(|s| {
+                minijinja::Value::from_safe_string(format!(
+                    r#"<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" fill="{}"/></svg>"#,
+                    s.2
+                ))
+            })
+            .collect();
+        let dated: usize = series.iter().map(|s| s.1).sum();
+        // The disagreement panel: per disagreement, one column per outlet and value (copies of
+        // one figure by one outlet, a translation say, share a column).
+        let panel: Vec<minijinja::Value> = ev
+            .disagreements
+            .iter()
+            .map(|g| {
+                // Outlet, value, documents, sentences.
+                type Column = (String, f64, Vec<String>, Vec<String>);
+                let mut cols: Vec<Column> = Vec::new();
+                for f in &g.facts {
+                    let who = f.outlet.clone().unwrap_or_else(|| f.document.clone());
+                    match cols.iter_mut().find(|c| c.0 == who && c.1 == f.value) {
+                        Some(c) => {
+                            c.2.push(f.document.clone());
+                            if !c.3.contains(&f.text) {
+                                c.3.push(f.text.clone());
+                            }
+                        }
+                        None => cols.push((who, f.value, vec![f.document.clone()], vec![f.text.clone()])),
+                    }
+                }
+                context! { subject => g.subject, unit => g.unit, columns => cols }
+            })
+            .collect();
+        Ok(context! {
+            ev => ev, reporters => reporters, more => more,
+            chart => minijinja::Value::from_safe_string(chart), series => series,
+            swatches => swatches, coverage_table => table, panel => panel,
+            undated => ev.summary.document_count.saturating_sub(dated),
+        })
     })
     .await
 }

@@ -1186,3 +1186,270 @@ fn the_sources_page_shows_the_watched_sources_and_their_health() {
     assert!(body.contains("HTTP 503 &lt;b&gt;down&lt;&#x2f;b&gt;"));
     assert!(!body.contains("<script"), "a page without scripts");
 }
+
+/// A store built through the store API: one event reported by two outlets in two languages
+/// (a translation pair from Outlet Alpha, an English report from Outlet Beta that gives
+/// another death toll), claims stored least-backed first, and a second storyline.
+fn store_for_the_event_view(dir: &Path) {
+    let mut store = SqliteStore::open(dir).unwrap();
+    let docs: [(&str, &str, &str, &str, Option<&str>); 3] = [
+        (
+            "quake-en-alpha",
+            "Outlet Alpha",
+            "en",
+            "An earthquake struck the coast on Thursday. Officials said 12 people died.",
+            None,
+        ),
+        (
+            "quake/zh-alpha",
+            "Outlet Alpha",
+            "zh-Hans",
+            "周四海岸发生地震。官员说有12人死亡。",
+            Some("quake-en-alpha"),
+        ),
+        (
+            "quake-en-beta",
+            "Outlet Beta",
+            "en",
+            "A strong earthquake hit the coast. Rescuers said 15 people died.",
+            None,
+        ),
+    ];
+    let days = [
+        "2024-05-16T08:00:00Z",
+        "2024-05-17T09:00:00Z",
+        "2024-05-17T10:00:00Z",
+    ];
+    let mut ids: Vec<String> = Vec::new();
+    for (i, (id, outlet, lang, text, translation_of)) in docs.iter().enumerate() {
+        let mut d = store::suite::doc(id, text);
+        d.article.outlet = Some(outlet.to_string());
+        d.article.published = Some(days[i].into());
+        d.article.segments[0].lang = lang.to_string();
+        d.event = Some("ev-quake".into());
+        d.translation_of = translation_of.map(String::from);
+        ids.push(id.to_string());
+        let mut c = store::Commit::document_only(d);
+        c.event = Some(store::EventState {
+            event: model::Event {
+                id: "ev-quake".into(),
+                title: "Earthquake on the coast".into(),
+                start: Some("2024-05-16".into()),
+                end: Some("2024-05-17".into()),
+                place: Some("Coast Town".into()),
+                storyline: Some("sl-quake".into()),
+                documents: ids.clone(),
+            },
+            state: Vec::new(),
+        });
+        let toll = if *outlet == "Outlet Beta" { 15.0 } else { 12.0 };
+        c.facts = vec![model::Fact {
+            document: id.to_string(),
+            value: toll,
+            unit: Some("people".into()),
+            text: text.to_string(),
+            subject: Some("dead".into()),
+        }];
+        if i == 0 {
+            c.quotes = vec![model::Quote {
+                document: id.to_string(),
+                speaker: Some("A Coast Official".into()),
+                text: "The rescue goes on through the night.".into(),
+                via: None,
+                direct: true,
+            }];
+        }
+        if i == 2 {
+            c.claims = Some((
+                "ev-quake".into(),
+                vec![
+                    model::Claim {
+                        event: "ev-quake".into(),
+                        text: "Rescuers worked through the night.".into(),
+                        sources: vec!["quake-en-beta".into()],
+                        outlets: vec!["Outlet Beta".into()],
+                        single_source: true,
+                        disagreement: Vec::new(),
+                    },
+                    model::Claim {
+                        event: "ev-quake".into(),
+                        text: "An earthquake struck the coast.".into(),
+                        sources: vec!["quake-en-alpha".into(), "quake-en-beta".into()],
+                        outlets: vec!["Outlet Alpha".into(), "Outlet Beta".into()],
+                        single_source: false,
+                        disagreement: Vec::new(),
+                    },
+                ],
+            ));
+        }
+        store.commit(&c).unwrap();
+    }
+    let mut d = store::suite::doc("other-1", "A separate story about a harbour.");
+    d.article.published = Some("2024-06-01".into());
+    d.event = Some("ev-other".into());
+    let mut c = store::Commit::document_only(d);
+    c.event = Some(store::EventState {
+        event: model::Event {
+            id: "ev-other".into(),
+            title: "Harbour story".into(),
+            start: Some("2024-06-01".into()),
+            end: Some("2024-06-01".into()),
+            storyline: Some("sl-harbour".into()),
+            documents: vec!["other-1".into()],
+            ..model::Event::default()
+        },
+        state: Vec::new(),
+    });
+    store.commit(&c).unwrap();
+}
+
+/// Every `<svg>…</svg>` in `page`, each checked to be well-formed XML.
+fn svgs(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find("<svg") {
+        let end = rest[at..].find("</svg>").expect("an unclosed <svg>") + at + "</svg>".len();
+        let svg = &rest[at..end];
+        let mut r = quick_xml::Reader::from_str(svg);
+        loop {
+            match r.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("SVG is not well-formed XML ({e}): {svg}"),
+            }
+        }
+        out.push(svg.to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn event_page_summarises_orders_claims_and_sets_figures_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    store_for_the_event_view(dir.path());
+    let run = start(dir.path(), server::Config::default());
+    let addr = run.addr;
+
+    // The API: the translation pair counts once; coverage per day and language.
+    let ev = get(addr, "/api/events/ev-quake");
+    assert_eq!(ev.status, 200, "{}", ev.body);
+    strict_json(&ev.body).unwrap();
+    let ev = ev.json();
+    assert_eq!(ev["document_count"], 3);
+    assert_eq!(ev["independent_sources"], 2, "{ev}");
+    let cov = ev["coverage_by_language"].as_array().unwrap();
+    let n = |day: &str, lang: &str| {
+        cov.iter()
+            .find(|c| c["day"] == day && c["language"] == lang)
+            .map_or(0, |c| c["documents"].as_u64().unwrap())
+    };
+    assert_eq!(
+        (
+            n("2024-05-16", "en"),
+            n("2024-05-17", "en"),
+            n("2024-05-17", "zh-Hans")
+        ),
+        (1, 1, 1),
+        "{cov:?}"
+    );
+    // Claims: the two-outlet claim first though stored second.
+    let claims = ev["claims"].as_array().unwrap();
+    assert_eq!(claims[0]["text"], "An earthquake struck the coast.");
+    assert_eq!(claims[1]["single_source"], true);
+    // Key figures: 12 (two documents) before 15 (one).
+    assert_eq!(ev["key_figures"][0]["value"], 12.0, "{}", ev["key_figures"]);
+    assert_eq!(ev["key_figures"][0]["sources"].as_array().unwrap().len(), 2);
+
+    // The page: the summary box comes first, with the same numbers.
+    let page = get(addr, "/events/ev-quake");
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    let summary = body.find("class=\"summary-box\"").expect("a summary box");
+    for later in ["id=\"coverage\"", "id=\"claims\"", "id=\"documents\""] {
+        assert!(
+            body.find(later).unwrap() > summary,
+            "{later} before the summary"
+        );
+    }
+    assert!(body.contains("<span class=\"num\" id=\"reports\">3</span>"));
+    assert!(body.contains("<span class=\"num\" id=\"independent\">2</span>"));
+    assert!(body.contains("<span class=\"num\" id=\"outlet-count\">2</span>"));
+    assert!(body.contains("<span class=\"num\" id=\"language-count\">2</span>"));
+    assert!(body.contains("Coast Town") && body.contains("2024-05-16 – 2024-05-17"));
+    // The coverage chart: well-formed SVG with a title and a description, three bars, and the
+    // numbers as a table too.
+    let charts: Vec<String> = svgs(body)
+        .into_iter()
+        .filter(|s| s.contains("coverage-chart"))
+        .collect();
+    assert_eq!(charts.len(), 1);
+    let chart = &charts[0];
+    assert!(chart.contains("<title id=") && chart.contains("<desc id="));
+    assert!(chart.contains("role=\"img\""));
+    assert_eq!(chart.matches("<rect").count(), 3, "{chart}");
+    assert!(body.contains("<th>zh-Hans</th>"));
+    // Claims by backing, the single-source one marked.
+    let backed = body.find("An earthquake struck the coast.").unwrap();
+    let single = body.find("Rescuers worked through the night.").unwrap();
+    assert!(backed < single, "claims are not ordered by backing");
+    assert!(body[single..].contains("single source"));
+    // The disagreement panel: both tolls side by side, with their outlets.
+    let panel = &body[body
+        .find("class=\"disagreement-panel\"")
+        .expect("a disagreement panel")..];
+    let table = &panel[..panel.find("</table>").unwrap()];
+    assert!(
+        table.contains(">12 people<") && table.contains(">15 people<"),
+        "{table}"
+    );
+    assert!(table.contains("Outlet Alpha") && table.contains("Outlet Beta"));
+
+    // The document page: its translation link (the `/` in the id encoded), figures and quotes.
+    let doc = get(addr, &format!("/documents/{}", enc("quake/zh-alpha")));
+    assert_eq!(doc.status, 200, "{}", doc.body);
+    assert!(doc.body.contains("Translation of"));
+    assert!(doc
+        .body
+        .contains("<a href=\"/documents/quake-en-alpha\">quake-en-alpha</a>"));
+    assert!(doc.body.contains("id=\"facts\"") && doc.body.contains(">12 people<"));
+    let doc = get(addr, "/documents/quake-en-alpha");
+    assert!(doc.body.contains("id=\"quotes\""));
+    assert!(doc.body.contains("The rescue goes on through the night."));
+    let api = get(addr, &format!("/api/documents/{}", enc("quake/zh-alpha"))).json();
+    assert_eq!(api["translation_of"], "quake-en-alpha");
+    assert!(api["capture_of"].is_null());
+
+    // The timeline: newest first by default, oldest first on request; cards with outlet and
+    // language counts and a sparkline.
+    let tl = get(addr, "/").body;
+    assert!(tl.find("Harbour story").unwrap() < tl.find("Earthquake on the coast").unwrap());
+    assert!(tl.contains("2 outlets") && tl.contains("2 languages"));
+    assert!(svgs(&tl).iter().any(|s| s.contains("class=\"spark\"")));
+    assert!(tl.contains("order=oldest"));
+    let tl = get(addr, "/?order=oldest").body;
+    assert!(tl.find("Harbour story").unwrap() > tl.find("Earthquake on the coast").unwrap());
+    let api = get(addr, "/api/events").json();
+    assert_eq!(api["items"][0]["id"], "ev-other");
+    assert_eq!(api["items"][1]["coverage"][1]["documents"], 2);
+    assert_eq!(get(addr, "/api/events?order=sideways").status, 400);
+
+    // /api/storylines pages.
+    assert_eq!(
+        get(addr, "/api/storylines")
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let one = get(addr, "/api/storylines?limit=1").json();
+    assert_eq!(one.as_array().unwrap().len(), 1);
+    let second = get(addr, "/api/storylines?limit=1&offset=1").json();
+    assert_ne!(one[0]["id"], second[0]["id"]);
+    for bad in ["limit=-1", "offset=x", "limit=1.5"] {
+        let r = get(addr, &format!("/api/storylines?{bad}"));
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert_eq!(r.json()["code"], "bad_request");
+    }
+}

@@ -1,6 +1,8 @@
 //! The web UI in a real browser: headless Chromium (the Debian `chromium` package) against
 //! `storyline serve` on a loopback port with the sample corpus. Checks that the timeline shows
-//! the events, that an event page opens with its coverage table and documents, and that a
+//! the events (newest first, each card with a coverage sparkline where its documents are
+//! dated), that an event page opens with its summary box (a coverage chart with bars when
+//! documents are dated), its coverage table and documents, and that a
 //! search for 金砖 shows the English BRICS coverage, that the storyline page chains the three
 //! events oldest first and that an entity page lists its events; saves screenshots (into
 //! `docs/screenshots/` with `UPDATE_SCREENSHOTS=1`, else into a temporary directory).
@@ -175,6 +177,10 @@ fn timeline_event_and_search_in_headless_chromium() {
 
     // The timeline lists every event, each linking to its page.
     let dom = dump_dom(&chrome, profile.path(), &format!("{}/", server.url));
+    assert!(
+        dom.contains("newest first"),
+        "no order toggle on the timeline"
+    );
     for e in &events {
         let title = e["title"].as_str().unwrap();
         let shown = title
@@ -205,6 +211,14 @@ fn timeline_event_and_search_in_headless_chromium() {
         biggest_url.clone(),
     ] {
         let dom = dump_dom(&chrome, profile.path(), &url);
+        // The summary box comes first, and its coverage chart is drawn with bars.
+        let summary = dom.find("class=\"summary-box\"").expect("a summary box");
+        assert!(summary < dom.find("id=\"claims\"").unwrap(), "{url}");
+        assert!(dom.contains("Independent sources"), "{url}");
+        if let Some(at) = dom.find("coverage-chart") {
+            let chart = &dom[at..at + dom[at..].find("</svg>").unwrap()];
+            assert!(chart.contains("<rect"), "an empty coverage chart on {url}");
+        }
         assert!(dom.contains("Who reported it"), "{url}");
         assert!(dom.contains("Claims and their sources"), "{url}");
         assert!(dom.contains("class=\"document\""), "{url}");

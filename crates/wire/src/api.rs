@@ -27,6 +27,27 @@ pub struct EventSummary {
     pub outlets: Vec<String>,
     /// Distinct languages over all documents.
     pub languages: Vec<String>,
+    /// Documents per day (by `published`, documents with a readable date only), oldest day
+    /// first; days without documents are left out.
+    pub coverage: Vec<DayCount>,
+}
+
+/// How many documents one day holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayCount {
+    /// ISO date (`YYYY-MM-DD`, UTC).
+    pub day: String,
+    pub documents: usize,
+}
+
+/// How many documents in one language one day holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LanguageDayCount {
+    /// ISO date (`YYYY-MM-DD`, UTC).
+    pub day: String,
+    /// The document's first language.
+    pub language: String,
+    pub documents: usize,
 }
 
 /// A page of a list, with the filters that made it.
@@ -51,7 +72,8 @@ pub struct SourceRef {
     pub languages: Vec<String>,
 }
 
-/// A claim of an event with the documents that make it.
+/// A claim of an event with the documents that make it. An event's claims are listed by how
+/// many outlets back them, the most first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimView {
     pub text: String,
@@ -141,6 +163,8 @@ pub struct DocumentView {
     pub event: Option<String>,
     pub duplicate_of: Option<String>,
     pub translation_of: Option<String>,
+    /// The earlier capture of the same URL this document is a later capture of.
+    pub capture_of: Option<String>,
     /// Why the document is in its event, where the clusterer said.
     pub why: Option<String>,
     /// The clean text (paragraphs separated by blank lines).
@@ -159,6 +183,15 @@ pub struct EventView {
     #[serde(flatten)]
     pub summary: EventSummary,
     pub documents: Vec<DocumentView>,
+    /// Documents counted once per group of copies: a translation, a duplicate or a later
+    /// capture of another document counts with it (links of the documents listed here, and the
+    /// duplicate links of the rest).
+    pub independent_sources: usize,
+    /// Documents per day and first language, oldest day first.
+    pub coverage_by_language: Vec<LanguageDayCount>,
+    /// The event's figures, grouped by subject, unit and value, the most-backed first (at most
+    /// ten): the outlets behind each are its `sources`.
+    pub key_figures: Vec<FigureView>,
     pub passages: Vec<PassageView>,
     pub claims: Vec<ClaimView>,
     pub quotes: Vec<QuoteView>,
