@@ -104,7 +104,7 @@ fn a_schema_1_store_is_reanalysed_when_opened() {
         .query_one("SELECT max(version) FROM schema_version", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let ids = |q: &str| -> Vec<String> {
         s.search(q, 10)
             .unwrap()
@@ -119,6 +119,63 @@ fn a_schema_1_store_is_reanalysed_when_opened() {
         ..Default::default()
     };
     assert_eq!(s.search_text(&phrase, 10).unwrap().len(), 1);
+}
+
+/// A store written by schema 2 (the analysed terms between single spaces in `search`, no token
+/// counts) is brought to schema 3 when opened: searched and ranked like a new one.
+#[test]
+fn a_schema_2_store_is_reindexed_when_opened() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    let docs = [
+        store::suite::doc("a", "Leaders approved the budget. The budget was late."),
+        store::suite::doc("b", "Leaders approved the budget."),
+    ];
+    {
+        let mut s = PgStore::connect(&db).unwrap();
+        for d in &docs {
+            s.commit(&Commit::document_only(d.clone())).unwrap();
+        }
+    }
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    admin.batch_execute("SET search_path TO storyline").unwrap();
+    for d in &docs {
+        let terms = format!(" {} ", store::document_terms(&d.article));
+        admin
+            .execute(
+                "UPDATE documents SET search = $1, tokens = 0 WHERE id = $2",
+                &[&terms, &d.article.id],
+            )
+            .unwrap();
+    }
+    admin
+        .batch_execute("UPDATE schema_version SET version = 2")
+        .unwrap();
+    let s = PgStore::connect(&db).unwrap();
+    let version: i64 = admin
+        .query_one("SELECT max(version) FROM storyline.schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 3);
+    let reopened: Vec<String> = s
+        .search("budget", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    // Two mentions in a longer document against one in a shorter: bm25 over token counts.
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite = store::SqliteStore::open(dir.path()).unwrap();
+    for d in &docs {
+        sqlite.commit(&Commit::document_only(d.clone())).unwrap();
+    }
+    let expected: Vec<String> = sqlite
+        .search("budget", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    assert_eq!(reopened, expected);
 }
 
 #[test]
