@@ -178,6 +178,73 @@ fn a_schema_2_store_is_reindexed_when_opened() {
     assert_eq!(reopened, expected);
 }
 
+/// Both backends give the same ranked ids with the same scores: bm25 over the same tokens,
+/// ties (documents of equal length and counts) to the older document, phrases (one that
+/// overlaps itself too), alternatives, exclusions, the any-group fallback, terms FTS5 cuts at
+/// punctuation, and Chinese.
+#[test]
+fn postgres_ranks_full_text_hits_as_sqlite_does() {
+    let Some(url) = server() else { return };
+    let texts = [
+        ("long", "The budget talks ran late. Budget budget budget, said the minister of finance, and the budget passed after a long night of votes in the chamber."),
+        ("short", "Budget passed."),
+        ("tie-a", "The minister signed the budget."),
+        ("tie-b", "The minister signed the budget."),
+        ("covid", "COVID-19 cases rose; the U.S. budget for covid-19 vaccines grew."),
+        ("other", "Farmers protested against the new tariffs in the capital."),
+        ("zh", "金砖国家领导人会晤在喀山举行，预算问题成为焦点。"),
+        ("zh2", "金砖国家扩员。"),
+        ("vote", "The chamber held a vote on the budget, and a second vote on tariffs."),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite = store::SqliteStore::open(dir.path()).unwrap();
+    let mut pg = PgStore::connect(&fresh_database(&url)).unwrap();
+    for (id, text) in texts {
+        let mut d = store::suite::doc(id, text);
+        if id.starts_with("zh") {
+            d.article.segments[0].lang = "zh-Hans".into();
+        }
+        sqlite.commit(&Commit::document_only(d.clone())).unwrap();
+        pg.commit(&Commit::document_only(d)).unwrap();
+    }
+    let q = |groups: &[&[&str]], exclude: &[&str], fallback_any: bool| store::TextQuery {
+        groups: groups
+            .iter()
+            .map(|g| g.iter().map(|a| a.to_string()).collect())
+            .collect(),
+        exclude: exclude.iter().map(|x| x.to_string()).collect(),
+        fallback_any,
+    };
+    let queries = [
+        q(&[&["budget"]], &[], false),
+        q(&[&["budget"], &["minister"]], &[], false),
+        q(&[&["budget", "tariffs"]], &[], false),
+        q(&[&["signed the budget"]], &[], false),
+        q(&[&["budget budget"]], &[], false),
+        q(&[&["budget"]], &["minister"], false),
+        q(&[&["budget"], &["farmers"]], &[], true),
+        q(&[&["covid-19"]], &[], false),
+        q(&[&["u.s. budget"]], &[], false),
+        q(&[&["金砖"], &["预算", "budget"]], &[], true),
+        q(&[&["vote"], &["budget"], &["tariffs"]], &["—"], true),
+        q(&[&["the"]], &[], false),
+    ];
+    for query in &queries {
+        for limit in [2, 10] {
+            let ranked = |s: &dyn Store| -> Vec<(String, f32)> {
+                s.search_text(query, limit)
+                    .unwrap()
+                    .into_iter()
+                    .map(|h| (h.document, h.score))
+                    .collect()
+            };
+            let expected = ranked(&sqlite);
+            assert!(!expected.is_empty(), "{query:?} finds nothing on SQLite");
+            assert_eq!(ranked(&pg), expected, "{query:?}, limit {limit}");
+        }
+    }
+}
+
 #[test]
 fn a_server_that_is_not_there_is_a_clear_error() {
     // Port 1 on loopback: nothing listens there.
