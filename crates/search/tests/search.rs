@@ -225,6 +225,46 @@ fn query_syntax_on_postgres() {
     check_syntax(&s);
 }
 
+/// Both backends rank a query's hits alike (bm25 over the same tokens, ties to the older):
+/// the same ids in the same order, through the whole search path.
+#[test]
+fn both_backends_rank_alike() {
+    let Some(url) = store::suite::pg::server("search ranking on PostgreSQL") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite = SqliteStore::open(dir.path()).unwrap();
+    let db = store::suite::pg::fresh_database(&url, "storyline_search");
+    let mut pg = store::PgStore::connect(&db).unwrap();
+    syntax_documents(&mut sqlite);
+    syntax_documents(&mut pg);
+    let s = Searcher::new(None, None);
+    let ranked = |store: &dyn Store, q: &str| -> Vec<String> {
+        s.search(store, q, 10)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .hits
+            .into_iter()
+            .map(|h| h.document)
+            .collect()
+    };
+    for q in [
+        "council",
+        "budget",
+        "the",
+        "council budget",
+        "council OR budget",
+        "\"budget council\" OR met",
+        "budget -approved",
+        "峰会",
+        "峰会 OR 领导人",
+        "喀山 -\"举行峰会\"",
+    ] {
+        let expected = ranked(&sqlite, q);
+        assert!(!expected.is_empty(), "{q}");
+        assert_eq!(ranked(&pg, q), expected, "{q}");
+    }
+}
+
 #[test]
 fn phrases_are_translated_whole_and_exclusions_not_at_all() {
     let (_dir, store) = store();

@@ -88,49 +88,119 @@ pub(crate) fn padded(alternative: &str) -> Option<String> {
     (!terms.is_empty()).then(|| format!(" {} ", terms.join(" ")))
 }
 
-/// Quote one analysed alternative as an FTS5 string (a phrase when it has several terms);
-/// `None` when nothing of it survives analysis.
-fn fts_phrase(alternative: &str) -> Option<String> {
-    let terms = index_terms(alternative);
-    if terms.is_empty() {
-        return None;
+/// A [`TextQuery`] as the phrases the index matches, in the order FTS5 numbers them (bm25 sums
+/// over them in that order): per group its alternatives' analysed terms joined by spaces (a
+/// phrase, without repeats inside a group), then the exclusions. Both backends rank from this.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Phrases {
+    pub groups: Vec<Vec<String>>,
+    pub exclude: Vec<String>,
+}
+
+impl Phrases {
+    pub(crate) fn of(q: &TextQuery) -> Phrases {
+        let joined = |a: &String| {
+            let terms = index_terms(a);
+            (!terms.is_empty()).then(|| terms.join(" "))
+        };
+        let mut groups = Vec::new();
+        for group in &q.groups {
+            let mut alts: Vec<String> = Vec::new();
+            for p in group.iter().filter_map(joined) {
+                if !alts.contains(&p) {
+                    alts.push(p);
+                }
+            }
+            if !alts.is_empty() {
+                groups.push(alts);
+            }
+        }
+        let mut exclude: Vec<String> = q.exclude.iter().filter_map(joined).collect();
+        exclude.dedup();
+        Phrases { groups, exclude }
     }
-    let joined = terms.join(" ");
-    Some(format!("\"{}\"", joined.replace('"', "\"\"")))
+
+    /// The positive phrases, for snippets.
+    pub(crate) fn terms(&self) -> Vec<String> {
+        self.groups.iter().flatten().cloned().collect()
+    }
+}
+
+/// Quote one phrase as an FTS5 string.
+fn fts_string(phrase: &str) -> String {
+    format!("\"{}\"", phrase.replace('"', "\"\""))
 }
 
 /// The FTS5 match expression for groups joined by `joiner` (`AND` / `OR`), less the
 /// exclusions, plus the analysed terms of the groups (for snippets). `None` when the groups have
-/// no terms. User text only ever reaches FTS5 inside quoted strings ([`fts_phrase`]).
+/// no terms. User text only ever reaches FTS5 inside quoted strings ([`fts_string`]).
 pub(crate) fn fts_expression(q: &TextQuery, joiner: &str) -> Option<(String, Vec<String>)> {
-    let mut parts = Vec::new();
-    let mut terms = Vec::new();
-    for group in &q.groups {
-        let mut alts: Vec<String> = Vec::new();
-        for a in group {
-            if let Some(p) = fts_phrase(a) {
-                if !alts.contains(&p) {
-                    terms.push(p.trim_matches('"').replace("\"\"", "\""));
-                    alts.push(p);
-                }
+    let phrases = Phrases::of(q);
+    let parts: Vec<String> = phrases
+        .groups
+        .iter()
+        .map(|alts| {
+            let alts: Vec<String> = alts.iter().map(|a| fts_string(a)).collect();
+            if alts.len() == 1 {
+                alts[0].clone()
+            } else {
+                format!("({})", alts.join(" OR "))
             }
-        }
-        match alts.len() {
-            0 => {}
-            1 => parts.push(alts.remove(0)),
-            _ => parts.push(format!("({})", alts.join(" OR "))),
-        }
-    }
+        })
+        .collect();
     if parts.is_empty() {
         return None;
     }
     let mut expr = parts.join(&format!(" {joiner} "));
-    let mut excluded: Vec<String> = q.exclude.iter().filter_map(|x| fts_phrase(x)).collect();
-    excluded.dedup();
-    if !excluded.is_empty() {
+    if !phrases.exclude.is_empty() {
+        let excluded: Vec<String> = phrases.exclude.iter().map(|x| fts_string(x)).collect();
         expr = format!("({expr}) NOT ({})", excluded.join(" OR "));
     }
-    Some((expr, terms))
+    Some((expr, phrases.terms()))
+}
+
+/// Whether FTS5's `unicode61` tokenizer keeps `c` inside a token: ASCII letters and digits, and
+/// beyond ASCII the general categories L*, N* and Co (its default `categories`); everything
+/// else separates tokens.
+fn is_token_char(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter | GeneralCategoryGroup::Number
+    ) || c.general_category() == GeneralCategory::PrivateUse
+}
+
+/// The tokens FTS5 (`unicode61 remove_diacritics 0`) makes of analysed terms joined by spaces.
+/// The terms are already lowercase, so its case folding changes nothing.
+pub(crate) fn fts_tokens(terms: &str) -> impl Iterator<Item = &str> {
+    terms
+        .split(|c: char| !is_token_char(c))
+        .filter(|t| !t.is_empty())
+}
+
+/// Tokens each between two spaces of its own (` a  b  c `): a phrase written the same way
+/// occurs in it (`strpos`) exactly where the tokens follow each other, and a one-token phrase's
+/// occurrences never overlap. With the number of tokens.
+pub(crate) fn spaced_tokens(terms: &str) -> (String, usize) {
+    let mut out = String::with_capacity(terms.len() + 16);
+    let mut n = 0;
+    for t in fts_tokens(terms) {
+        out.push(' ');
+        out.push_str(t);
+        out.push(' ');
+        n += 1;
+    }
+    (out, n)
+}
+
+/// Whether occurrences of the spaced phrase `p` ([`spaced_tokens`]) can overlap: some of its
+/// tokens, but not all, end it as they begin it (`a b a`, `a a`).
+pub(crate) fn self_overlapping(p: &str) -> bool {
+    let tokens: Vec<&str> = fts_tokens(p).collect();
+    (1..tokens.len()).any(|k| tokens[k..] == tokens[..tokens.len() - k])
 }
 
 /// The snippet of a hit: from its original text (title, then the paragraphs, given as the

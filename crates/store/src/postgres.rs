@@ -31,18 +31,22 @@ use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
 use postgres::error::SqlState;
 use postgres::{Client, Config, GenericClient, NoTls, Row};
 
-use crate::fulltext::{hit_snippet, padded, padded_document_terms, TextQuery};
+use crate::fulltext::{
+    document_terms, hit_snippet, self_overlapping, spaced_tokens, Phrases, TextQuery,
+};
 use crate::record::{
     Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
     DOC_COLUMNS,
 };
 use crate::Store;
 
-/// 2: the `search` column holds the analysed terms ([`padded_document_terms`]), not the
-/// lowercased text; a store of version 1 is re-analysed when opened.
-const SCHEMA_VERSION: i64 = 2;
+/// 2: the `search` column holds the analysed terms, not the lowercased text.
+/// 3: `search` holds the tokens SQLite's full-text index makes of those terms, each between two
+/// spaces of its own ([`spaced_tokens`]), and `tokens` their number, for bm25.
+/// A store of an older version is re-analysed when opened.
+const SCHEMA_VERSION: i64 = 3;
 
-/// Documents re-analysed per statement when a store of schema 1 is brought to 2.
+/// Documents re-analysed per statement when an older store is brought to this version.
 const REINDEX_BATCH: i64 = 256;
 
 /// Any constant will do: it only has to be the same for every storyline process.
@@ -146,6 +150,24 @@ CREATE TABLE IF NOT EXISTS claim_candidates (
 CREATE TABLE IF NOT EXISTS claims_stale (
     event TEXT COLLATE "C" PRIMARY KEY
 );
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS tokens INTEGER NOT NULL DEFAULT 0;
+-- How often the spaced phrase `pat` occurs in `hay`, counting overlapping occurrences (for a
+-- phrase such as `a b a`; others are counted by `replace`, see `PgStore::search_text`).
+CREATE OR REPLACE FUNCTION phrase_count(hay TEXT, pat TEXT) RETURNS INTEGER
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    n INTEGER := 0;
+    at INTEGER;
+BEGIN
+    LOOP
+        at := strpos(hay, pat);
+        EXIT WHEN at = 0;
+        n := n + 1;
+        hay := substr(hay, at + 1);
+    END LOOP;
+    RETURN n;
+END
+$$;
 "#;
 
 /// How often a commit is tried when the server reports a deadlock, a serialisation failure or a
@@ -387,7 +409,7 @@ fn create_schema(client: &mut Client, shown: &str) -> Result<(), StoreError> {
             })
         }
         Some(found) if found < SCHEMA_VERSION => {
-            reindex_search(&mut tx).map_err(open_err)?;
+            reindex_search(&mut tx, found).map_err(open_err)?;
             tx.execute("UPDATE schema_version SET version = $1", &[&SCHEMA_VERSION])
                 .map_err(open_err)?;
         }
@@ -403,10 +425,11 @@ fn create_schema(client: &mut Client, shown: &str) -> Result<(), StoreError> {
     tx.commit().map_err(open_err)
 }
 
-/// Replace the lowercased text schema 1 kept in `search` by the analysed terms, batch by batch
-/// (inside the schema transaction: other workers wait, and a failure leaves schema 1). A
-/// stored article that cannot be read is analysed from that text, which holds the same words.
-fn reindex_search<C: GenericClient>(tx: &mut C) -> Result<(), postgres::Error> {
+/// Replace what an older schema kept in `search` (schema 1: the lowercased text; 2: the analysed
+/// terms between single spaces) by the spaced tokens, and count them, batch by batch (inside the
+/// schema transaction: other workers wait, and a failure leaves the old schema). A stored
+/// article that cannot be read is analysed from that column, which holds the same words.
+fn reindex_search<C: GenericClient>(tx: &mut C, found: i64) -> Result<(), postgres::Error> {
     let mut after = 0i64;
     loop {
         let rows = tx.query(
@@ -417,12 +440,15 @@ fn reindex_search<C: GenericClient>(tx: &mut C) -> Result<(), postgres::Error> {
             let seq: i64 = r.get(0);
             let article: &str = r.get(1);
             let terms = match serde_json::from_str::<Article>(article) {
-                Ok(a) => padded_document_terms(&a),
-                Err(_) => format!(" {} ", crate::index_terms(r.get(2)).join(" ")),
+                Ok(a) => document_terms(&a),
+                Err(_) if found >= 2 => r.get::<_, &str>(2).trim().to_string(),
+                Err(_) => crate::index_terms(r.get(2)).join(" "),
             };
+            let (spaced, n) = spaced_tokens(&terms);
+            let n = i32::try_from(n).unwrap_or(i32::MAX);
             tx.execute(
-                "UPDATE documents SET search = $1 WHERE seq = $2",
-                &[&text(&terms), &seq],
+                "UPDATE documents SET search = $1, tokens = $2 WHERE seq = $3",
+                &[&text(&spaced), &n, &seq],
             )?;
             after = seq;
         }
@@ -559,7 +585,7 @@ fn try_commit(
     client: &mut Client,
     c: &Commit,
     article_json: &str,
-    search: &str,
+    search: &(String, i32),
     in_decision: bool,
 ) -> Result<Attempt, postgres::Error> {
     if in_decision {
@@ -631,14 +657,14 @@ fn write_commit<C: GenericClient>(
     tx: &mut C,
     c: &Commit,
     article_json: &str,
-    search: &str,
+    search: &(String, i32),
 ) -> Result<Attempt, postgres::Error> {
     let a = &c.document.article;
     // First, so that a worker racing us for the same id waits here (on the primary key) until we
     // commit or roll back, and then sees our row.
     let inserted = tx.execute(
-        "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, vector, why, fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, tokens, vector, why, fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (id) DO NOTHING",
         &[
             &text(&a.id),
@@ -650,7 +676,8 @@ fn write_commit<C: GenericClient>(
             &opt_text(&c.document.duplicate_of),
             &opt_text(&c.document.translation_of),
             &article_json,
-            &search,
+            &search.0,
+            &search.1,
             &c.document.vector.as_deref().map(vector_to_blob),
             &opt_text(&c.document.why),
             &c.fingerprint,
@@ -810,7 +837,11 @@ impl Store for PgStore {
     fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
         let a = &c.document.article;
         let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
-        let search = text(&padded_document_terms(a)).into_owned();
+        let (spaced, n) = spaced_tokens(&document_terms(a));
+        let search = (
+            text(&spaced).into_owned(),
+            i32::try_from(n).unwrap_or(i32::MAX),
+        );
         let in_decision = self.deciding.load(Ordering::SeqCst);
         let attempt =
             self.with_client(|client| try_commit(client, c, &article_json, &search, in_decision));
@@ -1183,87 +1214,170 @@ impl Store for PgStore {
             .collect())
     }
 
-    /// One pass over the documents' analysed terms (the `search` column, see
-    /// `padded_document_terms`): each alternative and exclusion is one `strpos` of its padded
-    /// terms, so a phrase matches where its terms follow each other, as in the SQLite index.
-    /// Documents that match more groups rank first, then those whose first match is earlier
-    /// (the title's terms come first), then the older.
+    /// Ranked as SQLite ranks (see [`PgStore::ranked`]): the documents matching every group
+    /// first, then, with `fallback_any`, those matching any.
     fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let mut params: Vec<String> = Vec::new();
-        let mut terms: Vec<String> = Vec::new();
-        // Per group, the parameter numbers of its alternatives.
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for group in &query.groups {
-            let mut alts = Vec::new();
-            for alt in group.iter().filter_map(|a| padded(a)) {
-                if !params.contains(&alt) {
-                    terms.push(alt.trim().to_string());
-                    params.push(text(&alt).into_owned());
-                    alts.push(params.len());
-                }
-            }
-            if !alts.is_empty() {
-                groups.push(alts);
-            }
-        }
-        if groups.is_empty() {
+        let phrases = Phrases::of(query);
+        if phrases.groups.is_empty() {
             return Ok(Vec::new());
         }
-        let positives = params.len();
-        for x in query.exclude.iter().filter_map(|x| padded(x)) {
-            params.push(text(&x).into_owned());
+        let mut hits = self.ranked(&phrases, true, limit)?;
+        if query.fallback_any && hits.len() < limit && query.groups.len() > 1 {
+            for h in self.ranked(&phrases, false, limit)? {
+                if hits.len() >= limit {
+                    break;
+                }
+                if !hits.iter().any(|k| k.document == h.document) {
+                    hits.push(h);
+                }
+            }
         }
-        // Only parameter numbers and counts are written into the statement; the query's text
-        // travels as parameters.
-        let found: Vec<String> = (1..=params.len())
-            .map(|i| format!("strpos(search, ${i}) AS p{i}"))
-            .collect();
-        let matched: Vec<String> = groups
+        Ok(hits)
+    }
+}
+
+/// FTS5's bm25 parameters (`fts5_aux.c`).
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.75;
+/// The least idf FTS5 gives a phrase (one in over half the documents).
+const BM25_MIN_IDF: f64 = 1e-6;
+
+/// Full-text queries in a large store rank the newest this many documents first, as on SQLite.
+const RECENT_ROWS: i64 = 20_000;
+
+impl PgStore {
+    /// The best `limit` documents matching every group of `phrases` (`all`) or any, best
+    /// first, exactly as SQLite's FTS5 index ranks them: over the same tokens (the `search`
+    /// column), by the same bm25 (k1 1.2, b 0.75; idf `ln((N - n + 0.5) / (n + 0.5))`, at least
+    /// 1e-6, from the documents holding each phrase among all N; a document's length and the
+    /// average in tokens), summed over the phrases in the same order, so the same floating-point
+    /// numbers; ties go to the older document on both. In a store of over twice [`RECENT_ROWS`]
+    /// documents the newest [`RECENT_ROWS`] are ranked first, as on SQLite.
+    fn ranked(&self, phrases: &Phrases, all: bool, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let (n, last): (i64, Option<i64>) = self.with_client(|client| {
+            let r = client.query_one(
+                "SELECT count(*), (SELECT seq FROM documents ORDER BY seq DESC OFFSET $1 LIMIT 1)
+                 FROM documents",
+                &[&RECENT_ROWS],
+            )?;
+            Ok((r.get(0), r.get(1)))
+        })?;
+        if n > 2 * RECENT_ROWS {
+            if let Some(after) = last {
+                let recent = self.ranked_after(phrases, all, limit, after)?;
+                if recent.len() >= limit {
+                    return Ok(recent);
+                }
+            }
+        }
+        self.ranked_after(phrases, all, limit, 0)
+    }
+
+    /// [`PgStore::ranked`] over the documents stored after position `after`.
+    fn ranked_after(
+        &self,
+        phrases: &Phrases,
+        all: bool,
+        limit: usize,
+        after: i64,
+    ) -> Result<Vec<Hit>, StoreError> {
+        // Parameters: $1 k1, $2 b, $3 least idf, $4 limit, $5 after, then one spaced phrase per
+        // positive phrase (in FTS5's order, repeats across groups included: FTS5 counts them
+        // twice), then the exclusions. Only parameter numbers reach the statement's text.
+        let mut params: Vec<String> = Vec::new();
+        let mut counts = Vec::new(); // per positive phrase: the expression of its occurrences
+        let mut groups: Vec<Vec<String>> = Vec::new(); // per group: its alternatives' conditions
+        for alts in &phrases.groups {
+            let mut conds = Vec::new();
+            for a in alts {
+                let (spaced, tokens) = spaced_tokens(a);
+                let i = counts.len() + 1;
+                if tokens == 0 {
+                    // FTS5: a phrase with no token matches nothing.
+                    counts.push("0".to_string());
+                    conds.push("false".to_string());
+                    continue;
+                }
+                let p = params.len() + 6;
+                counts.push(if self_overlapping(&spaced) {
+                    format!("phrase_count(search, ${p})")
+                } else {
+                    format!("(length(search) - length(replace(search, ${p}, ''))) / length(${p})")
+                });
+                conds.push(format!("f{i} > 0"));
+                params.push(spaced);
+            }
+            groups.push(conds);
+        }
+        let mut excluded = Vec::new();
+        for x in &phrases.exclude {
+            let (spaced, tokens) = spaced_tokens(x);
+            // FTS5: excluding a phrase with no token excludes nothing.
+            if tokens > 0 {
+                params.push(spaced);
+                excluded.push(format!("strpos(search, ${}) = 0", params.len() + 5));
+            }
+        }
+        let k = counts.len();
+        let f_cols: Vec<String> = counts
             .iter()
-            .map(|alts| {
-                let any: Vec<String> = alts.iter().map(|i| format!("p{i} > 0")).collect();
-                format!("(CASE WHEN {} THEN 1 ELSE 0 END)", any.join(" OR "))
+            .enumerate()
+            .map(|(i, c)| format!("({c})::float8 AS f{}", i + 1))
+            .collect();
+        let hits: Vec<String> = (1..=k)
+            .map(|i| format!("count(*) FILTER (WHERE f{i} > 0)::float8 AS h{i}"))
+            .collect();
+        // As fts5_aux.c computes it, operation by operation, in double precision.
+        let idf: Vec<String> = (1..=k)
+            .map(|i| {
+                let raw = format!("ln((n - h{i} + 0.5) / (h{i} + 0.5))");
+                format!("CASE WHEN {raw} <= 0 THEN $3::float8 ELSE {raw} END AS i{i}")
             })
             .collect();
-        let first: Vec<String> = (1..=positives)
-            .map(|i| format!("nullif(p{i}, 0)"))
+        let mut score = "0::float8".to_string();
+        for i in 1..=k {
+            score = format!(
+                "({score} + i{i} * ((f{i} * ($1::float8 + 1.0)) / (f{i} + $1::float8 * ((1.0 - $2::float8) + ($2::float8 * tokens::float8) / avgdl))))"
+            );
+        }
+        let conds: Vec<String> = groups
+            .iter()
+            .map(|g| format!("({})", g.join(" OR ")))
             .collect();
-        let mut filter = vec![format!(
-            "matched >= {}",
-            if query.fallback_any { 1 } else { groups.len() }
-        )];
-        filter.extend((positives + 1..=params.len()).map(|i| format!("p{i} = 0")));
+        let filter = format!("({})", conds.join(if all { " AND " } else { " OR " }));
+        let kept = if excluded.is_empty() {
+            "true".to_string()
+        } else {
+            excluded.join(" AND ")
+        };
         let sql = format!(
-            "SELECT d.id, d.title, d.event, d.article, r.matched, r.pos FROM
-               (SELECT seq, matched, pos FROM
-                  (SELECT seq, {matched} AS matched, least({first}) AS pos, {excluded}
-                   FROM (SELECT seq, {found} FROM documents) f) m
-                WHERE {filter}
-                ORDER BY matched DESC, pos, seq LIMIT ${limit}) r
+            "WITH f AS MATERIALIZED (SELECT seq, tokens, {f_cols}, {kept} AS kept FROM documents),
+             s AS (SELECT count(*)::float8 AS n, coalesce(sum(tokens), 0)::float8 AS total, {hits}
+                   FROM f),
+             w AS (SELECT total / nullif(n, 0) AS avgdl, {idf} FROM s)
+             SELECT d.id, d.title, d.event, d.article, r.score FROM
+               (SELECT f.seq, {score} AS score FROM f, w
+                WHERE f.seq > $5::bigint AND kept AND {filter}
+                ORDER BY score DESC, f.seq LIMIT $4::bigint) r
              JOIN documents d ON d.seq = r.seq
-             ORDER BY r.matched DESC, r.pos, r.seq",
-            matched = matched.join(" + "),
-            first = first.join(", "),
-            excluded = if positives < params.len() {
-                (positives + 1..=params.len())
-                    .map(|i| format!("p{i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            } else {
-                "0 AS no_exclusion".to_string()
-            },
-            found = found.join(", "),
-            filter = filter.join(" AND "),
-            limit = params.len() + 1,
+             ORDER BY r.score DESC, r.seq",
+            f_cols = f_cols.join(", "),
+            hits = hits.join(", "),
+            idf = idf.join(", "),
         );
+        let terms = phrases.terms();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self.with_client(|client| {
             let mut args: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                params.iter().map(|p| p as _).collect();
-            args.push(&limit);
+                vec![&BM25_K1, &BM25_B, &BM25_MIN_IDF, &limit, &after];
+            args.extend(
+                params
+                    .iter()
+                    .map(|p| p as &(dyn postgres::types::ToSql + Sync)),
+            );
             client.query(&sql, &args)
         })?;
         let mut out = Vec::with_capacity(rows.len());
@@ -1273,11 +1387,10 @@ impl Store for PgStore {
             let paragraphs = serde_json::from_str::<serde_json::Value>(&article)
                 .ok()
                 .and_then(|v| v.get("paragraphs").map(|p| p.to_string()));
-            let matched: i32 = r.get(4);
-            let pos: i32 = r.get(5);
+            let score: f64 = r.get(4);
             out.push(Hit {
                 snippet: hit_snippet(title.as_deref(), paragraphs.as_deref(), &terms),
-                score: matched as f32 + 1.0 / (1.0 + pos as f32),
+                score: score as f32,
                 document: r.get(0),
                 title,
                 event: r.get(2),

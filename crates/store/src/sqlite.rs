@@ -316,7 +316,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Run one FTS5 match expression, best (lowest bm25) first.
     /// The best `limit` documents for an FTS5 expression. Ranking costs time in proportion
     /// to the matching rows (a common word matches most of a large store), so in a store of
     /// more than twice [`RECENT_ROWS`] documents the newest [`RECENT_ROWS`] are ranked first,
@@ -346,12 +345,13 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(
             // Ranked inside the full-text index first, so only the best `limit` rows are
             // joined to their documents and have their paragraphs read (a common word
-            // matches tens of thousands of rows).
+            // matches tens of thousands of rows). Equal scores go to the older document, as
+            // on PostgreSQL.
             "SELECT d.id, d.title, d.event, json_extract(d.article, '$.paragraphs'), f.rank
              FROM (SELECT rowid, rank FROM documents_fts
-                   WHERE documents_fts MATCH ?1 AND rowid > ?3 ORDER BY rank LIMIT ?2) f
+                   WHERE documents_fts MATCH ?1 AND rowid > ?3 ORDER BY rank, rowid LIMIT ?2) f
              JOIN documents d ON d.seq = f.rowid
-             ORDER BY f.rank",
+             ORDER BY f.rank, f.rowid",
         )?;
         let rows = stmt.query_map(params![expr, limit as i64, after], |r| {
             Ok((

@@ -104,7 +104,7 @@ fn a_schema_1_store_is_reanalysed_when_opened() {
         .query_one("SELECT max(version) FROM schema_version", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let ids = |q: &str| -> Vec<String> {
         s.search(q, 10)
             .unwrap()
@@ -119,6 +119,130 @@ fn a_schema_1_store_is_reanalysed_when_opened() {
         ..Default::default()
     };
     assert_eq!(s.search_text(&phrase, 10).unwrap().len(), 1);
+}
+
+/// A store written by schema 2 (the analysed terms between single spaces in `search`, no token
+/// counts) is brought to schema 3 when opened: searched and ranked like a new one.
+#[test]
+fn a_schema_2_store_is_reindexed_when_opened() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    let docs = [
+        store::suite::doc("a", "Leaders approved the budget. The budget was late."),
+        store::suite::doc("b", "Leaders approved the budget."),
+    ];
+    {
+        let mut s = PgStore::connect(&db).unwrap();
+        for d in &docs {
+            s.commit(&Commit::document_only(d.clone())).unwrap();
+        }
+    }
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    admin.batch_execute("SET search_path TO storyline").unwrap();
+    for d in &docs {
+        let terms = format!(" {} ", store::document_terms(&d.article));
+        admin
+            .execute(
+                "UPDATE documents SET search = $1, tokens = 0 WHERE id = $2",
+                &[&terms, &d.article.id],
+            )
+            .unwrap();
+    }
+    admin
+        .batch_execute("UPDATE schema_version SET version = 2")
+        .unwrap();
+    let s = PgStore::connect(&db).unwrap();
+    let version: i64 = admin
+        .query_one("SELECT max(version) FROM storyline.schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 3);
+    let reopened: Vec<String> = s
+        .search("budget", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    // Two mentions in a longer document against one in a shorter: bm25 over token counts.
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite = store::SqliteStore::open(dir.path()).unwrap();
+    for d in &docs {
+        sqlite.commit(&Commit::document_only(d.clone())).unwrap();
+    }
+    let expected: Vec<String> = sqlite
+        .search("budget", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    assert_eq!(reopened, expected);
+}
+
+/// Both backends give the same ranked ids with the same scores: bm25 over the same tokens,
+/// ties (documents of equal length and counts) to the older document, phrases (one that
+/// overlaps itself too), alternatives, exclusions, the any-group fallback, terms FTS5 cuts at
+/// punctuation, and Chinese.
+#[test]
+fn postgres_ranks_full_text_hits_as_sqlite_does() {
+    let Some(url) = server() else { return };
+    let texts = [
+        ("long", "The budget talks ran late. Budget budget budget, said the minister of finance, and the budget passed after a long night of votes in the chamber."),
+        ("short", "Budget passed."),
+        ("tie-a", "The minister signed the budget."),
+        ("tie-b", "The minister signed the budget."),
+        ("covid", "COVID-19 cases rose; the U.S. budget for covid-19 vaccines grew."),
+        ("other", "Farmers protested against the new tariffs in the capital."),
+        ("zh", "金砖国家领导人会晤在喀山举行，预算问题成为焦点。"),
+        ("zh2", "金砖国家扩员。"),
+        ("vote", "The chamber held a vote on the budget, and a second vote on tariffs."),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite = store::SqliteStore::open(dir.path()).unwrap();
+    let mut pg = PgStore::connect(&fresh_database(&url)).unwrap();
+    for (id, text) in texts {
+        let mut d = store::suite::doc(id, text);
+        if id.starts_with("zh") {
+            d.article.segments[0].lang = "zh-Hans".into();
+        }
+        sqlite.commit(&Commit::document_only(d.clone())).unwrap();
+        pg.commit(&Commit::document_only(d)).unwrap();
+    }
+    let q = |groups: &[&[&str]], exclude: &[&str], fallback_any: bool| store::TextQuery {
+        groups: groups
+            .iter()
+            .map(|g| g.iter().map(|a| a.to_string()).collect())
+            .collect(),
+        exclude: exclude.iter().map(|x| x.to_string()).collect(),
+        fallback_any,
+    };
+    let queries = [
+        q(&[&["budget"]], &[], false),
+        q(&[&["budget"], &["minister"]], &[], false),
+        q(&[&["budget", "tariffs"]], &[], false),
+        q(&[&["signed the budget"]], &[], false),
+        q(&[&["budget budget"]], &[], false),
+        q(&[&["budget"]], &["minister"], false),
+        q(&[&["budget"], &["farmers"]], &[], true),
+        q(&[&["covid-19"]], &[], false),
+        q(&[&["u.s. budget"]], &[], false),
+        q(&[&["金砖"], &["预算", "budget"]], &[], true),
+        q(&[&["vote"], &["budget"], &["tariffs"]], &["—"], true),
+        q(&[&["the"]], &[], false),
+    ];
+    for query in &queries {
+        for limit in [2, 10] {
+            let ranked = |s: &dyn Store| -> Vec<(String, f32)> {
+                s.search_text(query, limit)
+                    .unwrap()
+                    .into_iter()
+                    .map(|h| (h.document, h.score))
+                    .collect()
+            };
+            let expected = ranked(&sqlite);
+            assert!(!expected.is_empty(), "{query:?} finds nothing on SQLite");
+            assert_eq!(ranked(&pg), expected, "{query:?}, limit {limit}");
+        }
+    }
 }
 
 #[test]
