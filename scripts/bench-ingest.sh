@@ -23,32 +23,16 @@ mkdir -p "$WORK"
 python3 - "$EVAL_DIR" "$WORK" "$TOTAL" "$CHUNK" <<'PY'
 import json, sys, datetime, os
 sys.path.insert(0, "scripts")
-from bench_articles import articles
+from bench_articles import articles, copies
 src, work, total, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 docs = articles(src)
-out, n, k = None, 0, 0
-while n < total:
-    for d in docs:
-        if n >= total:
-            break
-        if n % chunk == 0:
-            if out:
-                out.close()
-            out = open(os.path.join(work, "chunk-%03d.jsonl" % (n // chunk)), "w", encoding="utf-8")
-        e = dict(d)
-        e["id"] = "%s~%d" % (d["id"], k)
-        # Every article gets a publication date (the eval sets mostly have none), each copy
-        # 120 days after the previous one: stories recur, but a copy is news of its own time
-        # and starts events of its own instead of growing the first copy's events forever.
-        try:
-            base = datetime.date.fromisoformat((d.get("published") or "")[:10])
-        except ValueError:
-            base = datetime.date(2018, 1, 1)
-        e["published"] = (base + datetime.timedelta(days=120 * k)).isoformat()
-        e["text"] = "Report %d.\n%s" % (k, d["text"])
-        out.write(json.dumps(e, ensure_ascii=False) + "\n")
-        n += 1
-    k += 1
+out = None
+for n, e in enumerate(copies(docs, "", total, 0)):
+    if n % chunk == 0:
+        if out:
+            out.close()
+        out = open(os.path.join(work, "chunk-%03d.jsonl" % (n // chunk)), "w", encoding="utf-8")
+    out.write(json.dumps(e, ensure_ascii=False) + "\n")
 out.close()
 PY
 chars=$(python3 -c "import json,glob;t=[len(json.loads(l)['text']) for l in open(sorted(glob.glob('$WORK/chunk-*.jsonl'))[0])];print(sum(t)//len(t))")

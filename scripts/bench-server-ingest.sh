@@ -32,6 +32,7 @@ mkdir -p "$WORK"
 python3 - "$EVAL_DIR" "$WORK" "$BIG" "$((POSTS + WARMUP))" <<'PY'
 import datetime, json, os, random, sys
 sys.path.insert(0, "scripts")
+from bench_articles import copies as bench_copies
 src, work, total, posts = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 docs = []
 if os.path.isdir(src):
@@ -58,22 +59,7 @@ if not docs:
                      "text": "\n".join(body)})
 
 def copies(prefix, count, first_k):
-    k, n = first_k, 0
-    while n < count:
-        for d in docs:
-            if n >= count:
-                return
-            e = dict(d)
-            e["id"] = "%s%s~%d" % (prefix, d["id"], k)
-            try:
-                base = datetime.date.fromisoformat((d.get("published") or "")[:10])
-            except ValueError:
-                base = datetime.date(2018, 1, 1)
-            e["published"] = (base + datetime.timedelta(days=120 * k)).isoformat()
-            e["text"] = "Report %d.\n%s" % (k, d["text"])
-            yield e
-            n += 1
-        k += 1
+    return bench_copies(docs, prefix, count, first_k)
 
 with open(os.path.join(work, "stream.jsonl"), "w", encoding="utf-8") as f:
     for e in copies("", total, 0):

@@ -1,6 +1,7 @@
 """The base articles of the benchmarks (bench-ingest.sh, bench-scale.py): the clustering eval
 sets' articles (EVAL_DIR, default ../shared/eval/clustering), or with ARTICLE_CHARS=MIN-MAX
 articles of MIN..MAX characters built from related ones (see `articles`)."""
+import datetime
 import json
 import os
 import sys
@@ -79,3 +80,26 @@ def articles(eval_dir):
           f"(median {sizes[len(sizes) // 2]}, mean {sum(sizes) // len(sizes)})",
           file=sys.stderr, flush=True)
     return out
+
+
+def copies(docs, prefix, count, first_k):
+    """`count` copies of `docs` in turn as a stream (scripts/bench-ingest.sh,
+    bench-server-ingest.sh): copy k of an article gets the id `PREFIX<id>~k`, a publication date
+    120 days after copy k-1's (stories recur, but a copy is news of its own time and starts events
+    of its own) and a numbered opening line, so each copy is new content."""
+    k, n = first_k, 0
+    while n < count:
+        for d in docs:
+            if n >= count:
+                return
+            e = dict(d)
+            e["id"] = "%s%s~%d" % (prefix, d["id"], k)
+            try:
+                base = datetime.date.fromisoformat((d.get("published") or "")[:10])
+            except ValueError:
+                base = datetime.date(2018, 1, 1)
+            e["published"] = (base + datetime.timedelta(days=120 * k)).isoformat()
+            e["text"] = "Report %d.\n%s" % (k, d["text"])
+            yield e
+            n += 1
+        k += 1

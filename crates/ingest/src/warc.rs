@@ -182,16 +182,10 @@ impl Records {
                 && !refers.is_empty()
                 && length <= MAX_FIELDS_BYTES
             {
-                let mut block = Vec::with_capacity(length as usize);
-                match Read::take(&mut self.reader, length).read_to_end(&mut block) {
-                    Ok(n) if n as u64 == length => {}
-                    Ok(_) => {
-                        return self.fail(
-                            "truncated WARC record: block shorter than its Content-Length".into(),
-                        )
-                    }
-                    Err(e) => return self.fail(read_failure(gz, &e)),
-                }
+                let block = match read_block(&mut self.reader, length, gz, true) {
+                    Ok(block) => block,
+                    Err(why) => return self.fail(why),
+                };
                 let hints = hints_of(&block);
                 if hints.is_empty() {
                     continue;
@@ -201,18 +195,8 @@ impl Records {
             let wanted = (kind == "response" && block_type.starts_with("application/http"))
                 || (kind == "resource" && block_type.contains("html"));
             if !wanted || length > self.opts.max_document_bytes as u64 {
-                let skipped = std::io::copy(
-                    &mut Read::take(&mut self.reader, length),
-                    &mut std::io::sink(),
-                );
-                match skipped {
-                    Ok(n) if n == length => {}
-                    Ok(_) => {
-                        return self.fail(
-                            "truncated WARC record: block shorter than its Content-Length".into(),
-                        )
-                    }
-                    Err(e) => return self.fail(read_failure(gz, &e)),
+                if let Err(why) = read_block(&mut self.reader, length, gz, false) {
+                    return self.fail(why);
                 }
                 if wanted {
                     let at = format!("{}#record{}", self.shown, self.record);
@@ -226,16 +210,10 @@ impl Records {
                 }
                 continue;
             }
-            let mut block = Vec::with_capacity(length as usize);
-            match Read::take(&mut self.reader, length).read_to_end(&mut block) {
-                Ok(n) if n as u64 == length => {}
-                Ok(_) => {
-                    return self.fail(
-                        "truncated WARC record: block shorter than its Content-Length".into(),
-                    )
-                }
-                Err(e) => return self.fail(read_failure(gz, &e)),
-            }
+            let block = match read_block(&mut self.reader, length, gz, true) {
+                Ok(block) => block,
+                Err(why) => return self.fail(why),
+            };
             let at = format!("{}#record{}", self.shown, self.record);
             let (body, charset, note) = if kind == "response" {
                 match http_payload(&block, self.opts.max_document_bytes) {
@@ -318,6 +296,30 @@ fn merge(into: &mut Hints, from: Hints) {
     into.author = into.author.take().or(author);
     into.outlet = into.outlet.take().or(outlet);
     into.via = into.via.take().or(via);
+}
+
+/// Read a record's block of `length` bytes (`keep`: into memory; otherwise skipped), or say why
+/// it cannot be read: cut short, or the read failed (`gz`: inside a gzip member).
+fn read_block(
+    reader: &mut dyn BufRead,
+    length: u64,
+    gz: bool,
+    keep: bool,
+) -> Result<Vec<u8>, String> {
+    let mut block = Vec::new();
+    let read = if keep {
+        block.reserve(length as usize);
+        Read::take(reader, length)
+            .read_to_end(&mut block)
+            .map(|n| n as u64)
+    } else {
+        std::io::copy(&mut Read::take(reader, length), &mut std::io::sink())
+    };
+    match read {
+        Ok(n) if n == length => Ok(block),
+        Ok(_) => Err("truncated WARC record: block shorter than its Content-Length".into()),
+        Err(e) => Err(read_failure(gz, &e)),
+    }
 }
 
 /// Read one line, tolerating bytes that are not UTF-8 (headers are ASCII in practice).
