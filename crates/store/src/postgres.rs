@@ -1214,7 +1214,7 @@ impl Store for PgStore {
             .collect())
     }
 
-    /// Ranked as SQLite ranks (see [`PgStore::ranked`]): the documents matching every group
+    /// Ranked as SQLite ranks (see `PgStore::ranked`): the documents matching every group
     /// first, then, with `fallback_any`, those matching any.
     fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
         if limit == 0 {
