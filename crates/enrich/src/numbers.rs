@@ -689,10 +689,14 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
     }
     let next = t.at(j);
     if unit.is_none() {
-        // Part of a token after it: "5G", "3D", "5-year".
-        if next.is_some_and(is_spaced_letter)
-            || next == Some('-') && t.at(j + 1).is_some_and(char::is_alphabetic)
-        {
+        // Part of a token after it: "5G", "3D" (a compound such as "20-year-old" or
+        // "281-store" is a figure).
+        if next.is_some_and(is_spaced_letter) {
+            return None;
+        }
+        // Small counts are usually written as words ("two stores", "zwei Filialen"): a digit
+        // without a unit is not a figure, so that languages that write digits do not differ.
+        if value < 10.0 && value.fract() == 0.0 && !scaled {
             return None;
         }
         // Years and days of the month.
@@ -719,6 +723,15 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
         if !digits {
             return None;
         }
+    }
+    // "в 2017 году": a year, whatever the word after it.
+    if unit.as_deref() == Some("years")
+        && !grouped
+        && !scaled
+        && (1900.0..=2100.0).contains(&value)
+        && value.fract() == 0.0
+    {
+        return None;
     }
     if !digits && value < 10.0 {
         return None;

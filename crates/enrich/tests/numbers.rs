@@ -73,6 +73,7 @@ fn russian_spaces_decimal_comma_and_scales() {
     assert_eq!(one("Погибли 1\u{a0}200 человек.", "ru"), people(1200.0));
     assert_eq!(one("Эвакуированы 16 000 жителей.", "ru"), people(16000.0));
     assert_eq!(one("Рост на 5,2%.", "ru"), (5.2, Some("percent".into())));
+    assert!(read("Это было в 2017 году и в 19-м веке.", "ru").is_empty());
 }
 
 #[test]
@@ -137,6 +138,16 @@ fn english_units_are_a_closed_set() {
         vec![people(187000.0), people(600000.0)]
     );
     assert!(read("COVID-19 hit the G20 and 5G networks.", "en").is_empty());
+    assert_eq!(
+        one("A 25,000-strong crowd gathered.", "en"),
+        (25000.0, None)
+    );
+    // A digit alone is a word elsewhere ("two stores"): not a figure without a unit.
+    assert!(read("It opened 2 stores.", "en").is_empty());
+    assert_eq!(
+        one("It grew 2 percent.", "en"),
+        (2.0, Some("percent".into()))
+    );
 }
 
 #[test]
@@ -148,7 +159,7 @@ fn a_language_without_data_reads_plain_digits_only() {
         (5.5, Some("percent".into()))
     );
     // "millones" is a Spanish scale word: it means nothing without the Spanish table.
-    assert_eq!(one("Gharama 3 millones.", "sw"), (3.0, None));
+    assert_eq!(one("Gharama 30 millones.", "sw"), (30.0, None));
     assert_eq!(one("1.200 personas", "xx").0, 1200.0);
 }
 
