@@ -333,8 +333,7 @@ fn read_digits(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
     }
     let mut grouped = false;
     let mut frac = String::new();
-    loop {
-        let Some(c) = t.at(j) else { break };
+    while let Some(c) = t.at(j) {
         let run = t.digits_end(j + 1) - (j + 1);
         let is_group = if neutral {
             matches!(c, ',' | '.' | '\u{a0}' | '\u{202f}' | '\u{2009}')
@@ -472,7 +471,7 @@ pub fn figures_with(sentence: &str, loc: &Locale) -> Vec<Figure> {
         let starts_digit = digit(c).is_some();
         let starts_cjk = cjk_numerals
             && (cjk_digit(c).is_some() || c == '十')
-            && !t.at(i + 1).is_some_and(|n| digit(n).is_some());
+            && t.at(i + 1).is_none_or(|n| digit(n).is_none());
         if !starts_digit && !starts_cjk {
             i += 1;
             continue;
