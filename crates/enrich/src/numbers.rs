@@ -582,8 +582,10 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
             scaled = true;
             j = e;
             // `1万6000`: a smaller number after a large multiplier adds to it.
-            if m >= 1e4 && t.digit_at(j).is_some() {
-                if let Some(r) = read_digits(t, j, loc) {
+            // `1억 2500만`, `7만 7천` (Korean writes a space between the parts).
+            let next = if loc.attached { t.skip_space(j) } else { j };
+            if m >= 1e4 && t.digit_at(next).is_some() {
+                if let Some(r) = read_digits(t, next, loc) {
                     if r.value < m {
                         total += value;
                         value = r.value;

@@ -62,6 +62,17 @@ fn japanese_multipliers_and_counters() {
     assert_eq!(one("1万6000人が避難した。", "ja"), people(16000.0));
     assert_eq!(one("約3億ドルの損失。", "ja"), (3e8, Some("USD".into())));
     assert!(read("数千人が集まった。", "ja").is_empty());
+    assert!(read("19世紀の2度目の会議。", "ja").is_empty());
+}
+
+#[test]
+fn korean_multipliers_with_spaces() {
+    assert_eq!(
+        one("1억 2500만 파운드에 매도했다.", "ko"),
+        (1.25e8, Some("GBP".into()))
+    );
+    assert_eq!(one("조회 수가 7만 7천을 넘었다.", "ko"), (77000.0, None));
+    assert_eq!(one("3백만 명이 산다.", "ko"), people(3e6));
 }
 
 #[test]
@@ -108,6 +119,8 @@ fn arabic_with_arabic_indic_digits() {
         (3.5e6, Some("USD".into()))
     );
     assert_eq!(one("أصيب 16,000 شخص.", "ar"), people(16000.0));
+    assert_eq!(one("توفي أكثر من 360.000 شخص.", "ar"), people(360000.0));
+    assert_eq!(one("نمو 3.5 بالمائة.", "ar"), (3.5, Some("percent".into())));
 }
 
 #[test]
