@@ -266,8 +266,11 @@ pub fn candidates(
                 .within(p.index, s.clone())
                 .map(|m| ents.entities[m.entity].id.clone())
                 .collect();
+            // Only figures in a known unit are compared: a bare count ("16 regions") says too
+            // little to tell one claim from another.
             let figures: Vec<CandidateFigure> = sentence_facts
                 .iter()
+                .filter(|f| f.fact.unit.is_some())
                 .map(|f| CandidateFigure {
                     value: f.fact.value,
                     unit: f.fact.unit.clone(),

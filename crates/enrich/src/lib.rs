@@ -11,6 +11,7 @@ mod entities;
 mod facts;
 mod gazetteer;
 pub mod names;
+pub mod numbers;
 mod quotes;
 mod resources;
 
