@@ -417,6 +417,12 @@ fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
         .status()
         .unwrap();
     assert!(status.success());
+    // Let /p/3 finish only once the signal has been taken (no longer pending for the
+    // process): a signal is delivered when a thread of the process runs, and on a loaded
+    // machine the fetch of /p/3 could otherwise end, and /p/4 start, before any thread has.
+    while signal_pending(child.id()) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     release.store(true, Ordering::SeqCst);
     let o = child.wait_with_output().unwrap();
     assert!(stderr(&o).contains("stopped by a signal"), "{}", stderr(&o));
@@ -434,6 +440,19 @@ fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
     assert_eq!(site.hits("/p/1"), 1);
     assert_eq!(site.hits("/p/2"), 1);
     assert_eq!(site.hits("/p/4"), 1);
+}
+
+/// Whether a signal sent to process `pid` is still pending for it (Linux: `ShdPnd` in
+/// `/proc/PID/status`; elsewhere, or when it cannot be read, it is taken as delivered).
+fn signal_pending(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("ShdPnd:"))
+                .map(|mask| mask.trim().trim_start_matches('0').is_empty())
+        })
+        .is_some_and(|none| !none)
 }
 
 /// A page with text only: no `<title>`, headline, date, author or site name of its own.
