@@ -47,18 +47,24 @@ SERVER=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/robots.txt" >/dev/null && break; sleep 0.1; done
 
 now() { date +%s.%N; }
+# CPU seconds the loopback site has used so far (utime + stime of its process): on two cores the
+# site's work is taken from the pipeline during the watch, and not during the ingest.
+site_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$SERVER/stat"; }
+c0=$(site_cpu)
 t0=$(now)
 "$BIN" --db "$WORK/db-watch" watch --once --allow-private --delay-secs 0 --contact bench@example.org \
   --archive "$WORK/warc" "http://127.0.0.1:$PORT/feed.xml" | head -1
 t1=$(now)
+c1=$(site_cpu)
 "$BIN" --db "$WORK/db-ingest" ingest "$WORK/warc"
 t2=$(now)
-python3 - "$N" "$t0" "$t1" "$t2" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$c0" "$c1" <<'PY'
 import sys
-n, t0, t1, t2 = int(sys.argv[1]), *map(float, sys.argv[2:])
+n, t0, t1, t2, c0, c1 = int(sys.argv[1]), *map(float, sys.argv[2:])
 w, i = t1 - t0, t2 - t1
 print("pages: %d" % n)
 print("watch --once (fetch + ingest): %.1f s, %.1f pages/s" % (w, n / w))
 print("ingest of its archive alone:   %.1f s, %.1f pages/s" % (i, n / i))
 print("watch / ingest rate: %.2f" % ((n / w) / (n / i)))
+print("the site's CPU during the watch: %.1f s (%.0f%% of one core over the watch)" % (c1 - c0, 100 * (c1 - c0) / w))
 PY
