@@ -187,9 +187,13 @@ pub struct WatchArgs {
     /// makes it longer).
     #[arg(long, default_value_t = 1.0)]
     pub delay_secs: f64,
-    /// Requests in flight at once, over all hosts (one per host).
+    /// Requests in flight at once, over all hosts (at most --per-host to each).
     #[arg(long, default_value_t = 8)]
     pub workers: usize,
+    /// Requests to one host in flight at once. The default, 1, is what a site owner expects;
+    /// raise it only for a site that is yours or that asks for it.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub per_host: u64,
     /// Largest response, in MiB (as sent and decompressed).
     #[arg(long, default_value_t = 16)]
     pub max_page_mib: u64,

@@ -71,6 +71,7 @@ pub fn watch(db: &Path, a: WatchArgs) -> Result<Done> {
             retries: a.retries,
             backoff: secs(a.backoff_secs),
             min_delay: secs(a.delay_secs),
+            per_host: a.per_host as usize,
             max_wait: Duration::from_secs(a.max_wait_secs),
             ..watch::FetchConfig::default()
         },

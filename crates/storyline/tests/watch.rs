@@ -694,3 +694,72 @@ fn watch_state_on_postgres_resumes_like_on_sqlite() {
         .as_deref()
         .is_some_and(|e| e.contains("/p/lost")));
 }
+
+/// A feed of `n` slow pages (each body sent in four pieces 60 ms apart).
+fn slow_site(n: usize) -> Site {
+    let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
+    let b = Arc::clone(&base);
+    let site = Site::start(move |req, _| {
+        let url = |p: &str| format!("{}{p}", b.get().unwrap());
+        if req.path == "/feed.xml" {
+            let items: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "<item><title>Item {i}</title><link>{}</link></item>",
+                        url(&format!("/p/{i}"))
+                    )
+                })
+                .collect();
+            let body = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Slow</title>{items}</channel></rss>"
+            );
+            return Reply::new(200, "application/rss+xml", body);
+        }
+        match req.path.strip_prefix("/p/") {
+            Some(i) => {
+                let mut reply = html(bare_page(&format!("Town{i}")));
+                reply.trickle = Some((reply.body.len() / 4 + 1, Duration::from_millis(60)));
+                reply
+            }
+            None => Reply::new(404, "text/plain", "not found"),
+        }
+    });
+    base.set(format!("http://{}", site.addr)).unwrap();
+    site
+}
+
+#[test]
+fn per_host_caps_the_requests_in_flight_to_one_host() {
+    // The default: one at a time, though eight workers could go.
+    let site = slow_site(6);
+    let dir = tempfile::tempdir().unwrap();
+    let o = watch(
+        &dir.path().join("one"),
+        &["--once"],
+        &[site.url("/feed.xml")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(site.max_in_flight(), 1);
+    assert_eq!(ids_and_texts(&dir.path().join("one")).len(), 6);
+
+    // --per-host 3: more than one at once, never more than three.
+    let site = slow_site(9);
+    let o = watch(
+        &dir.path().join("three"),
+        &["--once", "--per-host", "3"],
+        &[site.url("/feed.xml")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let most = site.max_in_flight();
+    assert!((2..=3).contains(&most), "{most} in flight");
+    assert_eq!(ids_and_texts(&dir.path().join("three")).len(), 9);
+
+    // Zero is not a cap.
+    let o = watch(
+        &dir.path().join("zero"),
+        &["--once", "--per-host", "0"],
+        &[site.url("/feed.xml")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--per-host"), "{}", stderr(&o));
+}

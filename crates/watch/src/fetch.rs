@@ -2,8 +2,8 @@
 //!
 //! Every request goes through the same gate: the URL must be `http`/`https`; robots.txt of its
 //! host (fetched on first use, cached for [`FetchConfig::robots_ttl`]) must allow it; the host
-//! must be free (at most one request per host at a time) and its delay since the last request
-//! passed (at least [`FetchConfig::min_delay`], more when robots.txt's `Crawl-delay` or a
+//! must have a free place (at most [`FetchConfig::per_host`] requests in flight, one by default)
+//! and its delay since the last request started or ended passed (at least [`FetchConfig::min_delay`], more when robots.txt's `Crawl-delay` or a
 //! `Retry-After` says so); the name must resolve to public addresses unless private ones are
 //! allowed (checked on the resolved addresses of every connection, so every redirect hop too).
 //! Redirects are followed here, hop by hop, up to a limit and never in a loop. 5xx answers and
@@ -44,8 +44,11 @@ pub struct FetchConfig {
     pub retries: u32,
     /// The first back-off; doubled on every retry.
     pub backoff: Duration,
-    /// Least time between two requests to one host.
+    /// Least time between two requests to one host: between one's start and the next's, and
+    /// between one's end and the next's start.
     pub min_delay: Duration,
+    /// Requests to one host in flight at once (at least 1).
+    pub per_host: usize,
     /// Longest `Retry-After` or `Crawl-delay` honoured; a server asking for more is given up on
     /// for this pass.
     pub max_wait: Duration,
@@ -67,6 +70,7 @@ impl Default for FetchConfig {
             retries: 3,
             backoff: Duration::from_secs(2),
             min_delay: Duration::from_secs(1),
+            per_host: 1,
             max_wait: Duration::from_secs(600),
             robots_ttl: Duration::from_secs(24 * 3600),
         }
@@ -158,7 +162,8 @@ struct RobotsEntry {
 
 #[derive(Default)]
 struct HostSlot {
-    busy: bool,
+    /// Requests to the host in flight.
+    in_flight: usize,
     /// Tickets of the workers waiting for the host, first come first served.
     waiting: std::collections::VecDeque<u64>,
     next_ticket: u64,
@@ -468,9 +473,10 @@ impl Fetcher {
         })
     }
 
-    /// Wait until `host` is free, its delay has passed and the workers that asked before are
-    /// served, then take it.
+    /// Wait until `host` has a free place, its delay has passed and the workers that asked
+    /// before are served, then take the place.
     fn acquire(&self, host: &str, url: &Url) -> Result<(), FetchError> {
+        let delay = self.host_delay(host);
         let mut hosts = self.hosts();
         let ticket = {
             let slot = hosts.entry(host.to_string()).or_default();
@@ -491,9 +497,16 @@ impl Fetcher {
             let now = Instant::now();
             let wait = slot.next_at.map(|t| t.saturating_duration_since(now));
             let first = slot.waiting.front() == Some(&ticket);
-            if first && !slot.busy && wait.unwrap_or_default().is_zero() {
-                slot.busy = true;
+            if first
+                && slot.in_flight < self.config.per_host.max(1)
+                && wait.unwrap_or_default().is_zero()
+            {
+                slot.in_flight += 1;
+                slot.next_at = Some(now + delay);
                 slot.waiting.pop_front();
+                drop(hosts);
+                // The next in line may be free to go now too (when more than one may be in flight).
+                self.freed.notify_all();
                 return Ok(());
             }
             let nap = wait
@@ -512,8 +525,11 @@ impl Fetcher {
     fn release(&self, host: &str, delay: Duration) {
         let mut hosts = self.hosts();
         let slot = hosts.entry(host.to_string()).or_default();
-        slot.busy = false;
-        slot.next_at = Some(Instant::now() + delay);
+        slot.in_flight = slot.in_flight.saturating_sub(1);
+        let at_least = Instant::now() + delay;
+        if slot.next_at.is_none_or(|t| t < at_least) {
+            slot.next_at = Some(at_least);
+        }
         drop(hosts);
         self.freed.notify_all();
     }

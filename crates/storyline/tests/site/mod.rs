@@ -129,11 +129,21 @@ fn serve(stream: TcpStream, log: &Mutex<Log>, handler: &Handler) {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-    let _ = write_reply(stream, &reply);
-    log.lock().unwrap().in_flight -= 1;
+    // The request stops counting as in flight just before its last bytes go out: the client
+    // may start its next request as soon as it has them, before this thread is back.
+    let mut done = Some(|| log.lock().unwrap().in_flight -= 1);
+    let _ = write_reply(stream, &reply, &mut || {
+        if let Some(f) = done.take() {
+            f()
+        }
+    });
+    if let Some(f) = done.take() {
+        f()
+    }
 }
 
-fn write_reply(mut stream: TcpStream, r: &Reply) -> std::io::Result<()> {
+/// Write `r`; `last` runs just before the body's last piece is written.
+fn write_reply(mut stream: TcpStream, r: &Reply, last: &mut dyn FnMut()) -> std::io::Result<()> {
     let mut head = format!("HTTP/1.1 {} X\r\n", r.status);
     for (k, v) in &r.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -143,20 +153,25 @@ fn write_reply(mut stream: TcpStream, r: &Reply) -> std::io::Result<()> {
         r.body.len()
     ));
     stream.write_all(head.as_bytes())?;
-    match r.trickle {
-        None => stream.write_all(&r.body)?,
-        Some((n, pause)) => {
-            for piece in r.body.chunks(n.max(1)) {
-                if client_gone(&stream) {
-                    return Ok(());
-                }
-                stream.write_all(piece)?;
-                stream.flush()?;
-                std::thread::sleep(pause);
+    let (n, pause) = r.trickle.unwrap_or((r.body.len(), Duration::ZERO));
+    let pieces: Vec<&[u8]> = r.body.chunks(n.max(1)).collect();
+    if pieces.is_empty() {
+        last();
+    }
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(pause);
+            if client_gone(&stream) {
+                return Ok(());
             }
         }
+        if i + 1 == pieces.len() {
+            last();
+        }
+        stream.write_all(piece)?;
+        stream.flush()?;
     }
-    stream.flush()
+    Ok(())
 }
 
 /// An article page: a headline and paragraphs of text made from `seed` (distinct per seed), with
