@@ -6,7 +6,7 @@
 # fresh store, then `storyline ingest` of the archive it wrote into another fresh store, and
 # prints pages/s of each: fetching is not the bottleneck when the watch's rate is close to the
 # ingest's (the watch fetches while the pipeline works, so its rate is the slower of the two).
-#   scripts/bench-watch.sh [N]      (default 1500)
+#   scripts/bench-watch.sh [N]      (default 1500; WATCH_ARGS="--per-host 4" adds watch options)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1500}
@@ -52,7 +52,7 @@ now() { date +%s.%N; }
 site_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$SERVER/stat"; }
 c0=$(site_cpu)
 t0=$(now)
-"$BIN" --db "$WORK/db-watch" watch --once --allow-private --delay-secs 0 --contact bench@example.org \
+"$BIN" --db "$WORK/db-watch" watch --once --allow-private --delay-secs 0 --contact bench@example.org ${WATCH_ARGS:-} \
   --archive "$WORK/warc" "http://127.0.0.1:$PORT/feed.xml" | head -1
 t1=$(now)
 c1=$(site_cpu)
