@@ -142,7 +142,7 @@ def semeval(export, vectors, pairs_path):
               f"{cell(base, (k, 'tune')):24} {cell(base, (k, 'check')):24}")
 
 
-def counts(pred, gold_of):
+def group_sizes(pred, gold_of):
     """The scored ids and how many of them fall in each predicted group, each gold group and
     each (predicted, gold) pair of groups."""
     ids = [i for i in pred if i in gold_of]
@@ -155,14 +155,14 @@ def counts(pred, gold_of):
 
 
 def pairwise(pred, gold_of):
-    _, by_pred, by_gold, both = counts(pred, gold_of)
+    _, by_pred, by_gold, both = group_sizes(pred, gold_of)
     pairs = lambda m: sum(n * (n - 1) // 2 for n in m.values())
     tp = pairs(both)
     return prf(tp, pairs(by_pred) - tp, pairs(by_gold) - tp)
 
 
 def bcubed(pred, gold_of):
-    ids, by_pred, by_gold, both = counts(pred, gold_of)
+    ids, by_pred, by_gold, both = group_sizes(pred, gold_of)
     p = sum(both[(pred[i], gold_of[i])] / by_pred[pred[i]] for i in ids) / max(1, len(ids))
     r = sum(both[(pred[i], gold_of[i])] / by_gold[gold_of[i]] for i in ids) / max(1, len(ids))
     return p, r, (2 * p * r / (p + r) if p + r > 0 else 0.0)
