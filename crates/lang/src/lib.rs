@@ -8,10 +8,12 @@
 pub mod calendar;
 mod cedict;
 mod chinese;
+pub mod dates;
 mod detect;
 mod error;
 mod layer;
 mod normalize;
+mod pack;
 mod romanize;
 mod script;
 mod segment;
@@ -24,8 +26,9 @@ pub use chinese::{
 pub use detect::{iso639_1, Detection};
 pub use error::LangError;
 pub use layer::TextLayer;
+pub use pack::{add_pack, check_packs, pack, pack_langs, Lang, Pack, PackError};
 pub use romanize::pinyin_to_name;
-pub use script::Script;
+pub use script::{is_han, Script};
 pub use sentences::sentence_spans;
 
 use model::Segment;
