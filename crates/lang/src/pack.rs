@@ -26,8 +26,9 @@
 //! | `scale.N` | words that multiply a number by N (Million, Mio., 万) |
 //! | `number.N` | number words worth N |
 //! | `quote.primary`, `quote.alternate`, `quote.extra` | quotation marks: opening \| closing |
-//! | `speech-verb`, `title`, `abbreviation`, `stopword` | word lists |
+//! | `speech-verb`, `title`, `title.female`, `title.male`, `abbreviation`, `stopword` | word lists |
 //! | `stemmer` | a Snowball algorithm of `rust-stemmers`, or `none` |
+//! | `figure.*` | how figures are read (scale words, units, date words): `enrich::numbers` |
 //!
 //! The packs under `crates/lang/packs/` are embedded in the binary ([`pack`]); [`add_pack`]
 //! loads one more folder at run time. A mistake in a pack file is a [`PackError`] naming the
@@ -213,6 +214,8 @@ const EXACT_KEYS: &[&str] = &[
     "quote.extra",
     "speech-verb",
     "title",
+    "title.female",
+    "title.male",
     "abbreviation",
     "stopword",
     "stemmer",
@@ -255,6 +258,20 @@ const STEMMERS: &[&str] = &[
 fn check_key(key: &str) -> Result<(), String> {
     if EXACT_KEYS.contains(&key) {
         return Ok(());
+    }
+    // How figures are read: keys of `enrich::numbers`, which checks their items.
+    if let Some(rest) = key.strip_prefix("figure.") {
+        let ok = !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        return if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{key}`: after `figure.` a name of letters, `_` and `.` is expected"
+            ))
+        };
     }
     for (prefix, lo, hi) in NUMBERED_KEYS {
         if let Some(rest) = key.strip_prefix(prefix) {
@@ -432,6 +449,17 @@ impl Pack {
 
     pub fn lang(&self) -> Lang {
         self.lang
+    }
+
+    /// Every key of the pack with its items, sorted by key.
+    pub fn entries(&self) -> Vec<(&str, &[String])> {
+        let mut v: Vec<(&str, &[String])> = self
+            .items
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v
     }
 
     /// The items of a key (empty when the pack has none).
