@@ -1,4 +1,6 @@
-//! The text layer: language and script per paragraph, and a normalised view for matching.
+//! The text layer: language and script per paragraph, and a normalised view for matching; the
+//! language packs ([`Lang`], [`pack`]: everything known about one language, as data in
+//! `crates/lang/packs/<code>/`) and the date layer built on them ([`dates`]).
 //!
 //! Nothing here replaces original text: [`segment`] labels it, [`normalize`], [`words`] and
 //! [`sentences`] build a separate matching view. Costly parts (jieba, OpenCC, CC-CEDICT) live in
