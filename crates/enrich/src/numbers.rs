@@ -241,7 +241,8 @@ fn tables() -> &'static HashMap<String, Locale> {
                 text.push_str(&pack_table(p));
             }
         }
-        match parse_tables(&text, "the language packs' figure tables") {
+        let name = format!("{DATA_NAME} with the language packs' figures.txt");
+        match parse_tables(&text, &name) {
             Ok(t) => t,
             // The data is built in and parsed by a unit test, so this cannot happen in a release.
             Err(e) => panic!("{e}"),

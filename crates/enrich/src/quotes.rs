@@ -799,10 +799,7 @@ fn subject_of(
                 .next()
                 .unwrap_or("")
                 .to_lowercase();
-            if depth == 0
-                && before.len() > prev.len()
-                && speech_verbs(Lang::EN).iter().any(|v| *v == prev)
-            {
+            if depth == 0 && before.len() > prev.len() && speech_verbs(Lang::EN).contains(&prev) {
                 let pv_end = range.start + before.len();
                 let pv_start = pv_end - prev.len();
                 if let Some(a) = subject_of(p, range.clone(), pv_start, pv_end, ents, 1) {

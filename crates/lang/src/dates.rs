@@ -267,8 +267,8 @@ enum Rel {
 }
 
 fn lang_dates(lang: Lang) -> Option<&'static LangDates> {
-    static CACHE: LazyLock<Mutex<Vec<(Lang, usize, &'static LangDates)>>> =
-        LazyLock::new(|| Mutex::new(Vec::new()));
+    type Cached = (Lang, usize, &'static LangDates);
+    static CACHE: LazyLock<Mutex<Vec<Cached>>> = LazyLock::new(|| Mutex::new(Vec::new()));
     let p = pack(lang)?;
     let id = p as *const Pack as usize;
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());

@@ -352,25 +352,25 @@ impl Pack {
                     }
                     values.push(unescape(item).map_err(|why| err(i + 1, why))?);
                 }
-                if key == "stemmer" {
-                    if values.len() != 1 || !STEMMERS.contains(&values[0].as_str()) {
-                        return Err(err(
-                            i + 1,
-                            format!(
-                                "`stemmer`: one of {} expected, not `{}`",
-                                STEMMERS.join(", "),
-                                values.join(" | ")
-                            ),
-                        ));
-                    }
+                if key == "stemmer"
+                    && (values.len() != 1 || !STEMMERS.contains(&values[0].as_str()))
+                {
+                    return Err(err(
+                        i + 1,
+                        format!(
+                            "`stemmer`: one of {} expected, not `{}`",
+                            STEMMERS.join(", "),
+                            values.join(" | ")
+                        ),
+                    ));
                 }
-                if key.starts_with("quote.") {
-                    if values.len() % 2 != 0 || values.iter().any(|v| v.chars().count() != 1) {
-                        return Err(err(
-                            i + 1,
-                            format!("`{key}`: pairs of single marks expected (opening | closing)"),
-                        ));
-                    }
+                if key.starts_with("quote.")
+                    && (values.len() % 2 != 0 || values.iter().any(|v| v.chars().count() != 1))
+                {
+                    return Err(err(
+                        i + 1,
+                        format!("`{key}`: pairs of single marks expected (opening | closing)"),
+                    ));
                 }
                 if key == "minimum-grouping-digits" && values[0].parse::<u32>().is_err() {
                     return Err(err(i + 1, format!("`{key}`: a number expected")));

@@ -138,7 +138,7 @@ fn latin_ends(
         }
     }
     let lower = word.to_lowercase();
-    let known = lists.iter().any(|l| l.iter().any(|a| *a == lower));
+    let known = lists.iter().any(|l| l.contains(&lower));
     if !known {
         return true;
     }
