@@ -114,9 +114,11 @@ fn event_day(article: &Article, lead: &str, published: Option<Day>) -> DayInfo {
         .and_then(dates::parse_published)
         .filter(|d| near(*d, published));
     let reference = dateline.or(published);
-    let relative = reference.and_then(|r| dates::relative_offset(lead, r).map(|off| r - off));
+    let langs = lead_langs(article, lead);
+    let relative =
+        reference.and_then(|r| dates::relative_offset(lead, &langs, r).map(|off| r - off));
     // Without a publication date or dateline, a written date may be history (a birth date).
-    let written: Vec<Day> = dates::written_dates(lead, reference)
+    let written: Vec<Day> = dates::written_dates(lead, &langs, reference)
         .into_iter()
         .filter(|d| reference.is_some() && near(*d, reference))
         .take(3)
@@ -142,6 +144,27 @@ fn event_day(article: &Article, lead: &str, published: Option<Day>) -> DayInfo {
         _ => day.map(|d| (d, d)),
     };
     DayInfo { day, source, range }
+}
+
+/// The languages of the segments the lead is made of (each read with its own pack); the
+/// detected language of the lead when the article has no segments.
+fn lead_langs(article: &Article, lead: &str) -> Vec<lang::Lang> {
+    let mut out: Vec<lang::Lang> = Vec::new();
+    let mut seen = 0;
+    for s in &article.segments {
+        if seen >= LEAD_CHARS {
+            break;
+        }
+        seen += s.text.chars().count();
+        let l = lang::Lang::parse(&s.lang);
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    if out.is_empty() {
+        out.push(lang::Lang::parse(&lang::detect(lead)));
+    }
+    out
 }
 
 struct DayInfo {

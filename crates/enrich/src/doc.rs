@@ -30,12 +30,17 @@ pub struct Para {
 }
 
 impl Para {
+    /// The paragraph's language as a [`lang::Lang`].
+    pub fn language(&self) -> lang::Lang {
+        lang::Lang::parse(&self.lang)
+    }
+
     pub fn is_zh(&self) -> bool {
-        self.lang.starts_with("zh")
+        self.language().is_chinese()
     }
 
     pub fn is_ru(&self) -> bool {
-        self.lang == "ru"
+        self.language() == lang::Lang::RU
     }
 
     /// The paragraph in Simplified Chinese (`lang::to_simplified` of the text), converted once.
@@ -106,7 +111,7 @@ pub fn paragraphs(article: &Article) -> Paragraphs {
             sentences_left += 1;
             return;
         }
-        let lang = if lang.is_empty() || lang == "und" {
+        let lang = if lang::Lang::parse(lang).is_und() {
             lang::detect(text)
         } else {
             lang.to_string()

@@ -109,7 +109,7 @@ impl DocEntities {
             }
         };
         self.entities[i].add_alias(lang, outlet);
-        if lang.starts_with("zh") {
+        if lang::Lang::parse(lang).is_chinese() {
             let s = lang::to_simplified(outlet);
             self.entities[i].add_alias("zh-Hans", &s);
             self.entities[i].add_alias("zh-Hant", &lang::to_traditional(&s));
@@ -273,7 +273,7 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
     let mut cands = cands;
     for c in cands.iter_mut() {
         if let What::Known(k) = c.what {
-            let single = !c.surface.contains(' ') && !c.lang.starts_with("zh");
+            let single = !c.surface.contains(' ') && !lang::Lang::parse(&c.lang).is_chinese();
             let not_person = res
                 .gazetteer
                 .get(k)
@@ -491,9 +491,10 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
     for (c, e) in cands.iter().zip(assigned) {
         let Some(e) = e else { continue };
         doc.entities[e].add_alias(&c.lang, &c.surface);
-        if c.lang.starts_with("zh") {
+        let cl = lang::Lang::parse(&c.lang);
+        if cl.is_chinese() {
             // The same name in the other script (習近平 ↔ 习近平).
-            let (other, form) = if c.lang == "zh-Hant" {
+            let (other, form) = if cl == lang::Lang::ZH_HANT {
                 ("zh-Hans", lang::to_simplified(&c.surface))
             } else {
                 ("zh-Hant", lang::to_traditional(&c.surface))
@@ -1298,7 +1299,7 @@ fn zh_candidates(
             let s = simplified[r.clone()].to_string();
             (
                 0..0,
-                if p.lang == "zh-Hant" {
+                if p.language() == lang::Lang::ZH_HANT {
                     lang::to_traditional(&s)
                 } else {
                     s

@@ -82,14 +82,15 @@ fn sentence_facts<'a>(sentence: &str, lang: &str, simplified: impl Fn() -> &'a s
     numbers::figures(sentence, lang)
         .into_iter()
         .map(|f| {
-            let subject = if lang.starts_with("zh") {
+            let l = lang::Lang::parse(lang);
+            let subject = if l.is_chinese() {
                 let before = &sentence[..f.start];
                 let chars = before.chars().count();
                 let simple: String = simplified().chars().take(chars).collect();
                 zh_subject(&simple)
-            } else if lang == "ru" {
+            } else if l == lang::Lang::RU {
                 ru_subject(&sentence[..f.start])
-            } else if lang == "en" || lang.starts_with("en-") {
+            } else if l == lang::Lang::EN {
                 en_subject(sentence, f.start, f.end, f.unit.as_deref().unwrap_or(""))
             } else {
                 None

@@ -93,9 +93,8 @@ pub fn is_cyrillic(ch: char) -> bool {
     ('\u{0400}'..='\u{04FF}').contains(&ch)
 }
 
-pub fn is_han(ch: char) -> bool {
-    matches!(ch as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
-}
+/// Whether a character is a Chinese character: the one definition, `lang::is_han`.
+pub use lang::is_han;
 
 /// Cyrillic text in Latin letters (`Путин` → `Putin`); other characters pass through.
 pub fn transliterate(text: &str) -> String {

@@ -1,5 +1,6 @@
-//! Reading the figures of a sentence in any language, from per-language data
-//! (`data/numbers.txt`): decimal and group marks (`1.200` / `1,200` / `1 200` / `3,5 млрд`),
+//! Reading the figures of a sentence in any language, from the language packs (`lang::pack`:
+//! CLDR's marks and each pack's `figure.*` keys; `data/numbers.txt` holds what every language
+//! shares): decimal and group marks (`1.200` / `1,200` / `1 200` / `3,5 млрд`),
 //! digits of any script (full-width, Arabic-Indic, Thai), Chinese/Japanese/Korean multipliers
 //! (`6 百萬` = 6,000,000, `1万6000人` = 16,000) and numerals (`五十万`), scale words (`million`,
 //! `Millionen`, `млн`, `مليون`), and the unit a number is counted in, from a closed set of
@@ -200,12 +201,52 @@ pub fn parse_tables(text: &str, file: &str) -> Result<HashMap<String, Locale>, S
     Ok(out)
 }
 
+/// The text of one language's table in this module's format, from its pack: CLDR's decimal and
+/// group marks and the pack's `figure.*` keys (`figure.decimal` and `figure.group` add marks).
+pub fn pack_table(pack: &lang::Pack) -> String {
+    // Spaces are written by name: the table's items are separated by white space.
+    let mark = |c: char| match c {
+        '\u{a0}' => "nbsp".to_string(),
+        '\u{202f}' | '\u{2009}' => "nnbsp".to_string(),
+        ' ' => "space".to_string(),
+        c => c.to_string(),
+    };
+    let mut out = format!("[{}]\n", pack.lang().code());
+    for key in ["decimal", "group"] {
+        let marks: Vec<String> = pack
+            .items(key)
+            .iter()
+            .chain(pack.items(&format!("figure.{key}")))
+            .flat_map(|s| s.chars())
+            .map(mark)
+            .collect();
+        out.push_str(&format!("{key} = {}\n", marks.join(" ")));
+    }
+    for (key, items) in pack.entries() {
+        match key.strip_prefix("figure.") {
+            Some("decimal" | "group") | None => {}
+            Some(k) => out.push_str(&format!("{k} = {}\n", items.join(" "))),
+        }
+    }
+    out
+}
+
 fn tables() -> &'static HashMap<String, Locale> {
     static T: OnceLock<HashMap<String, Locale>> = OnceLock::new();
-    T.get_or_init(|| match parse_tables(DATA, DATA_NAME) {
-        Ok(t) => t,
-        // The data is built in and parsed by a unit test, so this cannot happen in a release.
-        Err(e) => panic!("{e}"),
+    T.get_or_init(|| {
+        let mut text = DATA.to_string();
+        for l in lang::pack_langs() {
+            if let Some(p) = lang::pack(l) {
+                text.push('\n');
+                text.push_str(&pack_table(p));
+            }
+        }
+        let name = format!("{DATA_NAME} with the language packs' figures.txt");
+        match parse_tables(&text, &name) {
+            Ok(t) => t,
+            // The data is built in and parsed by a unit test, so this cannot happen in a release.
+            Err(e) => panic!("{e}"),
+        }
     })
 }
 
@@ -213,17 +254,7 @@ fn tables() -> &'static HashMap<String, Locale> {
 /// language-neutral one.
 pub fn locale(lang: &str) -> &'static Locale {
     let t = tables();
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
-    t.get(lang)
-        .or_else(|| {
-            if primary == "zh" {
-                let trad = lang.contains("Hant") || lang.ends_with("TW") || lang.ends_with("HK");
-                t.get(if trad { "zh-Hant" } else { "zh-Hans" })
-            } else {
-                t.get(primary)
-            }
-        })
-        .unwrap_or(&t["*"])
+    t.get(lang::Lang::parse(lang).code()).unwrap_or(&t["*"])
 }
 
 /// The value of a digit of any script the data knows (ASCII, full-width, Arabic-Indic,
@@ -754,13 +785,20 @@ mod tests {
 
     #[test]
     fn the_built_in_data_parses() {
-        let t = parse_tables(DATA, DATA_NAME).expect("numbers.txt parses");
+        parse_tables(DATA, DATA_NAME).expect("numbers.txt parses");
+        let t = tables();
         for lang in [
             "en", "zh-Hans", "zh-Hant", "ru", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "ar",
             "ja", "ko", "th",
         ] {
             assert!(t.contains_key(lang), "no table for {lang}");
         }
+        // CLDR's marks from the pack, and the marks the pack's figures.txt adds.
+        let de = locale("de-AT");
+        assert!(de.decimal.contains(&',') && de.group.contains(&'.') && de.group.contains(&'\''));
+        assert!(locale("fr").group.contains(&'\u{202f}') && locale("fr").group.contains(&' '));
+        // No pack: the neutral table, not English.
+        assert!(locale("sw").decimal.is_empty() && locale("und").scale.is_empty());
     }
 
     #[test]

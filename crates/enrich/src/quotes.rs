@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use lang::Lang;
 use model::{EntityKind, Quote};
 
 use crate::doc::{lowercase, tokens, Para};
@@ -72,31 +73,31 @@ impl std::ops::Deref for Ents<'_> {
     }
 }
 
-const FEMALE_TITLES: &[&str] = &[
-    "mrs",
-    "ms",
-    "miss",
-    "madam",
-    "chairwoman",
-    "congresswoman",
-    "spokeswoman",
-    "businesswoman",
-    "queen",
-    "princess",
-    "госпожа",
-    "г-жа",
-];
-const MALE_TITLES: &[&str] = &[
-    "mr",
-    "chairman",
-    "congressman",
-    "spokesman",
-    "businessman",
-    "king",
-    "prince",
-    "господин",
-    "г-н",
-];
+/// The speech verbs of a language's pack (none without a pack).
+fn speech_verbs(l: Lang) -> &'static [String] {
+    lang::pack(l)
+        .map(|p| p.items("speech-verb"))
+        .unwrap_or_default()
+}
+
+/// Whether a lowercase title (without its full stop) is a woman's (`Some(true)`) or a man's
+/// (`Some(false)`) in any pack (`title.female`, `title.male`): the word before a name says it.
+fn title_gender(title: &str) -> Option<bool> {
+    static TITLES: OnceLock<FxHashMap<&'static str, bool>> = OnceLock::new();
+    let t = TITLES.get_or_init(|| {
+        let mut m = FxHashMap::default();
+        for p in lang::pack_langs().into_iter().filter_map(lang::pack) {
+            for (key, female) in [("title.male", false), ("title.female", true)] {
+                for w in p.items(key) {
+                    m.insert(w.as_str(), female);
+                }
+            }
+        }
+        m
+    });
+    t.get(title).copied()
+}
+
 const FEMALE_WORDS: &[&str] = &["she", "her", "hers", "herself", "она", "её", "ее", "ей"];
 const MALE_WORDS: &[&str] = &["he", "him", "his", "himself", "он", "его", "ему"];
 
@@ -120,10 +121,10 @@ impl<'a> Ents<'a> {
                 .unwrap_or("")
                 .trim_end_matches('.')
                 .to_lowercase();
-            if FEMALE_TITLES.contains(&title.as_str()) {
-                v.0 += 2;
-            } else if MALE_TITLES.contains(&title.as_str()) {
-                v.1 += 2;
+            match title_gender(&title) {
+                Some(true) => v.0 += 2,
+                Some(false) => v.1 += 2,
+                None => {}
             }
             let s = p.sentence_at(m.span.start);
             let people = doc
@@ -252,155 +253,22 @@ fn has_sentence_break(clause: &str) -> bool {
         })
 }
 
-const EN_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "told",
-    "tells",
-    "noted",
-    "notes",
-    "added",
-    "adds",
-    "stressed",
-    "stresses",
-    "emphasized",
-    "emphasised",
-    "emphasizes",
-    "remarked",
-    "explained",
-    "argued",
-    "warned",
-    "believes",
-    "stated",
-    "announced",
-    "declared",
-    "wrote",
-    "writes",
-    "pointed",
-    "insisted",
-    "claimed",
-    "urged",
-    "asked",
-    "replied",
-    "commented",
-    "suggested",
-    "acknowledged",
-    "admitted",
-    "recalled",
-    "reiterated",
-    "underlined",
-    "confirmed",
-    "denied",
-    "reported",
-    "reports",
-    "revealed",
-    "predicted",
-    "cautioned",
-    "observed",
-    "thinks",
-    "continued",
-    "concluded",
-    "answered",
-    "explains",
-    "argues",
-    "insists",
-    "adding",
-    "asking",
-    "tweeted",
-    "posted",
-    "saying",
-    "according",
-    "asks",
-    "recalls",
-    "reads",
-    "demanded",
-    "demands",
-    "testified",
-    "conceded",
-    "concedes",
-    "joked",
-    "quipped",
-    "complained",
-    "complains",
-    "vowed",
-    "promised",
-    "pledged",
-    "countered",
-    "responded",
-    "responds",
-    "lamented",
-    "boasted",
-    "yelled",
-    "yells",
-    "shouted",
-    "contended",
-    "maintained",
-    "alleged",
-    "charged",
-    "tweets",
-    "recounted",
-    "acknowledges",
-    "warns",
-    "scolded",
-    "agreed",
-    "agrees",
-    "described",
-    "mused",
-    "sings",
-    "sang",
-];
-
-const ZH_VERBS: &[&str] = &[
-    "表示", "指出", "说道", "说", "强调", "称", "认为", "告诉", "透露", "介绍", "宣布", "坦言",
-    "直言", "回应", "提到", "写道", "补充", "表明", "報道", "报道",
-];
-
-/// Whether a lowercase word is one of [`EN_VERBS`] or [`RU_VERBS`] (asked of every word of
-/// every sentence: one set lookup instead of scanning both lists).
+/// Whether a lowercase word is a speech verb of a pack written with spaces (asked of every word
+/// of every sentence: one set lookup instead of scanning the lists).
 fn is_speech_verb(word: &str) -> bool {
     static VERBS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     VERBS
-        .get_or_init(|| EN_VERBS.iter().chain(RU_VERBS).copied().collect())
+        .get_or_init(|| {
+            lang::pack_langs()
+                .into_iter()
+                .filter(|l| !l.is_chinese())
+                .filter_map(lang::pack)
+                .flat_map(|p| p.items("speech-verb"))
+                .map(String::as_str)
+                .collect()
+        })
         .contains(word)
 }
-
-const RU_VERBS: &[&str] = &[
-    "заявил",
-    "заявила",
-    "заявили",
-    "сказал",
-    "сказала",
-    "сказали",
-    "отметил",
-    "отметила",
-    "отметили",
-    "подчеркнул",
-    "подчеркнула",
-    "сообщил",
-    "сообщила",
-    "сообщили",
-    "добавил",
-    "добавила",
-    "считает",
-    "пояснил",
-    "пояснила",
-    "рассказал",
-    "рассказала",
-    "признал",
-    "признала",
-    "заметил",
-    "заметила",
-    "указал",
-    "указала",
-    "говорит",
-    "заявляет",
-    "сообщает",
-    "передает",
-    "передаёт",
-    "пишет",
-    "словам",
-];
 
 /// Quotation mark pairs.
 fn closer(open: char) -> Option<char> {
@@ -931,7 +799,7 @@ fn subject_of(
                 .next()
                 .unwrap_or("")
                 .to_lowercase();
-            if depth == 0 && before.len() > prev.len() && EN_VERBS.contains(&prev.as_str()) {
+            if depth == 0 && before.len() > prev.len() && speech_verbs(Lang::EN).contains(&prev) {
                 let pv_end = range.start + before.len();
                 let pv_start = pv_end - prev.len();
                 if let Some(a) = subject_of(p, range.clone(), pv_start, pv_end, ents, 1) {
@@ -1081,9 +949,10 @@ fn subject_of(
             || first == "after"
             || first.ends_with("ly")
             || first.ends_with("ing")
-            || clause
-                .split_whitespace()
-                .any(|w| matches!(w, "who" | "which" | "that") || EN_VERBS.contains(&w))
+            || clause.split_whitespace().any(|w| {
+                matches!(w, "who" | "which" | "that")
+                    || speech_verbs(Lang::EN).iter().any(|v| v == w)
+            })
         {
             return None;
         }
@@ -1198,7 +1067,7 @@ fn zh_attribution(
         }
     };
     let mut hits: Vec<(usize, usize)> = Vec::new();
-    for v in ZH_VERBS {
+    for v in speech_verbs(Lang::ZH_HANS) {
         for (at, _) in simplified.match_indices(v) {
             let orig = original_byte(ctx, simplified, at);
             hits.push((range.start + orig, v.len()));
@@ -1261,7 +1130,7 @@ fn zh_attribution(
         let surname = lang::to_simplified(&last.to_string());
         let by_surname = ents.last_person_before((p.index, v_start), |person| {
             person.aliases.iter().any(|(l, names)| {
-                l.starts_with("zh")
+                Lang::parse(l).is_chinese()
                     && names.iter().any(|n| {
                         n.chars().count() >= 2 && lang::to_simplified(n).starts_with(&surname)
                     })
@@ -1491,7 +1360,10 @@ fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option
         Some(k) if head_s.ends_with('》') => &head_s[..k],
         _ => head_s.as_str(),
     };
-    let a = if ZH_VERBS.iter().any(|v| head_core.ends_with(v)) {
+    let a = if speech_verbs(Lang::ZH_HANS)
+        .iter()
+        .any(|v| head_core.ends_with(v.as_str()))
+    {
         zh_attribution(
             p,
             s.start..s.start + comma,
@@ -1516,7 +1388,11 @@ fn zh_indirect(document: &str, p: &Para, s: Range<usize>, ents: &Ents) -> Option
             let last = sentence.rfind(['，', ','])?;
             let tail = &sentence[last..];
             let t = lang::to_simplified(tail);
-            if !ZH_VERBS.iter().any(|v| t.contains(v)) || tail.chars().count() > 16 {
+            if !speech_verbs(Lang::ZH_HANS)
+                .iter()
+                .any(|v| t.contains(v.as_str()))
+                || tail.chars().count() > 16
+            {
                 return None;
             }
             let a = zh_attribution(

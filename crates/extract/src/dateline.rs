@@ -8,10 +8,21 @@ use model::Dateline;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// Wire datelines name the month in English: the names and abbreviations of the en pack.
 static EN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?P<place>[A-Z][A-Z.'’\- ]{1,40}?)(?:,\s*(?P<region>[A-Z][A-Za-z.'’\- ]{1,30}?))?,?\s+(?:(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})(?:,\s*(?P<year>(?:19|20)\d\d))?)?\s*(?:\((?P<agency>[A-Za-z][\w ./&-]{1,30})\))?\s*(?P<dash>--|—|–|-)\s+",
-    )
+    let mut months: Vec<String> = lang::pack(lang::Lang::EN)
+        .map(|p| {
+            p.month_forms()
+                .map(|(f, _)| regex::escape(f.trim_end_matches('.')))
+                .collect()
+        })
+        .unwrap_or_default();
+    months.sort_by_key(|m| std::cmp::Reverse(m.len()));
+    months.dedup();
+    Regex::new(&format!(
+        r"^(?P<place>[A-Z][A-Z.'’\- ]{{1,40}}?)(?:,\s*(?P<region>[A-Z][A-Za-z.'’\- ]{{1,30}}?))?,?\s+(?:(?P<mon>(?i:{}))\.?\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>(?:19|20)\d\d))?)?\s*(?:\((?P<agency>[A-Za-z][\w ./&-]{{1,30}})\))?\s*(?P<dash>--|—|–|-)\s+",
+        months.join("|")
+    ))
     .expect("static regex")
 });
 

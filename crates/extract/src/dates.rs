@@ -1,7 +1,7 @@
 //! Date parsing for metadata values and visible date lines: ISO 8601 and its common variants,
 //! day-first numeric dates (`16/05/2024 17:54`, `23.10.2024`), Chinese (`2024年10月23日`), and
-//! month names in English, German, French, Spanish, Italian, Portuguese, Dutch and Russian
-//! (`23 Mar., 2023`, `March 22, 2023`, `22 октября 2024`). Results are ISO strings: a date, or a
+//! month names of every language pack, read through the shared date layer `lang::dates`
+//! (`23 Mar., 2023`, `March 22, 2023`, `22 октября 2024`, `16 mayo 2024`). Results are ISO strings: a date, or a
 //! date-time when a time is given.
 
 use regex::Regex;
@@ -148,178 +148,26 @@ impl LtSixty for Option<u32> {
     }
 }
 
-/// Month number from a name or abbreviation in one of the supported languages.
+/// Month number from a name or abbreviation in any language pack (`lang::dates`; metadata and
+/// page chrome do not say their language).
 pub fn month_from_name(name: &str) -> Option<u32> {
     let l = name
         .trim_end_matches('.')
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    let l = l.as_str();
-    const TABLE: &[(&str, u32)] = &[
-        ("january", 1),
-        ("jan", 1),
-        ("januar", 1),
-        ("jänner", 1),
-        ("janvier", 1),
-        ("janv", 1),
-        ("enero", 1),
-        ("gennaio", 1),
-        ("janeiro", 1),
-        ("januari", 1),
-        ("января", 1),
-        ("январь", 1),
-        ("янв", 1),
-        ("february", 2),
-        ("feb", 2),
-        ("februar", 2),
-        ("feber", 2),
-        ("février", 2),
-        ("fevrier", 2),
-        ("févr", 2),
-        ("febrero", 2),
-        ("febbraio", 2),
-        ("fevereiro", 2),
-        ("februari", 2),
-        ("февраля", 2),
-        ("февраль", 2),
-        ("фев", 2),
-        ("march", 3),
-        ("mar", 3),
-        ("märz", 3),
-        ("maerz", 3),
-        ("mars", 3),
-        ("marzo", 3),
-        ("março", 3),
-        ("maart", 3),
-        ("марта", 3),
-        ("март", 3),
-        ("мар", 3),
-        ("april", 4),
-        ("apr", 4),
-        ("avril", 4),
-        ("abril", 4),
-        ("aprile", 4),
-        ("апреля", 4),
-        ("апрель", 4),
-        ("апр", 4),
-        ("may", 5),
-        ("mai", 5),
-        ("mayo", 5),
-        ("maggio", 5),
-        ("maio", 5),
-        ("mei", 5),
-        ("мая", 5),
-        ("май", 5),
-        ("june", 6),
-        ("jun", 6),
-        ("juni", 6),
-        ("juin", 6),
-        ("junio", 6),
-        ("giugno", 6),
-        ("junho", 6),
-        ("июня", 6),
-        ("июнь", 6),
-        ("июн", 6),
-        ("july", 7),
-        ("jul", 7),
-        ("juli", 7),
-        ("juillet", 7),
-        ("juil", 7),
-        ("julio", 7),
-        ("luglio", 7),
-        ("julho", 7),
-        ("июля", 7),
-        ("июль", 7),
-        ("июл", 7),
-        ("august", 8),
-        ("aug", 8),
-        ("août", 8),
-        ("aout", 8),
-        ("agosto", 8),
-        ("augustus", 8),
-        ("августа", 8),
-        ("август", 8),
-        ("авг", 8),
-        ("september", 9),
-        ("sep", 9),
-        ("sept", 9),
-        ("septembre", 9),
-        ("septiembre", 9),
-        ("settembre", 9),
-        ("setembro", 9),
-        ("сентября", 9),
-        ("сентябрь", 9),
-        ("сен", 9),
-        ("october", 10),
-        ("oct", 10),
-        ("oktober", 10),
-        ("okt", 10),
-        ("octobre", 10),
-        ("octubre", 10),
-        ("ottobre", 10),
-        ("outubro", 10),
-        ("октября", 10),
-        ("октябрь", 10),
-        ("окт", 10),
-        ("november", 11),
-        ("nov", 11),
-        ("novembre", 11),
-        ("noviembre", 11),
-        ("novembro", 11),
-        ("ноября", 11),
-        ("ноябрь", 11),
-        ("ноя", 11),
-        ("december", 12),
-        ("dec", 12),
-        ("dezember", 12),
-        ("dez", 12),
-        ("décembre", 12),
-        ("decembre", 12),
-        ("déc", 12),
-        ("diciembre", 12),
-        ("dicembre", 12),
-        ("dezembro", 12),
-        ("декабря", 12),
-        ("декабрь", 12),
-        ("дек", 12),
-        // Arabic: the Egyptian forms of the Gregorian months, then the Levantine (Syriac) ones.
-        ("يناير", 1),
-        ("فبراير", 2),
-        ("مارس", 3),
-        ("أبريل", 4),
-        ("ابريل", 4),
-        ("إبريل", 4),
-        ("مايو", 5),
-        ("يونيو", 6),
-        ("يونية", 6),
-        ("يوليو", 7),
-        ("يولية", 7),
-        ("أغسطس", 8),
-        ("اغسطس", 8),
-        ("سبتمبر", 9),
-        ("أكتوبر", 10),
-        ("اكتوبر", 10),
-        ("نوفمبر", 11),
-        ("ديسمبر", 12),
-        ("كانون الثاني", 1),
-        ("شباط", 2),
-        ("آذار", 3),
-        ("نيسان", 4),
-        ("أيار", 5),
-        ("حزيران", 6),
-        ("تموز", 7),
-        ("آب", 8),
-        ("أيلول", 9),
-        ("تشرين الأول", 10),
-        ("تشرين الثاني", 11),
-        ("كانون الأول", 12),
-    ];
-    TABLE.iter().find(|(n, _)| *n == l).map(|(_, m)| *m)
+        .join(" ");
+    lang::dates::month_name(&l, None)
 }
 
-const MONTHS_RE: &str = r"(?:jan(?:uary|uar|vier|v\.?|eiro|uari)?|j[äa]nner|enero|gennaio|feb(?:ruary|ruar|rero|braio|ruari)?|feber|f[ée]v(?:rier|ereiro|r)?|mar(?:ch|s|zo|ço)?|m[äa]e?rz|maart|apr(?:il|ile)?|avril|abril|ma(?:y|i|yo|ggio|io)|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|ao[uû]t|agosto|sep(?:t|tember|tembre|tiembre)?|settembre|setembro|o[ck]t(?:ober|obre|ubre)?|ottobre|outubro|nov(?:ember|embre|iembre|embro)?|de[cz](?:ember|embre|iembre|embro)?|d[ée]c(?:embre)?|dicembre|январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|фев|мар|апр|авг|сен|окт|ноя|дек|يناير|فبراير|مارس|[أاإ]بريل|مايو|يوني[وة]|يولي[وة]|[أا]غسطس|سبتمبر|[أا]كتوبر|نوفمبر|ديسمبر|كانون\sالثاني|كانون\sالأول|تشرين\sالأول|تشرين\sالثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|أيلول|آب)\.?";
+/// A regex alternation of every month name and abbreviation of every pack (at least three
+/// characters, longest first), with an optional final full stop.
+static MONTHS_RE: LazyLock<String> = LazyLock::new(|| {
+    let forms: Vec<String> = lang::dates::all_month_forms(3)
+        .into_iter()
+        .map(|(f, _)| regex::escape(f.trim_end_matches('.')).replace(' ', r"\s+"))
+        .collect();
+    format!(r"(?:{})\.?", forms.join("|"))
+});
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -360,16 +208,18 @@ static DMY_SHORT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static D_MONTH_Y: LazyLock<Regex> = LazyLock::new(|| {
+    let months = &*MONTHS_RE;
     Regex::new(&format!(
-        r"(?ix)(?:^|[^\w])(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({MONTHS_RE})(?:\s*,?\s*(?:de\s+)?|\s+)((?:19|20)\d\d)
+        r"(?ix)(?:^|[^\w])(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({months})(?:\s*,?\s*(?:de\s+)?|\s+)((?:19|20)\d\d)
           (?:\s*(?:г\.|года)?\s*,?\s*(?:um|at|à|в|-|\|)?\s*(\d{{1,2}})[:h](\d{{2}})(?::(\d{{2}}))?)?"
     ))
     .expect("static regex")
 });
 
 static MONTH_D_Y: LazyLock<Regex> = LazyLock::new(|| {
+    let months = &*MONTHS_RE;
     Regex::new(&format!(
-        r"(?ix)(?:^|[^\w])({MONTHS_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)
+        r"(?ix)(?:^|[^\w])({months})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)
           (?:\s*(?:,|at|-|\|)?\s*(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*([ap]\.?m\.?)?)?"
     ))
     .expect("static regex")

@@ -1,4 +1,6 @@
-//! The text layer: language and script per paragraph, and a normalised view for matching.
+//! The text layer: language and script per paragraph, and a normalised view for matching; the
+//! language packs ([`Lang`], [`pack`]: everything known about one language, as data in
+//! `crates/lang/packs/<code>/`) and the date layer built on them ([`dates`]).
 //!
 //! Nothing here replaces original text: [`segment`] labels it, [`normalize`], [`words`] and
 //! [`sentences`] build a separate matching view. Costly parts (jieba, OpenCC, CC-CEDICT) live in
@@ -8,10 +10,12 @@
 pub mod calendar;
 mod cedict;
 mod chinese;
+pub mod dates;
 mod detect;
 mod error;
 mod layer;
 mod normalize;
+mod pack;
 mod romanize;
 mod script;
 mod segment;
@@ -24,8 +28,9 @@ pub use chinese::{
 pub use detect::{iso639_1, Detection};
 pub use error::LangError;
 pub use layer::TextLayer;
+pub use pack::{add_pack, check_packs, pack, pack_langs, Lang, Pack, PackError};
 pub use romanize::pinyin_to_name;
-pub use script::Script;
+pub use script::{is_han, Script};
 pub use sentences::sentence_spans;
 
 use model::Segment;

@@ -131,7 +131,7 @@ pub(crate) enum Group {
 
 /// Whether a character is a Chinese character (Han script). No character below U+2E80 (CJK
 /// Radicals Supplement) is, so Latin, Cyrillic and punctuation skip the script table's search.
-pub(crate) fn is_han(ch: char) -> bool {
+pub fn is_han(ch: char) -> bool {
     ch >= '\u{2E80}' && ch.script() == Us::Han
 }
 

@@ -9,64 +9,6 @@
 
 use std::ops::Range;
 
-/// Abbreviations whose period does not end an English sentence (lowercase, without the final
-/// period).
-const EN_ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "lt", "col", "capt",
-    "cmdr", "adm", "sgt", "gov", "sen", "rep", "rev", "hon", "pres", "amb", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
-    "thu", "thur", "thurs", "fri", "sat", "sun", "no", "nos", "vol", "vs", "v", "etc", "e.g",
-    "i.e", "cf", "approx", "est", "dept", "univ", "inc", "corp", "ltd", "co", "bros", "u.s", "u.k",
-    "u.n", "e.u", "u.s.a", "a.m", "p.m", "fig", "op", "ed", "eds", "al", "ave", "blvd", "rd", "p",
-    "pp",
-];
-
-/// Abbreviations whose period does not end a Russian sentence.
-const RU_ABBREVIATIONS: &[&str] = &[
-    "г",
-    "гг",
-    "т",
-    "е",
-    "д",
-    "п",
-    "т.е",
-    "т.д",
-    "т.п",
-    "т.к",
-    "др",
-    "пр",
-    "им",
-    "ул",
-    "пл",
-    "тыс",
-    "млн",
-    "млрд",
-    "трлн",
-    "руб",
-    "долл",
-    "коп",
-    "см",
-    "стр",
-    "проф",
-    "акад",
-    "ген",
-    "напр",
-    "н.э",
-    "до н.э",
-    "в",
-    "вв",
-    "мин",
-    "сек",
-    "ч",
-    "кв",
-    "обл",
-    "р",
-    "св",
-    "тов",
-    "г-н",
-    "г-жа",
-];
-
 /// Words that start a new sentence even after an abbreviation that may also end one ("… in the
 /// U.S. The talks …").
 const SENTENCE_STARTERS: &[&str] = &[
@@ -103,12 +45,10 @@ fn is_opener(ch: char) -> bool {
 
 /// Byte ranges of the sentences of `text` (trimmed, never empty).
 pub fn sentence_spans(text: &str, lang: &str) -> Vec<Range<usize>> {
-    let base = lang.split('-').next().unwrap_or("");
-    let lists: &[&[&str]] = match base {
-        "en" => &[EN_ABBREVIATIONS],
-        "ru" => &[RU_ABBREVIATIONS],
-        _ => &[EN_ABBREVIATIONS, RU_ABBREVIATIONS],
-    };
+    let abbreviations = crate::pack::pack(crate::pack::Lang::parse(lang))
+        .map(|p| p.items("abbreviation"))
+        .unwrap_or_default();
+    let lists: &[&[String]] = &[abbreviations];
     let mut spans = Vec::new();
     let mut start = 0;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -149,7 +89,13 @@ pub fn sentence_spans(text: &str, lang: &str) -> Vec<Range<usize>> {
 }
 
 /// Whether the terminator run `chars[i..j]` after Latin/Cyrillic text ends a sentence.
-fn latin_ends(text: &str, chars: &[(usize, char)], i: usize, j: usize, lists: &[&[&str]]) -> bool {
+fn latin_ends(
+    text: &str,
+    chars: &[(usize, char)],
+    i: usize,
+    j: usize,
+    lists: &[&[String]],
+) -> bool {
     // What follows must be a space (or the end), then something that can start a sentence.
     let Some(&(_, after)) = chars.get(j) else {
         return true;
@@ -192,7 +138,7 @@ fn latin_ends(text: &str, chars: &[(usize, char)], i: usize, j: usize, lists: &[
         }
     }
     let lower = word.to_lowercase();
-    let known = lists.iter().any(|l| l.contains(&lower.as_str()));
+    let known = lists.iter().any(|l| l.contains(&lower));
     if !known {
         return true;
     }

@@ -11,6 +11,7 @@
 //! embedding is only fairly close) the same number of sentences: human and machine translations
 //! keep the sentence structure, while two outlets' reports of one event rarely do.
 
+use lang::is_han;
 use std::collections::{BTreeSet, HashMap};
 
 use model::Article;
@@ -65,10 +66,6 @@ fn fnv(bytes: &[u8], seed: u64) -> u64 {
         h = h.wrapping_mul(0x100_0000_01b3);
     }
     h ^ (h >> 29)
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
 /// Tokens of a normalised sentence: words, with each Chinese character a token.
