@@ -12,14 +12,16 @@ mod fulltext;
 mod lock;
 mod postgres;
 mod record;
+mod sql;
 mod sqlite;
-#[doc(hidden)]
+#[cfg(feature = "test-support")]
 pub mod suite;
 mod watch;
 
 pub use fulltext::{document_terms, index_terms, TextQuery};
 pub use lock::{IngestLock, LOCK_FILE};
 pub use postgres::{redact, PgStore};
+pub use record::BackendError;
 pub use record::{
     Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
     SharedPassage, StoreError,

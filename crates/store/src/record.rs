@@ -3,6 +3,7 @@
 use model::{Article, Claim, Entity, Event, Fact, Quote};
 use serde::{Deserialize, Serialize};
 
+/// What can go wrong in a store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the store at {path}: {why}")]
@@ -15,15 +16,47 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error("database error: {0}")]
-    Db(String),
+    /// A commit of a document whose id is stored with other content; the stored one is kept.
+    #[error(
+        "document id `{id}` is already stored with different content; the stored document is kept"
+    )]
+    IdConflict { id: String },
+    /// A record that could not be encoded for storage.
+    #[error("cannot encode {what}: {why}")]
+    Encoding { what: String, why: String },
+    /// A stored record that cannot be read back (named: `claim 0 of event ev-1`).
     #[error("stored record {what} is corrupt: {why}")]
     Corrupt { what: String, why: String },
+    /// The database reported an error.
+    #[error("database error: {source}")]
+    Backend {
+        #[from]
+        source: BackendError,
+    },
+    /// Any other failure, in words (a connection lost for good, a caller stopping a visit).
+    #[error("database error: {0}")]
+    Db(String),
+}
+
+/// The error of the database driver underneath, kept whole.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Shown with what the server said (the driver's own message is only "db error").
+    #[error("{}", crate::postgres::describe(.0))]
+    Postgres(#[from] postgres::Error),
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
-        StoreError::Db(e.to_string())
+        BackendError::from(e).into()
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        BackendError::from(e).into()
     }
 }
 
@@ -164,8 +197,3 @@ impl DocumentSummary {
         }
     }
 }
-
-/// The `documents` columns both backends read a [`DocumentRecord`] from, in the order their
-/// row decoders expect.
-pub(crate) const DOC_COLUMNS: &str =
-    "id, hash, event, duplicate_of, translation_of, article, vector, why";
