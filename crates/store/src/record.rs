@@ -1,7 +1,8 @@
 //! The records a store keeps and the unit of work it commits.
 
-use model::{Article, Claim, Entity, Event, Fact, Quote};
-use serde::{Deserialize, Serialize};
+use model::{Claim, Entity, Event, Fact, Quote};
+pub use model::{DocumentRecord, DocumentSummary, SharedPassage};
+use serde::Serialize;
 
 /// What can go wrong in a store.
 #[derive(Debug, thiserror::Error)]
@@ -70,32 +71,6 @@ pub enum DocStatus {
     SameContentAs(String),
     /// Same id, different content: the stored one is kept.
     IdConflict,
-}
-
-/// A stored document with what the analysis concluded about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocumentRecord {
-    pub article: Article,
-    pub hash: String,
-    pub event: Option<String>,
-    pub duplicate_of: Option<String>,
-    pub translation_of: Option<String>,
-    /// The document embedding, where one was computed.
-    #[serde(skip)]
-    pub vector: Option<Vec<f32>>,
-    /// Why the document is in its event (the signals that put it there).
-    #[serde(default)]
-    pub why: Option<String>,
-}
-
-/// Text that several documents share (syndicated agency copy).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SharedPassage {
-    /// The event of the document that found it.
-    pub event: Option<String>,
-    /// The earlier document first, then the one that reprinted it.
-    pub documents: Vec<String>,
-    pub text: String,
 }
 
 /// A stored document as the linker needs it.
@@ -168,32 +143,4 @@ pub struct Hit {
     pub score: f32,
     /// A short passage around the match.
     pub snippet: String,
-}
-
-/// What lists and filters need of a document, without its text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DocumentSummary {
-    pub id: String,
-    pub title: Option<String>,
-    pub published: Option<String>,
-    pub outlet: Option<String>,
-    pub event: Option<String>,
-    pub duplicate_of: Option<String>,
-    /// Distinct languages, in order of first appearance.
-    pub languages: Vec<String>,
-}
-
-impl DocumentSummary {
-    pub fn of(d: &DocumentRecord) -> DocumentSummary {
-        let a = &d.article;
-        DocumentSummary {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            published: a.published.clone(),
-            outlet: a.outlet.clone(),
-            event: d.event.clone(),
-            duplicate_of: d.duplicate_of.clone(),
-            languages: a.languages(),
-        }
-    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use model::{Article, Claim, Entity, EntityKind, Event, Fact, Figure, Quote, Segment};
 
-use crate::{Commit, DocStatus, DocumentRecord, EventState, Store, TextQuery};
+use crate::{Commit, DocStatus, DocumentRecord, EventState, QueryText, Store, TextQuery};
 
 /// A small document with a fixed id and text.
 pub fn doc(id: &str, text: &str) -> DocumentRecord {
