@@ -440,15 +440,7 @@ impl<'s> Pipeline<'s> {
             DocStatus::AlreadyIngested => {
                 return Ok(Outcome::AlreadyIngested { id: raw.id.clone() })
             }
-            DocStatus::IdConflict => {
-                return Err(PipelineError::Input {
-                    source_name: raw.source.clone(),
-                    why: format!(
-                        "id `{}` is already stored with different content; the stored document is kept (give this one another id)",
-                        raw.id
-                    ),
-                })
-            }
+            DocStatus::IdConflict => return Err(id_conflict(&raw.source, &raw.id)),
             DocStatus::SameContentAs(other) => Some(other),
             DocStatus::New => None,
         };
@@ -537,7 +529,12 @@ impl<'s> Pipeline<'s> {
                 enrichment.claim_candidates = c;
             }
             a.enrichment = enrichment;
-            return Err(e.into());
+            // Another worker stored this id with other content since the status was read: the
+            // input's to fix, not a store failure worth a retry.
+            return Err(match e {
+                StoreError::IdConflict { id } => id_conflict(&a.raw.source, &id),
+                e => e.into(),
+            });
         }
         if commit.claims_stale.is_some() {
             self.stale
@@ -549,6 +546,16 @@ impl<'s> Pipeline<'s> {
             id,
             event: event_id,
         })
+    }
+}
+
+/// A document whose id is stored with other content: an input error (the stored one is kept).
+fn id_conflict(source: &str, id: &str) -> PipelineError {
+    PipelineError::Input {
+        source_name: source.to_string(),
+        why: format!(
+            "id `{id}` is already stored with different content; the stored document is kept (give this one another id)"
+        ),
     }
 }
 

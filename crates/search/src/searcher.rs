@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use embed::Encoder;
 use lang::Cedict;
-use store::{DocumentRecord, Hit, Store, StoreError};
+use store::{DocumentRecord, Hit, QueryText, Store, StoreError};
 
 use crate::expand::{expand, Dictionary};
 use crate::pace::Pace;

@@ -29,26 +29,20 @@ pub fn document_terms(article: &model::Article) -> String {
     terms.join(" ")
 }
 
-/// A full-text query: every group must match, a group matches when any one of its
-/// alternatives does, and no exclusion may match. An alternative or an exclusion is a word or
-/// a phrase, analysed like the index ([`index_terms`]); when it has several terms they must
-/// follow each other in that order.
-///
-/// `金砖 峰会` with cross-lingual expansion becomes `[[金砖, BRICS], [峰会, summit]]`;
-/// `"Xi Jinping" OR 习近平 -Kazan` becomes `[[Xi Jinping, 习近平]]` excluding `[Kazan]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextQuery {
-    pub groups: Vec<Vec<String>>,
-    /// When no document matches every group, return documents matching any (fewer groups
-    /// matched rank lower). Exclusions still apply.
-    pub fallback_any: bool,
-    /// Words or phrases no returned document may contain.
-    pub exclude: Vec<String>,
+pub use model::TextQuery;
+
+/// What the store's analyser makes of a [`TextQuery`]: one from plain words, and whether a
+/// document holds one of its exclusions.
+pub trait QueryText {
+    /// One group per word of `query` (words as the index cuts them), no alternatives.
+    fn all_words(query: &str) -> TextQuery;
+    /// Whether `article` contains one of the exclusions, as the index would match it: for
+    /// documents that reach a result by another way than the index (by meaning).
+    fn excludes(&self, article: &model::Article) -> bool;
 }
 
-impl TextQuery {
-    /// One group per word of `query` (words as the index cuts them), no alternatives.
-    pub fn all_words(query: &str) -> TextQuery {
+impl QueryText for TextQuery {
+    fn all_words(query: &str) -> TextQuery {
         TextQuery {
             groups: lang::TextLayer::shared()
                 .words(query)
@@ -59,13 +53,7 @@ impl TextQuery {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.groups.iter().all(|g| g.is_empty())
-    }
-
-    /// Whether `article` contains one of the exclusions, as the index would match it: for
-    /// documents that reach a result by another way than the index (by meaning).
-    pub fn excludes(&self, article: &model::Article) -> bool {
+    fn excludes(&self, article: &model::Article) -> bool {
         let excluded: Vec<String> = self.exclude.iter().filter_map(|x| padded(x)).collect();
         if excluded.is_empty() {
             return false;
@@ -74,7 +62,6 @@ impl TextQuery {
         excluded.iter().any(|x| terms.contains(x.as_str()))
     }
 }
-
 /// [`document_terms`] with a space before and after, so that a phrase's terms between spaces
 /// ([`padded`]) occur in it exactly where the document has those whole terms in that order.
 pub(crate) fn padded_document_terms(article: &model::Article) -> String {

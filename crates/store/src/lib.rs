@@ -12,14 +12,16 @@ mod fulltext;
 mod lock;
 mod postgres;
 mod record;
+mod sql;
 mod sqlite;
-#[doc(hidden)]
+#[cfg(feature = "test-support")]
 pub mod suite;
 mod watch;
 
-pub use fulltext::{document_terms, index_terms, TextQuery};
+pub use fulltext::{document_terms, index_terms, QueryText, TextQuery};
 pub use lock::{IngestLock, LOCK_FILE};
 pub use postgres::{redact, PgStore};
+pub use record::BackendError;
 pub use record::{
     Commit, DocStatus, DocumentRecord, DocumentSummary, EventState, Hit, LinkCandidate,
     SharedPassage, StoreError,
@@ -107,7 +109,7 @@ pub trait Store: Send {
     ) -> Result<Vec<LinkCandidate>, StoreError>;
 
     /// Documents matching every word of `query` (no query syntax: see [`TextQuery`]), best
-    /// first: [`Store::search_text`] of [`TextQuery::all_words`].
+    /// first: [`Store::search_text`] of [`QueryText::all_words`].
     fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
         self.search_text(&TextQuery::all_words(query), limit)
     }

@@ -21,23 +21,25 @@
 //! [`SqliteStore`]: crate::SqliteStore
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use model::{Article, Claim, Entity, EntityKind, Event, Fact, Quote};
+use model::{Article, Claim, Entity, Event, Fact, Quote};
 use postgres::error::SqlState;
-use postgres::{Client, Config, GenericClient, NoTls, Row};
+use postgres::types::{FromSql, IsNull, ToSql, Type};
+use postgres::{Client, Config, GenericClient, NoTls};
 
 use crate::fulltext::{
     document_terms, hit_snippet, self_overlapping, spaced_tokens, Phrases, TextQuery,
 };
 use crate::record::{
-    Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage, StoreError,
-    DOC_COLUMNS,
+    BackendError, Commit, DocStatus, DocumentRecord, EventState, Hit, LinkCandidate, SharedPassage,
+    StoreError,
 };
+use crate::sql::{self, Conn, Dialect, KnownRows, Row, Value};
 use crate::Store;
 
 /// 2: the `search` column holds the analysed terms, not the lowercased text.
@@ -183,6 +185,8 @@ pub struct PgStore {
     url: String,
     /// A transaction opened by [`Store::begin_decision`] is open on the connection.
     deciding: AtomicBool,
+    /// Entity and alias rows known to be stored, whose inserts a commit skips.
+    known: KnownRows,
 }
 
 impl PgStore {
@@ -208,6 +212,7 @@ impl PgStore {
             config,
             url: shown,
             deciding: AtomicBool::new(false),
+            known: KnownRows::default(),
         })
     }
 
@@ -226,42 +231,51 @@ impl PgStore {
     /// `f` must be safe to repeat (reads are; [`Store::commit`] is, see the module docs).
     fn with_client<T>(
         &self,
-        mut f: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+        mut f: impl FnMut(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut client = self.lock();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match f(&mut client) {
+            let e = match f(&mut client) {
                 Ok(v) => return Ok(v),
-                // Inside a decision nothing is repeated: the transaction, and the lock it held,
-                // are gone, so the decision is over (the caller starts it again).
-                Err(e) if self.deciding.load(Ordering::SeqCst) => {
-                    let _ = client.batch_execute("ROLLBACK");
-                    self.deciding.store(false, Ordering::SeqCst);
+                Err(StoreError::Backend {
+                    source: BackendError::Postgres(e),
+                }) => e,
+                Err(other) => return Err(other),
+            };
+            // Inside a decision nothing is repeated: the transaction, and the lock it held, are
+            // gone, so the decision is over (the caller starts it again).
+            if self.deciding.load(Ordering::SeqCst) {
+                let _ = client.batch_execute("ROLLBACK");
+                self.deciding.store(false, Ordering::SeqCst);
+                return Err(StoreError::Db(format!(
+                    "a clustering decision was interrupted: {}",
+                    self.db_error(e)
+                )));
+            }
+            if attempt < ATTEMPTS && is_transient(&e) {
+                std::thread::sleep(Duration::from_millis(20 << attempt.min(5)));
+            } else if attempt < ATTEMPTS && (e.is_closed() || client.is_closed()) {
+                if let Err(why) = self.reconnect(&mut client) {
                     return Err(StoreError::Db(format!(
-                        "a clustering decision was interrupted: {}",
-                        self.db_error(&e)
+                        "lost the connection to {} ({}) and could not reconnect: {why}",
+                        self.url,
+                        describe(&e)
                     )));
                 }
-                Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
-                    std::thread::sleep(Duration::from_millis(20 << attempt.min(5)));
-                }
-                Err(e) if attempt < ATTEMPTS && (e.is_closed() || client.is_closed()) => {
-                    match self.reconnect(&mut client) {
-                        Ok(()) => {}
-                        Err(why) => {
-                            return Err(StoreError::Db(format!(
-                                "lost the connection to {} ({}) and could not reconnect: {why}",
-                                self.url,
-                                describe(&e)
-                            )))
-                        }
-                    }
-                }
-                Err(e) => return Err(self.db_error(&e)),
+            } else {
+                return Err(self.db_error(e));
             }
         }
+    }
+
+    /// Run `f` on the connection (again after a reconnection, see [`PgStore::with_client`]).
+    fn read<T>(
+        &self,
+        mut f: impl FnMut(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.with_client(|client| f(&mut Pg(client)))
     }
 
     /// Replace a broken connection, waiting up to about half a minute for the server to return.
@@ -280,101 +294,143 @@ impl PgStore {
         Err(last)
     }
 
-    fn db_error(&self, e: &postgres::Error) -> StoreError {
+    fn db_error(&self, e: postgres::Error) -> StoreError {
         if e.is_closed() {
             StoreError::Db(format!(
                 "lost the connection to {}: {}",
                 self.url,
-                describe(e)
+                describe(&e)
             ))
         } else {
-            StoreError::Db(describe(e))
+            e.into()
         }
     }
 
-    fn documents_of_events(
-        client: &mut Client,
-    ) -> Result<HashMap<String, Vec<String>>, postgres::Error> {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for r in client.query(
-            "SELECT event, id FROM documents WHERE event IS NOT NULL ORDER BY seq",
-            &[],
-        )? {
-            map.entry(r.get(0)).or_default().push(r.get(1));
-        }
-        Ok(map)
-    }
-
+    /// The events (all, or those changed by transactions from `since` on) with their states
+    /// and documents, and the cursor for the next call, from one snapshot.
     fn event_states_where(&self, since: Option<i64>) -> Result<(Vec<EventState>, i64), StoreError> {
+        // Every transaction that had not committed when this snapshot was taken has an id at or
+        // above its xmin: reading `changed_by >= xmin` next time misses none of them.
+        const HORIZON: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
         if self.deciding.load(Ordering::SeqCst) {
             // No other writer commits during a decision: its transaction is snapshot enough.
-            return self.with_client(|client| event_states_in(client, since));
+            return self.read(|c| {
+                let horizon = c.one(HORIZON, &[])?.map_or(Ok(0), |r| r.int(0))?;
+                Ok((sql::event_states(c, since)?, horizon))
+            });
         }
         self.with_client(|client| {
-            // One snapshot for the horizon, the events and their documents.
             let mut tx = client
                 .build_transaction()
                 .isolation_level(postgres::IsolationLevel::RepeatableRead)
                 .read_only(true)
                 .start()?;
-            let out = event_states_in(&mut tx, since)?;
+            let horizon: i64 = tx.query_one(HORIZON, &[])?.get(0);
+            let out = sql::event_states(&mut Pg(&mut tx), since)?;
             tx.commit()?;
-            Ok(out)
+            Ok((out, horizon))
         })
     }
 }
 
-/// The events (all, or those changed by transactions from `since` on) with their states and
-/// documents, and the cursor for the next call; one snapshot when `client` is a repeatable-read
-/// transaction.
-fn event_states_in<C: GenericClient>(
-    tx: &mut C,
-    since: Option<i64>,
-) -> Result<(Vec<EventState>, i64), postgres::Error> {
-    {
-        {
-            // Every transaction that had not committed when this snapshot was taken has an id at
-            // or above its xmin: reading `changed_by >= xmin` next time misses none of them.
-            let horizon: i64 = tx
-                .query_one(
-                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-                    &[],
-                )?
-                .get(0);
-            let docs = {
-                let mut map: HashMap<String, Vec<String>> = HashMap::new();
-                for r in tx.query(
-                    "SELECT event, id FROM documents WHERE event IS NOT NULL ORDER BY seq",
-                    &[],
-                )? {
-                    map.entry(r.get(0)).or_default().push(r.get(1));
-                }
-                map
-            };
-            let rows = match since {
-                None => tx.query(
-                    "SELECT id, title, start, \"end\", place, storyline, state FROM events ORDER BY seq",
-                    &[],
-                )?,
-                Some(cursor) => tx.query(
-                    "SELECT id, title, start, \"end\", place, storyline, state FROM events
-                     WHERE changed_by >= $1 ORDER BY seq",
-                    &[&cursor],
-                )?,
-            };
-            let out = rows
-                .iter()
-                .map(|r| {
-                    let mut event = event_from_row(r);
-                    event.documents = docs.get(&event.id).cloned().unwrap_or_default();
-                    EventState {
-                        event,
-                        state: r.get(6),
-                    }
-                })
-                .collect();
-            Ok((out, horizon))
+/// A connection or a transaction as the shared SQL layer uses it.
+struct Pg<'c, C>(&'c mut C);
+
+/// `?N` placeholders as PostgreSQL writes them (`$N`). The statements hold no `?` otherwise.
+fn dollars(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+impl<C: GenericClient> Conn for Pg<'_, C> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError> {
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as _).collect();
+        Ok(self.0.execute(dollars(sql).as_str(), &params)?)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, StoreError> {
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as _).collect();
+        let rows = self.0.query(dollars(sql).as_str(), &params)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(Row((0..r.len())
+                .map(|i| r.try_get::<_, Value<'static>>(i))
+                .collect::<Result<_, _>>()?));
         }
+        Ok(out)
+    }
+
+    /// Transaction-scoped advisory locks keyed by the event ids.
+    fn lock_events(&mut self, events: &BTreeSet<&str>) -> Result<(), StoreError> {
+        for ev in events {
+            self.exec(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))",
+                &[(*ev).into()],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+type SqlResult<T> = Result<T, Box<dyn std::error::Error + Sync + Send>>;
+
+/// Values go to the column's own type: an integer to `INT4` or `INT8`, a list to `TEXT[]`.
+impl ToSql for Value<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> SqlResult<IsNull> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) if *ty == Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) => i.to_sql(ty, out),
+            Value::Real(f) => f.to_sql(ty, out),
+            Value::Bool(b) => b.to_sql(ty, out),
+            Value::Text(s) => <&str as ToSql>::to_sql(&&*text(s), ty, out),
+            Value::Blob(b) => <&[u8] as ToSql>::to_sql(&&**b, ty, out),
+            Value::List(l) => l
+                .iter()
+                .map(|s| text(s).into_owned())
+                .collect::<Vec<String>>()
+                .to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Value<'static> {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> SqlResult<Self> {
+        Ok(if *ty == Type::INT8 {
+            Value::Int(i64::from_sql(ty, raw)?)
+        } else if *ty == Type::INT4 {
+            Value::Int(i32::from_sql(ty, raw)?.into())
+        } else if *ty == Type::FLOAT8 {
+            Value::Real(f64::from_sql(ty, raw)?)
+        } else if *ty == Type::BOOL {
+            Value::Bool(bool::from_sql(ty, raw)?)
+        } else if *ty == Type::BYTEA {
+            Value::Blob(Cow::Owned(Vec::from_sql(ty, raw)?))
+        } else if *ty == Type::TEXT_ARRAY {
+            Value::List(Cow::Owned(Vec::from_sql(ty, raw)?))
+        } else if <&str as FromSql>::accepts(ty) {
+            Value::Text(Cow::Owned(String::from_sql(ty, raw)?))
+        } else {
+            return Err(format!("a column of type {ty}, which the store does not read").into());
+        })
+    }
+
+    fn from_sql_null(_: &Type) -> SqlResult<Self> {
+        Ok(Value::Null)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
     }
 }
 
@@ -527,358 +583,59 @@ fn text(s: &str) -> Cow<'_, str> {
     }
 }
 
-fn opt_text(s: &Option<String>) -> Option<Cow<'_, str>> {
-    s.as_deref().map(text)
-}
-
-fn vector_to_blob(v: &[f32]) -> Vec<u8> {
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
-fn blob_to_vector(b: &[u8]) -> Vec<f32> {
-    b.chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
-fn event_from_row(r: &Row) -> Event {
-    Event {
-        id: r.get(0),
-        title: r.get(1),
-        start: r.get(2),
-        end: r.get(3),
-        place: r.get(4),
-        storyline: r.get(5),
-        documents: Vec::new(),
-    }
-}
-
-fn document_from_row(r: &Row) -> Result<DocumentRecord, StoreError> {
-    let id: String = r.get(0);
-    let json: &str = r.get(5);
-    let article: Article = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
-        what: format!("document {id}"),
-        why: e.to_string(),
-    })?;
-    let vector: Option<Vec<u8>> = r.get(6);
-    Ok(DocumentRecord {
-        article,
-        hash: r.get(1),
-        event: r.get(2),
-        duplicate_of: r.get(3),
-        translation_of: r.get(4),
-        vector: vector.map(|b| blob_to_vector(&b)),
-        why: r.get(7),
-    })
-}
-
-/// What one attempt at a commit concluded.
-enum Attempt {
-    Stored,
-    /// The id was already stored (by another worker, or before): with this hash.
-    IdTaken(String),
-}
-
-/// One attempt at writing `c` in one transaction: its own, or the one a decision opened
-/// (`in_decision`), which this ends.
-fn try_commit(
-    client: &mut Client,
-    c: &Commit,
-    article_json: &str,
-    search: &(String, i32),
-    in_decision: bool,
-) -> Result<Attempt, postgres::Error> {
-    if in_decision {
-        let r = write_commit(client, c, article_json, search)?;
-        let end = match r {
-            Attempt::Stored => "COMMIT",
-            Attempt::IdTaken(_) => "ROLLBACK",
-        };
-        client.batch_execute(end)?;
-        return Ok(r);
-    }
-    let mut tx = client.transaction()?;
-    let r = write_commit(&mut tx, c, article_json, search)?;
-    match r {
-        Attempt::Stored => tx.commit()?,
-        Attempt::IdTaken(_) => tx.rollback()?,
-    }
-    Ok(r)
-}
-
-/// Replace an event's claims and clear its stale mark, inside the caller's transaction (which
-/// holds the event's advisory lock).
-fn write_claims<C: GenericClient>(
-    tx: &mut C,
-    event: &str,
-    claims: &[Claim],
-) -> Result<(), postgres::Error> {
-    tx.execute("DELETE FROM claims WHERE event = $1", &[&text(event)])?;
-    for (i, cl) in claims.iter().enumerate() {
-        let sources: Vec<Cow<'_, str>> = cl.sources.iter().map(|s| text(s)).collect();
-        let position = i32::try_from(i).unwrap_or(i32::MAX);
-        let detail = serde_json::to_string(&crate::sqlite::ClaimDetail {
-            outlets: cl.outlets.clone(),
-            single_source: cl.single_source,
-            disagreement: cl.disagreement.clone(),
-        })
-        .unwrap_or_default(); // plain data: serialising it cannot fail
-        tx.execute(
-            "INSERT INTO claims (event, position, text, sources, detail) VALUES ($1, $2, $3, $4, $5)",
-            &[&text(event), &position, &text(&cl.text), &sources, &detail],
-        )?;
-    }
-    tx.execute("DELETE FROM claims_stale WHERE event = $1", &[&text(event)])?;
-    Ok(())
-}
-
-/// [`Store::replace_claims`] inside a transaction the caller ends: the events' advisory locks
-/// (in id order, as commits take them), then their claims.
-fn write_all_claims<C: GenericClient>(
-    tx: &mut C,
-    claims: &[(String, Vec<Claim>)],
-) -> Result<(), postgres::Error> {
-    let events: BTreeSet<&str> = claims.iter().map(|(e, _)| e.as_str()).collect();
-    for ev in &events {
-        tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            &[&text(ev)],
-        )?;
-    }
-    for (event, claims) in claims {
-        write_claims(tx, event, claims)?;
-    }
-    Ok(())
-}
-
-/// The writes of one commit, inside a transaction the caller ends (committed when it returns
-/// [`Attempt::Stored`], rolled back otherwise).
-fn write_commit<C: GenericClient>(
-    tx: &mut C,
-    c: &Commit,
-    article_json: &str,
-    search: &(String, i32),
-) -> Result<Attempt, postgres::Error> {
-    let a = &c.document.article;
-    // First, so that a worker racing us for the same id waits here (on the primary key) until we
-    // commit or roll back, and then sees our row.
-    let inserted = tx.execute(
-        "INSERT INTO documents (id, hash, title, published, outlet, event, duplicate_of, translation_of, article, search, tokens, vector, why, fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (id) DO NOTHING",
-        &[
-            &text(&a.id),
-            &c.document.hash,
-            &opt_text(&a.title),
-            &opt_text(&a.published),
-            &opt_text(&a.outlet),
-            &opt_text(&c.document.event),
-            &opt_text(&c.document.duplicate_of),
-            &opt_text(&c.document.translation_of),
-            &article_json,
-            &search.0,
-            &search.1,
-            &c.document.vector.as_deref().map(vector_to_blob),
-            &opt_text(&c.document.why),
-            &c.fingerprint,
-        ],
-    )?;
-    if inserted == 0 {
-        let stored: String = tx
-            .query_one("SELECT hash FROM documents WHERE id = $1", &[&text(&a.id)])?
-            .get(0);
-        return Ok(Attempt::IdTaken(stored));
-    }
-    // The events this commit changes, locked in a fixed order (no deadlock between workers).
-    let events: BTreeSet<&str> = c
-        .event
-        .iter()
-        .map(|e| e.event.id.as_str())
-        .chain(c.claims.iter().map(|(e, _)| e.as_str()))
-        .chain(c.storylines.iter().map(|(e, _)| e.as_str()))
-        .collect();
-    for ev in &events {
-        tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            &[&text(ev)],
-        )?;
-    }
-    for (event, storyline) in &c.storylines {
-        tx.execute(
-            "UPDATE events SET storyline = $2, changed_by = pg_current_xact_id()::text::bigint
-             WHERE id = $1",
-            &[&text(event), &text(storyline)],
-        )?;
-    }
-    for p in &c.passages {
-        let docs: Vec<Cow<'_, str>> = p.documents.iter().map(|d| text(d)).collect();
-        tx.execute(
-            "INSERT INTO passages (event, documents, text) VALUES ($1, $2, $3)",
-            &[&opt_text(&p.event), &docs, &text(&p.text)],
-        )?;
-    }
-    if let Some(es) = &c.event {
-        let e = &es.event;
-        tx.execute(
-            "INSERT INTO events (id, title, start, \"end\", place, storyline, state, changed_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, pg_current_xact_id()::text::bigint)
-             ON CONFLICT (id) DO UPDATE SET title = excluded.title, start = excluded.start,
-             \"end\" = excluded.\"end\", place = excluded.place, storyline = excluded.storyline,
-             state = excluded.state, changed_by = excluded.changed_by",
-            &[
-                &text(&e.id),
-                &text(&e.title),
-                &opt_text(&e.start),
-                &opt_text(&e.end),
-                &opt_text(&e.place),
-                &opt_text(&e.storyline),
-                &es.state,
-            ],
-        )?;
-    }
-    // Entities in id order, so that two workers adding the same entities lock them in the same
-    // order (a stable sort keeps each entity's aliases in their given order).
-    let mut entities: Vec<&Entity> = c.entities.iter().collect();
-    entities.sort_by(|x, y| x.id.cmp(&y.id));
-    for ent in entities {
-        tx.execute(
-            "INSERT INTO entities (id, kind, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-            &[&text(&ent.id), &ent.kind.as_str(), &text(&ent.name)],
-        )?;
-        for (lang, aliases) in &ent.aliases {
-            for alias in aliases {
-                tx.execute(
-                    "INSERT INTO entity_aliases (entity, lang, alias) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                    &[&text(&ent.id), &text(lang), &text(alias)],
-                )?;
-            }
-        }
-        tx.execute(
-            "INSERT INTO mentions (entity, document) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[&text(&ent.id), &text(&a.id)],
-        )?;
-    }
-    for q in &c.quotes {
-        tx.execute(
-            "INSERT INTO quotes (document, speaker, text, via, direct) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &text(&q.document),
-                &opt_text(&q.speaker),
-                &text(&q.text),
-                &opt_text(&q.via),
-                &q.direct,
-            ],
-        )?;
-    }
-    for f in &c.facts {
-        tx.execute(
-            "INSERT INTO facts (document, value, unit, text, subject) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &text(&f.document),
-                &f.value,
-                &opt_text(&f.unit),
-                &text(&f.text),
-                &opt_text(&f.subject),
-            ],
-        )?;
-    }
-    if let Some((event, claims)) = &c.claims {
-        write_claims(tx, event, claims)?;
-    }
-    if let Some(event) = &c.claims_stale {
-        tx.execute(
-            "INSERT INTO claims_stale (event) VALUES ($1) ON CONFLICT DO NOTHING",
-            &[&text(event)],
-        )?;
-    }
-    if let Some(data) = &c.claim_candidates {
-        tx.execute(
-            "INSERT INTO claim_candidates (document, data) VALUES ($1, $2)
-             ON CONFLICT (document) DO UPDATE SET data = excluded.data",
-            &[&text(&a.id), &text(data)],
-        )?;
-    }
-    Ok(Attempt::Stored)
-}
-
 impl Store for PgStore {
-    fn watch_report(&self) -> Result<crate::WatchReport, StoreError> {
-        self.with_client(crate::watch::pg_report)
-    }
+    sql::shared_reads!();
 
-    fn status(&self, id: &str, hash: &str) -> Result<DocStatus, StoreError> {
-        let id = text(id);
-        // One statement, one snapshot: with two queries, a worker committing this very id in
-        // between would make it look like the same content under another id.
-        let row = self.with_client(|client| {
-            client.query_opt(
-                "SELECT id, hash FROM documents WHERE id = $1 OR hash = $2
-                 ORDER BY (id = $1) DESC, seq LIMIT 1",
-                &[&id, &hash],
-            )
-        })?;
-        let Some(row) = row else {
-            return Ok(DocStatus::New);
-        };
-        let (stored_id, stored_hash): (String, String) = (row.get(0), row.get(1));
-        Ok(if stored_id != id {
-            DocStatus::SameContentAs(stored_id)
-        } else if stored_hash == hash {
-            DocStatus::AlreadyIngested
-        } else {
-            DocStatus::IdConflict
-        })
+    fn watch_report(&self) -> Result<crate::WatchReport, StoreError> {
+        self.with_client(|client| Ok(crate::watch::pg_report(client)?))
     }
 
     /// One transaction. When the document's id is already stored, nothing is written: with the
     /// same content that is success (another worker got there first), with other content it is
     /// an error, as on every backend.
     fn commit(&mut self, c: &Commit) -> Result<(), StoreError> {
-        let a = &c.document.article;
-        let article_json = serde_json::to_string(a).map_err(|e| StoreError::Db(e.to_string()))?;
-        let (spaced, n) = spaced_tokens(&document_terms(a));
-        let search = (
-            text(&spaced).into_owned(),
-            i32::try_from(n).unwrap_or(i32::MAX),
-        );
         let in_decision = self.deciding.load(Ordering::SeqCst);
-        let attempt =
-            self.with_client(|client| try_commit(client, c, &article_json, &search, in_decision));
+        let known = &self.known;
+        let attempt = self.with_client(|client| {
+            if in_decision {
+                let r = sql::write_commit(&mut Pg(client), c, known);
+                let end = match r {
+                    Ok(sql::Attempt::Stored) => "COMMIT",
+                    _ => "ROLLBACK",
+                };
+                client.batch_execute(end)?;
+                return r;
+            }
+            let mut tx = client.transaction()?;
+            let r = sql::write_commit(&mut Pg(&mut tx), c, known)?;
+            match r {
+                sql::Attempt::Stored => tx.commit()?,
+                sql::Attempt::IdTaken(_) => tx.rollback()?,
+            }
+            Ok(r)
+        });
         self.deciding.store(false, Ordering::SeqCst);
-        match attempt? {
-            Attempt::Stored => Ok(()),
-            Attempt::IdTaken(stored) if stored == c.document.hash => Ok(()),
-            Attempt::IdTaken(_) => Err(StoreError::Db(format!(
-                "document id `{}` is already stored with different content; the stored document is kept",
-                a.id
-            ))),
+        let attempt = attempt?;
+        if matches!(attempt, sql::Attempt::Stored) {
+            self.known.learn(&c.entities);
         }
+        attempt.result(c)
     }
 
     fn replace_claims(&mut self, claims: &[(String, Vec<Claim>)]) -> Result<(), StoreError> {
         let in_decision = self.deciding.load(Ordering::SeqCst);
         let r = self.with_client(|client| {
             if in_decision {
-                write_all_claims(client, claims)?;
-                return client.batch_execute("COMMIT");
+                let r = sql::replace_claims(&mut Pg(client), claims);
+                client.batch_execute(if r.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+                return r;
             }
             let mut tx = client.transaction()?;
-            write_all_claims(&mut tx, claims)?;
-            tx.commit()
+            sql::replace_claims(&mut Pg(&mut tx), claims)?;
+            Ok(tx.commit()?)
         });
         self.deciding.store(false, Ordering::SeqCst);
         r
-    }
-
-    fn stale_claims(&self) -> Result<Vec<String>, StoreError> {
-        self.with_client(|client| {
-            Ok(client
-                .query("SELECT event FROM claims_stale ORDER BY event", &[])?
-                .iter()
-                .map(|r| r.get(0))
-                .collect())
-        })
     }
 
     /// A transaction holding a transaction-scoped advisory lock (`DECISION_LOCK`) that every
@@ -898,7 +655,7 @@ impl Store for PgStore {
             if r.is_err() {
                 let _ = client.batch_execute("ROLLBACK");
             }
-            r
+            Ok(r?)
         })?;
         self.deciding.store(true, Ordering::SeqCst);
         Ok(())
@@ -910,132 +667,11 @@ impl Store for PgStore {
             // A lost connection has rolled back already.
             if let Err(e) = client.batch_execute("ROLLBACK") {
                 if !(e.is_closed() || client.is_closed()) {
-                    return Err(self.db_error(&e));
+                    return Err(self.db_error(e));
                 }
             }
         }
         Ok(())
-    }
-
-    fn documents_since(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<(u64, DocumentRecord)>, StoreError> {
-        let after = i64::try_from(after).unwrap_or(i64::MAX);
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self.with_client(|client| {
-            client.query(
-                &format!(
-                    "SELECT {DOC_COLUMNS}, seq FROM documents WHERE seq > $1 ORDER BY seq LIMIT $2"
-                ),
-                &[&after, &limit],
-            )
-        })?;
-        rows.iter()
-            .map(|r| {
-                let seq: i64 = r.get(8);
-                Ok((u64::try_from(seq).unwrap_or(0), document_from_row(r)?))
-            })
-            .collect()
-    }
-
-    fn last_position(&self) -> Result<u64, StoreError> {
-        let seq: Option<i64> = self.with_client(|client| {
-            Ok(client
-                .query_one("SELECT max(seq) FROM documents", &[])?
-                .get(0))
-        })?;
-        Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
-    }
-
-    fn document(&self, id: &str) -> Result<Option<DocumentRecord>, StoreError> {
-        let id = text(id);
-        let row = self.with_client(|client| {
-            client.query_opt(
-                &format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = $1"),
-                &[&id],
-            )
-        })?;
-        row.map(|r| document_from_row(&r)).transpose()
-    }
-
-    /// In batches, without holding the connection while `f` runs (so `f` may use the store).
-    fn for_each_document(
-        &self,
-        f: &mut dyn FnMut(DocumentRecord) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        const BATCH: i64 = 256;
-        let mut after = 0i64;
-        loop {
-            let rows = self.with_client(|client| {
-                client.query(
-                    &format!(
-                        "SELECT {DOC_COLUMNS}, seq FROM documents WHERE seq > $1 ORDER BY seq LIMIT $2"
-                    ),
-                    &[&after, &BATCH],
-                )
-            })?;
-            let Some(last) = rows.last() else {
-                return Ok(());
-            };
-            after = last.get(8);
-            for r in &rows {
-                f(document_from_row(r)?)?;
-            }
-        }
-    }
-
-    fn document_count(&self) -> Result<usize, StoreError> {
-        let n: i64 = self.with_client(|client| {
-            Ok(client
-                .query_one("SELECT COUNT(*) FROM documents", &[])?
-                .get(0))
-        })?;
-        Ok(usize::try_from(n).unwrap_or(0))
-    }
-
-    fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
-        let id = text(id);
-        self.with_client(|client| {
-            let Some(row) = client.query_opt(
-                "SELECT id, title, start, \"end\", place, storyline FROM events WHERE id = $1",
-                &[&id],
-            )?
-            else {
-                return Ok(None);
-            };
-            let mut ev = event_from_row(&row);
-            ev.documents = client
-                .query(
-                    "SELECT id FROM documents WHERE event = $1 ORDER BY seq",
-                    &[&id],
-                )?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            Ok(Some(ev))
-        })
-    }
-
-    fn events(&self) -> Result<Vec<Event>, StoreError> {
-        self.with_client(|client| {
-            let docs = PgStore::documents_of_events(client)?;
-            let mut out: Vec<Event> = client
-                .query(
-                    "SELECT id, title, start, \"end\", place, storyline FROM events
-                     ORDER BY start IS NULL, start, id",
-                    &[],
-                )?
-                .iter()
-                .map(event_from_row)
-                .collect();
-            for e in &mut out {
-                e.documents = docs.get(&e.id).cloned().unwrap_or_default();
-            }
-            out.retain(|e| !e.documents.is_empty());
-            Ok(out)
-        })
     }
 
     fn event_states(&self) -> Result<Vec<EventState>, StoreError> {
@@ -1048,194 +684,14 @@ impl Store for PgStore {
         Ok((events, u64::try_from(horizon).unwrap_or(0)))
     }
 
-    fn entities(&self) -> Result<Vec<Entity>, StoreError> {
-        self.with_client(|client| {
-            let mut aliases: HashMap<String, BTreeMap<String, Vec<String>>> = HashMap::new();
-            for r in client.query(
-                "SELECT entity, lang, alias FROM entity_aliases ORDER BY entity, lang, seq",
-                &[],
-            )? {
-                aliases
-                    .entry(r.get(0))
-                    .or_default()
-                    .entry(r.get(1))
-                    .or_default()
-                    .push(r.get(2));
-            }
-            let mut docs: HashMap<String, Vec<String>> = HashMap::new();
-            for r in client.query(
-                "SELECT m.entity, m.document FROM mentions m JOIN documents d ON d.id = m.document
-                 ORDER BY d.seq",
-                &[],
-            )? {
-                docs.entry(r.get(0)).or_default().push(r.get(1));
-            }
-            let rows = client.query("SELECT id, kind, name FROM entities ORDER BY id", &[])?;
-            Ok(rows
-                .iter()
-                .map(|r| {
-                    let id: String = r.get(0);
-                    Entity {
-                        kind: EntityKind::from_name(r.get(1)),
-                        name: r.get(2),
-                        aliases: aliases.remove(&id).unwrap_or_default(),
-                        documents: docs.remove(&id).unwrap_or_default(),
-                        id,
-                    }
-                })
-                .collect())
-        })
-    }
-
-    fn quotes(&self) -> Result<Vec<Quote>, StoreError> {
-        self.with_client(|client| {
-            Ok(client
-                .query(
-                    "SELECT document, speaker, text, via, direct FROM quotes ORDER BY seq",
-                    &[],
-                )?
-                .iter()
-                .map(|r| Quote {
-                    document: r.get(0),
-                    speaker: r.get(1),
-                    text: r.get(2),
-                    via: r.get(3),
-                    direct: r.get(4),
-                })
-                .collect())
-        })
-    }
-
-    fn facts(&self) -> Result<Vec<Fact>, StoreError> {
-        self.with_client(|client| {
-            Ok(client
-                .query(
-                    "SELECT document, value, unit, text, subject FROM facts ORDER BY seq",
-                    &[],
-                )?
-                .iter()
-                .map(|r| Fact {
-                    document: r.get(0),
-                    value: r.get(1),
-                    unit: r.get(2),
-                    text: r.get(3),
-                    subject: r.get(4),
-                })
-                .collect())
-        })
-    }
-
-    fn claims(&self) -> Result<Vec<Claim>, StoreError> {
-        self.with_client(|client| {
-            Ok(client
-                .query(
-                    "SELECT event, text, sources, detail FROM claims ORDER BY event, position",
-                    &[],
-                )?
-                .iter()
-                .map(|r| {
-                    let detail: crate::sqlite::ClaimDetail = r
-                        .get::<_, Option<String>>(3)
-                        .and_then(|d| serde_json::from_str(&d).ok())
-                        .unwrap_or_default();
-                    Claim {
-                        event: r.get(0),
-                        text: r.get(1),
-                        sources: r.get(2),
-                        outlets: detail.outlets,
-                        single_source: detail.single_source,
-                        disagreement: detail.disagreement,
-                    }
-                })
-                .collect())
-        })
-    }
-
-    fn claim_candidates(&self, event: &str) -> Result<Vec<(String, String)>, StoreError> {
-        self.with_client(|client| {
-            Ok(client
-                .query(
-                    "SELECT c.document, c.data FROM claim_candidates c JOIN documents d ON d.id = c.document
-                     WHERE d.event = $1 ORDER BY d.seq",
-                    &[&text(event)],
-                )?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect())
-        })
-    }
-
-    fn shared_passages(&self) -> Result<Vec<SharedPassage>, StoreError> {
-        self.with_client(|client| {
-            Ok(client
-                .query(
-                    "SELECT event, documents, text FROM passages ORDER BY seq",
-                    &[],
-                )?
-                .iter()
-                .map(|r| SharedPassage {
-                    event: r.get(0),
-                    documents: r.get(1),
-                    text: r.get(2),
-                })
-                .collect())
-        })
-    }
-
-    fn link_candidates(
-        &self,
-        events: &[String],
-        per_event: usize,
-    ) -> Result<Vec<LinkCandidate>, StoreError> {
-        let events: Vec<Cow<'_, str>> = events.iter().map(|e| text(e)).collect();
-        let per_event = i64::try_from(per_event).unwrap_or(i64::MAX);
-        // The newest `per_event` of each asked event, oldest first, events in the asked order.
-        let rows = self.with_client(|client| {
-            client.query(
-                "SELECT d.id, d.event, d.translation_of, d.vector, d.fingerprint
-                 FROM unnest($1::text[]) WITH ORDINALITY AS e(id, n)
-                 CROSS JOIN LATERAL (
-                     SELECT id, event, translation_of, vector, fingerprint, seq FROM documents
-                     WHERE event = e.id ORDER BY seq DESC LIMIT $2
-                 ) d
-                 ORDER BY e.n, d.seq",
-                &[&events, &per_event],
-            )
-        })?;
-        Ok(rows
-            .iter()
-            .map(|r| LinkCandidate {
-                id: r.get(0),
-                event: r.get(1),
-                translation_of: r.get(2),
-                vector: r.get::<_, Option<Vec<u8>>>(3).map(|b| blob_to_vector(&b)),
-                fingerprint: r.get(4),
-            })
-            .collect())
-    }
-
     /// Ranked as SQLite ranks (see `PgStore::ranked`): the documents matching every group
     /// first, then, with `fallback_any`, those matching any.
     fn search_text(&self, query: &TextQuery, limit: usize) -> Result<Vec<Hit>, StoreError> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
         let phrases = Phrases::of(query);
-        if phrases.groups.is_empty() {
+        if limit == 0 || phrases.groups.is_empty() {
             return Ok(Vec::new());
         }
-        let mut hits = self.ranked(&phrases, true, limit)?;
-        if query.fallback_any && hits.len() < limit && query.groups.len() > 1 {
-            for h in self.ranked(&phrases, false, limit)? {
-                if hits.len() >= limit {
-                    break;
-                }
-                if !hits.iter().any(|k| k.document == h.document) {
-                    hits.push(h);
-                }
-            }
-        }
-        Ok(hits)
+        sql::all_then_any(query, limit, |all| self.ranked(&phrases, all, limit))
     }
 }
 
@@ -1378,7 +834,7 @@ impl PgStore {
                     .iter()
                     .map(|p| p as &(dyn postgres::types::ToSql + Sync)),
             );
-            client.query(&sql, &args)
+            Ok(client.query(&sql, &args)?)
         })?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {

@@ -1,8 +1,10 @@
 //! The records a store keeps and the unit of work it commits.
 
-use model::{Article, Claim, Entity, Event, Fact, Quote};
-use serde::{Deserialize, Serialize};
+use model::{Claim, Entity, Event, Fact, Quote};
+pub use model::{DocumentRecord, DocumentSummary, SharedPassage};
+use serde::Serialize;
 
+/// What can go wrong in a store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the store at {path}: {why}")]
@@ -15,15 +17,47 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error("database error: {0}")]
-    Db(String),
+    /// A commit of a document whose id is stored with other content; the stored one is kept.
+    #[error(
+        "document id `{id}` is already stored with different content; the stored document is kept"
+    )]
+    IdConflict { id: String },
+    /// A record that could not be encoded for storage.
+    #[error("cannot encode {what}: {why}")]
+    Encoding { what: String, why: String },
+    /// A stored record that cannot be read back (named: `claim 0 of event ev-1`).
     #[error("stored record {what} is corrupt: {why}")]
     Corrupt { what: String, why: String },
+    /// The database reported an error.
+    #[error("database error: {source}")]
+    Backend {
+        #[from]
+        source: BackendError,
+    },
+    /// Any other failure, in words (a connection lost for good, a caller stopping a visit).
+    #[error("database error: {0}")]
+    Db(String),
+}
+
+/// The error of the database driver underneath, kept whole.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Shown with what the server said (the driver's own message is only "db error").
+    #[error("{}", crate::postgres::describe(.0))]
+    Postgres(#[from] postgres::Error),
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
-        StoreError::Db(e.to_string())
+        BackendError::from(e).into()
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        BackendError::from(e).into()
     }
 }
 
@@ -37,32 +71,6 @@ pub enum DocStatus {
     SameContentAs(String),
     /// Same id, different content: the stored one is kept.
     IdConflict,
-}
-
-/// A stored document with what the analysis concluded about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocumentRecord {
-    pub article: Article,
-    pub hash: String,
-    pub event: Option<String>,
-    pub duplicate_of: Option<String>,
-    pub translation_of: Option<String>,
-    /// The document embedding, where one was computed.
-    #[serde(skip)]
-    pub vector: Option<Vec<f32>>,
-    /// Why the document is in its event (the signals that put it there).
-    #[serde(default)]
-    pub why: Option<String>,
-}
-
-/// Text that several documents share (syndicated agency copy).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SharedPassage {
-    /// The event of the document that found it.
-    pub event: Option<String>,
-    /// The earlier document first, then the one that reprinted it.
-    pub documents: Vec<String>,
-    pub text: String,
 }
 
 /// A stored document as the linker needs it.
@@ -136,36 +144,3 @@ pub struct Hit {
     /// A short passage around the match.
     pub snippet: String,
 }
-
-/// What lists and filters need of a document, without its text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DocumentSummary {
-    pub id: String,
-    pub title: Option<String>,
-    pub published: Option<String>,
-    pub outlet: Option<String>,
-    pub event: Option<String>,
-    pub duplicate_of: Option<String>,
-    /// Distinct languages, in order of first appearance.
-    pub languages: Vec<String>,
-}
-
-impl DocumentSummary {
-    pub fn of(d: &DocumentRecord) -> DocumentSummary {
-        let a = &d.article;
-        DocumentSummary {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            published: a.published.clone(),
-            outlet: a.outlet.clone(),
-            event: d.event.clone(),
-            duplicate_of: d.duplicate_of.clone(),
-            languages: a.languages(),
-        }
-    }
-}
-
-/// The `documents` columns both backends read a [`DocumentRecord`] from, in the order their
-/// row decoders expect.
-pub(crate) const DOC_COLUMNS: &str =
-    "id, hash, event, duplicate_of, translation_of, article, vector, why";

@@ -1,11 +1,13 @@
-//! One test suite for every [`Store`] backend: each backend's tests call [`run_all`] with a
-//! factory for fresh, empty stores.
+//! One test suite for every [`Store`] backend: each backend's tests expand [`store_suite!`]
+//! with a factory for fresh, empty stores, which makes one test per scenario. Built only with
+//! the `test-support` feature (other crates' tests use [`doc`] and [`pg`] too), so it is not in
+//! the production library.
 
 use std::collections::BTreeMap;
 
 use model::{Article, Claim, Entity, EntityKind, Event, Fact, Figure, Quote, Segment};
 
-use crate::{Commit, DocStatus, DocumentRecord, EventState, Store, TextQuery};
+use crate::{Commit, DocStatus, DocumentRecord, EventState, QueryText, Store, TextQuery};
 
 /// A small document with a fixed id and text.
 pub fn doc(id: &str, text: &str) -> DocumentRecord {
@@ -27,6 +29,23 @@ pub fn doc(id: &str, text: &str) -> DocumentRecord {
         translation_of: None,
         vector: Some(vec![0.5, -0.25, 1.0]),
         why: Some(format!("why {id}")),
+    }
+}
+
+/// A claim of event `ev` with one source and some detail (outlets, a disagreement).
+pub fn claim(ev: &str, source: &str) -> Claim {
+    Claim {
+        event: ev.into(),
+        text: format!("a claim of {ev}"),
+        sources: vec![source.into()],
+        outlets: vec!["Xinhua".into()],
+        single_source: true,
+        disagreement: vec![Figure {
+            value: 3.0,
+            unit: None,
+            subject: None,
+            sources: vec![source.into()],
+        }],
     }
 }
 
@@ -55,30 +74,33 @@ fn entity(id: &str, lang: &str, alias: &str) -> Entity {
     }
 }
 
-/// Run every check against stores made by `fresh`.
-pub fn run_all(fresh: &mut dyn FnMut() -> Box<dyn Store>) {
-    round_trip(fresh());
-    status_tells_new_same_and_conflicting(fresh());
-    a_failed_commit_changes_nothing(fresh());
-    entities_merge_aliases_and_documents(fresh());
-    entities_of_a_failed_commit_are_stored_by_a_later_one(fresh());
-    claims_are_replaced_per_event(fresh());
-    stale_claims_are_marked_until_replaced(fresh());
-    events_are_ordered_and_list_their_documents(fresh());
-    search_finds_words_in_any_script(fresh());
-    search_matches_words_across_scripts_and_stems(fresh());
-    search_takes_alternatives(fresh());
-    search_matches_phrases_in_order(fresh());
-    search_excludes_words_and_phrases(fresh());
-    summaries_and_vectors(fresh());
-    claim_candidates_are_kept_per_document_of_an_event(fresh());
-    links_passages_and_storylines(fresh());
-    decisions_commit_or_write_nothing(fresh());
+/// One `#[test]` per scenario of this suite, each on a fresh store from `$fresh`, a function
+/// returning `Option<(Box<dyn Store>, G)>`: `None` skips the test (no server), and `G` (a
+/// temporary directory, say) is kept until the scenario is over.
+///
+/// ```ignore
+/// store::store_suite!(fresh_sqlite_store);
+/// ```
+#[macro_export]
+macro_rules! store_suite {
+    (@each $fresh:path; $($scenario:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $scenario() {
+                if let Some((store, _keep)) = $fresh() {
+                    $crate::suite::$scenario(store);
+                }
+            }
+        )*
+    };
+    ($fresh:path) => {
+        $crate::store_suite!(@each $fresh; round_trip, status_tells_new_same_and_conflicting, a_failed_commit_changes_nothing, entities_merge_aliases_and_documents, entities_of_a_failed_commit_are_stored_by_a_later_one, claims_are_replaced_per_event, stale_claims_are_marked_until_replaced, events_are_ordered_and_list_their_documents, search_finds_words_in_any_script, search_matches_words_across_scripts_and_stems, search_takes_alternatives, search_matches_phrases_in_order, search_excludes_words_and_phrases, summaries_and_vectors, claim_candidates_are_kept_per_document_of_an_event, links_passages_and_storylines, decisions_commit_or_write_nothing);
+    };
 }
 
 /// A decision ends with its commit (stored) or with `end_decision` (nothing stored, and the
 /// store usable again); `documents_since` lists documents after a position, in ingest order.
-fn decisions_commit_or_write_nothing(mut s: Box<dyn Store>) {
+pub fn decisions_commit_or_write_nothing(mut s: Box<dyn Store>) {
     assert_eq!(s.last_position().unwrap(), 0);
     assert!(s.documents_since(0, 10).unwrap().is_empty());
     s.begin_decision().unwrap();
@@ -117,7 +139,7 @@ fn decisions_commit_or_write_nothing(mut s: Box<dyn Store>) {
 
 /// An entity or alias first named by a commit that fails is stored by the next commit that
 /// names it (a backend that remembers which rows it has learns them from commits that succeed).
-fn entities_of_a_failed_commit_are_stored_by_a_later_one(mut s: Box<dyn Store>) {
+pub fn entities_of_a_failed_commit_are_stored_by_a_later_one(mut s: Box<dyn Store>) {
     let mut first = Commit::document_only(doc("a", "first text"));
     first.entities = vec![entity("E1", "en", "Xi")];
     s.commit(&first).unwrap();
@@ -144,7 +166,7 @@ fn entities_of_a_failed_commit_are_stored_by_a_later_one(mut s: Box<dyn Store>) 
     assert_eq!(e1.aliases["zh"], ["习近平"]);
 }
 
-fn links_passages_and_storylines(mut s: Box<dyn Store>) {
+pub fn links_passages_and_storylines(mut s: Box<dyn Store>) {
     s.commit(&full_commit("a", "first text", "ev-1")).unwrap();
     let mut second = full_commit("b", "second text", "ev-2");
     second.passages = vec![crate::SharedPassage {
@@ -223,7 +245,7 @@ fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
     }
 }
 
-fn round_trip(mut s: Box<dyn Store>) {
+pub fn round_trip(mut s: Box<dyn Store>) {
     let c = full_commit("d1", "Xi met Putin.", "e1");
     s.commit(&c).unwrap();
     let back = s.document("d1").unwrap().unwrap();
@@ -238,7 +260,7 @@ fn round_trip(mut s: Box<dyn Store>) {
     assert!(s.document("nope").unwrap().is_none());
 }
 
-fn status_tells_new_same_and_conflicting(mut s: Box<dyn Store>) {
+pub fn status_tells_new_same_and_conflicting(mut s: Box<dyn Store>) {
     let d = doc("d1", "text one");
     assert_eq!(s.status("d1", &d.hash).unwrap(), DocStatus::New);
     s.commit(&Commit::document_only(d.clone())).unwrap();
@@ -250,7 +272,7 @@ fn status_tells_new_same_and_conflicting(mut s: Box<dyn Store>) {
     );
 }
 
-fn a_failed_commit_changes_nothing(mut s: Box<dyn Store>) {
+pub fn a_failed_commit_changes_nothing(mut s: Box<dyn Store>) {
     s.commit(&full_commit("d1", "first", "e1")).unwrap();
     // Same id again: the document insert fails, and nothing of the commit may remain.
     let mut again = full_commit("d1", "second", "e2");
@@ -266,7 +288,7 @@ fn a_failed_commit_changes_nothing(mut s: Box<dyn Store>) {
     );
 }
 
-fn entities_merge_aliases_and_documents(mut s: Box<dyn Store>) {
+pub fn entities_merge_aliases_and_documents(mut s: Box<dyn Store>) {
     let mut a = Commit::document_only(doc("d1", "习近平"));
     a.entities = vec![entity("xi-jinping", "zh-Hans", "习近平")];
     let mut b = Commit::document_only(doc("d2", "習近平"));
@@ -283,7 +305,7 @@ fn entities_merge_aliases_and_documents(mut s: Box<dyn Store>) {
     assert_eq!(ents[0].aliases["zh-Hant"], ["習近平"]);
 }
 
-fn claims_are_replaced_per_event(mut s: Box<dyn Store>) {
+pub fn claims_are_replaced_per_event(mut s: Box<dyn Store>) {
     s.commit(&full_commit("d1", "one", "e1")).unwrap();
     let mut c = full_commit("d2", "two", "e1");
     c.claims = Some((
@@ -304,7 +326,7 @@ fn claims_are_replaced_per_event(mut s: Box<dyn Store>) {
 /// A commit that leaves its event's claims out of date marks them stale; `replace_claims`
 /// (inside a decision, which it ends, or on its own) replaces them and clears the mark, and a
 /// commit with the claims clears it too.
-fn stale_claims_are_marked_until_replaced(mut s: Box<dyn Store>) {
+pub fn stale_claims_are_marked_until_replaced(mut s: Box<dyn Store>) {
     assert!(s.stale_claims().unwrap().is_empty());
     let mut c = full_commit("d1", "one", "e2");
     c.claims = None;
@@ -353,7 +375,7 @@ fn stale_claims_are_marked_until_replaced(mut s: Box<dyn Store>) {
     assert!(s.stale_claims().unwrap().is_empty());
 }
 
-fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
+pub fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
     for (id, ev, start) in [
         ("a", "late", Some("2024-10-22")),
         ("b", "undated", None),
@@ -369,7 +391,7 @@ fn events_are_ordered_and_list_their_documents(mut s: Box<dyn Store>) {
     assert_eq!(order, ["early", "late", "undated"]);
 }
 
-fn search_finds_words_in_any_script(mut s: Box<dyn Store>) {
+pub fn search_finds_words_in_any_script(mut s: Box<dyn Store>) {
     s.commit(&Commit::document_only(doc(
         "en",
         "Leaders met at the BRICS summit in Kazan.",
@@ -397,7 +419,7 @@ fn search_finds_words_in_any_script(mut s: Box<dyn Store>) {
 
 /// Words are matched as [`crate::index_terms`] analyses them: Traditional folded to
 /// Simplified, stems for inflected forms, every word required.
-fn search_matches_words_across_scripts_and_stems(mut s: Box<dyn Store>) {
+pub fn search_matches_words_across_scripts_and_stems(mut s: Box<dyn Store>) {
     let mut zh = doc("zh", "習近平出席金磚國家領導人會晤。");
     zh.article.segments[0].lang = "zh-Hant".into();
     let mut ru = doc("ru", "Путин встретился с лидерами в Казани.");
@@ -418,7 +440,7 @@ fn search_matches_words_across_scripts_and_stems(mut s: Box<dyn Store>) {
     assert_eq!(s.search("leaders kazan", 10).unwrap()[0].document, "en");
 }
 
-fn search_takes_alternatives(mut s: Box<dyn Store>) {
+pub fn search_takes_alternatives(mut s: Box<dyn Store>) {
     s.commit(&Commit::document_only(doc(
         "en",
         "The BRICS summit opened.",
@@ -477,7 +499,7 @@ fn phrase_query(groups: &[&[&str]], exclude: &[&str]) -> TextQuery {
 
 /// An alternative of several words is a phrase: its words (as analysed: stemmed, Simplified,
 /// cut by jieba) in that order, next to each other.
-fn search_matches_phrases_in_order(mut s: Box<dyn Store>) {
+pub fn search_matches_phrases_in_order(mut s: Box<dyn Store>) {
     for (id, text) in [
         ("order", "The city council approved the budget on Monday."),
         (
@@ -524,7 +546,7 @@ fn search_matches_phrases_in_order(mut s: Box<dyn Store>) {
 
 /// No document containing an exclusion (a word, or a phrase in order) is returned, whether it
 /// matches every group or, with `fallback_any`, some.
-fn search_excludes_words_and_phrases(mut s: Box<dyn Store>) {
+pub fn search_excludes_words_and_phrases(mut s: Box<dyn Store>) {
     for (id, text) in [
         ("council", "The council met on Monday."),
         ("both", "The council voted on the budget."),
@@ -577,7 +599,7 @@ fn search_excludes_words_and_phrases(mut s: Box<dyn Store>) {
     assert!(!q.excludes(&both.article));
 }
 
-fn summaries_and_vectors(mut s: Box<dyn Store>) {
+pub fn summaries_and_vectors(mut s: Box<dyn Store>) {
     let mut d = doc("bi", "Xi met Putin.");
     d.article.segments.push(Segment {
         lang: "zh-Hans".into(),
@@ -607,7 +629,7 @@ fn summaries_and_vectors(mut s: Box<dyn Store>) {
     assert_eq!(vectors, [("bi".to_string(), vec![0.5, -0.25, 1.0])]);
 }
 
-fn claim_candidates_are_kept_per_document_of_an_event(mut s: Box<dyn Store>) {
+pub fn claim_candidates_are_kept_per_document_of_an_event(mut s: Box<dyn Store>) {
     s.commit(&full_commit("d1", "one", "e1")).unwrap();
     s.commit(&full_commit("d2", "two", "e1")).unwrap();
     s.commit(&full_commit("d3", "three", "e2")).unwrap();

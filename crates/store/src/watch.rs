@@ -394,7 +394,7 @@ struct PgWatch {
 }
 
 fn pg(e: postgres::Error) -> StoreError {
-    StoreError::Db(describe(&e))
+    e.into()
 }
 
 fn source_from_pg(r: &postgres::Row) -> SourceState {

@@ -2,15 +2,32 @@
 
 use store::{SqliteStore, Store};
 
+/// A fresh store in a temporary directory, kept as long as the store is used.
+fn fresh() -> Option<(Box<dyn Store>, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(dir.path()).unwrap();
+    Some((Box::new(s) as Box<dyn Store>, dir))
+}
+
+store::store_suite!(fresh);
+
+/// A claim whose stored detail cannot be read is an error naming the claim (as on PostgreSQL).
 #[test]
-fn sqlite_passes_the_store_suite() {
-    let dirs = std::cell::RefCell::new(Vec::new());
-    store::suite::run_all(&mut || {
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqliteStore::open(dir.path()).unwrap();
-        dirs.borrow_mut().push(dir);
-        Box::new(s) as Box<dyn Store>
-    });
+fn a_corrupt_claim_detail_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.replace_claims(&[("ev-1".into(), vec![store::suite::claim("ev-1", "d1")])])
+            .unwrap();
+        assert_eq!(s.claims().unwrap().len(), 1);
+    }
+    let conn = rusqlite::Connection::open(dir.path().join("storyline.sqlite")).unwrap();
+    conn.execute_batch("UPDATE claims SET detail = '{not json'")
+        .unwrap();
+    let s = SqliteStore::open(dir.path()).unwrap();
+    let err = s.claims().unwrap_err();
+    assert!(matches!(err, store::StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("claim 0 of event ev-1"), "{err}");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The JSON bodies of the HTTP API (`/api/...`). The web UI renders the same values, so a page
 //! and its API twin always agree. Every error is an [`ErrorBody`] with a stable `code`.
 
+use model::DocumentSummary;
 use serde::{Deserialize, Serialize};
-use store::DocumentSummary;
 
 /// An error answer: a stable machine-readable `code` and a human message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
