@@ -621,6 +621,8 @@ fn write_claims<C: GenericClient>(
             outlets: cl.outlets.clone(),
             single_source: cl.single_source,
             disagreement: cl.disagreement.clone(),
+            independent_sources: cl.independent_sources,
+            evidence: cl.evidence.clone(),
         })
         .unwrap_or_default(); // plain data: serialising it cannot fail
         tx.execute(
@@ -1145,6 +1147,8 @@ impl Store for PgStore {
                         outlets: detail.outlets,
                         single_source: detail.single_source,
                         disagreement: detail.disagreement,
+                        independent_sources: detail.independent_sources,
+                        evidence: detail.evidence,
                     }
                 })
                 .collect())

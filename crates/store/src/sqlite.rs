@@ -139,6 +139,10 @@ pub(crate) struct ClaimDetail {
     pub(crate) single_source: bool,
     #[serde(default)]
     pub(crate) disagreement: Vec<model::Figure>,
+    #[serde(default)]
+    pub(crate) independent_sources: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) evidence: Vec<model::Evidence>,
 }
 
 /// The embedded store: `DIR/storyline.sqlite`.
@@ -449,6 +453,8 @@ fn write_claims(tx: &Connection, event: &str, claims: &[Claim]) -> Result<(), St
             outlets: cl.outlets.clone(),
             single_source: cl.single_source,
             disagreement: cl.disagreement.clone(),
+            independent_sources: cl.independent_sources,
+            evidence: cl.evidence.clone(),
         })
         .map_err(|e| StoreError::Db(e.to_string()))?;
         tx.prepare_cached("INSERT INTO claims (event, position, text, sources, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![event, i as i64, cl.text, sources, detail])?;
@@ -850,6 +856,8 @@ impl Store for SqliteStore {
                 outlets: detail.outlets,
                 single_source: detail.single_source,
                 disagreement: detail.disagreement,
+                independent_sources: detail.independent_sources,
+                evidence: detail.evidence,
             });
         }
         Ok(out)
