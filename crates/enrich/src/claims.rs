@@ -668,18 +668,35 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
         for &d2 in &docs[x + 1..] {
             let (l1, l2) = (&versions.by_document[d1], &versions.by_document[d2]);
             let (c1, c2) = (cands[l1[0]], cands[l2[0]]);
+            let work = l1.len() * l2.len();
             if script_group(&c1.lang) == script_group(&c2.lang)
                 || versions.root(d1) == versions.root(d2)
                 || ratio(c1.sentences as usize, c2.sentences as usize) < PARALLEL_SHAPE
-                || ratio(l1.len(), l2.len()) < PARALLEL_SHAPE
-                || budget < l1.len() * l2.len()
+                || budget < work
             {
                 continue;
             }
-            budget -= l1.len() * l2.len();
-            let aligned = align(cands, l2, l1);
-            if (aligned.len() as f64) < PARALLEL_SHARE * l1.len().max(l2.len()) as f64 {
+            // Parallel when their sentences with figures align (quotes and names are found
+            // unevenly across languages; figures much less so).
+            let with_figures = |l: &[usize]| -> Vec<usize> {
+                l.iter()
+                    .copied()
+                    .filter(|&i| !cands[i].figures.is_empty())
+                    .collect()
+            };
+            let (f1, f2) = (with_figures(l1), with_figures(l2));
+            if f1.is_empty() || f2.is_empty() {
                 continue;
+            }
+            budget -= work;
+            let mut aligned = align(cands, &f2, &f1);
+            if (aligned.len() as f64) < PARALLEL_SHARE * f1.len().max(f2.len()) as f64 {
+                continue;
+            }
+            for (i, j) in align(cands, l2, l1) {
+                if !aligned.iter().any(|&(x, y)| x == i || y == j) {
+                    aligned.push((i, j));
+                }
             }
             if aligned.len() >= PARALLEL_MIN_STATEMENTS {
                 parallel.push((d2, d1));
@@ -718,6 +735,34 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
     for i in 0..n {
         let r = find(&mut parent, i);
         groups.entry(r).or_default().push(i);
+    }
+    // Documents that make most of their statements together are one source: a syndicated
+    // or translated copy that no link or credit names.
+    let mut made: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut together: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for members in groups.values() {
+        let mut ds: Vec<&str> = members
+            .iter()
+            .map(|&i| cands[i].document.as_str())
+            .collect();
+        ds.sort_unstable();
+        ds.dedup();
+        for d in &ds {
+            *made.entry(d).or_default() += 1;
+        }
+        if ds.len() > MAX_COPY_GROUP {
+            continue;
+        }
+        for (x, a) in ds.iter().enumerate() {
+            for b in &ds[x + 1..] {
+                *together.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    for ((a, b), k) in together {
+        if k >= COPY_MIN_STATEMENTS && k as f64 >= COPY_SHARE * made[a].max(made[b]) as f64 {
+            versions.join(a, b);
+        }
     }
     let mut changed_by_group: FxHashMap<usize, Vec<Figure>> = FxHashMap::default();
     for (i, j, figs) in changed {
@@ -822,6 +867,9 @@ struct Versions<'a> {
     /// A document's own source: the outlet its wire credit names, else its outlet (by
     /// gazetteer id where known, else as written, lowercase), else the document itself.
     own_key: FxHashMap<&'a str, String>,
+    /// Roots of versions found to be one source (copies that make most statements together):
+    /// each to a smaller one, followed to the smallest.
+    joined: FxHashMap<&'a str, &'a str>,
 }
 
 impl<'a> Versions<'a> {
@@ -852,6 +900,28 @@ impl<'a> Versions<'a> {
             by_document,
             origin,
             own_key,
+            joined: FxHashMap::default(),
+        }
+    }
+
+    /// The root standing for `d`'s source: its root, through the roots joined to others.
+    fn source_root(&self, d: &'a str) -> &'a str {
+        let mut at = self.root(d);
+        for _ in 0..MAX_VERSION_HOPS {
+            match self.joined.get(at) {
+                Some(&j) if j != at => at = j,
+                _ => break,
+            }
+        }
+        at
+    }
+
+    /// Count `a` and `b` as one source from now on.
+    fn join(&mut self, a: &'a str, b: &'a str) {
+        let (x, y) = (self.source_root(a), self.source_root(b));
+        if x != y {
+            let (lo, hi) = if x < y { (x, y) } else { (y, x) };
+            self.joined.insert(hi, lo);
         }
     }
 
@@ -888,7 +958,7 @@ impl<'a> Versions<'a> {
         if let Some(credit) = &c.credit {
             return format!("outlet:{credit}");
         }
-        let root = self.root(&c.document);
+        let root = self.source_root(&c.document);
         match self.own_key.get(root) {
             Some(k) => k.clone(),
             None => format!("document:{root}"),
@@ -1089,6 +1159,13 @@ const PARALLEL_SHARE: f64 = 0.8;
 /// Parallel documents with this many aligned statements count as versions of one article
 /// (one independent source); with fewer, only their changed figures are reported.
 const PARALLEL_MIN_STATEMENTS: usize = 3;
+/// Documents that make at least this many statements together, and at least this share of
+/// the statements of the one that makes more, count as one source …
+const COPY_MIN_STATEMENTS: usize = 3;
+const COPY_SHARE: f64 = 0.5;
+/// … counted over claims of at most this many documents (a statement every document makes
+/// tells nothing about which copies which).
+const MAX_COPY_GROUP: usize = 32;
 /// Candidate pairs the search for parallel documents of one event may compare in all.
 const MAX_PARALLEL_WORK: usize = 200_000;
 
