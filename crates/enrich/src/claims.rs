@@ -333,6 +333,13 @@ fn credits(paras: &[Para], ents: &DocEntities) -> (Option<String>, Vec<((usize, 
     (whole, per_sentence)
 }
 
+/// A letter of a script written without spaces between words: Han, kana, Thai, Lao, Khmer,
+/// Myanmar.
+fn unspaced(c: char) -> bool {
+    crate::names::is_han(c)
+        || matches!(c, '\u{3040}'..='\u{30FF}' | '\u{0E00}'..='\u{0EFF}' | '\u{1780}'..='\u{17FF}' | '\u{1000}'..='\u{109F}')
+}
+
 /// Most claim candidates kept of a document (the first, in text order). Each is stored with
 /// the document and compared with the candidates of its event's other documents.
 pub const MAX_CANDIDATES: usize = 1000;
@@ -377,7 +384,9 @@ pub fn candidates(
             let sentence_facts = &facts[from..from + n];
             facts = &facts[from + n..];
             let text = p.text[s.clone()].trim();
-            let long = if p.is_zh() {
+            // Scripts written without spaces between words (Chinese, Japanese, Thai) are
+            // measured in characters.
+            let long = if p.is_zh() || text.chars().any(unspaced) {
                 text.chars().count() >= 12
             } else {
                 text.split_whitespace().count() >= 6
@@ -1121,9 +1130,18 @@ fn changed_in_document(
         return None;
     }
     let ((j, x), (i, y)) = (&lost[0], &gained[0]);
+    // The two sentences stand at about the same place of their documents.
+    let rel = |c: &ClaimCandidate| c.position as f64 / c.sentences.max(1) as f64;
+    if (rel(cands[*i]) - rel(cands[*j])).abs() > DOCUMENT_CHANGE_SPAN {
+        return None;
+    }
     let figs = figure_change(x, &cands[*j].document, y, &cands[*i].document);
     (!figs.is_empty()).then_some((*i, *j, figs))
 }
+
+/// How far apart (share of the document) the sentences of a figure changed over the whole
+/// documents may be.
+const DOCUMENT_CHANGE_SPAN: f64 = 0.1;
 
 /// Whether two values differ by an exact power of ten of 10⁴ or more (142 and 142,000,000):
 /// a scale word read on one side and not on the other is likelier than a report that changed
