@@ -745,14 +745,14 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
         let r = find(&mut parent, i);
         groups.entry(r).or_default().push(i);
     }
-    // Documents that make most of their statements together are one source: a syndicated
-    // or translated copy that no link or credit names.
+    // Documents (each with its versions) that make most of their statements together are one
+    // source: a syndicated or translated copy that no link or credit names.
     let mut made: FxHashMap<&str, usize> = FxHashMap::default();
     let mut together: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for members in groups.values() {
         let mut ds: Vec<&str> = members
             .iter()
-            .map(|&i| cands[i].document.as_str())
+            .map(|&i| versions.source_root(&cands[i].document))
             .collect();
         ds.sort_unstable();
         ds.dedup();
