@@ -239,6 +239,12 @@ fn content_words(text: &str) -> Vec<String> {
     out
 }
 
+/// A credit within a document: (paragraph, sentence) and the outlet's gazetteer id.
+type SentenceCredit = ((usize, usize), String);
+
+/// Statements of two documents aligned (candidate indexes), with the two documents.
+type AlignedPair<'a> = (Vec<(usize, usize)>, &'a str, &'a str);
+
 /// Wire credit patterns (`data/credits.txt`): the text before and after `{o}`, lowercase.
 fn credit_patterns() -> &'static [(String, String)] {
     static PATTERNS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
@@ -306,7 +312,7 @@ fn is_credit(text: &str, span: &Range<usize>, zh: bool) -> bool {
 
 /// The wire credits of a document: the outlet it credits as a whole (a credit in its first
 /// two paragraphs) and, for the credits further on, the outlet per (paragraph, sentence).
-fn credits(paras: &[Para], ents: &DocEntities) -> (Option<String>, Vec<((usize, usize), String)>) {
+fn credits(paras: &[Para], ents: &DocEntities) -> (Option<String>, Vec<SentenceCredit>) {
     let mut whole = None;
     let mut per_sentence = Vec::new();
     for m in &ents.mentions {
@@ -664,7 +670,7 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
     // Pairs of documents compared statement by statement: each version with its origin, and
     // documents in different languages that are parallel (a translation no link names: the
     // same shape, and nearly every statement of each aligned with one of the other).
-    let mut pairs: Vec<(Vec<(usize, usize)>, &str, &str)> = Vec::new();
+    let mut pairs: Vec<AlignedPair> = Vec::new();
     for (&d, list) in &versions.by_document {
         if let Some(o) = versions.origin_with_candidates(d) {
             pairs.push((align(cands, list, &versions.by_document[o]), d, o));
@@ -1001,9 +1007,9 @@ fn align(cands: &[&ClaimCandidate], mine: &[usize], theirs: &[usize]) -> Vec<(us
         let entities = a.entities.iter().filter(|e| b.entities.contains(e)).count();
         let same_count = !a.figures.is_empty() && a.figures.len() == b.figures.len();
         let tied = figures + entities > 0 || same_count && gap <= 0.05;
-        tied.then(|| {
-            3.0 * figures as f64 + entities as f64 + if same_count { 1.0 } else { 0.0 } - 8.0 * gap
-        })
+        tied.then_some(
+            3.0 * figures as f64 + entities as f64 + if same_count { 1.0 } else { 0.0 } - 8.0 * gap,
+        )
     };
     let best = |i: usize, among: &[usize]| -> Option<usize> {
         among
