@@ -7,20 +7,27 @@
 #                  baseline (vectors from `storyline embed`, the pipeline's own; its one
 #                  threshold fitted on the tuning half only).
 #   ntrex16-dev    language id per language, same-article groups (translation_of/duplicate_of,
-#                  pairwise F1), events (BCubed F1).
-#   scripts/eval-multilingual.sh [SET...]     (default: semeval22-dev ntrex16-dev)
+#                  pairwise F1), events (BCubed F1); claims (scripts/eval_claims.py): false
+#                  corroborations (versions of one article counted as several independent
+#                  sources), claims per document.
+#   disagree-dev   planted figure disagreements found and faithful pairs flagged, for a tuning
+#                  and a checking half (SHA-256 of the pair's first id); claims per document.
+#   newswcl50      (from ../shared/eval/clustering, or $CLUSTER_DIR) claims per document.
+#   scripts/eval-multilingual.sh [SET...]     (default: semeval22-dev ntrex16-dev disagree-dev)
 # STORYLINE_BIN: an already built binary (scripts/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL_DIR=${EVAL_DIR:-../shared/eval/multilingual}
+CLUSTER_DIR=${CLUSTER_DIR:-../shared/eval/clustering}
 . scripts/lib.sh
 BIN=$(storyline_bin)
 SETS=("$@")
-[ ${#SETS[@]} -eq 0 ] && SETS=(semeval22-dev ntrex16-dev)
+[ ${#SETS[@]} -eq 0 ] && SETS=(semeval22-dev ntrex16-dev disagree-dev)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 for set in "${SETS[@]}"; do
   dir="$EVAL_DIR/$set"
+  [ -f "$dir/docs.jsonl" ] || [ ! -f "$CLUSTER_DIR/$set/docs.jsonl" ] || dir="$CLUSTER_DIR/$set"
   if [ ! -f "$dir/docs.jsonl" ]; then
     echo "eval-multilingual: no $dir/docs.jsonl (set EVAL_DIR)" >&2
     exit 2
@@ -40,6 +47,13 @@ for set in "${SETS[@]}"; do
       ;;
     ntrex16-dev)
       python3 scripts/eval_multilingual.py ntrex "$WORK/$set.jsonl" "$dir/labels.json" "$dir/langs.json"
+      python3 scripts/eval_claims.py corroboration "$WORK/$set.jsonl" "$dir/labels.json"
+      ;;
+    disagree-dev)
+      python3 scripts/eval_claims.py disagree "$WORK/$set.jsonl" "$dir/gold.json"
+      ;;
+    newswcl50)
+      python3 scripts/eval_claims.py perdoc "$WORK/$set.jsonl" "$set"
       ;;
     *)
       echo "eval-multilingual: no scoring for $set" >&2

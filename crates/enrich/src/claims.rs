@@ -16,10 +16,11 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use model::{Claim, EntityKind, Figure};
+use model::{Claim, EntityKind, Evidence, Figure};
 use serde::{Deserialize, Serialize};
 
 use crate::doc::{lowercase, Para};
@@ -46,6 +47,27 @@ pub struct ClaimCandidate {
     /// The speaker's entity id when the statement is attributed to one.
     #[serde(default)]
     pub speaker: Option<String>,
+    /// The sentence's place in its document: its ordinal, counted over all paragraphs, and
+    /// the document's number of sentences (versions of one article are aligned by it).
+    #[serde(default)]
+    pub position: u32,
+    #[serde(default)]
+    pub sentences: u32,
+    /// The outlet (gazetteer id) a wire credit in this sentence names ("according to
+    /// Reuters", "по данным ТАСС").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+    /// The outlet (gazetteer id) the document credits as a whole ("LONDON (Reuters) -",
+    /// "据新华社报道" in its first paragraphs): the document is that outlet's copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire: Option<String>,
+    /// The document's own outlet as a gazetteer id, where the gazetteer knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet_id: Option<String>,
+    /// The document this one is a version of (a translation or a capture), set when the
+    /// document is committed: versions count as one independent source with their origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl ClaimCandidate {
@@ -217,6 +239,113 @@ fn content_words(text: &str) -> Vec<String> {
     out
 }
 
+/// A credit within a document: (paragraph, sentence) and the outlet's gazetteer id.
+type SentenceCredit = ((usize, usize), String);
+
+/// Statements of two documents aligned (candidate indexes), with the two documents.
+type AlignedPair<'a> = (Vec<(usize, usize)>, &'a str, &'a str);
+
+/// Wire credit patterns (`data/credits.txt`): the text before and after `{o}`, lowercase.
+fn credit_patterns() -> &'static [(String, String)] {
+    static PATTERNS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| parse_credit_patterns(include_str!("../data/credits.txt")))
+}
+
+/// Read credit patterns: one a line with `{o}` where the outlet stands; `#` starts a comment.
+/// A line without `{o}` is left out.
+fn parse_credit_patterns(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (pre, post) = l.split_once("{o}")?;
+            Some((pre.trim().to_lowercase(), post.trim().to_lowercase()))
+        })
+        .collect()
+}
+
+/// Whether the outlet mentioned at `span` of `text` stands in a credit pattern.
+fn is_credit(text: &str, span: &Range<usize>, zh: bool) -> bool {
+    let before = text[..span.start].trim_end();
+    let after = text[span.end..].trim_start();
+    // The few characters next to the name are all a pattern can look at.
+    let tail = |s: &str| -> String {
+        let start = s.char_indices().rev().nth(23).map_or(0, |(i, _)| i);
+        let t = s[start..].to_lowercase();
+        if zh {
+            lang::to_simplified(&t)
+        } else {
+            t
+        }
+    };
+    let head = |s: &str| -> String {
+        let end = s.char_indices().nth(24).map_or(s.len(), |(i, _)| i);
+        let t = s[..end].to_lowercase();
+        if zh {
+            lang::to_simplified(&t)
+        } else {
+            t
+        }
+    };
+    let (b, a) = (tail(before), head(after));
+    credit_patterns().iter().any(|(pre, post)| {
+        let pre_ok = pre.is_empty()
+            || b.ends_with(pre.as_str())
+                && b[..b.len() - pre.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| {
+                        !c.is_alphabetic()
+                            || crate::names::is_han(c)
+                            || !pre.starts_with(char::is_alphabetic)
+                    });
+        let post_ok = post.is_empty()
+            || a.starts_with(post.as_str())
+                && a[post.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphabetic() || crate::names::is_han(c));
+        // A bare name is no credit: a pattern gives something on at least one side.
+        (!pre.is_empty() || !post.is_empty()) && pre_ok && post_ok
+    })
+}
+
+/// The wire credits of a document: the outlet it credits as a whole (a credit in its first
+/// two paragraphs) and, for the credits further on, the outlet per (paragraph, sentence).
+fn credits(paras: &[Para], ents: &DocEntities) -> (Option<String>, Vec<SentenceCredit>) {
+    let mut whole = None;
+    let mut per_sentence = Vec::new();
+    for m in &ents.mentions {
+        let e = &ents.entities[m.entity];
+        if !e.outlet {
+            continue;
+        }
+        let Some(p) = paras.iter().find(|p| p.index == m.para) else {
+            continue;
+        };
+        if m.span.end > p.text.len()
+            || !p.text.is_char_boundary(m.span.start)
+            || !p.text.is_char_boundary(m.span.end)
+            || !is_credit(&p.text, &m.span, p.is_zh())
+        {
+            continue;
+        }
+        if m.para < 2 {
+            whole.get_or_insert_with(|| e.id.clone());
+        } else if let Some(k) = p.sentences.iter().position(|s| s.contains(&m.span.start)) {
+            per_sentence.push(((m.para, k), e.id.clone()));
+        }
+    }
+    (whole, per_sentence)
+}
+
+/// A letter of a script written without spaces between words: Han, kana, Thai, Lao, Khmer,
+/// Myanmar.
+fn unspaced(c: char) -> bool {
+    crate::names::is_han(c)
+        || matches!(c, '\u{3040}'..='\u{30FF}' | '\u{0E00}'..='\u{0EFF}' | '\u{1780}'..='\u{17FF}' | '\u{1000}'..='\u{109F}')
+}
+
 /// Most claim candidates kept of a document (the first, in text order). Each is stored with
 /// the document and compared with the candidates of its event's other documents.
 pub const MAX_CANDIDATES: usize = 1000;
@@ -228,9 +357,11 @@ pub const MAX_CANDIDATES: usize = 1000;
 /// Each sentence takes the figures found in it (`facts`, in text order) and the mentions and
 /// quotes of its own paragraph, so the work and the output grow with the text, never with
 /// the square of it.
+#[allow(clippy::too_many_arguments)]
 pub fn candidates(
     document: &str,
     outlet: Option<&str>,
+    outlet_id: Option<&str>,
     paras: &[Para],
     ents: &DocEntities,
     facts: &[PlacedFact],
@@ -238,6 +369,9 @@ pub fn candidates(
     capped: &mut Vec<String>,
 ) -> Vec<ClaimCandidate> {
     let mut out = Vec::new();
+    let (wire, sentence_credits) = credits(paras, ents);
+    let total: usize = paras.iter().map(|p| p.sentences.len()).sum();
+    let mut ordinal = 0usize;
     // The sentences taken (a repeated sentence is taken once).
     let mut taken: FxHashSet<&str> = FxHashSet::default();
     let mut facts = facts;
@@ -248,13 +382,17 @@ pub fn candidates(
         let (para_quotes, later) = quotes.split_at(in_para);
         quotes = later;
         for (k, s) in p.sentences.iter().enumerate() {
+            let position = ordinal;
+            ordinal += 1;
             // The facts of this sentence (those before it belong to skipped sentences).
             let from = facts.partition_point(|f| (f.para, f.sentence) < (p.index, k));
             let n = facts[from..].partition_point(|f| (f.para, f.sentence) == (p.index, k));
             let sentence_facts = &facts[from..from + n];
             facts = &facts[from + n..];
             let text = p.text[s.clone()].trim();
-            let long = if p.is_zh() {
+            // Scripts written without spaces between words (Chinese, Japanese, Thai) are
+            // measured in characters.
+            let long = if p.is_zh() || text.chars().any(unspaced) {
                 text.chars().count() >= 12
             } else {
                 text.split_whitespace().count() >= 6
@@ -266,11 +404,11 @@ pub fn candidates(
                 .within(p.index, s.clone())
                 .map(|m| ents.entities[m.entity].id.clone())
                 .collect();
-            // Only figures in a known unit are compared: a bare count ("16 regions") says too
-            // little to tell one claim from another.
+            // Every figure is kept (versions of one article are compared figure by figure),
+            // but only a figure in a known unit makes the sentence a claim by itself: a bare
+            // count ("16 regions") says too little to tell one claim from another.
             let figures: Vec<CandidateFigure> = sentence_facts
                 .iter()
-                .filter(|f| f.fact.unit.is_some())
                 .map(|f| CandidateFigure {
                     value: f.fact.value,
                     unit: f.fact.unit.clone(),
@@ -290,7 +428,7 @@ pub fn candidates(
                     EntityKind::Person | EntityKind::Organization
                 )
             });
-            let kind = if !figures.is_empty() {
+            let kind = if figures.iter().any(|f| f.unit.is_some()) {
                 "figure"
             } else if quote.is_some() {
                 "quote"
@@ -305,6 +443,9 @@ pub fn candidates(
                 })
             {
                 "event"
+            } else if !figures.is_empty() {
+                // Shown only when several independent sources give it or it disagrees.
+                "count"
             } else {
                 continue;
             };
@@ -332,6 +473,15 @@ pub fn candidates(
                 figures,
                 kind: kind.to_string(),
                 speaker,
+                position: position as u32,
+                sentences: total as u32,
+                credit: sentence_credits
+                    .iter()
+                    .find(|(at, _)| *at == (p.index, k))
+                    .map(|(_, o)| o.clone()),
+                wire: wire.clone(),
+                outlet_id: outlet_id.map(str::to_string),
+                origin: None,
             });
         }
     }
@@ -428,10 +578,11 @@ fn same_claim(a: &ClaimCandidate, ka: &Keyed, b: &ClaimCandidate, kb: &Keyed) ->
     // Across languages: the same figure about the same entities, or the same speaker saying
     // something about the same two other entities.
     let shared_entity = ka.entities.iter().any(|e| kb.entities.contains(e));
-    let shared_figure = a
-        .figures
-        .iter()
-        .any(|x| b.figures.iter().any(|y| same_figure(x, y)));
+    // A bare small count ("two", "3") is too common to tie two sentences together.
+    let shared_figure = a.figures.iter().any(|x| {
+        (x.unit.is_some() || x.value.abs() >= 100.0 || x.value.fract() != 0.0)
+            && b.figures.iter().any(|y| same_figure(x, y))
+    });
     if shared_entity && shared_figure {
         return true;
     }
@@ -476,6 +627,10 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
     // compared once: for each candidate, the later ones in its words' lists, each marked with
     // the candidate it was last compared with. (Components do not depend on the order.)
     let mut compared_with: Vec<usize> = vec![usize::MAX; n];
+    let mut versions = Versions::new(cands);
+    // Figures that differ between two sentences that say the same otherwise: (candidate,
+    // other candidate, the two values with their sources).
+    let mut changed: Vec<(usize, usize, Vec<Figure>)> = Vec::new();
     for (i, c) in cands.iter().enumerate() {
         for w in c.words.iter().chain(&c.entities) {
             let list = &by_word[ids.id(w) as usize];
@@ -497,7 +652,97 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
                     if a != b {
                         parent[a.max(b)] = a.min(b);
                     }
+                } else if ki.script == kj.script
+                    && jaccard(&ki.words, &kj.words) >= SAME_WORDS
+                    && !versions.same_source(cands[i], cands[j])
+                {
+                    // The same sentence with another figure: the sources disagree.
+                    let figs = changed_figures(cands[i], cands[j]);
+                    if !figs.is_empty() {
+                        changed.push((i, j, figs));
+                    }
                 }
+            }
+        }
+    }
+    // Versions of one article (a translation, a capture) are aligned sentence by sentence:
+    // aligned sentences are one claim, and a figure the version changed is a disagreement.
+    // Pairs of documents compared statement by statement: each version with its origin, and
+    // documents in different languages that are parallel (a translation no link names: the
+    // same shape, and nearly every statement of each aligned with one of the other).
+    let mut pairs: Vec<AlignedPair> = Vec::new();
+    for (&d, list) in &versions.by_document {
+        if let Some(o) = versions.origin_with_candidates(d) {
+            pairs.push((align(cands, list, &versions.by_document[o]), d, o));
+        }
+    }
+    let docs: Vec<&str> = versions.by_document.keys().copied().collect();
+    let mut budget = MAX_PARALLEL_WORK;
+    let mut parallel: Vec<(&str, &str)> = Vec::new();
+    for (x, &d1) in docs.iter().enumerate() {
+        for &d2 in &docs[x + 1..] {
+            let (l1, l2) = (&versions.by_document[d1], &versions.by_document[d2]);
+            let (c1, c2) = (cands[l1[0]], cands[l2[0]]);
+            let work = l1.len() * l2.len();
+            if script_group(&c1.lang) == script_group(&c2.lang)
+                || versions.root(d1) == versions.root(d2)
+                || ratio(c1.sentences as usize, c2.sentences as usize) < PARALLEL_SHAPE
+                || budget < work
+            {
+                continue;
+            }
+            // Parallel when their sentences with figures align (quotes and names are found
+            // unevenly across languages; figures much less so).
+            let with_figures = |l: &[usize]| -> Vec<usize> {
+                l.iter()
+                    .copied()
+                    .filter(|&i| !cands[i].figures.is_empty())
+                    .collect()
+            };
+            let (f1, f2) = (with_figures(l1), with_figures(l2));
+            if f1.is_empty() || f2.is_empty() {
+                continue;
+            }
+            budget -= work;
+            let mut aligned = align(cands, &f2, &f1);
+            if (aligned.len() as f64) < PARALLEL_SHARE * f1.len().max(f2.len()) as f64 {
+                continue;
+            }
+            for (i, j) in align(cands, l2, l1) {
+                if !aligned.iter().any(|&(x, y)| x == i || y == j) {
+                    aligned.push((i, j));
+                }
+            }
+            if aligned.len() >= PARALLEL_MIN_STATEMENTS {
+                parallel.push((d2, d1));
+            }
+            pairs.push((aligned, d2, d1));
+        }
+    }
+    for (d, o) in parallel {
+        versions.origin.entry(d).or_insert(o);
+    }
+    for (aligned, d, o) in &pairs {
+        let mut found = false;
+        for &(i, j) in aligned {
+            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+            let figs = changed_figures(cands[j], cands[i]);
+            if !figs.is_empty() {
+                found = true;
+                changed.push((i, j, figs));
+            }
+        }
+        // A figure the aligned statements do not show changed (the sentences were cut
+        // differently, or one was not aligned): one value of the whole origin that the
+        // version does not give, for one it gives instead.
+        if !found {
+            if let Some(c) =
+                changed_in_document(cands, &versions.by_document[d], &versions.by_document[o])
+            {
+                changed.push(c);
             }
         }
     }
@@ -506,19 +751,71 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
         let r = find(&mut parent, i);
         groups.entry(r).or_default().push(i);
     }
-    let disagreements = disagreements(cands);
-    let mut out: Vec<Claim> = Vec::new();
+    // Documents (each with its versions) that make most of their statements together are one
+    // source: a syndicated or translated copy that no link or credit names.
+    let mut made: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut together: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for members in groups.values() {
+        let mut ds: Vec<&str> = members
+            .iter()
+            .map(|&i| versions.source_root(&cands[i].document))
+            .collect();
+        ds.sort_unstable();
+        ds.dedup();
+        for d in &ds {
+            *made.entry(d).or_default() += 1;
+        }
+        if ds.len() > MAX_COPY_GROUP {
+            continue;
+        }
+        for (x, a) in ds.iter().enumerate() {
+            for b in &ds[x + 1..] {
+                *together.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    for ((a, b), k) in together {
+        if k >= COPY_MIN_STATEMENTS && k as f64 >= COPY_SHARE * made[a].max(made[b]) as f64 {
+            versions.join(a, b);
+        }
+    }
+    let mut changed_by_group: FxHashMap<usize, Vec<Figure>> = FxHashMap::default();
+    for (i, j, figs) in changed {
+        // Listed on both sides' claims (the same claim when they were grouped).
+        for r in [find(&mut parent, i), find(&mut parent, j)] {
+            let list = changed_by_group.entry(r).or_default();
+            for f in &figs {
+                if !list.contains(f) {
+                    list.push(f.clone());
+                }
+            }
+        }
+    }
+    let disagreements = disagreements(cands, &versions);
+    let mut out: Vec<(Claim, usize)> = Vec::new();
+    for (root, members) in &groups {
         let mut sources: Vec<String> = Vec::new();
         let mut outlets: Vec<String> = Vec::new();
+        let mut independent: Vec<String> = Vec::new();
+        let mut evidence: Vec<Evidence> = Vec::new();
         for &i in members {
             let c = &cands[i];
             if !sources.contains(&c.document) {
                 sources.push(c.document.clone());
+                evidence.push(Evidence {
+                    document: c.document.clone(),
+                    outlet: c.outlet.clone(),
+                    lang: c.lang.clone(),
+                    text: c.text.clone(),
+                });
             }
             let o = c.outlet.clone().unwrap_or_else(|| c.document.clone());
             if !outlets.contains(&o) {
                 outlets.push(o);
+            }
+            let key = versions.source_key(c);
+            if !independent.contains(&key) {
+                independent.push(key);
             }
         }
         // Text: the English form where there is one, else the first.
@@ -528,7 +825,7 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
             .or(members.first())
             .map(|&i| cands[i].text.clone())
             .unwrap_or_default();
-        let mut disagreement: Vec<Figure> = Vec::new();
+        let mut disagreement: Vec<Figure> = changed_by_group.remove(root).unwrap_or_default();
         for &i in members {
             for f in &cands[i].figures {
                 let keys = [figure_key(f), entity_key(f, cands[i])];
@@ -541,20 +838,360 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
                 }
             }
         }
-        out.push(Claim {
-            event: event.to_string(),
-            text: text_of,
-            single_source: outlets.len() == 1,
-            sources,
-            outlets,
-            disagreement,
-        });
+        // A sentence that is only a bare count is a claim when several independent sources
+        // give it or it disagrees with another.
+        let counts_only = members.iter().all(|&i| cands[i].kind == "count");
+        if counts_only && independent.len() < 2 && disagreement.is_empty() {
+            continue;
+        }
+        out.push((
+            Claim {
+                event: event.to_string(),
+                text: text_of,
+                single_source: independent.len() <= 1,
+                independent_sources: independent.len(),
+                sources,
+                outlets,
+                disagreement,
+                evidence,
+            },
+            members[0],
+        ));
     }
-    // Best corroborated first, then in document order.
-    out.sort_by_key(|c| std::cmp::Reverse(c.sources.len()));
+    // Most independent sources first, then most documents, then in document order.
+    out.sort_by_key(|(c, first)| {
+        (
+            std::cmp::Reverse(c.independent_sources),
+            std::cmp::Reverse(c.sources.len()),
+            *first,
+        )
+    });
     out.truncate(MAX_CLAIMS);
-    out
+    out.into_iter().map(|(c, _)| c).collect()
 }
+
+/// Longest chain of versions followed (a translation of a translation …).
+const MAX_VERSION_HOPS: usize = 16;
+
+/// The documents of an event's candidates: which is a version of which, and what source each
+/// stands for.
+struct Versions<'a> {
+    /// Candidate indexes per document, in candidate order.
+    by_document: BTreeMap<&'a str, Vec<usize>>,
+    origin: FxHashMap<&'a str, &'a str>,
+    /// A document's own source: the outlet its wire credit names, else its outlet (by
+    /// gazetteer id where known, else as written, lowercase), else the document itself.
+    own_key: FxHashMap<&'a str, String>,
+    /// Roots of versions found to be one source (copies that make most statements together):
+    /// each to a smaller one, followed to the smallest.
+    joined: FxHashMap<&'a str, &'a str>,
+}
+
+impl<'a> Versions<'a> {
+    fn new(cands: &[&'a ClaimCandidate]) -> Versions<'a> {
+        let mut by_document: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut origin = FxHashMap::default();
+        let mut own_key = FxHashMap::default();
+        for (i, c) in cands.iter().enumerate() {
+            by_document.entry(c.document.as_str()).or_default().push(i);
+            if let Some(o) = c.origin.as_deref() {
+                if o != c.document {
+                    origin.insert(c.document.as_str(), o);
+                }
+            }
+            own_key.entry(c.document.as_str()).or_insert_with(|| {
+                if let Some(w) = &c.wire {
+                    format!("outlet:{w}")
+                } else if let Some(o) = &c.outlet_id {
+                    format!("outlet:{o}")
+                } else if let Some(o) = &c.outlet {
+                    format!("outlet:{}", o.trim().to_lowercase())
+                } else {
+                    format!("document:{}", c.document)
+                }
+            });
+        }
+        Versions {
+            by_document,
+            origin,
+            own_key,
+            joined: FxHashMap::default(),
+        }
+    }
+
+    /// The root standing for `d`'s source: its root, through the roots joined to others.
+    fn source_root(&self, d: &'a str) -> &'a str {
+        let mut at = self.root(d);
+        for _ in 0..MAX_VERSION_HOPS {
+            match self.joined.get(at) {
+                Some(&j) if j != at => at = j,
+                _ => break,
+            }
+        }
+        at
+    }
+
+    /// Count `a` and `b` as one source from now on.
+    fn join(&mut self, a: &'a str, b: &'a str) {
+        let (x, y) = (self.source_root(a), self.source_root(b));
+        if x != y {
+            let (lo, hi) = if x < y { (x, y) } else { (y, x) };
+            self.joined.insert(hi, lo);
+        }
+    }
+
+    /// The first document of `d`'s chain of origins (itself when it is no version).
+    fn root(&self, d: &'a str) -> &'a str {
+        let mut at = d;
+        for _ in 0..MAX_VERSION_HOPS {
+            match self.origin.get(at) {
+                Some(&o) if o != d => at = o,
+                _ => break,
+            }
+        }
+        at
+    }
+
+    /// The nearest document up `d`'s chain of origins that has candidates in the event.
+    fn origin_with_candidates(&self, d: &str) -> Option<&'a str> {
+        let mut at = *self.origin.get(d)?;
+        for _ in 0..MAX_VERSION_HOPS {
+            if at == d {
+                return None;
+            }
+            if self.by_document.contains_key(at) {
+                return Some(at);
+            }
+            at = *self.origin.get(at)?;
+        }
+        None
+    }
+
+    /// The independent source a candidate stands for: the outlet its sentence credits, else
+    /// its document's origin's own source.
+    fn source_key(&self, c: &ClaimCandidate) -> String {
+        if let Some(credit) = &c.credit {
+            return format!("outlet:{credit}");
+        }
+        let root = self.source_root(&c.document);
+        match self.own_key.get(root) {
+            Some(k) => k.clone(),
+            None => format!("document:{root}"),
+        }
+    }
+
+    fn same_source(&self, a: &ClaimCandidate, b: &ClaimCandidate) -> bool {
+        self.source_key(a) == self.source_key(b)
+    }
+}
+
+/// How far apart (share of the document) two sentences of two versions may be and still be
+/// aligned.
+const ALIGN_SPAN: f64 = 0.25;
+
+/// The sentences of a version (`mine`) and of its origin (`theirs`) that say the same: each
+/// pair is the best match of both sides, scored on the figures and entities they share and
+/// how near they are in their documents.
+fn align(cands: &[&ClaimCandidate], mine: &[usize], theirs: &[usize]) -> Vec<(usize, usize)> {
+    let rel = |c: &ClaimCandidate| c.position as f64 / c.sentences.max(1) as f64;
+    let score = |a: &ClaimCandidate, b: &ClaimCandidate| -> Option<f64> {
+        let gap = (rel(a) - rel(b)).abs();
+        if gap > ALIGN_SPAN {
+            return None;
+        }
+        let figures = a
+            .figures
+            .iter()
+            .filter(|x| b.figures.iter().any(|y| same_value(x.value, y.value)))
+            .count();
+        let entities = a.entities.iter().filter(|e| b.entities.contains(e)).count();
+        let same_count = !a.figures.is_empty() && a.figures.len() == b.figures.len();
+        let tied = figures + entities > 0 || same_count && gap <= 0.05;
+        tied.then_some(
+            3.0 * figures as f64 + entities as f64 + if same_count { 1.0 } else { 0.0 } - 8.0 * gap,
+        )
+    };
+    let best = |i: usize, among: &[usize]| -> Option<usize> {
+        among
+            .iter()
+            .filter_map(|&j| score(cands[i], cands[j]).map(|s| (s, j)))
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
+            .map(|(_, j)| j)
+    };
+    mine.iter()
+        .filter_map(|&i| {
+            let j = best(i, theirs)?;
+            (best(j, mine) == Some(i)).then_some((i, j))
+        })
+        .collect()
+}
+
+/// Equal values (within floating-point noise).
+fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Whether `a` and `b` may be one value rounded: the rounder one (more trailing zeros)
+/// within half of its last significant place of the other ("about 2,300" and 2,314), or
+/// within 1% of each other.
+fn rounding_of(a: f64, b: f64) -> bool {
+    if same_value(a, b) {
+        return true;
+    }
+    let (x, y) = (a.abs(), b.abs());
+    if (x - y).abs() <= 0.01 * x.max(y) {
+        return true;
+    }
+    let place = |v: f64| -> f64 {
+        if v.fract() != 0.0 || v < 10.0 {
+            return 0.0;
+        }
+        let mut p = 1.0;
+        while p < 1e15 && (v / (p * 10.0)).fract() == 0.0 {
+            p *= 10.0;
+        }
+        // A value that is all one place (300, 2,000) is given to that place; 2,300 to 100s.
+        p
+    };
+    let (px, py) = (place(x), place(y));
+    let (rounder, other, p) = if px >= py { (x, y, px) } else { (y, x, py) };
+    p >= 10.0 && (rounder - other).abs() <= p / 2.0 && (rounder - other).abs() < 0.05 * rounder
+}
+
+/// The figures a version changed from its origin's sentence (`from` the origin, `to` the
+/// version): values of one side that the other does not give, paired in order, in the same
+/// unit where both have one, that are not one value rounded.
+fn changed_figures(from: &ClaimCandidate, to: &ClaimCandidate) -> Vec<Figure> {
+    let lost: Vec<&CandidateFigure> = from
+        .figures
+        .iter()
+        .filter(|x| !to.figures.iter().any(|y| same_value(x.value, y.value)))
+        .collect();
+    let new: Vec<&CandidateFigure> = to
+        .figures
+        .iter()
+        .filter(|y| !from.figures.iter().any(|x| same_value(x.value, y.value)))
+        .collect();
+    // Only a one-for-one change is read as a changed figure: with several figures lost or
+    // gained, which became which is a guess.
+    if lost.len() != 1 || new.len() != 1 {
+        return Vec::new();
+    }
+    figure_change(lost[0], &from.document, new[0], &to.document)
+}
+
+/// The two values of a changed figure, each with its document; none when they may be one
+/// value (rounded, or with a scale word read on one side only) or are in different units.
+fn figure_change(x: &CandidateFigure, from: &str, y: &CandidateFigure, to: &str) -> Vec<Figure> {
+    if x.unit.is_some() && y.unit.is_some() && x.unit != y.unit
+        || rounding_of(x.value, y.value)
+        || scale_misread(x.value, y.value)
+    {
+        return Vec::new();
+    }
+    let unit = x.unit.clone().or_else(|| y.unit.clone());
+    vec![
+        Figure {
+            value: x.value,
+            unit: unit.clone(),
+            subject: x.subject.clone(),
+            sources: vec![from.to_string()],
+        },
+        Figure {
+            value: y.value,
+            unit,
+            subject: y.subject.clone().or_else(|| x.subject.clone()),
+            sources: vec![to.to_string()],
+        },
+    ]
+}
+
+/// A figure one document changed from another, over the whole documents (`mine`, `theirs`:
+/// their candidates): the one value of `theirs` that `mine` does not give and the one value
+/// `mine` gives instead, with the candidates that give them.
+fn changed_in_document(
+    cands: &[&ClaimCandidate],
+    mine: &[usize],
+    theirs: &[usize],
+) -> Option<(usize, usize, Vec<Figure>)> {
+    let only = |side: &[usize], other: &[usize]| -> Vec<(usize, CandidateFigure)> {
+        let mut out: Vec<(usize, CandidateFigure)> = Vec::new();
+        for &i in side {
+            for f in &cands[i].figures {
+                let elsewhere = other.iter().any(|&j| {
+                    cands[j]
+                        .figures
+                        .iter()
+                        .any(|g| same_value(f.value, g.value))
+                });
+                if !elsewhere && !out.iter().any(|(_, g)| same_value(f.value, g.value)) {
+                    out.push((i, f.clone()));
+                }
+            }
+        }
+        out
+    };
+    let (lost, gained) = (only(theirs, mine), only(mine, theirs));
+    if lost.len() != 1 || gained.len() != 1 {
+        return None;
+    }
+    let ((j, x), (i, y)) = (&lost[0], &gained[0]);
+    // The two sentences stand at about the same place of their documents.
+    let rel = |c: &ClaimCandidate| c.position as f64 / c.sentences.max(1) as f64;
+    if (rel(cands[*i]) - rel(cands[*j])).abs() > DOCUMENT_CHANGE_SPAN {
+        return None;
+    }
+    let figs = figure_change(x, &cands[*j].document, y, &cands[*i].document);
+    (!figs.is_empty()).then_some((*i, *j, figs))
+}
+
+/// How far apart (share of the document) the sentences of a figure changed over the whole
+/// documents may be.
+const DOCUMENT_CHANGE_SPAN: f64 = 0.1;
+
+/// Whether two values differ by an exact power of ten of 10⁴ or more (142 and 142,000,000):
+/// a scale word read on one side and not on the other is likelier than a report that changed
+/// the figure so.
+fn scale_misread(a: f64, b: f64) -> bool {
+    let (lo, hi) = if a.abs() <= b.abs() {
+        (a.abs(), b.abs())
+    } else {
+        (b.abs(), a.abs())
+    };
+    if lo == 0.0 {
+        return false;
+    }
+    let r = hi / lo;
+    let k = r.log10().round();
+    k >= 4.0 && (r - 10f64.powf(k)).abs() <= 1e-6 * r
+}
+
+/// The smaller of two counts over the larger (1 when both are 0).
+fn ratio(a: usize, b: usize) -> f64 {
+    if a.max(b) == 0 {
+        1.0
+    } else {
+        a.min(b) as f64 / a.max(b) as f64
+    }
+}
+
+/// Documents in different languages are compared as parallel only when their sentence
+/// counts and candidate counts are this close (smaller over larger) …
+const PARALLEL_SHAPE: f64 = 0.8;
+/// … and at least this share of the larger one's candidates is aligned.
+const PARALLEL_SHARE: f64 = 0.8;
+/// Parallel documents with this many aligned statements count as versions of one article
+/// (one independent source); with fewer, only their changed figures are reported.
+const PARALLEL_MIN_STATEMENTS: usize = 3;
+/// Documents that make at least this many statements together, and at least this share of
+/// the statements of the one that makes more, count as one source …
+const COPY_MIN_STATEMENTS: usize = 3;
+const COPY_SHARE: f64 = 0.5;
+/// … counted over claims of at most this many documents (a statement every document makes
+/// tells nothing about which copies which).
+const MAX_COPY_GROUP: usize = 32;
+/// Candidate pairs the search for parallel documents of one event may compare in all.
+const MAX_PARALLEL_WORK: usize = 200_000;
 
 fn figure_key(f: &CandidateFigure) -> String {
     format!(
@@ -585,45 +1222,57 @@ fn subject_key(subject: Option<&str>) -> String {
     words.join(" ")
 }
 
-/// Figures with the same unit and subject whose values differ between documents:
-/// key → the values with their sources.
-fn disagreements(cands: &[&ClaimCandidate]) -> FxHashMap<String, Vec<Figure>> {
-    let mut by_key: FxHashMap<String, Vec<Figure>> = FxHashMap::default();
-    for c in cands {
-        for f in &c.figures {
+/// Figures with the same unit and subject whose values differ between independent sources,
+/// beyond rounding: key → the values with their sources. Only figures in a known unit are
+/// compared across documents (a bare count could be of anything).
+fn disagreements(cands: &[&ClaimCandidate], versions: &Versions) -> FxHashMap<String, Vec<Figure>> {
+    // Per key, each value with the candidates that give it.
+    let mut by_key: FxHashMap<String, Vec<(Figure, Vec<usize>)>> = FxHashMap::default();
+    for (ci, c) in cands.iter().enumerate() {
+        let unit_figures = c.figures.iter().filter(|f| f.unit.is_some()).count();
+        for f in c.figures.iter().filter(|f| f.unit.is_some()) {
             // Keyed by the subject's words (one language) and by the entities the sentence
             // names (any language).
             let mut keys = Vec::new();
             if f.subject.is_some() {
                 keys.push(figure_key(f));
             }
-            if c.entities.len() >= 2 && c.figures.len() == 1 {
+            if c.entities.len() >= 2 && unit_figures == 1 {
                 keys.push(entity_key(f, c));
             }
             for key in keys {
                 let list = by_key.entry(key).or_default();
-                match list
-                    .iter_mut()
-                    .find(|x| (x.value - f.value).abs() <= 1e-9 * f.value.abs().max(1.0))
-                {
-                    Some(x) => {
+                match list.iter_mut().find(|(x, _)| rounding_of(x.value, f.value)) {
+                    Some((x, who)) => {
                         if !x.sources.contains(&c.document) {
                             x.sources.push(c.document.clone());
                         }
+                        who.push(ci);
                     }
-                    None => list.push(Figure {
-                        value: f.value,
-                        unit: f.unit.clone(),
-                        subject: f.subject.clone(),
-                        sources: vec![c.document.clone()],
-                    }),
+                    None => list.push((
+                        Figure {
+                            value: f.value,
+                            unit: f.unit.clone(),
+                            subject: f.subject.clone(),
+                            sources: vec![c.document.clone()],
+                        },
+                        vec![ci],
+                    )),
                 }
             }
         }
     }
-    by_key.retain(|_, list| {
-        let docs: BTreeSet<&String> = list.iter().flat_map(|f| &f.sources).collect();
-        list.len() > 1 && docs.len() > 1
-    });
     by_key
+        .into_iter()
+        .filter_map(|(k, list)| {
+            // Two values given by independent sources.
+            let independent = list.iter().enumerate().any(|(i, (_, a))| {
+                list[i + 1..].iter().any(|(_, b)| {
+                    a.iter()
+                        .any(|&x| b.iter().any(|&y| !versions.same_source(cands[x], cands[y])))
+                })
+            });
+            independent.then(|| (k, list.into_iter().map(|(f, _)| f).collect()))
+        })
+        .collect()
 }

@@ -74,9 +74,19 @@ pub fn analyse(article: &Article, res: &Resources) -> DocEnrichment {
     if let Some(outlet) = &article.outlet {
         doc_entities.add_outlet(outlet, res);
     }
+    // The outlet's gazetteer id, where it knows the outlet (`add_outlet` made it an alias).
+    let outlet_id = article.outlet.as_deref().and_then(|o| {
+        let o = o.trim();
+        doc_entities
+            .entities
+            .iter()
+            .find(|e| e.aliases.values().any(|l| l.iter().any(|a| a == o)))
+            .map(|e| e.id.clone())
+    });
     let claim_candidates = claims::candidates(
         &article.id,
         article.outlet.as_deref(),
+        outlet_id.as_deref(),
         &paras,
         &doc_entities,
         &facts,

@@ -212,10 +212,11 @@ fn claims_group_documents_and_flag_disagreement() {
         &["Last year, the two-way trade reached a record $240.1 billion, officials said on Monday in Beijing."],
     );
     b.outlet = Some("Other Outlet".into());
+    // A real difference (250 against 240.1 billion; 240 would be the same figure rounded).
     let c = doc(
         "c",
         "en",
-        &["The two-way trade reached $240 billion last year, the ministry said."],
+        &["The two-way trade reached $250 billion last year, the ministry said."],
     );
     let mut cands = Vec::new();
     for d in [&a, &b, &c] {
@@ -232,7 +233,7 @@ fn claims_group_documents_and_flag_disagreement() {
     assert!(!shared.single_source);
     assert!(
         !shared.disagreement.is_empty(),
-        "240.1 vs 240 billion: {shared:?}"
+        "240.1 vs 250 billion: {shared:?}"
     );
     let alone = out
         .iter()

@@ -13,5 +13,5 @@ mod stored;
 
 pub use article::{content_hash, Article, Content, Dateline, Hints, RawDocument, RawMeta, Segment};
 pub use ids::id_problem;
-pub use records::{Claim, Entity, EntityKind, Event, Fact, Figure, Quote};
+pub use records::{Claim, Entity, EntityKind, Event, Evidence, Fact, Figure, Quote};
 pub use stored::{DocumentRecord, DocumentSummary, SharedPassage, TextQuery};

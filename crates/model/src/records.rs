@@ -96,12 +96,29 @@ pub struct Claim {
     /// The outlets behind the sources (a document without a known outlet counts as its own).
     #[serde(default)]
     pub outlets: Vec<String>,
-    /// Only one outlet makes this claim.
+    /// Only one independent source makes this claim (see `independent_sources`).
     #[serde(default)]
     pub single_source: bool,
     /// Figures about the same subject that other sources of the event give differently.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disagreement: Vec<Figure>,
+    /// How many independent sources make the claim: outlets, once translations, copies,
+    /// captures and credited wire copies ("(Reuters)", "据新华社报道") collapse into their
+    /// origin. `0` in records written before it was counted.
+    #[serde(default)]
+    pub independent_sources: usize,
+    /// The sentence each source gave, one per document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+/// What one document says for a claim.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub document: String,
+    pub outlet: Option<String>,
+    pub lang: String,
+    pub text: String,
 }
 
 /// A figure as some sources give it.

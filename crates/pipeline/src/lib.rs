@@ -793,7 +793,24 @@ fn add_enrichment(commit: &mut Commit, e: &mut Enrichment, event: &str, is_dupli
     if is_duplicate {
         return;
     }
-    commit.claim_candidates = Some(std::mem::take(&mut e.claim_candidates));
+    let blob = std::mem::take(&mut e.claim_candidates);
+    // A translation or capture names its origin in its candidates: claims count it as one
+    // independent source with its origin, and compare their figures sentence by sentence.
+    let origin = commit
+        .document
+        .translation_of
+        .clone()
+        .or_else(|| commit.document.article.capture_of.clone());
+    commit.claim_candidates = Some(match origin {
+        Some(o) => {
+            let mut list = enrich::ClaimCandidate::decode(&blob);
+            for c in &mut list {
+                c.origin = Some(o.clone());
+            }
+            enrich::ClaimCandidate::encode(&list)
+        }
+        None => blob,
+    });
     commit.quotes = std::mem::take(&mut e.quotes);
     commit.facts = std::mem::take(&mut e.facts);
     commit.claims_stale = Some(event.to_string());

@@ -3,7 +3,7 @@
 //! grouped for lookup — plus the functions that build API values from it. Full texts stay in
 //! the store and are read per page.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use model::{Claim, Entity, EntityKind, Event, Fact, Quote};
 use store::{DocumentSummary, SharedPassage, Store, StoreError};
@@ -454,11 +454,13 @@ impl Catalog {
             .get(id)
             .map(|cs| cs.iter().map(|c| self.claim_view(c)).collect())
             .unwrap_or_default();
-        // The most-backed first; a stable sort keeps the store's order among equals.
-        claims.sort_by_key(|c| std::cmp::Reverse(c.outlets.len()));
+        // Most independent sources first, then most outlets (a stable sort keeps the stored
+        // order among equals).
+        claims.sort_by_key(|c| std::cmp::Reverse((c.independent_sources, c.outlets.len())));
         let quotes: Vec<QuoteView> = documents.iter().flat_map(|d| d.quotes.clone()).collect();
         let facts: Vec<FactView> = documents.iter().flat_map(|d| d.facts.clone()).collect();
-        let disagreements = disagreements(&facts);
+        let mut disagreements = disagreements(&facts);
+        claim_disagreements(&claims, &mut disagreements);
         let key_figures = self.key_figures(&facts);
         let independent_sources = self.independent_sources(&event.documents, &documents);
         let coverage_by_language = self.coverage_by_language(&event.documents);
@@ -620,9 +622,17 @@ impl Catalog {
                 push_distinct(&mut outlets, s.outlet.as_deref().unwrap_or(&s.document));
             }
         }
+        // Records written before independent sources were counted hold 0: their outlets then.
+        let independent_sources = if c.independent_sources > 0 {
+            c.independent_sources
+        } else {
+            outlets.len()
+        };
         ClaimView {
             text: c.text.clone(),
-            single_source: c.single_source || outlets.len() <= 1,
+            single_source: c.single_source || independent_sources <= 1,
+            independent_sources,
+            evidence: c.evidence.clone(),
             outlets,
             sources,
             disagreement: c
@@ -839,6 +849,50 @@ fn page<T>(items: impl Iterator<Item = T>, offset: Option<usize>, limit: Option<
 }
 
 /// Figures on the same subject and unit that differ between documents (beyond rounding).
+/// Add the figures claims flag as disagreeing (values independent sources give differently,
+/// or that a translation changed) to an event's disagreements, each once: a group whose
+/// (document, value) pairs are already listed is left out.
+fn claim_disagreements(claims: &[ClaimView], out: &mut Vec<Disagreement>) {
+    for c in claims {
+        if c.disagreement.is_empty() {
+            continue;
+        }
+        let mut facts = Vec::new();
+        for f in &c.disagreement {
+            for s in &f.sources {
+                let text = c
+                    .evidence
+                    .iter()
+                    .find(|e| e.document == s.document)
+                    .map_or_else(|| c.text.clone(), |e| e.text.clone());
+                facts.push(FactView {
+                    document: s.document.clone(),
+                    outlet: s.outlet.clone(),
+                    value: f.value,
+                    unit: f.unit.clone(),
+                    subject: f.subject.clone(),
+                    text,
+                });
+            }
+        }
+        let key = |fs: &[FactView]| -> BTreeSet<(String, u64)> {
+            fs.iter()
+                .map(|f| (f.document.clone(), f.value.to_bits()))
+                .collect()
+        };
+        let mine = key(&facts);
+        if out.iter().any(|d| key(&d.facts) == mine) {
+            continue;
+        }
+        let first = &c.disagreement[0];
+        out.push(Disagreement {
+            subject: first.subject.clone().unwrap_or_else(|| c.text.clone()),
+            unit: first.unit.clone(),
+            facts,
+        });
+    }
+}
+
 fn disagreements(facts: &[FactView]) -> Vec<Disagreement> {
     let mut groups: BTreeMap<(String, String), Vec<&FactView>> = BTreeMap::new();
     for f in facts {

@@ -1270,6 +1270,8 @@ fn store_for_the_event_view(dir: &Path) {
                         outlets: vec!["Outlet Beta".into()],
                         single_source: true,
                         disagreement: Vec::new(),
+                        independent_sources: 1,
+                        evidence: Vec::new(),
                     },
                     model::Claim {
                         event: "ev-quake".into(),
@@ -1278,6 +1280,8 @@ fn store_for_the_event_view(dir: &Path) {
                         outlets: vec!["Outlet Alpha".into(), "Outlet Beta".into()],
                         single_source: false,
                         disagreement: Vec::new(),
+                        independent_sources: 2,
+                        evidence: Vec::new(),
                     },
                 ],
             ));

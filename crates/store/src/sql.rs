@@ -263,6 +263,10 @@ struct ClaimDetail {
     single_source: bool,
     #[serde(default)]
     disagreement: Vec<model::Figure>,
+    #[serde(default)]
+    independent_sources: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    evidence: Vec<model::Evidence>,
 }
 
 /// Entity and alias rows this connection knows to be in the store. A document names mostly
@@ -551,6 +555,8 @@ fn write_claims(tx: &mut dyn Conn, event: &str, claims: &[Claim]) -> Result<(), 
                 outlets: cl.outlets.clone(),
                 single_source: cl.single_source,
                 disagreement: cl.disagreement.clone(),
+                independent_sources: cl.independent_sources,
+                evidence: cl.evidence.clone(),
             },
         )?;
         tx.exec(
@@ -852,6 +858,8 @@ pub(crate) fn claims(c: &mut dyn Conn) -> Result<Vec<Claim>, StoreError> {
             outlets: detail.outlets,
             single_source: detail.single_source,
             disagreement: detail.disagreement,
+            independent_sources: detail.independent_sources,
+            evidence: detail.evidence,
         })
     })
     .collect()

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use model::{Article, Claim, Entity, EntityKind, Event, Fact, Figure, Quote, Segment};
+use model::{Article, Claim, Entity, EntityKind, Event, Evidence, Fact, Figure, Quote, Segment};
 
 use crate::{Commit, DocStatus, DocumentRecord, EventState, QueryText, Store, TextQuery};
 
@@ -234,6 +234,13 @@ fn full_commit(id: &str, text: &str, ev: &str) -> Commit {
                     unit: Some("USD".into()),
                     subject: Some("two-way trade".into()),
                     sources: vec!["other".into()],
+                }],
+                independent_sources: 1,
+                evidence: vec![Evidence {
+                    document: id.into(),
+                    outlet: Some("Xinhua".into()),
+                    lang: "en".into(),
+                    text: "The two sides signed a joint statement.".into(),
                 }],
             }],
         )),

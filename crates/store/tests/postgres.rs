@@ -47,6 +47,8 @@ fn commit_in(id: &str, text: &str, ev: &str) -> Commit {
             outlets: vec![format!("outlet of {id}")],
             single_source: true,
             disagreement: Vec::new(),
+            independent_sources: 1,
+            evidence: Vec::new(),
         }],
     ));
     c

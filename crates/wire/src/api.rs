@@ -73,17 +73,21 @@ pub struct SourceRef {
 }
 
 /// A claim of an event with the documents that make it. An event's claims are listed by how
-/// many outlets back them, the most first.
+/// many independent sources back them, the most first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimView {
     pub text: String,
     pub sources: Vec<SourceRef>,
     /// The outlets behind the sources.
     pub outlets: Vec<String>,
-    /// Only one outlet makes this claim.
+    /// Only one independent source makes this claim.
     pub single_source: bool,
     /// Figures on the same subject that other sources give differently.
     pub disagreement: Vec<FigureView>,
+    /// Outlets once translations, copies and credited wire copies collapse into their origin.
+    pub independent_sources: usize,
+    /// The sentence each source gave.
+    pub evidence: Vec<model::Evidence>,
 }
 
 /// A figure as some sources give it.
