@@ -46,6 +46,13 @@ pub fn claim(ev: &str, source: &str) -> Claim {
             subject: None,
             sources: vec![source.into()],
         }],
+        independent_sources: 1,
+        evidence: vec![Evidence {
+            document: source.into(),
+            outlet: Some("Xinhua".into()),
+            lang: "en".into(),
+            text: format!("a claim of {ev}"),
+        }],
     }
 }
 
