@@ -23,20 +23,9 @@ import json
 import sys
 from collections import defaultdict
 
+from eval_multilingual import read_records as read
 
-def read(path):
-    docs, claims = {}, []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            try:
-                v = json.loads(line)
-            except ValueError:
-                continue
-            if v.get("type") == "document":
-                docs[v["id"]] = v
-            elif v.get("type") == "claim":
-                claims.append(v)
-    return docs, claims
+
 
 
 def independent(c):

@@ -24,8 +24,9 @@ import sys
 from collections import defaultdict
 
 
-def read_export(path):
-    docs = {}
+def read_records(path):
+    """An export's documents by id and its claims in order (unreadable lines skipped)."""
+    docs, claims = {}, []
     with open(path, encoding="utf-8") as f:
         for line in f:
             try:
@@ -34,7 +35,13 @@ def read_export(path):
                 continue
             if v.get("type") == "document":
                 docs[v["id"]] = v
-    return docs
+            elif v.get("type") == "claim":
+                claims.append(v)
+    return docs, claims
+
+
+def read_export(path):
+    return read_records(path)[0]
 
 
 def prf(tp, fp, fn):
