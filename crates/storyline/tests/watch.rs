@@ -47,6 +47,18 @@ fn watch(db: &Path, extra: &[&str], sources: &[String]) -> Output {
         .unwrap()
 }
 
+/// `storyline ingest` of a watch's archive into the store `db`; it must succeed.
+fn ingest_archive(db: &Path, archive: &Path) {
+    let o = bin()
+        .arg("--db")
+        .arg(db)
+        .arg("ingest")
+        .arg(archive)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -351,14 +363,7 @@ fn watch_once_fetches_politely_archives_and_resumes() {
 
     // The archive gives the same documents.
     let db2 = dir.path().join("db2");
-    let o = bin()
-        .arg("--db")
-        .arg(&db2)
-        .arg("ingest")
-        .arg(&archive)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    ingest_archive(&db2, &archive);
     assert_eq!(ids_and_texts(&db2), docs);
 }
 
@@ -572,14 +577,7 @@ fn feed_hints_fill_what_the_page_lacks_and_survive_the_archive() {
 
     // The hints are in the archive: a fresh store made from it holds the same documents.
     let db2 = dir.path().join("db2");
-    let o = bin()
-        .arg("--db")
-        .arg(&db2)
-        .arg("ingest")
-        .arg(&archive)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    ingest_archive(&db2, &archive);
     assert_eq!(documents_by_id(&db2), docs);
 }
 
