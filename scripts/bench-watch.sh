@@ -7,6 +7,7 @@
 # prints pages/s of each: fetching is not the bottleneck when the watch's rate is close to the
 # ingest's (the watch fetches while the pipeline works, so its rate is the slower of the two).
 #   scripts/bench-watch.sh [N]      (default 1500; WATCH_ARGS="--per-host 4" adds watch options)
+# CPU time of each command is printed too: on a busy machine it holds better than the rates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1500}
@@ -52,19 +53,24 @@ now() { date +%s.%N; }
 site_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$SERVER/stat"; }
 c0=$(site_cpu)
 t0=$(now)
-"$BIN" --db "$WORK/db-watch" watch --once --allow-private --delay-secs 0 --contact bench@example.org ${WATCH_ARGS:-} \
+/usr/bin/time -f "%U %S" -o "$WORK/cpu-watch" "$BIN" --db "$WORK/db-watch" watch --once --allow-private --delay-secs 0 --contact bench@example.org ${WATCH_ARGS:-} \
   --archive "$WORK/warc" "http://127.0.0.1:$PORT/feed.xml" | head -1
 t1=$(now)
 c1=$(site_cpu)
-"$BIN" --db "$WORK/db-ingest" ingest "$WORK/warc"
+/usr/bin/time -f "%U %S" -o "$WORK/cpu-ingest" "$BIN" --db "$WORK/db-ingest" ingest "$WORK/warc"
 t2=$(now)
-python3 - "$N" "$t0" "$t1" "$t2" "$c0" "$c1" <<'PY'
+python3 - "$N" "$t0" "$t1" "$t2" "$c0" "$c1" "$WORK/cpu-watch" "$WORK/cpu-ingest" <<'PY'
 import sys
-n, t0, t1, t2, c0, c1 = int(sys.argv[1]), *map(float, sys.argv[2:])
+n, t0, t1, t2, c0, c1 = int(sys.argv[1]), *map(float, sys.argv[2:7])
+cpu = [sum(map(float, open(f).read().split()[-2:])) for f in sys.argv[7:9]]
 w, i = t1 - t0, t2 - t1
 print("pages: %d" % n)
 print("watch --once (fetch + ingest): %.1f s, %.1f pages/s" % (w, n / w))
 print("ingest of its archive alone:   %.1f s, %.1f pages/s" % (i, n / i))
 print("watch / ingest rate: %.2f" % ((n / w) / (n / i)))
+# CPU time (user + system, all threads) holds better than wall time on a busy machine.
+print("CPU: watch %.1f s (%.2f ms/page), ingest %.1f s (%.2f ms/page), watch / ingest %.2f"
+      % (cpu[0], 1000 * cpu[0] / n, cpu[1], 1000 * cpu[1] / n, cpu[0] / cpu[1]))
+print("cores busy: watch %.2f, ingest %.2f" % (cpu[0] / w, cpu[1] / i))
 print("the site's CPU during the watch: %.1f s (%.0f%% of one core over the watch)" % (c1 - c0, 100 * (c1 - c0) / w))
 PY

@@ -206,6 +206,34 @@ impl Conn for Lite<'_> {
     }
 }
 
+/// How long a connection waits for another writer (another process's ingest, or the watch's
+/// state beside a pipeline) before a statement fails as busy.
+const BUSY_WAIT: Duration = Duration::from_secs(60);
+
+/// Let `conn` wait for other writers, in short steps. SQLite's own busy timeout sleeps in
+/// steps that grow to 100 ms: a commit that finds the lock held for a millisecond by the
+/// watch's state row slept 25–100 ms (`scripts/bench-watch.sh` under `strace`: hundreds of
+/// such sleeps, seconds of the pipeline's time). Here a wait starts at a quarter of a
+/// millisecond and grows to 10 ms, for [`BUSY_WAIT`] in all.
+pub(crate) fn wait_when_busy(conn: &Connection) -> rusqlite::Result<()> {
+    fn retry(retries: i32) -> bool {
+        let r = retries.max(0) as u32;
+        let ms = Duration::from_millis;
+        // This retry's sleep, and the time waited before it.
+        let (step, waited) = match r {
+            0..100 => (Duration::from_micros(250), Duration::from_micros(250) * r),
+            100..300 => (ms(1), ms(25) + ms(1) * (r - 100)),
+            _ => (ms(10), ms(225) + ms(10) * (r - 300)),
+        };
+        if waited >= BUSY_WAIT {
+            return false;
+        }
+        std::thread::sleep(step);
+        true
+    }
+    conn.busy_handler(Some(retry))
+}
+
 impl SqliteStore {
     /// Run `f` in one write transaction: the one [`Store::begin_decision`] opened, which this
     /// ends, or else a new one.
@@ -251,8 +279,7 @@ impl SqliteStore {
         std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         let path = dir.join("storyline.sqlite");
         let conn = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(60))
-            .map_err(|e| open_err(e.to_string()))?;
+        wait_when_busy(&conn).map_err(|e| open_err(e.to_string()))?;
         // Commits insert enrichment rows (entities, aliases, quotes, facts, claims) with
         // statements kept prepared: room for those beside the queries.
         conn.set_prepared_statement_cache_capacity(64);

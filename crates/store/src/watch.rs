@@ -268,8 +268,7 @@ pub fn open_watch_state(spec: &str) -> Result<Box<dyn WatchState>, StoreError> {
             why,
         };
         let conn = rusqlite::Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(60))
-            .map_err(|e| open_err(e.to_string()))?;
+        crate::sqlite::wait_when_busy(&conn).map_err(|e| open_err(e.to_string()))?;
         // As the store's own connection: in WAL mode, NORMAL syncs at checkpoints rather than
         // on every commit (one commit per fetched URL would otherwise be one fsync each, and
         // the watcher's workers wait on them); a crash can lose the last rows, never corrupt.
