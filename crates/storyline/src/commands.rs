@@ -391,8 +391,8 @@ fn extract(inputs: &[PathBuf], format: Format, max_doc_mib: usize) -> Result<Don
 fn export(db: &Path) -> Result<Done> {
     let store = existing_store(db)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let n = wire::export(store.as_ref(), &mut out).map_err(|e| match e {
-        wire::ExportError::Write(io) => anyhow::Error::new(io),
+    let n = crate::export::export(store.as_ref(), &mut out).map_err(|e| match e {
+        crate::export::ExportError::Write(io) => anyhow::Error::new(io),
         other => anyhow::Error::new(other),
     })?;
     out.flush()?;

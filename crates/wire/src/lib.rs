@@ -1,15 +1,13 @@
 //! Wire formats: the one place that knows the JSON shapes of the export and extract contracts
 //! (DESIGN.md, "Contracts"). Fields named there must stay; more are welcome. [`api`] holds the
-//! bodies of the HTTP API.
+//! bodies of the HTTP API. It depends on `model` alone: what reads a store and writes the
+//! records out (`storyline export`) lives with the caller.
 
 pub mod api;
 
-use std::io::Write;
-
-use model::{Article, Claim, Entity, Event, Fact, Quote};
+use model::{Article, Claim, DocumentRecord, Entity, Event, Fact, Quote, SharedPassage};
 use serde::Serialize;
 use serde_json::{json, Value};
-use store::{DocumentRecord, SharedPassage, Store, StoreError};
 
 /// `storyline extract` output for one document.
 pub fn extract_record(a: &Article) -> Value {
@@ -95,70 +93,4 @@ pub fn fact_record(f: &Fact) -> Value {
 
 pub fn claim_record(c: &Claim) -> Value {
     typed("claim", c)
-}
-
-/// Errors while exporting: from the store, or from writing the output.
-#[derive(Debug)]
-pub enum ExportError {
-    Store(StoreError),
-    Write(std::io::Error),
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExportError::Store(e) => write!(f, "{e}"),
-            ExportError::Write(e) => write!(f, "cannot write the export: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ExportError {}
-
-fn line(out: &mut dyn Write, v: &Value) -> Result<(), ExportError> {
-    serde_json::to_writer(&mut *out, v).map_err(|e| ExportError::Write(e.into()))?;
-    out.write_all(b"\n").map_err(ExportError::Write)
-}
-
-/// Write the whole analysis as JSON Lines: documents, events, shared passages, entities,
-/// quotes, facts, claims.
-/// Returns the number of records written.
-pub fn export(store: &dyn Store, out: &mut dyn Write) -> Result<usize, ExportError> {
-    let mut n = 0;
-    let mut write_err = None;
-    store
-        .for_each_document(&mut |d| {
-            if let Err(e) = line(out, &document_record(&d)) {
-                write_err = Some(e);
-                return Err(StoreError::Db("export stopped".into()));
-            }
-            n += 1;
-            Ok(())
-        })
-        .map_err(|e| write_err.take().unwrap_or(ExportError::Store(e)))?;
-    for e in store.events().map_err(ExportError::Store)? {
-        line(out, &event_record(&e))?;
-        n += 1;
-    }
-    for p in store.shared_passages().map_err(ExportError::Store)? {
-        line(out, &shared_passage_record(&p))?;
-        n += 1;
-    }
-    for e in store.entities().map_err(ExportError::Store)? {
-        line(out, &entity_record(&e))?;
-        n += 1;
-    }
-    for q in store.quotes().map_err(ExportError::Store)? {
-        line(out, &quote_record(&q))?;
-        n += 1;
-    }
-    for f in store.facts().map_err(ExportError::Store)? {
-        line(out, &fact_record(&f))?;
-        n += 1;
-    }
-    for c in store.claims().map_err(ExportError::Store)? {
-        line(out, &claim_record(&c))?;
-        n += 1;
-    }
-    Ok(n)
 }
