@@ -6,7 +6,8 @@
 //! Latin and Cyrillic scripts; Chinese contributes numbers, dates and places from datelines, and
 //! leaves topic identity to the embedding.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use model::Article;
 use serde::{Deserialize, Serialize};
@@ -57,10 +58,11 @@ impl Features {
             .and_then(dates::parse_published);
         let when = event_day(article, &lead, published);
         let mut names = BTreeMap::new();
+        let stop = NotNames::of(article, &head);
         if let Some(t) = &article.title {
-            collect_names(t, &mut names);
+            collect_names(t, &stop, &mut names);
         }
-        collect_names(&head, &mut names);
+        collect_names(&head, &stop, &mut names);
         let mut numbers = BTreeMap::new();
         collect_numbers(&head, &mut numbers);
         let dateline_place = article
@@ -262,12 +264,63 @@ const STOP: &[&str] = &[
     "как",
 ];
 
-fn is_stop(w: &str) -> bool {
-    STOP.contains(&w) || lang::calendar::is_weekday_en(w) || lang::calendar::is_month_en(w)
+/// Lowercase words that are no names in the languages of one article: [`STOP`], the English
+/// calendar, and each language pack's stopwords, month and weekday names (a German article's
+/// "Ein", "Die", "Montag" start sentences and clauses with a capital but name nothing).
+struct NotNames {
+    packs: Vec<Arc<HashSet<String>>>,
+}
+
+impl NotNames {
+    /// For the languages of `article`'s segments (or of `text` when it has none).
+    fn of(article: &Article, text: &str) -> NotNames {
+        let mut langs: Vec<lang::Lang> = article
+            .segments
+            .iter()
+            .map(|s| lang::Lang::parse(&s.lang))
+            .collect();
+        if langs.is_empty() {
+            langs.push(lang::Lang::parse(&lang::detect(text)));
+        }
+        langs.sort_by(|a, b| a.code().cmp(b.code()));
+        langs.dedup();
+        NotNames {
+            packs: langs.into_iter().map(pack_not_names).collect(),
+        }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        STOP.contains(&w)
+            || lang::calendar::is_weekday_en(w)
+            || lang::calendar::is_month_en(w)
+            || self.packs.iter().any(|s| s.contains(w))
+    }
+}
+
+/// A pack's stopwords, month forms and weekday names (lowercase), built once per language.
+fn pack_not_names(l: lang::Lang) -> Arc<HashSet<String>> {
+    static BUILT: LazyLock<RwLock<HashMap<String, Arc<HashSet<String>>>>> =
+        LazyLock::new(Default::default);
+    if let Some(s) = BUILT.read().ok().and_then(|m| m.get(l.code()).cloned()) {
+        return s;
+    }
+    let mut set = HashSet::new();
+    if let Some(p) = l.pack() {
+        set.extend(p.items("stopword").iter().map(|w| w.to_lowercase()));
+        set.extend(p.month_forms().map(|(f, _)| f.to_string()));
+        for n in 1..=7 {
+            set.extend(p.weekday_names(n).iter().map(|w| w.to_lowercase()));
+        }
+    }
+    let set = Arc::new(set);
+    if let Ok(mut m) = BUILT.write() {
+        m.insert(l.code().to_string(), set.clone());
+    }
+    set
 }
 
 /// Capitalised Latin and Cyrillic words (lowercased), Russian ones cut to a stem-like prefix.
-fn collect_names(text: &str, out: &mut BTreeMap<String, u32>) {
+fn collect_names(text: &str, stop: &NotNames, out: &mut BTreeMap<String, u32>) {
     let mut sentence_start = true;
     for raw in text.split(|c: char| c.is_whitespace()) {
         let word: String = raw
@@ -287,7 +340,7 @@ fn collect_names(text: &str, out: &mut BTreeMap<String, u32>) {
         let all_caps = word.chars().all(|c| !c.is_lowercase());
         if cap && (!all_caps || word.chars().count() <= 5) {
             let lower = word.to_lowercase();
-            if !(is_stop(&lower) || sentence_start && is_common_opener(&lower)) {
+            if !(stop.contains(&lower) || sentence_start && is_common_opener(&lower)) {
                 let key = if first.is_some_and(|c| ('А'..='я').contains(&c) || c == 'Ё') {
                     lower.chars().take(5).collect()
                 } else {
@@ -464,8 +517,10 @@ mod tests {
     #[test]
     fn names_skip_sentence_openers_and_numbers_normalise() {
         let mut names = BTreeMap::new();
+        let stop = NotNames::of(&Article::default(), "The Angels made an offer.");
         collect_names(
             "The Angels made an offer to Mark Teixeira. It was big.",
+            &stop,
             &mut names,
         );
         assert!(names.contains_key("teixeira") && names.contains_key("angels"));
