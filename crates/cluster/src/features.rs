@@ -269,6 +269,10 @@ const STOP: &[&str] = &[
 /// "Ein", "Die", "Montag" start sentences and clauses with a capital but name nothing).
 struct NotNames {
     packs: Vec<Arc<HashSet<String>>>,
+    /// One of the languages capitalises every noun (its pack says `names.capitalised-nouns:
+    /// yes`): there a capitalised word alone is a noun as often as a name, and only runs of
+    /// capitalised words ("Heiko Maas") and short all-capital acronyms count as names.
+    nouns_capitalised: bool,
 }
 
 impl NotNames {
@@ -284,8 +288,16 @@ impl NotNames {
         }
         langs.sort_by(|a, b| a.code().cmp(b.code()));
         langs.dedup();
+        let nouns_capitalised = langs.iter().any(|l| {
+            l.pack().is_some_and(|p| {
+                p.items("names.capitalised-nouns")
+                    .iter()
+                    .any(|v| v == "yes")
+            })
+        });
         NotNames {
             packs: langs.into_iter().map(pack_not_names).collect(),
+            nouns_capitalised,
         }
     }
 
@@ -320,8 +332,20 @@ fn pack_not_names(l: lang::Lang) -> Arc<HashSet<String>> {
 }
 
 /// Capitalised Latin and Cyrillic words (lowercased), Russian ones cut to a stem-like prefix.
+/// Where the language capitalises its nouns ([`NotNames::nouns_capitalised`]), only words in a
+/// run of two or more capitalised words, and acronyms.
 fn collect_names(text: &str, stop: &NotNames, out: &mut BTreeMap<String, u32>) {
     let mut sentence_start = true;
+    // The candidates of the current run of capitalised words: (key, is an acronym).
+    let mut run: Vec<(String, bool)> = Vec::new();
+    let mut run_len = 0usize;
+    let mut flush = |run: &mut Vec<(String, bool)>, run_len: usize| {
+        for (key, acronym) in run.drain(..) {
+            if !stop.nouns_capitalised || run_len >= 2 || acronym {
+                *out.entry(key).or_insert(0) += 1;
+            }
+        }
+    };
     for raw in text.split(|c: char| c.is_whitespace()) {
         let word: String = raw
             .trim_matches(|c: char| !c.is_alphanumeric())
@@ -338,6 +362,7 @@ fn collect_names(text: &str, stop: &NotNames, out: &mut BTreeMap<String, u32>) {
                 .any(|c| c.is_lowercase() || c.is_uppercase())
             && word.chars().count() >= 2;
         let all_caps = word.chars().all(|c| !c.is_lowercase());
+        let mut in_run = false;
         if cap && (!all_caps || word.chars().count() <= 5) {
             let lower = word.to_lowercase();
             if !(stop.contains(&lower) || sentence_start && is_common_opener(&lower)) {
@@ -346,11 +371,23 @@ fn collect_names(text: &str, stop: &NotNames, out: &mut BTreeMap<String, u32>) {
                 } else {
                     lower.trim_end_matches("'s").to_string()
                 };
-                *out.entry(key).or_insert(0) += 1;
+                run.push((key, all_caps));
+                run_len += 1;
+                in_run = true;
             }
+        }
+        // A run ends at a word that is no name candidate, or at punctuation after this one.
+        let punct_after = raw
+            .chars()
+            .last()
+            .is_some_and(|c| !c.is_alphanumeric() && c != '.');
+        if !in_run || ends_sentence || punct_after {
+            flush(&mut run, run_len);
+            run_len = 0;
         }
         sentence_start = ends_sentence;
     }
+    flush(&mut run, run_len);
 }
 
 /// Sentence-initial words that are capitalised for grammar, not because they are names.
@@ -532,6 +569,33 @@ mod tests {
         );
         let keys: Vec<_> = nums.keys().cloned().collect();
         assert_eq!(keys, ["1200", "240.1", "3.6"]);
+    }
+
+    fn names_in(lang: &str, text: &str) -> Vec<String> {
+        let article = Article {
+            segments: vec![model::Segment {
+                lang: lang.into(),
+                text: text.into(),
+            }],
+            ..Article::default()
+        };
+        let mut names = BTreeMap::new();
+        collect_names(text, &NotNames::of(&article, text), &mut names);
+        names.into_keys().collect()
+    }
+
+    /// German capitalises its nouns (its pack says so): a capitalised word alone is no name
+    /// there, a run of them and an acronym are; the pack's stopwords and weekdays never are.
+    /// English (no such key) keeps single capitalised words.
+    #[test]
+    fn names_follow_the_pack_where_nouns_are_capitalised() {
+        let de = names_in(
+            "de",
+            "Die Regierung hat am Montag beraten. Danach sprach Heiko Maas mit der CDU über die Krise.",
+        );
+        assert_eq!(de, ["cdu", "heiko", "maas"]);
+        let en = names_in("en", "The talks in Berlin ended on Monday, officials said.");
+        assert_eq!(en, ["berlin"]);
     }
 
     #[test]
