@@ -106,11 +106,6 @@ fn alphabetic(text: &str, group: Group) -> String {
             let plausible = group != Group::Cyrillic || marked || no_russian_letters(text, letters);
             if !known || (other && sure && plausible && letters >= MIN_OTHER_LETTERS) {
                 wt.to_string()
-            } else if wt != wl && group_of_tag(wt) == Some(group) && own_words_favour(text, wt, wl)
-            {
-                // Two close languages (European Portuguese read as Spanish): the words only
-                // one of the two packs lists as its own decide.
-                wt.to_string()
             } else {
                 wl.to_string()
             }
@@ -119,35 +114,6 @@ fn alphabetic(text: &str, group: Group) -> String {
         None => "und".to_string(),
     }
 }
-
-/// Whether `text` uses clearly more of the stopwords that only `a`'s pack lists (not `b`'s)
-/// than of those only `b`'s lists: at least [`OWN_WORDS_MIN`] of them and twice as many. Where
-/// the detectors disagree on two languages with packs, this is the packs' word.
-fn own_words_favour(text: &str, a: &str, b: &str) -> bool {
-    use std::collections::HashSet;
-    let (Some(pa), Some(pb)) = (
-        crate::pack::pack(crate::pack::Lang::parse(a)),
-        crate::pack::pack(crate::pack::Lang::parse(b)),
-    ) else {
-        return false;
-    };
-    let sa: HashSet<&str> = pa.items("stopword").iter().map(String::as_str).collect();
-    let sb: HashSet<&str> = pb.items("stopword").iter().map(String::as_str).collect();
-    let (mut na, mut nb) = (0usize, 0usize);
-    for w in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
-        let w = w.to_lowercase();
-        let (ia, ib) = (sa.contains(w.as_str()), sb.contains(w.as_str()));
-        na += usize::from(ia && !ib);
-        nb += usize::from(ib && !ia);
-    }
-    na >= OWN_WORDS_MIN && na >= 2 * nb
-}
-
-/// Own stopwords a text needs before they overrule whichlang.
-const OWN_WORDS_MIN: usize = 5;
 
 /// Letters a text needs before whatlang may overrule whichlang with a language whichlang does
 /// not know (short English titles otherwise come out as Italian or Latin).
@@ -281,27 +247,3 @@ pub fn iso639_1(code: &str) -> &str {
 /// English or Russian, or fifteen Chinese characters. Lighter paragraphs (captions, headings,
 /// page furniture) join the segment around them.
 pub(crate) const STRONG_WEIGHT: usize = 15 * CJK_WEIGHT;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Where the detectors disagree on two languages with packs, the words only one pack
-    /// lists decide: European Portuguese ("está a", "não", "os") is not Spanish.
-    #[test]
-    fn own_stopwords_decide_between_close_languages() {
-        let pt = "A espera está a terminar para os adeptos que não viram o jogo. O treinador \
-                  disse que os jogadores não estão cansados e que a equipa vai jogar no domingo. \
-                  Também não se sabe quantos minutos vai jogar.";
-        let es = "La espera está por terminar para los aficionados que no vieron el partido. El \
-                  entrenador dijo que los jugadores no están cansados y que el equipo jugará el domingo.";
-        assert!(own_words_favour(pt, "pt", "es"));
-        assert!(!own_words_favour(pt, "es", "pt"));
-        assert!(own_words_favour(es, "es", "pt"));
-        assert!(
-            !own_words_favour("O jogo", "pt", "es"),
-            "too few words to say"
-        );
-        assert!(!own_words_favour(pt, "pt", "xx"), "no pack: no word");
-    }
-}
