@@ -10,6 +10,8 @@
 #   scripts/bench-ingest.sh [TOTAL] [CHUNK]      (default: 100000 10000)
 # ARTICLE_CHARS=3000-5000: articles of that length, built from related eval articles (see
 # scripts/bench_articles.py); without it the eval articles as they are (~1.9k characters).
+# BENCH_LANGS=16: the 16-language stream (NTREX's articles in the encoder's 16 languages, from
+# ../shared/eval/multilingual or $MULTI_DIR) instead of the clustering sets (en, zh, ru).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOTAL=${1:-100000}

@@ -1,12 +1,25 @@
 """The base articles of the benchmarks (bench-ingest.sh, bench-scale.py): the clustering eval
 sets' articles (EVAL_DIR, default ../shared/eval/clustering), or with ARTICLE_CHARS=MIN-MAX
-articles of MIN..MAX characters built from related ones (see `articles`)."""
+articles of MIN..MAX characters built from related ones (see `articles`).
+
+BENCH_LANGS=16: the 16-language stream instead, NTREX's articles in the encoder's 16 languages
+(ntrex16-dev under MULTI_DIR, default ../shared/eval/multilingual; each document's language from
+its langs.json), so that segmentation, language packs and the encoder run in every language."""
 import datetime
 import json
 import os
 import sys
 
 SETS = ("newswcl50", "ntrex-dev", "ecbplus-dev")
+MULTI_SETS = ("ntrex16-dev",)
+
+
+def sets(eval_dir):
+    """(folder, set name) of the stream's sets: see the module's comment."""
+    if os.environ.get("BENCH_LANGS", "") == "16":
+        multi = os.environ.get("MULTI_DIR") or os.path.join(eval_dir, "..", "multilingual")
+        return [(multi, name) for name in MULTI_SETS]
+    return [(eval_dir, name) for name in SETS]
 
 
 def cut(text, most):
@@ -49,6 +62,14 @@ def read_set(eval_dir, name):
     if os.path.exists(lpath):
         with open(lpath, encoding="utf-8") as f:
             labels = json.load(f)
+    # Sets whose documents carry no language keep it in langs.json (ntrex16-dev).
+    gpath = os.path.join(eval_dir, name, "langs.json")
+    if os.path.exists(gpath):
+        with open(gpath, encoding="utf-8") as f:
+            langs = json.load(f)
+        for d in docs:
+            if not d.get("lang") and d["id"] in langs:
+                d["lang"] = langs[d["id"]]
     return [d for d in docs if (d.get("text") or "").strip()], labels
 
 
@@ -59,8 +80,8 @@ def articles(eval_dir):
     (NTREX's neighbouring articles report one story); pieces still too short are dropped."""
     spec = os.environ.get("ARTICLE_CHARS")
     out = []
-    for name in SETS:
-        docs, labels = read_set(eval_dir, name)
+    for folder, name in sets(eval_dir):
+        docs, labels = read_set(folder, name)
         if not spec:
             out += docs
             continue

@@ -6,7 +6,8 @@
 //! Latin and Cyrillic scripts; Chinese contributes numbers, dates and places from datelines, and
 //! leaves topic identity to the embedding.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use model::Article;
 use serde::{Deserialize, Serialize};
@@ -57,10 +58,11 @@ impl Features {
             .and_then(dates::parse_published);
         let when = event_day(article, &lead, published);
         let mut names = BTreeMap::new();
+        let stop = NotNames::of(article, &head);
         if let Some(t) = &article.title {
-            collect_names(t, &mut names);
+            collect_names(t, &stop, &mut names);
         }
-        collect_names(&head, &mut names);
+        collect_names(&head, &stop, &mut names);
         let mut numbers = BTreeMap::new();
         collect_numbers(&head, &mut numbers);
         let dateline_place = article
@@ -262,13 +264,88 @@ const STOP: &[&str] = &[
     "как",
 ];
 
-fn is_stop(w: &str) -> bool {
-    STOP.contains(&w) || lang::calendar::is_weekday_en(w) || lang::calendar::is_month_en(w)
+/// Lowercase words that are no names in the languages of one article: [`STOP`], the English
+/// calendar, and each language pack's stopwords, month and weekday names (a German article's
+/// "Ein", "Die", "Montag" start sentences and clauses with a capital but name nothing).
+struct NotNames {
+    packs: Vec<Arc<HashSet<String>>>,
+    /// One of the languages capitalises every noun (its pack says `names.capitalised-nouns:
+    /// yes`): there a capitalised word alone is a noun as often as a name, and only runs of
+    /// capitalised words ("Heiko Maas") and short all-capital acronyms count as names.
+    nouns_capitalised: bool,
+}
+
+impl NotNames {
+    /// For the languages of `article`'s segments (or of `text` when it has none).
+    fn of(article: &Article, text: &str) -> NotNames {
+        let mut langs: Vec<lang::Lang> = article
+            .segments
+            .iter()
+            .map(|s| lang::Lang::parse(&s.lang))
+            .collect();
+        if langs.is_empty() {
+            langs.push(lang::Lang::parse(&lang::detect(text)));
+        }
+        langs.sort_by(|a, b| a.code().cmp(b.code()));
+        langs.dedup();
+        let nouns_capitalised = langs.iter().any(|l| {
+            l.pack().is_some_and(|p| {
+                p.items("names.capitalised-nouns")
+                    .iter()
+                    .any(|v| v == "yes")
+            })
+        });
+        NotNames {
+            packs: langs.into_iter().map(pack_not_names).collect(),
+            nouns_capitalised,
+        }
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        STOP.contains(&w)
+            || lang::calendar::is_weekday_en(w)
+            || lang::calendar::is_month_en(w)
+            || self.packs.iter().any(|s| s.contains(w))
+    }
+}
+
+/// A pack's stopwords, month forms and weekday names (lowercase), built once per language.
+fn pack_not_names(l: lang::Lang) -> Arc<HashSet<String>> {
+    static BUILT: LazyLock<RwLock<HashMap<String, Arc<HashSet<String>>>>> =
+        LazyLock::new(Default::default);
+    if let Some(s) = BUILT.read().ok().and_then(|m| m.get(l.code()).cloned()) {
+        return s;
+    }
+    let mut set = HashSet::new();
+    if let Some(p) = l.pack() {
+        set.extend(p.items("stopword").iter().map(|w| w.to_lowercase()));
+        set.extend(p.month_forms().map(|(f, _)| f.to_string()));
+        for n in 1..=7 {
+            set.extend(p.weekday_names(n).iter().map(|w| w.to_lowercase()));
+        }
+    }
+    let set = Arc::new(set);
+    if let Ok(mut m) = BUILT.write() {
+        m.insert(l.code().to_string(), set.clone());
+    }
+    set
 }
 
 /// Capitalised Latin and Cyrillic words (lowercased), Russian ones cut to a stem-like prefix.
-fn collect_names(text: &str, out: &mut BTreeMap<String, u32>) {
+/// Where the language capitalises its nouns ([`NotNames::nouns_capitalised`]), only words in a
+/// run of two or more capitalised words, and acronyms.
+fn collect_names(text: &str, stop: &NotNames, out: &mut BTreeMap<String, u32>) {
     let mut sentence_start = true;
+    // The candidates of the current run of capitalised words: (key, is an acronym).
+    let mut run: Vec<(String, bool)> = Vec::new();
+    let mut run_len = 0usize;
+    let mut flush = |run: &mut Vec<(String, bool)>, run_len: usize| {
+        for (key, acronym) in run.drain(..) {
+            if !stop.nouns_capitalised || run_len >= 2 || acronym {
+                *out.entry(key).or_insert(0) += 1;
+            }
+        }
+    };
     for raw in text.split(|c: char| c.is_whitespace()) {
         let word: String = raw
             .trim_matches(|c: char| !c.is_alphanumeric())
@@ -285,19 +362,32 @@ fn collect_names(text: &str, out: &mut BTreeMap<String, u32>) {
                 .any(|c| c.is_lowercase() || c.is_uppercase())
             && word.chars().count() >= 2;
         let all_caps = word.chars().all(|c| !c.is_lowercase());
+        let mut in_run = false;
         if cap && (!all_caps || word.chars().count() <= 5) {
             let lower = word.to_lowercase();
-            if !(is_stop(&lower) || sentence_start && is_common_opener(&lower)) {
+            if !(stop.contains(&lower) || sentence_start && is_common_opener(&lower)) {
                 let key = if first.is_some_and(|c| ('А'..='я').contains(&c) || c == 'Ё') {
                     lower.chars().take(5).collect()
                 } else {
                     lower.trim_end_matches("'s").to_string()
                 };
-                *out.entry(key).or_insert(0) += 1;
+                run.push((key, all_caps));
+                run_len += 1;
+                in_run = true;
             }
+        }
+        // A run ends at a word that is no name candidate, or at punctuation after this one.
+        let punct_after = raw
+            .chars()
+            .last()
+            .is_some_and(|c| !c.is_alphanumeric() && c != '.');
+        if !in_run || ends_sentence || punct_after {
+            flush(&mut run, run_len);
+            run_len = 0;
         }
         sentence_start = ends_sentence;
     }
+    flush(&mut run, run_len);
 }
 
 /// Sentence-initial words that are capitalised for grammar, not because they are names.
@@ -464,8 +554,10 @@ mod tests {
     #[test]
     fn names_skip_sentence_openers_and_numbers_normalise() {
         let mut names = BTreeMap::new();
+        let stop = NotNames::of(&Article::default(), "The Angels made an offer.");
         collect_names(
             "The Angels made an offer to Mark Teixeira. It was big.",
+            &stop,
             &mut names,
         );
         assert!(names.contains_key("teixeira") && names.contains_key("angels"));
@@ -477,6 +569,33 @@ mod tests {
         );
         let keys: Vec<_> = nums.keys().cloned().collect();
         assert_eq!(keys, ["1200", "240.1", "3.6"]);
+    }
+
+    fn names_in(lang: &str, text: &str) -> Vec<String> {
+        let article = Article {
+            segments: vec![model::Segment {
+                lang: lang.into(),
+                text: text.into(),
+            }],
+            ..Article::default()
+        };
+        let mut names = BTreeMap::new();
+        collect_names(text, &NotNames::of(&article, text), &mut names);
+        names.into_keys().collect()
+    }
+
+    /// German capitalises its nouns (its pack says so): a capitalised word alone is no name
+    /// there, a run of them and an acronym are; the pack's stopwords and weekdays never are.
+    /// English (no such key) keeps single capitalised words.
+    #[test]
+    fn names_follow_the_pack_where_nouns_are_capitalised() {
+        let de = names_in(
+            "de",
+            "Die Regierung hat am Montag beraten. Danach sprach Heiko Maas mit der CDU über die Krise.",
+        );
+        assert_eq!(de, ["cdu", "heiko", "maas"]);
+        let en = names_in("en", "The talks in Berlin ended on Monday, officials said.");
+        assert_eq!(en, ["berlin"]);
     }
 
     #[test]

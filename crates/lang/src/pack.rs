@@ -219,6 +219,7 @@ const EXACT_KEYS: &[&str] = &[
     "abbreviation",
     "stopword",
     "stemmer",
+    "names.capitalised-nouns",
 ];
 const NUMBERED_KEYS: &[(&str, i64, i64)] = &[
     ("month.abbr.", 1, 12),
