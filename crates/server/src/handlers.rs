@@ -175,7 +175,7 @@ pub async fn entity(
     .await
 }
 
-/// Paging of a list answered as a plain array (`/api/storylines`).
+/// Paging of a list without filters (`/api/storylines`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Paging {
@@ -188,9 +188,9 @@ pub struct Paging {
 pub async fn storylines(
     State(app): State<Arc<App>>,
     p: Q<Paging>,
-) -> Api<Vec<wire::api::StorylineView>> {
+) -> Api<wire::api::Page<wire::api::StorylineView>> {
     let p = query(p)?;
-    app.read(move |_, _, c| Ok(Json(c.storylines_page(p.offset, p.limit).items)))
+    app.read(move |_, _, c| Ok(Json(c.storylines_page(p.offset, p.limit))))
         .await
 }
 
@@ -266,11 +266,19 @@ pub(crate) fn run_search(
 
 pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Api<SearchResults> {
     let q = query(q)?;
-    let query = q.q.unwrap_or_default();
-    if query.trim().is_empty() {
+    let Some(query) = q.q else {
         return Err(ApiError::BadRequest(
             "give a query: /api/search?q=WORDS".into(),
         ));
+    };
+    // Nothing asked, nothing found (the parameter is there, empty or blank).
+    if query.trim().is_empty() {
+        return Ok(Json(SearchResults {
+            query,
+            hits: Vec::new(),
+            translations: Vec::new(),
+            semantic: false,
+        }));
     }
     let limit = q.limit.unwrap_or(20);
     app.read(move |app, s, c| run_search(app, s, c, &query, limit).map(Json))
@@ -306,6 +314,11 @@ pub async fn ingest(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Api<IngestReport> {
+    // Credentials first: a request without any is told so (401) whether or not ingest is on;
+    // one that brings a token hears that ingest is off (403).
+    if !headers.contains_key(header::AUTHORIZATION) {
+        return Err(ApiError::Unauthorized);
+    }
     if !app.config.allow_ingest {
         return Err(ApiError::IngestDisabled);
     }
