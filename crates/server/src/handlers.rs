@@ -225,12 +225,27 @@ pub(crate) fn run_search(
     q: &str,
     limit: usize,
 ) -> Result<SearchResults, ApiError> {
+    search_results(&app.searcher, store, c, q, limit)
+}
+
+/// The body of `GET /api/search?q=Q&limit=LIMIT`: `searcher`'s hits for `q` described from
+/// the catalog (the CLI's `search --json` prints the same hits).
+pub fn search_results(
+    searcher: &search::Searcher,
+    store: &dyn store::Store,
+    c: &Catalog,
+    q: &str,
+    limit: usize,
+) -> Result<SearchResults, ApiError> {
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::BadRequest(format!(
             "the query is longer than {MAX_QUERY_CHARS} characters"
         )));
     }
-    let r = app.searcher.search(store, q, limit.clamp(1, 100))?;
+    let limit = limit.clamp(1, 100);
+    let mut r = searcher.search(store, q, limit)?;
+    // The nearest documents placed next to the best hits may run past the limit.
+    r.hits.truncate(limit);
     Ok(SearchResults {
         query: q.to_string(),
         hits: r
