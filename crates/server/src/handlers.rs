@@ -211,8 +211,13 @@ pub async fn storyline(
 pub struct SearchQuery {
     pub q: Option<String>,
     #[serde(deserialize_with = "crate::params::count")]
+    pub offset: Option<usize>,
+    #[serde(deserialize_with = "crate::params::count")]
     pub limit: Option<usize>,
 }
+
+/// Hits a search ranks at most: pages reach down to this rank.
+pub const SEARCH_DEPTH: usize = 200;
 
 /// Longest query accepted, in characters.
 const MAX_QUERY_CHARS: usize = 500;
@@ -223,18 +228,21 @@ pub(crate) fn run_search(
     store: &dyn store::Store,
     c: &Catalog,
     q: &str,
+    offset: usize,
     limit: usize,
 ) -> Result<SearchResults, ApiError> {
-    search_results(&app.searcher, store, c, q, limit)
+    search_results(&app.searcher, store, c, q, offset, limit)
 }
 
-/// The body of `GET /api/search?q=Q&limit=LIMIT`: `searcher`'s hits for `q` described from
-/// the catalog (the CLI's `search --json` prints the same hits).
+/// The body of `GET /api/search?q=Q&offset=OFFSET&limit=LIMIT`: `searcher`'s hits for `q`
+/// from rank `offset` on (within the first [`SEARCH_DEPTH`]), described from the catalog (the
+/// CLI's `search --json` prints the same hits).
 pub fn search_results(
     searcher: &search::Searcher,
     store: &dyn store::Store,
     c: &Catalog,
     q: &str,
+    offset: usize,
     limit: usize,
 ) -> Result<SearchResults, ApiError> {
     if q.chars().count() > MAX_QUERY_CHARS {
@@ -243,11 +251,16 @@ pub fn search_results(
         )));
     }
     let limit = limit.clamp(1, 100);
-    let mut r = searcher.search(store, q, limit)?;
-    // The nearest documents placed next to the best hits may run past the limit.
-    r.hits.truncate(limit);
+    let offset = offset.min(SEARCH_DEPTH);
+    let depth = (offset + limit).min(SEARCH_DEPTH);
+    let mut r = searcher.search(store, q, depth)?;
+    // The nearest documents placed next to the best hits may run past the depth.
+    r.hits.truncate(depth);
+    r.hits.drain(..offset.min(r.hits.len()));
     Ok(SearchResults {
         query: q.to_string(),
+        offset,
+        limit,
         hits: r
             .hits
             .into_iter()
@@ -290,13 +303,15 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Api<Searc
     if query.trim().is_empty() {
         return Ok(Json(SearchResults {
             query,
+            offset: q.offset.unwrap_or(0),
+            limit: q.limit.unwrap_or(20).clamp(1, 100),
             hits: Vec::new(),
             translations: Vec::new(),
             semantic: false,
         }));
     }
-    let limit = q.limit.unwrap_or(20);
-    app.read(move |app, s, c| run_search(app, s, c, &query, limit).map(Json))
+    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(20));
+    app.read(move |app, s, c| run_search(app, s, c, &query, offset, limit).map(Json))
         .await
 }
 

@@ -373,6 +373,18 @@ fn api_pages_search_and_escaping_over_the_seeds() {
         r.json()
     );
 
+    // Search pages: offset and limit, echoed back.
+    let all = get(addr, "/api/search?q=Putin&limit=3").json();
+    let hits = all["hits"].as_array().unwrap();
+    assert!(hits.len() >= 2, "{all}");
+    let second = get(addr, "/api/search?q=Putin&limit=1&offset=1").json();
+    assert_eq!(
+        (second["offset"].clone(), second["limit"].clone()),
+        (1.into(), 1.into())
+    );
+    assert_eq!(second["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(second["hits"][0]["document"], hits[1]["document"]);
+
     // A blank query finds nothing (no error); a missing one is a bad request.
     let r = get(addr, "/api/search?q=%20");
     assert_eq!(r.status, 200);
@@ -431,6 +443,16 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     }
     let page = get(addr, &format!("/entities/{}", enc(&busiest)));
     assert_eq!(page.status, 200);
+    // Mentions over time: the API's counts and the page's chart.
+    let mentions = view["mentions_by_language"].as_array().unwrap();
+    assert!(!mentions.is_empty(), "{view}");
+    let counted: u64 = mentions
+        .iter()
+        .map(|m| m["documents"].as_u64().unwrap())
+        .sum();
+    assert!(counted <= view["documents_total"].as_u64().unwrap());
+    assert!(page.body.contains("id=\"mentions\""));
+    assert!(page.body.contains("mentions-chart") && page.body.contains("<rect"));
     assert!(page
         .body
         .contains(&format!("/events/{}", enc(&ids(&view["events"])[0]))));

@@ -795,7 +795,7 @@ fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -
     let searcher = search::Searcher::load(semantic && search::has_vectors(store.as_ref()));
     let hits = if as_json {
         let catalog = catalog(store.as_ref())?;
-        let r = server::search_results(&searcher, store.as_ref(), &catalog, query, limit)
+        let r = server::search_results(&searcher, store.as_ref(), &catalog, query, 0, limit)
             .map_err(api)?;
         let mut out = std::io::stdout().lock();
         for h in &r.hits {

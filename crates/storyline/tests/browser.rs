@@ -290,6 +290,16 @@ fn timeline_event_and_search_in_headless_chromium() {
         dom.contains("href=\"/events/"),
         "entity page without events"
     );
+    // Its mentions over time: a chart with bars (the most mentioned entity has dated documents).
+    let mentions = dom
+        .split("id=\"mentions\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</figure>").next())
+        .expect("entity page without its mentions over time");
+    assert!(
+        mentions.contains("<svg") && mentions.contains("<rect"),
+        "an empty mentions chart on {entity_url}"
+    );
 
     screenshot(
         &chrome,
