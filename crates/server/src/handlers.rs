@@ -235,7 +235,7 @@ pub(crate) fn run_search(
 }
 
 /// The body of `GET /api/search?q=Q&offset=OFFSET&limit=LIMIT`: `searcher`'s hits for `q`
-/// from rank `offset` on (within the first [`SEARCH_DEPTH`]), described from the catalog (the
+/// from rank `offset` on (within the first 200, `SEARCH_DEPTH`), described from the catalog (the
 /// CLI's `search --json` prints the same hits).
 pub fn search_results(
     searcher: &search::Searcher,
