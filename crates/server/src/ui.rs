@@ -337,6 +337,7 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
             table,
         } = day_chart(&ev.coverage_by_language, "coverage-chart");
         let dated: usize = series.iter().map(|s| s.1).sum();
+        let graph = cooccurrence(&ev);
         // The disagreement panel: per disagreement, one column per outlet and value (copies of
         // one figure by one outlet, a translation say, share a column).
         let panel: Vec<minijinja::Value> = ev
@@ -370,6 +371,7 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
             ev => ev, reporters => reporters, more => more,
             chart => minijinja::Value::from_safe_string(chart), series => series,
             swatches => swatches, coverage_table => table, panel => panel,
+            graph => minijinja::Value::from_safe_string(graph),
             undated => ev.summary.document_count.saturating_sub(dated),
         })
     })
@@ -420,6 +422,39 @@ pub async fn entity(State(app): State<Arc<App>>, Path(id): Path<String>) -> Resp
         })
     })
     .await
+}
+
+/// The event's people and organisations (the most mentioned, at most
+/// [`charts::GRAPH_NODES`]) and how many of its listed documents name each pair, as a graph.
+fn cooccurrence(ev: &wire::api::EventView) -> String {
+    let nodes: Vec<&wire::api::EntityBrief> = ev
+        .entities
+        .iter()
+        .filter(|e| e.kind == "person" || e.kind == "organization")
+        .take(charts::GRAPH_NODES)
+        .collect();
+    let mut pairs: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    for d in &ev.documents {
+        let mut here: Vec<usize> = d
+            .entities
+            .iter()
+            .filter_map(|e| nodes.iter().position(|n| n.id == e.id))
+            .collect();
+        here.sort_unstable();
+        here.dedup();
+        for (k, &a) in here.iter().enumerate() {
+            for &b in &here[k + 1..] {
+                *pairs.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let names: Vec<(String, String)> = nodes
+        .iter()
+        .map(|n| (n.name.clone(), n.kind.clone()))
+        .collect();
+    let pairs: Vec<(usize, usize, usize)> =
+        pairs.into_iter().map(|((a, b), n)| (a, b, n)).collect();
+    charts::cooccurrence_graph(&names, &pairs, "cooccurrence-graph")
 }
 
 /// A chart of documents per day and language, with what its legend and its table of numbers

@@ -435,6 +435,13 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     let page = get(addr, &format!("/events/{}", enc(&first)));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Who reported it"));
+    // The people and organisations who appear together (Xi and Putin in every seed).
+    let graph = page
+        .body
+        .split("id=\"cooccurrence\"")
+        .nth(1)
+        .expect("a co-occurrence graph");
+    assert!(graph.contains("<line") && graph.contains("Who appears with whom"));
     let page = get(addr, &format!("/search?q={}", enc("金砖")));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("BRICS"));
