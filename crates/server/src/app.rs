@@ -323,8 +323,15 @@ async fn harden(req: Request<axum::body::Body>, next: Next) -> Response {
         .map(|b| b.0)
         .unwrap_or_default();
     let started = std::time::Instant::now();
-    let mut res = next.run(req).await;
-    let took = started.elapsed().as_secs_f64() * 1000.0;
+    let gzip = accepts_gzip(req.headers());
+    let checked = match req.uri().query() {
+        Some(raw) if api => crate::params::strict_api_query(raw),
+        _ => Ok(()),
+    };
+    let mut res = match checked {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    };
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -344,6 +351,10 @@ async fn harden(req: Request<axum::body::Body>, next: Next) -> Response {
             }
         }
     }
+    if compressible(&res) {
+        res = compress(res, gzip).await;
+    }
+    let took = started.elapsed().as_secs_f64() * 1000.0;
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -369,6 +380,76 @@ async fn harden(req: Request<axum::body::Body>, next: Next) -> Response {
 
 #[derive(Clone, Copy)]
 struct BodyLimit(usize);
+
+/// Smallest body worth compressing, in bytes.
+const GZIP_MIN_BYTES: usize = 1024;
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, or `*`, with a weight above 0).
+fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|q| q.trim().parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0);
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && weight > 0.0
+        })
+}
+
+/// Text bodies (JSON, HTML, CSS) not already encoded: their answer varies with
+/// `Accept-Encoding`.
+fn compressible(res: &Response) -> bool {
+    let text = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.starts_with("application/json") || t.starts_with("text/") || t.contains("+xml")
+        });
+    text && !res.headers().contains_key(header::CONTENT_ENCODING)
+}
+
+/// Adds `Vary: Accept-Encoding` and, when the client takes gzip and the body is large enough to
+/// gain from it, gzips the body (every answer is built in memory, so nothing streams).
+async fn compress(res: Response, gzip: bool) -> Response {
+    use std::io::Write;
+    let (mut parts, body) = res.into_parts();
+    parts
+        .headers
+        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read an answer's body");
+            return ApiError::Internal("answer body".into()).into_response();
+        }
+    };
+    if !gzip || bytes.len() < GZIP_MIN_BYTES {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::new(4),
+    );
+    let zipped = enc.write_all(&bytes).and_then(|()| enc.finish());
+    match zipped {
+        Ok(z) => {
+            parts
+                .headers
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, axum::body::Body::from(z))
+        }
+        Err(_) => Response::from_parts(parts, axum::body::Body::from(bytes)),
+    }
+}
 
 /// The JSON API: every path with its method router. `openapi.json` describes exactly these
 /// paths (the server test checks both directions).

@@ -730,6 +730,7 @@ impl Catalog {
         });
         events.truncate(ENTITY_LIST);
         let documents_total = docs.len();
+        let mentions_by_language = self.coverage_by_language(&e.documents);
         let docs = &docs[..docs.len().min(ENTITY_LIST)];
         let quotes: Vec<&Quote> = e
             .documents
@@ -755,6 +756,7 @@ impl Catalog {
                 .take(ENTITY_LIST)
                 .map(|q| self.quote_view(q))
                 .collect(),
+            mentions_by_language,
         })
     }
 

@@ -1,5 +1,6 @@
 //! Charts as inline SVG, written on the server (the pages run no scripts): an event's coverage
-//! over time as stacked bars by language, and a timeline card's sparkline. Colours are SVG
+//! over time as stacked bars by language, a timeline card's sparkline, and the graph of the
+//! people and organisations that appear in the same documents. Colours are SVG
 //! presentation attributes (the Content Security Policy allows no inline styles); every chart
 //! carries a `<title>` and `<desc>` for screen readers, and the pages print the same numbers
 //! as a table beside it. Text from documents (language tags) is XML-escaped here.
@@ -212,6 +213,75 @@ pub fn sparkline(coverage: &[DayCount]) -> String {
     s
 }
 
+/// Most people and organisations a co-occurrence graph shows.
+pub const GRAPH_NODES: usize = 12;
+
+/// The people and organisations of an event as a ring of nodes (`(name, kind)`, the most
+/// mentioned first), with a line between two that appear in the same documents, thicker the
+/// more documents (`(a, b, documents)`, indices into `nodes`); empty without any pair.
+pub fn cooccurrence_graph(
+    nodes: &[(String, String)],
+    pairs: &[(usize, usize, usize)],
+    id: &str,
+) -> String {
+    if pairs.is_empty() || nodes.len() < 2 {
+        return String::new();
+    }
+    let (w, h) = (600.0_f64, 380.0_f64);
+    let (cx, cy, r) = (w / 2.0, h / 2.0, 140.0);
+    let at = |i: usize| {
+        let a = std::f64::consts::TAU * i as f64 / nodes.len() as f64 - std::f64::consts::FRAC_PI_2;
+        (cx + r * a.cos(), cy + r * a.sin(), a)
+    };
+    let id = xml_escape(id);
+    let strongest = pairs.iter().map(|p| p.2).max().unwrap_or(1).max(1);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet">"#
+    );
+    let _ = write!(
+        s,
+        r#"<title id="{id}-title">Who appears with whom</title><desc id="{id}-desc">{} people and organisations; {} pairs named in the same documents, at most {strongest} documents a pair.</desc>"#,
+        nodes.len(),
+        pairs.len()
+    );
+    for &(a, b, n) in pairs {
+        let ((x1, y1, _), (x2, y2, _)) = (at(a), at(b));
+        let width = 1.0 + 4.0 * n as f64 / strongest as f64;
+        let _ = write!(
+            s,
+            r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#7a8fa6" stroke-opacity="0.7" stroke-width="{width:.1}"><title>{} and {}: {n} document{}</title></line>"##,
+            xml_escape(&nodes[a].0),
+            xml_escape(&nodes[b].0),
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    for (i, (name, kind)) in nodes.iter().enumerate() {
+        let (x, y, angle) = at(i);
+        let fill = if kind == "person" {
+            PALETTE[0]
+        } else {
+            PALETTE[1]
+        };
+        // Labels outside the ring: to the right on its right half, to the left on its left.
+        let (lx, anchor) = if angle.cos() >= -1e-9 {
+            (x + 10.0, "start")
+        } else {
+            (x - 10.0, "end")
+        };
+        let short: String = name.chars().take(24).collect();
+        let _ = write!(
+            s,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="7" fill="{fill}"/><text x="{lx:.1}" y="{:.1}" font-size="12" text-anchor="{anchor}" fill="#222">{}</text>"##,
+            y + 4.0,
+            xml_escape(&short)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +329,19 @@ mod tests {
         assert_eq!(days.len(), 2);
         let days = axis_days(&["2024-01-01".into(), "2024-01-03".into()]);
         assert_eq!(days.len(), 3);
+    }
+
+    #[test]
+    fn the_graph_draws_each_pair_and_escapes_names() {
+        let nodes = vec![
+            ("<b>Xi</b>".to_string(), "person".to_string()),
+            ("Putin".to_string(), "person".to_string()),
+            ("BRICS".to_string(), "organization".to_string()),
+        ];
+        let svg = cooccurrence_graph(&nodes, &[(0, 1, 3), (1, 2, 1)], "g");
+        assert_eq!(svg.matches("<line").count(), 2);
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.contains("&lt;b&gt;Xi") && !svg.contains("<b>"));
+        assert!(cooccurrence_graph(&nodes, &[], "g").is_empty());
     }
 }

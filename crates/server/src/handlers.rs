@@ -175,7 +175,7 @@ pub async fn entity(
     .await
 }
 
-/// Paging of a list answered as a plain array (`/api/storylines`).
+/// Paging of a list without filters (`/api/storylines`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Paging {
@@ -188,9 +188,9 @@ pub struct Paging {
 pub async fn storylines(
     State(app): State<Arc<App>>,
     p: Q<Paging>,
-) -> Api<Vec<wire::api::StorylineView>> {
+) -> Api<wire::api::Page<wire::api::StorylineView>> {
     let p = query(p)?;
-    app.read(move |_, _, c| Ok(Json(c.storylines_page(p.offset, p.limit).items)))
+    app.read(move |_, _, c| Ok(Json(c.storylines_page(p.offset, p.limit))))
         .await
 }
 
@@ -211,8 +211,13 @@ pub async fn storyline(
 pub struct SearchQuery {
     pub q: Option<String>,
     #[serde(deserialize_with = "crate::params::count")]
+    pub offset: Option<usize>,
+    #[serde(deserialize_with = "crate::params::count")]
     pub limit: Option<usize>,
 }
+
+/// Hits a search ranks at most: pages reach down to this rank.
+pub const SEARCH_DEPTH: usize = 200;
 
 /// Longest query accepted, in characters.
 const MAX_QUERY_CHARS: usize = 500;
@@ -223,6 +228,21 @@ pub(crate) fn run_search(
     store: &dyn store::Store,
     c: &Catalog,
     q: &str,
+    offset: usize,
+    limit: usize,
+) -> Result<SearchResults, ApiError> {
+    search_results(&app.searcher, store, c, q, offset, limit)
+}
+
+/// The body of `GET /api/search?q=Q&offset=OFFSET&limit=LIMIT`: `searcher`'s hits for `q`
+/// from rank `offset` on (within the first 200, `SEARCH_DEPTH`), described from the catalog (the
+/// CLI's `search --json` prints the same hits).
+pub fn search_results(
+    searcher: &search::Searcher,
+    store: &dyn store::Store,
+    c: &Catalog,
+    q: &str,
+    offset: usize,
     limit: usize,
 ) -> Result<SearchResults, ApiError> {
     if q.chars().count() > MAX_QUERY_CHARS {
@@ -230,9 +250,17 @@ pub(crate) fn run_search(
             "the query is longer than {MAX_QUERY_CHARS} characters"
         )));
     }
-    let r = app.searcher.search(store, q, limit.clamp(1, 100))?;
+    let limit = limit.clamp(1, 100);
+    let offset = offset.min(SEARCH_DEPTH);
+    let depth = (offset + limit).min(SEARCH_DEPTH);
+    let mut r = searcher.search(store, q, depth)?;
+    // The nearest documents placed next to the best hits may run past the depth.
+    r.hits.truncate(depth);
+    r.hits.drain(..offset.min(r.hits.len()));
     Ok(SearchResults {
         query: q.to_string(),
+        offset,
+        limit,
         hits: r
             .hits
             .into_iter()
@@ -266,14 +294,24 @@ pub(crate) fn run_search(
 
 pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Api<SearchResults> {
     let q = query(q)?;
-    let query = q.q.unwrap_or_default();
-    if query.trim().is_empty() {
+    let Some(query) = q.q else {
         return Err(ApiError::BadRequest(
             "give a query: /api/search?q=WORDS".into(),
         ));
+    };
+    // Nothing asked, nothing found (the parameter is there, empty or blank).
+    if query.trim().is_empty() {
+        return Ok(Json(SearchResults {
+            query,
+            offset: q.offset.unwrap_or(0),
+            limit: q.limit.unwrap_or(20).clamp(1, 100),
+            hits: Vec::new(),
+            translations: Vec::new(),
+            semantic: false,
+        }));
     }
-    let limit = q.limit.unwrap_or(20);
-    app.read(move |app, s, c| run_search(app, s, c, &query, limit).map(Json))
+    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(20));
+    app.read(move |app, s, c| run_search(app, s, c, &query, offset, limit).map(Json))
         .await
 }
 
@@ -306,6 +344,11 @@ pub async fn ingest(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Api<IngestReport> {
+    // Credentials first: a request without any is told so (401) whether or not ingest is on;
+    // one that brings a token hears that ingest is off (403).
+    if !headers.contains_key(header::AUTHORIZATION) {
+        return Err(ApiError::Unauthorized);
+    }
     if !app.config.allow_ingest {
         return Err(ApiError::IngestDisabled);
     }

@@ -19,4 +19,6 @@ mod ui;
 pub use app::{
     api_paths, router, serve, serve_until, token_ok, App, Config, StoreFactory, MIN_TOKEN_CHARS,
 };
+pub use catalog::{Catalog, EventFilter, MAX_PAGE};
 pub use error::ApiError;
+pub use handlers::search_results;

@@ -330,32 +330,14 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
         }
         let more = ev.summary.document_count.saturating_sub(ev.documents.len());
         // Coverage over time: the chart, its legend, and the same numbers as a table.
-        let chart = charts::coverage_chart(&ev.coverage_by_language, "coverage-chart");
-        let series: Vec<(String, usize, &str)> = charts::series(&ev.coverage_by_language)
-            .into_iter()
-            .enumerate()
-            .map(|(rank, (lang, n))| (lang, n, charts::colour(rank)))
-            .collect();
-        let mut table: Vec<(String, Vec<usize>)> = Vec::new();
-        for c in &ev.coverage_by_language {
-            if table.last().is_none_or(|r| r.0 != c.day) {
-                table.push((c.day.clone(), vec![0; series.len()]));
-            }
-            let rank = series.iter().position(|s| s.0 == c.language).unwrap_or(0);
-            if let Some(row) = table.last_mut() {
-                row.1[rank] += c.documents;
-            }
-        }
-        let swatches: Vec<minijinja::Value> = series
-            .iter()
-            .map(|s| {
-                minijinja::Value::from_safe_string(format!(
-                    r#"<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" fill="{}"/></svg>"#,
-                    s.2
-                ))
-            })
-            .collect();
+        let Chart {
+            chart,
+            series,
+            swatches,
+            table,
+        } = day_chart(&ev.coverage_by_language, "coverage-chart");
         let dated: usize = series.iter().map(|s| s.1).sum();
+        let graph = cooccurrence(&ev);
         // The disagreement panel: per disagreement, one column per outlet and value (copies of
         // one figure by one outlet, a translation say, share a column).
         let panel: Vec<minijinja::Value> = ev
@@ -374,7 +356,12 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
                                 c.3.push(f.text.clone());
                             }
                         }
-                        None => cols.push((who, f.value, vec![f.document.clone()], vec![f.text.clone()])),
+                        None => cols.push((
+                            who,
+                            f.value,
+                            vec![f.document.clone()],
+                            vec![f.text.clone()],
+                        )),
                     }
                 }
                 context! { subject => g.subject, unit => g.unit, columns => cols }
@@ -384,6 +371,7 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
             ev => ev, reporters => reporters, more => more,
             chart => minijinja::Value::from_safe_string(chart), series => series,
             swatches => swatches, coverage_table => table, panel => panel,
+            graph => minijinja::Value::from_safe_string(graph),
             undated => ev.summary.document_count.saturating_sub(dated),
         })
     })
@@ -420,9 +408,100 @@ pub async fn entity(State(app): State<Arc<App>>, Path(id): Path<String>) -> Resp
         let e = c
             .entity_view(&id)
             .ok_or_else(|| ApiError::NotFound(format!("entity `{id}`")))?;
-        Ok(context! { e => e })
+        let Chart {
+            chart,
+            series,
+            swatches,
+            table,
+        } = day_chart(&e.mentions_by_language, "mentions-chart");
+        let dated: usize = series.iter().map(|s| s.1).sum();
+        Ok(context! {
+            chart => minijinja::Value::from_safe_string(chart), series => series,
+            swatches => swatches, coverage_table => table,
+            undated => e.documents_total.saturating_sub(dated), e => e,
+        })
     })
     .await
+}
+
+/// The event's people and organisations (the most mentioned, at most
+/// [`charts::GRAPH_NODES`]) and how many of its listed documents name each pair, as a graph.
+fn cooccurrence(ev: &wire::api::EventView) -> String {
+    let nodes: Vec<&wire::api::EntityBrief> = ev
+        .entities
+        .iter()
+        .filter(|e| e.kind == "person" || e.kind == "organization")
+        .take(charts::GRAPH_NODES)
+        .collect();
+    let mut pairs: std::collections::BTreeMap<(usize, usize), usize> = Default::default();
+    for d in &ev.documents {
+        let mut here: Vec<usize> = d
+            .entities
+            .iter()
+            .filter_map(|e| nodes.iter().position(|n| n.id == e.id))
+            .collect();
+        here.sort_unstable();
+        here.dedup();
+        for (k, &a) in here.iter().enumerate() {
+            for &b in &here[k + 1..] {
+                *pairs.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let names: Vec<(String, String)> = nodes
+        .iter()
+        .map(|n| (n.name.clone(), n.kind.clone()))
+        .collect();
+    let pairs: Vec<(usize, usize, usize)> =
+        pairs.into_iter().map(|((a, b), n)| (a, b, n)).collect();
+    charts::cooccurrence_graph(&names, &pairs, "cooccurrence-graph")
+}
+
+/// A chart of documents per day and language, with what its legend and its table of numbers
+/// need.
+struct Chart {
+    /// The SVG (written and escaped by `charts`); empty when no document is dated.
+    chart: String,
+    /// Language, documents, colour; the most documents first.
+    series: Vec<(String, usize, &'static str)>,
+    /// One colour swatch per series (SVG).
+    swatches: Vec<minijinja::Value>,
+    /// Day, documents per series.
+    table: Vec<(String, Vec<usize>)>,
+}
+
+fn day_chart(counts: &[wire::api::LanguageDayCount], id: &str) -> Chart {
+    let chart = charts::coverage_chart(counts, id);
+    let series: Vec<(String, usize, &'static str)> = charts::series(counts)
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (lang, n))| (lang, n, charts::colour(rank)))
+        .collect();
+    let mut table: Vec<(String, Vec<usize>)> = Vec::new();
+    for c in counts {
+        if table.last().is_none_or(|r| r.0 != c.day) {
+            table.push((c.day.clone(), vec![0; series.len()]));
+        }
+        let rank = series.iter().position(|s| s.0 == c.language).unwrap_or(0);
+        if let Some(row) = table.last_mut() {
+            row.1[rank] += c.documents;
+        }
+    }
+    let swatches = series
+        .iter()
+        .map(|s| {
+            minijinja::Value::from_safe_string(format!(
+                r#"<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" fill="{}"/></svg>"#,
+                s.2
+            ))
+        })
+        .collect();
+    Chart {
+        chart,
+        series,
+        swatches,
+        table,
+    }
 }
 
 pub async fn storylines(State(app): State<Arc<App>>) -> Response {
@@ -465,7 +544,7 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
         .await;
     }
     page(app, "search.html", move |app, s, c| {
-        let r = run_search(app, s, c, &query, limit)?;
+        let r = run_search(app, s, c, &query, 0, limit)?;
         Ok(context! { q => query, r => r })
     })
     .await

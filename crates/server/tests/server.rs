@@ -163,6 +163,24 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
+/// A GET whose answer is kept as bytes (a gzipped body is not text): the head and the body.
+fn get_bytes(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase(),
+        raw[end + 4..].to_vec(),
+    )
+}
+
 fn get(addr: SocketAddr, path: &str) -> Reply {
     request(addr, "GET", path, &[], b"")
 }
@@ -355,7 +373,27 @@ fn api_pages_search_and_escaping_over_the_seeds() {
         r.json()
     );
 
-    // Ingest is off by default.
+    // Search pages: offset and limit, echoed back.
+    let all = get(addr, "/api/search?q=Putin&limit=3").json();
+    let hits = all["hits"].as_array().unwrap();
+    assert!(hits.len() >= 2, "{all}");
+    let second = get(addr, "/api/search?q=Putin&limit=1&offset=1").json();
+    assert_eq!(
+        (second["offset"].clone(), second["limit"].clone()),
+        (1.into(), 1.into())
+    );
+    assert_eq!(second["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(second["hits"][0]["document"], hits[1]["document"]);
+
+    // A blank query finds nothing (no error); a missing one is a bad request.
+    let r = get(addr, "/api/search?q=%20");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["hits"].as_array().unwrap().len(), 0);
+
+    // Ingest is off by default; without credentials the answer is 401 all the same.
+    let r = request(addr, "POST", "/api/ingest", &[], b"{}");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["code"], "unauthorized");
     let r = request(
         addr,
         "POST",
@@ -365,6 +403,25 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     );
     assert_eq!(r.status, 403);
     assert_eq!(r.json()["code"], "ingest_disabled");
+
+    // Gzip when the client takes it, for the API and the pages alike; never otherwise.
+    for path in [format!("/api/events/{}", enc(&first)), "/".to_string()] {
+        let plain = get(addr, &path);
+        assert!(!plain
+            .headers
+            .to_ascii_lowercase()
+            .contains("content-encoding"));
+        let (head, body) = get_bytes(addr, &path, &[("Accept-Encoding", "br;q=1, gzip;q=0.8")]);
+        assert!(head.contains("content-encoding: gzip"), "{path}: {head}");
+        assert!(head.contains("vary: accept-encoding"), "{head}");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, plain.body, "{path}");
+        let (head, _) = get_bytes(addr, &path, &[("Accept-Encoding", "gzip;q=0")]);
+        assert!(!head.contains("content-encoding"), "{head}");
+    }
 
     // Pages.
     let home = get(addr, "/");
@@ -378,6 +435,13 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     let page = get(addr, &format!("/events/{}", enc(&first)));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Who reported it"));
+    // The people and organisations who appear together (Xi and Putin in every seed).
+    let graph = page
+        .body
+        .split("id=\"cooccurrence\"")
+        .nth(1)
+        .expect("a co-occurrence graph");
+    assert!(graph.contains("<line") && graph.contains("Who appears with whom"));
     let page = get(addr, &format!("/search?q={}", enc("金砖")));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("BRICS"));
@@ -386,11 +450,21 @@ fn api_pages_search_and_escaping_over_the_seeds() {
     }
     let page = get(addr, &format!("/entities/{}", enc(&busiest)));
     assert_eq!(page.status, 200);
+    // Mentions over time: the API's counts and the page's chart.
+    let mentions = view["mentions_by_language"].as_array().unwrap();
+    assert!(!mentions.is_empty(), "{view}");
+    let counted: u64 = mentions
+        .iter()
+        .map(|m| m["documents"].as_u64().unwrap())
+        .sum();
+    assert!(counted <= view["documents_total"].as_u64().unwrap());
+    assert!(page.body.contains("id=\"mentions\""));
+    assert!(page.body.contains("mentions-chart") && page.body.contains("<rect"));
     assert!(page
         .body
         .contains(&format!("/events/{}", enc(&ids(&view["events"])[0]))));
     let lines = get(addr, "/api/storylines").json();
-    for l in lines.as_array().unwrap() {
+    for l in lines["items"].as_array().unwrap() {
         let id = l["id"].as_str().unwrap();
         assert_eq!(get(addr, &format!("/storylines/{}", enc(id))).status, 200);
     }
@@ -1437,21 +1511,41 @@ fn event_page_summarises_orders_claims_and_sets_figures_side_by_side() {
     assert_eq!(api["items"][0]["id"], "ev-other");
     assert_eq!(api["items"][1]["coverage"][1]["documents"], 2);
     assert_eq!(get(addr, "/api/events?order=sideways").status, 400);
+    for bad in ["order=", "kind=%09", "from=", "to=%202024-05-16"] {
+        let path = if bad.starts_with("kind") {
+            "/api/entities"
+        } else {
+            "/api/events"
+        };
+        let r = get(addr, &format!("{path}?{bad}"));
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert!(
+            r.json()["message"].as_str().unwrap().contains('`'),
+            "{}",
+            r.body
+        );
+    }
+    assert_eq!(get(addr, "/?from=&to=&order=").status, 200);
 
-    // /api/storylines pages.
-    assert_eq!(
-        get(addr, "/api/storylines")
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    // /api/storylines pages, with the total.
+    let all = get(addr, "/api/storylines").json();
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+    assert_eq!(all["total"], 2);
     let one = get(addr, "/api/storylines?limit=1").json();
-    assert_eq!(one.as_array().unwrap().len(), 1);
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (one["total"].clone(), one["limit"].clone()),
+        (2.into(), 1.into())
+    );
     let second = get(addr, "/api/storylines?limit=1&offset=1").json();
-    assert_ne!(one[0]["id"], second[0]["id"]);
-    for bad in ["limit=-1", "offset=x", "limit=1.5"] {
+    assert_ne!(one["items"][0]["id"], second["items"][0]["id"]);
+    // An offset too large for the machine is past the end, not an error.
+    let far = get(addr, "/api/storylines?offset=89487336043871515680111067136");
+    assert_eq!(far.status, 200, "{}", far.body);
+    assert_eq!(far.json()["items"].as_array().unwrap().len(), 0);
+    // Under /api a typed parameter is given as its type: not empty, no spaces around (the
+    // pages' forms send empty fields, which the pages take as unset).
+    for bad in ["limit=-1", "offset=x", "limit=1.5", "limit=", "offset=%201"] {
         let r = get(addr, &format!("/api/storylines?{bad}"));
         assert_eq!(r.status, 400, "{bad}: {}", r.body);
         assert_eq!(r.json()["code"], "bad_request");

@@ -52,10 +52,13 @@ pub enum Command {
     /// Exit status: 0 when some document gave text, 1 when none did (an empty directory, a
     /// feed without items, pages without article text), 2 when any input could not be read.
     Extract {
+        /// Files or directories (the formats ingest reads).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+        /// `jsonl`: one JSON object per document; `text`: the clean text only.
         #[arg(long, value_enum, default_value_t = Format::Jsonl)]
         format: Format,
+        /// Largest document to read, in MiB (a page, a JSONL line, a WARC record).
         #[arg(long, default_value_t = 32)]
         max_doc_mib: usize,
     },
@@ -73,14 +76,42 @@ pub enum Command {
         #[arg(long)]
         raw: bool,
     },
-    /// List events, earliest first.
+    /// List events, newest first, with the filters of the API's event list (`GET /api/events`).
+    ///
+    /// Columns: id, dates, place, documents, languages, outlets, title.
     Events {
+        /// Only events ending on or after this day: an ISO date (2024-05-16) or an RFC 3339
+        /// date-time (2024-05-16T08:00:00+08:00, whose own day counts).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only events starting on or before this day (an ISO date or date-time, as --from).
+        #[arg(long)]
+        to: Option<String>,
+        /// Only events with a document in this language (a code: en, zh-Hans, zh-Hant, ru…).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only events with a document from this outlet, named as the documents name it.
+        #[arg(long)]
+        outlet: Option<String>,
+        /// Which events come first.
+        #[arg(long, value_enum, default_value_t = Order::Newest)]
+        order: Order,
+        /// Skip this many events first.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Show at most this many events (all when absent).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// One JSON object per line, each with the fields of an item of `GET /api/events`.
         #[arg(long)]
         json: bool,
     },
-    /// Show one event and its documents.
+    /// Show one event: when and where, reports, sources and languages, key figures, claims
+    /// (most independent sources first), figures that disagree, quotes and documents.
     Event {
+        /// The event's id (`storyline events` lists them).
         id: String,
+        /// Print the event as one JSON object: the body of `GET /api/events/{id}`.
         #[arg(long)]
         json: bool,
         /// Say for each document which signals put it in this event.
@@ -109,8 +140,10 @@ pub enum Command {
         /// The query; several arguments are joined with spaces.
         #[arg(required = true, allow_hyphen_values = true)]
         query: Vec<String>,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// Show at most this many hits (1–100).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100))]
+        limit: u64,
+        /// One JSON object per line, each with the fields of a hit of `GET /api/search`.
         #[arg(long)]
         json: bool,
         /// Full text and dictionary translations only; do not load the multilingual encoder.
@@ -153,6 +186,15 @@ pub enum Command {
     /// restart resumes without fetching again. Without --once it keeps polling, each source on
     /// its own schedule, until SIGINT or SIGTERM.
     Watch(WatchArgs),
+}
+
+/// The order of the event list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Order {
+    /// Latest start first (the API's default).
+    Newest,
+    /// Earliest start first.
+    Oldest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -214,9 +256,31 @@ pub struct WatchArgs {
     /// appear and lengthens when not).
     #[arg(long, default_value_t = 300)]
     pub min_interval_secs: u64,
+    /// The longest polling interval, in seconds (see --min-interval-secs).
     #[arg(long, default_value_t = 21600)]
     pub max_interval_secs: u64,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every command says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_help() {
+        let cli = super::Cli::command();
+        let mut missing = Vec::new();
+        for cmd in cli.get_subcommands() {
+            for arg in cmd.get_arguments() {
+                let builtin = ["help", "version"].contains(&arg.get_id().as_str());
+                if arg.get_help().is_none() && !builtin {
+                    missing.push(format!("{} {}", cmd.get_name(), arg.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "arguments without help: {missing:?}");
+    }
 }

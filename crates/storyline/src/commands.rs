@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use serde_json::json;
 use store::{SqliteStore, Store};
 
-use crate::args::{Cli, Command, Format};
+use crate::args::{Cli, Command, Format, Order};
 use crate::Done;
 
 pub fn run(cli: Cli) -> Result<Done> {
@@ -25,14 +25,46 @@ pub fn run(cli: Cli) -> Result<Done> {
         } => extract(&inputs, format, max_doc_mib),
         Command::Export => export(&cli.db),
         Command::Embed { input, raw } => embed(input.as_deref(), raw),
-        Command::Events { json } => events(&cli.db, json),
+        Command::Events {
+            from,
+            to,
+            lang,
+            outlet,
+            order,
+            offset,
+            limit,
+            json,
+        } => {
+            let filter = server::EventFilter {
+                from,
+                to,
+                lang,
+                outlet,
+                order: Some(
+                    match order {
+                        Order::Newest => "newest",
+                        Order::Oldest => "oldest",
+                    }
+                    .into(),
+                ),
+                offset: Some(offset),
+                ..server::EventFilter::default()
+            };
+            events(&cli.db, filter, limit, json)
+        }
         Command::Event { id, json, why } => event(&cli.db, &id, json, why),
         Command::Search {
             query,
             limit,
             json,
             no_semantic,
-        } => search(&cli.db, &query.join(" "), limit, json, !no_semantic),
+        } => search(
+            &cli.db,
+            &query.join(" "),
+            usize::try_from(limit).unwrap_or(100),
+            json,
+            !no_semantic,
+        ),
         Command::Serve {
             addr,
             allow_ingest,
@@ -467,57 +499,185 @@ fn embed(input: Option<&Path>, raw: bool) -> Result<Done> {
     })
 }
 
-fn events(db: &Path, as_json: bool) -> Result<Done> {
+/// The catalog the server lists from, built over `store`: the CLI's lists are the API's.
+fn catalog(store: &dyn Store) -> Result<server::Catalog> {
+    server::Catalog::build(store).context("cannot read the store")
+}
+
+/// An API error (a bad filter value) as the CLI's error.
+fn api(e: server::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// `storyline events`: the API's event list (`GET /api/events`, the same filters and order),
+/// every page of it up to `limit`.
+fn events(
+    db: &Path,
+    mut filter: server::EventFilter,
+    limit: Option<usize>,
+    as_json: bool,
+) -> Result<Done> {
     let store = existing_store(db)?;
-    let events = store.events()?;
-    let mut out = std::io::stdout().lock();
-    for e in &events {
-        if as_json {
-            writeln!(out, "{}", wire::event_record(e))?;
-        } else {
-            let dates = match (&e.start, &e.end) {
-                (Some(s), Some(t)) if s != t => format!("{s}..{t}"),
-                (Some(s), _) => s.clone(),
-                _ => "undated".into(),
-            };
-            writeln!(
-                out,
-                "{}  {:<22}  {:<12}  {} doc{}  {}",
-                e.id,
-                dates,
-                e.place.as_deref().unwrap_or("-"),
-                e.documents.len(),
-                plural(e.documents.len()),
-                e.title
-            )?;
+    let catalog = catalog(store.as_ref())?;
+    let want = limit.unwrap_or(usize::MAX);
+    let mut rows = Vec::new();
+    while rows.len() < want {
+        filter.limit = Some((want - rows.len()).min(server::MAX_PAGE));
+        let page = catalog.events_page(&filter).map_err(api)?;
+        let n = page.items.len();
+        rows.extend(page.items);
+        let next = filter.offset.unwrap_or(0) + n;
+        filter.offset = Some(next);
+        if n == 0 || next >= page.total {
+            break;
         }
     }
-    Ok(if events.is_empty() {
+    rows.truncate(want);
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        for e in &rows {
+            writeln!(out, "{}", serde_json::to_string(e)?)?;
+        }
+    } else {
+        let table: Vec<[String; 7]> = rows
+            .iter()
+            .map(|e| {
+                let dates = match (&e.start, &e.end) {
+                    (Some(s), Some(t)) if s != t => format!("{s}..{t}"),
+                    (Some(s), _) => s.clone(),
+                    _ => "undated".into(),
+                };
+                [
+                    e.id.clone(),
+                    dates,
+                    e.place.clone().unwrap_or_else(|| "-".into()),
+                    format!("{} doc{}", e.document_count, plural(e.document_count)),
+                    list_or_dash(&e.languages, 4),
+                    list_or_dash(&e.outlets, 2),
+                    e.title.clone(),
+                ]
+            })
+            .collect();
+        write_table(
+            &mut out,
+            [
+                "ID",
+                "DATES",
+                "PLACE",
+                "DOCS",
+                "LANGUAGES",
+                "OUTLETS",
+                "TITLE",
+            ],
+            &table,
+        )?;
+    }
+    Ok(if rows.is_empty() {
         Done::NothingFound
     } else {
         Done::Ok
     })
 }
 
+/// The first `n` items joined with commas, `+K` for the rest; `-` for none.
+fn list_or_dash(items: &[String], n: usize) -> String {
+    if items.is_empty() {
+        return "-".into();
+    }
+    let mut s = items.iter().take(n).cloned().collect::<Vec<_>>().join(",");
+    if items.len() > n {
+        s.push_str(&format!(" +{}", items.len() - n));
+    }
+    s
+}
+
+/// Rows under a header, each column as wide as its widest cell on screen (CJK characters take
+/// two columns), two spaces apart; the last column is not padded.
+fn write_table<const N: usize>(
+    out: &mut impl Write,
+    header: [&str; N],
+    rows: &[[String; N]],
+) -> std::io::Result<()> {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths = header.map(UnicodeWidthStr::width);
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == N {
+                s.push_str(cell);
+            } else {
+                s.push_str(cell);
+                s.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header.to_vec()))?;
+    for r in rows {
+        writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}
+
+/// A figure as the pages write it: whole numbers without decimals.
+fn figure(value: f64, unit: Option<&str>) -> String {
+    let v = if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    };
+    match unit {
+        Some(u) if !u.is_empty() => format!("{v} {u}"),
+        _ => v,
+    }
+}
+
+/// The outlets (or, for a source without one, the document) of `sources`, once each.
+fn outlets_of(sources: &[wire::api::SourceRef]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for s in sources {
+        let n = s.outlet.as_deref().unwrap_or(&s.document);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names.join(", ")
+}
+
+/// Claims and quotes `storyline event` prints; `--json` has them all.
+const SHOWN: usize = 10;
+
+/// "… and N more" under a list cut at [`SHOWN`].
+fn more(out: &mut impl Write, total: usize, what: &str) -> std::io::Result<()> {
+    if total > SHOWN {
+        writeln!(
+            out,
+            "  … and {} more {what} (all {total} with --json)",
+            total - SHOWN
+        )?;
+    }
+    Ok(())
+}
+
+/// `storyline event ID`: the API's event (`GET /api/events/{id}`) as text, or as its JSON body.
 fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
     let store = existing_store(db)?;
-    let Some(e) = store.event(id)? else {
+    let catalog = catalog(store.as_ref())?;
+    let Some(v) = catalog.event_view(store.as_ref(), id).map_err(api)? else {
         eprintln!("storyline: no event `{id}` (list them with `storyline events`)");
         return Ok(Done::NothingFound);
     };
     let mut out = std::io::stdout().lock();
     if as_json {
-        let mut docs = Vec::new();
-        for d in &e.documents {
-            if let Some(rec) = store.document(d)? {
-                docs.push(wire::document_record(&rec));
-            }
-        }
-        let mut v = wire::event_record(&e);
-        v["document_records"] = serde_json::Value::Array(docs);
-        writeln!(out, "{v}")?;
+        writeln!(out, "{}", serde_json::to_string(&v)?)?;
         return Ok(Done::Ok);
     }
+    let e = &v.summary;
     writeln!(out, "{}  {}", e.id, e.title)?;
     writeln!(
         out,
@@ -527,8 +687,81 @@ fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
         e.place.as_deref().unwrap_or("?"),
         e.storyline.as_deref().unwrap_or("-")
     )?;
+    writeln!(
+        out,
+        "reports: {}   independent sources: {}   languages: {}   outlets: {}",
+        e.document_count,
+        v.independent_sources,
+        list_or_dash(&e.languages, usize::MAX),
+        list_or_dash(&e.outlets, usize::MAX)
+    )?;
+    if !v.key_figures.is_empty() {
+        writeln!(out, "key figures:")?;
+        for f in &v.key_figures {
+            writeln!(
+                out,
+                "  {}{}  ({})",
+                figure(f.value, f.unit.as_deref()),
+                f.subject
+                    .as_deref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
+                outlets_of(&f.sources)
+            )?;
+        }
+    }
+    if !v.claims.is_empty() {
+        writeln!(out, "claims (most independent sources first):")?;
+        for c in v.claims.iter().take(SHOWN) {
+            writeln!(
+                out,
+                "  [{} source{}] {}  ({}){}",
+                c.independent_sources,
+                plural(c.independent_sources),
+                c.text,
+                outlets_of(&c.sources),
+                if c.disagreement.is_empty() {
+                    ""
+                } else {
+                    "  [figures disagree]"
+                }
+            )?;
+        }
+        more(&mut out, v.claims.len(), "claims")?;
+    }
+    if !v.disagreements.is_empty() {
+        writeln!(out, "figures that disagree:")?;
+        for d in &v.disagreements {
+            let sides: Vec<String> = d
+                .facts
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {}",
+                        f.outlet.as_deref().unwrap_or(&f.document),
+                        figure(f.value, f.unit.as_deref())
+                    )
+                })
+                .collect();
+            writeln!(out, "  {}: {}", d.subject, sides.join(" | "))?;
+        }
+    }
+    if !v.quotes.is_empty() {
+        writeln!(out, "quotes:")?;
+        for q in v.quotes.iter().take(SHOWN) {
+            writeln!(
+                out,
+                "  {}: {} ({})",
+                q.speaker.as_deref().unwrap_or("?"),
+                q.text,
+                q.outlet.as_deref().unwrap_or(&q.document)
+            )?;
+        }
+        more(&mut out, v.quotes.len(), "quotes")?;
+    }
     writeln!(out, "documents:")?;
-    for d in &e.documents {
+    let event = store.event(id)?;
+    for d in event.iter().flat_map(|e| &e.documents) {
         if let Some(rec) = store.document(d)? {
             let a = &rec.article;
             writeln!(
@@ -556,15 +789,24 @@ fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
     Ok(Done::Ok)
 }
 
+/// `storyline search`: the API's hits (`GET /api/search`); `--json` prints each as the API does.
 fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -> Result<Done> {
     let store = existing_store(db)?;
     let searcher = search::Searcher::load(semantic && search::has_vectors(store.as_ref()));
-    let hits = searcher.search(store.as_ref(), query, limit)?.hits;
-    let mut out = std::io::stdout().lock();
-    for h in &hits {
-        if as_json {
+    let hits = if as_json {
+        let catalog = catalog(store.as_ref())?;
+        let r = server::search_results(&searcher, store.as_ref(), &catalog, query, 0, limit)
+            .map_err(api)?;
+        let mut out = std::io::stdout().lock();
+        for h in &r.hits {
             writeln!(out, "{}", serde_json::to_string(h)?)?;
-        } else {
+        }
+        r.hits.len()
+    } else {
+        let mut hits = searcher.search(store.as_ref(), query, limit)?.hits;
+        hits.truncate(limit);
+        let mut out = std::io::stdout().lock();
+        for h in &hits {
             writeln!(
                 out,
                 "{}\t{}\t{}\t{}",
@@ -574,8 +816,9 @@ fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -
                 h.snippet
             )?;
         }
-    }
-    Ok(if hits.is_empty() {
+        hits.len()
+    };
+    Ok(if hits == 0 {
         Done::NothingFound
     } else {
         Done::Ok

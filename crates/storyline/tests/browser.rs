@@ -199,7 +199,7 @@ fn timeline_event_and_search_in_headless_chromium() {
     // The event page: coverage by outlet and language, claims section, documents.
     let biggest = events
         .iter()
-        .max_by_key(|e| e["documents"].as_array().map_or(0, Vec::len))
+        .max_by_key(|e| e["document_count"].as_u64())
         .unwrap();
     let biggest_url = format!(
         "{}/events/{}",
@@ -225,11 +225,21 @@ fn timeline_event_and_search_in_headless_chromium() {
     }
     // Syndicated sentences are highlighted once an event holds several outlets' copies (the
     // seeds' Beijing event does when the clusterer groups it).
-    if biggest["documents"].as_array().map_or(0, Vec::len) > 1 {
+    if biggest["document_count"].as_u64().unwrap() > 1 {
         let dom = dump_dom(&chrome, profile.path(), &biggest_url);
         assert!(
             dom.contains("<mark class=\"shared\""),
             "shared passages are not highlighted"
+        );
+        // Who appears with whom: the people and organisations of its documents, as a graph.
+        let graph = dom
+            .split("id=\"cooccurrence\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</figure>").next())
+            .expect("no co-occurrence graph on the biggest event");
+        assert!(
+            graph.contains("<line") && graph.contains("<circle"),
+            "{graph}"
         );
     }
 
@@ -289,6 +299,16 @@ fn timeline_event_and_search_in_headless_chromium() {
     assert!(
         dom.contains("href=\"/events/"),
         "entity page without events"
+    );
+    // Its mentions over time: a chart with bars (the most mentioned entity has dated documents).
+    let mentions = dom
+        .split("id=\"mentions\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</figure>").next())
+        .expect("entity page without its mentions over time");
+    assert!(
+        mentions.contains("<svg") && mentions.contains("<rect"),
+        "an empty mentions chart on {entity_url}"
     );
 
     screenshot(

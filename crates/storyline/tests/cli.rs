@@ -212,12 +212,127 @@ fn events_and_event_show_what_is_stored() {
         .success());
     let o = run(&db, &["events", "--json"]);
     assert!(o.status.success());
-    let first: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let listed: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(listed.len(), 3);
+    let first = &listed[0];
+    // The fields of an item of GET /api/events, named as the OpenAPI description names them.
+    let spec: Value = serde_json::from_str(include_str!("../../server/openapi.json")).unwrap();
+    let mut api_fields: Vec<&str> = spec["components"]["schemas"]["EventSummary"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut cli_fields: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    api_fields.sort_unstable();
+    cli_fields.sort_unstable();
+    assert_eq!(cli_fields, api_fields);
+    // Newest first, as the API; --order oldest turns it round; --limit and --lang filter.
+    let starts: Vec<&str> = listed
+        .iter()
+        .map(|e| e["start"].as_str().unwrap())
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] >= w[1]), "{starts:?}");
+    let oldest = stdout(&run(
+        &db,
+        &["events", "--json", "--order", "oldest", "--limit", "1"],
+    ));
+    assert_eq!(oldest.lines().count(), 1);
+    assert_eq!(
+        serde_json::from_str::<Value>(oldest.trim()).unwrap()["id"],
+        listed[2]["id"]
+    );
+    let zh = stdout(&run(&db, &["events", "--lang", "zh-Hant"]));
+    assert_eq!(zh.lines().count(), 2, "{zh}");
+    assert!(zh.lines().next().unwrap().contains("LANGUAGES"));
+    assert_eq!(run(&db, &["events", "--lang", "xx"]).status.code(), Some(1));
+    let bad = run(&db, &["events", "--from", "notadate"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("notadate"), "{}", stderr(&bad));
+    // The table's columns line up: each header starts where its column does on every row.
+    let table = stdout(&run(&db, &["events"]));
+    let header = table.lines().next().unwrap();
+    let col = |line: &str, byte: usize| unicode_col(&line[..byte]);
+    let title_at = col(header, header.find("TITLE").unwrap());
+    for (row, e) in table.lines().skip(1).zip(&listed) {
+        let t = e["title"].as_str().unwrap();
+        assert_eq!(col(row, row.rfind(t).unwrap()), title_at, "{table}");
+    }
+
     let id = first["id"].as_str().unwrap();
     let shown = run(&db, &["event", id]);
     assert!(shown.status.success());
-    let doc = first["documents"][0].as_str().unwrap();
-    assert!(stdout(&shown).contains(doc), "{}", stdout(&shown));
+    let text = stdout(&shown);
+    // GET /api/events/{id}'s body, and the text shows its parts.
+    let view: Value = serde_json::from_str(&stdout(&run(&db, &["event", id, "--json"]))).unwrap();
+    assert_eq!(view["id"], first["id"]);
+    let doc = view["documents"][0]["id"].as_str().unwrap();
+    assert!(text.contains(doc), "{text}");
+    assert!(text.contains("independent sources:"), "{text}");
+    let busiest = listed
+        .iter()
+        .max_by_key(|e| e["document_count"].as_u64())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let busy = stdout(&run(&db, &["event", busiest]));
+    for part in [
+        "key figures:",
+        "claims (most independent sources first):",
+        "quotes:",
+    ] {
+        assert!(busy.contains(part), "{part}: {busy}");
+    }
+    // Search hits in JSON carry the API's fields, and --limit holds.
+    let hits = stdout(&run(&db, &["search", "--json", "--limit", "1", "Putin"]));
+    assert_eq!(hits.lines().count(), 1, "{hits}");
+    let hit: Value = serde_json::from_str(hits.trim()).unwrap();
+    for f in [
+        "document",
+        "title",
+        "event",
+        "event_title",
+        "outlet",
+        "published",
+        "languages",
+        "score",
+        "snippet",
+    ] {
+        assert!(hit.get(f).is_some(), "{f}: {hit}");
+    }
+}
+
+/// Display columns of `s` (CJK characters take two).
+fn unicode_col(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if ('\u{1100}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{ffdc}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// The top-level summary names every command (each argument's help is checked in `args.rs`).
+#[test]
+fn the_summary_names_every_command() {
+    let top = stdout(&bin().arg("--help").output().unwrap());
+    let first = top.lines().next().unwrap();
+    for cmd in [
+        "ingest", "extract", "export", "embed", "events", "event,", "search", "serve", "watch",
+    ] {
+        assert!(first.contains(cmd), "{cmd} not in the summary: {first}");
+    }
 }
 
 #[test]

@@ -232,6 +232,9 @@ pub struct EntityView {
     /// Quotes it is the speaker of (at most a page; `quotes_total` counts all).
     pub quotes: Vec<QuoteView>,
     pub quotes_total: usize,
+    /// Documents mentioning it per day and first language (all of them, by `published`, those
+    /// with a readable date), oldest day first.
+    pub mentions_by_language: Vec<LanguageDayCount>,
 }
 
 /// Related events over time.
@@ -262,6 +265,10 @@ pub struct SearchHit {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
     pub query: String,
+    /// Rank of the first hit given (0 for the best).
+    pub offset: usize,
+    /// Most hits a page gives.
+    pub limit: usize,
     pub hits: Vec<SearchHit>,
     /// Query word → translations searched too.
     pub translations: Vec<Translation>,
