@@ -498,7 +498,7 @@ fn reindex_search<C: GenericClient>(tx: &mut C, found: i64) -> Result<(), postgr
             let terms = match serde_json::from_str::<Article>(article) {
                 Ok(a) => document_terms(&a),
                 Err(_) if found >= 2 => r.get::<_, &str>(2).trim().to_string(),
-                Err(_) => crate::index_terms(r.get(2)).join(" "),
+                Err(_) => crate::index_terms(r.get(2), "und").join(" "),
             };
             let (spaced, n) = spaced_tokens(&terms);
             let n = i32::try_from(n).unwrap_or(i32::MAX);
