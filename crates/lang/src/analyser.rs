@@ -207,8 +207,36 @@ impl TextLayer {
         out
     }
 
-    fn analyse_into(&self, norm: &str, r: &Rules, out: &mut Vec<String>) {
-        // Alternate between text read as words and runs of scripts read as runs.
+    /// The words of a query, each searched as a group of alternatives: like
+    /// [`TextLayer::words`], except that a run of scripts written without spaces that is not
+    /// pure Chinese (Japanese kana and kanji, Hangul, Thai) stays one word, combining marks
+    /// included, so that its forms ([`TextLayer::query_forms`]) are phrases of character pairs
+    /// (a one-character piece of it would find nothing in an index of pairs).
+    pub fn query_words(&self, text: &str) -> Vec<String> {
+        let norm = crate::normalize::normalize(text, self.converters());
+        let mut out = Vec::new();
+        self.for_each_piece(&norm, |piece, is_run| {
+            if !is_run {
+                split_alphanumeric(piece, &mut |w: &str| out.push(w.to_string()));
+            } else if piece
+                .chars()
+                .all(|c| run_script(c).is_none_or(|s| s == Us::Han))
+            {
+                for t in self.jieba().cut(piece, true) {
+                    if t.word.chars().any(char::is_alphanumeric) {
+                        out.push(t.word.to_string());
+                    }
+                }
+            } else {
+                out.push(piece.to_string());
+            }
+        });
+        out
+    }
+
+    /// Cut normalised text into text read as words (`false`) and runs of scripts read as runs
+    /// (`true`), in order.
+    fn for_each_piece<'t>(&self, norm: &'t str, mut f: impl FnMut(&'t str, bool)) {
         let mut rest = norm;
         while !rest.is_empty() {
             let run_start = rest
@@ -219,7 +247,7 @@ impl TextLayer {
                 None => (rest, ""),
             };
             if !words.is_empty() {
-                split_alphanumeric(words, &mut |w: &str| self.word(w, r, out));
+                f(words, false);
             }
             if tail.is_empty() {
                 break;
@@ -233,9 +261,19 @@ impl TextLayer {
                 })
                 .map_or(tail.len(), |(i, _)| i);
             let (run, after) = tail.split_at(end);
-            self.run(run, r, out);
+            f(run, true);
             rest = after;
         }
+    }
+
+    fn analyse_into(&self, norm: &str, r: &Rules, out: &mut Vec<String>) {
+        self.for_each_piece(norm, |piece, is_run| {
+            if is_run {
+                self.run(piece, r, out);
+            } else {
+                split_alphanumeric(piece, &mut |w: &str| self.word(w, r, out));
+            }
+        });
     }
 
     /// One word of text read as words.
@@ -301,6 +339,11 @@ impl TextLayer {
 /// [`TextLayer::index_terms`] with the shared layer.
 pub fn analyse(text: &str, lang: Lang) -> Vec<String> {
     TextLayer::shared().index_terms(text, lang)
+}
+
+/// [`TextLayer::query_words`] with the shared layer.
+pub fn query_words(text: &str) -> Vec<String> {
+    TextLayer::shared().query_words(text)
 }
 
 /// [`TextLayer::query_forms`] with the shared layer.
@@ -382,5 +425,27 @@ mod tests {
             assert!(query_forms(text).contains(&a(text, lang)), "{text}");
         }
         assert!(query_forms("  ").is_empty());
+    }
+
+    #[test]
+    fn query_words_keep_runs_that_are_cut_into_pairs_whole() {
+        // Chinese is cut by jieba (each word translated on its own); a Japanese or Thai run stays
+        // whole, marks and all, and its pairs are found in the document.
+        assert!(query_words("习近平会见普京").len() > 1);
+        for (text, lang, doc) in [
+            ("東京都の知事", "ja", "昨日、東京都の知事が辞任した"),
+            ("เพิ่มเป็นสองเท่า", "th", "สหรัฐควรให้เงินอุดหนุนเพิ่มเป็นสองเท่า"),
+        ] {
+            let words = query_words(text);
+            assert_eq!(words.len(), 1, "{words:?}");
+            let doc = format!(" {} ", a(doc, lang).join(" "));
+            assert!(
+                query_forms(&words[0])
+                    .iter()
+                    .any(|f| doc.contains(&format!(" {} ", f.join(" ")))),
+                "{text}"
+            );
+        }
+        assert_eq!(query_words("Xi's talks, 3.6%"), ["xi", "talks", "3.6"]);
     }
 }
