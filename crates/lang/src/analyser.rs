@@ -55,6 +55,9 @@ struct Rules {
     bigram: Vec<Us>,
     jieba: bool,
     stemmer: Option<Stemmer>,
+    /// The pack's stopwords, normalised: used only to tell which query words carry no
+    /// content (never to drop words from the index).
+    stopwords: FxHashSet<String>,
 }
 
 impl Rules {
@@ -64,6 +67,7 @@ impl Rules {
             bigram: Vec::new(),
             jieba: false,
             stemmer: None,
+            stopwords: FxHashSet::default(),
         }
     }
 
@@ -82,6 +86,11 @@ impl Rules {
             bigram: scripts("analyser.bigram"),
             jieba: p.items("analyser.segmenter").iter().any(|s| s == "jieba"),
             stemmer: p.stemmer().and_then(algorithm).map(Stemmer::create),
+            stopwords: p
+                .items("stopword")
+                .iter()
+                .map(|w| crate::normalize(w))
+                .collect(),
         }
     }
 }
@@ -112,13 +121,17 @@ fn algorithm(name: &str) -> Option<Algorithm> {
     })
 }
 
-/// Rules per language, built on first use (packs added at run time are picked up then).
+/// Rules per language with a pack, built on first use (a language without a pack is not
+/// remembered, so a pack added at run time is picked up).
 static RULES: LazyLock<RwLock<FxHashMap<Lang, Arc<Rules>>>> = LazyLock::new(Default::default);
-static NEUTRAL: LazyLock<Rules> = LazyLock::new(Rules::neutral);
+static NEUTRAL: LazyLock<Arc<Rules>> = LazyLock::new(|| Arc::new(Rules::neutral()));
 
 fn rules(lang: Lang) -> Arc<Rules> {
     if let Some(r) = RULES.read().ok().and_then(|m| m.get(&lang).cloned()) {
         return r;
+    }
+    if pack(lang).is_none() {
+        return NEUTRAL.clone();
     }
     let r = Arc::new(Rules::of(lang));
     if let Ok(mut m) = RULES.write() {
@@ -341,6 +354,20 @@ pub fn analyse(text: &str, lang: Lang) -> Vec<String> {
     TextLayer::shared().index_terms(text, lang)
 }
 
+/// Whether `word` is a stopword of a pack written in its script (after normalisation): a query
+/// word that says little about what is sought, such as "в" or "the". For deciding which words
+/// a query may do without, never for the index.
+pub fn is_stopword(word: &str) -> bool {
+    let norm = crate::normalize(word);
+    let Some(script) = norm.chars().find_map(run_script) else {
+        return false;
+    };
+    pack_langs().into_iter().any(|l| {
+        let r = rules(l);
+        r.scripts.contains(&script) && r.stopwords.contains(&norm)
+    })
+}
+
 /// [`TextLayer::query_words`] with the shared layer.
 pub fn query_words(text: &str) -> Vec<String> {
     TextLayer::shared().query_words(text)
@@ -447,5 +474,11 @@ mod tests {
             );
         }
         assert_eq!(query_words("Xi's talks, 3.6%"), ["xi", "talks", "3.6"]);
+    }
+
+    #[test]
+    fn stopwords_are_known_per_script() {
+        assert!(is_stopword("в") && is_stopword("The") && is_stopword("的"));
+        assert!(!is_stopword("Казань") && !is_stopword("BRICS") && !is_stopword("2024"));
     }
 }

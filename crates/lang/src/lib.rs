@@ -23,7 +23,7 @@ mod script;
 mod segment;
 mod sentences;
 
-pub use analyser::{analyse, query_forms, query_words};
+pub use analyser::{analyse, is_stopword, query_forms, query_words};
 #[cfg(feature = "fetch")]
 pub use cedict::CEDICT_PACKAGE;
 pub use cedict::{Cedict, Entry, CEDICT_PATH};

@@ -50,6 +50,22 @@ pub fn query_phrases(alternative: &str) -> Vec<String> {
 
 pub use model::TextQuery;
 
+/// `q` without the groups whose every alternative is a stopword ([`lang::is_stopword`]): what
+/// the fallback to documents matching any group searches, so that a long query (a title) does
+/// not bring every document that shares "в" or "the" with it. Matching every group still asks
+/// for all of them.
+pub(crate) fn content_groups(q: &TextQuery) -> TextQuery {
+    TextQuery {
+        groups: q
+            .groups
+            .iter()
+            .filter(|g| !g.iter().all(|a| lang::is_stopword(a)))
+            .cloned()
+            .collect(),
+        ..q.clone()
+    }
+}
+
 /// What the store's analyser makes of a [`TextQuery`]: one from plain words, and whether a
 /// document holds one of its exclusions.
 pub trait QueryText {

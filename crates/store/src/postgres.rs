@@ -691,7 +691,13 @@ impl Store for PgStore {
         if limit == 0 || phrases.groups.is_empty() {
             return Ok(Vec::new());
         }
-        sql::all_then_any(query, limit, |all| self.ranked(&phrases, all, limit))
+        sql::all_then_any(query, limit, |q, all| {
+            if std::ptr::eq(q, query) {
+                self.ranked(&phrases, all, limit)
+            } else {
+                self.ranked(&Phrases::of(q), all, limit)
+            }
+        })
     }
 }
 
