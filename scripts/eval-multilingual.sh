@@ -7,14 +7,18 @@
 #                  baseline (vectors from `storyline embed`, the pipeline's own; its one
 #                  threshold fitted on the tuning half only).
 #   ntrex16-dev    language id per language, same-article groups (translation_of/duplicate_of,
-#                  pairwise F1), events (BCubed F1); claims (scripts/eval_claims.py): false
+#                  pairwise F1), events (BCubed F1); cross-lingual search (a title in any of
+#                  the 16 languages finds the English version in the top 10, per language, text
+#                  only and with vectors, on two halves of the articles: the search_eval example,
+#                  `--xling`, over the store just built); claims (scripts/eval_claims.py): false
 #                  corroborations (versions of one article counted as several independent
 #                  sources), claims per document.
 #   disagree-dev   planted figure disagreements found and faithful pairs flagged, for a tuning
 #                  and a checking half (SHA-256 of the pair's first id); claims per document.
 #   newswcl50      (from ../shared/eval/clustering, or $CLUSTER_DIR) claims per document.
 #   scripts/eval-multilingual.sh [SET...]     (default: semeval22-dev ntrex16-dev disagree-dev)
-# STORYLINE_BIN: an already built binary (scripts/lib.sh).
+# STORYLINE_BIN: an already built binary (scripts/lib.sh); SEARCH_EVAL_BIN: an already built
+# search_eval example (else a release build of the tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL_DIR=${EVAL_DIR:-../shared/eval/multilingual}
@@ -47,6 +51,11 @@ for set in "${SETS[@]}"; do
       ;;
     ntrex16-dev)
       python3 scripts/eval_multilingual.py ntrex "$WORK/$set.jsonl" "$dir/labels.json" "$dir/langs.json"
+      if [ -z "${SEARCH_EVAL_BIN:-}" ]; then
+        cargo build --release --quiet -p search --example search_eval >&2
+        SEARCH_EVAL_BIN="${CARGO_TARGET_DIR:-target}/release/examples/search_eval"
+      fi
+      "$SEARCH_EVAL_BIN" --xling "$db" "$dir/labels.json" "$dir/langs.json"
       python3 scripts/eval_claims.py corroboration "$WORK/$set.jsonl" "$dir/labels.json"
       ;;
     disagree-dev)

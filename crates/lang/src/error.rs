@@ -16,6 +16,7 @@ pub enum LangError {
         source: std::io::Error,
     },
     /// The dictionary package could not be fetched or verified.
+    #[cfg(feature = "fetch")]
     #[error(transparent)]
     Asset(#[from] assets::AssetError),
     /// The built-in OpenCC data failed to load: a build problem, not the input's fault.

@@ -9,8 +9,6 @@ use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use model::Segment;
-use rust_stemmers::{Algorithm, Stemmer};
-use unicode_script::{Script as Us, UnicodeScript};
 
 use crate::cedict::Cedict;
 use crate::chinese::{Conversion, Converters, HanScript};
@@ -78,6 +76,7 @@ impl TextLayer {
     /// The full layer: OpenCC's newer dictionaries ([`Converters::from_package`]) and CEDICT's
     /// proper names ([`Cedict::load`]), both fetched through the asset cache on first use.
     /// Returns the dictionary too, for entity linking.
+    #[cfg(feature = "fetch")]
     pub fn load() -> Result<(TextLayer, Arc<Cedict>), LangError> {
         let cedict = Arc::new(Cedict::load()?);
         let converters = Arc::new(Converters::from_package()?);
@@ -97,6 +96,11 @@ impl TextLayer {
                 names_added: 0,
             })
         })
+    }
+
+    /// jieba with this layer's dictionary.
+    pub(crate) fn jieba(&self) -> &Jieba {
+        &self.jieba
     }
 
     /// How many CEDICT names were added to jieba's dictionary.
@@ -196,28 +200,6 @@ impl TextLayer {
         }
     }
 
-    /// Words reduced to their stems for matching (Snowball: Russian for Cyrillic words, the
-    /// language of `lang` for Latin ones where Snowball has it, else English). Chinese words and
-    /// numbers pass unchanged.
-    pub fn terms(&self, text: &str, lang: &str) -> Vec<String> {
-        let latin = Stemmer::create(latin_algorithm(lang));
-        let russian = Stemmer::create(Algorithm::Russian);
-        self.words(text)
-            .into_iter()
-            .map(
-                |w| match w.chars().find(|c| c.is_alphabetic()).map(|c| c.script()) {
-                    Some(Us::Latin) if !w.chars().any(|c| c.is_ascii_digit()) => {
-                        latin.stem(&w).into_owned()
-                    }
-                    Some(Us::Cyrillic) if !w.chars().any(|c| c.is_ascii_digit()) => {
-                        russian.stem(&w).into_owned()
-                    }
-                    _ => w,
-                },
-            )
-            .collect()
-    }
-
     /// jieba's own cut of Chinese `text` (no normalisation), for callers that need word spans
     /// of the original text.
     pub fn cut<'a>(&self, text: &'a str) -> Vec<&'a str> {
@@ -235,30 +217,10 @@ fn keeps_whole(jieba: &Jieba, word: &str) -> bool {
     cut.len() == 1
 }
 
-/// The Snowball algorithm for a language tag's Latin-script words.
-fn latin_algorithm(lang: &str) -> Algorithm {
-    match lang.split('-').next().unwrap_or("") {
-        "da" => Algorithm::Danish,
-        "nl" => Algorithm::Dutch,
-        "fi" => Algorithm::Finnish,
-        "fr" => Algorithm::French,
-        "de" => Algorithm::German,
-        "hu" => Algorithm::Hungarian,
-        "it" => Algorithm::Italian,
-        "nb" | "no" => Algorithm::Norwegian,
-        "pt" => Algorithm::Portuguese,
-        "ro" => Algorithm::Romanian,
-        "es" => Algorithm::Spanish,
-        "sv" => Algorithm::Swedish,
-        "tr" => Algorithm::Turkish,
-        _ => Algorithm::English,
-    }
-}
-
 /// Split non-Chinese text into alphanumeric words: runs of letters and digits, a `.` or `,`
 /// between two ASCII digits kept inside (`3.6`, `1,000`), an `s` right after an apostrophe
 /// (the possessive) dropped.
-fn split_alphanumeric(text: &str, f: &mut impl FnMut(&str)) {
+pub(crate) fn split_alphanumeric(text: &str, f: &mut impl FnMut(&str)) {
     let mut emit = |word: &str, before: Option<char>| {
         if !(word == "s" && matches!(before, Some('\'' | '’'))) {
             f(word);

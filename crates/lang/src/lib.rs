@@ -1,12 +1,14 @@
 //! The text layer: language and script per paragraph, and a normalised view for matching; the
 //! language packs ([`Lang`], [`pack`]: everything known about one language, as data in
-//! `crates/lang/packs/<code>/`) and the date layer built on them ([`dates`]).
+//! `crates/lang/packs/<code>/`), the date layer built on them ([`dates`]) and the full-text
+//! analyser both store backends index and query with ([`analyse`], [`query_forms`]).
 //!
 //! Nothing here replaces original text: [`segment`] labels it, [`normalize`], [`words`] and
 //! [`sentences`] build a separate matching view. Costly parts (jieba, OpenCC, CC-CEDICT) live in
 //! a [`TextLayer`] built once; the free functions use a shared lazily-built one
 //! ([`TextLayer::shared`], without CEDICT names).
 
+mod analyser;
 pub mod calendar;
 mod cedict;
 mod chinese;
@@ -21,10 +23,13 @@ mod script;
 mod segment;
 mod sentences;
 
-pub use cedict::{Cedict, Entry, CEDICT_PACKAGE, CEDICT_PATH};
-pub use chinese::{
-    Conversion, Converters, HanEvidence, HanScript, OPENCC_DICTIONARY_PATH, OPENCC_PACKAGE,
-};
+pub use analyser::{analyse, is_stopword, query_forms, query_words};
+#[cfg(feature = "fetch")]
+pub use cedict::CEDICT_PACKAGE;
+pub use cedict::{Cedict, Entry, CEDICT_PATH};
+#[cfg(feature = "fetch")]
+pub use chinese::OPENCC_PACKAGE;
+pub use chinese::{Conversion, Converters, HanEvidence, HanScript, OPENCC_DICTIONARY_PATH};
 pub use detect::{iso639_1, Detection};
 pub use error::LangError;
 pub use layer::TextLayer;

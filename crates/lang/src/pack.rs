@@ -28,6 +28,9 @@
 //! | `quote.primary`, `quote.alternate`, `quote.extra` | quotation marks: opening \| closing |
 //! | `speech-verb`, `title`, `title.female`, `title.male`, `abbreviation`, `stopword` | word lists |
 //! | `stemmer` | a Snowball algorithm of `rust-stemmers`, or `none` |
+//! | `analyser.script` | the scripts (ISO 15924: `Latn`, `Hani`, …) the language is written in; its words in other scripts are analysed language-neutrally ([`crate::Analyser`]) |
+//! | `analyser.bigram` | scripts whose runs the analyser cuts into overlapping character pairs (no spaces between words) |
+//! | `analyser.segmenter` | `jieba`: Han runs cut into words by jieba |
 //! | `figure.*` | how figures are read (scale words, units, date words): `enrich::numbers` |
 //!
 //! The packs under `crates/lang/packs/` are embedded in the binary ([`pack`]); [`add_pack`]
@@ -220,6 +223,9 @@ const EXACT_KEYS: &[&str] = &[
     "stopword",
     "stemmer",
     "names.capitalised-nouns",
+    "analyser.script",
+    "analyser.bigram",
+    "analyser.segmenter",
 ];
 const NUMBERED_KEYS: &[(&str, i64, i64)] = &[
     ("month.abbr.", 1, 12),
@@ -363,6 +369,23 @@ impl Pack {
                             STEMMERS.join(", "),
                             values.join(" | ")
                         ),
+                    ));
+                }
+                if matches!(key, "analyser.script" | "analyser.bigram") {
+                    if let Some(bad) = values
+                        .iter()
+                        .find(|v| unicode_script::Script::from_short_name(v).is_none())
+                    {
+                        return Err(err(
+                            i + 1,
+                            format!("`{key}`: ISO 15924 script codes expected (Latn, Hani, …), not `{bad}`"),
+                        ));
+                    }
+                }
+                if key == "analyser.segmenter" && values.iter().any(|v| v != "jieba") {
+                    return Err(err(
+                        i + 1,
+                        format!("`{key}`: `jieba` expected, not `{}`", values.join(" | ")),
                     ));
                 }
                 if key.starts_with("quote.")

@@ -94,3 +94,30 @@ fn a_script_without_a_pack_takes_the_neutral_path() {
     assert_eq!(found, ["2024-05-16"]);
     assert!(!lang::sentences(text, l.code()).is_empty());
 }
+
+#[test]
+fn a_pack_gives_the_analyser_its_rules() {
+    // Swedish, written for this test: before its pack, language-neutral words; after, the
+    // pack's stemmer for the scripts its search.txt names.
+    let sv = Lang::parse("sv");
+    let text = "Valen i Stockholmsregionen";
+    let before = lang::analyse(text, sv);
+    assert_eq!(before, ["valen", "i", "stockholmsregionen"]);
+    let dir = folder("sv");
+    std::fs::write(dir.join("text.txt"), "stemmer: swedish\n").unwrap();
+    std::fs::write(dir.join("search.txt"), "analyser.script: Latn\n").unwrap();
+    assert_eq!(lang::add_pack(&dir).unwrap(), sv);
+    let terms = lang::analyse(text, sv);
+    assert_ne!(terms, before, "stemmed by the pack's stemmer");
+    // A query finds the document whatever language it is taken for.
+    assert!(lang::query_forms(text).contains(&terms));
+
+    // A mistake in search.txt names its file and line.
+    let bad = folder("et");
+    let file = bad.join("search.txt");
+    std::fs::write(&file, "analyser.script: Latn\nanalyser.bigram: Klingon\n").unwrap();
+    let e = lang::add_pack(&bad).unwrap_err();
+    assert_eq!(e.file, file.display().to_string());
+    assert_eq!(e.line, 2);
+    assert!(e.why.contains("ISO 15924"), "{e}");
+}

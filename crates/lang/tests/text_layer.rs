@@ -207,12 +207,13 @@ fn words_are_normalised_and_chinese_is_cut() {
         "{zh:?}"
     );
     let layer = lang::TextLayer::shared();
+    // The analyser: the pack's stemmer.
     assert_eq!(
-        layer.terms("Talks were held", "en"),
+        layer.index_terms("Talks were held", lang::Lang::EN),
         ["talk", "were", "held"]
     );
     assert_eq!(
-        layer.terms("переговоры прошли", "ru"),
+        layer.index_terms("переговоры прошли", lang::Lang::RU),
         ["переговор", "прошл"]
     );
     assert!(lang::words("🎉 — …").is_empty());

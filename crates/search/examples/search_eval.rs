@@ -59,6 +59,15 @@ fn build(
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--xling") {
+        let [db, labels, langs] = &args[1..] else {
+            eprintln!("usage: search_eval --xling STORE LABELS.json LANGS.json");
+            std::process::exit(2);
+        };
+        cross_lingual(db, Path::new(labels), Path::new(langs));
+        return;
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let set = std::env::args()
         .nth(1)
@@ -295,6 +304,91 @@ fn backends_agree(
             "backends [{name}]: 金砖 on PostgreSQL → {} hits, English BRICS report at rank {}",
             brics.len(),
             english.map_or("-".into(), |i| (i + 1).to_string())
+        );
+    }
+}
+
+/// Which half of a labelled set an article falls in: FNV-1a of its label, so every version of
+/// one article is in the same half. Half 0 is for tuning, half 1 for checking.
+fn half(label: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in label.bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    (h & 1) as usize
+}
+
+/// The 16-language row of `scripts/eval-multilingual.sh`: in a store the CLI built from a
+/// labelled set (`ntrex16-dev`), each document's title is the query, and a hit counts when the
+/// English document with the same label is in the top 10. Per language, text only and with the
+/// encoder's vectors, on both halves of the articles (see [`half`]) and on all.
+fn cross_lingual(db: &str, labels: &Path, langs: &Path) {
+    let read = |p: &Path| -> HashMap<String, String> {
+        serde_json::from_str(
+            &std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display())),
+        )
+        .unwrap_or_else(|e| panic!("parse {}: {e}", p.display()))
+    };
+    let (labels, langs) = (read(labels), read(langs));
+    let store = store::open(db).unwrap_or_else(|e| panic!("open {db}: {e}"));
+    let english: HashMap<&str, &str> = langs
+        .iter()
+        .filter(|(_, l)| l.as_str() == "en")
+        .filter_map(|(id, _)| Some((labels.get(id)?.as_str(), id.as_str())))
+        .collect();
+    let mut queries: Vec<(String, String, String)> = Vec::new(); // (lang, title, wanted id)
+    store
+        .for_each_document(&mut |d| {
+            let id = &d.article.id;
+            if let (Some(lang), Some(label), Some(title)) =
+                (langs.get(id), labels.get(id), &d.article.title)
+            {
+                if let Some(en) = english.get(label.as_str()) {
+                    queries.push((lang.clone(), title.clone(), en.to_string()));
+                }
+            }
+            Ok(())
+        })
+        .expect("read the store");
+    queries.sort();
+    let encoder =
+        Arc::new(embed::Encoder::from_cache(&assets::Cache::from_env()).expect("load the encoder"));
+    let cedict = lang::Cedict::load().expect("load CC-CEDICT");
+    let with_vectors = search::Searcher::new(Some(&cedict), Some(encoder));
+    let text_only = search::Searcher::new(Some(&cedict), None);
+    let mut order: Vec<String> = queries.iter().map(|q| q.0.clone()).collect();
+    order.dedup();
+    for (name, s) in [("text", &text_only), ("text+vectors", &with_vectors)] {
+        // lang → [found, asked] per half.
+        let mut score: HashMap<&str, [[usize; 2]; 2]> = HashMap::new();
+        for (lang, title, want) in &queries {
+            let r = s.search(store.as_ref(), title, 10).unwrap_or_else(|e| {
+                eprintln!("{e}");
+                search::Results::default()
+            });
+            let hit = r.hits.iter().any(|h| &h.document == want);
+            let slot = &mut score.entry(lang.as_str()).or_default()[half(&labels[want])];
+            slot[0] += hit as usize;
+            slot[1] += 1;
+        }
+        let rate = |[f, n]: [usize; 2]| f as f64 / n.max(1) as f64;
+        println!("cross-lingual search [{name}]: a title finds the English version in the top 10 (tuning half / checking half / all)");
+        let mut worst = [1.0f64; 3];
+        for lang in &order {
+            let [a, b] = score[lang.as_str()];
+            let all = [a[0] + b[0], a[1] + b[1]];
+            let r = [rate(a), rate(b), rate(all)];
+            for k in 0..3 {
+                worst[k] = worst[k].min(r[k]);
+            }
+            println!(
+                "  {lang:8} {:.3} / {:.3} / {:.3}  (n={})",
+                r[0], r[1], r[2], all[1]
+            );
+        }
+        println!(
+            "  {:8} {:.3} / {:.3} / {:.3}",
+            "lowest", worst[0], worst[1], worst[2]
         );
     }
 }

@@ -187,7 +187,7 @@ pub fn expand(query: &Query, dict: &Dictionary) -> Expansion {
     out.query.exclude = query.exclude.iter().map(|u| u.text().to_string()).collect();
     if query.is_plain() {
         let whole = query.positive_text();
-        let words = lang::words(&whole);
+        let words = lang::query_words(&whole);
         let whole_tr = dict.translate(&whole);
         if words.len() > 1 && !whole_tr.is_empty() {
             let mut group = vec![whole.clone()];
@@ -200,7 +200,7 @@ pub fn expand(query: &Query, dict: &Dictionary) -> Expansion {
     for clause in &query.clauses {
         match clause.as_slice() {
             [Unit::Word(w)] => {
-                for w in lang::words(w) {
+                for w in lang::query_words(w) {
                     let group = alternatives(&w, dict, &mut out.translations);
                     out.query.groups.push(group);
                 }

@@ -1,35 +1,70 @@
-//! Full-text analysis shared by the index and its queries: the one function that turns text into
-//! index terms, and [`TextQuery`], a query already expanded into groups of alternatives.
+//! Full-text analysis shared by the index and its queries, on both backends: a document's terms
+//! and a query's forms, both from the analyser in `lang` ([`lang::analyse`], [`lang::query_forms`]),
+//! and [`TextQuery`], a query already expanded into groups of alternatives.
 //!
-//! Terms come from the text layer's matching view ([`lang::TextLayer::terms`]): NFKC, lowercase,
-//! Traditional → Simplified Chinese, Chinese cut into words by jieba, Russian and other Snowball
-//! languages stemmed. Index and query go through the same function, so 習近平 finds 习近平 and
-//! «Казани» finds «Казань».
+//! A document's text is analysed in the language of each segment (its title in the language of
+//! its first segment): stemmed with that language's pack, Chinese cut by jieba, Japanese, Korean
+//! and Thai cut into character pairs, a language without a pack language-neutrally. A query's
+//! language is unknown, so each alternative is matched in every form the analyser gives it
+//! (its analysis in each language of its scripts, and the neutral one): 習近平 finds 习近平,
+//! «Казани» finds «Казань», and "Wahlen" finds "Wahl" in German documents.
 
-/// Index terms of `text`. Stemming goes by script, not by detected language, so a one-word
-/// query stems exactly as the documents did: Cyrillic words with the Russian stemmer, Latin
-/// words with the English one (harmless for other Latin-script languages: both sides agree).
-pub fn index_terms(text: &str) -> Vec<String> {
-    lang::TextLayer::shared().terms(text, "en")
+/// Index terms of `text` language-neutrally analysed, or in the language `lang` (a tag).
+pub fn index_terms(text: &str, lang: &str) -> Vec<String> {
+    lang::analyse(text, lang::Lang::parse(lang))
+}
+
+/// The language a document's title (and its text, when it has no segments) is analysed in.
+fn title_lang(article: &model::Article) -> lang::Lang {
+    match article.segments.first() {
+        Some(s) => lang::Lang::parse(&s.lang),
+        None => lang::Lang::parse(&lang::detect(&article.text())),
+    }
 }
 
 /// The text indexed for a document: its title and its segments (or its text), as terms separated by
 /// spaces (the FTS tokenizer only splits at spaces and punctuation after this).
 pub fn document_terms(article: &model::Article) -> String {
     let mut terms = Vec::new();
+    let first = title_lang(article);
     if let Some(t) = &article.title {
-        terms.extend(index_terms(t));
+        terms.extend(lang::analyse(t, first));
     }
     if article.segments.is_empty() {
-        terms.extend(index_terms(&article.text()));
+        terms.extend(lang::analyse(&article.text(), first));
     }
     for s in &article.segments {
-        terms.extend(index_terms(&s.text));
+        terms.extend(lang::analyse(&s.text, lang::Lang::parse(&s.lang)));
     }
     terms.join(" ")
 }
 
+/// The forms of one query alternative the index may hold ([`lang::query_forms`]), each as its
+/// terms joined by spaces.
+pub fn query_phrases(alternative: &str) -> Vec<String> {
+    lang::query_forms(alternative)
+        .into_iter()
+        .map(|t| t.join(" "))
+        .collect()
+}
+
 pub use model::TextQuery;
+
+/// `q` without the groups whose every alternative is a stopword ([`lang::is_stopword`]): what
+/// the fallback to documents matching any group searches, so that a long query (a title) does
+/// not bring every document that shares "в" or "the" with it. Matching every group still asks
+/// for all of them.
+pub(crate) fn content_groups(q: &TextQuery) -> TextQuery {
+    TextQuery {
+        groups: q
+            .groups
+            .iter()
+            .filter(|g| !g.iter().all(|a| lang::is_stopword(a)))
+            .cloned()
+            .collect(),
+        ..q.clone()
+    }
+}
 
 /// What the store's analyser makes of a [`TextQuery`]: one from plain words, and whether a
 /// document holds one of its exclusions.
@@ -54,7 +89,7 @@ impl QueryText for TextQuery {
     }
 
     fn excludes(&self, article: &model::Article) -> bool {
-        let excluded: Vec<String> = self.exclude.iter().filter_map(|x| padded(x)).collect();
+        let excluded: Vec<String> = self.exclude.iter().flat_map(|x| padded(x)).collect();
         if excluded.is_empty() {
             return false;
         }
@@ -68,15 +103,17 @@ pub(crate) fn padded_document_terms(article: &model::Article) -> String {
     format!(" {} ", document_terms(article))
 }
 
-/// The analysed terms of one alternative between spaces (see [`padded_document_terms`]);
-/// `None` when nothing of it survives analysis.
-pub(crate) fn padded(alternative: &str) -> Option<String> {
-    let terms = index_terms(alternative);
-    (!terms.is_empty()).then(|| format!(" {} ", terms.join(" ")))
+/// The forms of one alternative, each between spaces (see [`padded_document_terms`]); empty
+/// when nothing of it survives analysis.
+pub(crate) fn padded(alternative: &str) -> Vec<String> {
+    query_phrases(alternative)
+        .into_iter()
+        .map(|p| format!(" {p} "))
+        .collect()
 }
 
 /// A [`TextQuery`] as the phrases the index matches, in the order FTS5 numbers them (bm25 sums
-/// over them in that order): per group its alternatives' analysed terms joined by spaces (a
+/// over them in that order): per group the forms of its alternatives ([`query_phrases`], each a
 /// phrase, without repeats inside a group), then the exclusions. Both backends rank from this.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Phrases {
@@ -86,14 +123,10 @@ pub(crate) struct Phrases {
 
 impl Phrases {
     pub(crate) fn of(q: &TextQuery) -> Phrases {
-        let joined = |a: &String| {
-            let terms = index_terms(a);
-            (!terms.is_empty()).then(|| terms.join(" "))
-        };
         let mut groups = Vec::new();
         for group in &q.groups {
             let mut alts: Vec<String> = Vec::new();
-            for p in group.iter().filter_map(joined) {
+            for p in group.iter().flat_map(|a| query_phrases(a)) {
                 if !alts.contains(&p) {
                     alts.push(p);
                 }
@@ -102,8 +135,12 @@ impl Phrases {
                 groups.push(alts);
             }
         }
-        let mut exclude: Vec<String> = q.exclude.iter().filter_map(joined).collect();
-        exclude.dedup();
+        let mut exclude: Vec<String> = Vec::new();
+        for p in q.exclude.iter().flat_map(|a| query_phrases(a)) {
+            if !exclude.contains(&p) {
+                exclude.push(p);
+            }
+        }
         Phrases { groups, exclude }
     }
 

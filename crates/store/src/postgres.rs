@@ -498,7 +498,7 @@ fn reindex_search<C: GenericClient>(tx: &mut C, found: i64) -> Result<(), postgr
             let terms = match serde_json::from_str::<Article>(article) {
                 Ok(a) => document_terms(&a),
                 Err(_) if found >= 2 => r.get::<_, &str>(2).trim().to_string(),
-                Err(_) => crate::index_terms(r.get(2)).join(" "),
+                Err(_) => crate::index_terms(r.get(2), "und").join(" "),
             };
             let (spaced, n) = spaced_tokens(&terms);
             let n = i32::try_from(n).unwrap_or(i32::MAX);
@@ -691,7 +691,13 @@ impl Store for PgStore {
         if limit == 0 || phrases.groups.is_empty() {
             return Ok(Vec::new());
         }
-        sql::all_then_any(query, limit, |all| self.ranked(&phrases, all, limit))
+        sql::all_then_any(query, limit, |q, all| {
+            if std::ptr::eq(q, query) {
+                self.ranked(&phrases, all, limit)
+            } else {
+                self.ranked(&Phrases::of(q), all, limit)
+            }
+        })
     }
 }
 

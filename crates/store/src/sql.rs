@@ -923,16 +923,21 @@ pub(crate) fn link_candidates(
 }
 
 /// A text search on either backend: the documents matching every group of `query`
-/// (`ranked(true)`), then, with `fallback_any` and room left, those matching any
-/// (`ranked(false)`) that are not in already.
+/// (`ranked(query, true)`), then, with `fallback_any` and room left, those matching any group
+/// that carries content (`ranked(content, false)`, see [`crate::fulltext::content_groups`])
+/// that are not in already.
 pub(crate) fn all_then_any(
     query: &TextQuery,
     limit: usize,
-    mut ranked: impl FnMut(bool) -> Result<Vec<Hit>, StoreError>,
+    mut ranked: impl FnMut(&TextQuery, bool) -> Result<Vec<Hit>, StoreError>,
 ) -> Result<Vec<Hit>, StoreError> {
-    let mut hits = ranked(true)?;
+    let mut hits = ranked(query, true)?;
     if query.fallback_any && hits.len() < limit && query.groups.len() > 1 {
-        for h in ranked(false)? {
+        let content = crate::fulltext::content_groups(query);
+        if content.groups.is_empty() {
+            return Ok(hits);
+        }
+        for h in ranked(&content, false)? {
             if hits.len() >= limit {
                 break;
             }

@@ -464,7 +464,7 @@ impl Store for SqliteStore {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        sql::all_then_any(query, limit, |all| {
+        sql::all_then_any(query, limit, |query, all| {
             match fts_expression(query, if all { "AND" } else { "OR" }) {
                 Some((expr, terms)) => self.fts(&expr, &terms, limit),
                 None => Ok(Vec::new()),

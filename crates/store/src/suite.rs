@@ -462,7 +462,7 @@ pub fn search_takes_alternatives(mut s: Box<dyn Store>) {
     .unwrap();
     s.commit(&Commit::document_only(doc("zh", "金砖国家峰会开幕。")))
         .unwrap();
-    s.commit(&Commit::document_only(doc("other", "A summit elsewhere.")))
+    s.commit(&Commit::document_only(doc("other", "A summit in Lisbon.")))
         .unwrap();
     let q = TextQuery {
         groups: vec![vec!["金砖".into(), "BRICS".into()]],
@@ -482,11 +482,28 @@ pub fn search_takes_alternatives(mut s: Box<dyn Store>) {
         ..TextQuery::default()
     };
     assert_eq!(s.search_text(&q, 10).unwrap().len(), 1);
-    q.groups[1] = vec!["elsewhere".into()];
+    q.groups[1] = vec!["Lisbon".into()];
     assert!(s.search_text(&q, 10).unwrap().is_empty());
     q.fallback_any = true;
     assert_eq!(s.search_text(&q, 10).unwrap().len(), 2);
     assert_eq!(s.search_text(&q, 1).unwrap().len(), 1);
+    // The fallback leaves out groups of stopwords only: sharing "the" brings nothing.
+    let q = TextQuery {
+        groups: vec![
+            vec!["Lisbon".into()],
+            vec!["the".into()],
+            vec!["nowhere-to-be-found".into()],
+        ],
+        fallback_any: true,
+        ..TextQuery::default()
+    };
+    let found: Vec<String> = s
+        .search_text(&q, 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    assert_eq!(found, ["other"]);
 }
 
 fn found(s: &dyn Store, q: &TextQuery) -> Vec<String> {
