@@ -90,6 +90,12 @@ pub struct Locale {
     ordinal_before: Vec<Word>,
     anniversary: Vec<Word>,
     count_of: Vec<Word>,
+    /// Number words (`five`, `fünf`, `пять`), from the pack's `number.N` keys.
+    words: Vec<(f64, Word)>,
+    /// The first characters of `words` (lowercase), to skip other words cheaply.
+    word_first: Vec<char>,
+    /// Unit words given in another unit than their category's (`feet` → metres): the factor.
+    convert: Vec<(f64, Word)>,
 }
 
 fn sep_char(item: &str) -> Vec<char> {
@@ -169,6 +175,17 @@ pub fn parse_tables(text: &str, file: &str) -> Result<HashMap<String, Locale>, S
             "ordinal_after" => loc.ordinal_after = items.iter().map(|i| Word::parse(i)).collect(),
             "ordinal_before" => loc.ordinal_before = items.iter().map(|i| Word::parse(i)).collect(),
             "count_of" => loc.count_of = items.iter().map(|i| Word::parse(i)).collect(),
+            "word" | "convert" => {
+                for i in items {
+                    let (w, v) = pair(i)?;
+                    let item = (parse_value(&v, file, line)?, Word::parse(&w));
+                    if key.trim() == "word" {
+                        loc.words.push(item);
+                    } else {
+                        loc.convert.push(item);
+                    }
+                }
+            }
             "anniversary" => loc.anniversary = items.iter().map(|i| Word::parse(i)).collect(),
             k => match k.strip_prefix("unit.") {
                 Some(name) if !name.is_empty() => {
@@ -197,6 +214,15 @@ pub fn parse_tables(text: &str, file: &str) -> Result<HashMap<String, Locale>, S
             .sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
         loc.date_after
             .sort_by_key(|w| std::cmp::Reverse(w.text.len()));
+        loc.words
+            .sort_by_key(|(_, w)| std::cmp::Reverse(w.text.len()));
+        loc.word_first = loc
+            .words
+            .iter()
+            .filter_map(|(_, w)| w.text.chars().next())
+            .collect();
+        loc.word_first.sort_unstable();
+        loc.word_first.dedup();
     }
     Ok(out)
 }
@@ -221,6 +247,18 @@ pub fn pack_table(pack: &lang::Pack) -> String {
             .map(mark)
             .collect();
         out.push_str(&format!("{key} = {}\n", marks.join(" ")));
+    }
+    // Number words (`number.N: five | …`), as WORD:N with `_` for a space.
+    let mut words = Vec::new();
+    for (key, items) in pack.entries() {
+        if let Some(n) = key.strip_prefix("number.") {
+            for w in items {
+                words.push(format!("{}:{n}", w.replace(' ', "_")));
+            }
+        }
+    }
+    if !words.is_empty() {
+        out.push_str(&format!("word = {}\n", words.join(" ")));
     }
     for (key, items) in pack.entries() {
         match key.strip_prefix("figure.") {
@@ -444,6 +482,44 @@ fn read_cjk_numeral(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
     })
 }
 
+/// Most bytes of text looked at for one number word.
+const WORD_WINDOW: usize = 48;
+
+/// Read number words (`five`, `forty-two`, `пять`, `세`) from char index `i`, which starts a
+/// word: a tens word may take a units word after a hyphen or a space (`forty-two`).
+fn read_word_number(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
+    let word_at = |j: usize| -> Option<(f64, usize)> {
+        let b = t.byte(j);
+        let mut e = (b + WORD_WINDOW).min(t.s.len());
+        while !t.s.is_char_boundary(e) {
+            e -= 1;
+        }
+        let window = t.s[b..e].to_lowercase();
+        loc.words.iter().find_map(|(v, w)| {
+            let rest = window.strip_prefix(w.text.as_str())?;
+            // A whole word: what follows is no letter or digit of any script.
+            let whole = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+            whole.then(|| (*v, w.text.chars().count()))
+        })
+    };
+    let (mut value, n) = word_at(i)?;
+    let mut end = i + n;
+    let tens = value >= 10.0 && value < 100.0 && value % 10.0 == 0.0;
+    if tens && matches!(t.at(end), Some('-' | ' ')) {
+        if let Some((u, m)) = word_at(end + 1) {
+            if u < 10.0 && u >= 1.0 {
+                value += u;
+                end += 1 + m;
+            }
+        }
+    }
+    Some(Read {
+        value,
+        end,
+        grouped: true,
+    })
+}
+
 /// The words following char index `i` (lowercase, up to `n`), without punctuation.
 fn words_after(t: &Text, i: usize, n: usize) -> Vec<String> {
     t.s[t.byte(i)..]
@@ -503,6 +579,25 @@ pub fn figures_with(sentence: &str, loc: &Locale) -> Vec<Figure> {
         let starts_cjk = cjk_numerals
             && (cjk_digit(c).is_some() || c == '十')
             && t.at(i + 1).is_none_or(|n| digit(n).is_none());
+        let starts_word = !starts_digit
+            && !starts_cjk
+            && !loc.word_first.is_empty()
+            && c.to_lowercase()
+                .next()
+                .is_some_and(|l| loc.word_first.binary_search(&l).is_ok())
+            && (i == 0 || t.at(i - 1).is_none_or(|p| !p.is_alphanumeric()));
+        if starts_word {
+            if let Some(read) = read_word_number(&t, i, loc) {
+                let start = i;
+                i = read.end.max(i + 1);
+                if let Some(f) = figure_at(&t, loc, start, read, true) {
+                    let (a, b) = (t.index_of(f.start), t.index_of(f.end));
+                    i = i.max(b);
+                    out.push((f, a, b));
+                }
+                continue;
+            }
+        }
         if !starts_digit && !starts_cjk {
             i += 1;
             continue;
@@ -699,6 +794,10 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
     if let Some((name, n)) = first_match(&loc.units, &after, loc.attached) {
         if unit.is_none() {
             unit = Some(name.clone());
+            // A unit word of another system than its category's: `20 feet` → 6.096 m.
+            if let Some((f, _)) = first_match(&loc.convert, &after[..n], loc.attached) {
+                value *= *f;
+            }
         }
         j = t.index_of(t.byte(k) + n);
     } else if any_word(&loc.date_after, &after, loc.attached) {

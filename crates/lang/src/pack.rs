@@ -28,6 +28,7 @@
 //! | `quote.primary`, `quote.alternate`, `quote.extra` | quotation marks: opening \| closing |
 //! | `speech-verb`, `title`, `title.female`, `title.male`, `abbreviation`, `stopword` | word lists |
 //! | `stemmer` | a Snowball algorithm of `rust-stemmers`, or `none` |
+//! | `credit` | wire-credit patterns, `{o}` where the outlet stands ("according to {o}"): `enrich::claims` |
 //! | `figure.*` | how figures are read (scale words, units, date words): `enrich::numbers` |
 //!
 //! The packs under `crates/lang/packs/` are embedded in the binary ([`pack`]); [`add_pack`]
@@ -205,6 +206,7 @@ const EXACT_KEYS: &[&str] = &[
     "date.full",
     "date.extra",
     "date.ordinal",
+    "credit",
     "numbering",
     "decimal",
     "group",
