@@ -1109,10 +1109,41 @@ fn changed_figures(from: &ClaimCandidate, to: &ClaimCandidate) -> Vec<Figure> {
         .collect();
     // Only a one-for-one change is read as a changed figure: with several figures lost or
     // gained, which became which is a guess.
-    if lost.len() != 1 || new.len() != 1 {
-        return Vec::new();
+    match one_for_one(&lost, &new) {
+        Some((x, y)) => figure_change(x, &from.document, y, &to.document),
+        None => Vec::new(),
     }
-    figure_change(lost[0], &from.document, new[0], &to.document)
+}
+
+/// The one figure lost and the one gained: the only ones, else the only ones in some unit
+/// (a figure in another unit gained on the side, such as a number word read on one side only,
+/// does not hide the change).
+fn one_for_one<'f, T: std::borrow::Borrow<CandidateFigure>>(
+    lost: &'f [T],
+    new: &'f [T],
+) -> Option<(&'f T, &'f T)> {
+    if lost.len() == 1 && new.len() == 1 {
+        return Some((&lost[0], &new[0]));
+    }
+    let in_unit = |list: &'f [T], u: &str| -> Vec<&'f T> {
+        list.iter()
+            .filter(|f| f.borrow().unit.as_deref() == Some(u))
+            .collect()
+    };
+    let mut found = None;
+    for f in lost {
+        let Some(u) = f.borrow().unit.as_deref() else {
+            continue;
+        };
+        let (l, n) = (in_unit(lost, u), in_unit(new, u));
+        if l.len() == 1 && n.len() == 1 {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((l[0], n[0]));
+        }
+    }
+    found
 }
 
 /// The two values of a changed figure, each with its document; none when they may be one
@@ -1167,10 +1198,12 @@ fn changed_in_document(
         out
     };
     let (lost, gained) = (only(theirs, mine), only(mine, theirs));
-    if lost.len() != 1 || gained.len() != 1 {
-        return None;
-    }
-    let ((j, x), (i, y)) = (&lost[0], &gained[0]);
+    let lf: Vec<&CandidateFigure> = lost.iter().map(|p| &p.1).collect();
+    let gf: Vec<&CandidateFigure> = gained.iter().map(|p| &p.1).collect();
+    let (x, y) = one_for_one(&lf, &gf)?;
+    let (x, y) = (*x, *y);
+    let j = &lost.iter().find(|p| std::ptr::eq(&p.1, x))?.0;
+    let i = &gained.iter().find(|p| std::ptr::eq(&p.1, y))?.0;
     // The two sentences stand at about the same place of their documents.
     let rel = |c: &ClaimCandidate| c.position as f64 / c.sentences.max(1) as f64;
     if (rel(cands[*i]) - rel(cands[*j])).abs() > DOCUMENT_CHANGE_SPAN {

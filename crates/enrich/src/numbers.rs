@@ -20,6 +20,8 @@ const DATA_NAME: &str = "crates/enrich/data/numbers.txt";
 
 /// Longest digit run read as a number; longer runs (ids, absurd input) are not figures.
 const MAX_DIGITS: usize = 24;
+/// Numbers below this before a `span` word count a span, not a year (`139年`).
+const MAX_SPAN: f64 = 1000.0;
 /// Largest value kept as a figure.
 const MAX_VALUE: f64 = 1e18;
 
@@ -96,6 +98,8 @@ pub struct Locale {
     word_first: Vec<char>,
     /// Unit words given in another unit than their category's (`feet` → metres): the factor.
     convert: Vec<(f64, Word)>,
+    /// Date words that after a small number count a span (`139年` = 139 years): the unit.
+    span: Vec<(String, Word)>,
 }
 
 fn sep_char(item: &str) -> Vec<char> {
@@ -175,6 +179,12 @@ pub fn parse_tables(text: &str, file: &str) -> Result<HashMap<String, Locale>, S
             "ordinal_after" => loc.ordinal_after = items.iter().map(|i| Word::parse(i)).collect(),
             "ordinal_before" => loc.ordinal_before = items.iter().map(|i| Word::parse(i)).collect(),
             "count_of" => loc.count_of = items.iter().map(|i| Word::parse(i)).collect(),
+            "span" => {
+                for i in items {
+                    let (w, u) = pair(i)?;
+                    loc.span.push((u, Word::parse(&w)));
+                }
+            }
             "word" | "convert" => {
                 for i in items {
                     let (w, v) = pair(i)?;
@@ -386,6 +396,8 @@ struct Read {
     value: f64,
     end: usize,
     grouped: bool,
+    /// Read from number words: a figure only with a unit or a scale word.
+    word: bool,
 }
 
 /// Read digits with the locale's group and decimal marks from char index `i`.
@@ -441,6 +453,7 @@ fn read_digits(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
         value,
         end: j,
         grouped,
+        word: false,
     })
 }
 
@@ -479,6 +492,7 @@ fn read_cjk_numeral(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
         value: total + section + number,
         end: j,
         grouped: true,
+        word: false,
     })
 }
 
@@ -517,6 +531,7 @@ fn read_word_number(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
         value,
         end,
         grouped: true,
+        word: true,
     })
 }
 
@@ -685,6 +700,7 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
     }
     let mut value = read.value;
     let grouped = read.grouped;
+    let word = read.word;
     let mut j = read.end;
     let mut scaled = false;
     // Multipliers written after the number (`6 百萬`, `1万6000`, `1.5亿`).
@@ -800,6 +816,15 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
             }
         }
         j = t.index_of(t.byte(k) + n);
+    } else if let Some((name, n)) = (value < MAX_SPAN && value.fract() == 0.0)
+        .then(|| first_match(&loc.span, &after, loc.attached))
+        .flatten()
+    {
+        // "139年", "15년": a number below any year's counts years.
+        if unit.is_none() {
+            unit = Some(name.clone());
+        }
+        j = t.index_of(t.byte(k) + n);
     } else if any_word(&loc.date_after, &after, loc.attached) {
         return None; // "10 Uhr", "2018年", "9月"
     } else if !loc.attached {
@@ -819,6 +844,10 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
         }
     }
     let next = t.at(j);
+    // A number word alone could be anything ("sağ elli": right-handed).
+    if word && unit.is_none() && !scaled {
+        return None;
+    }
     if unit.is_none() {
         // Part of a token after it: "5G", "3D" (a compound such as "20-year-old" or
         // "281-store" is a figure).

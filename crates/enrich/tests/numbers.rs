@@ -206,8 +206,17 @@ fn number_words_with_a_unit_are_figures() {
         one("It lasted three months.", "en"),
         (3.0, Some("months".into()))
     );
-    // Eighteen states: from ten up a number word is a figure without a unit, as digits are.
-    assert_eq!(one("Eighteen states backed it.", "en"), (18.0, None));
+    assert_eq!(one("Three teenage boys were arrested.", "en"), people(3.0));
+    // A span of years where a year is written the same way (139年, 15년).
+    assert_eq!(
+        one("结束139年的分歧。", "zh-Hans"),
+        (139.0, Some("years".into()))
+    );
+    assert_eq!(
+        one("15년 동안 함께했다.", "ko"),
+        (15.0, Some("years".into()))
+    );
+    assert!(read("2018年9月23日", "zh-Hans").is_empty());
 }
 
 #[test]
@@ -216,6 +225,12 @@ fn number_words_alone_ordinals_and_parts_of_words_are_not_figures() {
     assert!(read("Someone, anyone: nine.", "en").is_empty());
     assert!(read("세계 여러 나라", "ko").is_empty());
     assert!(read("Seventeenth-century houses.", "en").is_empty());
+    // A number word without a unit or scale ("sağ elli": right-handed; eighteen of what?).
+    assert!(read("Washington'ın sağ elli oyuncusu", "tr").is_empty());
+    assert!(read("Eighteen states backed it.", "en").is_empty());
+    // Ordinals written with a full stop: "im 19. Jahrhundert", "19. yüzyılda".
+    assert!(read("im 19. Jahrhundert", "de").is_empty());
+    assert!(read("19. yüzyılda", "tr").is_empty());
 }
 
 #[test]
