@@ -348,6 +348,15 @@ fn is_spaced_letter(c: char) -> bool {
             | 0xAC00..=0xD7AF) // Hangul syllables
 }
 
+/// A letter of a script written without spaces between words (Han, kana, Thai): a number
+/// word there may stand inside a run of letters.
+fn is_unspaced_letter(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0E7F
+        | 0x3040..=0x30FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
 fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}')
 }
@@ -512,7 +521,9 @@ fn read_word_number(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
         loc.words.iter().find_map(|(v, w)| {
             let rest = window.strip_prefix(w.text.as_str())?;
             // A whole word: what follows is no letter or digit of any script.
-            let whole = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+            // (In a script written without spaces, the word after may follow directly.)
+            let whole = rest.chars().next().is_none_or(|c| !c.is_alphanumeric())
+                || w.text.chars().last().is_some_and(is_unspaced_letter);
             whole.then(|| (*v, w.text.chars().count()))
         })
     };
@@ -574,6 +585,11 @@ fn first_match<'w, T>(
         .find_map(|(v, w)| w.take(after, attached).map(|n| (v, n)))
 }
 
+/// Whether `lang`'s table reads number words (a sentence without digits may give figures).
+pub fn has_number_words(lang: &str) -> bool {
+    !locale(lang).words.is_empty()
+}
+
 /// The figures of one sentence, read with the table of `lang`.
 pub fn figures(sentence: &str, lang: &str) -> Vec<Figure> {
     figures_with(sentence, locale(lang))
@@ -600,7 +616,9 @@ pub fn figures_with(sentence: &str, loc: &Locale) -> Vec<Figure> {
             && c.to_lowercase()
                 .next()
                 .is_some_and(|l| loc.word_first.binary_search(&l).is_ok())
-            && (i == 0 || t.at(i - 1).is_none_or(|p| !p.is_alphanumeric()));
+            && (i == 0
+                || is_unspaced_letter(c)
+                || t.at(i - 1).is_none_or(|p| !p.is_alphanumeric()));
         if starts_word {
             if let Some(read) = read_word_number(&t, i, loc) {
                 let start = i;
@@ -893,7 +911,8 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
     {
         return None;
     }
-    if !digits && value < 10.0 {
+    // "一名男子": one is "a" (as `one` is no number word of the packs).
+    if !digits && value < 2.0 {
         return None;
     }
     if !value.is_finite() || value > MAX_VALUE {
