@@ -1115,9 +1115,9 @@ fn changed_figures(from: &ClaimCandidate, to: &ClaimCandidate) -> Vec<Figure> {
     }
 }
 
-/// The one figure lost and the one gained: the only ones, else the only ones in some unit
-/// (a figure in another unit gained on the side, such as a number word read on one side only,
-/// does not hide the change).
+/// The one figure lost and the one gained: the only ones, else the only ones in some unit (or
+/// both without one), when one unit alone has such a pair (a figure in another unit read on
+/// one side only, such as a number word, does not hide the change).
 fn one_for_one<'f, T: std::borrow::Borrow<CandidateFigure>>(
     lost: &'f [T],
     new: &'f [T],
@@ -1125,16 +1125,16 @@ fn one_for_one<'f, T: std::borrow::Borrow<CandidateFigure>>(
     if lost.len() == 1 && new.len() == 1 {
         return Some((&lost[0], &new[0]));
     }
-    let in_unit = |list: &'f [T], u: &str| -> Vec<&'f T> {
+    let in_unit = |list: &'f [T], u: Option<&str>| -> Vec<&'f T> {
         list.iter()
-            .filter(|f| f.borrow().unit.as_deref() == Some(u))
+            .filter(|f| f.borrow().unit.as_deref() == u)
             .collect()
     };
     let mut found = None;
-    for f in lost {
-        let Some(u) = f.borrow().unit.as_deref() else {
-            continue;
-        };
+    let mut units: Vec<Option<&str>> = lost.iter().map(|f| f.borrow().unit.as_deref()).collect();
+    units.sort_unstable();
+    units.dedup();
+    for u in units {
         let (l, n) = (in_unit(lost, u), in_unit(new, u));
         if l.len() == 1 && n.len() == 1 {
             if found.is_some() {
