@@ -716,9 +716,9 @@ fn a_speaker_is_never_a_pronoun_or_punctuation() {
         "pronoun",
         "en",
         &[
-            "\"We will not stop,\" he said on Monday.",
-            "\"The plan is ready,\" said Maria Lopez, the mayor.",
-            "\"It will work,\" he said.",
+            "\"We will not stop until the work is done,\" he said on Monday.",
+            "\"The plan is ready for the whole city now,\" said Maria Lopez, the mayor.",
+            "\"It will work for everyone who lives in the city,\" he said.",
         ],
     ));
     assert_eq!(e.len(), 3, "{e:?}");
