@@ -263,7 +263,7 @@ impl Gazetteer {
                 // Long official forms ("République …, État de …") are not how news writes them.
                 let t = t.trim().to_lowercase();
                 let chars = t.chars().count();
-                if chars < 2 || chars > 40 || t.contains(',') || t.contains('(') {
+                if !(2..=40).contains(&chars) || t.contains(',') || t.contains('(') {
                     continue;
                 }
                 self.add_other(k, &t);

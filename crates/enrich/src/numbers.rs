@@ -529,10 +529,10 @@ fn read_word_number(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
     };
     let (mut value, n) = word_at(i)?;
     let mut end = i + n;
-    let tens = value >= 10.0 && value < 100.0 && value % 10.0 == 0.0;
+    let tens = (10.0..100.0).contains(&value) && value % 10.0 == 0.0;
     if tens && matches!(t.at(end), Some('-' | ' ')) {
         if let Some((u, m)) = word_at(end + 1) {
-            if u < 10.0 && u >= 1.0 {
+            if (1.0..10.0).contains(&u) {
                 value += u;
                 end += 1 + m;
             }
