@@ -3,7 +3,8 @@
 # for each language how far the figures of a translation agree with those of its English
 # original (multiset overlap of values, |A∩B| / max(|A|,|B|), micro-averaged), for the tuning
 # and the checking half of the articles (split by a hash of the article label), next to a plain
-# digit-regex baseline, and the English figures per countable digit group (coverage).
+# digit-regex baseline, the English figures per countable digit group (coverage), and entity
+# parity (Jaccard of the entity ids of a translation and of its original).
 # Scoring: scripts/eval_figures.py.
 #   scripts/eval-figures.sh            (EVAL_DIR: default ../shared/eval/multilingual)
 # STORYLINE_BIN: an already built binary (scripts/lib.sh).

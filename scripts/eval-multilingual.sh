@@ -12,7 +12,7 @@
 #                  only and with vectors, on two halves of the articles: the search_eval example,
 #                  `--xling`, over the store just built); claims (scripts/eval_claims.py): false
 #                  corroborations (versions of one article counted as several independent
-#                  sources), claims per document.
+#                  sources), claims per document, quote speakers that are a pronoun or punctuation.
 #   disagree-dev   planted figure disagreements found and faithful pairs flagged, for a tuning
 #                  and a checking half (SHA-256 of the pair's first id); claims per document.
 #   newswcl50      (from ../shared/eval/clustering, or $CLUSTER_DIR) claims per document.

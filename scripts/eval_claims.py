@@ -16,6 +16,9 @@
 
   eval_claims.py perdoc EXPORT.jsonl NAME
       Claims per document and the share backed by two or more independent sources.
+
+  corroboration and perdoc also count quote speakers that are a pronoun or punctuation (no
+  letter, or one of the personal pronouns below, any case).
 """
 
 import hashlib
@@ -26,6 +29,31 @@ from collections import defaultdict
 from eval_multilingual import read_records as read
 
 
+
+
+# Third-person (and a few other) personal pronouns of the pack languages, and the Russian
+# preposition of "по словам" that was once taken for a speaker: what a speaker must never be.
+PRONOUNS = {
+    "he", "she", "it", "they", "we", "i", "you", "il", "elle", "ils", "elles", "er", "sie", "es",
+    "él", "ella", "ellos", "lui", "lei", "loro", "ele", "ela", "eles", "hij", "zij", "ze", "on",
+    "ona", "oni", "ono", "o", "onlar", "он", "она", "они", "оно", "по", "他", "她", "它", "他们",
+    "她们", "他們", "彼", "彼女", "그", "그녀", "هو", "هي", "هم", "เขา", "เธอ",
+}
+
+
+def bad_speakers(path):
+    """Quote speakers of an export that are a pronoun or have no letter."""
+    n = 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                v = json.loads(line)
+            except ValueError:
+                continue
+            s = v.get("speaker") if v.get("type") == "quote" else None
+            if s is not None and (not any(c.isalpha() for c in s) or s.strip().lower() in PRONOUNS):
+                n += 1
+    return n
 
 
 def independent(c):
@@ -57,6 +85,7 @@ def corroboration(export, labels_path):
     print(f"ntrex16-dev claims: {false} false corroborations (claims whose sources are all "
           f"versions of one article counted as 2+ independent sources; of {multi_version} such claims)")
     perdoc_line("ntrex16-dev", docs, claims)
+    print(f"  ntrex16-dev: {bad_speakers(export)} quote speakers that are a pronoun or punctuation")
 
 
 def close(x, y):
@@ -104,6 +133,7 @@ def disagree(export, gold_path):
 def perdoc(export, name):
     docs, claims = read(export)
     perdoc_line(name, docs, claims)
+    print(f"  {name}: {bad_speakers(export)} quote speakers that are a pronoun or punctuation")
 
 
 if __name__ == "__main__":

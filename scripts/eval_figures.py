@@ -16,6 +16,10 @@ Baseline: a plain digit regex on the document's text (NFKC), every run of ASCII 
 across group/decimal separators (`1,200` / `1.200` / `1 200` → 1200, `3,5` → 35), the same
 comparison. Coverage: English figures per English article against the article's digit groups
 that are not years (1900–2100 without a separator) or day numbers next to a month name.
+
+Entity parity: the entity ids of a translation against those of its English original (the
+`documents` of the export's `entity` records), Jaccard |A ∩ B| / |A ∪ B|, micro-averaged the
+same way (sum of intersections over sum of unions), per language and pooled, both halves.
 """
 import collections
 import hashlib
@@ -70,10 +74,14 @@ def main():
     labels = json.load(open(labels_path))
     langs = json.load(open(langs_path))
     facts = collections.defaultdict(list)
+    ents = collections.defaultdict(set)
     for line in open(export):
         r = json.loads(line)
         if r.get("type") == "fact":
             facts[r["document"]].append(r["value"])
+        elif r.get("type") == "entity":
+            for d in r.get("documents") or []:
+                ents[d].add(r["id"])
     texts = {}
     for line in open(docs_path):
         r = json.loads(line)
@@ -82,6 +90,8 @@ def main():
     # lang -> half -> [hits, total, base_hits, base_total, pairs]
     acc = collections.defaultdict(lambda: collections.defaultdict(lambda: [0, 0, 0, 0, 0]))
     cov = collections.defaultdict(lambda: [0, 0])
+    # lang -> half -> [intersection, union]
+    eacc = collections.defaultdict(lambda: collections.defaultdict(lambda: [0, 0]))
     for d, art in labels.items():
         lang, e = langs.get(d), english.get(art)
         if e is None:
@@ -91,6 +101,10 @@ def main():
             cov[h][0] += len(facts[d])
             cov[h][1] += countable(texts.get(d, ""))
             continue
+        for k in (lang, "pooled"):
+            ea = eacc[k][h]
+            ea[0] += len(ents[d] & ents[e])
+            ea[1] += len(ents[d] | ents[e])
         hit, tot = overlap(facts[d], facts[e])
         bh, bt = overlap(baseline(texts.get(d, "")), baseline(texts.get(e, "")))
         for k in (lang, "pooled"):
@@ -113,6 +127,11 @@ def main():
             f"{k:8} {r(t[0], t[1]):>6} {r(c[0], c[1]):>6}   {r(t[2], t[3]):>10} "
             f"{r(c[2], c[3]):>11}   {t[4]}+{c[4]}"
         )
+    print("entity parity with the English original (micro Jaccard of entity ids)")
+    print(f"{'lang':8} {'tune':>6} {'check':>6}")
+    for k in sorted(x for x in eacc if x != "pooled") + ["pooled"]:
+        t, c = eacc[k]["tune"], eacc[k]["check"]
+        print(f"{k:8} {r(t[0], t[1]):>6} {r(c[0], c[1]):>6}")
     for h in ("tune", "check"):
         f, n = cov[h]
         print(f"coverage ({h}): English figures {f} / countable digit groups {n} = {r(f, n)}")

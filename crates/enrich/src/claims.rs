@@ -245,10 +245,26 @@ type SentenceCredit = ((usize, usize), String);
 /// Statements of two documents aligned (candidate indexes), with the two documents.
 type AlignedPair<'a> = (Vec<(usize, usize)>, &'a str, &'a str);
 
-/// Wire credit patterns (`data/credits.txt`): the text before and after `{o}`, lowercase.
+/// Wire credit patterns: the marks every language shares (`data/credits.txt`) and each
+/// language pack's `credit` items, as the text before and after `{o}`, lowercase (Chinese in
+/// Simplified characters, as the text is compared).
 fn credit_patterns() -> &'static [(String, String)] {
     static PATTERNS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
-    PATTERNS.get_or_init(|| parse_credit_patterns(include_str!("../data/credits.txt")))
+    PATTERNS.get_or_init(|| {
+        let mut text = include_str!("../data/credits.txt").to_string();
+        for l in lang::pack_langs() {
+            let Some(p) = lang::pack(l) else { continue };
+            for item in p.items("credit") {
+                text.push('\n');
+                if l.is_chinese() {
+                    text.push_str(&lang::to_simplified(item));
+                } else {
+                    text.push_str(item);
+                }
+            }
+        }
+        parse_credit_patterns(&text)
+    })
 }
 
 /// Read credit patterns: one a line with `{o}` where the outlet stands; `#` starts a comment.
@@ -753,14 +769,19 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
     }
     // Documents (each with its versions) that make most of their statements together are one
     // source: a syndicated or translated copy that no link or credit names.
+    // Also counted: whether every statement two sources make together stands at the same
+    // place of both documents (a translation keeps the order of its origin; independent
+    // reports rarely put the same statements at the same places).
     let mut made: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut together: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut together: BTreeMap<(&str, &str), (usize, bool)> = BTreeMap::new();
+    let rel = |c: &ClaimCandidate| c.position as f64 / c.sentences.max(1) as f64;
     for members in groups.values() {
-        let mut ds: Vec<&str> = members
+        let mut placed: Vec<(&str, f64)> = members
             .iter()
-            .map(|&i| versions.source_root(&cands[i].document))
+            .map(|&i| (versions.source_root(&cands[i].document), rel(cands[i])))
             .collect();
-        ds.sort_unstable();
+        placed.sort_unstable_by(|x, y| x.0.cmp(y.0).then(x.1.total_cmp(&y.1)));
+        let mut ds: Vec<&str> = placed.iter().map(|x| x.0).collect();
         ds.dedup();
         for d in &ds {
             *made.entry(d).or_default() += 1;
@@ -770,12 +791,25 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
         }
         for (x, a) in ds.iter().enumerate() {
             for b in &ds[x + 1..] {
-                *together.entry((a, b)).or_default() += 1;
+                let same_place = placed.iter().filter(|p| p.0 == *a).any(|pa| {
+                    placed
+                        .iter()
+                        .filter(|p| p.0 == *b)
+                        .any(|pb| (pa.1 - pb.1).abs() <= SAME_PLACE)
+                });
+                let e = together.entry((a, b)).or_insert((0, true));
+                e.0 += 1;
+                e.1 &= same_place;
             }
         }
     }
-    for ((a, b), k) in together {
-        if k >= COPY_MIN_STATEMENTS && k as f64 >= COPY_SHARE * made[a].max(made[b]) as f64 {
+    for ((a, b), (k, in_place)) in together {
+        let copies =
+            k >= COPY_MIN_STATEMENTS && k as f64 >= COPY_SHARE * made[a].max(made[b]) as f64;
+        let version = in_place
+            && k >= VERSION_MIN_STATEMENTS
+            && k as f64 >= COPY_SHARE * made[a].min(made[b]) as f64;
+        if copies || version {
             versions.join(a, b);
         }
     }
@@ -1043,7 +1077,7 @@ fn rounding_of(a: f64, b: f64) -> bool {
         return true;
     }
     let place = |v: f64| -> f64 {
-        if v.fract() != 0.0 || v < 10.0 {
+        if v.fract() != 0.0 || v < 1.0 {
             return 0.0;
         }
         let mut p = 1.0;
@@ -1055,7 +1089,8 @@ fn rounding_of(a: f64, b: f64) -> bool {
     };
     let (px, py) = (place(x), place(y));
     let (rounder, other, p) = if px >= py { (x, y, px) } else { (y, x, py) };
-    p >= 10.0 && (rounder - other).abs() <= p / 2.0 && (rounder - other).abs() < 0.05 * rounder
+    // A whole number below 10 is given to the unit ("6 m" and 20 feet, 6.096 m).
+    p >= 1.0 && (rounder - other).abs() <= p / 2.0 && (rounder - other).abs() < 0.05 * rounder
 }
 
 /// The figures a version changed from its origin's sentence (`from` the origin, `to` the
@@ -1074,10 +1109,41 @@ fn changed_figures(from: &ClaimCandidate, to: &ClaimCandidate) -> Vec<Figure> {
         .collect();
     // Only a one-for-one change is read as a changed figure: with several figures lost or
     // gained, which became which is a guess.
-    if lost.len() != 1 || new.len() != 1 {
-        return Vec::new();
+    match one_for_one(&lost, &new) {
+        Some((x, y)) => figure_change(x, &from.document, y, &to.document),
+        None => Vec::new(),
     }
-    figure_change(lost[0], &from.document, new[0], &to.document)
+}
+
+/// The one figure lost and the one gained: the only ones, else the only ones in some unit (or
+/// both without one), when one unit alone has such a pair (a figure in another unit read on
+/// one side only, such as a number word, does not hide the change).
+fn one_for_one<'f, T: std::borrow::Borrow<CandidateFigure>>(
+    lost: &'f [T],
+    new: &'f [T],
+) -> Option<(&'f T, &'f T)> {
+    if lost.len() == 1 && new.len() == 1 {
+        return Some((&lost[0], &new[0]));
+    }
+    let in_unit = |list: &'f [T], u: Option<&str>| -> Vec<&'f T> {
+        list.iter()
+            .filter(|f| f.borrow().unit.as_deref() == u)
+            .collect()
+    };
+    let mut found = None;
+    let mut units: Vec<Option<&str>> = lost.iter().map(|f| f.borrow().unit.as_deref()).collect();
+    units.sort_unstable();
+    units.dedup();
+    for u in units {
+        let (l, n) = (in_unit(lost, u), in_unit(new, u));
+        if l.len() == 1 && n.len() == 1 {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((l[0], n[0]));
+        }
+    }
+    found
 }
 
 /// The two values of a changed figure, each with its document; none when they may be one
@@ -1132,10 +1198,12 @@ fn changed_in_document(
         out
     };
     let (lost, gained) = (only(theirs, mine), only(mine, theirs));
-    if lost.len() != 1 || gained.len() != 1 {
-        return None;
-    }
-    let ((j, x), (i, y)) = (&lost[0], &gained[0]);
+    let lf: Vec<&CandidateFigure> = lost.iter().map(|p| &p.1).collect();
+    let gf: Vec<&CandidateFigure> = gained.iter().map(|p| &p.1).collect();
+    let (x, y) = one_for_one(&lf, &gf)?;
+    let (x, y) = (*x, *y);
+    let j = &lost.iter().find(|p| std::ptr::eq(&p.1, x))?.0;
+    let i = &gained.iter().find(|p| std::ptr::eq(&p.1, y))?.0;
     // The two sentences stand at about the same place of their documents.
     let rel = |c: &ClaimCandidate| c.position as f64 / c.sentences.max(1) as f64;
     if (rel(cands[*i]) - rel(cands[*j])).abs() > DOCUMENT_CHANGE_SPAN {
@@ -1187,6 +1255,11 @@ const PARALLEL_MIN_STATEMENTS: usize = 3;
 /// the statements of the one that makes more, count as one source …
 const COPY_MIN_STATEMENTS: usize = 3;
 const COPY_SHARE: f64 = 0.5;
+/// Documents whose statements made together all stand at the same place of both (within
+/// `SAME_PLACE`, a share of the document), at least this many and this share of the statements
+/// of the one that makes fewer, are versions of one article no link names.
+const VERSION_MIN_STATEMENTS: usize = 2;
+const SAME_PLACE: f64 = 0.1;
 /// … counted over claims of at most this many documents (a statement every document makes
 /// tells nothing about which copies which).
 const MAX_COPY_GROUP: usize = 32;

@@ -214,6 +214,9 @@ pub fn entities(paras: &[Para], res: &Resources, capped: &mut Vec<String>) -> Do
         } else {
             en_candidates(p, res, &mut cands);
         }
+        if !p.is_zh() && !p.is_ru() {
+            other_candidates(p, res, from, &mut cands);
+        }
     }
     cands.sort_by_key(|c| (c.para, c.span.start));
     if cands.len() > MAX_MENTIONS {
@@ -224,6 +227,56 @@ pub fn entities(paras: &[Para], res: &Resources, capped: &mut Vec<String>) -> Do
         cands.truncate(MAX_MENTIONS);
     }
     resolve(cands, res)
+}
+
+/// A letter of a script written without spaces between words (Han, kana, Thai).
+fn written_unspaced(c: char) -> bool {
+    is_han(c) || matches!(c as u32, 0x3040..=0x30FF | 0x0E00..=0x0E7F)
+}
+
+/// Places named in the other pack languages (Deutschland, 미국, アメリカ, الصين), from the
+/// gazetteer's table of them: the longest name at each word start, or at each character of a
+/// script written without spaces. In a script with capitals the name is capitalised and ends
+/// the word; in one without, words may follow it unspaced (미국은: a particle). Spans the
+/// paragraph's other rules found (candidates from `from` on) are left to them.
+fn other_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>) {
+    let text = &p.text;
+    let taken: Vec<Range<usize>> = out[from..].iter().map(|c| c.span.clone()).collect();
+    let mut prev: Option<char> = None;
+    let mut skip_to = 0;
+    for (i, c) in text.char_indices() {
+        let before = prev;
+        prev = Some(c);
+        if i < skip_to || !c.is_alphabetic() || c.is_lowercase() {
+            continue;
+        }
+        let word_start = before.is_none_or(|b| !b.is_alphanumeric());
+        if !word_start && !written_unspaced(c) {
+            continue;
+        }
+        let Some((k, n)) = res.gazetteer.other_at(&text[i..]) else {
+            continue;
+        };
+        let end = i + n;
+        let next = text[end..].chars().next();
+        let caseless = |x: char| x.is_alphabetic() && !x.is_uppercase() && !x.is_lowercase();
+        if !next.is_none_or(|x| !x.is_alphanumeric() || caseless(x) && caseless(c)) {
+            continue;
+        }
+        if taken.iter().any(|t| t.start < end && i < t.end) {
+            continue;
+        }
+        out.push(Cand {
+            para: p.index,
+            surface: text[i..end].to_string(),
+            span: i..end,
+            lang: p.lang.clone(),
+            what: What::Known(k),
+            descriptor: None,
+            titled: None,
+        });
+        skip_to = end;
+    }
 }
 
 fn reading(res: &Resources, text: &str) -> String {

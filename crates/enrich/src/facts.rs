@@ -73,9 +73,10 @@ type Found = (f64, Option<String>, Option<String>);
 /// The facts of one sentence in language `lang` (`simplified`: the sentence in Simplified
 /// Chinese, asked for only for Chinese subjects).
 fn sentence_facts<'a>(sentence: &str, lang: &str, simplified: impl Fn() -> &'a str) -> Vec<Found> {
-    if !sentence
-        .chars()
-        .any(|c| c.is_numeric() || ZH_NUMERALS.contains(c))
+    if !numbers::has_number_words(lang)
+        && !sentence
+            .chars()
+            .any(|c| c.is_numeric() || ZH_NUMERALS.contains(c))
     {
         return Vec::new();
     }

@@ -53,6 +53,15 @@ pub struct Gazetteer {
     ru_exact: FxHashMap<String, KnownId>,
     /// ISO 3166 countries: a city never takes a country's name (Singapore, Lebanon).
     countries: FxHashSet<KnownId>,
+    /// Names in the other pack languages (ISO 3166 catalogues), lowercase → entry; matched by
+    /// [`Gazetteer::other_at`].
+    #[serde(default)]
+    other: FxHashMap<String, KnownId>,
+    #[serde(default)]
+    max_other_chars: usize,
+    /// The first characters of `other`'s names, to pass over other text cheaply.
+    #[serde(default)]
+    other_first: FxHashSet<char>,
 }
 
 /// Built-in entries: kind, outlet, English names (the first is the name), Chinese names
@@ -224,6 +233,78 @@ impl Gazetteer {
 
     pub fn add_ru(&mut self, k: KnownId, name: &str) {
         self.ru.entry(ru_key(name)).or_insert(k);
+    }
+
+    /// Add the names of one more language's ISO 3166 catalogue (English name → name) to the
+    /// countries already added from `json`. Returns how many were added.
+    pub fn add_country_names(&mut self, json: &str, names: &HashMap<String, String>) -> usize {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+            return 0;
+        };
+        let Some(list) = v.get("3166-1").and_then(|l| l.as_array()) else {
+            return 0;
+        };
+        let mut n = 0;
+        for c in list {
+            let Some(iso) = c.get("name").and_then(|s| s.as_str()) else {
+                continue;
+            };
+            let common = c.get("common_name").and_then(|s| s.as_str());
+            let Some(k) = [Some(iso), common]
+                .into_iter()
+                .flatten()
+                .find_map(|e| self.en(e))
+                .filter(|k| self.countries.contains(k))
+            else {
+                continue;
+            };
+            for key in [Some(iso), common].into_iter().flatten() {
+                let Some(t) = names.get(key) else { continue };
+                // Long official forms ("République …, État de …") are not how news writes them.
+                let t = t.trim().to_lowercase();
+                let chars = t.chars().count();
+                if !(2..=40).contains(&chars) || t.contains(',') || t.contains('(') {
+                    continue;
+                }
+                self.add_other(k, &t);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// A name (lowercase) of the other languages' table.
+    fn add_other(&mut self, k: KnownId, lower: &str) {
+        self.max_other_chars = self.max_other_chars.max(lower.chars().count());
+        self.other_first.extend(lower.chars().next());
+        self.other.entry(lower.to_string()).or_insert(k);
+    }
+
+    /// The longest name of the other languages' table that begins `text` (whose first
+    /// characters are lowercased here): the entry and the name's length in bytes of `text`.
+    pub fn other_at(&self, text: &str) -> Option<(KnownId, usize)> {
+        let first = text.chars().next()?.to_lowercase().next()?;
+        if !self.other_first.contains(&first) {
+            return None;
+        }
+        let ends: Vec<usize> = text
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .take(self.max_other_chars)
+            .collect();
+        let lower: String = text[..ends.last().copied().unwrap_or(0)].to_lowercase();
+        if lower.len() != ends.last().copied().unwrap_or(0) {
+            // Lowercasing changed the byte lengths: match as written only.
+            return ends
+                .iter()
+                .rev()
+                .find_map(|&e| self.other.get(&text[..e]).map(|&k| (k, e)));
+        }
+        ends.iter()
+            .rev()
+            .find_map(|&e| self.other.get(&lower[..e]).map(|&k| (k, e)))
     }
 
     pub fn get(&self, k: KnownId) -> Option<&Known> {
@@ -478,6 +559,26 @@ const MIN_POPULATION_FOREIGN_RU: u64 = 100_000;
 /// Cities below this population are left out: their names collide with ordinary words too
 /// often for what they add to news.
 pub const MIN_CITY_POPULATION: u64 = 15_000;
+/// Cities whose names in other scripts join the other languages' table: only large ones, as
+/// short names in those scripts are often ordinary words too.
+const MIN_OTHER_SCRIPT_POPULATION: u64 = 500_000;
+
+/// Whether a city's alternate name is written in a script the other languages' table is for:
+/// Arabic, Hangul, kana or Thai letters throughout (kanji allowed beside kana), or Han only
+/// (Japanese kanji), at least two letters.
+fn other_script_name(name: &str) -> bool {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 2 || letters.len() > 24 || name.contains(['(', ',']) {
+        return false;
+    }
+    let of = |lo: u32, hi: u32| letters.iter().all(|&c| (lo..=hi).contains(&(c as u32)));
+    of(0x0600, 0x06FF)
+        || of(0xAC00, 0xD7AF)
+        || of(0x0E00, 0x0E7F)
+        || letters
+            .iter()
+            .all(|&c| is_han(c) || (0x3040..=0x30FF).contains(&(c as u32)))
+}
 /// A Chinese name that CC-CEDICT does not confirm as a proper name is taken for a city only
 /// when the city is at least this large and the name reads like the English one.
 const MIN_POPULATION_UNCONFIRMED_ZH: u64 = 100_000;
@@ -559,6 +660,15 @@ impl Gazetteer {
                 e.city = true;
             }
             claimed.insert(k);
+            // Its names in the scripts the English, Chinese and Russian tables do not read
+            // (Arabic, Hangul, kana, Thai; kanji for Japanese), for the other languages' text.
+            if city.population >= MIN_OTHER_SCRIPT_POPULATION {
+                for a in &city.alternatenames {
+                    if other_script_name(a) {
+                        self.add_other(k, &a.to_lowercase());
+                    }
+                }
+            }
             if en_ok {
                 self.add_en(k, name);
             }

@@ -20,6 +20,8 @@ const DATA_NAME: &str = "crates/enrich/data/numbers.txt";
 
 /// Longest digit run read as a number; longer runs (ids, absurd input) are not figures.
 const MAX_DIGITS: usize = 24;
+/// Numbers below this before a `span` word count a span, not a year (`139年`).
+const MAX_SPAN: f64 = 1000.0;
 /// Largest value kept as a figure.
 const MAX_VALUE: f64 = 1e18;
 
@@ -90,6 +92,14 @@ pub struct Locale {
     ordinal_before: Vec<Word>,
     anniversary: Vec<Word>,
     count_of: Vec<Word>,
+    /// Number words (`five`, `fünf`, `пять`), from the pack's `number.N` keys.
+    words: Vec<(f64, Word)>,
+    /// The first characters of `words` (lowercase), to skip other words cheaply.
+    word_first: Vec<char>,
+    /// Unit words given in another unit than their category's (`feet` → metres): the factor.
+    convert: Vec<(f64, Word)>,
+    /// Date words that after a small number count a span (`139年` = 139 years): the unit.
+    span: Vec<(String, Word)>,
 }
 
 fn sep_char(item: &str) -> Vec<char> {
@@ -169,6 +179,23 @@ pub fn parse_tables(text: &str, file: &str) -> Result<HashMap<String, Locale>, S
             "ordinal_after" => loc.ordinal_after = items.iter().map(|i| Word::parse(i)).collect(),
             "ordinal_before" => loc.ordinal_before = items.iter().map(|i| Word::parse(i)).collect(),
             "count_of" => loc.count_of = items.iter().map(|i| Word::parse(i)).collect(),
+            "span" => {
+                for i in items {
+                    let (w, u) = pair(i)?;
+                    loc.span.push((u, Word::parse(&w)));
+                }
+            }
+            "word" | "convert" => {
+                for i in items {
+                    let (w, v) = pair(i)?;
+                    let item = (parse_value(&v, file, line)?, Word::parse(&w));
+                    if key.trim() == "word" {
+                        loc.words.push(item);
+                    } else {
+                        loc.convert.push(item);
+                    }
+                }
+            }
             "anniversary" => loc.anniversary = items.iter().map(|i| Word::parse(i)).collect(),
             k => match k.strip_prefix("unit.") {
                 Some(name) if !name.is_empty() => {
@@ -197,6 +224,15 @@ pub fn parse_tables(text: &str, file: &str) -> Result<HashMap<String, Locale>, S
             .sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
         loc.date_after
             .sort_by_key(|w| std::cmp::Reverse(w.text.len()));
+        loc.words
+            .sort_by_key(|(_, w)| std::cmp::Reverse(w.text.len()));
+        loc.word_first = loc
+            .words
+            .iter()
+            .filter_map(|(_, w)| w.text.chars().next())
+            .collect();
+        loc.word_first.sort_unstable();
+        loc.word_first.dedup();
     }
     Ok(out)
 }
@@ -221,6 +257,18 @@ pub fn pack_table(pack: &lang::Pack) -> String {
             .map(mark)
             .collect();
         out.push_str(&format!("{key} = {}\n", marks.join(" ")));
+    }
+    // Number words (`number.N: five | …`), as WORD:N with `_` for a space.
+    let mut words = Vec::new();
+    for (key, items) in pack.entries() {
+        if let Some(n) = key.strip_prefix("number.") {
+            for w in items {
+                words.push(format!("{}:{n}", w.replace(' ', "_")));
+            }
+        }
+    }
+    if !words.is_empty() {
+        out.push_str(&format!("word = {}\n", words.join(" ")));
     }
     for (key, items) in pack.entries() {
         match key.strip_prefix("figure.") {
@@ -300,6 +348,15 @@ fn is_spaced_letter(c: char) -> bool {
             | 0xAC00..=0xD7AF) // Hangul syllables
 }
 
+/// A letter of a script written without spaces between words (Han, kana, Thai): a number
+/// word there may stand inside a run of letters.
+fn is_unspaced_letter(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0E7F
+        | 0x3040..=0x30FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
 fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}')
 }
@@ -348,6 +405,8 @@ struct Read {
     value: f64,
     end: usize,
     grouped: bool,
+    /// Read from number words: a figure only with a unit or a scale word.
+    word: bool,
 }
 
 /// Read digits with the locale's group and decimal marks from char index `i`.
@@ -403,6 +462,7 @@ fn read_digits(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
         value,
         end: j,
         grouped,
+        word: false,
     })
 }
 
@@ -441,6 +501,48 @@ fn read_cjk_numeral(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
         value: total + section + number,
         end: j,
         grouped: true,
+        word: false,
+    })
+}
+
+/// Most bytes of text looked at for one number word.
+const WORD_WINDOW: usize = 48;
+
+/// Read number words (`five`, `forty-two`, `пять`, `세`) from char index `i`, which starts a
+/// word: a tens word may take a units word after a hyphen or a space (`forty-two`).
+fn read_word_number(t: &Text, i: usize, loc: &Locale) -> Option<Read> {
+    let word_at = |j: usize| -> Option<(f64, usize)> {
+        let b = t.byte(j);
+        let mut e = (b + WORD_WINDOW).min(t.s.len());
+        while !t.s.is_char_boundary(e) {
+            e -= 1;
+        }
+        let window = t.s[b..e].to_lowercase();
+        loc.words.iter().find_map(|(v, w)| {
+            let rest = window.strip_prefix(w.text.as_str())?;
+            // A whole word: what follows is no letter or digit of any script.
+            // (In a script written without spaces, the word after may follow directly.)
+            let whole = rest.chars().next().is_none_or(|c| !c.is_alphanumeric())
+                || w.text.chars().last().is_some_and(is_unspaced_letter);
+            whole.then(|| (*v, w.text.chars().count()))
+        })
+    };
+    let (mut value, n) = word_at(i)?;
+    let mut end = i + n;
+    let tens = (10.0..100.0).contains(&value) && value % 10.0 == 0.0;
+    if tens && matches!(t.at(end), Some('-' | ' ')) {
+        if let Some((u, m)) = word_at(end + 1) {
+            if (1.0..10.0).contains(&u) {
+                value += u;
+                end += 1 + m;
+            }
+        }
+    }
+    Some(Read {
+        value,
+        end,
+        grouped: true,
+        word: true,
     })
 }
 
@@ -483,6 +585,11 @@ fn first_match<'w, T>(
         .find_map(|(v, w)| w.take(after, attached).map(|n| (v, n)))
 }
 
+/// Whether `lang`'s table reads number words (a sentence without digits may give figures).
+pub fn has_number_words(lang: &str) -> bool {
+    !locale(lang).words.is_empty()
+}
+
 /// The figures of one sentence, read with the table of `lang`.
 pub fn figures(sentence: &str, lang: &str) -> Vec<Figure> {
     figures_with(sentence, locale(lang))
@@ -503,6 +610,27 @@ pub fn figures_with(sentence: &str, loc: &Locale) -> Vec<Figure> {
         let starts_cjk = cjk_numerals
             && (cjk_digit(c).is_some() || c == '十')
             && t.at(i + 1).is_none_or(|n| digit(n).is_none());
+        let starts_word = !starts_digit
+            && !starts_cjk
+            && !loc.word_first.is_empty()
+            && c.to_lowercase()
+                .next()
+                .is_some_and(|l| loc.word_first.binary_search(&l).is_ok())
+            && (i == 0
+                || is_unspaced_letter(c)
+                || t.at(i - 1).is_none_or(|p| !p.is_alphanumeric()));
+        if starts_word {
+            if let Some(read) = read_word_number(&t, i, loc) {
+                let start = i;
+                i = read.end.max(i + 1);
+                if let Some(f) = figure_at(&t, loc, start, read, true) {
+                    let (a, b) = (t.index_of(f.start), t.index_of(f.end));
+                    i = i.max(b);
+                    out.push((f, a, b));
+                }
+                continue;
+            }
+        }
         if !starts_digit && !starts_cjk {
             i += 1;
             continue;
@@ -590,6 +718,7 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
     }
     let mut value = read.value;
     let grouped = read.grouped;
+    let word = read.word;
     let mut j = read.end;
     let mut scaled = false;
     // Multipliers written after the number (`6 百萬`, `1万6000`, `1.5亿`).
@@ -699,6 +828,19 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
     if let Some((name, n)) = first_match(&loc.units, &after, loc.attached) {
         if unit.is_none() {
             unit = Some(name.clone());
+            // A unit word of another system than its category's: `20 feet` → 6.096 m.
+            if let Some((f, _)) = first_match(&loc.convert, &after[..n], loc.attached) {
+                value *= *f;
+            }
+        }
+        j = t.index_of(t.byte(k) + n);
+    } else if let Some((name, n)) = (value < MAX_SPAN && value.fract() == 0.0)
+        .then(|| first_match(&loc.span, &after, loc.attached))
+        .flatten()
+    {
+        // "139年", "15년": a number below any year's counts years.
+        if unit.is_none() {
+            unit = Some(name.clone());
         }
         j = t.index_of(t.byte(k) + n);
     } else if any_word(&loc.date_after, &after, loc.attached) {
@@ -720,6 +862,10 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
         }
     }
     let next = t.at(j);
+    // A number word alone could be anything ("sağ elli": right-handed).
+    if word && unit.is_none() && !scaled {
+        return None;
+    }
     if unit.is_none() {
         // Part of a token after it: "5G", "3D" (a compound such as "20-year-old" or
         // "281-store" is a figure).
@@ -765,7 +911,8 @@ fn figure_at(t: &Text, loc: &Locale, start: usize, read: Read, digits: bool) -> 
     {
         return None;
     }
-    if !digits && value < 10.0 {
+    // "一名男子": one is "a" (as `one` is no number word of the packs).
+    if !digits && value < 2.0 {
         return None;
     }
     if !value.is_finite() || value > MAX_VALUE {

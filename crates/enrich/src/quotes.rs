@@ -453,6 +453,7 @@ pub fn quotes(
         ));
         out.truncate(MAX_QUOTES);
     }
+    resolve_unnamed_speakers(&mut out, paras, ents);
     // Inherit the outlet a speaker was just quoted through, or that a paragraph naming the
     // speaker just before gives ("…, he said, according to TASS.").
     // (Each paragraph's outlet is looked for when a quote first asks for it.)
@@ -508,6 +509,69 @@ struct Attribution {
     entity: Option<usize>,
     at: Option<Range<usize>>,
     via: Option<String>,
+}
+
+/// Paragraphs back that a speaker left as a pronoun may take the last named speaker from.
+const SPEAKER_CARRY_PARAS: usize = 3;
+
+/// Whether a speaker as written names nobody: it has no letter (`''`, `—`), or each of its
+/// words is a stopword of its language's pack (`he`, `it`, `they`, `По`).
+fn names_nobody(speaker: &str, lang: &str) -> bool {
+    if !speaker.chars().any(char::is_alphabetic) {
+        return true;
+    }
+    let Some(pack) = lang::pack(Lang::parse(lang)) else {
+        return false;
+    };
+    speaker
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .all(|w| pack.is_stopword(&w))
+}
+
+/// A speaker is never a pronoun or a punctuation mark: one the rules left as written is the
+/// last speaker named (a person or organisation) in the paragraphs just before, else unknown.
+fn resolve_unnamed_speakers(out: &mut [FoundQuote], paras: &[Para], ents: &Ents) {
+    let mut last: Option<(usize, String, Option<usize>)> = None;
+    for q in out.iter_mut() {
+        let Some(s) = q.quote.speaker.clone() else {
+            continue;
+        };
+        let lang = paras
+            .iter()
+            .find(|p| p.index == q.para)
+            .map_or("und", |p| p.lang.as_str());
+        let named = match q.speaker_entity {
+            Some(e) => matches!(
+                ents.entities[e].kind,
+                EntityKind::Person | EntityKind::Organization
+            ),
+            None => !names_nobody(&s, lang),
+        };
+        if named {
+            last = Some((q.para, s, q.speaker_entity));
+            continue;
+        }
+        if q.speaker_entity.is_some() {
+            continue;
+        }
+        match &last {
+            Some((para, name, e)) if q.para - para <= SPEAKER_CARRY_PARAS => {
+                q.quote.speaker = Some(name.clone());
+                q.speaker_entity = *e;
+                q.why = "unnamed-last-named";
+            }
+            _ => {
+                q.quote.speaker = None;
+                q.speaker_at = None;
+                q.why = "";
+            }
+        }
+    }
 }
 
 /// A transcript line inside the marks: "PENCE: Well, look, …" names its speaker in capitals.

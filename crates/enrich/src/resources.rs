@@ -79,7 +79,26 @@ pub struct Countries {
     pub zh_hans: HashMap<String, String>,
     pub zh_hant: HashMap<String, String>,
     pub ru: HashMap<String, String>,
+    /// The catalogues of the other pack languages (pack code, English name → name).
+    pub others: Vec<(String, HashMap<String, String>)>,
 }
+
+/// Pack languages besides en, zh and ru whose ISO 3166 catalogue `pycountry` ships, with the
+/// catalogue's folder name.
+const COUNTRY_CATALOGUES: &[(&str, &str)] = &[
+    ("de", "de"),
+    ("fr", "fr"),
+    ("es", "es"),
+    ("it", "it"),
+    ("pt", "pt"),
+    ("nl", "nl"),
+    ("pl", "pl"),
+    ("tr", "tr"),
+    ("ar", "ar"),
+    ("ja", "ja"),
+    ("ko", "ko"),
+    ("th", "th"),
+];
 
 impl Countries {
     /// Read the data from an unpacked `pycountry` wheel.
@@ -97,6 +116,11 @@ impl Countries {
             zh_hans: mo("zh_CN"),
             zh_hant: mo("zh_TW"),
             ru: mo("ru"),
+            others: COUNTRY_CATALOGUES
+                .iter()
+                .map(|(code, dir)| (code.to_string(), mo(dir)))
+                .filter(|(_, m)| !m.is_empty())
+                .collect(),
         })
     }
 }
@@ -123,6 +147,9 @@ impl Resources {
         if let Some(c) = countries {
             r.gazetteer
                 .add_countries(&c.json, &c.zh_hans, &c.zh_hant, &c.ru);
+            for (_, names) in &c.others {
+                r.gazetteer.add_country_names(&c.json, names);
+            }
         }
         if let Some(d) = &cedict {
             r.gazetteer.add_cedict(d);
@@ -262,7 +289,7 @@ mod snapshot {
     use crate::gazetteer::Gazetteer;
 
     /// Bump when the stored layout changes.
-    const FORMAT: &str = "storyline-enrich-snapshot-2";
+    const FORMAT: &str = "storyline-enrich-snapshot-3";
 
     #[derive(serde::Serialize)]
     struct Out<'a> {

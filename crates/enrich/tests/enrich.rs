@@ -708,3 +708,31 @@ fn hostile_text_stays_within_the_caps() {
         assert!(figures <= e.facts.len(), "{what}");
     }
 }
+
+#[test]
+fn a_speaker_is_never_a_pronoun_or_punctuation() {
+    // A pronoun with nobody named before it stays unknown; after a named speaker it is that one.
+    let e = enrich::quotes_only(&doc(
+        "pronoun",
+        "en",
+        &[
+            "\"We will not stop until the work is done,\" he said on Monday.",
+            "\"The plan is ready for the whole city now,\" said Maria Lopez, the mayor.",
+            "\"It will work for everyone who lives in the city,\" he said.",
+        ],
+    ));
+    assert_eq!(e.len(), 3, "{e:?}");
+    for q in &e {
+        let s = q.quote.speaker.as_deref().unwrap_or("");
+        assert!(
+            !matches!(
+                s.to_lowercase().as_str(),
+                "he" | "she" | "it" | "they" | "''"
+            ),
+            "{e:?}"
+        );
+    }
+    assert_eq!(e[0].quote.speaker, None, "{e:?}");
+    assert_eq!(e[1].quote.speaker, e[2].quote.speaker, "{e:?}");
+    assert!(e[2].quote.speaker.is_some(), "{e:?}");
+}

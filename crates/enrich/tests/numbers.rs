@@ -184,3 +184,77 @@ fn absurd_numbers_get_bounded_work() {
     let _ = read(&format!("5{many}人"), "zh-Hans");
     let _ = read(&format!("五{many}人"), "zh-Hans");
 }
+
+#[test]
+fn number_words_with_a_unit_are_figures() {
+    assert_eq!(
+        one("Five people were killed in the blast.", "en"),
+        people(5.0)
+    );
+    assert_eq!(
+        one("It left twenty-five people injured.", "en"),
+        people(25.0)
+    );
+    assert_eq!(one("A town of three million people.", "en"), people(3e6));
+    assert_eq!(one("Two hundred soldiers arrived.", "en"), people(200.0));
+    assert_eq!(one("Dabei starben fünf Menschen.", "de"), people(5.0));
+    assert_eq!(one("Cinq personnes ont été blessées.", "fr"), people(5.0));
+    assert_eq!(one("Погибли пять человек.", "ru"), people(5.0));
+    assert_eq!(one("Погибли двадцать пять человек.", "ru"), people(25.0));
+    assert_eq!(one("세 명의 소년이 체포되었다.", "ko"), people(3.0));
+    assert_eq!(
+        one("It lasted three months.", "en"),
+        (3.0, Some("months".into()))
+    );
+    assert_eq!(one("Three teenage boys were arrested.", "en"), people(3.0));
+    // A span of years where a year is written the same way (139年, 15년).
+    assert_eq!(
+        one("结束139年的分歧。", "zh-Hans"),
+        (139.0, Some("years".into()))
+    );
+    assert_eq!(
+        one("15년 동안 함께했다.", "ko"),
+        (15.0, Some("years".into()))
+    );
+    assert!(read("2018年9月23日", "zh-Hans").is_empty());
+}
+
+#[test]
+fn number_words_alone_ordinals_and_parts_of_words_are_not_figures() {
+    assert!(read("Five of them came; the fourth did not.", "en").is_empty());
+    assert!(read("Someone, anyone: nine.", "en").is_empty());
+    assert!(read("세계 여러 나라", "ko").is_empty());
+    assert!(read("Seventeenth-century houses.", "en").is_empty());
+    // A number word without a unit or scale ("sağ elli": right-handed; eighteen of what?).
+    assert!(read("Washington'ın sağ elli oyuncusu", "tr").is_empty());
+    assert!(read("Eighteen states backed it.", "en").is_empty());
+    // Ordinals written with a full stop: "im 19. Jahrhundert", "19. yüzyılda".
+    assert!(read("im 19. Jahrhundert", "de").is_empty());
+    assert!(read("19. yüzyılda", "tr").is_empty());
+}
+
+#[test]
+fn units_of_another_system_are_converted() {
+    let (v, u) = one("The wave was 20 feet high.", "en");
+    assert!(
+        (v - 6.096).abs() < 1e-9 && u.as_deref() == Some("m"),
+        "{v} {u:?}"
+    );
+    let (v, u) = one("The road is 10 miles long.", "en");
+    assert!(
+        (v - 16.09344).abs() < 1e-9 && u.as_deref() == Some("km"),
+        "{v} {u:?}"
+    );
+    assert_eq!(one("Le mur fait 6 mètres.", "fr"), (6.0, Some("m".into())));
+}
+
+#[test]
+fn absurd_numbers_get_bounded_work_and_no_panic() {
+    let long = "9".repeat(400);
+    assert!(read(&format!("{long} people"), "en").is_empty());
+    let words = "twenty-".repeat(5000);
+    let _ = read(&words, "en");
+    let _ = read(&"亿".repeat(3000), "zh-Hans");
+    let _ = read("亿亿亿万人", "zh-Hans");
+    let _ = read(&"세 ".repeat(5000), "ko");
+}

@@ -31,6 +31,7 @@
 //! | `analyser.script` | the scripts (ISO 15924: `Latn`, `Hani`, …) the language is written in; its words in other scripts are analysed language-neutrally ([`crate::Analyser`]) |
 //! | `analyser.bigram` | scripts whose runs the analyser cuts into overlapping character pairs (no spaces between words) |
 //! | `analyser.segmenter` | `jieba`: Han runs cut into words by jieba |
+//! | `credit` | wire-credit patterns, `{o}` where the outlet stands ("according to {o}"): `enrich::claims` |
 //! | `figure.*` | how figures are read (scale words, units, date words): `enrich::numbers` |
 //!
 //! The packs under `crates/lang/packs/` are embedded in the binary ([`pack`]); [`add_pack`]
@@ -208,6 +209,7 @@ const EXACT_KEYS: &[&str] = &[
     "date.full",
     "date.extra",
     "date.ordinal",
+    "credit",
     "numbering",
     "decimal",
     "group",
