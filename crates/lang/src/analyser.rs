@@ -32,6 +32,12 @@ use unicode_script::{Script as Us, UnicodeScript};
 use crate::layer::{split_alphanumeric, TextLayer};
 use crate::pack::{pack, pack_langs, Lang};
 
+/// The analyser's version: a store indexed by another version re-indexes its documents when it
+/// opens (terms from another analyser would not match this one's queries). Raise it with any
+/// change that gives some text other terms, in code or in the packs' `search.txt`/stemmers.
+/// 1 was the English/Chinese/Russian analyser of `store::fulltext`; 2 is the packs' analyser.
+pub const ANALYSER_VERSION: i64 = 2;
+
 /// Scripts written without spaces between words: the language-neutral path cuts their runs
 /// into character pairs.
 const NEUTRAL_BIGRAM: &[Us] = &[

@@ -23,7 +23,7 @@ mod script;
 mod segment;
 mod sentences;
 
-pub use analyser::{analyse, is_stopword, query_forms, query_words};
+pub use analyser::{analyse, is_stopword, query_forms, query_words, ANALYSER_VERSION};
 #[cfg(feature = "fetch")]
 pub use cedict::CEDICT_PACKAGE;
 pub use cedict::{Cedict, Entry, CEDICT_PATH};

@@ -62,6 +62,9 @@ const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS schema_version (
     version BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS index_meta (
+    analyser BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS documents (
     seq BIGSERIAL NOT NULL UNIQUE,
     id TEXT COLLATE "C" PRIMARY KEY,
@@ -477,6 +480,21 @@ fn create_schema(client: &mut Client, shown: &str) -> Result<(), StoreError> {
             )
             .map_err(open_err)?;
         }
+    }
+    // Terms from another analyser would not match this one's queries: analyse again.
+    let built_by: Option<i64> = tx
+        .query_opt("SELECT analyser FROM index_meta", &[])
+        .map_err(open_err)?
+        .map(|r| r.get(0));
+    if built_by != Some(lang::ANALYSER_VERSION) {
+        reindex_search(&mut tx, SCHEMA_VERSION).map_err(open_err)?;
+        tx.execute("DELETE FROM index_meta", &[])
+            .map_err(open_err)?;
+        tx.execute(
+            "INSERT INTO index_meta (analyser) VALUES ($1)",
+            &[&lang::ANALYSER_VERSION],
+        )
+        .map_err(open_err)?;
     }
     tx.commit().map_err(open_err)
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use model::{Article, Claim, Entity, Event, Fact, Quote};
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::fulltext::{document_terms, fts_expression, hit_snippet, TextQuery};
 use crate::record::{
@@ -100,6 +100,9 @@ CREATE TABLE IF NOT EXISTS claim_candidates (
 );
 CREATE TABLE IF NOT EXISTS claims_stale (
     event TEXT PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS index_meta (
+    analyser INTEGER NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
     terms,
@@ -314,20 +317,34 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// Index documents stored before the full-text index existed (a store from an older
-    /// version), in one transaction.
+    /// Index what the full-text index lacks, in one transaction: documents stored before it
+    /// existed (a store from an older version), or every document when the index was built by
+    /// another analyser (`lang::ANALYSER_VERSION`, kept in `index_meta`).
     fn index_missing(&mut self) -> Result<(), StoreError> {
+        let built_by: Option<i64> = self
+            .conn
+            .query_row("SELECT analyser FROM index_meta", [], |r| r.get(0))
+            .optional()?;
+        let stale = built_by != Some(lang::ANALYSER_VERSION);
         let missing: i64 = self.conn.query_row(
             "SELECT COUNT(*) FROM documents WHERE seq NOT IN (SELECT rowid FROM documents_fts)",
             [],
             |r| r.get(0),
         )?;
-        if missing == 0 {
+        if missing == 0 && !stale {
             return Ok(());
         }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if stale {
+            tx.execute("DELETE FROM documents_fts", [])?;
+            tx.execute("DELETE FROM index_meta", [])?;
+            tx.execute(
+                "INSERT INTO index_meta (analyser) VALUES (?1)",
+                [lang::ANALYSER_VERSION],
+            )?;
+        }
         {
             let mut stmt = tx.prepare(
                 "SELECT seq, id, article FROM documents WHERE seq NOT IN (SELECT rowid FROM documents_fts)",

@@ -142,6 +142,39 @@ fn a_schema_1_store_is_reanalysed_when_opened() {
     assert_eq!(s.search_text(&phrase, 10).unwrap().len(), 1);
 }
 
+/// A store whose search column another analyser filled (`lang::ANALYSER_VERSION`) is analysed
+/// again when opened.
+#[test]
+fn an_index_from_another_analyser_is_rebuilt_when_opened() {
+    let Some(url) = server() else { return };
+    let db = fresh_database(&url);
+    {
+        let mut s = PgStore::connect(&db).unwrap();
+        s.commit(&Commit::document_only(store::suite::doc(
+            "en",
+            "Leaders approved the budget.",
+        )))
+        .unwrap();
+    }
+    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "SET search_path TO storyline;
+             UPDATE documents SET search = ' unrelated words ';
+             UPDATE index_meta SET analyser = analyser - 1;",
+        )
+        .unwrap();
+    let s = PgStore::connect(&db).unwrap();
+    let hits = s.search("approves budget", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(s.search("unrelated", 10).unwrap().is_empty());
+    let version: i64 = admin
+        .query_one("SELECT analyser FROM index_meta", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, lang::ANALYSER_VERSION);
+}
+
 /// A store written by schema 2 (the analysed terms between single spaces in `search`, no token
 /// counts) is brought to schema 3 when opened: searched and ranked like a new one.
 #[test]

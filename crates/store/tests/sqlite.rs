@@ -79,3 +79,39 @@ fn a_schema_1_store_gains_the_new_columns() {
     assert_eq!(c[0].sources, ["d0"]);
     assert!(!c[0].single_source);
 }
+
+/// An index built by another analyser (`lang::ANALYSER_VERSION`) is rebuilt when the store
+/// opens: its documents are found by this analyser's terms, and nothing else changes.
+#[test]
+fn an_index_from_another_analyser_is_rebuilt_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.commit(&store::Commit::document_only(store::suite::doc(
+            "en",
+            "Leaders approved the budget.",
+        )))
+        .unwrap();
+    }
+    // What another analyser might have left: other terms, another version.
+    let conn = rusqlite::Connection::open(dir.path().join("storyline.sqlite")).unwrap();
+    conn.execute_batch(
+        "UPDATE documents_fts SET terms = 'unrelated words';
+         UPDATE index_meta SET analyser = analyser - 1;",
+    )
+    .unwrap();
+    let s = SqliteStore::open(dir.path()).unwrap();
+    let ids: Vec<String> = s
+        .search("approves budget", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.document)
+        .collect();
+    assert_eq!(ids, ["en"]);
+    assert!(s.search("unrelated", 10).unwrap().is_empty());
+    let version: i64 = conn
+        .query_row("SELECT analyser FROM index_meta", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, lang::ANALYSER_VERSION);
+    assert_eq!(s.document_count().unwrap(), 1);
+}
