@@ -26,7 +26,7 @@ import json
 import sys
 from collections import defaultdict
 
-from eval_multilingual import read_records as read
+from eval_multilingual import read_records as read, records
 
 
 
@@ -44,15 +44,10 @@ PRONOUNS = {
 def bad_speakers(path):
     """Quote speakers of an export that are a pronoun or have no letter."""
     n = 0
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            try:
-                v = json.loads(line)
-            except ValueError:
-                continue
-            s = v.get("speaker") if v.get("type") == "quote" else None
-            if s is not None and (not any(c.isalpha() for c in s) or s.strip().lower() in PRONOUNS):
-                n += 1
+    for v in records(path):
+        s = v.get("speaker") if v.get("type") == "quote" else None
+        if s is not None and (not any(c.isalpha() for c in s) or s.strip().lower() in PRONOUNS):
+            n += 1
     return n
 
 

@@ -24,19 +24,24 @@ import sys
 from collections import defaultdict
 
 
-def read_records(path):
-    """An export's documents by id and its claims in order (unreadable lines skipped)."""
-    docs, claims = {}, []
+def records(path):
+    """An export's records, in order (unreadable lines skipped)."""
     with open(path, encoding="utf-8") as f:
         for line in f:
             try:
-                v = json.loads(line)
+                yield json.loads(line)
             except ValueError:
                 continue
-            if v.get("type") == "document":
-                docs[v["id"]] = v
-            elif v.get("type") == "claim":
-                claims.append(v)
+
+
+def read_records(path):
+    """An export's documents by id and its claims in order."""
+    docs, claims = {}, []
+    for v in records(path):
+        if v.get("type") == "document":
+            docs[v["id"]] = v
+        elif v.get("type") == "claim":
+            claims.append(v)
     return docs, claims
 
 

@@ -238,18 +238,9 @@ impl Gazetteer {
     /// Add the names of one more language's ISO 3166 catalogue (English name → name) to the
     /// countries already added from `json`. Returns how many were added.
     pub fn add_country_names(&mut self, json: &str, names: &HashMap<String, String>) -> usize {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
-            return 0;
-        };
-        let Some(list) = v.get("3166-1").and_then(|l| l.as_array()) else {
-            return 0;
-        };
         let mut n = 0;
-        for c in list {
-            let Some(iso) = c.get("name").and_then(|s| s.as_str()) else {
-                continue;
-            };
-            let common = c.get("common_name").and_then(|s| s.as_str());
+        for c in iso3166(json) {
+            let (iso, common) = (c.name.as_str(), c.common.as_deref());
             let Some(k) = [Some(iso), common]
                 .into_iter()
                 .flatten()
@@ -404,18 +395,9 @@ impl Gazetteer {
         zh_hant: &HashMap<String, String>,
         ru: &HashMap<String, String>,
     ) -> usize {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
-            return 0;
-        };
-        let Some(list) = v.get("3166-1").and_then(|l| l.as_array()) else {
-            return 0;
-        };
         let mut n = 0;
-        for c in list {
-            let Some(iso) = c.get("name").and_then(|s| s.as_str()) else {
-                continue;
-            };
-            let common = c.get("common_name").and_then(|s| s.as_str());
+        for c in iso3166(json) {
+            let (iso, common) = (c.name.as_str(), c.common.as_deref());
             let fixed = COUNTRY_NAMES.iter().find(|(i, _, _)| *i == iso);
             let name = fixed.map(|f| f.1).or(common).unwrap_or(iso);
             let k = self.add(name, EntityKind::Place, false);
@@ -423,7 +405,7 @@ impl Gazetteer {
             for en in [Some(name), Some(iso), common]
                 .into_iter()
                 .flatten()
-                .chain(c.get("official_name").and_then(|s| s.as_str()))
+                .chain(c.official.as_deref())
             {
                 self.add_en(k, en);
             }
@@ -1113,6 +1095,34 @@ pub fn parse_mo(bytes: &[u8]) -> HashMap<String, String> {
         }
     }
     out
+}
+
+/// One country of Debian iso-codes' `iso_3166-1.json` (as PyPI `pycountry` ships it).
+struct Iso3166 {
+    name: String,
+    common: Option<String>,
+    official: Option<String>,
+}
+
+/// The countries of an `iso_3166-1.json` text; none when it cannot be read.
+fn iso3166(json: &str) -> Vec<Iso3166> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(json) else {
+        return Vec::new();
+    };
+    let field =
+        |c: &serde_json::Value, k: &str| c.get(k).and_then(|s| s.as_str()).map(String::from);
+    v.get("3166-1")
+        .and_then(|l| l.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            Some(Iso3166 {
+                name: field(c, "name")?,
+                common: field(c, "common_name"),
+                official: field(c, "official_name"),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
