@@ -14,6 +14,13 @@ fn fresh_database(url: &str) -> String {
     store::suite::pg::fresh_database(url, "storyline_test")
 }
 
+/// A plain connection to `db` that reads and writes the store's tables behind its back.
+fn admin(db: &str) -> postgres::Client {
+    let mut c = postgres::Client::connect(db, postgres::NoTls).unwrap();
+    c.batch_execute("SET search_path TO storyline").unwrap();
+    c
+}
+
 /// A document in event `ev`, with the event, a quote and the event's claims.
 fn commit_in(id: &str, text: &str, ev: &str) -> Commit {
     let mut d = store::suite::doc(id, text);
@@ -73,8 +80,8 @@ fn a_corrupt_claim_detail_is_an_error_naming_it() {
     s.replace_claims(&[("ev-1".into(), vec![store::suite::claim("ev-1", "d1")])])
         .unwrap();
     assert_eq!(s.claims().unwrap().len(), 1);
-    let mut raw = postgres::Client::connect(&db, postgres::NoTls).unwrap();
-    raw.batch_execute("UPDATE storyline.claims SET detail = '{not json'")
+    let mut raw = admin(&db);
+    raw.batch_execute("UPDATE claims SET detail = '{not json'")
         .unwrap();
     let err = s.claims().unwrap_err();
     assert!(matches!(err, store::StoreError::Corrupt { .. }), "{err:?}");
@@ -112,11 +119,10 @@ fn a_schema_1_store_is_reanalysed_when_opened() {
         .unwrap();
     }
     // What schema 1 wrote.
-    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let mut admin = admin(&db);
     admin
         .batch_execute(
-            "SET search_path TO storyline;
-             UPDATE documents SET search = lower(coalesce(title, '') || E'\\n' || article);
+            "UPDATE documents SET search = lower(coalesce(title, '') || E'\\n' || article);
              UPDATE schema_version SET version = 1;",
         )
         .unwrap();
@@ -156,11 +162,10 @@ fn an_index_from_another_analyser_is_rebuilt_when_opened() {
         )))
         .unwrap();
     }
-    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let mut admin = admin(&db);
     admin
         .batch_execute(
-            "SET search_path TO storyline;
-             UPDATE documents SET search = ' unrelated words ';
+            "UPDATE documents SET search = ' unrelated words ';
              UPDATE index_meta SET analyser = analyser - 1;",
         )
         .unwrap();
@@ -191,8 +196,7 @@ fn a_schema_2_store_is_reindexed_when_opened() {
             s.commit(&Commit::document_only(d.clone())).unwrap();
         }
     }
-    let mut admin = postgres::Client::connect(&db, postgres::NoTls).unwrap();
-    admin.batch_execute("SET search_path TO storyline").unwrap();
+    let mut admin = admin(&db);
     for d in &docs {
         let terms = format!(" {} ", store::document_terms(&d.article));
         admin
