@@ -182,7 +182,12 @@ pub trait WatchState: Send {
     /// Every source, in name order.
     fn sources(&mut self) -> Result<Vec<SourceState>, StoreError>;
     fn url(&mut self, url: &str) -> Result<Option<UrlState>, StoreError>;
-    fn put_url(&mut self, state: &UrlState) -> Result<(), StoreError>;
+    fn put_url(&mut self, state: &UrlState) -> Result<(), StoreError> {
+        self.put_urls(std::slice::from_ref(state))
+    }
+    /// Write several URL rows in one transaction: all or none (the watcher writes its rows in
+    /// batches, so that it takes the store's write lock once per batch and not once per page).
+    fn put_urls(&mut self, states: &[UrlState]) -> Result<(), StoreError>;
     /// Whether a document with this id is stored (committed, not merely sent to the pipeline).
     fn has_document(&mut self, id: &str) -> Result<bool, StoreError>;
 }
@@ -362,21 +367,25 @@ impl WatchState for SqliteWatch {
             .optional()?)
     }
 
-    fn put_url(&mut self, u: &UrlState) -> Result<(), StoreError> {
-        self.conn.execute(
-            &put_url_sql(),
-            rusqlite::params![
-                u.url,
-                u.status,
-                u.document,
-                u.http_status,
-                u.etag,
-                u.last_modified,
-                u.attempts,
-                u.fetched_at,
-                u.error
-            ],
-        )?;
+    fn put_urls(&mut self, states: &[UrlState]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(&put_url_sql())?;
+            for u in states {
+                stmt.execute(rusqlite::params![
+                    u.url,
+                    u.status,
+                    u.document,
+                    u.http_status,
+                    u.etag,
+                    u.last_modified,
+                    u.attempts,
+                    u.fetched_at,
+                    u.error
+                ])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -465,10 +474,12 @@ impl WatchState for PgWatch {
         }))
     }
 
-    fn put_url(&mut self, u: &UrlState) -> Result<(), StoreError> {
-        self.client
-            .execute(
-                &put_url_sql(),
+    fn put_urls(&mut self, states: &[UrlState]) -> Result<(), StoreError> {
+        let mut tx = self.client.transaction().map_err(pg)?;
+        let stmt = tx.prepare(&put_url_sql()).map_err(pg)?;
+        for u in states {
+            tx.execute(
+                &stmt,
                 &[
                     &u.url,
                     &u.status,
@@ -482,6 +493,8 @@ impl WatchState for PgWatch {
                 ],
             )
             .map_err(pg)?;
+        }
+        tx.commit().map_err(pg)?;
         Ok(())
     }
 
@@ -535,5 +548,25 @@ mod tests {
         assert_eq!(state.sources().unwrap(), vec![source]);
         assert_eq!(state.url(&url.url).unwrap(), Some(url));
         assert_eq!(state.url("http://example.test/b").unwrap(), None);
+        // A batch is written whole; a URL twice in one batch keeps its last row.
+        let b = |url: &str, status: &str| UrlState {
+            url: url.into(),
+            status: status.into(),
+            ..UrlState::default()
+        };
+        let batch = [
+            b("http://example.test/b", "failed"),
+            b("http://example.test/c", "gone"),
+            b("http://example.test/b", "skipped"),
+        ];
+        state.put_urls(&batch).unwrap();
+        assert_eq!(
+            state.url("http://example.test/b").unwrap(),
+            Some(batch[2].clone())
+        );
+        assert_eq!(
+            state.url("http://example.test/c").unwrap(),
+            Some(batch[1].clone())
+        );
     }
 }

@@ -447,6 +447,74 @@ fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
     assert_eq!(site.hits("/p/4"), 1);
 }
 
+/// A watch killed outright (no chance to write the URL rows it holds) refetches no page whose
+/// document was stored: the store's documents answer for the rows it lost.
+#[test]
+fn a_killed_watch_refetches_no_stored_page() {
+    let release = Arc::new(AtomicBool::new(false));
+    let r = Arc::clone(&release);
+    let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
+    let b = Arc::clone(&base);
+    let site = Site::start(move |req, _| {
+        let url = |p: &str| format!("{}{p}", b.get().unwrap());
+        match req.path.as_str() {
+            "/feed.xml" => {
+                let items: Vec<(&str, Option<&str>, Option<String>)> = vec![
+                    ("k1", Some("/k/1"), None),
+                    ("k2", Some("/k/2"), None),
+                    ("k3", Some("/k/3"), None),
+                ];
+                Reply::new(200, "application/rss+xml", rss(&url, &items))
+            }
+            "/k/3" if !r.load(Ordering::SeqCst) => {
+                let mut reply = html(article("Thirdbury", None));
+                let r = Arc::clone(&r);
+                reply.hold = Some(Arc::new(move || r.load(Ordering::SeqCst)));
+                reply
+            }
+            "/k/1" => html(article("Firstbury", None)),
+            "/k/2" => html(article("Secondbury", None)),
+            "/k/3" => html(article("Thirdbury", None)),
+            _ => Reply::new(404, "text/plain", "not found"),
+        }
+    });
+    base.set(format!("http://{}", site.addr)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("watch")
+        .args(FAST)
+        .args(["--once", "--workers", "1", "--timeout-secs", "60"])
+        .arg(site.url("/feed.xml"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // While /k/3 is held, the idle input lets the pipeline commit the first two pages.
+    let stored = |db: &Path| -> usize {
+        let o = bin().arg("--db").arg(db).arg("export").output().unwrap();
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| l.contains("\"type\":\"document\""))
+            .count()
+    };
+    while site.hits("/k/3") == 0 || stored(&db) < 2 {
+        assert!(child.try_wait().unwrap().is_none(), "the watch ended early");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    release.store(true, Ordering::SeqCst);
+
+    let o = watch(&db, &["--once"], &[site.url("/feed.xml")]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    assert_eq!(stored_ids(&db).len(), 3);
+    assert_eq!(site.hits("/k/1"), 1);
+    assert_eq!(site.hits("/k/2"), 1);
+}
+
 /// Whether a signal sent to process `pid` is still pending for it (Linux: `ShdPnd` in
 /// `/proc/PID/status`; elsewhere, or when it cannot be read, it is taken as delivered).
 fn signal_pending(pid: u32) -> bool {

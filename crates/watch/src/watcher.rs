@@ -150,7 +150,16 @@ pub struct Watcher {
     claimed: Mutex<HashMap<String, Option<String>>>,
     /// The receiving side hung up: nothing more to do.
     closed: AtomicBool,
+    /// URL rows not yet written, by URL: written [`URL_BATCH`] at a time, at the end of each
+    /// source's poll and when the watcher is dropped, so that the watch takes the store's write
+    /// lock once per batch instead of once per page, between the pipeline's commits.
+    pending: Mutex<HashMap<String, UrlState>>,
 }
+
+/// URL rows written together. A watch killed between two writes loses at most this many rows;
+/// the pages of those that were stored are still known by their document (see
+/// [`Watcher::known`]), so a restart refetches none of them.
+const URL_BATCH: usize = 64;
 
 /// What became of one page: its state row's status, the document it gave, and the error.
 struct Outcome {
@@ -186,6 +195,7 @@ impl Watcher {
             sink,
             claimed: Mutex::new(HashMap::new()),
             closed: AtomicBool::new(false),
+            pending: Mutex::new(HashMap::new()),
         })
     }
 
@@ -339,6 +349,7 @@ impl Watcher {
         .clamp(lo.min(hi), hi);
         st.new_items += new_items.max(0);
         st.next_poll = Some(chrono::Utc::now().timestamp() + st.interval_secs);
+        self.flush_urls();
         if let Err(e) = self.state().put_source(&st) {
             tracing::error!(source = %name, error = %e, "cannot record the source's state");
         }
@@ -512,11 +523,14 @@ impl Watcher {
     }
 
     /// Whether an earlier run dealt with `key` for good: its document is stored, or it was a
-    /// duplicate, gone, not an article, or failed too often.
+    /// duplicate, gone, not an article, or failed too often. A URL without a row whose page
+    /// is stored under its own address (the watch stopped before the row was written, or an
+    /// archive of it was ingested) is known too.
     fn known(&self, key: &str) -> bool {
+        let row = self.url_row(key);
         let mut state = self.state();
-        let Ok(Some(row)) = state.url(key) else {
-            return false;
+        let Some(row) = row else {
+            return state.has_document(key).unwrap_or(false);
         };
         match row.status.as_str() {
             "stored" => row
@@ -527,6 +541,17 @@ impl Watcher {
             "failed" => row.attempts >= self.opts.max_attempts,
             _ => false,
         }
+    }
+
+    /// `key`'s row: the one waiting to be written, else the stored one.
+    fn url_row(&self, key: &str) -> Option<UrlState> {
+        let waiting = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned();
+        waiting.or_else(|| self.state().url(key).ok().flatten())
     }
 
     /// The document stored (or sent in this run) under one of `keys`, if any.
@@ -760,11 +785,10 @@ impl Watcher {
         }
     }
 
-    /// Write a URL's state row.
+    /// Keep a URL's state row, to be written with the next batch.
     fn record(&self, key: &str, o: &Outcome, validators: &Validators) {
-        let mut state = self.state();
         let attempts = match o.status {
-            "failed" | "disallowed" => state.url(key).ok().flatten().map_or(0, |r| r.attempts) + 1,
+            "failed" | "disallowed" => self.url_row(key).map_or(0, |r| r.attempts) + 1,
             _ => 0,
         };
         let row = UrlState {
@@ -778,9 +802,34 @@ impl Watcher {
             fetched_at: Some(chrono::Utc::now().timestamp()),
             error: o.error.clone(),
         };
-        if let Err(e) = state.put_url(&row) {
-            tracing::error!(url = %key, error = %e, "cannot record the URL's state");
+        let full = {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.insert(key.to_string(), row);
+            pending.len() >= URL_BATCH
+        };
+        if full {
+            self.flush_urls();
         }
+    }
+
+    /// Write the URL rows kept so far, in one transaction.
+    fn flush_urls(&self) {
+        let rows: Vec<UrlState> = {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.drain().map(|(_, row)| row).collect()
+        };
+        if rows.is_empty() {
+            return;
+        }
+        if let Err(e) = self.state().put_urls(&rows) {
+            tracing::error!(rows = rows.len(), error = %e, "cannot record the URLs' state");
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.flush_urls();
     }
 }
 
