@@ -5,7 +5,9 @@
 //! `revisit` record; what a feed or sitemap said about a page (title, date, author, outlet) as
 //! a `metadata` record of `application/warc-fields` right after the page's `response`, naming
 //! it in `WARC-Concurrent-To` (the two are written together, never split by rotation). Each record is its own gzip member, written whole and flushed, so a killed
-//! run leaves only complete records; files are rotated past a size.
+//! run leaves only complete records; files are rotated past a size. Records are made and
+//! compressed ([`compress`]) by the thread that fetched them; the archive's lock is held only
+//! to append the compressed bytes ([`Archive::append`]).
 //!
 //! [`record`] is also how the watcher makes its documents: it reads the same bytes back through
 //! `ingest::read_warc`, so `storyline ingest DIR` on the archive gives the same documents.
@@ -13,6 +15,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -103,6 +106,36 @@ fn record_id(uri: &str, block: &[u8], date: &str, seq: u64) -> String {
     )
 }
 
+/// Record sequence numbers of this process: with the date, the URI and the block they make
+/// each record's id unique.
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// The next record's sequence number.
+pub fn next_seq() -> u64 {
+    SEQ.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Records that belong together (a response and its metadata), each compressed as its own
+/// gzip member, ready for [`Archive::append`].
+pub struct Members {
+    bytes: Vec<u8>,
+    records: u64,
+}
+
+/// Compress records made by [`record`] (outside the archive's lock: this is the slow part).
+pub fn compress(records: &[&[u8]]) -> std::io::Result<Members> {
+    let mut bytes = Vec::new();
+    for record in records {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(record)?;
+        bytes.extend_from_slice(&gz.finish()?);
+    }
+    Ok(Members {
+        bytes,
+        records: records.len() as u64,
+    })
+}
+
 /// One WARC record, uncompressed. `extra` headers follow the standard ones.
 pub fn record(
     kind: Kind,
@@ -164,14 +197,9 @@ impl Archive {
         self.records
     }
 
-    /// The next record's sequence number, which makes its id unique within the run.
-    pub fn next_seq(&self) -> u64 {
-        self.records
-    }
-
     /// Archive an HTTP response (block from [`http_block`]).
     pub fn response(&mut self, uri: &str, block: &[u8]) -> std::io::Result<String> {
-        let (id, bytes) = record(Kind::Response, uri, block, &[], self.records);
+        let (id, bytes) = record(Kind::Response, uri, block, &[], next_seq());
         self.write(&bytes)?;
         Ok(id)
     }
@@ -184,12 +212,11 @@ impl Archive {
     /// Write records that belong together (a response and its metadata), each as its own gzip
     /// member, one after the other in one file.
     pub fn write_group(&mut self, records: &[&[u8]]) -> std::io::Result<()> {
-        let mut members = Vec::new();
-        for record in records {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            gz.write_all(record)?;
-            members.extend_from_slice(&gz.finish()?);
-        }
+        self.append(&compress(records)?)
+    }
+
+    /// Append compressed records, all in one file (rotating before them when the file is full).
+    pub fn append(&mut self, members: &Members) -> std::io::Result<()> {
         let rotate = self
             .file
             .as_ref()
@@ -198,11 +225,11 @@ impl Archive {
             self.file = Some((self.new_file()?, 0));
         }
         if let Some((file, size)) = self.file.as_mut() {
-            file.write_all(&members)?;
+            file.write_all(&members.bytes)?;
             file.flush()?;
-            *size += members.len() as u64;
+            *size += members.bytes.len() as u64;
         }
-        self.records += records.len() as u64;
+        self.records += members.records;
         Ok(())
     }
 

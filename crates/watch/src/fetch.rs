@@ -323,8 +323,20 @@ impl Fetcher {
     /// Write a response to the archive, if there is one.
     pub fn archive_response(&self, r: &Response) {
         if let Some(archive) = &self.archive {
-            let mut a = archive.lock().unwrap_or_else(|e| e.into_inner());
-            if let Err(e) = a.response(r.url.as_str(), &r.block()) {
+            let (_, bytes) = crate::archive::record(
+                crate::archive::Kind::Response,
+                r.url.as_str(),
+                &r.block(),
+                &[],
+                crate::archive::next_seq(),
+            );
+            let written = crate::archive::compress(&[&bytes]).and_then(|members| {
+                archive
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .append(&members)
+            });
+            if let Err(e) = written {
                 tracing::error!(url = %r.url, error = %e, "cannot write to the archive");
             }
         }

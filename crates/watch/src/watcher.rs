@@ -688,27 +688,14 @@ impl Watcher {
                 ("via", Some(source)),
             ])
         });
-        let make = |seq: u64| {
-            let (id, response) = archive::record(Kind::Response, uri, block, &[], seq);
-            let meta = fields.as_ref().map(|f| {
-                let refers = [("WARC-Concurrent-To", id.as_str())];
-                archive::record(Kind::Metadata, uri, f, &refers, seq + 1).1
-            });
-            (response, meta)
-        };
-        let (mut bytes, meta) = match &self.archive {
-            Some(a) => {
-                let mut a = a.lock().unwrap_or_else(|e| e.into_inner());
-                let (response, meta) = make(a.next_seq());
-                let mut group: Vec<&[u8]> = vec![&response];
-                group.extend(meta.as_deref());
-                if let Err(e) = a.write_group(&group) {
-                    tracing::error!(%uri, error = %e, "cannot write to the archive");
-                }
-                (response, meta)
-            }
-            None => make(0),
-        };
+        let (id, mut bytes) = archive::record(Kind::Response, uri, block, &[], archive::next_seq());
+        let meta = fields.as_ref().map(|f| {
+            let refers = [("WARC-Concurrent-To", id.as_str())];
+            archive::record(Kind::Metadata, uri, f, &refers, archive::next_seq()).1
+        });
+        let mut group: Vec<&[u8]> = vec![&bytes];
+        group.extend(meta.as_deref());
+        self.archive_group(uri, &group);
         bytes.extend(meta.unwrap_or_default());
         bytes
     }
@@ -722,16 +709,21 @@ impl Watcher {
         extra: &[(&str, &String)],
     ) -> (String, Vec<u8>) {
         let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        match &self.archive {
-            Some(a) => {
-                let mut a = a.lock().unwrap_or_else(|e| e.into_inner());
-                let (id, bytes) = archive::record(kind, uri, block, &extra, a.next_seq());
-                if let Err(e) = a.write(&bytes) {
-                    tracing::error!(%uri, error = %e, "cannot write to the archive");
-                }
-                (id, bytes)
-            }
-            None => archive::record(kind, uri, block, &extra, 0),
+        let (id, bytes) = archive::record(kind, uri, block, &extra, archive::next_seq());
+        self.archive_group(uri, &[&bytes]);
+        (id, bytes)
+    }
+
+    /// Write records that belong together to the archive, if there is one: compressed here,
+    /// appended under the archive's lock.
+    fn archive_group(&self, uri: &str, group: &[&[u8]]) {
+        let Some(a) = &self.archive else {
+            return;
+        };
+        let written = archive::compress(group)
+            .and_then(|members| a.lock().unwrap_or_else(|e| e.into_inner()).append(&members));
+        if let Err(e) = written {
+            tracing::error!(%uri, error = %e, "cannot write to the archive");
         }
     }
 
