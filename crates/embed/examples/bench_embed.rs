@@ -111,7 +111,7 @@ fn main() -> Result<()> {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 
     let t0 = Instant::now();
-    let mut enc = Encoder::from_cache(&assets::Cache::from_env())?;
+    let mut enc = Encoder::from_cache(&assets::Cache::configured())?;
     if let Ok(cap) = std::env::var("EMBED_TOKEN_CACHE") {
         enc = enc.with_token_cache(cap.parse().context("EMBED_TOKEN_CACHE must be a number")?);
     }

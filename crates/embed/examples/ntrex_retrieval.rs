@@ -58,7 +58,7 @@ fn main() -> Result<()> {
 
     let t2s =
         OpenCC::from_config(BuiltinConfig::T2s).context("cannot build the OpenCC t2s converter")?;
-    let enc = embed::Encoder::from_cache(&assets::Cache::from_env())?;
+    let enc = embed::Encoder::from_cache(&assets::Cache::configured())?;
 
     // (language, label, text to embed)
     let mut items: Vec<(String, String, String)> = Vec::new();

@@ -266,7 +266,7 @@ mod tests {
     fn windows_add_up_to_the_whole_text() {
         // A long text cut into overlapping windows gives the same pooled features as one segment
         // over the whole text (same rows, only the order of the additions differs).
-        let enc = Encoder::from_cache(&assets::Cache::from_env())
+        let enc = Encoder::from_cache(&assets::Cache::configured())
             .unwrap_or_else(|e| panic!("cannot load the encoder: {e}"));
         let text = "Chinese President Xi Jinping held talks with Vladimir Putin in Moscow. "
             .repeat(30)

@@ -11,7 +11,7 @@ use embed::{Encoder, DIM};
 fn encoder() -> &'static Encoder {
     static ENCODER: OnceLock<Encoder> = OnceLock::new();
     ENCODER.get_or_init(|| {
-        Encoder::from_cache(&assets::Cache::from_env())
+        Encoder::from_cache(&assets::Cache::configured())
             .unwrap_or_else(|e| panic!("cannot load the encoder: {e}"))
     })
 }
@@ -193,7 +193,7 @@ fn portable_kernels_and_a_tiny_cache_match_the_reference() {
     // evicted and recomputed within one batch: same vectors as the reference and as the default
     // encoder (the per-id rows are deterministic, so eviction must not change anything).
     let enc = encoder();
-    let portable = Encoder::from_cache(&assets::Cache::from_env())
+    let portable = Encoder::from_cache(&assets::Cache::configured())
         .unwrap()
         .portable()
         .with_token_cache(16);
@@ -218,7 +218,7 @@ fn portable_kernels_and_a_tiny_cache_match_the_reference() {
 
 #[test]
 fn the_cache_is_warm_on_a_second_pass() {
-    let enc = Encoder::from_cache(&assets::Cache::from_env())
+    let enc = Encoder::from_cache(&assets::Cache::configured())
         .unwrap()
         .with_token_cache(4096);
     let texts = ["Talks in Moscow", "会谈在莫斯科举行", "Переговоры в Москве"];

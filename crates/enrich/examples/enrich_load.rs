@@ -22,7 +22,7 @@ fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
 }
 
 fn main() {
-    let cache = assets::Cache::from_env();
+    let cache = assets::Cache::configured();
     let cedict = timed("CC-CEDICT", lang::Cedict::load).ok();
     let countries = timed("countries (pycountry)", || {
         let dir = cache.package_dir(&enrich::PYCOUNTRY_PACKAGE).ok()?;

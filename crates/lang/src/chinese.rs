@@ -209,7 +209,7 @@ impl Converters {
     /// and checked on first use through the asset cache. t2s and s2t are built at once.
     #[cfg(feature = "fetch")]
     pub fn from_package() -> Result<Converters, LangError> {
-        let dir = assets::Cache::from_env().package_dir(&OPENCC_PACKAGE)?;
+        let dir = assets::Cache::configured().package_dir(&OPENCC_PACKAGE)?;
         Converters::from_dictionary_dir(&dir.join(OPENCC_DICTIONARY_PATH))
     }
 

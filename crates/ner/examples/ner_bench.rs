@@ -14,7 +14,7 @@ fn main() {
         eprintln!("usage: bench DOCS.jsonl");
         std::process::exit(2);
     };
-    let cache = assets::Cache::from_env();
+    let cache = assets::Cache::configured();
     let t = Instant::now();
     let ru = ner::RuNer::from_cache(&cache).unwrap_or_else(|e| panic!("{e}"));
     let ru_load = t.elapsed().as_secs_f64();

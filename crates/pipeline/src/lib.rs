@@ -657,10 +657,11 @@ pub fn preload_enrichment() {
     }
 }
 
-/// `STORYLINE_ENRICH=off` skips enrichment (no entities, quotes, facts or claims are stored),
-/// so that its share of the ingest time can be measured (`scripts/bench-enrich.sh`).
+/// Enrichment switched off ([`enrich::Settings::enabled`]): no entities, quotes, facts or
+/// claims are stored, so that its share of the ingest time can be measured
+/// (`scripts/bench-enrich.sh`).
 fn enrichment_off() -> bool {
-    std::env::var_os("STORYLINE_ENRICH").is_some_and(|v| v == "off")
+    !enrich::settings().enabled
 }
 
 /// Extraction and language segments of one document, or why it has no article text.

@@ -74,7 +74,7 @@ fn disagreement(a: &HashMap<String, String>, b: &HashMap<String, String>) -> f64
 
 #[test]
 fn shuffled_seeds_give_the_same_events() {
-    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).unwrap();
+    let encoder = embed::Encoder::from_cache(&assets::Cache::configured()).unwrap();
     let docs = seeds();
     assert_eq!(docs.len(), 5);
     let base = events_of(&docs, &encoder, docs.len().max(1));
@@ -100,7 +100,7 @@ fn shuffled_seeds_give_the_same_events() {
 /// the bound is that measurement, so a change that makes arrival order matter more fails here.
 #[test]
 fn shuffled_seeds_in_small_batches_stay_close() {
-    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env()).unwrap();
+    let encoder = embed::Encoder::from_cache(&assets::Cache::configured()).unwrap();
     let docs = seeds();
     let in_batches = |docs: &[model::RawDocument]| events_of(docs, &encoder, 2);
     let base = in_batches(&docs);

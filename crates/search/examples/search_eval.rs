@@ -73,8 +73,9 @@ fn main() {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/eval/clustering/ntrex-dev"));
-    let encoder =
-        Arc::new(embed::Encoder::from_cache(&assets::Cache::from_env()).expect("load the encoder"));
+    let encoder = Arc::new(
+        embed::Encoder::from_cache(&assets::Cache::configured()).expect("load the encoder"),
+    );
     let cedict = lang::Cedict::load().expect("load CC-CEDICT");
     let with_vectors = search::Searcher::new(Some(&cedict), Some(encoder.clone()));
     let text_only = search::Searcher::new(Some(&cedict), None);
@@ -351,8 +352,9 @@ fn cross_lingual(db: &str, labels: &Path, langs: &Path) {
         })
         .expect("read the store");
     queries.sort();
-    let encoder =
-        Arc::new(embed::Encoder::from_cache(&assets::Cache::from_env()).expect("load the encoder"));
+    let encoder = Arc::new(
+        embed::Encoder::from_cache(&assets::Cache::configured()).expect("load the encoder"),
+    );
     let cedict = lang::Cedict::load().expect("load CC-CEDICT");
     let with_vectors = search::Searcher::new(Some(&cedict), Some(encoder));
     let text_only = search::Searcher::new(Some(&cedict), None);

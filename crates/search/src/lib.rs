@@ -18,9 +18,9 @@ mod vectors;
 
 pub use expand::{expand, Dictionary, Expansion};
 pub use pace::Pace;
-pub use searcher::{Results, SearchError, Searcher};
+pub use searcher::{Results, SearchError, Searcher, Settings};
 pub use syntax::{parse, Problem, Query, QueryError, Unit, MAX_PARTS};
-pub use vectors::APPROX_ROWS;
+pub use vectors::{Scan, APPROX_ROWS};
 
 /// Whether any stored document carries a vector (worth loading the encoder for).
 pub fn has_vectors(store: &dyn store::Store) -> bool {

@@ -80,6 +80,27 @@ pub struct Searcher {
     must: AtomicBool,
     /// 0 auto, 1 exact, 2 approximate (see [`Searcher::set_exact_scan`]).
     scan: AtomicU8,
+    /// Least cosine for a hit found by meaning alone ([`Settings::min_cosine`]).
+    min_cosine: f32,
+}
+
+/// Search settings the program chooses (the `storyline` binary reads `[search]` from its config
+/// file and `STORYLINE_SCAN`, `STORYLINE_MIN_COSINE`); this crate reads no `STORYLINE_*`
+/// variable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    pub scan: Scan,
+    /// Least cosine between the query and a document found by meaning alone.
+    pub min_cosine: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            scan: Scan::Auto,
+            min_cosine: MIN_COSINE,
+        }
+    }
 }
 
 impl Searcher {
@@ -87,11 +108,6 @@ impl Searcher {
     /// (none: full text only).
     pub fn new(cedict: Option<&Cedict>, encoder: Option<Arc<Encoder>>) -> Searcher {
         let base = cedict.map(Dictionary::from_cedict).unwrap_or_default();
-        let scan = match std::env::var("STORYLINE_SCAN").as_deref() {
-            Ok("exact") => 1,
-            Ok("approx") => 2,
-            _ => 0,
-        };
         Searcher {
             dict: RwLock::new(Arc::new(base.clone())),
             base,
@@ -104,8 +120,21 @@ impl Searcher {
             }),
             lazy: AtomicBool::new(false),
             must: AtomicBool::new(false),
-            scan: AtomicU8::new(scan),
+            scan: AtomicU8::new(0),
+            min_cosine: MIN_COSINE,
         }
+    }
+
+    /// This searcher with `settings`.
+    pub fn with_settings(mut self, settings: Settings) -> Searcher {
+        let scan = match settings.scan {
+            Scan::Auto => 0,
+            Scan::Exact => 1,
+            Scan::Approx => 2,
+        };
+        self.scan = AtomicU8::new(scan);
+        self.min_cosine = settings.min_cosine;
+        self
     }
 
     /// Load CC-CEDICT and, when `semantic`, the multilingual encoder from the asset cache.
@@ -119,7 +148,7 @@ impl Searcher {
             }
         };
         let encoder = if semantic {
-            match Encoder::from_cache(&assets::Cache::from_env()) {
+            match Encoder::from_cache(&assets::Cache::configured()) {
                 Ok(e) => Some(Arc::new(e)),
                 Err(e) => {
                     tracing::warn!(error = %e, "search without the multilingual encoder");
@@ -159,8 +188,8 @@ impl Searcher {
 
     /// Rank vectors exactly (int8 over every row, then exact rescoring) whatever the number
     /// of documents, instead of through sign codes above [`crate::APPROX_ROWS`]; for
-    /// measuring what the approximation loses. `STORYLINE_SCAN=exact` (or `approx`: codes
-    /// whatever the size) sets it from the environment.
+    /// measuring what the approximation loses ([`Settings::scan`] also sets it, and can ask
+    /// for codes whatever the size).
     pub fn set_exact_scan(&self, exact: bool) {
         self.scan.store(u8::from(exact), Ordering::Release);
     }
@@ -296,10 +325,7 @@ impl Searcher {
                 let n = q.iter().map(|a| a * a).sum::<f32>().sqrt().max(1e-6);
                 q.iter_mut().for_each(|a| *a /= n);
             }
-            let min = std::env::var("STORYLINE_MIN_COSINE")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(MIN_COSINE);
+            let min = self.min_cosine;
             // One pass over the vectors: the query, and each of the best full-text hits for
             // its coverage in other languages (nearest documents: a translation or rewrite of
             // the same report), placed right after it.

@@ -17,6 +17,10 @@ pub struct Cli {
         default_value = "./storyline-data"
     )]
     pub db: PathBuf,
+    /// A TOML configuration file (default: `$XDG_CONFIG_HOME/storyline/config.toml` when it
+    /// exists). The environment (`STORYLINE_*`) overrides it, the command line both.
+    #[arg(long, global = true, env = "STORYLINE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

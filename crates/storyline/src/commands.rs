@@ -152,15 +152,11 @@ fn ingest_options(max_doc_mib: usize) -> ingest::Options {
 }
 
 /// Documents analysed together (in parallel) before they are committed one by one:
-/// `pipeline::ingestor::BATCH`, unless `STORYLINE_BATCH` says otherwise (1..=4096; 1 commits in
-/// exactly the input order, since the pipeline orders each batch's commits by its own rule —
-/// see `cluster::commit_order`).
+/// `pipeline::ingestor::BATCH`, unless the configuration's `batch` (`STORYLINE_BATCH`) says
+/// otherwise (1..=4096; 1 commits in exactly the input order, since the pipeline orders each
+/// batch's commits by its own rule — see `cluster::commit_order`).
 pub(crate) fn batch_size() -> usize {
-    std::env::var("STORYLINE_BATCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|n| (1..=4096).contains(n))
-        .unwrap_or(pipeline::ingestor::BATCH)
+    crate::config::current().batch()
 }
 
 /// Ingest `inputs` (or, with `follow`, keep watching them). The input is read on another
@@ -214,7 +210,7 @@ pub(crate) fn ingest_stream(
     let mut store = open_store(db)?;
     // Enrichment's dictionaries load while the encoder does.
     pipeline::preload_enrichment();
-    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
+    let encoder = embed::Encoder::from_cache(&assets::Cache::configured())
         .context("cannot load the multilingual encoder")?;
     let mut pipe = pipeline::Pipeline::with_encoder(store.as_mut(), Some(&encoder))
         .context("cannot load the store's events")?;
@@ -440,7 +436,7 @@ fn embed(input: Option<&Path>, raw: bool) -> Result<Done> {
         )),
     };
     let shown = input.map_or("<stdin>".to_string(), |p| p.display().to_string());
-    let encoder = embed::Encoder::from_cache(&assets::Cache::from_env())
+    let encoder = embed::Encoder::from_cache(&assets::Cache::configured())
         .context("cannot load the multilingual encoder")?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
@@ -792,7 +788,8 @@ fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
 /// `storyline search`: the API's hits (`GET /api/search`); `--json` prints each as the API does.
 fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -> Result<Done> {
     let store = existing_store(db)?;
-    let searcher = search::Searcher::load(semantic && search::has_vectors(store.as_ref()));
+    let searcher = search::Searcher::load(semantic && search::has_vectors(store.as_ref()))
+        .with_settings(crate::config::current().search());
     let hits = if as_json {
         let catalog = catalog(store.as_ref())?;
         let r = server::search_results(&searcher, store.as_ref(), &catalog, query, 0, limit)
@@ -848,9 +845,12 @@ fn serve(db: &Path, config: server::Config, semantic: bool) -> Result<Done> {
     let store = open_store(db)?;
     // The encoder ranks searches when documents carry vectors, and embeds what is ingested
     // over HTTP (as `storyline ingest` does).
-    let searcher = std::sync::Arc::new(search::Searcher::load(
-        semantic && (config.allow_ingest || search::has_vectors(store.as_ref())),
-    ));
+    let searcher = std::sync::Arc::new(
+        search::Searcher::load(
+            semantic && (config.allow_ingest || search::has_vectors(store.as_ref())),
+        )
+        .with_settings(crate::config::current().search()),
+    );
     drop(store);
     let db = db.to_path_buf();
     let open = move || -> Result<Box<dyn Store>, store::StoreError> {

@@ -748,3 +748,51 @@ fn embed_gives_the_pipelines_vector_for_traditional_chinese() {
     let o = run(&db, &["embed", "-"]);
     assert_eq!(o.status.code(), Some(1), "no input: nothing found");
 }
+
+/// The configuration file sets what neither the environment nor the command line does; the
+/// environment overrides the file, an argument both; a bad file is an error naming it.
+#[test]
+fn a_config_file_is_overridden_by_the_environment_and_the_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("storyline.toml");
+    std::fs::write(&file, "db = \"from-file\"\n[enrich]\nenabled = false\n").unwrap();
+    let seeds = seeds();
+    let with_config = || {
+        let mut c = bin();
+        c.current_dir(dir.path())
+            .env_remove("STORYLINE_DB")
+            .env_remove("STORYLINE_ENRICH")
+            .arg("--config")
+            .arg(&file);
+        c
+    };
+    let kinds = |db: &Path| -> std::collections::BTreeSet<String> {
+        export(db)
+            .iter()
+            .map(|r| r["type"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // The file's store, without enrichment.
+    let o = with_config()
+        .args(["ingest", seeds.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let from_file = kinds(&dir.path().join("from-file"));
+    assert!(from_file.contains("document"), "{from_file:?}");
+    assert!(!from_file.contains("entity"), "{from_file:?}");
+    // The environment turns enrichment back on; `--db` names another store.
+    let o = with_config()
+        .env("STORYLINE_ENRICH", "on")
+        .args(["--db", "from-args", "ingest", seeds.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(kinds(&dir.path().join("from-args")).contains("entity"));
+    // A key the configuration does not have.
+    std::fs::write(&file, "[enrich]\nenabeld = false\n").unwrap();
+    let o = with_config().arg("events").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("storyline.toml") && e.contains("enabeld"), "{e}");
+}
