@@ -6,6 +6,11 @@
 //! `.tgz`) into an offline directory ([`Settings::offline`]) and it is used instead of the
 //! registry.
 //!
+//! Derived files — what a crate computes from packages to load faster next time (a parsed
+//! model, a built gazetteer) — live in one place, `<cache>/derived/`, each stamped with what
+//! it was made from ([`Cache::read_derived`], [`Cache::write_derived`]); deleting that
+//! directory only costs the next start its time.
+//!
 //! Where the cache and the offline directory are is the program's configuration (the
 //! `storyline` binary reads `cache` and `assets` from its config file, `STORYLINE_CACHE` and
 //! `STORYLINE_ASSETS`), handed over once with [`configure`]; this crate reads no `STORYLINE_*`
@@ -165,6 +170,44 @@ impl Cache {
         Ok(dir)
     }
 
+    /// The directory of derived files (created on first use; see the crate docs).
+    pub fn derived_dir(&self) -> PathBuf {
+        self.root.join("derived")
+    }
+
+    /// The derived file `name` when it was made under `stamp` (the format's version and what
+    /// it was made from); `None` when it is missing, was made under another stamp, or cannot
+    /// be read. The file holds the stamp's line, then the bytes.
+    pub fn read_derived(&self, name: &str, stamp: &str) -> Option<Vec<u8>> {
+        let mut bytes = fs::read(self.derived_dir().join(name)).ok()?;
+        let line = bytes.iter().position(|&b| b == b'\n')?;
+        if &bytes[..line] != stamp.as_bytes() {
+            return None;
+        }
+        bytes.drain(..=line);
+        Some(bytes)
+    }
+
+    /// Keep `bytes` as the derived file `name`, made under `stamp` (one line). Written to a
+    /// private file, then renamed: a reader never sees half a file. A derived file is only a
+    /// speed-up, so a failure is ignored (the next load builds it again).
+    pub fn write_derived(&self, name: &str, stamp: &str, bytes: &[u8]) {
+        let dir = self.derived_dir();
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.{}", unique_suffix()));
+        let written = fs::create_dir_all(&dir)
+            .and_then(|_| {
+                let mut f = fs::File::create(&tmp)?;
+                std::io::Write::write_all(&mut f, stamp.replace('\n', " ").as_bytes())?;
+                std::io::Write::write_all(&mut f, b"\n")?;
+                std::io::Write::write_all(&mut f, bytes)
+            })
+            .and_then(|_| fs::rename(&tmp, &path));
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+
     /// The package file itself, verified, fetching it with the registry's client if needed.
     pub fn fetch_file(&self, pkg: &Package) -> Result<PathBuf, AssetError> {
         let downloads = self.root.join("downloads");
@@ -317,6 +360,31 @@ fn untar_gz(file: &Path, into: &Path) -> Result<(), AssetError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A derived file is read back only under the stamp it was written with; a damaged one
+    /// (no stamp line) reads as missing.
+    #[test]
+    fn derived_files_are_read_back_only_under_their_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path());
+        assert_eq!(cache.read_derived("m.bin", "v1 abc"), None);
+        cache.write_derived("m.bin", "v1 abc", b"\x00tables\n\xff");
+        assert_eq!(
+            cache.read_derived("m.bin", "v1 abc").as_deref(),
+            Some(&b"\x00tables\n\xff"[..])
+        );
+        assert_eq!(cache.read_derived("m.bin", "v2 abc"), None);
+        assert_eq!(cache.read_derived("m.bin", "v1"), None);
+        cache.write_derived("m.bin", "v2 abc", b"new");
+        assert_eq!(
+            cache.read_derived("m.bin", "v2 abc").as_deref(),
+            Some(&b"new"[..])
+        );
+        let names: Vec<_> = fs::read_dir(cache.derived_dir()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind");
+        fs::write(cache.derived_dir().join("m.bin"), b"no stamp line").unwrap();
+        assert_eq!(cache.read_derived("m.bin", "v2 abc"), None);
+    }
 
     #[test]
     fn a_wrong_digest_is_refused_and_named() {

@@ -312,7 +312,8 @@ pub fn settings() -> Settings {
 /// that later runs read them back (a tenth of the time) instead of parsing the dictionaries
 /// and building the gazetteer again.
 ///
-/// The file is `.storyline-enrich-<program>.bin` in the cache root, one per program file, and
+/// The file is `.storyline-enrich-<program>.bin` among the cache's derived files
+/// (`assets::Cache::derived_dir`), one per program file, and
 /// starts with a stamp: the format version, the program's path, size and modification time
 /// (so a rebuilt program, whose rules may build a different gazetteer, never reads an old
 /// snapshot) and the pinned SHA-256 of the three source packages. A snapshot whose stamp
@@ -368,7 +369,7 @@ mod snapshot {
         let mut h = rustc_hash::FxHasher::default();
         exe.hash(&mut h);
         let file = cache
-            .root()
+            .derived_dir()
             .join(format!(".storyline-enrich-{:016x}.bin", h.finish()));
         Some((file, stamp))
     }
@@ -406,10 +407,26 @@ mod snapshot {
             return;
         };
         bytes.extend_from_slice(&body);
+        let Some(dir) = path.parent() else {
+            return;
+        };
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, path).is_ok() {
-            if let Some(dir) = path.parent() {
-                prune(dir);
+        if std::fs::create_dir_all(dir).is_ok()
+            && std::fs::write(&tmp, &bytes).is_ok()
+            && std::fs::rename(&tmp, path).is_ok()
+        {
+            prune(dir);
+            // Earlier versions kept their snapshots in the cache's root.
+            if let Some(Ok(entries)) = dir.parent().map(std::fs::read_dir) {
+                for entry in entries.flatten() {
+                    if entry
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with(".storyline-enrich-")
+                    {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
             }
             return;
         }

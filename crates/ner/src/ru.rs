@@ -35,9 +35,13 @@ const NER_TAR: &str = "natasha/data/model/slovnet_ner_news_v1.tar";
 /// The first layer's word products kept at most (each `3 × 256` floats, 3 KB: 48 MB in all).
 pub const WORD_CACHE_WORDS: usize = 16_384;
 
-/// The compact copy of the slovnet part (see [`RuNer::from_dir`]), and its first field; bump
-/// the version when [`Slovnet`]'s fields change.
-const COMPACT: &str = ".storyline-natasha-ner-v1.bin";
+/// The compact copy of the slovnet part, a derived file in the asset cache (see
+/// [`RuNer::from_cache`]), and its first field; bump the version when [`Slovnet`]'s fields
+/// change.
+const COMPACT: &str = "natasha-ner.bin";
+/// The compact file earlier versions kept next to the package, removed when the derived file
+/// is written.
+const OLD_COMPACT: &str = ".storyline-natasha-ner-v1.bin";
 const COMPACT_FORMAT: &str = "storyline-natasha-ner-1";
 
 struct Layer {
@@ -334,22 +338,18 @@ impl Slovnet {
 
 impl RuNer {
     /// Fetch natasha through the asset cache and load the model.
-    pub fn from_cache(cache: &assets::Cache) -> Result<RuNer, NerError> {
-        RuNer::from_dir(&cache.package_dir(&NATASHA_PACKAGE)?)
-    }
-
-    /// Load from the unpacked `natasha` package in `dir`.
     ///
     /// Reading the slovnet tar (the gzipped 250,000-word vocabulary, the JSON-described
-    /// arrays) takes about half the load, so the first load also writes what it read next to
-    /// the package (`.storyline-natasha-ner-v1.bin`, derived data only) and later loads read
-    /// that; a damaged or unwritable copy falls back to the package files. navec's embeddings
-    /// are read from their tar each time (a copy would be as large).
-    pub fn from_dir(dir: &Path) -> Result<RuNer, NerError> {
+    /// arrays) takes about half the load, so the first load also keeps what it read as a
+    /// derived file in the cache (`derived/natasha-ner.bin`, stamped with the format and the
+    /// package's digest) and later loads read that; a damaged copy falls back to the package
+    /// files. navec's embeddings are read from their tar each time (a copy would be as large).
+    pub fn from_cache(cache: &assets::Cache) -> Result<RuNer, NerError> {
+        let dir = cache.package_dir(&NATASHA_PACKAGE)?;
         let (navec, ner) = (dir.join(NAVEC_TAR), dir.join(NER_TAR));
-        let compact = dir.join(COMPACT);
-        if let Some(s) = std::fs::read(&compact)
-            .ok()
+        let stamp = format!("{COMPACT_FORMAT} {}", NATASHA_PACKAGE.sha256);
+        if let Some(s) = cache
+            .read_derived(COMPACT, &stamp)
             .and_then(|b| Slovnet::from_compact(&b))
         {
             if let Ok(model) = RuNer::assemble(s, &navec, &ner) {
@@ -357,12 +357,14 @@ impl RuNer {
             }
         }
         let s = Slovnet::read(&ner)?;
-        let tmp = dir.join(format!("{COMPACT}.{}", std::process::id()));
-        if std::fs::write(&tmp, s.to_compact()).is_ok() {
-            let _ = std::fs::rename(&tmp, &compact);
-        }
-        let _ = std::fs::remove_file(&tmp);
+        cache.write_derived(COMPACT, &stamp, &s.to_compact());
+        let _ = std::fs::remove_file(dir.join(OLD_COMPACT));
         RuNer::assemble(s, &navec, &ner)
+    }
+
+    /// Load from the unpacked `natasha` package in `dir` (reads only).
+    pub fn from_dir(dir: &Path) -> Result<RuNer, NerError> {
+        RuNer::from_files(&dir.join(NAVEC_TAR), &dir.join(NER_TAR))
     }
 
     /// Load from the navec tar and the slovnet NER tar.

@@ -25,12 +25,15 @@ use crate::{bio_spans, NerError, Span, JIAGU_PACKAGE};
 const NER_MODEL: &str = "jiagu-0.2.3/jiagu/model/ner.model";
 const DICT: &str = "jiagu-0.2.3/jiagu/segment/dict/jiagu.dict";
 
-const COMPACT: &str = ".storyline-jiagu-ner-v4.bin";
-/// Earlier versions' compact files, removed when the current one is written.
+/// The derived file of the parsed tables (in the asset cache's derived files).
+const COMPACT: &str = "jiagu-ner.bin";
+/// Compact files earlier versions kept next to the package, removed when the derived file is
+/// written.
 const OLD_COMPACT: &[&str] = &[
     ".storyline-jiagu-ner-v1.bin",
     ".storyline-jiagu-ner-v2.bin",
     ".storyline-jiagu-ner-v3.bin",
+    ".storyline-jiagu-ner-v4.bin",
 ];
 /// The compact file's first field; bump when [`ZhNer`]'s fields change.
 const FORMAT: &str = "storyline-jiagu-ner-4";
@@ -72,32 +75,30 @@ impl std::fmt::Debug for ZhNer {
 impl ZhNer {
     /// Fetch jiagu through the asset cache and load the model and dictionary.
     ///
-    /// Parsing the pickle takes most of a second, so the first load also writes the parsed
-    /// tables next to the unpacked package (`.storyline-jiagu-ner-v4.bin`, derived data only)
-    /// and later loads read that; a damaged or unwritable copy falls back to the package files.
+    /// Parsing the pickle takes most of a second, so the first load also keeps the parsed
+    /// tables as a derived file in the cache (`derived/jiagu-ner.bin`, stamped with the format
+    /// and the package's digest) and later loads read that; a damaged copy falls back to the
+    /// package files.
     pub fn from_cache(cache: &assets::Cache) -> Result<ZhNer, NerError> {
-        ZhNer::from_dir(&cache.package_dir(&JIAGU_PACKAGE)?)
-    }
-
-    /// Load from the unpacked `jiagu` package in `dir` (its compact copy when there is one,
-    /// see [`ZhNer::from_cache`]).
-    pub fn from_dir(dir: &Path) -> Result<ZhNer, NerError> {
-        let compact = dir.join(COMPACT);
-        if let Some(z) = std::fs::read(&compact)
-            .ok()
+        let dir = cache.package_dir(&JIAGU_PACKAGE)?;
+        let stamp = format!("{FORMAT} {}", JIAGU_PACKAGE.sha256);
+        if let Some(z) = cache
+            .read_derived(COMPACT, &stamp)
             .and_then(|b| ZhNer::from_compact(&b))
         {
             return Ok(z);
         }
-        let z = ZhNer::from_files(&dir.join(NER_MODEL), &dir.join(DICT))?;
-        let tmp = dir.join(format!("{COMPACT}.{}", std::process::id()));
-        if std::fs::write(&tmp, z.to_compact()).is_ok() && std::fs::rename(&tmp, &compact).is_ok() {
-            for old in OLD_COMPACT {
-                let _ = std::fs::remove_file(dir.join(old));
-            }
+        let z = ZhNer::from_dir(&dir)?;
+        cache.write_derived(COMPACT, &stamp, &z.to_compact());
+        for old in OLD_COMPACT {
+            let _ = std::fs::remove_file(dir.join(old));
         }
-        let _ = std::fs::remove_file(&tmp);
         Ok(z)
+    }
+
+    /// Load from the unpacked `jiagu` package in `dir` (reads only).
+    pub fn from_dir(dir: &Path) -> Result<ZhNer, NerError> {
+        ZhNer::from_files(&dir.join(NER_MODEL), &dir.join(DICT))
     }
 
     /// The loaded tables as bytes (postcard): the format name, then the tagger.
