@@ -367,38 +367,50 @@ fn watch_once_fetches_politely_archives_and_resumes() {
     assert_eq!(ids_and_texts(&db2), docs);
 }
 
-#[test]
-fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
+/// A site whose feed lists `/p/1`…`/p/N`, pages named after `places`; the third page is held
+/// (its response does not end) until the returned flag is set.
+fn site_holding_the_third_page(places: &'static [&'static str]) -> (Site, Arc<AtomicBool>) {
     let release = Arc::new(AtomicBool::new(false));
     let r = Arc::clone(&release);
     let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
     let b = Arc::clone(&base);
     let site = Site::start(move |req, _| {
         let url = |p: &str| format!("{}{p}", b.get().unwrap());
-        match req.path.as_str() {
-            "/feed.xml" => {
-                let items: Vec<(&str, Option<&str>, Option<String>)> = vec![
-                    ("p1", Some("/p/1"), None),
-                    ("p2", Some("/p/2"), None),
-                    ("p3", Some("/p/3"), None),
-                    ("p4", Some("/p/4"), None),
-                ];
-                Reply::new(200, "application/rss+xml", rss(&url, &items))
-            }
-            "/p/3" if !r.load(Ordering::SeqCst) => {
-                let mut reply = html(article("Thirdham", None));
-                let r = Arc::clone(&r);
-                reply.hold = Some(Arc::new(move || r.load(Ordering::SeqCst)));
+        if req.path == "/feed.xml" {
+            let paths: Vec<(String, String)> = (1..=places.len())
+                .map(|i| (format!("p{i}"), format!("/p/{i}")))
+                .collect();
+            let items: Vec<(&str, Option<&str>, Option<String>)> = paths
+                .iter()
+                .map(|(id, path)| (id.as_str(), Some(path.as_str()), None))
+                .collect();
+            return Reply::new(200, "application/rss+xml", rss(&url, &items));
+        }
+        let page = req
+            .path
+            .strip_prefix("/p/")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| (1..=places.len()).contains(n));
+        match page {
+            Some(n) => {
+                let mut reply = html(article(places[n - 1], None));
+                if n == 3 && !r.load(Ordering::SeqCst) {
+                    let r = Arc::clone(&r);
+                    reply.hold = Some(Arc::new(move || r.load(Ordering::SeqCst)));
+                }
                 reply
             }
-            "/p/1" => html(article("Firstwick", None)),
-            "/p/2" => html(article("Secondford", None)),
-            "/p/3" => html(article("Thirdham", None)),
-            "/p/4" => html(article("Fourtown", None)),
-            _ => Reply::new(404, "text/plain", "not found"),
+            None => Reply::new(404, "text/plain", "not found"),
         }
     });
     base.set(format!("http://{}", site.addr)).unwrap();
+    (site, release)
+}
+
+#[test]
+fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
+    let (site, release) =
+        site_holding_the_third_page(&["Firstwick", "Secondford", "Thirdham", "Fourtown"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let mut child = bin()
@@ -451,34 +463,7 @@ fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
 /// document was stored: the store's documents answer for the rows it lost.
 #[test]
 fn a_killed_watch_refetches_no_stored_page() {
-    let release = Arc::new(AtomicBool::new(false));
-    let r = Arc::clone(&release);
-    let base: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
-    let b = Arc::clone(&base);
-    let site = Site::start(move |req, _| {
-        let url = |p: &str| format!("{}{p}", b.get().unwrap());
-        match req.path.as_str() {
-            "/feed.xml" => {
-                let items: Vec<(&str, Option<&str>, Option<String>)> = vec![
-                    ("k1", Some("/k/1"), None),
-                    ("k2", Some("/k/2"), None),
-                    ("k3", Some("/k/3"), None),
-                ];
-                Reply::new(200, "application/rss+xml", rss(&url, &items))
-            }
-            "/k/3" if !r.load(Ordering::SeqCst) => {
-                let mut reply = html(article("Thirdbury", None));
-                let r = Arc::clone(&r);
-                reply.hold = Some(Arc::new(move || r.load(Ordering::SeqCst)));
-                reply
-            }
-            "/k/1" => html(article("Firstbury", None)),
-            "/k/2" => html(article("Secondbury", None)),
-            "/k/3" => html(article("Thirdbury", None)),
-            _ => Reply::new(404, "text/plain", "not found"),
-        }
-    });
-    base.set(format!("http://{}", site.addr)).unwrap();
+    let (site, release) = site_holding_the_third_page(&["Firstbury", "Secondbury", "Thirdbury"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let mut child = bin()
@@ -492,7 +477,7 @@ fn a_killed_watch_refetches_no_stored_page() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // While /k/3 is held, the idle input lets the pipeline commit the first two pages.
+    // While /p/3 is held, the idle input lets the pipeline commit the first two pages.
     let stored = |db: &Path| -> usize {
         let o = bin().arg("--db").arg(db).arg("export").output().unwrap();
         String::from_utf8_lossy(&o.stdout)
@@ -500,7 +485,7 @@ fn a_killed_watch_refetches_no_stored_page() {
             .filter(|l| l.contains("\"type\":\"document\""))
             .count()
     };
-    while site.hits("/k/3") == 0 || stored(&db) < 2 {
+    while site.hits("/p/3") == 0 || stored(&db) < 2 {
         assert!(child.try_wait().unwrap().is_none(), "the watch ended early");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -511,8 +496,8 @@ fn a_killed_watch_refetches_no_stored_page() {
     let o = watch(&db, &["--once"], &[site.url("/feed.xml")]);
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
     assert_eq!(stored_ids(&db).len(), 3);
-    assert_eq!(site.hits("/k/1"), 1);
-    assert_eq!(site.hits("/k/2"), 1);
+    assert_eq!(site.hits("/p/1"), 1);
+    assert_eq!(site.hits("/p/2"), 1);
 }
 
 /// Whether a signal sent to process `pid` is still pending for it (Linux: `ShdPnd` in
