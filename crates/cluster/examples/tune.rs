@@ -7,8 +7,12 @@
 //! prints the spread of pairwise and BCubed F1 (with the file's order among them); `BATCH=N`
 //! (default 64, as the CLI) sets how many documents are put in `cluster::commit_order` at a
 //! time — `BATCH=1` keeps the arrival order, which measures how much the decisions themselves
-//! depend on it; `TUNE_SHOW=1` prints the errors (`TUNE_SHOW_SHUFFLES=1` those of each shuffle too); `TUNE_PAIRS=1` counts the wrong pair
-//! decisions by language pair (merged: apart in the gold; split: together in the gold); `TUNE_WHY=1` every decision's reason.
+//! depend on it; `TUNE_SHOW=1` prints the errors (`TUNE_SHOW_SHUFFLES=1` those of each shuffle
+//! too); `TUNE_PAIRS=1` counts the wrong pair decisions by language pair (merged: apart in the
+//! gold; split: together in the gold); `TUNE_WHY=1` every decision's reason; `TUNE_PRIOR=DIR`
+//! puts the documents of set DIR (unscored) in the store before each set's, to measure a set
+//! inside a larger store, where names are rarer (the guards of a new signal should hold there
+//! too, not only in a fresh store of a few dozen events).
 //!
 //! A set with `pairs.json` and no `labels.json` (semeval22-dev) is scored by pairs on its tuning
 //! and checking halves (`tune/pairs.rs`), next to the cosine baseline; `TUNE_PAIRS=1` prints
@@ -126,6 +130,9 @@ fn main() {
         }
     }
     let mut encoder = None;
+    if let Some(dir) = std::env::var_os("TUNE_PRIOR") {
+        let _ = PRIOR.set(load(Path::new(&dir), &mut encoder));
+    }
     // Sets scored by pairs (`pairs.json`, SemEval-2022 Task 8) rather than by labels.
     let pair_sets: Vec<(String, Vec<Doc>, Vec<Pair>)> = dirs
         .iter()
@@ -228,11 +235,14 @@ fn main() {
     }
 }
 
+/// The documents of `TUNE_PRIOR`, put in the store before each set's.
+static PRIOR: std::sync::OnceLock<Vec<Doc>> = std::sync::OnceLock::new();
+
 fn run<'a>(p: cluster::Params, docs: impl Iterator<Item = &'a Doc>) -> HashMap<String, String> {
     let mut c = cluster::Clusterer::new(p);
     let mut pred = HashMap::new();
     // As the pipeline does: batches of BATCH documents, each in `cluster::commit_order`.
-    let docs: Vec<&Doc> = docs.collect();
+    let docs: Vec<&Doc> = PRIOR.get().into_iter().flatten().chain(docs).collect();
     let batch: usize = std::env::var("BATCH")
         .ok()
         .and_then(|s| s.parse().ok())

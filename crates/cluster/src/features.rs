@@ -175,98 +175,10 @@ struct DayInfo {
     range: Option<(Day, Day)>,
 }
 
-/// Capitalised words that start no sentence or are part of a capitalised run (with the
-/// calendar words of [`lang::calendar`]).
-const STOP: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "in",
-    "on",
-    "at",
-    "of",
-    "and",
-    "or",
-    "but",
-    "for",
-    "to",
-    "with",
-    "by",
-    "from",
-    "as",
-    "is",
-    "was",
-    "are",
-    "were",
-    "it",
-    "its",
-    "this",
-    "that",
-    "these",
-    "those",
-    "he",
-    "she",
-    "they",
-    "we",
-    "i",
-    "you",
-    "his",
-    "her",
-    "their",
-    "our",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "after",
-    "before",
-    "when",
-    "while",
-    "if",
-    "there",
-    "here",
-    "what",
-    "who",
-    "why",
-    "how",
-    "some",
-    "many",
-    "more",
-    "most",
-    "one",
-    "two",
-    "new",
-    "last",
-    "first",
-    "photo",
-    "video",
-    "read",
-    "also",
-    "said",
-    "says",
-    "according",
-    "but",
-    "not",
-    "no",
-    "yes",
-    "all",
-    "we",
-    "us",
-    "my",
-    "в",
-    "и",
-    "на",
-    "по",
-    "с",
-    "не",
-    "что",
-    "это",
-    "как",
-];
-
-/// Lowercase words that are no names in the languages of one article: [`STOP`], the English
-/// calendar, and each language pack's stopwords, month and weekday names (a German article's
-/// "Ein", "Die", "Montag" start sentences and clauses with a capital but name nothing).
+/// Lowercase words that are no names in the languages of one article: each language pack's
+/// stopwords, titles, month and weekday names and `names.not` words (a German article's "Ein",
+/// "Die", "Montag", an English one's "The", "Mr", "Photo" start sentences and clauses, or
+/// stand before a name, with a capital but name nothing). A language without a pack has none.
 struct NotNames {
     packs: Vec<Arc<HashSet<String>>>,
     /// One of the languages capitalises every noun (its pack says `names.capitalised-nouns:
@@ -302,14 +214,12 @@ impl NotNames {
     }
 
     fn contains(&self, w: &str) -> bool {
-        STOP.contains(&w)
-            || lang::calendar::is_weekday_en(w)
-            || lang::calendar::is_month_en(w)
-            || self.packs.iter().any(|s| s.contains(w))
+        self.packs.iter().any(|s| s.contains(w))
     }
 }
 
-/// A pack's stopwords, month forms and weekday names (lowercase), built once per language.
+/// A pack's stopwords, titles, `names.not` words, month forms and weekday names (lowercase),
+/// built once per language.
 fn pack_not_names(l: lang::Lang) -> Arc<HashSet<String>> {
     static BUILT: LazyLock<RwLock<HashMap<String, Arc<HashSet<String>>>>> =
         LazyLock::new(Default::default);
@@ -318,7 +228,15 @@ fn pack_not_names(l: lang::Lang) -> Arc<HashSet<String>> {
     }
     let mut set = HashSet::new();
     if let Some(p) = l.pack() {
-        set.extend(p.items("stopword").iter().map(|w| w.to_lowercase()));
+        for key in [
+            "stopword",
+            "title",
+            "title.female",
+            "title.male",
+            "names.not",
+        ] {
+            set.extend(p.items(key).iter().map(|w| w.to_lowercase()));
+        }
         set.extend(p.month_forms().map(|(f, _)| f.to_string()));
         for n in 1..=7 {
             set.extend(p.weekday_names(n).iter().map(|w| w.to_lowercase()));
@@ -390,13 +308,10 @@ fn collect_names(text: &str, stop: &NotNames, out: &mut BTreeMap<String, u32>) {
     flush(&mut run, run_len);
 }
 
-/// Sentence-initial words that are capitalised for grammar, not because they are names.
+/// Sentence-initial words that are capitalised for grammar, not because they are names: short
+/// ones (longer openers are the packs' stopwords).
 fn is_common_opener(w: &str) -> bool {
     w.len() <= 3
-        || matches!(
-            w,
-            "however" | "meanwhile" | "although" | "since" | "during" | "under" | "until"
-        )
 }
 
 /// Figures: digit runs with their decimal part, thousands separators dropped. One-digit
@@ -596,6 +511,38 @@ mod tests {
         assert_eq!(de, ["cdu", "heiko", "maas"]);
         let en = names_in("en", "The talks in Berlin ended on Monday, officials said.");
         assert_eq!(en, ["berlin"]);
+    }
+
+    /// Words that name nothing come from the article's own pack (stopwords, titles,
+    /// `names.not`), never from another language's: a language without a pack keeps every
+    /// capitalised word that starts no sentence.
+    #[test]
+    fn not_names_come_from_the_article_language_pack() {
+        let en = names_in(
+            "en",
+            "Photo: Reuters. Dr Jane Smith met the Minister on Monday. However, Smith left.",
+        );
+        assert_eq!(en, ["jane", "minister", "reuters", "smith"]);
+        let es = names_in(
+            "es",
+            "El ministro habló con Pedro Sánchez. Según Sánchez, Durante el lunes.",
+        );
+        assert_eq!(es, ["pedro", "sánchez"]);
+        // Swedish has no pack here: the English stopword and weekday are not dropped for it.
+        let sv = names_in(
+            "sv",
+            "Statsministern Kristersson talade om The Monday i Stockholm.",
+        );
+        assert_eq!(
+            sv,
+            [
+                "kristersson",
+                "monday",
+                "statsministern",
+                "stockholm",
+                "the"
+            ]
+        );
     }
 
     #[test]

@@ -225,6 +225,7 @@ const EXACT_KEYS: &[&str] = &[
     "stopword",
     "stemmer",
     "names.capitalised-nouns",
+    "names.not",
     "analyser.script",
     "analyser.bigram",
     "analyser.segmenter",

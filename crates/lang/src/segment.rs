@@ -87,12 +87,15 @@ fn labels(found: &[Detection], paragraphs: &[&str], converters: &Converters) -> 
     // Weak paragraphs join the segment before them; leading ones the first segment. A switch
     // between two languages of one script (en → fr) needs a long paragraph: short ones are more
     // often misread than really in another language.
+    // The page starts in the language of its first long paragraph; without one, in the
+    // language with the most weight among the strong paragraphs (a short first line is more
+    // often misread, Portuguese as Spanish, than the rest of the page).
     let first = strong
         .iter()
         .zip(found)
         .find_map(|(s, d)| s.as_ref().filter(|_| d.weight >= SAME_SCRIPT_SWITCH))
-        .or_else(|| strong.iter().flatten().next())
         .cloned()
+        .or_else(|| heaviest(&strong, found))
         .unwrap_or_else(|| "und".into());
     let mut current = first;
     strong
@@ -110,6 +113,24 @@ fn labels(found: &[Detection], paragraphs: &[&str], converters: &Converters) -> 
             current.clone()
         })
         .collect()
+}
+
+/// The language with the most weight among the strong paragraphs (the first of equals).
+fn heaviest(strong: &[Option<String>], found: &[Detection]) -> Option<String> {
+    let mut totals: Vec<(&str, usize)> = Vec::new();
+    for (s, d) in strong.iter().zip(found) {
+        let Some(lang) = s else { continue };
+        match totals.iter_mut().find(|(l, _)| l == lang) {
+            Some((_, w)) => *w += d.weight,
+            None => totals.push((lang, d.weight)),
+        }
+    }
+    // `max_by_key` keeps the last of equals: reverse so the first one wins.
+    totals
+        .into_iter()
+        .rev()
+        .max_by_key(|(_, w)| *w)
+        .map(|(l, _)| l.to_string())
 }
 
 /// Weight a paragraph needs to switch to another language of the same script.

@@ -111,6 +111,16 @@ fn bilingual_pages_give_two_segments_and_furniture_joins_its_neighbours() {
     );
     // Nothing strong: the page is judged as a whole.
     assert_eq!(langs(&["More and more", "cooperation"]), ["en"]);
+    // No paragraph long enough to switch languages of one script: the page starts in the
+    // language with the most weight, not in that of its first short line.
+    let es = "El alcalde inauguró el nuevo puente del río este martes por la mañana.";
+    let pt = [
+        "O presidente da câmara anunciou que a ponte vai abrir ao trânsito na próxima semana.",
+        "Os moradores do bairro esperavam pela obra há mais de dez anos, disseram os vizinhos.",
+        "A empresa responsável pela construção não quis comentar o atraso das últimas fases.",
+    ];
+    assert_eq!(lang::detect(es), "es");
+    assert_eq!(langs(&[es, pt[0], pt[1], pt[2]]), ["pt"]);
     assert!(langs(&[]).is_empty());
     assert!(langs(&["", "  "]).is_empty());
 }
