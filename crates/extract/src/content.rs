@@ -626,8 +626,86 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             }
         }
     }
+    drop_teaser_cards(page, boiler, &mut out);
     first_of_listed_posts(page, &mut out);
     out
+}
+
+/// A teaser card holds at most this much (weighted) text: a linked headline and a summary of a
+/// sentence or two.
+const CARD_MAX: usize = 450;
+/// Cards of one kind side by side (same parent, tag and class) that make a list of teasers.
+const CARD_RUN: usize = 3;
+/// Cards may take at most this share of the selected text: a page that is a list of teasers
+/// (an index, a search result) keeps its list.
+const CARD_SHARE: f64 = 0.4;
+
+/// Related-story teasers, "more from this author" lists: a run of look-alike elements (same
+/// parent, tag and class), each a short card led by a linked line (its headline) with perhaps a
+/// summary, whose full sentences look like prose. Structure, not words: a card is short, holds a
+/// line that is mostly link, and has at least [`CARD_RUN`] - 1 siblings of its kind that are
+/// cards too. Their blocks leave the selection, unless they would take much of it.
+fn drop_teaser_cards(page: &Page, boiler: &[bool], out: &mut Vec<&Block>) {
+    if out.len() < CARD_RUN {
+        return;
+    }
+    let n = page.elems.len();
+    let mut text = vec![0usize; n];
+    let mut linked = vec![false; n];
+    // Only elements above selected blocks matter; blocks elsewhere add to their own ancestors
+    // but never make a selected block a card.
+    for b in page.blocks.iter().filter(|b| !boiler[b.elem]) {
+        let wl = weighted_len(&b.text);
+        let headline = b.link_chars * 10 >= b.chars * 6 && wl >= 15;
+        for a in page.ancestors(b.elem) {
+            if a == 0 || text[a] > CARD_MAX {
+                break;
+            }
+            text[a] += wl;
+            linked[a] |= headline;
+        }
+    }
+    // Table rows and cells are records of data, whatever their links (see [`data_rows`]).
+    let is_card = |i: usize| {
+        i != 0
+            && linked[i]
+            && text[i] <= CARD_MAX
+            && !matches!(
+                page.elems[i].tag.as_str(),
+                "tr" | "td" | "th" | "tbody" | "thead" | "table"
+            )
+    };
+    let mut kinds: std::collections::HashMap<(usize, &str, &str), usize> = Default::default();
+    for (i, e) in page.elems.iter().enumerate() {
+        if is_card(i) && !is_card(e.parent) {
+            *kinds
+                .entry((e.parent, e.tag.as_str(), e.class_id.as_str()))
+                .or_insert(0) += 1;
+        }
+    }
+    if !kinds.values().any(|&c| c >= CARD_RUN) {
+        return;
+    }
+    // In a card of a run: the flag passes down (a parent comes before its children).
+    let mut in_run = vec![false; n];
+    for (i, e) in page.elems.iter().enumerate().skip(1) {
+        in_run[i] = in_run[e.parent]
+            || (is_card(i)
+                && !is_card(e.parent)
+                && kinds
+                    .get(&(e.parent, e.tag.as_str(), e.class_id.as_str()))
+                    .is_some_and(|&c| c >= CARD_RUN));
+    }
+    let total: usize = out.iter().map(|b| weighted_len(&b.text)).sum();
+    let cards: usize = out
+        .iter()
+        .filter(|b| in_run[b.elem])
+        .map(|b| weighted_len(&b.text))
+        .sum();
+    if cards == 0 || cards as f64 > total as f64 * CARD_SHARE {
+        return;
+    }
+    out.retain(|b| !in_run[b.elem]);
 }
 
 /// A line that is only a date (and a time): a post's date stamp.

@@ -1,0 +1,96 @@
+//! Precision on page furniture that reads like prose (issue 22): related-story teasers and
+//! "more from this author" lists laid out as look-alike cards, next to an article body whose own
+//! lists must stay. The pages are written here, made up for the test.
+
+use model::{Content, RawDocument, RawMeta};
+
+fn extract_html(html: &str) -> String {
+    let raw = RawDocument {
+        id: "t".to_string(),
+        source: "t".to_string(),
+        content: Content::Html(html.to_string()),
+        meta: RawMeta::default(),
+        encoding: "UTF-8".to_string(),
+    };
+    extract::extract(&raw).paragraphs.join("\n")
+}
+
+const BODY: &str = "<p>The river authority opened the new flood gates on Tuesday morning, \
+    after three years of building work and a long argument about who would pay for it.</p>\
+    <p>Engineers said the gates can hold back a surge two metres higher than the one that \
+    flooded the lower town in the winter of the great storm, when hundreds left their homes.</p>\
+    <p>Residents who gathered on the embankment to watch the first test were relieved, though \
+    some said the work had taken far longer than they had been promised at the start.</p>\
+    <p>The authority expects to run a full test again in the spring, before the wet season, \
+    and will publish the results of both tests on its public notice board in the town hall.</p>\
+    <p>The cost of the scheme rose twice while it was being built, first when the foundations \
+    had to go deeper than planned and again when the price of steel climbed over the summer.</p>\
+    <p>A smaller set of gates upstream is planned for the next decade, the authority said, if \
+    the money can be found and the landowners along the bank agree to the route of the works.</p>\
+    <p>Until then the lower town will rely on the new gates and on the pumps installed last \
+    year, which the council says have already kept two smaller floods out of the streets.</p>";
+
+fn card(i: usize) -> String {
+    format!(
+        "<div class=\"c-card\"><h3><a href=\"/story/{i}\">Story number {i} about something \
+         else entirely</a></h3><p>A summary sentence of story {i} that is written as a full \
+         sentence and so reads like prose to a naive extractor.</p></div>"
+    )
+}
+
+#[test]
+fn teaser_cards_after_the_body_are_dropped() {
+    let cards: String = (1..=4).map(card).collect();
+    let html = format!(
+        "<html><body><div class=\"layout\"><h1>Flood gates open</h1>{BODY}\
+         <div class=\"c-list\">{cards}</div></div></body></html>"
+    );
+    let text = extract_html(&html);
+    assert!(text.contains("The river authority opened"), "{text}");
+    assert!(text.contains("will publish the results"), "{text}");
+    assert!(
+        !text.contains("A summary sentence of story"),
+        "teasers kept: {text}"
+    );
+}
+
+#[test]
+fn two_cards_are_not_a_list_of_teasers() {
+    // Below the run length: two look-alike boxes may be the article's own asides.
+    let cards: String = (1..=2).map(card).collect();
+    let html = format!(
+        "<html><body><div class=\"layout\"><h1>Flood gates open</h1>{BODY}\
+         <div class=\"c-list\">{cards}</div></div></body></html>"
+    );
+    let text = extract_html(&html);
+    assert!(text.contains("A summary sentence of story 1"), "{text}");
+}
+
+#[test]
+fn a_data_table_with_linked_cells_stays() {
+    // Rows of a table with a linked name in each are records, not teaser cards.
+    let rows: String = (1..=5)
+        .map(|i| {
+            format!("<tr><td>200{i}</td><td><a href=\"/p/{i}\">Programme {i}</a></td><td>Channel {i}</td></tr>")
+        })
+        .collect();
+    let html = format!(
+        "<html><body><div class=\"layout\"><h1>Flood gates open</h1>{BODY}\
+         <table>{rows}</table></div></body></html>"
+    );
+    let text = extract_html(&html);
+    assert!(text.contains("Programme 3"), "{text}");
+}
+
+#[test]
+fn a_page_that_is_a_list_of_teasers_keeps_them() {
+    // An index page: the cards are most of the text, so they are the content.
+    let cards: String = (1..=6).map(card).collect();
+    let html = format!(
+        "<html><body><div class=\"layout\"><h1>Latest</h1><p>Short intro to the latest \
+         stories from our newsroom this week.</p><div class=\"c-list\">{cards}</div></div>\
+         </body></html>"
+    );
+    let text = extract_html(&html);
+    assert!(text.contains("A summary sentence of story 2"), "{text}");
+}
