@@ -627,6 +627,7 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
         }
     }
     drop_teaser_cards(page, boiler, &mut out);
+    drop_linked_headings(&mut out);
     first_of_listed_posts(page, &mut out);
     out
 }
@@ -707,6 +708,26 @@ fn drop_teaser_cards(page: &Page, boiler: &[bool], out: &mut Vec<&Block>) {
     }
     out.retain(|b| !in_run[b.elem]);
 }
+
+/// A heading that is mostly one link, once the body has begun, is the headline of another page
+/// (a teaser, "most read", "next story"), not a section of this one. Before the body it stays:
+/// blogs link a post's own title to its address.
+fn drop_linked_headings(out: &mut Vec<&Block>) {
+    let Some(body) = out
+        .iter()
+        .position(|b| b.heading == 0 && weighted_len(&b.text) >= LINKED_HEADING_BODY)
+    else {
+        return;
+    };
+    let mut i = 0;
+    out.retain(|b| {
+        i += 1;
+        i <= body + 1 || b.heading < 2 || b.link_chars * 10 <= b.chars * 6
+    });
+}
+
+/// A paragraph this long (weighted) means the body has begun.
+const LINKED_HEADING_BODY: usize = 60;
 
 /// A line that is only a date (and a time): a post's date stamp.
 fn is_date_stamp(text: &str) -> Option<i64> {

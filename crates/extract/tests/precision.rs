@@ -94,3 +94,23 @@ fn a_page_that_is_a_list_of_teasers_keeps_them() {
     let text = extract_html(&html);
     assert!(text.contains("A summary sentence of story 2"), "{text}");
 }
+
+#[test]
+fn linked_headings_after_the_body_are_dropped_a_linked_title_before_it_stays() {
+    // A blog links the post's own title; a box further down links another story's headline.
+    let html = format!(
+        "<html><body><div class=\"post\"><h2><a href=\"/flood-gates\">Flood gates open on the \
+         river at last</a></h2>{BODY}<h3><a href=\"/other\">Council approves the new bus \
+         station after long delay</a></h3><p>Posted in Local.</p></div></body></html>"
+    );
+    let text = extract_html(&html);
+    assert!(
+        text.contains("Flood gates open on the river at last"),
+        "{text}"
+    );
+    assert!(text.contains("The river authority opened"), "{text}");
+    assert!(
+        !text.contains("Council approves the new bus station"),
+        "linked headline of another story kept: {text}"
+    );
+}
