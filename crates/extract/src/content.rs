@@ -626,7 +626,7 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             }
         }
     }
-    drop_teaser_cards(page, boiler, &mut out);
+    drop_cards_and_captions(page, boiler, &mut out);
     drop_linked_headings(&mut out);
     first_of_listed_posts(page, &mut out);
     out
@@ -635,6 +635,14 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
 /// A teaser card holds at most this much (weighted) text: a linked headline and a summary of a
 /// sentence or two.
 const CARD_MAX: usize = 450;
+/// A box holding a picture and at most this much (weighted) text is the picture's caption.
+const CAPTION_MAX: usize = 250;
+/// A `<p>` next to a picture is a caption only when this short (a credit line); a longer one is
+/// a paragraph illustrated (a lead under the picture, a recipe step).
+const CAPTION_PARAGRAPH: usize = 80;
+/// Captions may take at most this share of the selected text: where pictures with short text
+/// are the content (recipe steps, a slideshow, a gallery), they stay.
+const CAPTION_SHARE: f64 = 0.15;
 /// Cards of one kind side by side (same parent, tag and class) that make a list of teasers.
 const CARD_RUN: usize = 3;
 /// Cards may take at most this share of the selected text: a page that is a list of teasers
@@ -646,7 +654,11 @@ const CARD_SHARE: f64 = 0.4;
 /// summary, whose full sentences look like prose. Structure, not words: a card is short, holds a
 /// line that is mostly link, and has at least [`CARD_RUN`] - 1 siblings of its kind that are
 /// cards too. Their blocks leave the selection, unless they would take much of it.
-fn drop_teaser_cards(page: &Page, boiler: &[bool], out: &mut Vec<&Block>) {
+///
+/// Pictures' captions and credits go first: a short box that holds a picture (an `<img>` at
+/// most two levels below it) and at most [`CAPTION_MAX`] of text, unless such captions are a
+/// good share of the text (a how-to's steps) or sit in a table (a flag beside a name).
+fn drop_cards_and_captions(page: &Page, boiler: &[bool], out: &mut Vec<&Block>) {
     if out.len() < CARD_RUN {
         return;
     }
@@ -666,16 +678,27 @@ fn drop_teaser_cards(page: &Page, boiler: &[bool], out: &mut Vec<&Block>) {
             linked[a] |= headline;
         }
     }
-    // Table rows and cells are records of data, whatever their links (see [`data_rows`]).
-    let is_card = |i: usize| {
-        i != 0
-            && linked[i]
-            && text[i] <= CARD_MAX
-            && !matches!(
-                page.elems[i].tag.as_str(),
-                "tr" | "td" | "th" | "tbody" | "thead" | "table"
-            )
+    // Pictures: an element with an `<img>` within two levels below it.
+    let mut picture = vec![false; n];
+    for (i, e) in page.elems.iter().enumerate() {
+        if e.picture {
+            picture[i] = true;
+            picture[e.parent] = true;
+            picture[page.elems[e.parent].parent] = true;
+        }
+    }
+    // A picture's caption or credit: a short box (at most two levels up from the text) that
+    // holds the picture and little text.
+    let caption_box = |i: usize| i != 0 && picture[i] && text[i] <= CAPTION_MAX;
+    // Table rows and cells are records of data, whatever their links or pictures (a flag in a
+    // cell; see [`data_rows`]).
+    let table_part = |i: usize| {
+        matches!(
+            page.elems[i].tag.as_str(),
+            "tr" | "td" | "th" | "tbody" | "thead" | "table"
+        )
     };
+    let is_card = |i: usize| i != 0 && linked[i] && text[i] <= CARD_MAX && !table_part(i);
     let mut kinds: std::collections::HashMap<(usize, &str, &str), usize> = Default::default();
     for (i, e) in page.elems.iter().enumerate() {
         if is_card(i) && !is_card(e.parent) {
@@ -683,6 +706,29 @@ fn drop_teaser_cards(page: &Page, boiler: &[bool], out: &mut Vec<&Block>) {
                 .entry((e.parent, e.tag.as_str(), e.class_id.as_str()))
                 .or_insert(0) += 1;
         }
+    }
+    let captions: Vec<bool> = out
+        .iter()
+        .map(|b| {
+            b.heading == 0
+                && (page.elems[b.elem].tag != "p" || weighted_len(&b.text) <= CAPTION_PARAGRAPH)
+                && page.ancestors(b.elem).take(3).any(&caption_box)
+                && !page.ancestors(b.elem).take(3).any(&table_part)
+        })
+        .collect();
+    let caption_text: usize = out
+        .iter()
+        .zip(&captions)
+        .filter(|(_, &c)| c)
+        .map(|(b, _)| weighted_len(&b.text))
+        .sum();
+    let selected_text: usize = out.iter().map(|b| weighted_len(&b.text)).sum();
+    if caption_text > 0 && (caption_text as f64) <= selected_text as f64 * CAPTION_SHARE {
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !captions[k - 1]
+        });
     }
     if !kinds.values().any(|&c| c >= CARD_RUN) {
         return;

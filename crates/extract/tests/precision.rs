@@ -114,3 +114,40 @@ fn linked_headings_after_the_body_are_dropped_a_linked_title_before_it_stays() {
         "linked headline of another story kept: {text}"
     );
 }
+
+#[test]
+fn a_picture_caption_and_credit_leave_a_long_illustrated_paragraph_stays() {
+    let html = format!(
+        "<html><body><article><h1>Flood gates open</h1>{BODY}\
+         <div class=\"pic\"><img src=\"gates.jpg\"><div class=\"d\">The new gates seen from \
+         the north bank.</div></div>\
+         <p><img src=\"x.png\">Officials also confirmed that the pumping station at the mouth \
+         of the river will stay open through the winter, so that the lower town keeps a second \
+         line of defence while the gates are tested again.</p></article></body></html>"
+    );
+    let text = extract_html(&html);
+    assert!(
+        !text.contains("seen from the north bank"),
+        "caption kept: {text}"
+    );
+    assert!(text.contains("pumping station at the mouth"), "{text}");
+}
+
+#[test]
+fn pictures_with_short_text_that_are_the_content_stay() {
+    // Steps of a how-to, each a picture and a line: captions would be most of the text.
+    let steps: String = (1..=6)
+        .map(|i| {
+            format!(
+                "<div class=\"step\"><img src=\"{i}.jpg\"><div>Step {i}: fold the \
+             paper once more along the marked line.</div></div>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><article><h1>Paper boat</h1><p>How to fold a paper boat that floats, in \
+         six easy steps for children and grown-ups alike.</p>{steps}</article></body></html>"
+    );
+    let text = extract_html(&html);
+    assert!(text.contains("Step 4: fold the paper"), "{text}");
+}
