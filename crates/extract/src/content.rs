@@ -644,7 +644,7 @@ const CAPTION_PARAGRAPH: usize = 80;
 /// are the content (recipe steps, a slideshow, a gallery), they stay.
 const CAPTION_SHARE: f64 = 0.15;
 /// Cards of one kind side by side (same parent, tag and class) that make a list of teasers.
-const CARD_RUN: usize = 3;
+const CARD_RUN: usize = 2;
 /// Cards may take at most this share of the selected text: a page that is a list of teasers
 /// (an index, a search result) keeps its list.
 const CARD_SHARE: f64 = 0.4;
