@@ -626,9 +626,154 @@ fn select_blocks(page: &Page) -> Vec<&Block> {
             }
         }
     }
+    drop_cards_and_captions(page, boiler, &mut out);
+    drop_linked_headings(&mut out);
     first_of_listed_posts(page, &mut out);
     out
 }
+
+/// A teaser card holds at most this much (weighted) text: a linked headline and a summary of a
+/// sentence or two.
+const CARD_MAX: usize = 450;
+/// A box holding a picture and at most this much (weighted) text is the picture's caption.
+const CAPTION_MAX: usize = 250;
+/// A `<p>` next to a picture is a caption only when this short (a credit line); a longer one is
+/// a paragraph illustrated (a lead under the picture, a recipe step).
+const CAPTION_PARAGRAPH: usize = 80;
+/// Captions may take at most this share of the selected text: where pictures with short text
+/// are the content (recipe steps, a slideshow, a gallery), they stay.
+const CAPTION_SHARE: f64 = 0.15;
+/// Cards of one kind side by side (same parent, tag and class) that make a list of teasers.
+const CARD_RUN: usize = 2;
+/// Cards may take at most this share of the selected text: a page that is a list of teasers
+/// (an index, a search result) keeps its list.
+const CARD_SHARE: f64 = 0.4;
+
+/// Related-story teasers, "more from this author" lists: a run of look-alike elements (same
+/// parent, tag and class), each a short card led by a linked line (its headline) with perhaps a
+/// summary, whose full sentences look like prose. Structure, not words: a card is short, holds a
+/// line that is mostly link, and has at least [`CARD_RUN`] - 1 siblings of its kind that are
+/// cards too. Their blocks leave the selection, unless they would take much of it.
+///
+/// Pictures' captions and credits go first: a short box that holds a picture (an `<img>` at
+/// most two levels below it) and at most [`CAPTION_MAX`] of text, unless such captions are a
+/// good share of the text (a how-to's steps) or sit in a table (a flag beside a name).
+fn drop_cards_and_captions(page: &Page, boiler: &[bool], out: &mut Vec<&Block>) {
+    if out.len() < CARD_RUN {
+        return;
+    }
+    let n = page.elems.len();
+    let mut text = vec![0usize; n];
+    let mut linked = vec![false; n];
+    // Only elements above selected blocks matter; blocks elsewhere add to their own ancestors
+    // but never make a selected block a card.
+    for b in page.blocks.iter().filter(|b| !boiler[b.elem]) {
+        let wl = weighted_len(&b.text);
+        let headline = b.link_chars * 10 >= b.chars * 6 && wl >= 15;
+        for a in page.ancestors(b.elem) {
+            if a == 0 || text[a] > CARD_MAX {
+                break;
+            }
+            text[a] += wl;
+            linked[a] |= headline;
+        }
+    }
+    // Pictures: an element with an `<img>` within two levels below it.
+    let mut picture = vec![false; n];
+    for (i, e) in page.elems.iter().enumerate() {
+        if e.picture {
+            picture[i] = true;
+            picture[e.parent] = true;
+            picture[page.elems[e.parent].parent] = true;
+        }
+    }
+    // A picture's caption or credit: a short box (at most two levels up from the text) that
+    // holds the picture and little text.
+    let caption_box = |i: usize| i != 0 && picture[i] && text[i] <= CAPTION_MAX;
+    // Table rows and cells are records of data, whatever their links or pictures (a flag in a
+    // cell; see [`data_rows`]).
+    let table_part = |i: usize| {
+        matches!(
+            page.elems[i].tag.as_str(),
+            "tr" | "td" | "th" | "tbody" | "thead" | "table"
+        )
+    };
+    let is_card = |i: usize| i != 0 && linked[i] && text[i] <= CARD_MAX && !table_part(i);
+    let mut kinds: std::collections::HashMap<(usize, &str, &str), usize> = Default::default();
+    for (i, e) in page.elems.iter().enumerate() {
+        if is_card(i) && !is_card(e.parent) {
+            *kinds
+                .entry((e.parent, e.tag.as_str(), e.class_id.as_str()))
+                .or_insert(0) += 1;
+        }
+    }
+    let captions: Vec<bool> = out
+        .iter()
+        .map(|b| {
+            b.heading == 0
+                && (page.elems[b.elem].tag != "p" || weighted_len(&b.text) <= CAPTION_PARAGRAPH)
+                && page.ancestors(b.elem).take(3).any(&caption_box)
+                && !page.ancestors(b.elem).take(3).any(&table_part)
+        })
+        .collect();
+    let caption_text: usize = out
+        .iter()
+        .zip(&captions)
+        .filter(|(_, &c)| c)
+        .map(|(b, _)| weighted_len(&b.text))
+        .sum();
+    let selected_text: usize = out.iter().map(|b| weighted_len(&b.text)).sum();
+    if caption_text > 0 && (caption_text as f64) <= selected_text as f64 * CAPTION_SHARE {
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !captions[k - 1]
+        });
+    }
+    if !kinds.values().any(|&c| c >= CARD_RUN) {
+        return;
+    }
+    // In a card of a run: the flag passes down (a parent comes before its children).
+    let mut in_run = vec![false; n];
+    for (i, e) in page.elems.iter().enumerate().skip(1) {
+        in_run[i] = in_run[e.parent]
+            || (is_card(i)
+                && !is_card(e.parent)
+                && kinds
+                    .get(&(e.parent, e.tag.as_str(), e.class_id.as_str()))
+                    .is_some_and(|&c| c >= CARD_RUN));
+    }
+    let total: usize = out.iter().map(|b| weighted_len(&b.text)).sum();
+    let cards: usize = out
+        .iter()
+        .filter(|b| in_run[b.elem])
+        .map(|b| weighted_len(&b.text))
+        .sum();
+    if cards == 0 || cards as f64 > total as f64 * CARD_SHARE {
+        return;
+    }
+    out.retain(|b| !in_run[b.elem]);
+}
+
+/// A heading that is mostly one link, once the body has begun, is the headline of another page
+/// (a teaser, "most read", "next story"), not a section of this one. Before the body it stays:
+/// blogs link a post's own title to its address.
+fn drop_linked_headings(out: &mut Vec<&Block>) {
+    let Some(body) = out
+        .iter()
+        .position(|b| b.heading == 0 && weighted_len(&b.text) >= LINKED_HEADING_BODY)
+    else {
+        return;
+    };
+    let mut i = 0;
+    out.retain(|b| {
+        i += 1;
+        i <= body + 1 || b.heading < 2 || b.link_chars * 10 <= b.chars * 6
+    });
+}
+
+/// A paragraph this long (weighted) means the body has begun.
+const LINKED_HEADING_BODY: usize = 60;
 
 /// A line that is only a date (and a time): a post's date stamp.
 fn is_date_stamp(text: &str) -> Option<i64> {

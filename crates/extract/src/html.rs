@@ -24,6 +24,8 @@ pub struct Elem {
     pub hidden: bool,
     /// An inline element whose text the reader leaves out (see [`is_control_inline`]).
     pub muted: bool,
+    /// An `<img>` sits directly in this element.
+    pub picture: bool,
 }
 
 /// A run of text inside one block-level element, in document order.
@@ -415,6 +417,7 @@ impl Reader {
             role,
             hidden,
             muted,
+            picture: false,
         });
         if muted {
             self.mute_depth += 1;
@@ -528,6 +531,7 @@ pub fn read(html: &str) -> Page {
         role: String::new(),
         hidden: false,
         muted: false,
+        picture: false,
     });
     r.stack.push(0);
 
@@ -662,6 +666,9 @@ fn start_tag(r: &mut Reader, tag: &str, attr_text: &str) {
             return;
         }
         "img" => {
+            if let Some(&top) = r.stack.last() {
+                r.page.elems[top].picture = true;
+            }
             return;
         }
         "html" | "body" if r.stack.iter().any(|&e| r.page.elems[e].tag == tag) => {
