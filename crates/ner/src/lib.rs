@@ -22,7 +22,7 @@ mod strings;
 mod tokenize;
 mod zh;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 pub use ru::RuNer;
@@ -110,18 +110,19 @@ pub struct Ner {
     zh: Slot<ZhNer>,
 }
 
-/// One model: loaded, or loaded on first use from a package directory.
+/// One model: loaded, or loaded on first use from the asset cache (its derived copy, else its
+/// package).
 struct Slot<T> {
     cell: Arc<OnceLock<Result<Arc<T>, String>>>,
     /// Where to load it from on first use (`None`: absent unless given).
-    dir: Option<PathBuf>,
+    cache: Option<assets::Cache>,
 }
 
 impl<T> Clone for Slot<T> {
     fn clone(&self) -> Self {
         Slot {
             cell: self.cell.clone(),
-            dir: self.dir.clone(),
+            cache: self.cache.clone(),
         }
     }
 }
@@ -130,7 +131,7 @@ impl<T> Default for Slot<T> {
     fn default() -> Self {
         Slot {
             cell: Arc::new(OnceLock::new()),
-            dir: None,
+            cache: None,
         }
     }
 }
@@ -141,13 +142,13 @@ impl<T> Slot<T> {
         let _ = cell.set(model.map(Arc::new).ok_or_else(String::new));
         Slot {
             cell: Arc::new(cell),
-            dir: None,
+            cache: None,
         }
     }
 
-    fn get(&self, load: impl FnOnce(&Path) -> Result<T, NerError>) -> Option<&T> {
-        let loaded = self.cell.get_or_init(|| match &self.dir {
-            Some(dir) => load(dir).map(Arc::new).map_err(|e| e.to_string()),
+    fn get(&self, load: impl FnOnce(&assets::Cache) -> Result<T, NerError>) -> Option<&T> {
+        let loaded = self.cell.get_or_init(|| match &self.cache {
+            Some(cache) => load(cache).map(Arc::new).map_err(|e| e.to_string()),
             None => Err(String::new()),
         });
         loaded.as_deref().ok()
@@ -190,19 +191,20 @@ impl Ner {
     /// absent; [`Ner::errors`] names it.
     pub fn lazy(cache: &assets::Cache) -> (Ner, Vec<NerError>) {
         let mut errors = Vec::new();
-        let mut dir = |pkg: &assets::Package| {
+        let mut fetched = |pkg: &assets::Package| {
             cache
                 .package_dir(pkg)
+                .map(|_| cache.clone())
                 .map_err(|e| errors.push(NerError::from(e)))
                 .ok()
         };
         let ner = Ner {
             ru: Slot {
-                dir: dir(&NATASHA_PACKAGE),
+                cache: fetched(&NATASHA_PACKAGE),
                 ..Slot::default()
             },
             zh: Slot {
-                dir: dir(&JIAGU_PACKAGE),
+                cache: fetched(&JIAGU_PACKAGE),
                 ..Slot::default()
             },
         };
@@ -219,12 +221,12 @@ impl Ner {
 
     /// The Russian model, read now if it was not yet.
     pub fn ru(&self) -> Option<&RuNer> {
-        self.ru.get(RuNer::from_dir)
+        self.ru.get(RuNer::from_cache)
     }
 
     /// The Chinese model, read now if it was not yet.
     pub fn zh(&self) -> Option<&ZhNer> {
-        self.zh.get(ZhNer::from_dir)
+        self.zh.get(ZhNer::from_cache)
     }
 
     /// Why a model asked for could not be read.
