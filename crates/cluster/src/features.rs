@@ -78,7 +78,7 @@ impl Features {
             other => other,
         };
         let place_from_dateline = dateline_place.is_some();
-        let place = dateline_place.or_else(|| place_in(&lead));
+        let place = dateline_place.or_else(|| place_in(&lead, &stop));
         let total: usize = article.segments.iter().map(|s| s.text.len()).sum();
         let mut langs: Vec<String> = Vec::new();
         for s in &article.segments {
@@ -185,6 +185,16 @@ struct NotNames {
     /// yes`): there a capitalised word alone is a noun as often as a name, and only runs of
     /// capitalised words ("Heiko Maas") and short all-capital acronyms count as names.
     nouns_capitalised: bool,
+    /// What marks the place of an event in the lead, from the same packs.
+    places: Vec<Arc<PlaceWords>>,
+}
+
+/// A pack's words before the place of an event (`place.before`: "in") and the capitalised
+/// words after them that are no such place (`place.not`, month and weekday names), lowercase.
+#[derive(Default)]
+struct PlaceWords {
+    before: HashSet<String>,
+    not: HashSet<String>,
 }
 
 impl NotNames {
@@ -208,9 +218,22 @@ impl NotNames {
             })
         });
         NotNames {
-            packs: langs.into_iter().map(pack_not_names).collect(),
+            packs: langs.iter().copied().map(pack_not_names).collect(),
             nouns_capitalised,
+            places: langs.into_iter().map(pack_place_words).collect(),
         }
+    }
+
+    /// `word` introduces the place of an event in one of the languages.
+    fn before_place(&self, word: &str) -> bool {
+        let w = word.to_lowercase();
+        self.places.iter().any(|p| p.before.contains(&w))
+    }
+
+    /// A capitalised word after such a word that is no place of an event.
+    fn not_place(&self, word: &str) -> bool {
+        let w = word.to_lowercase();
+        self.places.iter().any(|p| p.not.contains(&w))
     }
 
     fn contains(&self, w: &str) -> bool {
@@ -247,6 +270,41 @@ fn pack_not_names(l: lang::Lang) -> Arc<HashSet<String>> {
         m.insert(l.code().to_string(), set.clone());
     }
     set
+}
+
+/// A pack's [`PlaceWords`], built once per language.
+fn pack_place_words(l: lang::Lang) -> Arc<PlaceWords> {
+    static BUILT: LazyLock<RwLock<HashMap<String, Arc<PlaceWords>>>> =
+        LazyLock::new(Default::default);
+    if let Some(s) = BUILT.read().ok().and_then(|m| m.get(l.code()).cloned()) {
+        return s;
+    }
+    let mut words = PlaceWords::default();
+    if let Some(p) = l.pack() {
+        words.before = p
+            .items("place.before")
+            .iter()
+            .map(|w| w.to_lowercase())
+            .collect();
+        words.not = p
+            .items("place.not")
+            .iter()
+            .map(|w| w.to_lowercase())
+            .collect();
+        words
+            .not
+            .extend(p.month_forms().map(|(f, _)| f.to_string()));
+        for n in 1..=7 {
+            words
+                .not
+                .extend(p.weekday_names(n).iter().map(|w| w.to_lowercase()));
+        }
+    }
+    let words = Arc::new(words);
+    if let Ok(mut m) = BUILT.write() {
+        m.insert(l.code().to_string(), words.clone());
+    }
+    words
 }
 
 /// Capitalised Latin and Cyrillic words (lowercased), Russian ones cut to a stem-like prefix.
@@ -385,62 +443,15 @@ fn title_case(s: &str) -> String {
     out
 }
 
-/// Words that follow "in" but are no place of an event.
-const NOT_PLACES: &[&str] = &[
-    "China",
-    "Russia",
-    "Chinese",
-    "Russian",
-    "The",
-    "English",
-    "A",
-    "An",
-    "This",
-    "That",
-    "His",
-    "Her",
-    "Their",
-    "Our",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "Europe",
-    "Asia",
-    "Africa",
-    "America",
-    "Addition",
-    "Particular",
-    "Total",
-    "Fact",
-    "Order",
-    "General",
-    "Recent",
-    "Response",
-];
-
-/// The place of the lead: the most repeated capitalised word after "in"/"at", when no dateline
-/// gave one. Country names are left out (a visit *to* a country happens in one of its cities).
-fn place_in(lead: &str) -> Option<String> {
+/// The place of the lead: the most repeated capitalised word after a word that introduces a
+/// place in the article's languages (`place.before` in their packs: "in"), when no dateline
+/// gave one. The packs' `place.not` words, month and weekday names are left out (so are
+/// countries where a pack lists them: a visit *to* a country happens in one of its cities).
+fn place_in(lead: &str, words_of: &NotNames) -> Option<String> {
     let mut counts: BTreeMap<&str, (u32, usize)> = BTreeMap::new();
     let words: Vec<&str> = lead.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
-        if !matches!(*w, "in" | "In") {
+        if !words_of.before_place(w) {
             continue;
         }
         let Some(next) = words.get(i + 1) else {
@@ -450,7 +461,7 @@ fn place_in(lead: &str) -> Option<String> {
         let ok = name.chars().next().is_some_and(|c| c.is_uppercase())
             && name.chars().skip(1).all(|c| c.is_lowercase())
             && name.chars().count() >= 3
-            && !NOT_PLACES.contains(&name);
+            && !words_of.not_place(name);
         if ok {
             let e = counts.entry(name).or_insert((0, i));
             e.0 += 1;
@@ -547,10 +558,18 @@ mod tests {
 
     #[test]
     fn place_after_in() {
-        assert_eq!(
-            place_in("Xi held talks with Putin, who is in China on a visit, at the Great Hall in Beijing on Thursday.")
-                .as_deref(),
-            Some("Beijing")
-        );
+        let lead = "Xi held talks with Putin, who is in China on a visit, at the Great Hall in \
+                    Beijing on Thursday. In Addition, in March, they met in Beijing again.";
+        let en = NotNames::of(&Article::default(), lead);
+        assert_eq!(place_in(lead, &en).as_deref(), Some("Beijing"));
+        // The words come from the article's packs: German months are no place, and a language
+        // whose pack has no `place.before` gets no place from its leads.
+        let de =
+            "Die Gespräche fanden im Januar in Berlin statt, in Januar nicht in Bonn, in Berlin.";
+        let de_words = NotNames::of(&Article::default(), de);
+        assert_eq!(place_in(de, &de_words).as_deref(), Some("Berlin"));
+        let es = "Las conversaciones fueron en Madrid, en Madrid y in Roma.";
+        let es_words = NotNames::of(&Article::default(), es);
+        assert_eq!(place_in(es, &es_words), None);
     }
 }

@@ -226,6 +226,8 @@ const EXACT_KEYS: &[&str] = &[
     "stemmer",
     "names.capitalised-nouns",
     "names.not",
+    "place.before",
+    "place.not",
     "analyser.script",
     "analyser.bigram",
     "analyser.segmenter",
