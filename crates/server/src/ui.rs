@@ -372,9 +372,16 @@ fn timeline_volume(
     );
     Ok(context! {
         chart => minijinja::Value::from_safe_string(chart), total => total, unit => unit,
-        first => first.to_string(), last => last.to_string(), zoomed => zoomed, out => out,
-        all => href(None, None),
+        first => first.to_string(), last => last.to_string(), zoomed => zoomed,
+        out => out.as_deref().map(safe_href), all => safe_href(&href(None, None)),
     })
+}
+
+/// A link built of percent-encoded parts (plain ASCII without quotes or angle brackets) as an
+/// attribute value: only its `&` needs escaping. (The template's own escaping would also
+/// write `/` as `&#x2f;`.)
+fn safe_href(href: &str) -> minijinja::Value {
+    minijinja::Value::from_safe_string(href.replace('&', "&amp;"))
 }
 
 /// The filter as a query string (without paging), for the pager links.
@@ -747,7 +754,7 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
                 .iter()
                 .map(|f| {
                     let on = chosen(current, &f.value);
-                    let href = link(&[(key, (!on).then_some(f.value.as_str()))]);
+                    let href = safe_href(&link(&[(key, (!on).then_some(f.value.as_str()))]));
                     context! { value => f.value, count => f.count, on => on, href => href }
                 })
                 .collect::<Vec<_>>()
@@ -760,11 +767,11 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
             .iter()
             .map(|d| {
                 let on = chosen(&filter.from, &d.from) && chosen(&filter.to, &d.to);
-                let href = if on {
+                let href = safe_href(&if on {
                     link(&[("from", None), ("to", None)])
                 } else {
                     link(&[("from", Some(&d.from)), ("to", Some(&d.to))])
-                };
+                });
                 context! { label => d.label, count => d.count, on => on, href => href }
             })
             .collect();
@@ -778,11 +785,11 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
         ));
         let next = (r.offset + r.limit < r.total).then_some(r.offset + r.limit);
         let prev = (r.offset > 0).then(|| r.offset.saturating_sub(r.limit));
-        let here = link(&[]);
+        let here = safe_href(&link(&[]));
         Ok(context! {
             q => query, groups => groups, languages => languages, outlets => outlets,
             dates => dates, dates_chart => dates_chart, filtered => !filter.is_empty(),
-            clear => link(&[("lang", None), ("outlet", None), ("from", None), ("to", None)]),
+            clear => safe_href(&link(&[("lang", None), ("outlet", None), ("from", None), ("to", None)])),
             here => here, next => next, prev => prev, filter => filter, r => r,
         })
     })
