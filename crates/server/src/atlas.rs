@@ -224,7 +224,7 @@ impl Atlas {
             .as_ref()
             .map_or(([1.0, 1.0], [0.0, 0.0]), |t| (t.scale, t.translate));
         let quantised = topo.transform.is_some();
-        // Each arc as projected points.
+        // Each arc as longitude, latitude.
         let arcs: Vec<Vec<(f64, f64)>> = topo
             .arcs
             .iter()
@@ -238,7 +238,7 @@ impl Atlas {
                         } else {
                             (x, y) = (p[0], p[1]);
                         }
-                        project(x * scale[0] + translate[0], y * scale[1] + translate[1])
+                        (x * scale[0] + translate[0], y * scale[1] + translate[1])
                     })
                     .collect()
             })
@@ -263,7 +263,23 @@ impl Atlas {
                 let skip = usize::from(!out.is_empty());
                 out.extend(points.into_iter().skip(skip));
             }
-            out
+            // A ring that crosses the date line is kept in one piece (longitudes past 180°
+            // continue eastwards) rather than drawn as a band across the world; then projected.
+            let mut shift = 0.0;
+            let mut prev: Option<f64> = None;
+            out.into_iter()
+                .map(|(lon, lat)| {
+                    if let Some(p) = prev {
+                        if lon - p > 180.0 {
+                            shift -= 360.0;
+                        } else if p - lon > 180.0 {
+                            shift += 360.0;
+                        }
+                    }
+                    prev = Some(lon);
+                    project(lon + shift, lat)
+                })
+                .collect()
         };
         // ISO 3166-1: numeric → alpha-2, and every name → alpha-2.
         #[derive(Deserialize)]
