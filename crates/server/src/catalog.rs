@@ -93,6 +93,10 @@ pub struct Catalog {
     summaries: Vec<EventSummary>,
     /// Each event's documents per day (days since 1970, UTC), oldest first.
     event_days: Vec<Vec<(i64, usize)>>,
+    /// Each event's first and last day (the last is the first when it has none).
+    event_span: Vec<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>,
+    /// [`Catalog::facets`].
+    menus: (Vec<String>, Vec<String>),
     event_index: HashMap<String, usize>,
     entities: Vec<Entity>,
     entity_index: HashMap<String, usize>,
@@ -216,7 +220,19 @@ impl Catalog {
                 passages.entry(e).or_default().push(p);
             }
         }
-        Ok(Catalog {
+        let event_span = summaries
+            .iter()
+            .map(|s| {
+                let start = s.start.as_deref().and_then(params::leading_day);
+                (
+                    start,
+                    s.end.as_deref().and_then(params::leading_day).or(start),
+                )
+            })
+            .collect();
+        let mut catalog = Catalog {
+            event_span,
+            menus: Default::default(),
             passages,
             documents: docs.len(),
             position,
@@ -234,7 +250,9 @@ impl Catalog {
             facts,
             claims,
             storylines,
-        })
+        };
+        catalog.menus = catalog.count_facets();
+        Ok(catalog)
     }
 
     pub fn event_count(&self) -> usize {
@@ -257,8 +275,13 @@ impl Catalog {
         self.event_index.get(id).map(|&i| &self.summaries[i])
     }
 
-    /// Outlets and languages seen over all documents, for filter menus.
+    /// Outlets and languages seen over all documents (the 50 with most documents each), for
+    /// filter menus; worked out once per catalog.
     pub fn facets(&self) -> (Vec<String>, Vec<String>) {
+        self.menus.clone()
+    }
+
+    fn count_facets(&self) -> (Vec<String>, Vec<String>) {
         let mut outlets: BTreeMap<String, usize> = BTreeMap::new();
         let mut langs: BTreeMap<String, usize> = BTreeMap::new();
         for d in &self.docs {
@@ -282,20 +305,27 @@ impl Catalog {
     /// unknown order, is a `bad_request`.
     pub fn events_page(&self, f: &EventFilter) -> Result<Page<EventSummary>, ApiError> {
         let oldest = params::one_of("order", f.order.as_deref(), &EVENT_ORDERS)? == Some("oldest");
-        let mut matching: Vec<&EventSummary> = self
-            .matching_events(f)?
-            .into_iter()
-            .map(|i| &self.summaries[i])
-            .collect();
+        let mut matching = self.matching_events(f)?;
         // Stable sorts: events starting the same day keep store order (reversed for newest).
-        let day = |s: &EventSummary| s.start.as_deref().and_then(params::leading_day);
+        let day = |i: usize| self.event_span[i].0;
         if oldest {
-            matching.sort_by_key(|s| (day(s).is_none(), day(s)));
+            matching.sort_by_key(|&i| (day(i).is_none(), day(i)));
         } else {
             matching.reverse();
-            matching.sort_by_key(|s| (day(s).is_none(), std::cmp::Reverse(day(s))));
+            matching.sort_by_key(|&i| (day(i).is_none(), std::cmp::Reverse(day(i))));
         }
-        Ok(page(matching.into_iter().cloned(), f.offset, f.limit))
+        // Only the page's events are copied.
+        let p = page(matching.into_iter(), f.offset, f.limit);
+        Ok(Page {
+            items: p
+                .items
+                .into_iter()
+                .map(|i| self.summaries[i].clone())
+                .collect(),
+            total: p.total,
+            offset: p.offset,
+            limit: p.limit,
+        })
     }
 
     /// The events `f` keeps (its order and paging aside), in store order.
@@ -322,9 +352,8 @@ impl Catalog {
             .iter()
             .zip(&self.events)
             .enumerate()
-            .filter(|(_, (s, e))| {
-                let start = s.start.as_deref().and_then(params::leading_day);
-                let end = s.end.as_deref().and_then(params::leading_day).or(start);
+            .filter(|(i, (s, e))| {
+                let (start, end) = self.event_span[*i];
                 from.is_none_or(|from| end.is_some_and(|d| d >= from))
                     && to.is_none_or(|to| start.is_some_and(|d| d <= to))
                     && lang.as_deref().is_none_or(|l| {

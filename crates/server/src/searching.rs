@@ -1,5 +1,5 @@
-//! A search as the API, the page and the CLI give it: the searcher's best-ranked hits (at most
-//! [`SEARCH_DEPTH`]), described from the catalog, filtered by language, outlet and publication
+//! A search as the API, the page and the CLI give it: the searcher's best-ranked hits (at least
+//! [`FACET_DEPTH`], as far as the page needs, at most [`SEARCH_DEPTH`]), described from the catalog, filtered by language, outlet and publication
 //! date, counted per value of each filter (the facets), and each hit's snippet cut where the
 //! query's words occur (the highlights).
 
@@ -20,6 +20,10 @@ pub const SEARCH_DEPTH: usize = 200;
 
 /// Longest query accepted, in characters.
 const MAX_QUERY_CHARS: usize = 500;
+
+/// Hits a search ranks at least, for its total and facets: ranking all [`SEARCH_DEPTH`] on
+/// every search would cost several times as much (the vector hits are read from the store).
+pub const FACET_DEPTH: usize = 50;
 
 /// Most values a facet lists.
 const FACET_VALUES: usize = 20;
@@ -81,9 +85,16 @@ pub fn search_results(
     let outlet = set(&filter.outlet);
     let limit = limit.clamp(1, 100);
     let offset = offset.min(SEARCH_DEPTH);
-    let mut r = searcher.search(store, q, SEARCH_DEPTH)?;
+    // Ranked: enough for the page, and at least FACET_DEPTH for the total and the facets; a
+    // filtered page reaches further down the ranking.
+    let depth = if filter.is_empty() {
+        (offset + limit).max(FACET_DEPTH).min(SEARCH_DEPTH)
+    } else {
+        ((offset + limit) * 4).max(FACET_DEPTH).min(SEARCH_DEPTH)
+    };
+    let mut r = searcher.search(store, q, depth)?;
     // The nearest documents placed next to the best hits may run past the depth.
-    r.hits.truncate(SEARCH_DEPTH);
+    r.hits.truncate(depth);
     let terms = highlight_terms(q, &r.translations);
 
     // Each hit with what the filters read of it.

@@ -351,7 +351,8 @@ pub struct SearchResults {
     pub offset: usize,
     /// Most hits a page gives.
     pub limit: usize,
-    /// Hits that pass the filters among the best-ranked ones (a search ranks at most 200).
+    /// Hits that pass the filters among the best-ranked ones: the best 50, or as many as the
+    /// page reaches (four times as many with filters), at most 200.
     pub total: usize,
     pub hits: Vec<SearchHit>,
     pub facets: SearchFacets,
