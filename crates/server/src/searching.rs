@@ -88,9 +88,9 @@ pub fn search_results(
     // Ranked: enough for the page, and at least FACET_DEPTH for the total and the facets; a
     // filtered page reaches further down the ranking.
     let depth = if filter.is_empty() {
-        (offset + limit).max(FACET_DEPTH).min(SEARCH_DEPTH)
+        (offset + limit).clamp(FACET_DEPTH, SEARCH_DEPTH)
     } else {
-        ((offset + limit) * 4).max(FACET_DEPTH).min(SEARCH_DEPTH)
+        ((offset + limit) * 4).clamp(FACET_DEPTH, SEARCH_DEPTH)
     };
     let mut r = searcher.search(store, q, depth)?;
     // The nearest documents placed next to the best hits may run past the depth.
