@@ -485,6 +485,11 @@ fn main() {
     let app = server::App::new(server::Config::default(), &open, searcher.clone())
         .expect("start the app");
     println!("catalog built in {:.1} s", t.elapsed().as_secs_f64());
+    // The event pages' map, as `storyline serve` loads it.
+    match server::Atlas::load() {
+        Ok(atlas) => app.set_atlas(Arc::new(atlas)),
+        Err(e) => println!("no map on the event pages: {e}"),
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

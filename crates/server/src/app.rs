@@ -17,6 +17,7 @@ use store::{Store, StoreError};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::atlas::Atlas;
 use crate::catalog::Catalog;
 use crate::error::ApiError;
 use crate::{handlers, ui};
@@ -97,6 +98,9 @@ pub struct App {
     /// late.
     permits: Arc<tokio::sync::Semaphore>,
     pub(crate) templates: ui::Templates,
+    /// The world map's shapes, once loaded ([`App::set_atlas`]); pages list places as text
+    /// without them.
+    atlas: RwLock<Option<Arc<Atlas>>>,
 }
 
 /// While another process ingests, the catalog is rebuilt in the background at most every 2 s
@@ -146,7 +150,19 @@ impl App {
             written: AtomicBool::new(false),
             permits: Arc::new(tokio::sync::Semaphore::new(cores)),
             templates: ui::Templates::new(),
+            atlas: RwLock::new(None),
         }))
+    }
+
+    /// Give the event pages their map (see [`Atlas::load`]).
+    pub fn set_atlas(&self, atlas: Arc<Atlas>) {
+        if let Ok(mut slot) = self.atlas.write() {
+            *slot = Some(atlas);
+        }
+    }
+
+    pub(crate) fn atlas(&self) -> Option<Arc<Atlas>> {
+        self.atlas.read().ok().and_then(|a| a.clone())
     }
 
     /// The catalog for the store's current state. After this server's own writes it is

@@ -9,8 +9,8 @@ use model::{Claim, Entity, EntityKind, Event, Fact, Quote};
 use store::{DocumentSummary, SharedPassage, Store, StoreError};
 use wire::api::{
     ClaimView, DayCount, Disagreement, DocumentView, EntityBrief, EntityView, EventSummary,
-    EventView, FactView, FigureView, LanguageDayCount, Page, ParagraphView, QuoteView, SourceRef,
-    Span, StorylineView,
+    EventView, FactView, FigureView, LanguageDayCount, OutletLanguageCount, Page, ParagraphView,
+    PlaceView, QuoteView, SourceRef, Span, StorylineView,
 };
 
 use crate::error::ApiError;
@@ -91,6 +91,12 @@ pub struct Catalog {
     doc_index: HashMap<String, usize>,
     events: Vec<Event>,
     summaries: Vec<EventSummary>,
+    /// Each event's documents per day (days since 1970, UTC), oldest first.
+    event_days: Vec<Vec<(i64, usize)>>,
+    /// Each event's first and last day (the last is the first when it has none).
+    event_span: Vec<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>,
+    /// [`Catalog::facets`].
+    menus: (Vec<String>, Vec<String>),
     event_index: HashMap<String, usize>,
     entities: Vec<Entity>,
     entity_index: HashMap<String, usize>,
@@ -124,14 +130,15 @@ impl Catalog {
             .collect();
         let events = store.events()?;
         let mut summaries = Vec::with_capacity(events.len());
+        let mut event_days = Vec::with_capacity(events.len());
         let mut storylines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, e) in events.iter().enumerate() {
             let mut outlets = Vec::new();
             let mut languages = Vec::new();
-            let mut days: BTreeMap<String, usize> = BTreeMap::new();
+            let mut days: BTreeMap<i64, usize> = BTreeMap::new();
             for &di in e.documents.iter().filter_map(|d| doc_index.get(d)) {
-                if let Some(day) = doc_times[di].and_then(day_of) {
-                    *days.entry(day).or_default() += 1;
+                if let Some(t) = doc_times[di] {
+                    *days.entry(t.div_euclid(86_400)).or_default() += 1;
                 }
                 let d = &docs[di];
                 if let Some(o) = &d.outlet {
@@ -155,10 +162,16 @@ impl Catalog {
                 outlets,
                 languages,
                 coverage: days
-                    .into_iter()
-                    .map(|(day, documents)| DayCount { day, documents })
+                    .iter()
+                    .filter_map(|(&day, &documents)| {
+                        Some(DayCount {
+                            day: day_of(day * 86_400)?,
+                            documents,
+                        })
+                    })
                     .collect(),
             });
+            event_days.push(days.into_iter().collect());
         }
         let event_index = events
             .iter()
@@ -207,7 +220,19 @@ impl Catalog {
                 passages.entry(e).or_default().push(p);
             }
         }
-        Ok(Catalog {
+        let event_span = summaries
+            .iter()
+            .map(|s| {
+                let start = s.start.as_deref().and_then(params::leading_day);
+                (
+                    start,
+                    s.end.as_deref().and_then(params::leading_day).or(start),
+                )
+            })
+            .collect();
+        let mut catalog = Catalog {
+            event_span,
+            menus: Default::default(),
             passages,
             documents: docs.len(),
             position,
@@ -216,6 +241,7 @@ impl Catalog {
             doc_index,
             events,
             summaries,
+            event_days,
             event_index,
             entities,
             entity_index,
@@ -224,7 +250,9 @@ impl Catalog {
             facts,
             claims,
             storylines,
-        })
+        };
+        catalog.menus = catalog.count_facets();
+        Ok(catalog)
     }
 
     pub fn event_count(&self) -> usize {
@@ -247,8 +275,13 @@ impl Catalog {
         self.event_index.get(id).map(|&i| &self.summaries[i])
     }
 
-    /// Outlets and languages seen over all documents, for filter menus.
+    /// Outlets and languages seen over all documents (the 50 with most documents each), for
+    /// filter menus; worked out once per catalog.
     pub fn facets(&self) -> (Vec<String>, Vec<String>) {
+        self.menus.clone()
+    }
+
+    fn count_facets(&self) -> (Vec<String>, Vec<String>) {
         let mut outlets: BTreeMap<String, usize> = BTreeMap::new();
         let mut langs: BTreeMap<String, usize> = BTreeMap::new();
         for d in &self.docs {
@@ -271,6 +304,32 @@ impl Catalog {
     /// undated events last either way), filtered; a `from` or `to` that is not a date, or an
     /// unknown order, is a `bad_request`.
     pub fn events_page(&self, f: &EventFilter) -> Result<Page<EventSummary>, ApiError> {
+        let oldest = params::one_of("order", f.order.as_deref(), &EVENT_ORDERS)? == Some("oldest");
+        let mut matching = self.matching_events(f)?;
+        // Stable sorts: events starting the same day keep store order (reversed for newest).
+        let day = |i: usize| self.event_span[i].0;
+        if oldest {
+            matching.sort_by_key(|&i| (day(i).is_none(), day(i)));
+        } else {
+            matching.reverse();
+            matching.sort_by_key(|&i| (day(i).is_none(), std::cmp::Reverse(day(i))));
+        }
+        // Only the page's events are copied.
+        let p = page(matching.into_iter(), f.offset, f.limit);
+        Ok(Page {
+            items: p
+                .items
+                .into_iter()
+                .map(|i| self.summaries[i].clone())
+                .collect(),
+            total: p.total,
+            offset: p.offset,
+            limit: p.limit,
+        })
+    }
+
+    /// The events `f` keeps (its order and paging aside), in store order.
+    fn matching_events(&self, f: &EventFilter) -> Result<Vec<usize>, ApiError> {
         let from = params::filter_day("from", f.from.as_deref())?;
         let to = params::filter_day("to", f.to.as_deref())?;
         let lang = set(&f.lang).map(str::to_lowercase);
@@ -288,14 +347,13 @@ impl Catalog {
                 .unwrap_or_default()
         });
         let storyline = set(&f.storyline);
-        let oldest = params::one_of("order", f.order.as_deref(), &EVENT_ORDERS)? == Some("oldest");
-        let mut matching: Vec<&EventSummary> = self
+        Ok(self
             .summaries
             .iter()
             .zip(&self.events)
-            .filter(|(s, e)| {
-                let start = s.start.as_deref().and_then(params::leading_day);
-                let end = s.end.as_deref().and_then(params::leading_day).or(start);
+            .enumerate()
+            .filter(|(i, (s, e))| {
+                let (start, end) = self.event_span[*i];
                 from.is_none_or(|from| end.is_some_and(|d| d >= from))
                     && to.is_none_or(|to| start.is_some_and(|d| d <= to))
                     && lang.as_deref().is_none_or(|l| {
@@ -312,17 +370,8 @@ impl Catalog {
                         .as_ref()
                         .is_none_or(|docs| e.documents.iter().any(|d| docs.contains(d.as_str())))
             })
-            .map(|(s, _)| s)
-            .collect();
-        // Stable sorts: events starting the same day keep store order (reversed for newest).
-        let day = |s: &EventSummary| s.start.as_deref().and_then(params::leading_day);
-        if oldest {
-            matching.sort_by_key(|s| (day(s).is_none(), day(s)));
-        } else {
-            matching.reverse();
-            matching.sort_by_key(|s| (day(s).is_none(), std::cmp::Reverse(day(s))));
-        }
-        Ok(page(matching.into_iter().cloned(), f.offset, f.limit))
+            .map(|(i, _)| i)
+            .collect())
     }
 
     /// Newest first by `published` read as a time; documents without a readable date last,
@@ -464,6 +513,8 @@ impl Catalog {
         let key_figures = self.key_figures(&facts);
         let independent_sources = self.independent_sources(&event.documents, &documents);
         let coverage_by_language = self.coverage_by_language(&event.documents);
+        let coverage_by_outlet = self.coverage_by_outlet(&event.documents);
+        let places = places_named(&documents, self);
         let related = event
             .storyline
             .as_ref()
@@ -481,6 +532,8 @@ impl Catalog {
             documents,
             independent_sources,
             coverage_by_language,
+            coverage_by_outlet,
+            places,
             key_figures,
             passages,
             claims,
@@ -553,6 +606,69 @@ impl Catalog {
                 documents,
             })
             .collect()
+    }
+
+    /// Documents of `ids` per outlet and first language: outlets with the most documents
+    /// first (ties by name; documents without an outlet last), each outlet's languages the
+    /// most documents first.
+    fn coverage_by_outlet(&self, ids: &[String]) -> Vec<OutletLanguageCount> {
+        let mut counts: BTreeMap<(Option<&str>, &str), usize> = BTreeMap::new();
+        for &i in ids.iter().filter_map(|d| self.doc_index.get(d)) {
+            let d = &self.docs[i];
+            let lang = d.languages.first().map_or("und", String::as_str);
+            *counts.entry((d.outlet.as_deref(), lang)).or_default() += 1;
+        }
+        let mut totals: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+        for ((o, _), n) in &counts {
+            *totals.entry(*o).or_default() += n;
+        }
+        let mut rows: Vec<((Option<&str>, &str), usize)> = counts.into_iter().collect();
+        rows.sort_by(|((oa, la), na), ((ob, lb), nb)| {
+            (oa.is_none(), std::cmp::Reverse(totals[oa]), oa)
+                .cmp(&(ob.is_none(), std::cmp::Reverse(totals[ob]), ob))
+                .then(nb.cmp(na))
+                .then(la.cmp(lb))
+        });
+        rows.into_iter()
+            .map(|((outlet, language), documents)| OutletLanguageCount {
+                outlet: outlet.map(str::to_string),
+                language: language.to_string(),
+                documents,
+            })
+            .collect()
+    }
+
+    /// When a document was published (seconds since 1970), where its date is readable.
+    pub fn doc_time(&self, id: &str) -> Option<i64> {
+        self.doc_index.get(id).and_then(|&i| self.doc_times[i])
+    }
+
+    /// Documents per day (days since 1970) of the events the filter keeps, within its `from`
+    /// and `to`: the timeline's coverage volume. Events are filtered as
+    /// [`Catalog::events_page`] does, except that the dates bound the documents' days rather
+    /// than the events'.
+    pub fn volume(&self, f: &EventFilter) -> Result<BTreeMap<i64, usize>, ApiError> {
+        let from = params::filter_day("from", f.from.as_deref())?;
+        let to = params::filter_day("to", f.to.as_deref())?;
+        let undated = EventFilter {
+            from: None,
+            to: None,
+            offset: None,
+            limit: None,
+            ..f.clone()
+        };
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        let day_number = |d: chrono::NaiveDate| (d - epoch).num_days();
+        let (lo, hi) = (from.map(day_number), to.map(day_number));
+        let mut out: BTreeMap<i64, usize> = BTreeMap::new();
+        for i in self.matching_events(&undated)? {
+            for &(day, n) in &self.event_days[i] {
+                if lo.is_none_or(|lo| day >= lo) && hi.is_none_or(|hi| day <= hi) {
+                    *out.entry(day).or_default() += n;
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Figures grouped by subject, unit and value, the most-backed (distinct outlets, then
@@ -926,5 +1042,36 @@ fn disagreements(facts: &[FactView]) -> Vec<Disagreement> {
             });
         }
     }
+    out
+}
+
+/// The places the documents name (entities of kind place), the most documents first (ties by
+/// name), not yet located.
+fn places_named(documents: &[DocumentView], c: &Catalog) -> Vec<PlaceView> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for d in documents {
+        for e in d.entities.iter().filter(|e| e.kind == "place") {
+            *counts.entry(e.id.as_str()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<PlaceView> = counts
+        .into_iter()
+        .filter_map(|(id, documents)| {
+            let e = &c.entities[*c.entity_index.get(id)?];
+            Some(PlaceView {
+                entity: e.id.clone(),
+                name: e.name.clone(),
+                documents,
+                country: None,
+                latitude: None,
+                longitude: None,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.documents
+            .cmp(&a.documents)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     out
 }

@@ -213,6 +213,162 @@ pub fn sparkline(coverage: &[DayCount]) -> String {
     s
 }
 
+/// Bars of counts over consecutive stretches of time (`(label, count, link)`, oldest first),
+/// each bar a link (to the same list narrowed to its stretch: zooming without scripts); empty
+/// without bars. `title` says what is counted.
+pub fn volume_bars(bars: &[(String, usize, String)], id: &str, title: &str) -> String {
+    if bars.is_empty() {
+        return String::new();
+    }
+    let peak = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
+    let total: usize = bars.iter().map(|b| b.1).sum();
+    let (w, h, left, bottom, top) = (600.0_f64, 120.0_f64, 34.0, 22.0, 8.0);
+    let plot_w = w - left - 6.0;
+    let plot_h = h - bottom - top;
+    let slot = plot_w / bars.len() as f64;
+    let bar = (slot * 0.8).clamp(1.0, 28.0);
+    let id = xml_escape(id);
+    let title = xml_escape(title);
+    let first = xml_escape(&bars[0].0);
+    let last = xml_escape(&bars[bars.len() - 1].0);
+    let base = top + plot_h;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg class="chart volume-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet"><title id="{id}-title">{title}</title><desc id="{id}-desc">{total} in all from {first} to {last}, at most {peak} in one bar; each bar links to its stretch of time.</desc><line x1="{left}" y1="{base}" x2="{}" y2="{base}" stroke="#888" stroke-width="1"/><text x="{}" y="{}" font-size="11" text-anchor="end" fill="#555">{peak}</text><text x="{}" y="{base}" font-size="11" text-anchor="end" fill="#555">0</text>"##,
+        w - 6.0,
+        left - 4.0,
+        top + 10.0,
+        left - 4.0,
+    );
+    for (i, (label, n, href)) in bars.iter().enumerate() {
+        if *n == 0 {
+            continue;
+        }
+        let bh = (plot_h * *n as f64 / peak as f64).max(1.0);
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let _ = write!(
+            s,
+            r##"<a href="{}"><rect x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{bh:.1}" fill="#0072B2"><title>{}: {n}</title></rect></a>"##,
+            xml_escape(href),
+            base - bh,
+            xml_escape(label)
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<text x="{left}" y="{}" font-size="11" fill="#555">{first}</text>"##,
+        h - 6.0
+    );
+    if bars.len() > 1 {
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#555">{last}</text>"##,
+            w - 6.0,
+            h - 6.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A facet's counts as small linked bars (see [`volume_bars`]).
+pub fn facet_bars(bars: &[(String, usize, String)], id: &str) -> String {
+    volume_bars(bars, id, "Hits by publication date")
+}
+
+/// Most outlets the outlet bars show; the rest share one bar.
+pub const OUTLET_BARS: usize = 15;
+
+/// Documents per outlet as horizontal bars, each cut by language (`rows`: outlet, language,
+/// documents, the outlet with most documents first; `order`: the languages in colour order,
+/// as the coverage chart ranks them, so a language has one colour on the page). Past
+/// [`OUTLET_BARS`] outlets, the rest share one bar. Empty without rows.
+pub fn outlet_bars(rows: &[(String, String, usize)], order: &[String], id: &str) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    // Outlets in the given order, each with its counts per language rank.
+    let mut outlets: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut rest: Vec<usize> = vec![0; order.len() + 1];
+    let mut others: Vec<&str> = Vec::new();
+    for (outlet, lang, n) in rows {
+        let rank = order.iter().position(|l| l == lang).unwrap_or(order.len());
+        let i = match outlets.iter().position(|o| &o.0 == outlet) {
+            Some(i) => Some(i),
+            None if outlets.len() < OUTLET_BARS => {
+                outlets.push((outlet.clone(), vec![0; order.len() + 1]));
+                Some(outlets.len() - 1)
+            }
+            None => None,
+        };
+        match i {
+            Some(i) => outlets[i].1[rank] += n,
+            None => {
+                rest[rank] += n;
+                if !others.contains(&outlet.as_str()) {
+                    others.push(outlet);
+                }
+            }
+        }
+    }
+    let rest_total: usize = rest.iter().sum();
+    if rest_total > 0 {
+        outlets.push((format!("{} more outlets", others.len()), rest));
+    }
+    let peak = outlets
+        .iter()
+        .map(|o| o.1.iter().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let (row_h, label_w, w) = (22.0_f64, 170.0_f64, 600.0_f64);
+    let h = row_h * outlets.len() as f64 + 8.0;
+    let plot_w = w - label_w - 40.0;
+    let id = xml_escape(id);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart outlet-bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet"><title id="{id}-title">Outlets by language: documents per outlet</title><desc id="{id}-desc">{} outlets, at most {peak} documents from one; each bar is cut by the documents' languages.</desc>"#,
+        outlets.len()
+    );
+    for (k, (name, counts)) in outlets.iter().enumerate() {
+        let y = 4.0 + row_h * k as f64;
+        let short: String = name.chars().take(26).collect();
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#222">{}</text>"##,
+            label_w - 6.0,
+            y + 14.0,
+            xml_escape(&short)
+        );
+        let mut x = label_w;
+        for (rank, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let bw = plot_w * n as f64 / peak as f64;
+            let lang = order.get(rank).map_or("other", String::as_str);
+            let _ = write!(
+                s,
+                r#"<rect x="{x:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" fill="{}"><title>{}: {n} in {}</title></rect>"#,
+                y + 2.0,
+                row_h - 6.0,
+                colour(rank),
+                xml_escape(name),
+                xml_escape(lang)
+            );
+            x += bw;
+        }
+        let total: usize = counts.iter().sum();
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#555">{total}</text>"##,
+            x + 4.0,
+            y + 14.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Most people and organisations a co-occurrence graph shows.
 pub const GRAPH_NODES: usize = 12;
 

@@ -9,11 +9,12 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use wire::api::{IngestItem, IngestReport, SearchHit, SearchResults, Status, Translation};
+use wire::api::{IngestItem, IngestReport, SearchResults, Status};
 
 use crate::app::App;
 use crate::catalog::{Catalog, DocumentFilter, EventFilter};
 use crate::error::ApiError;
+use crate::searching::{no_results, search_results, SearchFilter};
 
 type Api<T> = Result<Json<T>, ApiError>;
 
@@ -111,10 +112,14 @@ pub async fn event(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Api<wire::api::EventView> {
-    app.read(move |_, s, c| {
-        c.event_view(s, &id)?
-            .map(Json)
-            .ok_or_else(|| ApiError::NotFound(format!("event `{id}`")))
+    app.read(move |app, s, c| {
+        let mut ev = c
+            .event_view(s, &id)?
+            .ok_or_else(|| ApiError::NotFound(format!("event `{id}`")))?;
+        if let Some(atlas) = app.atlas() {
+            atlas.locate(&mut ev.places);
+        }
+        Ok(Json(ev))
     })
     .await
 }
@@ -210,17 +215,26 @@ pub async fn storyline(
 #[serde(default)]
 pub struct SearchQuery {
     pub q: Option<String>,
+    pub lang: Option<String>,
+    pub outlet: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
     #[serde(deserialize_with = "crate::params::count")]
     pub offset: Option<usize>,
     #[serde(deserialize_with = "crate::params::count")]
     pub limit: Option<usize>,
 }
 
-/// Hits a search ranks at most: pages reach down to this rank.
-pub const SEARCH_DEPTH: usize = 200;
-
-/// Longest query accepted, in characters.
-const MAX_QUERY_CHARS: usize = 500;
+impl SearchQuery {
+    pub fn filter(&self) -> SearchFilter {
+        SearchFilter {
+            lang: self.lang.clone(),
+            outlet: self.outlet.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+}
 
 /// Run a search and describe its hits from the catalog.
 pub(crate) fn run_search(
@@ -228,90 +242,30 @@ pub(crate) fn run_search(
     store: &dyn store::Store,
     c: &Catalog,
     q: &str,
+    filter: &SearchFilter,
     offset: usize,
     limit: usize,
 ) -> Result<SearchResults, ApiError> {
-    search_results(&app.searcher, store, c, q, offset, limit)
-}
-
-/// The body of `GET /api/search?q=Q&offset=OFFSET&limit=LIMIT`: `searcher`'s hits for `q`
-/// from rank `offset` on (within the first 200, `SEARCH_DEPTH`), described from the catalog (the
-/// CLI's `search --json` prints the same hits).
-pub fn search_results(
-    searcher: &search::Searcher,
-    store: &dyn store::Store,
-    c: &Catalog,
-    q: &str,
-    offset: usize,
-    limit: usize,
-) -> Result<SearchResults, ApiError> {
-    if q.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::BadRequest(format!(
-            "the query is longer than {MAX_QUERY_CHARS} characters"
-        )));
-    }
-    let limit = limit.clamp(1, 100);
-    let offset = offset.min(SEARCH_DEPTH);
-    let depth = (offset + limit).min(SEARCH_DEPTH);
-    let mut r = searcher.search(store, q, depth)?;
-    // The nearest documents placed next to the best hits may run past the depth.
-    r.hits.truncate(depth);
-    r.hits.drain(..offset.min(r.hits.len()));
-    Ok(SearchResults {
-        query: q.to_string(),
-        offset,
-        limit,
-        hits: r
-            .hits
-            .into_iter()
-            .map(|h| {
-                let d = c.doc(&h.document);
-                SearchHit {
-                    event_title: h
-                        .event
-                        .as_deref()
-                        .and_then(|e| c.event_summary(e))
-                        .map(|e| e.title.clone()),
-                    outlet: d.and_then(|d| d.outlet.clone()),
-                    published: d.and_then(|d| d.published.clone()),
-                    languages: d.map(|d| d.languages.clone()).unwrap_or_default(),
-                    document: h.document,
-                    title: h.title,
-                    event: h.event,
-                    score: h.score,
-                    snippet: h.snippet,
-                }
-            })
-            .collect(),
-        translations: r
-            .translations
-            .into_iter()
-            .map(|(word, alternatives)| Translation { word, alternatives })
-            .collect(),
-        semantic: r.semantic,
-    })
+    search_results(&app.searcher, store, c, q, filter, offset, limit)
 }
 
 pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Api<SearchResults> {
     let q = query(q)?;
+    let filter = q.filter();
+    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(20));
     let Some(query) = q.q else {
         return Err(ApiError::BadRequest(
             "give a query: /api/search?q=WORDS".into(),
         ));
     };
-    // Nothing asked, nothing found (the parameter is there, empty or blank).
+    // Nothing asked, nothing found (the parameter is there, empty or blank); the filters are
+    // still checked.
     if query.trim().is_empty() {
-        return Ok(Json(SearchResults {
-            query,
-            offset: q.offset.unwrap_or(0),
-            limit: q.limit.unwrap_or(20).clamp(1, 100),
-            hits: Vec::new(),
-            translations: Vec::new(),
-            semantic: false,
-        }));
+        crate::params::filter_day("from", filter.from.as_deref())?;
+        crate::params::filter_day("to", filter.to.as_deref())?;
+        return Ok(Json(no_results(&query, offset, limit)));
     }
-    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(20));
-    app.read(move |app, s, c| run_search(app, s, c, &query, offset, limit).map(Json))
+    app.read(move |app, s, c| run_search(app, s, c, &query, &filter, offset, limit).map(Json))
         .await
 }
 

@@ -8,17 +8,20 @@
 //! (`POST /api/ingest`) is off unless enabled and then needs a bearer token.
 
 mod app;
+mod atlas;
 mod catalog;
 mod charts;
 mod error;
 mod handlers;
 mod params;
 mod passages;
+mod searching;
 mod ui;
 
 pub use app::{
     api_paths, router, serve, serve_until, token_ok, App, Config, StoreFactory, MIN_TOKEN_CHARS,
 };
+pub use atlas::{Atlas, WORLD_ATLAS_PACKAGE};
 pub use catalog::{Catalog, EventFilter, MAX_PAGE};
 pub use error::ApiError;
-pub use handlers::search_results;
+pub use searching::{search_results, SearchFilter, SEARCH_DEPTH};

@@ -261,7 +261,9 @@ pub async fn timeline(State(app): State<Arc<App>>, f: Q<EventFilter>) -> Respons
         let oldest = f.order.as_deref().map(str::trim) == Some("oldest");
         let mut unordered = base.clone();
         unordered.order = None;
+        let volume = timeline_volume(c, &f)?;
         Ok(context! {
+            volume => volume,
             page => page, filter => f, filtered => !f.is_empty(), outlets => outlets,
             languages => languages, next => next, prev => prev,
             query => serde_urlencoded_lite(&base),
@@ -271,6 +273,115 @@ pub async fn timeline(State(app): State<Arc<App>>, f: Q<EventFilter>) -> Respons
         })
     })
     .await
+}
+
+/// The timeline's coverage volume: documents per day, month or year (by the span: up to 92 days
+/// by day, up to three years by month, else by year) over the chosen dates or, without them, over all dated documents), each bar a
+/// link to the timeline narrowed to its stretch; with a link back out.
+fn timeline_volume(
+    c: &crate::catalog::Catalog,
+    f: &EventFilter,
+) -> Result<minijinja::Value, ApiError> {
+    use chrono::{Datelike, NaiveDate};
+    let counts = c.volume(f)?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let date = |n: i64| epoch + chrono::Duration::days(n);
+    let from = crate::params::filter_day("from", f.from.as_deref())?;
+    let to = crate::params::filter_day("to", f.to.as_deref())?;
+    let first = from.or_else(|| counts.keys().next().map(|&d| date(d)));
+    let last = to.or_else(|| counts.keys().next_back().map(|&d| date(d)));
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(minijinja::Value::from(()));
+    };
+    let (first, last) = (first.min(last), first.max(last));
+    let span = (last - first).num_days();
+    // Each stretch: its first and last day.
+    let stretch = |d: NaiveDate| -> (NaiveDate, NaiveDate) {
+        if span <= 92 {
+            (d, d)
+        } else if span <= 3 * 366 {
+            crate::searching::month_of(d)
+        } else {
+            crate::searching::year_of(d)
+        }
+    };
+    let mut bars: Vec<(NaiveDate, NaiveDate, usize)> = Vec::new();
+    let mut d = first;
+    while d <= last {
+        let (a, b) = stretch(d);
+        bars.push((a, b, 0));
+        match b.succ_opt() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    for (&day, &n) in &counts {
+        let day = date(day);
+        if let Some(bar) = bars.iter_mut().find(|b| b.0 <= day && day <= b.1) {
+            bar.2 += n;
+        }
+    }
+    // Stray dates centuries apart would make thousands of empty years: keep those with
+    // documents.
+    if bars.len() > 120 {
+        bars.retain(|b| b.2 > 0);
+    }
+    let href = |a: Option<NaiveDate>, b: Option<NaiveDate>| {
+        let mut g = f.clone();
+        g.from = a.map(|d| d.to_string());
+        g.to = b.map(|d| d.to_string());
+        g.offset = None;
+        g.limit = None;
+        format!("/?{}", serde_urlencoded_lite(&g))
+    };
+    let label = |a: NaiveDate, b: NaiveDate| {
+        if a == b {
+            a.to_string()
+        } else if a.month() == b.month() && a.year() == b.year() {
+            format!("{:04}-{:02}", a.year(), a.month())
+        } else {
+            format!("{:04}", a.year())
+        }
+    };
+    let linked: Vec<(String, usize, String)> = bars
+        .iter()
+        .map(|&(a, b, n)| (label(a, b), n, href(Some(a), Some(b))))
+        .collect();
+    let total: usize = bars.iter().map(|b| b.2).sum();
+    let unit = if span <= 92 {
+        "day"
+    } else if span <= 3 * 366 {
+        "month"
+    } else {
+        "year"
+    };
+    // Out: a stretch of up to three months widens to its year, a longer one to all dates.
+    let zoomed = from.is_some() || to.is_some();
+    let out = if !zoomed {
+        None
+    } else if span <= 92 {
+        let (a, b) = crate::searching::year_of(first);
+        Some(href(Some(a), Some(b.max(last))))
+    } else {
+        Some(href(None, None))
+    };
+    let chart = charts::volume_bars(
+        &linked,
+        "volume-chart",
+        &format!("Coverage volume: documents per {unit}"),
+    );
+    Ok(context! {
+        chart => minijinja::Value::from_safe_string(chart), total => total, unit => unit,
+        first => first.to_string(), last => last.to_string(), zoomed => zoomed,
+        out => out.as_deref().map(safe_href), all => safe_href(&href(None, None)),
+    })
+}
+
+/// A link built of percent-encoded parts (plain ASCII without quotes or angle brackets) as an
+/// attribute value: only its `&` needs escaping. (The template's own escaping would also
+/// write `/` as `&#x2f;`.)
+fn safe_href(href: &str) -> minijinja::Value {
+    minijinja::Value::from_safe_string(href.replace('&', "&amp;"))
 }
 
 /// The filter as a query string (without paging), for the pager links.
@@ -305,10 +416,18 @@ fn percent_encode(s: &str) -> String {
 }
 
 pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
-    page(app, "event.html", move |_, s, c| {
-        let ev = c
+    page(app, "event.html", move |app, s, c| {
+        let mut ev = c
             .event_view(s, &id)?
             .ok_or_else(|| ApiError::NotFound(format!("event `{id}`")))?;
+        let atlas = app.atlas();
+        let map = match &atlas {
+            Some(atlas) => {
+                atlas.locate(&mut ev.places);
+                atlas.map(&ev.places, "places-map")
+            }
+            None => String::new(),
+        };
         // Outlet × language table: who reported it, in which language.
         let mut reporters: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
         for d in &ev.documents {
@@ -338,6 +457,40 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
         } = day_chart(&ev.coverage_by_language, "coverage-chart");
         let dated: usize = series.iter().map(|s| s.1).sum();
         let graph = cooccurrence(&ev);
+        // Outlets × languages: the languages in the coverage chart's colour order, then the
+        // others.
+        let mut order: Vec<String> = series.iter().map(|s| s.0.clone()).collect();
+        for r in &ev.coverage_by_outlet {
+            if !order.contains(&r.language) {
+                order.push(r.language.clone());
+            }
+        }
+        let rows: Vec<(String, String, usize)> = ev
+            .coverage_by_outlet
+            .iter()
+            .map(|r| {
+                (
+                    r.outlet.clone().unwrap_or_else(|| "unknown outlet".into()),
+                    r.language.clone(),
+                    r.documents,
+                )
+            })
+            .collect();
+        let bars = charts::outlet_bars(&rows, &order, "outlet-bars");
+        let bar_keys: Vec<(String, minijinja::Value)> = order
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| rows.iter().any(|r| &r.1 == *l))
+            .map(|(rank, l)| {
+                (
+                    l.clone(),
+                    minijinja::Value::from_safe_string(format!(
+                        r#"<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" fill="{}"/></svg>"#,
+                        charts::colour(rank)
+                    )),
+                )
+            })
+            .collect();
         // The disagreement panel: per disagreement, one column per outlet and value (copies of
         // one figure by one outlet, a translation say, share a column).
         let panel: Vec<minijinja::Value> = ev
@@ -372,6 +525,8 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
             chart => minijinja::Value::from_safe_string(chart), series => series,
             swatches => swatches, coverage_table => table, panel => panel,
             graph => minijinja::Value::from_safe_string(graph),
+            bars => minijinja::Value::from_safe_string(bars), bar_keys => bar_keys,
+            map => minijinja::Value::from_safe_string(map), has_atlas => atlas.is_some(),
             undated => ev.summary.document_count.saturating_sub(dated),
         })
     })
@@ -534,8 +689,10 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
         Ok(q) => q,
         Err(e) => return error_page(&app, e),
     };
-    let query = q.q.unwrap_or_default();
+    let filter = q.filter();
+    let query = q.q.clone().unwrap_or_default();
     let limit = q.limit.unwrap_or(30);
+    let offset = q.offset.unwrap_or(0);
     if query.trim().is_empty() {
         let empty: Option<wire::api::SearchResults> = None;
         return page(app, "search.html", move |_, _, _| {
@@ -544,8 +701,97 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
         .await;
     }
     page(app, "search.html", move |app, s, c| {
-        let r = run_search(app, s, c, &query, 0, limit)?;
-        Ok(context! { q => query, r => r })
+        let r = run_search(app, s, c, &query, &filter, offset, limit)?;
+        // The page's hits grouped by event, the groups in the order of their best hit; hits
+        // outside any event stand alone.
+        let mut groups: Vec<(Option<String>, Option<String>, Vec<&wire::api::SearchHit>)> =
+            Vec::new();
+        for h in &r.hits {
+            match groups
+                .iter_mut()
+                .find(|g| g.0.is_some() && g.0 == h.event)
+            {
+                Some(g) => g.2.push(h),
+                None => groups.push((h.event.clone(), h.event_title.clone(), vec![h])),
+            }
+        }
+        let groups: Vec<minijinja::Value> = groups
+            .into_iter()
+            .map(|(id, title, hits)| {
+                let total = id
+                    .as_deref()
+                    .and_then(|e| r.facets.events.iter().find(|f| f.id == e))
+                    .map_or(hits.len(), |f| f.count);
+                context! { id => id, title => title, hits => hits, total => total }
+            })
+            .collect();
+        // Each facet value links to the search with that value set (or, when it is set, without
+        // it); the other filters stay.
+        let link = |change: &[(&str, Option<&str>)]| {
+            let mut parts = vec![format!("q={}", percent_encode(&query))];
+            for (k, v) in [
+                ("lang", &filter.lang),
+                ("outlet", &filter.outlet),
+                ("from", &filter.from),
+                ("to", &filter.to),
+            ] {
+                let v = match change.iter().find(|c| c.0 == k) {
+                    Some(c) => c.1.map(str::to_string),
+                    None => v.clone(),
+                };
+                if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+                    parts.push(format!("{k}={}", percent_encode(&v)));
+                }
+            }
+            format!("/search?{}", parts.join("&"))
+        };
+        let chosen = |v: &Option<String>, x: &str| {
+            v.as_deref()
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(x))
+        };
+        let values = |key: &str, counts: &[wire::api::FacetCount], current: &Option<String>| {
+            counts
+                .iter()
+                .map(|f| {
+                    let on = chosen(current, &f.value);
+                    let href = safe_href(&link(&[(key, (!on).then_some(f.value.as_str()))]));
+                    context! { value => f.value, count => f.count, on => on, href => href }
+                })
+                .collect::<Vec<_>>()
+        };
+        let languages = values("lang", &r.facets.languages, &filter.lang);
+        let outlets = values("outlet", &r.facets.outlets, &filter.outlet);
+        let dates: Vec<minijinja::Value> = r
+            .facets
+            .dates
+            .iter()
+            .map(|d| {
+                let on = chosen(&filter.from, &d.from) && chosen(&filter.to, &d.to);
+                let href = safe_href(&if on {
+                    link(&[("from", None), ("to", None)])
+                } else {
+                    link(&[("from", Some(&d.from)), ("to", Some(&d.to))])
+                });
+                context! { label => d.label, count => d.count, on => on, href => href }
+            })
+            .collect();
+        let dates_chart = minijinja::Value::from_safe_string(charts::facet_bars(
+            &r.facets
+                .dates
+                .iter()
+                .map(|d| (d.label.clone(), d.count, link(&[("from", Some(&d.from)), ("to", Some(&d.to))])))
+                .collect::<Vec<_>>(),
+            "date-facet",
+        ));
+        let next = (r.offset + r.limit < r.total).then_some(r.offset + r.limit);
+        let prev = (r.offset > 0).then(|| r.offset.saturating_sub(r.limit));
+        let here = safe_href(&link(&[]));
+        Ok(context! {
+            q => query, groups => groups, languages => languages, outlets => outlets,
+            dates => dates, dates_chart => dates_chart, filtered => !filter.is_empty(),
+            clear => safe_href(&link(&[("lang", None), ("outlet", None), ("from", None), ("to", None)])),
+            here => here, next => next, prev => prev, filter => filter, r => r,
+        })
     })
     .await
 }

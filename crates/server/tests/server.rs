@@ -1316,6 +1316,26 @@ fn store_for_the_event_view(dir: &Path) {
             },
             state: Vec::new(),
         });
+        // The places each names (a hostile name among them).
+        let place = |eid: &str, name: &str| model::Entity {
+            id: eid.into(),
+            kind: model::EntityKind::Place,
+            name: name.into(),
+            aliases: Default::default(),
+            documents: vec![id.to_string()],
+        };
+        c.entities = match i {
+            0 => vec![
+                place("china", "China"),
+                place("beijing", "Beijing"),
+                place("coast-town", "Coast <i>Town</i>"),
+            ],
+            2 => vec![
+                place("russia", "Russia"),
+                place("coast-town", "Coast <i>Town</i>"),
+            ],
+            _ => Vec::new(),
+        };
         let toll = if *outlet == "Outlet Beta" { 15.0 } else { 12.0 };
         c.facts = vec![model::Fact {
             document: id.to_string(),
@@ -1550,4 +1570,192 @@ fn event_page_summarises_orders_claims_and_sets_figures_side_by_side() {
         assert_eq!(r.status, 400, "{bad}: {}", r.body);
         assert_eq!(r.json()["code"], "bad_request");
     }
+}
+
+/// A two-country atlas (China and Russia as squares) with Beijing in China.
+fn small_atlas() -> server::Atlas {
+    let topo = r#"{"type":"Topology","arcs":[[[100,20],[110,20],[110,30],[100,30],[100,20]],[[110,40],[130,40],[130,60],[110,60],[110,40]]],
+        "objects":{"countries":{"type":"GeometryCollection","geometries":[
+          {"type":"Polygon","arcs":[[0]],"id":"156","properties":{"name":"China"}},
+          {"type":"Polygon","arcs":[[1]],"id":"643","properties":{"name":"Russia"}}]}}}"#;
+    let iso = r#"{"3166-1":[{"alpha_2":"CN","numeric":"156","name":"China"},
+        {"alpha_2":"RU","numeric":"643","name":"Russian Federation"}]}"#;
+    let cities = vec![(
+        "Beijing".to_string(),
+        25.0,
+        105.0,
+        "CN".to_string(),
+        1_000_000,
+    )];
+    server::Atlas::from_parts(topo, iso, &cities).unwrap()
+}
+
+fn start_with_atlas(dir: &Path, atlas: server::Atlas) -> Running {
+    let db = dir.to_path_buf();
+    let open = move || -> Result<Box<dyn Store>, store::StoreError> {
+        Ok(Box::new(SqliteStore::open(&db)?))
+    };
+    let searcher = Arc::new(search::Searcher::load(false));
+    let app = server::App::new(server::Config::default(), &open, searcher).unwrap();
+    app.set_atlas(Arc::new(atlas));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(server::serve(app, listener));
+    Running {
+        addr,
+        _runtime: runtime,
+    }
+}
+
+#[test]
+fn search_facets_filter_count_and_mark_and_group_by_event() {
+    let dir = tempfile::tempdir().unwrap();
+    store_for_the_event_view(dir.path());
+    let run = start(dir.path(), server::Config::default());
+    let addr = run.addr;
+
+    let r = get(addr, "/api/search?q=earthquake");
+    assert_eq!(r.status, 200, "{}", r.body);
+    strict_json(&r.body).unwrap();
+    let r = r.json();
+    assert_eq!(r["total"], 2, "{r}");
+    let langs = r["facets"]["languages"].as_array().unwrap();
+    assert_eq!(langs[0]["value"], "en");
+    assert_eq!(langs[0]["count"], 2);
+    let outlets: Vec<&str> = r["facets"]["outlets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert!(outlets.contains(&"Outlet Alpha") && outlets.contains(&"Outlet Beta"));
+    let dates = r["facets"]["dates"].as_array().unwrap();
+    assert_eq!(dates[0]["label"], "2024-05-16", "{dates:?}");
+    assert_eq!(r["facets"]["events"][0]["id"], "ev-quake");
+    assert_eq!(r["facets"]["events"][0]["count"], 2);
+    // Each snippet comes in pieces, the query's word marked (any case, any inflection).
+    for h in r["hits"].as_array().unwrap() {
+        let spans = h["snippet_spans"].as_array().unwrap();
+        let joined: String = spans.iter().map(|s| s["text"].as_str().unwrap()).collect();
+        assert_eq!(joined, h["snippet"].as_str().unwrap());
+        assert!(
+            spans.iter().any(|s| s["matched"] == true
+                && s["text"]
+                    .as_str()
+                    .unwrap()
+                    .eq_ignore_ascii_case("earthquake")),
+            "{spans:?}"
+        );
+    }
+
+    // Filters narrow the hits and the total; each facet still offers its other values.
+    let beta = get(addr, "/api/search?q=earthquake&outlet=outlet%20beta").json();
+    assert_eq!(beta["total"], 1, "{beta}");
+    assert_eq!(beta["hits"][0]["document"], "quake-en-beta");
+    assert_eq!(beta["facets"]["outlets"].as_array().unwrap().len(), 2);
+    let day = get(
+        addr,
+        "/api/search?q=earthquake&from=2024-05-17&to=2024-05-17",
+    )
+    .json();
+    assert_eq!(day["total"], 1);
+    assert_eq!(
+        get(addr, "/api/search?q=earthquake&lang=ru").json()["total"],
+        0
+    );
+    for bad in ["from=notadate", "to=2024-13-01", "from="] {
+        let r = get(addr, &format!("/api/search?q=earthquake&{bad}"));
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert_eq!(r.json()["code"], "bad_request");
+    }
+
+    // The page: hits grouped under their event, facets as links the page accepts back, the
+    // matches marked.
+    let page = get(addr, "/search?q=earthquake");
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    assert!(body.contains("<span id=\"total\">2</span>"), "{body}");
+    assert!(body.contains("class=\"group-title\"") && body.contains("Earthquake on the coast"));
+    assert!(body.contains("<mark>earthquake</mark>") || body.contains("<mark>Earthquake</mark>"));
+    for facet in ["facet-lang", "facet-outlet", "facet-date"] {
+        assert!(body.contains(&format!("id=\"{facet}\"")), "no {facet}");
+    }
+    assert!(body.contains("href=\"/search?q=earthquake&amp;outlet=Outlet%20Beta\""));
+    assert!(svgs(body).iter().any(|s| s.contains("date-facet")));
+    let narrowed = get(addr, "/search?q=earthquake&outlet=Outlet%20Beta&from=&to=");
+    assert_eq!(narrowed.status, 200);
+    assert!(narrowed.body.contains("<span id=\"total\">1</span>"));
+    assert!(narrowed.body.contains("class=\"on\""));
+}
+
+#[test]
+fn timeline_volume_zooms_and_event_page_draws_outlet_bars_and_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    store_for_the_event_view(dir.path());
+    let run = start_with_atlas(dir.path(), small_atlas());
+    let addr = run.addr;
+
+    // The timeline's coverage volume: bars per day over the dated documents, each a link
+    // narrowing the timeline to its day; zoomed in, a way back out.
+    let tl = get(addr, "/").body;
+    let volume: Vec<String> = svgs(&tl)
+        .into_iter()
+        .filter(|s| s.contains("volume-chart"))
+        .collect();
+    assert_eq!(volume.len(), 1, "{tl}");
+    assert!(
+        volume[0].contains("<a href=\"/?from=2024-05-17&amp;to=2024-05-17\">"),
+        "{}",
+        volume[0]
+    );
+    assert!(volume[0].matches("<rect").count() >= 3);
+    let zoomed = get(addr, "/?from=2024-05-17&to=2024-05-17").body;
+    assert!(zoomed.contains("zoom out") && zoomed.contains("Earthquake on the coast"));
+    assert!(!zoomed.contains("Harbour story"));
+
+    // The event API: outlets × languages and the places, located.
+    let ev = get(addr, "/api/events/ev-quake").json();
+    let by_outlet = ev["coverage_by_outlet"].as_array().unwrap();
+    assert_eq!(by_outlet[0]["outlet"], "Outlet Alpha");
+    assert_eq!(by_outlet.len(), 3, "{by_outlet:?}");
+    let places = ev["places"].as_array().unwrap();
+    let place = |id: &str| places.iter().find(|p| p["entity"] == id).unwrap();
+    assert_eq!(place("china")["country"], "CN");
+    assert_eq!(place("beijing")["latitude"], 25.0);
+    assert!(place("coast-town")["country"].is_null());
+
+    // The page: bars per outlet cut by language, and the map with the named country filled
+    // and the city as a dot; names escaped.
+    let body = get(addr, "/events/ev-quake").body;
+    let all = svgs(&body);
+    let bars = all
+        .iter()
+        .find(|s| s.contains("outlet-bars"))
+        .expect("outlet bars");
+    assert_eq!(bars.matches("<rect").count(), 3, "{bars}");
+    let map = all
+        .iter()
+        .find(|s| s.contains("class=\"map\""))
+        .expect("a map");
+    assert!(map.contains("<path") && map.contains("#0072B2"), "{map}");
+    assert_eq!(map.matches("<circle").count(), 1);
+    assert!(map.contains("Beijing"));
+    assert!(
+        body.contains("Coast &lt;i&gt;Town&lt;/i&gt;") && !body.contains("<i>"),
+        "a place name is not escaped"
+    );
+
+    // Without an atlas the page still lists the places, and says the map is off.
+    drop(run);
+    let run = start(dir.path(), server::Config::default());
+    let body = get(run.addr, "/events/ev-quake").body;
+    assert!(body.contains("The map is not available"));
+    assert!(body.contains("Coast &lt;i&gt;Town"));
 }

@@ -147,6 +147,18 @@ pub enum Command {
         /// Show at most this many hits (1–100).
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100))]
         limit: u64,
+        /// Only documents in this language (a code: en, zh-Hans, ru…; zh takes both scripts).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only documents from this outlet, named as the documents name it (any case).
+        #[arg(long)]
+        outlet: Option<String>,
+        /// Only documents published on or after this day (an ISO date or RFC 3339 date-time).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only documents published on or before this day (an ISO date or date-time).
+        #[arg(long)]
+        to: Option<String>,
         /// One JSON object per line, each with the fields of a hit of `GET /api/search`.
         #[arg(long)]
         json: bool,

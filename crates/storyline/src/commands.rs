@@ -56,11 +56,21 @@ pub fn run(cli: Cli) -> Result<Done> {
         Command::Search {
             query,
             limit,
+            lang,
+            outlet,
+            from,
+            to,
             json,
             no_semantic,
         } => search(
             &cli.db,
             &query.join(" "),
+            &server::SearchFilter {
+                lang,
+                outlet,
+                from,
+                to,
+            },
             usize::try_from(limit).unwrap_or(100),
             json,
             !no_semantic,
@@ -785,25 +795,27 @@ fn event(db: &Path, id: &str, as_json: bool, why: bool) -> Result<Done> {
     Ok(Done::Ok)
 }
 
-/// `storyline search`: the API's hits (`GET /api/search`); `--json` prints each as the API does.
-fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -> Result<Done> {
+/// `storyline search`: the API's hits (`GET /api/search`, with its filters); `--json` prints
+/// each as the API does, else one line each: id, event, title, snippet.
+fn search(
+    db: &Path,
+    query: &str,
+    filter: &server::SearchFilter,
+    limit: usize,
+    as_json: bool,
+    semantic: bool,
+) -> Result<Done> {
     let store = existing_store(db)?;
     let searcher = search::Searcher::load(semantic && search::has_vectors(store.as_ref()))
         .with_settings(crate::config::current().search());
-    let hits = if as_json {
-        let catalog = catalog(store.as_ref())?;
-        let r = server::search_results(&searcher, store.as_ref(), &catalog, query, 0, limit)
-            .map_err(api)?;
-        let mut out = std::io::stdout().lock();
-        for h in &r.hits {
+    let catalog = catalog(store.as_ref())?;
+    let r = server::search_results(&searcher, store.as_ref(), &catalog, query, filter, 0, limit)
+        .map_err(api)?;
+    let mut out = std::io::stdout().lock();
+    for h in &r.hits {
+        if as_json {
             writeln!(out, "{}", serde_json::to_string(h)?)?;
-        }
-        r.hits.len()
-    } else {
-        let mut hits = searcher.search(store.as_ref(), query, limit)?.hits;
-        hits.truncate(limit);
-        let mut out = std::io::stdout().lock();
-        for h in &hits {
+        } else {
             writeln!(
                 out,
                 "{}\t{}\t{}\t{}",
@@ -813,9 +825,8 @@ fn search(db: &Path, query: &str, limit: usize, as_json: bool, semantic: bool) -
                 h.snippet
             )?;
         }
-        hits.len()
-    };
-    Ok(if hits == 0 {
+    }
+    Ok(if r.hits.is_empty() {
         Done::NothingFound
     } else {
         Done::Ok
@@ -861,6 +872,12 @@ fn serve(db: &Path, config: server::Config, semantic: bool) -> Result<Done> {
     };
     let addr = config.addr;
     let app = server::App::new(config, &open, searcher).context("cannot open the store")?;
+    // The event pages' map: loaded before the first request, so every page has it (or, when
+    // its data cannot be fetched, none does and the pages list places as text).
+    match server::Atlas::load() {
+        Ok(atlas) => app.set_atlas(std::sync::Arc::new(atlas)),
+        Err(e) => eprintln!("storyline: warning: the event pages' map is off: {e}"),
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -7,6 +7,10 @@
 //! events oldest first and that an entity page lists its events; saves screenshots (into
 //! `docs/screenshots/` with `UPDATE_SCREENSHOTS=1`, else into a temporary directory).
 //!
+//! The timeline's coverage volume, the event page's outlet bars and map, and the search page's
+//! groups, facets and marked matches must be there and not empty; a hostile title (a script
+//! tag, a right-to-left override, a 10,000-letter word) must show as text.
+//!
 //! Without Chromium the test is skipped with a loud message, unless `CI` is set: then it fails.
 
 use std::io::{BufRead, BufReader};
@@ -165,6 +169,36 @@ fn timeline_event_and_search_in_headless_chromium() {
         "the sample corpus holds three events (Moscow, Beijing, Kazan): {events:?}"
     );
 
+    // A hostile document, ingested after the sample's events were listed: a title with a
+    // script tag, a right-to-left override and a 10,000-letter word.
+    let long_word = "W".repeat(10_000);
+    let hostile = serde_json::json!({
+        "id": "hostile-browser",
+        "title": format!("<script>alert('t')</script> \u{202E}evil\u{202C} {long_word}"),
+        "source": "<b>Evil</b> Outlet",
+        "published": "2024-06-01",
+        "text": "An unrelated harbour story in Rotterdam. <img src=x onerror=alert(1)> More words here for a paragraph.",
+    });
+    let o = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(format!("{hostile}\n").as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
     let server = serve(&db);
     let profile = tempfile::tempdir().unwrap();
     let shots = if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
@@ -223,6 +257,45 @@ fn timeline_event_and_search_in_headless_chromium() {
         assert!(dom.contains("Claims and their sources"), "{url}");
         assert!(dom.contains("class=\"document\""), "{url}");
     }
+    // The timeline: its coverage volume drawn with linked bars; the hostile title as text,
+    // no script element made of it, the page no wider than the window.
+    let dom = dump_dom(&chrome, profile.path(), &format!("{}/", server.url));
+    let volume = dom
+        .split("id=\"volume\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</figure>").next())
+        .expect("no coverage volume on the timeline");
+    assert!(
+        volume.contains("<a href=\"/?from=") && volume.contains("<rect"),
+        "{volume}"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;alert('t')&lt;/script&gt;"),
+        "the hostile title is not shown as text"
+    );
+    assert!(
+        !dom.contains("<script>alert"),
+        "a script element was made of a title"
+    );
+
+    // The biggest event: the outlets by language as bars, and the map of the places named.
+    let dom = dump_dom(&chrome, profile.path(), &biggest_url);
+    let bars = dom
+        .split("id=\"outlet-languages\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</figure>").next())
+        .expect("no outlet bars on the biggest event");
+    assert!(bars.contains("<rect"), "empty outlet bars: {bars}");
+    let map = dom
+        .split("id=\"map\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</figure>").next())
+        .expect("no map on the biggest event (its places: Beijing, China, Russia…)");
+    assert!(
+        map.contains("<path") && (map.contains("fill=\"#0072B2\"") || map.contains("<circle")),
+        "an empty map: {map}"
+    );
+
     // Syndicated sentences are highlighted once an event holds several outlets' copies (the
     // seeds' Beijing event does when the clusterer groups it).
     if biggest["document_count"].as_u64().unwrap() > 1 {
@@ -252,6 +325,23 @@ fn timeline_event_and_search_in_headless_chromium() {
         "the English BRICS coverage is missing"
     );
     assert!(dom.contains(">en<"), "no English hit");
+    // Hits grouped by event, facets with counts that link back to the page, matches marked.
+    assert!(
+        dom.contains("class=\"group-title\""),
+        "hits are not grouped by event"
+    );
+    for facet in ["facet-lang", "facet-outlet", "facet-date"] {
+        let f = dom
+            .split(&format!("id=\"{facet}\""))
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or_else(|| panic!("no {facet} on the search page"));
+        assert!(
+            f.contains("<li") && f.contains("href=\"/search?q="),
+            "an empty {facet}: {f}"
+        );
+    }
+    assert!(dom.contains("<mark>"), "no match is marked");
 
     // The storyline page: the three events as one chain, oldest first.
     let dom = dump_dom(

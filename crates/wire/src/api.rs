@@ -50,6 +50,31 @@ pub struct LanguageDayCount {
     pub documents: usize,
 }
 
+/// How many documents of one outlet in one language an event holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutletLanguageCount {
+    /// As the documents name it; `null` for documents that name none.
+    pub outlet: Option<String>,
+    /// The document's first language.
+    pub language: String,
+    pub documents: usize,
+}
+
+/// A place an event's documents name, and where it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceView {
+    /// The entity id (`/api/entities/{id}`).
+    pub entity: String,
+    pub name: String,
+    /// Listed documents of the event that name it.
+    pub documents: usize,
+    /// ISO 3166-1 alpha-2 code of the country it is or lies in, when known.
+    pub country: Option<String>,
+    /// A city's position (degrees, WGS 84); `null` for a country or an unknown place.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
 /// A page of a list, with the filters that made it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page<T> {
@@ -193,6 +218,12 @@ pub struct EventView {
     pub independent_sources: usize,
     /// Documents per day and first language, oldest day first.
     pub coverage_by_language: Vec<LanguageDayCount>,
+    /// Documents per outlet and first language (all the event's documents), the outlet with
+    /// the most documents first.
+    pub coverage_by_outlet: Vec<OutletLanguageCount>,
+    /// The places its listed documents name, the most named first, located where the map
+    /// knows them.
+    pub places: Vec<PlaceView>,
     /// The event's figures, grouped by subject, unit and value, the most-backed first (at most
     /// ten): the outlets behind each are its `sources`.
     pub key_figures: Vec<FigureView>,
@@ -259,6 +290,57 @@ pub struct SearchHit {
     pub languages: Vec<String>,
     pub score: f32,
     pub snippet: String,
+    /// The snippet cut where the query's words (any of their forms and translations) occur:
+    /// the pieces in order, joined they are `snippet`; `matched` marks the occurrences.
+    pub snippet_spans: Vec<Marked>,
+}
+
+/// A piece of text, marked where it matches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Marked {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// How many hits one value of a filter has.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: usize,
+}
+
+/// How many hits were published in one stretch of days (a day, a month or a year).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DateFacet {
+    /// `2024-05-16`, `2024-05` or `2024`.
+    pub label: String,
+    /// First and last day of the stretch (ISO dates): the `from` and `to` that filter on it.
+    pub from: String,
+    pub to: String,
+    pub count: usize,
+}
+
+/// How many hits one event holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventFacet {
+    pub id: String,
+    pub title: String,
+    pub count: usize,
+}
+
+/// Counts of the ranked hits per value of each filter. Each facet counts the hits that pass
+/// the other filters (so its own values stay choosable); `events` counts those that pass all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchFacets {
+    /// Per language tag of the documents, the most hits first.
+    pub languages: Vec<FacetCount>,
+    /// Per outlet, the most hits first.
+    pub outlets: Vec<FacetCount>,
+    /// Per day, month or year of publication (whichever fits the hits' span), oldest first;
+    /// hits without a readable date are not counted here.
+    pub dates: Vec<DateFacet>,
+    /// Per event, the most hits first.
+    pub events: Vec<EventFacet>,
 }
 
 /// A search answer.
@@ -269,7 +351,11 @@ pub struct SearchResults {
     pub offset: usize,
     /// Most hits a page gives.
     pub limit: usize,
+    /// Hits that pass the filters among the best-ranked ones: the best 50, or as many as the
+    /// page reaches (four times as many with filters), at most 200.
+    pub total: usize,
     pub hits: Vec<SearchHit>,
+    pub facets: SearchFacets,
     /// Query word → translations searched too.
     pub translations: Vec<Translation>,
     /// Whether the multilingual encoder ranked documents too.
