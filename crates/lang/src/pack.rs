@@ -225,6 +225,8 @@ const EXACT_KEYS: &[&str] = &[
     "stopword",
     "stemmer",
     "names.capitalised-nouns",
+    "names.prefix",
+    "names.suffix",
     "analyser.script",
     "analyser.bigram",
     "analyser.segmenter",
