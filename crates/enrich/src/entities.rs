@@ -1515,6 +1515,15 @@ fn en_named(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
         })
     };
     let after = &text[span.end..];
+    // A function word of the paragraph's language capitalised at a sentence start (Le, Er,
+    // Il) is not a name, whatever name it also spells.
+    if run.len() == 1
+        && p.language()
+            .pack()
+            .is_some_and(|pk| pk.is_stopword(&run[0].text.to_lowercase()))
+    {
+        return;
+    }
     if let Some(k) = lookup_en(res, text, run) {
         // "Jackson said": a city's name before a speech verb or an apposition is a person's.
         let person_cue = speech_follows(after) || apposition_follows(after);

@@ -464,6 +464,35 @@ impl Gazetteer {
             .find_map(|k| self.sound_words.get(k).map(String::as_str))
     }
 
+    /// Add the short forms news uses in each pack language (the packs' `names.alias` items,
+    /// `alias > English name`: USA > United States, EE.UU. > United States, 华盛顿 > Washington
+    /// D.C.) to the entries of those English names. Returns how many were added.
+    pub fn add_pack_aliases(&mut self) -> usize {
+        let mut n = 0;
+        for l in lang::pack_langs() {
+            let Some(pack) = l.pack() else { continue };
+            for item in pack.items("names.alias") {
+                let Some((alias, english)) = item.split_once('>') else {
+                    continue;
+                };
+                let (alias, english) = (alias.trim(), english.trim());
+                let Some(k) = self.en(english) else { continue };
+                if alias.is_empty() {
+                    continue;
+                }
+                if l.is_chinese() {
+                    self.add_zh(k, alias);
+                } else if l == lang::Lang::RU {
+                    self.add_ru(k, alias);
+                } else {
+                    self.add_other(k, &alias.to_lowercase());
+                }
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// Whether the entry's English name is its Chinese name in pinyin (Fujian, Weihai).
     pub fn is_pinyin(&self, k: KnownId) -> bool {
         self.no_sound.contains(&k)

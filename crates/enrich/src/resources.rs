@@ -157,6 +157,7 @@ impl Resources {
             r.gazetteer.add_cedict(d);
         }
         r.gazetteer.add_cities(cities, capitals, cedict.as_deref());
+        r.gazetteer.add_pack_aliases();
         r.gazetteer.index_sounds();
         // Once the gazetteer is built, analysis only reads names and single characters: the
         // part of CC-CEDICT that does (and that the snapshot keeps) is about a third of it.

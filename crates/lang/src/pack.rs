@@ -226,6 +226,7 @@ const EXACT_KEYS: &[&str] = &[
     "stemmer",
     "names.capitalised-nouns",
     "names.prefix",
+    "names.alias",
     "names.suffix",
     "analyser.script",
     "analyser.bigram",
