@@ -256,13 +256,11 @@ fn sounds_like(romanised: &str, script: SoundScript, english: &str) -> bool {
         return true;
     }
     let target = crate::names::sound_shape(english);
-    let dropped = crate::names::drop_added_vowels(romanised, script);
+    let mut forms = crate::names::drop_added_vowels(romanised, script);
     // Kana's u and o may also be the name's own (プーチン `puchin`); Hangul's eu never is.
-    let forms = if script == SoundScript::Kana {
-        vec![romanised, dropped.as_str()]
-    } else {
-        vec![dropped.as_str()]
-    };
+    if script == SoundScript::Kana {
+        forms.push(romanised.to_string());
+    }
     forms.iter().any(|r| {
         let alt = r.replace("chi", "ti").replace("ji", "di");
         crate::names::sound_shape(r) == target || crate::names::sound_shape(&alt) == target

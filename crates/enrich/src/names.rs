@@ -448,37 +448,48 @@ pub enum SoundScript {
 }
 
 /// The vowels kana and Hangul add to spell a foreign consonant alone, taken out of a
-/// romanised name: Hangul's `eu` (트럼프 `teuleompeu` → `tleomp`); kana's `u` after a
-/// consonant and `o` after t or d before another consonant or the word's end (トランプ
-/// `toranpu` → `tranp`, ドナルド `donarudo` → `donard`). Arabic adds none.
-pub fn drop_added_vowels(romanised: &str, script: SoundScript) -> String {
+/// romanised name, as the readings to try: Hangul's `eu` (트럼프 `teuleompeu` → `tleomp`);
+/// kana's `u` after a consonant and `o` after t or d before another consonant or the word's
+/// end, either all of them (トランプ `toranpu` → `tranp`) or only after a consonant that closes
+/// a syllable (ドナルド `donarudo` → `donard`). Arabic adds none.
+pub fn drop_added_vowels(romanised: &str, script: SoundScript) -> Vec<String> {
     match script {
-        SoundScript::Arabic => romanised.to_string(),
-        SoundScript::Hangul => romanised.replace("eu", ""),
-        SoundScript::Kana => romanised
-            .split(' ')
-            .map(|w| {
-                let b = w.as_bytes();
-                let vowel = |c: u8| b"aeiou".contains(&c);
-                let mut out = String::new();
-                for (i, &c) in b.iter().enumerate() {
-                    let prev = i.checked_sub(1).map(|j| b[j]);
-                    let next = b.get(i + 1).copied();
-                    let before_consonant = next.is_none_or(|n| !vowel(n));
-                    let after = |set: &[u8]| prev.is_some_and(|p| set.contains(&p));
-                    let added = before_consonant
-                        && i > 0
-                        && ((c == b'u' && prev.is_some_and(|p| !vowel(p) && p != b'n'))
-                            || (c == b'o' && after(b"td")));
-                    if !added {
-                        out.push(c as char);
-                    }
-                }
-                out
+        SoundScript::Arabic => vec![romanised.to_string()],
+        SoundScript::Hangul => vec![romanised.replace("eu", "")],
+        SoundScript::Kana => [false, true]
+            .iter()
+            .map(|&coda_only| {
+                romanised
+                    .split(' ')
+                    .map(|w| kana_drop(w, coda_only))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             })
-            .collect::<Vec<_>>()
-            .join(" "),
+            .collect(),
     }
+}
+
+fn kana_drop(word: &str, coda_only: bool) -> String {
+    let b = word.as_bytes();
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    let mut out = String::new();
+    for (i, &c) in b.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| b[j]);
+        let before_prev = i.checked_sub(2).map(|j| b[j]);
+        let next = b.get(i + 1).copied();
+        let before_consonant = next.is_none_or(|n| !vowel(n));
+        let after = |set: &[u8]| prev.is_some_and(|p| set.contains(&p));
+        let coda = before_prev.is_some_and(|q| vowel(q) || q == b'n');
+        let added = before_consonant
+            && i > 0
+            && (!coda_only || coda)
+            && ((c == b'u' && prev.is_some_and(|p| !vowel(p) && p != b'n'))
+                || (c == b'o' && after(b"td")));
+        if !added {
+            out.push(c as char);
+        }
+    }
+    out
 }
 
 /// The number of consonant classes of a [`sound_key`]: how much of a name it pins down.
@@ -511,6 +522,51 @@ pub fn han_reading(cedict: &lang::Cedict, text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_name_sounds_alike_in_every_script() {
+        let en = sound_key("Trump", false);
+        assert_eq!(en, "TRNB");
+        for written in ["Трамп", "トランプ", "트럼프", "ترامب"] {
+            let r = romanise(written);
+            assert!(sound_keys(&r).contains(&en), "{written} ({r})");
+        }
+        assert_eq!(
+            sound_key("Donald Trump", false),
+            sound_key(&romanise("ドナルド・トランプ"), false)
+        );
+        // プーチン reads `puchin`: the ti reading of chi meets Putin.
+        assert!(sound_keys(&romanise("プーチン")).contains(&sound_key("Putin", false)));
+        assert_eq!(sound_len("TRNB"), 4);
+    }
+
+    #[test]
+    fn vowel_shapes_without_the_added_vowels() {
+        let trump = sound_shape("Trump");
+        let shapes = |w: &str, s| -> Vec<String> {
+            drop_added_vowels(&romanise(w), s)
+                .iter()
+                .map(|r| sound_shape(r))
+                .collect()
+        };
+        assert!(shapes("트럼프", SoundScript::Hangul).contains(&trump));
+        assert!(shapes("トランプ", SoundScript::Kana).contains(&trump));
+        assert!(shapes("ドナルド", SoundScript::Kana).contains(&sound_shape("Donald")));
+        // An ordinary Korean word with Caesarea's consonants has another shape.
+        assert!(!shapes("것을", SoundScript::Hangul).contains(&sound_shape("Caesarea")));
+    }
+
+    #[test]
+    fn sound_keys_of_long_or_odd_input_are_bounded() {
+        let long = "x".repeat(100_000);
+        assert!(sound_key(&long, false).len() <= 2 * MAX_SOUND_KEY_INPUT);
+        assert_eq!(sound_key("", false), "");
+        assert_eq!(sound_shape("!!! 123"), "");
+        // Not on a char boundary at the cut: no panic.
+        let mixed = "é".repeat(150);
+        let _ = sound_key(&mixed, true);
+        let _ = sound_shape(&mixed);
+    }
 
     #[test]
     fn slugs() {
