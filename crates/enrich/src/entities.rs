@@ -494,7 +494,13 @@ fn other_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>)
         .pack()
         .map(|p| p.items("names.prefix"))
         .unwrap_or_default();
-    let taken: Vec<Range<usize>> = out[from..].iter().map(|c| c.span.clone()).collect();
+    // A bare capitalised word the other rules could not place (EE in EE.UU.) gives way.
+    let taken: Vec<Range<usize>> = out[from..]
+        .iter()
+        .filter(|c| !matches!(c.what, What::Short(_)))
+        .map(|c| c.span.clone())
+        .collect();
+    let mut found: Vec<Range<usize>> = Vec::new();
     let mut prev: Option<char> = None;
     let mut skip_to = 0;
     for (i, c) in text.char_indices() {
@@ -547,7 +553,17 @@ fn other_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>)
             descriptor: None,
             titled: None,
         });
+        found.push(i..end);
         skip_to = end;
+    }
+    if !found.is_empty() {
+        out.retain(|c| {
+            !(c.para == p.index
+                && matches!(c.what, What::Short(_))
+                && found
+                    .iter()
+                    .any(|f| f.start < c.span.end && c.span.start < f.end))
+        });
     }
 }
 
@@ -1562,12 +1578,22 @@ fn is_city(res: &Resources, k: KnownId) -> bool {
 
 fn lookup_en(res: &Resources, text: &str, run: &[Token<'_>]) -> Option<KnownId> {
     let span = run[0].start..run[run.len() - 1].end;
-    let surface = &text[span];
-    let k = res.gazetteer.en(surface).or_else(|| {
-        surface
-            .strip_prefix("the ")
-            .and_then(|s| res.gazetteer.en(s))
-    })?;
+    let surface = &text[span.clone()];
+    let k = res
+        .gazetteer
+        .en(surface)
+        .or_else(|| {
+            surface
+                .strip_prefix("the ")
+                .and_then(|s| res.gazetteer.en(s))
+        })
+        .or_else(|| {
+            // A short form of the packs' tables (EE.UU., ABD), the run or it and a final stop.
+            res.gazetteer
+                .other_at(&text[span.start..])
+                .filter(|&(_, n)| n == surface.len() || n == surface.len() + 1)
+                .map(|(k, _)| k)
+        })?;
     // An adjective of nationality is not the place (American, Hawaiian), unless the place is
     // a Chinese name that only looks like one (Fujian, Dalian).
     let adjective = run.len() == 1
