@@ -28,6 +28,8 @@
 //! | `quote.primary`, `quote.alternate`, `quote.extra` | quotation marks: opening \| closing |
 //! | `speech-verb`, `title`, `title.female`, `title.male`, `abbreviation`, `stopword` | word lists |
 //! | `stemmer` | a Snowball algorithm of `rust-stemmers`, or `none` |
+//! | `names.prefix`, `names.suffix` | clitics and particles written onto a name (و, بال; 은, 에서), cut off when enrichment reads names by sound |
+//! | `names.alias` | `alias > English name`: short forms news writes (USA, EE.UU., 华盛顿 > Washington D.C.) joined to the gazetteer's entry of that English name |
 //! | `analyser.script` | the scripts (ISO 15924: `Latn`, `Hani`, …) the language is written in; its words in other scripts are analysed language-neutrally ([`crate::Analyser`]) |
 //! | `analyser.bigram` | scripts whose runs the analyser cuts into overlapping character pairs (no spaces between words) |
 //! | `analyser.segmenter` | `jieba`: Han runs cut into words by jieba |
