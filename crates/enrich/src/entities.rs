@@ -352,7 +352,8 @@ fn sound_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>)
         cur_script = Some(script);
         last_end = end;
         let word = &text[i..end];
-        let mut forms = vec![i..end];
+        let mut forms: Vec<Range<usize>> = Vec::with_capacity(2);
+        forms.push(i..end);
         let mut ends = false;
         for s in suffixes {
             if word.len() > s.len() && word.ends_with(s.as_str()) {
