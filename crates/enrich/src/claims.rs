@@ -832,6 +832,17 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
         let mut outlets: Vec<String> = Vec::new();
         let mut independent: Vec<String> = Vec::new();
         let mut evidence: Vec<Evidence> = Vec::new();
+        // Versions of one document are one source: the key its original's sentence gives (a
+        // credit there, or its own source), so a credit only a translation words ("华盛顿邮报
+        // 说" for a quote the original attributes in passing) does not make a second one.
+        let mut root_key: FxHashMap<&str, String> = FxHashMap::default();
+        for &i in members {
+            let c = &cands[i];
+            let r = versions.source_root(&c.document);
+            if r == c.document {
+                root_key.entry(r).or_insert_with(|| versions.source_key(c));
+            }
+        }
         for &i in members {
             let c = &cands[i];
             if !sources.contains(&c.document) {
@@ -847,7 +858,10 @@ pub fn claims_by_ref(event: &str, cands: &[&ClaimCandidate]) -> Vec<Claim> {
             if !outlets.contains(&o) {
                 outlets.push(o);
             }
-            let key = versions.source_key(c);
+            let key = root_key
+                .entry(versions.source_root(&c.document))
+                .or_insert_with(|| versions.source_key(c))
+                .clone();
             if !independent.contains(&key) {
                 independent.push(key);
             }

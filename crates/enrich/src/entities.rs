@@ -18,7 +18,8 @@ use model::{Entity, EntityKind};
 use crate::doc::{tokens, Para, Token};
 use crate::gazetteer::KnownId;
 use crate::names::{
-    han_reading, is_cyrillic, is_han, palladius_to_pinyin, ru_stem, skeleton, slug, transliterate,
+    han_reading, is_cyrillic, is_han, palladius_to_pinyin, ru_stem, skeleton, slug, sound_keys,
+    transliterate, SoundScript,
 };
 use crate::Resources;
 
@@ -216,6 +217,7 @@ pub fn entities(paras: &[Para], res: &Resources, capped: &mut Vec<String>) -> Do
         }
         if !p.is_zh() && !p.is_ru() {
             other_candidates(p, res, from, &mut cands);
+            sound_candidates(p, res, from, &mut cands);
         }
     }
     cands.sort_by_key(|c| (c.para, c.span.start));
@@ -234,6 +236,253 @@ fn written_unspaced(c: char) -> bool {
     is_han(c) || matches!(c as u32, 0x3040..=0x30FF | 0x0E00..=0x0E7F)
 }
 
+fn is_katakana(c: char) -> bool {
+    matches!(c as u32, 0x30A1..=0x30FA | 0x30FC)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7A3)
+}
+
+fn is_arabic(c: char) -> bool {
+    matches!(c as u32, 0x0620..=0x064A | 0x066E..=0x06D3 | 0x06FA..=0x06FF)
+}
+
+/// Whether a name romanised from `script` sounds like the English `english` once the vowels
+/// the script adds are gone ([`crate::names::sound_shape`]); Arabic, which writes few vowels,
+/// is matched on its consonants alone.
+fn sounds_like(romanised: &str, script: SoundScript, english: &str) -> bool {
+    if script == SoundScript::Arabic {
+        return true;
+    }
+    let target = crate::names::sound_shape(english);
+    let mut forms = crate::names::drop_added_vowels(romanised, script);
+    // Kana's u and o may also be the name's own (プーチン `puchin`); Hangul's eu never is.
+    if script == SoundScript::Kana {
+        forms.push(romanised.to_string());
+    }
+    forms.iter().any(|r| {
+        let alt = r.replace("chi", "ti").replace("ji", "di");
+        crate::names::sound_shape(r) == target || crate::names::sound_shape(&alt) == target
+    })
+}
+
+fn sound_script(c: char) -> Option<SoundScript> {
+    if is_katakana(c) {
+        Some(SoundScript::Kana)
+    } else if is_hangul(c) {
+        Some(SoundScript::Hangul)
+    } else if is_arabic(c) {
+        Some(SoundScript::Arabic)
+    } else {
+        None
+    }
+}
+
+/// One word of a run [`sound_candidates`] reads: where it is, and the forms to try (as
+/// written, and without a clitic or particle of the pack's `names.prefix` / `names.suffix`).
+struct SoundWord {
+    script: SoundScript,
+    forms: Vec<Range<usize>>,
+    /// A particle was cut off: the name ends here.
+    ends: bool,
+}
+
+/// Fewest consonant classes ([`crate::names::sound_len`]) a word read by sound needs: alone
+/// (`single`) or as one word of a longer name. Katakana is kept for foreign words, so less is
+/// enough there; Hangul writes every word by sound, and Arabic without its short vowels, so a
+/// short key meets many ordinary words: an Arabic word alone is never read by sound (places
+/// come from the other-script names of the gazetteer).
+fn min_sound_classes(script: SoundScript, single: bool) -> usize {
+    match (script, single) {
+        (SoundScript::Kana, true) => 4,
+        (SoundScript::Kana, false) => 2,
+        (SoundScript::Hangul, true) => 5,
+        (SoundScript::Hangul, false) => 3,
+        (SoundScript::Arabic, true) => usize::MAX,
+        (SoundScript::Arabic, false) => 4,
+    }
+}
+
+/// Most words of one name read by sound.
+const MAX_SOUND_WORDS: usize = 4;
+
+/// Names in scripts without capitals that spell foreign names by sound — katakana (ドナルド・
+/// トランプ), Hangul (도널드 트럼프는) and Arabic (وترامب) — matched to the gazetteer's English
+/// names by how they sound ([`crate::names::sound_key`]): a whole known name becomes that
+/// entity; words that each sound like a word of a known person's name become a person spelled
+/// as English spells them (so the id is the one an English text gives); a lone surname is left
+/// to the short-form rule. Words that match nothing are not entities. Spans other rules found
+/// (candidates from `from` on) are left to them.
+fn sound_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>) {
+    let text = &p.text;
+    if !text.chars().any(|c| sound_script(c).is_some()) {
+        return;
+    }
+    let pack = p.language().pack();
+    let prefixes: &[String] = pack.map(|p| p.items("names.prefix")).unwrap_or_default();
+    let suffixes: &[String] = pack.map(|p| p.items("names.suffix")).unwrap_or_default();
+    let taken: Vec<Range<usize>> = out[from..].iter().map(|c| c.span.clone()).collect();
+    // Runs of words of one script, joined by one space or a name separator.
+    let mut runs: Vec<Vec<SoundWord>> = Vec::new();
+    let mut cur: Vec<SoundWord> = Vec::new();
+    let mut cur_script = None;
+    let mut chars = text.char_indices().peekable();
+    let mut last_end = 0;
+    while let Some((i, c)) = chars.next() {
+        let Some(script) = sound_script(c) else {
+            continue;
+        };
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if sound_script(d) != Some(script) {
+                break;
+            }
+            end = j + d.len_utf8();
+            chars.next();
+        }
+        let gap = &text[last_end..i];
+        let joined = cur_script == Some(script)
+            && cur.last().is_some_and(|w| !w.ends)
+            && cur.len() < MAX_SOUND_WORDS
+            && matches!(gap, " " | "・" | "＝" | "=" | "·");
+        if !joined && !cur.is_empty() {
+            runs.push(std::mem::take(&mut cur));
+        }
+        cur_script = Some(script);
+        last_end = end;
+        let word = &text[i..end];
+        let mut forms: Vec<Range<usize>> = Vec::with_capacity(2);
+        forms.push(i..end);
+        let mut ends = false;
+        for s in suffixes {
+            if word.len() > s.len() && word.ends_with(s.as_str()) {
+                forms.push(i..end - s.len());
+                ends = true;
+            }
+        }
+        for pre in prefixes {
+            if word.len() > pre.len() + 2 && word.starts_with(pre.as_str()) {
+                forms.push(i + pre.len()..end);
+            }
+        }
+        cur.push(SoundWord {
+            script,
+            forms,
+            ends,
+        });
+    }
+    if !cur.is_empty() {
+        runs.push(cur);
+    }
+    let rom = |r: &Range<usize>| crate::names::romanise(&text[r.clone()]);
+    for run in runs {
+        let mut i = 0;
+        while i < run.len() {
+            let mut found = None;
+            for j in (i + 1..=run.len()).rev() {
+                let words = &run[i..j];
+                // The first word without a clitic before it, the last without a particle
+                // after it (or as written); the words between as written.
+                let (w0, wn) = (&words[0], &words[words.len() - 1]);
+                let whole = |w: &SoundWord| w.forms[0].clone();
+                let firsts: Vec<&Range<usize>> =
+                    w0.forms.iter().filter(|f| f.end == whole(w0).end).collect();
+                let lasts: Vec<&Range<usize>> = wn
+                    .forms
+                    .iter()
+                    .filter(|f| f.start == whole(wn).start)
+                    .collect();
+                let mut tries: Vec<Vec<Range<usize>>> = Vec::new();
+                if words.len() == 1 {
+                    tries.extend(w0.forms.iter().map(|f| vec![f.clone()]));
+                } else {
+                    for f in &firsts {
+                        for l in &lasts {
+                            let mut parts: Vec<Range<usize>> = words.iter().map(whole).collect();
+                            let n = parts.len();
+                            parts[0] = (*f).clone();
+                            parts[n - 1] = (*l).clone();
+                            tries.push(parts);
+                        }
+                    }
+                }
+                for parts in tries {
+                    let span = parts[0].start..parts[parts.len() - 1].end;
+                    if span.is_empty()
+                        || taken
+                            .iter()
+                            .any(|t| t.start < span.end && span.start < t.end)
+                    {
+                        continue;
+                    }
+                    let romanised: Vec<String> = parts.iter().map(rom).collect();
+                    let keys = crate::names::sound_keys(&romanised.join(" "));
+                    let need = min_sound_classes(w0.script, parts.len() == 1);
+                    // Each word of a name pins enough down.
+                    let enough = |r: &String| {
+                        crate::names::sound_keys(r)
+                            .iter()
+                            .any(|k| crate::names::sound_len(k) >= need)
+                    };
+                    if !romanised.iter().all(enough) {
+                        continue;
+                    }
+                    let whole = romanised.join(" ");
+                    if let Some(k) = res.gazetteer.by_sound(&keys).filter(|&k| {
+                        res.gazetteer
+                            .get(k)
+                            .is_some_and(|e| sounds_like(&whole, w0.script, &e.name))
+                    }) {
+                        found = Some((j, span, What::Known(k)));
+                    } else if parts.len() > 1 {
+                        let latin: Option<Vec<String>> = romanised
+                            .iter()
+                            .map(|r| {
+                                res.gazetteer
+                                    .name_word_by_sound(&crate::names::sound_keys(r))
+                                    .filter(|w| sounds_like(r, w0.script, w))
+                                    .map(str::to_string)
+                            })
+                            .collect();
+                        if let Some(latin) = latin {
+                            found = Some((j, span, What::Person(latin.join(" "))));
+                        }
+                    } else if let Some(w) = res
+                        .gazetteer
+                        .name_word_by_sound(&keys)
+                        .filter(|w| sounds_like(&whole, w0.script, w))
+                        .filter(|w| res.gazetteer.person_by_surname(w).is_some())
+                    {
+                        found = Some((j, span, What::Short(w.to_string())));
+                    }
+                    if found.is_some() {
+                        break;
+                    }
+                }
+                if found.is_some() {
+                    break;
+                }
+            }
+            match found {
+                Some((j, span, what)) => {
+                    out.push(Cand {
+                        para: p.index,
+                        surface: text[span.clone()].to_string(),
+                        span,
+                        lang: p.lang.clone(),
+                        what,
+                        descriptor: None,
+                        titled: None,
+                    });
+                    i = j;
+                }
+                None => i += 1,
+            }
+        }
+    }
+}
+
 /// Places named in the other pack languages (Deutschland, 미국, アメリカ, الصين), from the
 /// gazetteer's table of them: the longest name at each word start, or at each character of a
 /// script written without spaces. In a script with capitals the name is capitalised and ends
@@ -241,7 +490,18 @@ fn written_unspaced(c: char) -> bool {
 /// paragraph's other rules found (candidates from `from` on) are left to them.
 fn other_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>) {
     let text = &p.text;
-    let taken: Vec<Range<usize>> = out[from..].iter().map(|c| c.span.clone()).collect();
+    let prefixes: &[String] = p
+        .language()
+        .pack()
+        .map(|p| p.items("names.prefix"))
+        .unwrap_or_default();
+    // A bare capitalised word the other rules could not place (EE in EE.UU.) gives way.
+    let taken: Vec<Range<usize>> = out[from..]
+        .iter()
+        .filter(|c| !matches!(c.what, What::Short(_)))
+        .map(|c| c.span.clone())
+        .collect();
+    let mut found: Vec<Range<usize>> = Vec::new();
     let mut prev: Option<char> = None;
     let mut skip_to = 0;
     for (i, c) in text.char_indices() {
@@ -250,8 +510,18 @@ fn other_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>)
         if i < skip_to || !c.is_alphabetic() || c.is_lowercase() {
             continue;
         }
-        let word_start = before.is_none_or(|b| !b.is_alphanumeric());
-        if !word_start && !written_unspaced(c) {
+        let word_start = before.is_none_or(|b| !b.is_alphanumeric())
+            || prefixes.iter().any(|pre| {
+                text[..i].ends_with(pre.as_str())
+                    && text[..i - pre.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|b| !b.is_alphanumeric())
+            });
+        // Katakana within a katakana word (タイ in タイム) is not a name.
+        if !word_start
+            && (!written_unspaced(c) || before.is_some_and(is_katakana) && is_katakana(c))
+        {
             continue;
         }
         let Some((k, n)) = res.gazetteer.other_at(&text[i..]) else {
@@ -259,8 +529,17 @@ fn other_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>)
         };
         let end = i + n;
         let next = text[end..].chars().next();
+        let last = text[..end].chars().next_back();
         let caseless = |x: char| x.is_alphabetic() && !x.is_uppercase() && !x.is_lowercase();
-        if !next.is_none_or(|x| !x.is_alphanumeric() || caseless(x) && caseless(c)) {
+        // In a caseless script words may follow a name unspaced (미국은, 美国人), but not in
+        // Arabic (spaced, its clitics go before) nor a katakana word after a katakana name.
+        let runs_on = |x: char| {
+            caseless(x)
+                && caseless(c)
+                && !is_arabic(x)
+                && !(is_katakana(x) && last.is_some_and(is_katakana))
+        };
+        if !next.is_none_or(|x| !x.is_alphanumeric() || runs_on(x)) {
             continue;
         }
         if taken.iter().any(|t| t.start < end && i < t.end) {
@@ -275,7 +554,17 @@ fn other_candidates(p: &Para, res: &Resources, from: usize, out: &mut Vec<Cand>)
             descriptor: None,
             titled: None,
         });
+        found.push(i..end);
         skip_to = end;
+    }
+    if !found.is_empty() {
+        out.retain(|c| {
+            !(c.para == p.index
+                && matches!(c.what, What::Short(_))
+                && found
+                    .iter()
+                    .any(|f| f.start < c.span.end && c.span.start < f.end))
+        });
     }
 }
 
@@ -370,7 +659,19 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
                 false,
             )),
             What::Named { kind, name, id } => {
-                Some(entity_for(&mut doc, id.clone(), *kind, name.clone(), false))
+                // A Cyrillic name the gazetteer has only in English (Массачусетс, Аляски):
+                // matched by how its stems sound.
+                let by_sound = name
+                    .chars()
+                    .any(is_cyrillic)
+                    .then(|| res.gazetteer.by_sound(&sound_keys(&ru_latin(name))))
+                    .flatten()
+                    .and_then(|k| res.gazetteer.get(k))
+                    .filter(|k| k.kind == *kind);
+                Some(match by_sound {
+                    Some(k) => entity_for(&mut doc, k.id.clone(), k.kind, k.name.clone(), k.outlet),
+                    None => entity_for(&mut doc, id.clone(), *kind, name.clone(), false),
+                })
             }
             _ => None,
         };
@@ -464,10 +765,31 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
                         k.name.clone(),
                         false,
                     ))
+                } else if let Some(k) = res
+                    .gazetteer
+                    .by_sound(&sound_keys(&ru_latin(name)))
+                    .and_then(|k| res.gazetteer.get(k))
+                    .filter(|k| k.kind == EntityKind::Person)
+                {
+                    Some(entity_for(
+                        &mut doc,
+                        k.id.clone(),
+                        k.kind,
+                        k.name.clone(),
+                        false,
+                    ))
                 } else {
+                    // Spelled as English spells the words where a known name has them
+                    // (Дональд Трамп → Donald Trump), else transliterated.
                     let latin = words
                         .iter()
-                        .map(|w| capitalise_words(&transliterate(&ru_stem(w))))
+                        .map(|w| {
+                            let t = transliterate(&ru_stem(w));
+                            res.gazetteer
+                                .name_word_by_sound(&sound_keys(&t))
+                                .map(str::to_string)
+                                .unwrap_or_else(|| capitalise_words(&t))
+                        })
                         .collect::<Vec<_>>()
                         .join(" ");
                     Some(entity_for(
@@ -567,6 +889,15 @@ fn resolve(cands: Vec<Cand>, res: &Resources) -> DocEntities {
         });
     }
     doc
+}
+
+/// A Russian name in Latin letters word by word from its stems (Массачусетса → massachusets),
+/// for [`sound_keys`].
+fn ru_latin(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| transliterate(&ru_stem(w)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn capitalise_words(s: &str) -> String {
@@ -1199,6 +1530,15 @@ fn en_named(p: &Para, run: &[Token<'_>], res: &Resources, out: &mut Vec<Cand>) {
         })
     };
     let after = &text[span.end..];
+    // A function word of the paragraph's language capitalised at a sentence start (Le, Er,
+    // Il) is not a name, whatever name it also spells.
+    if run.len() == 1
+        && p.language()
+            .pack()
+            .is_some_and(|pk| pk.is_stopword(&run[0].text.to_lowercase()))
+    {
+        return;
+    }
     if let Some(k) = lookup_en(res, text, run) {
         // "Jackson said": a city's name before a speech verb or an apposition is a person's.
         let person_cue = speech_follows(after) || apposition_follows(after);
@@ -1239,12 +1579,32 @@ fn is_city(res: &Resources, k: KnownId) -> bool {
 
 fn lookup_en(res: &Resources, text: &str, run: &[Token<'_>]) -> Option<KnownId> {
     let span = run[0].start..run[run.len() - 1].end;
-    let surface = &text[span];
-    res.gazetteer.en(surface).or_else(|| {
-        surface
-            .strip_prefix("the ")
-            .and_then(|s| res.gazetteer.en(s))
-    })
+    let surface = &text[span.clone()];
+    let k = res
+        .gazetteer
+        .en(surface)
+        .or_else(|| {
+            surface
+                .strip_prefix("the ")
+                .and_then(|s| res.gazetteer.en(s))
+        })
+        .or_else(|| {
+            // A short form of the packs' tables (EE.UU., ABD), the run or it and a final stop.
+            res.gazetteer
+                .other_at(&text[span.start..])
+                .filter(|&(_, n)| n == surface.len() || n == surface.len() + 1)
+                .map(|(k, _)| k)
+        })?;
+    // An adjective of nationality is not the place (American, Hawaiian), unless the place is
+    // a Chinese name that only looks like one (Fujian, Dalian).
+    let adjective = run.len() == 1
+        && is_demonym(surface)
+        && !res.gazetteer.is_pinyin(k)
+        && res
+            .gazetteer
+            .get(k)
+            .is_some_and(|e| e.kind == EntityKind::Place && e.name.eq_ignore_ascii_case(surface));
+    (!adjective).then_some(k)
 }
 
 fn apposition_follows(after: &str) -> bool {

@@ -15,7 +15,9 @@ use std::collections::{HashMap, HashSet};
 use model::EntityKind;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::names::{han_reading, is_han, ru_key, ru_stems, skeleton, slug, transliterate};
+use crate::names::{
+    han_reading, is_han, ru_key, ru_stems, skeleton, slug, sound_key, sound_len, transliterate,
+};
 
 /// One known entity.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -62,7 +64,25 @@ pub struct Gazetteer {
     /// The first characters of `other`'s names, to pass over other text cheaply.
     #[serde(default)]
     other_first: FxHashSet<char>,
+    /// How the English names sound ([`crate::names::sound_key`]) → entry, the first entry (in
+    /// order of precedence) keeping a key: a name written in another script is matched here
+    /// after [`crate::names::romanise`] (トランプ, Трамп, ترامب → Trump). Built by
+    /// [`Gazetteer::index_sounds`].
+    #[serde(default)]
+    sounds: FxHashMap<String, KnownId>,
+    /// How the words of known people's names sound → the word as English writes it (Donald,
+    /// Trump), to spell a person the gazetteer does not know whole the way English does.
+    #[serde(default)]
+    sound_words: FxHashMap<String, String>,
+    /// Entries not matched by sound: Chinese names CEDICT spells in pinyin (Weihai, Zhou
+    /// Chuanying), which other scripts write from the characters, not the sound.
+    #[serde(default)]
+    no_sound: FxHashSet<KnownId>,
 }
+
+/// Fewest consonant classes a whole name's sound key must have to be matched by sound: a
+/// shorter one (Palu, Ibb) meets too many unrelated words.
+pub const MIN_SOUND_CLASSES: usize = 3;
 
 /// Built-in entries: kind, outlet, English names (the first is the name), Chinese names
 /// (Simplified), Russian names (nominative; inflected forms are matched by stem).
@@ -154,6 +174,27 @@ const COUNTRY_NAMES: &[(&str, &str, &str)] = &[
     ("United States", "United States", "США"),
     ("United Kingdom", "United Kingdom", "Великобритания"),
     ("China", "China", "Китай"),
+];
+
+/// English short forms of country names that ISO 3166 does not give.
+const EN_SHORT: &[(&str, &[&str])] = &[
+    (
+        "United States",
+        &[
+            "U.S.",
+            "US",
+            "USA",
+            "U.S.A.",
+            "America",
+            "United States of America",
+        ],
+    ),
+    (
+        "United Kingdom",
+        &["UK", "U.K.", "Britain", "Great Britain"],
+    ),
+    ("North Korea", &["DPRK"]),
+    ("South Korea", &["ROK"]),
 ];
 
 /// Russian abbreviations of country names.
@@ -371,6 +412,92 @@ impl Gazetteer {
         exact.or(city)
     }
 
+    /// Index the sounds of the English names ([`Gazetteer::sounds`]); call once every source
+    /// is added.
+    pub fn index_sounds(&mut self) {
+        let mut names: Vec<(KnownId, &str)> =
+            self.en.iter().map(|(n, &k)| (k, n.as_str())).collect();
+        names.sort_unstable();
+        let mut sounds: FxHashMap<String, KnownId> = FxHashMap::default();
+        let mut words: FxHashMap<String, String> = FxHashMap::default();
+        for (k, name) in names {
+            let Some(e) = self.entries.get(k as usize) else {
+                continue;
+            };
+            // GeoNames cities are too many to tell by sound from ordinary words.
+            if e.city || self.no_sound.contains(&k) {
+                continue;
+            }
+            for n in [e.name.as_str(), name] {
+                for soft in [false, true] {
+                    let key = sound_key(n, soft);
+                    if sound_len(&key) >= MIN_SOUND_CLASSES {
+                        sounds.entry(key).or_insert(k);
+                    }
+                }
+            }
+            if e.kind == EntityKind::Person && e.name.split_whitespace().count() > 1 {
+                for w in e.name.split_whitespace() {
+                    let key = sound_key(w, false);
+                    if w.chars().count() >= 3 && sound_len(&key) >= 2 && !key.contains(' ') {
+                        words.entry(key).or_insert_with(|| w.to_string());
+                    }
+                }
+            }
+        }
+        self.sounds = sounds;
+        self.sound_words = words;
+    }
+
+    /// The known entity whose English name sounds like one of `keys` (from
+    /// [`crate::names::sound_keys`]), if the key pins enough of a name down.
+    pub fn by_sound(&self, keys: &[String]) -> Option<KnownId> {
+        keys.iter()
+            .filter(|k| sound_len(k) >= MIN_SOUND_CLASSES)
+            .find_map(|k| self.sounds.get(k).copied())
+    }
+
+    /// A word of a known person's name that sounds like one of `keys` (one word each).
+    pub fn name_word_by_sound(&self, keys: &[String]) -> Option<&str> {
+        keys.iter()
+            .filter(|k| sound_len(k) >= 2)
+            .find_map(|k| self.sound_words.get(k).map(String::as_str))
+    }
+
+    /// Add the short forms news uses in each pack language (the packs' `names.alias` items,
+    /// `alias > English name`: USA > United States, EE.UU. > United States, 华盛顿 > Washington
+    /// D.C.) to the entries of those English names. Returns how many were added.
+    pub fn add_pack_aliases(&mut self) -> usize {
+        let mut n = 0;
+        for l in lang::pack_langs() {
+            let Some(pack) = l.pack() else { continue };
+            for item in pack.items("names.alias") {
+                let Some((alias, english)) = item.split_once('>') else {
+                    continue;
+                };
+                let (alias, english) = (alias.trim(), english.trim());
+                let Some(k) = self.en(english) else { continue };
+                if alias.is_empty() {
+                    continue;
+                }
+                if l.is_chinese() {
+                    self.add_zh(k, alias);
+                } else if l == lang::Lang::RU {
+                    self.add_ru(k, alias);
+                } else {
+                    self.add_other(k, &alias.to_lowercase());
+                }
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Whether the entry's English name is its Chinese name in pinyin (Fujian, Weihai).
+    pub fn is_pinyin(&self, k: KnownId) -> bool {
+        self.no_sound.contains(&k)
+    }
+
     /// The one known person with this surname (or this whole romanised name), if only one.
     pub fn person_by_surname(&self, latin: &str) -> Option<KnownId> {
         match self
@@ -411,6 +538,13 @@ impl Gazetteer {
             }
             if let Some(f) = fixed {
                 self.add_ru(k, f.2);
+            }
+            for (en, short) in EN_SHORT {
+                if *en == name {
+                    for s in *short {
+                        self.add_en(k, s);
+                    }
+                }
             }
             for (en, ru) in RU_SHORT {
                 if *en == name {
@@ -467,6 +601,15 @@ impl Gazetteer {
             };
             if let Some(a) = abbreviation {
                 self.add_en(k, &a);
+            }
+            let plain = |s: &str| -> String {
+                slug(s)
+                    .chars()
+                    .filter(|c| c.is_ascii_alphabetic())
+                    .collect()
+            };
+            if plain(&lang::pinyin_to_name(&e.pinyin)) == plain(&name) {
+                self.no_sound.insert(k);
             }
             self.add_zh_simplified(k, &e.simplified);
             n += 1;

@@ -294,6 +294,209 @@ pub fn skeleton(latin: &str) -> String {
     out
 }
 
+/// A name in Latin letters from any script (kana, Hangul, Arabic, Cyrillic, Greek, Latin with
+/// diacritics), lowercase, by the `any_ascii` tables: トランプ → `toranpu`, 트럼프 → `teuleompeu`,
+/// ترامب → `tramb`. Separators (`・`, `·`, `=`) become spaces.
+pub fn romanise(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| match c {
+            '・' | '·' | '＝' | '=' | '-' | '‐' => ' ',
+            c => c,
+        })
+        .collect();
+    any_ascii::any_ascii(&spaced).to_lowercase()
+}
+
+/// Longest name [`sound_key`] reads (bytes): a longer text is not a name.
+const MAX_SOUND_KEY_INPUT: usize = 200;
+
+/// How a name sounds, coarsely enough that its spellings in other scripts meet: the
+/// consonants of each word in seven classes (p b f v · t d · k g q c · s z j sh ch x · l r ·
+/// m n · the rest), vowels, `h`, `w`, `y` and doubled letters dropped, so Trump, Трамп
+/// (`tramp`), トランプ (`toranpu`), 트럼프 (`teuleompeu`) and ترامب (`tramb`) all give `TRNB`.
+/// `soft` reads g and c before e/i as in George and Cicero. Words are joined by a space; a word
+/// without consonants is left out.
+pub fn sound_key(latin: &str, soft: bool) -> String {
+    let mut out = String::new();
+    for word in latin
+        .get(..latin.len().min(MAX_SOUND_KEY_INPUT))
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        let w: Vec<u8> = word.bytes().map(|b| b.to_ascii_lowercase()).collect();
+        let mut key = String::new();
+        let mut i = 0;
+        while i < w.len() {
+            let next = w.get(i + 1).copied();
+            let (class, len) = match (w[i], next) {
+                (b's', Some(b'h')) | (b'c', Some(b'h')) | (b'z', Some(b'h')) => ('S', 2),
+                (b't', Some(b's')) | (b't', Some(b'z')) => ('S', 2),
+                (b'k', Some(b'h')) | (b'g', Some(b'h')) => ('K', 2),
+                (b'p', Some(b'h')) => ('B', 2),
+                (b't', Some(b'h')) | (b'd', Some(b'h')) => ('T', 2),
+                (b'n', Some(b'g')) if w.get(i + 2).is_none_or(|c| !b"aeiouy".contains(c)) => {
+                    ('N', 2)
+                }
+                (b'c', Some(b'k')) => ('K', 2),
+                (b'x', _) if i == 0 => ('S', 1),
+                (b'x', _) => {
+                    if !key.ends_with('K') {
+                        key.push('K');
+                    }
+                    ('S', 1)
+                }
+                (b'g' | b'c', Some(b'e' | b'i' | b'y')) if soft => ('S', 1),
+                (b'p' | b'b' | b'f' | b'v', _) => ('B', 1),
+                (b't' | b'd', _) => ('T', 1),
+                (b'k' | b'g' | b'q' | b'c', _) => ('K', 1),
+                (b's' | b'z' | b'j', _) => ('S', 1),
+                (b'l' | b'r', _) => ('R', 1),
+                (b'm' | b'n', _) => ('N', 1),
+                _ => ('_', 1),
+            };
+            if class != '_' && !key.ends_with(class) {
+                key.push(class);
+            }
+            i += len;
+        }
+        if !key.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&key);
+        }
+    }
+    out
+}
+
+/// The [`sound_key`]s a romanised name (from [`romanise`]) may have: as read, and with the
+/// readings kana and Hangul give to sounds they lack (`chi` for ti: プーチン `puchin` is Putin).
+pub fn sound_keys(romanised: &str) -> Vec<String> {
+    let mut keys = vec![sound_key(romanised, false)];
+    let alt = romanised.replace("chi", "ti").replace("ji", "di");
+    for k in [sound_key(&alt, false), sound_key(romanised, true)] {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys
+}
+
+/// How a name sounds with its vowels: [`sound_key`]'s consonant classes with `V` for each run
+/// of vowels (y and w among them), the last vowel of each word dropped (kana and Hangul end
+/// words on one; English often on a silent e). Finer than the key: 트럼프 once its added
+/// vowels are gone ([`drop_added_vowels`]) gives `TRVNB` like Trump, where an ordinary word of
+/// the same consonants rarely does.
+pub fn sound_shape(latin: &str) -> String {
+    let mut out = String::new();
+    for word in latin
+        .get(..latin.len().min(MAX_SOUND_KEY_INPUT))
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        let mut shape = String::new();
+        let lower = word.to_ascii_lowercase();
+        let b = lower.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b"aeiouyw".contains(&b[i]) {
+                if !shape.ends_with('V') {
+                    shape.push('V');
+                }
+                i += 1;
+                continue;
+            }
+            // The consonant (or digraph) alone through `sound_key`.
+            let two = lower.get(i..(i + 2).min(b.len())).unwrap_or("");
+            let len = if [
+                "sh", "ch", "zh", "ts", "tz", "kh", "gh", "ph", "th", "dh", "ck",
+            ]
+            .contains(&two)
+            {
+                2
+            } else {
+                1
+            };
+            let k = sound_key(&lower[i..i + len], false);
+            if !k.is_empty() && !shape.ends_with(k.as_str()) {
+                shape.push_str(&k);
+            }
+            i += len;
+        }
+        if shape.len() > 1 && shape.ends_with('V') {
+            shape.pop();
+        }
+        if !shape.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&shape);
+        }
+    }
+    out
+}
+
+/// Which script a romanised name came from, for [`drop_added_vowels`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SoundScript {
+    Kana,
+    Hangul,
+    Arabic,
+}
+
+/// The vowels kana and Hangul add to spell a foreign consonant alone, taken out of a
+/// romanised name, as the readings to try: Hangul's `eu` (트럼프 `teuleompeu` → `tleomp`);
+/// kana's `u` after a consonant and `o` after t or d before another consonant or the word's
+/// end, either all of them (トランプ `toranpu` → `tranp`) or only after a consonant that closes
+/// a syllable (ドナルド `donarudo` → `donard`). Arabic adds none.
+pub fn drop_added_vowels(romanised: &str, script: SoundScript) -> Vec<String> {
+    match script {
+        SoundScript::Arabic => vec![romanised.to_string()],
+        SoundScript::Hangul => vec![romanised.replace("eu", "")],
+        SoundScript::Kana => [false, true]
+            .iter()
+            .map(|&coda_only| {
+                romanised
+                    .split(' ')
+                    .map(|w| kana_drop(w, coda_only))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect(),
+    }
+}
+
+fn kana_drop(word: &str, coda_only: bool) -> String {
+    let b = word.as_bytes();
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    let mut out = String::new();
+    for (i, &c) in b.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| b[j]);
+        let before_prev = i.checked_sub(2).map(|j| b[j]);
+        let next = b.get(i + 1).copied();
+        let before_consonant = next.is_none_or(|n| !vowel(n));
+        let after = |set: &[u8]| prev.is_some_and(|p| set.contains(&p));
+        let coda = before_prev.is_some_and(|q| vowel(q) || q == b'n');
+        let added = before_consonant
+            && i > 0
+            && (!coda_only || coda)
+            && ((c == b'u' && prev.is_some_and(|p| !vowel(p) && p != b'n'))
+                || (c == b'o' && after(b"td")));
+        if !added {
+            out.push(c as char);
+        }
+    }
+    out
+}
+
+/// The number of consonant classes of a [`sound_key`]: how much of a name it pins down.
+pub fn sound_len(key: &str) -> usize {
+    key.chars().filter(|c| c.is_ascii_uppercase()).count()
+}
+
 /// Pinyin readings of a Chinese transliterated name run together for [`skeleton`]
 /// (`马斯洛夫` → `masiluofu`); `None` when a character has no reading.
 pub fn han_reading(cedict: &lang::Cedict, text: &str) -> Option<String> {
@@ -319,6 +522,51 @@ pub fn han_reading(cedict: &lang::Cedict, text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_name_sounds_alike_in_every_script() {
+        let en = sound_key("Trump", false);
+        assert_eq!(en, "TRNB");
+        for written in ["Трамп", "トランプ", "트럼프", "ترامب"] {
+            let r = romanise(written);
+            assert!(sound_keys(&r).contains(&en), "{written} ({r})");
+        }
+        assert_eq!(
+            sound_key("Donald Trump", false),
+            sound_key(&romanise("ドナルド・トランプ"), false)
+        );
+        // プーチン reads `puchin`: the ti reading of chi meets Putin.
+        assert!(sound_keys(&romanise("プーチン")).contains(&sound_key("Putin", false)));
+        assert_eq!(sound_len("TRNB"), 4);
+    }
+
+    #[test]
+    fn vowel_shapes_without_the_added_vowels() {
+        let trump = sound_shape("Trump");
+        let shapes = |w: &str, s| -> Vec<String> {
+            drop_added_vowels(&romanise(w), s)
+                .iter()
+                .map(|r| sound_shape(r))
+                .collect()
+        };
+        assert!(shapes("트럼프", SoundScript::Hangul).contains(&trump));
+        assert!(shapes("トランプ", SoundScript::Kana).contains(&trump));
+        assert!(shapes("ドナルド", SoundScript::Kana).contains(&sound_shape("Donald")));
+        // An ordinary Korean word with Caesarea's consonants has another shape.
+        assert!(!shapes("것을", SoundScript::Hangul).contains(&sound_shape("Caesarea")));
+    }
+
+    #[test]
+    fn sound_keys_of_long_or_odd_input_are_bounded() {
+        let long = "x".repeat(100_000);
+        assert!(sound_key(&long, false).len() <= 2 * MAX_SOUND_KEY_INPUT);
+        assert_eq!(sound_key("", false), "");
+        assert_eq!(sound_shape("!!! 123"), "");
+        // Not on a char boundary at the cut: no panic.
+        let mixed = "é".repeat(150);
+        let _ = sound_key(&mixed, true);
+        let _ = sound_shape(&mixed);
+    }
 
     #[test]
     fn slugs() {

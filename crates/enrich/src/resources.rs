@@ -128,8 +128,10 @@ impl Countries {
 impl Resources {
     /// The built-in table only: no dictionary, no countries. Always available.
     pub fn builtin() -> Resources {
+        let mut gazetteer = Gazetteer::builtin();
+        gazetteer.index_sounds();
         Resources {
-            gazetteer: Gazetteer::builtin(),
+            gazetteer,
             cedict: None,
             ner: ner::Ner::default(),
             diagnostics: Vec::new(),
@@ -155,6 +157,8 @@ impl Resources {
             r.gazetteer.add_cedict(d);
         }
         r.gazetteer.add_cities(cities, capitals, cedict.as_deref());
+        r.gazetteer.add_pack_aliases();
+        r.gazetteer.index_sounds();
         // Once the gazetteer is built, analysis only reads names and single characters: the
         // part of CC-CEDICT that does (and that the snapshot keeps) is about a third of it.
         r.cedict = cedict.map(|d| Arc::new(d.names_and_characters()));

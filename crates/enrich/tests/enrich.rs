@@ -736,3 +736,85 @@ fn a_speaker_is_never_a_pronoun_or_punctuation() {
     assert_eq!(e[1].quote.speaker, e[2].quote.speaker, "{e:?}");
     assert!(e[2].quote.speaker.is_some(), "{e:?}");
 }
+
+#[test]
+fn one_person_across_scripts_read_by_sound() {
+    let en = analyse(
+        &doc(
+            "en",
+            "en",
+            &["Donald Trump said on Monday that the talks would go on."],
+        ),
+        res(),
+    );
+    let id = entity_id(&en, "Donald Trump").expect("English name");
+    for (lang, text, alias) in [
+        (
+            "ja",
+            "ドナルド・トランプ大統領は月曜日、協議を続けると述べた。",
+            "ドナルド・トランプ",
+        ),
+        (
+            "ko",
+            "도널드 트럼프 대통령은 월요일 협상을 계속하겠다고 말했다.",
+            "도널드 트럼프",
+        ),
+        (
+            "ar",
+            "قال دونالد ترامب يوم الاثنين إن المحادثات ستستمر.",
+            "دونالد ترامب",
+        ),
+        (
+            "ru",
+            "Дональд Трамп заявил в понедельник, что переговоры продолжатся.",
+            "Дональд Трамп",
+        ),
+    ] {
+        let e = analyse(&doc(lang, lang, &[text]), res());
+        assert_eq!(entity_id(&e, alias).as_deref(), Some(id.as_str()), "{lang}");
+    }
+}
+
+#[test]
+fn ordinary_words_of_other_scripts_are_not_names() {
+    // Korean words whose consonants sound like gazetteer names (Jimsar, Gonggar), a katakana
+    // word that begins with a country's name (タイ in タイムズ), a French article at a sentence
+    // start (Le, the one-word name of a person CEDICT knows).
+    for (lang, text) in [
+        ("ko", "그는 진술을 거부했고 경기를 보았다."),
+        ("ja", "タイムズ紙のスペースによると、サービスは続く。"),
+        ("fr", "Le président a parlé. Le texte est long."),
+    ] {
+        let e = analyse(&doc(lang, lang, &[text]), res());
+        assert!(e.entities.is_empty(), "{lang}: {:?}", e.entities);
+    }
+}
+
+#[test]
+fn place_names_after_a_clitic_and_short_forms_from_the_packs() {
+    // بالصين: "in China", the clitic ب and the article ال before الصين.
+    let ar = analyse(&doc("ar", "ar", &["وتحدث الوزير بالصين أمس."]), res());
+    assert_eq!(entity_id(&ar, "الصين").as_deref(), Some("china"));
+    // EE.UU. (es) and ABD (tr) are the United States (names.alias).
+    let es = analyse(
+        &doc("es", "es", &["EE.UU. anunció nuevas sanciones."]),
+        res(),
+    );
+    assert!(
+        es.entities.iter().any(|x| x.id == "united-states"),
+        "{:?}",
+        es.entities
+    );
+    let tr = analyse(&doc("tr", "tr", &["ABD yeni yaptırımlar açıkladı."]), res());
+    assert_eq!(entity_id(&tr, "ABD").as_deref(), Some("united-states"));
+    // American is an adjective, not the place.
+    let en = analyse(
+        &doc("en2", "en", &["American officials met on Monday."]),
+        res(),
+    );
+    assert!(
+        !en.entities.iter().any(|e| e.name == "American"),
+        "{:?}",
+        en.entities
+    );
+}

@@ -207,3 +207,33 @@ fn a_figure_a_translation_changed_is_flagged() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_credit_only_a_version_words_is_no_second_source() {
+    // The toll past the first two paragraphs, where a credit is the sentence's, not the
+    // document's.
+    let original = [
+        EN[0],
+        EN[2],
+        "Officials gave no other figures on Tuesday.",
+        "The earthquake killed 1,500 people in the province of Anatolia, the governor's office said.",
+    ];
+    let mut cands = candidates(&doc("en", "en", Some("Daily Alpha"), &original), None);
+    // A version whose translator credited the toll to an agency the original does not name.
+    let version = [
+        EN[0],
+        EN[2],
+        "Officials gave no other figures on Tuesday.",
+        "The earthquake killed 1,500 people in the province of Anatolia, according to Reuters.",
+    ];
+    cands.extend(candidates(
+        &doc("en-v", "en", Some("Daily Alpha"), &version),
+        Some("en"),
+    ));
+    let out = claims("ev", &cands);
+    let toll = made_by(&out, "en")
+        .into_iter()
+        .find(|c| c.text.contains("1,500") && c.sources.iter().any(|s| s == "en-v"))
+        .unwrap_or_else(|| panic!("the toll claim of both versions: {out:?}"));
+    assert_eq!(toll.independent_sources, 1, "{toll:?}");
+}

@@ -28,6 +28,10 @@
 //! | `quote.primary`, `quote.alternate`, `quote.extra` | quotation marks: opening \| closing |
 //! | `speech-verb`, `title`, `title.female`, `title.male`, `abbreviation`, `stopword` | word lists |
 //! | `stemmer` | a Snowball algorithm of `rust-stemmers`, or `none` |
+//! | `names.capitalised-nouns`, `names.not` | `yes` where every noun is capitalised; capitalised words that name nothing (`cluster`'s names) |
+//! | `place.before`, `place.not` | words before the place of an event in a lead ("in"), and capitalised words after them that are no such place (`cluster`) |
+//! | `names.prefix`, `names.suffix` | clitics and particles written onto a name (و, بال; 은, 에서), cut off when enrichment reads names by sound |
+//! | `names.alias` | `alias > English name`: short forms news writes (USA, EE.UU., 华盛顿 > Washington D.C.) joined to the gazetteer's entry of that English name |
 //! | `analyser.script` | the scripts (ISO 15924: `Latn`, `Hani`, …) the language is written in; its words in other scripts are analysed language-neutrally ([`crate::Analyser`]) |
 //! | `analyser.bigram` | scripts whose runs the analyser cuts into overlapping character pairs (no spaces between words) |
 //! | `analyser.segmenter` | `jieba`: Han runs cut into words by jieba |
@@ -228,6 +232,9 @@ const EXACT_KEYS: &[&str] = &[
     "names.not",
     "place.before",
     "place.not",
+    "names.prefix",
+    "names.alias",
+    "names.suffix",
     "analyser.script",
     "analyser.bigram",
     "analyser.segmenter",
