@@ -415,11 +415,68 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
-    page(app, "event.html", move |app, s, c| {
+/// The reader's languages from `Accept-Language`, most wanted first, as lowercase primary
+/// subtags ("zh-CN;q=0.9" → "zh"); `*` and languages refused with `q=0` are left out.
+fn reader_languages(accept: Option<&str>) -> Vec<String> {
+    let mut ranked: Vec<(f32, usize, String)> = Vec::new();
+    for (i, part) in accept.unwrap_or("").split(',').enumerate().take(32) {
+        let mut fields = part.split(';');
+        let tag = fields.next().unwrap_or("").trim();
+        let q = fields
+            .filter_map(|f| f.trim().strip_prefix("q="))
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let base = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        if base.is_empty()
+            || base == "*"
+            || q <= 0.0
+            || !base.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            continue;
+        }
+        if !ranked.iter().any(|r| r.2 == base) {
+            ranked.push((q, i, base));
+        }
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().map(|r| r.2).collect()
+}
+
+/// The title of the event's first document in the reader's most wanted language that has one
+/// (`None` when it is the event's own title or no document is in those languages), and that
+/// language.
+fn title_for_reader(ev: &wire::api::EventView, wanted: &[String]) -> Option<(String, String)> {
+    wanted
+        .iter()
+        .find_map(|want| {
+            ev.documents.iter().find_map(|d| {
+                let lang = d.languages.iter().find(|l| {
+                    l.split('-')
+                        .next()
+                        .is_some_and(|b| b.eq_ignore_ascii_case(want))
+                })?;
+                let title = d.title.as_deref()?.trim();
+                (!title.is_empty()).then(|| (title.to_string(), lang.clone()))
+            })
+        })
+        .filter(|(t, _)| t != ev.summary.title.trim())
+}
+
+pub async fn event(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let wanted = reader_languages(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut response = page(app, "event.html", move |app, s, c| {
         let mut ev = c
             .event_view(s, &id)?
             .ok_or_else(|| ApiError::NotFound(format!("event `{id}`")))?;
+        let reader_title = title_for_reader(&ev, &wanted);
         let atlas = app.atlas();
         let map = match &atlas {
             Some(atlas) => {
@@ -528,9 +585,16 @@ pub async fn event(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
             bars => minijinja::Value::from_safe_string(bars), bar_keys => bar_keys,
             map => minijinja::Value::from_safe_string(map), has_atlas => atlas.is_some(),
             undated => ev.summary.document_count.saturating_sub(dated),
+            reader_title => reader_title,
         })
     })
-    .await
+    .await;
+    // The title depends on the reader's languages.
+    response.headers_mut().append(
+        header::VARY,
+        header::HeaderValue::from_static("Accept-Language"),
+    );
+    response
 }
 
 pub async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
@@ -799,6 +863,17 @@ pub async fn search(State(app): State<Arc<App>>, q: Q<SearchQuery>) -> Response 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reader_languages_follow_the_quality_values() {
+        assert_eq!(
+            reader_languages(Some("de-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5, ja;q=0")),
+            ["de", "fr", "en"]
+        );
+        assert_eq!(reader_languages(Some("en;q=0.2, zh-Hant-TW")), ["zh", "en"]);
+        assert!(reader_languages(None).is_empty());
+        assert!(reader_languages(Some(";;, q=1, 1x")).is_empty());
+    }
 
     #[test]
     fn every_template_compiles() {

@@ -1759,3 +1759,75 @@ fn timeline_volume_zooms_and_event_page_draws_outlet_bars_and_the_map() {
     assert!(body.contains("The map is not available"));
     assert!(body.contains("Coast &lt;i&gt;Town"));
 }
+
+/// The event page's title is in the reader's language (`Accept-Language`) where one of the
+/// event's documents is written in it; otherwise the event's own title.
+#[test]
+fn the_event_title_is_in_the_readers_language_where_a_version_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_seeds(dir.path());
+    let s = start(dir.path(), server::Config::default());
+    let addr = s.addr;
+    let events = get(addr, "/api/events?limit=100").json();
+    // An event with documents in two languages, and a titled document in one that is not the
+    // language of the event's title.
+    let mut found = None;
+    for e in events["items"].as_array().unwrap() {
+        let id = e["id"].as_str().unwrap();
+        let ev = get(addr, &format!("/api/events/{}", enc(id))).json();
+        let title = ev["title"].as_str().unwrap().to_string();
+        for d in ev["documents"].as_array().unwrap() {
+            let (Some(t), Some(l)) = (d["title"].as_str(), d["languages"][0].as_str()) else {
+                continue;
+            };
+            if t.trim() != title.trim() && !t.trim().is_empty() {
+                found = Some((
+                    id.to_string(),
+                    title.clone(),
+                    t.trim().to_string(),
+                    l.to_string(),
+                ));
+                break;
+            }
+        }
+        if found.is_some() {
+            break;
+        }
+    }
+    let (id, event_title, doc_title, lang) = found.expect("the seeds hold a multilingual event");
+    let base = lang.split('-').next().unwrap();
+    let path = format!("/events/{}", enc(&id));
+    let accept = format!("xx;q=0, {base}-XX;q=0.9, *;q=0.1");
+    let r = request(addr, "GET", &path, &[("Accept-Language", &accept)], b"");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.headers.to_lowercase().contains("accept-language"),
+        "{}",
+        r.headers
+    );
+    let h1 = r
+        .body
+        .split("<h1")
+        .nth(1)
+        .unwrap()
+        .split("</h1>")
+        .next()
+        .unwrap();
+    assert!(h1.contains(&format!("lang=\"{lang}\"")), "{h1}");
+    let first_word = doc_title.split_whitespace().next().unwrap();
+    assert!(h1.contains(first_word), "{h1} / {doc_title}");
+    assert!(r.body.contains("class=\"original-title\""));
+    // Without the header: the event's own title, no second line.
+    let r = get(addr, &path);
+    let h1 = r
+        .body
+        .split("<h1")
+        .nth(1)
+        .unwrap()
+        .split("</h1>")
+        .next()
+        .unwrap();
+    let first_word = event_title.split_whitespace().next().unwrap();
+    assert!(h1.contains(first_word), "{h1} / {event_title}");
+    assert!(!r.body.contains("class=\"original-title\""));
+}
