@@ -311,6 +311,15 @@ pub fn romanise(text: &str) -> String {
 /// Longest name [`sound_key`] reads (bytes): a longer text is not a name.
 const MAX_SOUND_KEY_INPUT: usize = 200;
 
+/// The runs of ASCII letters of (the bounded start of) `latin`.
+fn latin_words(latin: &str) -> impl Iterator<Item = &str> {
+    latin
+        .get(..latin.len().min(MAX_SOUND_KEY_INPUT))
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+}
+
 /// How a name sounds, coarsely enough that its spellings in other scripts meet: the
 /// consonants of each word in seven classes (p b f v · t d · k g q c · s z j sh ch x · l r ·
 /// m n · the rest), vowels, `h`, `w`, `y` and doubled letters dropped, so Trump, Трамп
@@ -319,12 +328,7 @@ const MAX_SOUND_KEY_INPUT: usize = 200;
 /// without consonants is left out.
 pub fn sound_key(latin: &str, soft: bool) -> String {
     let mut out = String::new();
-    for word in latin
-        .get(..latin.len().min(MAX_SOUND_KEY_INPUT))
-        .unwrap_or("")
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
+    for word in latin_words(latin) {
         let w: Vec<u8> = word.bytes().map(|b| b.to_ascii_lowercase()).collect();
         let mut key = String::new();
         let mut i = 0;
@@ -391,12 +395,7 @@ pub fn sound_keys(romanised: &str) -> Vec<String> {
 /// the same consonants rarely does.
 pub fn sound_shape(latin: &str) -> String {
     let mut out = String::new();
-    for word in latin
-        .get(..latin.len().min(MAX_SOUND_KEY_INPUT))
-        .unwrap_or("")
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
+    for word in latin_words(latin) {
         let mut shape = String::new();
         let lower = word.to_ascii_lowercase();
         let b = lower.as_bytes();

@@ -72,12 +72,20 @@ struct Running {
 }
 
 fn start(dir: &Path, config: server::Config) -> Running {
+    start_app(dir, config, None)
+}
+
+/// A server over the store in `dir`, with the map's shapes when given.
+fn start_app(dir: &Path, config: server::Config, atlas: Option<server::Atlas>) -> Running {
     let db = dir.to_path_buf();
     let open = move || -> Result<Box<dyn Store>, store::StoreError> {
         Ok(Box::new(SqliteStore::open(&db)?))
     };
     let searcher = Arc::new(search::Searcher::load(false));
     let app = server::App::new(config, &open, searcher).unwrap();
+    if let Some(atlas) = atlas {
+        app.set_atlas(Arc::new(atlas));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -1591,27 +1599,7 @@ fn small_atlas() -> server::Atlas {
 }
 
 fn start_with_atlas(dir: &Path, atlas: server::Atlas) -> Running {
-    let db = dir.to_path_buf();
-    let open = move || -> Result<Box<dyn Store>, store::StoreError> {
-        Ok(Box::new(SqliteStore::open(&db)?))
-    };
-    let searcher = Arc::new(search::Searcher::load(false));
-    let app = server::App::new(server::Config::default(), &open, searcher).unwrap();
-    app.set_atlas(Arc::new(atlas));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(server::serve(app, listener));
-    Running {
-        addr,
-        _runtime: runtime,
-    }
+    start_app(dir, server::Config::default(), Some(atlas))
 }
 
 #[test]

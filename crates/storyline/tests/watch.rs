@@ -407,23 +407,32 @@ fn site_holding_the_third_page(places: &'static [&'static str]) -> (Site, Arc<At
     (site, release)
 }
 
+/// `storyline watch --once` of `site`'s feed with one worker, started and left running.
+fn spawn_watch(
+    db: &Path,
+    site: &Site,
+    output: impl Fn() -> std::process::Stdio,
+) -> std::process::Child {
+    bin()
+        .arg("--db")
+        .arg(db)
+        .arg("watch")
+        .args(FAST)
+        .args(["--once", "--workers", "1", "--timeout-secs", "60"])
+        .arg(site.url("/feed.xml"))
+        .stdout(output())
+        .stderr(output())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn a_watch_stopped_mid_pass_resumes_without_fetching_again() {
     let (site, release) =
         site_holding_the_third_page(&["Firstwick", "Secondford", "Thirdham", "Fourtown"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let mut child = bin()
-        .arg("--db")
-        .arg(&db)
-        .arg("watch")
-        .args(FAST)
-        .args(["--once", "--workers", "1", "--timeout-secs", "30"])
-        .arg(site.url("/feed.xml"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_watch(&db, &site, std::process::Stdio::piped);
     // Wait (without a time limit that could fail a slow machine) until /p/3 is asked for.
     while site.hits("/p/3") == 0 {
         assert!(child.try_wait().unwrap().is_none(), "the watch ended early");
@@ -466,17 +475,7 @@ fn a_killed_watch_refetches_no_stored_page() {
     let (site, release) = site_holding_the_third_page(&["Firstbury", "Secondbury", "Thirdbury"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let mut child = bin()
-        .arg("--db")
-        .arg(&db)
-        .arg("watch")
-        .args(FAST)
-        .args(["--once", "--workers", "1", "--timeout-secs", "60"])
-        .arg(site.url("/feed.xml"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_watch(&db, &site, std::process::Stdio::null);
     // While /p/3 is held, the idle input lets the pipeline commit the first two pages.
     let stored = |db: &Path| -> usize {
         let o = bin().arg("--db").arg(db).arg("export").output().unwrap();
