@@ -412,7 +412,7 @@ impl Gazetteer {
         exact.or(city)
     }
 
-    /// Index the sounds of the English names ([`Gazetteer::sounds`]); call once every source
+    /// Index the sounds of the English names (the `sounds` table); call once every source
     /// is added.
     pub fn index_sounds(&mut self) {
         let mut names: Vec<(KnownId, &str)> =
