@@ -207,10 +207,22 @@ impl Converters {
 
     /// Converters with the dictionaries of OpenCC's npm package ([`OPENCC_PACKAGE`]), fetched
     /// and checked on first use through the asset cache. t2s and s2t are built at once.
+    ///
+    /// What is built from the dictionaries — the reversed variant dictionaries, the chain
+    /// configurations and the compiled forms OpenCC keeps beside each text dictionary — goes
+    /// among the cache's derived files (`derived/opencc-<version>/`, a copy of the text
+    /// dictionaries made once), never into the package's folder.
     #[cfg(feature = "fetch")]
     pub fn from_package() -> Result<Converters, LangError> {
-        let dir = assets::Cache::configured().package_dir(&OPENCC_PACKAGE)?;
-        Converters::from_dictionary_dir(&dir.join(OPENCC_DICTIONARY_PATH))
+        let cache = assets::Cache::configured();
+        let package = cache.package_dir(&OPENCC_PACKAGE)?;
+        let work = cache
+            .derived_dir()
+            .join(format!("opencc-{}", OPENCC_PACKAGE.version));
+        if !work.join(".complete").exists() {
+            copy_dictionaries(&package.join(OPENCC_DICTIONARY_PATH), &work)?;
+        }
+        Converters::from_dictionary_dir(&work)
     }
 
     /// Converters with OpenCC's text dictionaries (`STPhrases.txt`, …) from `dir`. The reverse
@@ -364,6 +376,50 @@ fn chain_config(conversion: Conversion) -> String {
         conversion.name(),
         chain.join(",")
     )
+}
+
+/// Copy OpenCC's text dictionaries from `from` into `to` (made whole in a private folder, then
+/// renamed, and marked complete), so that what is built from them is written there.
+#[cfg(feature = "fetch")]
+fn copy_dictionaries(from: &Path, to: &Path) -> Result<(), LangError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| LangError::Io { path, source }
+    };
+    let parent = to.parent().unwrap_or(to);
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let staging = parent.join(format!(
+        ".{}.{}",
+        to.file_name().and_then(|n| n.to_str()).unwrap_or("opencc"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+    for entry in std::fs::read_dir(from).map_err(io(from))? {
+        let entry = entry.map_err(io(from))?;
+        let name = entry.file_name();
+        if name.to_string_lossy().ends_with(".txt") {
+            let target = staging.join(&name);
+            std::fs::copy(entry.path(), &target).map_err(io(&target))?;
+        }
+    }
+    let done = staging.join(".complete");
+    std::fs::write(&done, b"").map_err(io(&done))?;
+    // A copy cut short by a crash is replaced; another process may have finished first, and
+    // its copy is as good.
+    if to.exists() && !to.join(".complete").exists() {
+        let _ = std::fs::remove_dir_all(to);
+    }
+    if std::fs::rename(&staging, to).is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+        if !to.join(".complete").exists() {
+            return Err(LangError::Io {
+                path: to.to_path_buf(),
+                source: std::io::Error::other("cannot put the dictionaries in place"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// An OpenCC dictionary turned around: `key<TAB>v1 v2` gives `v1<TAB>key` and `v2<TAB>key`.

@@ -337,3 +337,30 @@ fn bad_input_does_not_panic() {
     assert_eq!(lang::normalize(&fffd), "");
     assert_eq!(lang::words(&huge_a).len(), 1);
 }
+
+/// OpenCC's package dictionaries convert, and what is built from them (reversed dictionaries,
+/// configurations, compiled forms) is written among the cache's derived files.
+#[test]
+fn package_converters_build_among_the_derived_files() {
+    use lang::{Conversion, Converters, OPENCC_PACKAGE};
+    let converters = Converters::from_package().expect("OpenCC's package loads");
+    assert_eq!(
+        converters.convert(Conversion::T2s, "習近平會晤"),
+        "习近平会晤"
+    );
+    let work = assets::Cache::configured()
+        .derived_dir()
+        .join(format!("opencc-{}", OPENCC_PACKAGE.version));
+    for built in [
+        ".complete",
+        "TWVariantsRev.txt",
+        "storyline-t2s.json",
+        "TSPhrases.ocb",
+    ] {
+        assert!(
+            work.join(built).exists(),
+            "{built} not in {}",
+            work.display()
+        );
+    }
+}
