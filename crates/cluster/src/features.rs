@@ -244,67 +244,68 @@ impl NotNames {
 /// A pack's stopwords, titles, `names.not` words, month forms and weekday names (lowercase),
 /// built once per language.
 fn pack_not_names(l: lang::Lang) -> Arc<HashSet<String>> {
-    static BUILT: LazyLock<RwLock<HashMap<String, Arc<HashSet<String>>>>> =
-        LazyLock::new(Default::default);
-    if let Some(s) = BUILT.read().ok().and_then(|m| m.get(l.code()).cloned()) {
-        return s;
-    }
-    let mut set = HashSet::new();
-    if let Some(p) = l.pack() {
-        for key in [
+    static BUILT: PerLanguage<HashSet<String>> = LazyLock::new(Default::default);
+    per_language(&BUILT, l, |p| {
+        let keys = [
             "stopword",
             "title",
             "title.female",
             "title.male",
             "names.not",
-        ] {
-            set.extend(p.items(key).iter().map(|w| w.to_lowercase()));
-        }
-        set.extend(p.month_forms().map(|(f, _)| f.to_string()));
-        for n in 1..=7 {
-            set.extend(p.weekday_names(n).iter().map(|w| w.to_lowercase()));
-        }
-    }
-    let set = Arc::new(set);
-    if let Ok(mut m) = BUILT.write() {
-        m.insert(l.code().to_string(), set.clone());
-    }
-    set
+        ];
+        keys.iter()
+            .flat_map(|k| lowercase_items(p, k))
+            .chain(calendar_names(p))
+            .collect()
+    })
 }
 
 /// A pack's [`PlaceWords`], built once per language.
 fn pack_place_words(l: lang::Lang) -> Arc<PlaceWords> {
-    static BUILT: LazyLock<RwLock<HashMap<String, Arc<PlaceWords>>>> =
-        LazyLock::new(Default::default);
-    if let Some(s) = BUILT.read().ok().and_then(|m| m.get(l.code()).cloned()) {
-        return s;
+    static BUILT: PerLanguage<PlaceWords> = LazyLock::new(Default::default);
+    per_language(&BUILT, l, |p| PlaceWords {
+        before: lowercase_items(p, "place.before").collect(),
+        not: lowercase_items(p, "place.not")
+            .chain(calendar_names(p))
+            .collect(),
+    })
+}
+
+/// Something built from a language's pack, kept by language code.
+type PerLanguage<T> = LazyLock<RwLock<HashMap<String, Arc<T>>>>;
+
+/// `l`'s entry of `built`, made by `build` from its pack (`None`: no pack) on first use.
+fn per_language<T>(
+    built: &'static PerLanguage<T>,
+    l: lang::Lang,
+    build: impl FnOnce(Option<&lang::Pack>) -> T,
+) -> Arc<T> {
+    if let Some(v) = built.read().ok().and_then(|m| m.get(l.code()).cloned()) {
+        return v;
     }
-    let mut words = PlaceWords::default();
-    if let Some(p) = l.pack() {
-        words.before = p
-            .items("place.before")
-            .iter()
-            .map(|w| w.to_lowercase())
-            .collect();
-        words.not = p
-            .items("place.not")
-            .iter()
-            .map(|w| w.to_lowercase())
-            .collect();
-        words
-            .not
-            .extend(p.month_forms().map(|(f, _)| f.to_string()));
-        for n in 1..=7 {
-            words
-                .not
-                .extend(p.weekday_names(n).iter().map(|w| w.to_lowercase()));
-        }
+    let v = Arc::new(build(l.pack()));
+    if let Ok(mut m) = built.write() {
+        m.insert(l.code().to_string(), v.clone());
     }
-    let words = Arc::new(words);
-    if let Ok(mut m) = BUILT.write() {
-        m.insert(l.code().to_string(), words.clone());
-    }
-    words
+    v
+}
+
+/// The words under `key` in a pack, lowercase.
+fn lowercase_items<'p>(
+    p: Option<&'p lang::Pack>,
+    key: &'p str,
+) -> impl Iterator<Item = String> + 'p {
+    p.into_iter()
+        .flat_map(move |p| p.items(key).iter().map(|w| w.to_lowercase()))
+}
+
+/// A pack's month forms and weekday names, lowercase.
+fn calendar_names(p: Option<&lang::Pack>) -> impl Iterator<Item = String> + '_ {
+    p.into_iter().flat_map(|p| {
+        p.month_forms()
+            .map(|(f, _)| f.to_string())
+            .chain((1..=7).flat_map(move |n| p.weekday_names(n).iter().map(|w| w.to_lowercase())))
+    })
 }
 
 /// Capitalised Latin and Cyrillic words (lowercased), Russian ones cut to a stem-like prefix.
